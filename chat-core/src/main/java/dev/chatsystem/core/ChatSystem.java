@@ -1,0 +1,77 @@
+package dev.chatsystem.core;
+
+import dev.chatsystem.core.internal.ChatSystems;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The one entry point of the library: applications, their chats and the chats' messages.
+ *
+ * <p>Open it with {@link #open(ChatConfig)} and close it when done. Every method is thread-safe. Failures are reported
+ * as subclasses of {@link ChatException}: {@link InvalidInputException} for input that breaks a rule,
+ * {@link NotFoundException} for an unknown token, chat or message, {@link BackendUnavailableException} when a backend
+ * fails. A create that returned has been made durable (embedded default) or durably queued (production form): it is
+ * never lost.
+ */
+public interface ChatSystem extends AutoCloseable {
+
+    /** Opens a chat system on the backends the configuration names. */
+    static ChatSystem open(ChatConfig config) {
+        return ChatSystems.open(config);
+    }
+
+    /** Creates an application with a fresh unguessable token. The name is trimmed and must be 1..255 characters. */
+    Application createApplication(String name);
+
+    /** The application with this token. */
+    Application application(String token);
+
+    /** Renames the application; the name is trimmed and must be 1..255 characters. */
+    Application renameApplication(String token, String name);
+
+    /** Applications ordered by token, those after {@code afterToken} (exclusive) when present. */
+    List<Application> listApplications(Optional<String> afterToken, int limit);
+
+    /** Creates the next chat of the application, numbered one more than the last. */
+    Chat createChat(String token);
+
+    /** The chat with this number. */
+    Chat chat(String token, long chatNumber);
+
+    /** The application's chats by ascending number. */
+    Page<Chat> listChats(String token, PageRequest page);
+
+    /** Creates the next message of the chat. The body must be 1..65,535 bytes of UTF-8 and not blank. */
+    Message createMessage(String token, long chatNumber, String body);
+
+    /** The message with this number. */
+    Message message(String token, long chatNumber, long messageNumber);
+
+    /** The chat's messages by ascending number. */
+    Page<Message> listMessages(String token, long chatNumber, PageRequest page);
+
+    /** Replaces the body of a message; edits of one message are applied in the order they are accepted. */
+    Message editMessage(String token, long chatNumber, long messageNumber, String body);
+
+    /**
+     * Messages of one chat whose words match every word of the query, case-insensitively, as whole words, word
+     * prefixes or infixes; best match first.
+     */
+    List<Message> searchMessages(String token, long chatNumber, String query, int limit);
+
+    /** The state of every backend. */
+    Health health();
+
+    /** Recomputes {@code chats_count} and {@code messages_count} from the store and reports what changed. */
+    ReconcileReport reconcileCounts();
+
+    /** Rebuilds the search index from the store, for one application or all. Safe to re-run. */
+    ReindexReport reindex(Optional<String> token, ReindexListener listener);
+
+    /** Totals across the store and the index. */
+    Stats stats();
+
+    /** Stops accepting work, finishes what was accepted and releases every backend. */
+    @Override
+    void close();
+}

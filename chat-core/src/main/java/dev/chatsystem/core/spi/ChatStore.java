@@ -1,0 +1,72 @@
+package dev.chatsystem.core.spi;
+
+import dev.chatsystem.core.Application;
+import dev.chatsystem.core.BackendStatus;
+import dev.chatsystem.core.Chat;
+import dev.chatsystem.core.Message;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The port to durable storage: the source of truth for applications, chats and messages.
+ *
+ * <p>Everything is addressed by natural keys (token, chat number, message number); internal ids never leave the
+ * adapter. Implementations are thread-safe. Failures to reach the storage are reported as
+ * {@link dev.chatsystem.core.BackendUnavailableException}; no vendor exception escapes.
+ */
+public interface ChatStore extends AutoCloseable {
+
+    /** Inserts an application; throws {@link dev.chatsystem.core.ConflictException} if the token exists. */
+    Application createApplication(String token, String name, Instant at);
+
+    Optional<Application> application(String token);
+
+    /** Renames an application; empty when the token is unknown. */
+    Optional<Application> renameApplication(String token, String name, Instant at);
+
+    /** Applications ordered by token, strictly after {@code afterToken} when present. */
+    List<Application> applications(Optional<String> afterToken, int limit);
+
+    Optional<Chat> chat(String token, long chatNumber);
+
+    /** Chats of the application numbered strictly after {@code after}, ascending, at most {@code limit}. */
+    List<Chat> chats(String token, long after, int limit);
+
+    Optional<Message> message(String token, long chatNumber, long messageNumber);
+
+    /** Messages of the chat numbered strictly after {@code after}, ascending, at most {@code limit}. */
+    List<Message> messages(String token, long chatNumber, long after, int limit);
+
+    /** The messages of the chat with these numbers, in any order; unknown numbers are left out. */
+    List<Message> messages(String token, long chatNumber, Collection<Long> messageNumbers);
+
+    /** The highest chat number of the application, 0 when it has none (or is unknown). */
+    long maxChatNumber(String token);
+
+    /** The highest message number of the chat, 0 when it has none (or is unknown). */
+    long maxMessageNumber(String token, long chatNumber);
+
+    /**
+     * Persists the writes in one transaction, in list order. Idempotent: a create whose (token, chat[, message]) key
+     * exists is skipped, so a write delivered twice is stored once. An edit of a message that does not exist is
+     * skipped. Adapters that keep exact counts update them in the same transaction.
+     */
+    void apply(List<Write> writes);
+
+    /** Stored messages after {@code cursor} (start with 0), of one application when {@code token} is present. */
+    MessageBatch messagesForIndex(Optional<String> token, long cursor, int limit);
+
+    /** How many messages are stored, of one application when {@code token} is present. */
+    long countMessages(Optional<String> token);
+
+    long countApplications();
+
+    long countChats();
+
+    BackendStatus health();
+
+    @Override
+    void close();
+}

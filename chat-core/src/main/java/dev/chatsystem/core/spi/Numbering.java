@@ -1,0 +1,16 @@
+package dev.chatsystem.core.spi;
+
+/**
+ * The port that knows the last number handed out per application (chats) and per chat (messages).
+ *
+ * <p>Numbers are gap-free, so a chat or message exists exactly when its number is between 1 and the last one: the
+ * core uses that to answer existence without waiting for the store. Thread-safe.
+ */
+public interface Numbering {
+
+    /** The last chat number assigned in the application, 0 when none. */
+    long lastChatNumber(String token);
+
+    /** The last message number assigned in the chat, 0 when none. */
+    long lastMessageNumber(String token, long chatNumber);
+}

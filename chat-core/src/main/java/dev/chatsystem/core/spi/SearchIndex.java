@@ -1,0 +1,46 @@
+package dev.chatsystem.core.spi;
+
+import dev.chatsystem.core.BackendStatus;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The port to full-text search over message bodies.
+ *
+ * <p>Semantics every adapter implements identically: the body and the query are split into words by the Unicode
+ * text segmentation rules (Lucene's and Elasticsearch's {@code standard} tokenizer) and lower-cased; a message
+ * matches when every query word occurs inside one of its words (whole word, prefix or infix); whole-word matches
+ * rank above prefix matches, which rank above infix matches. A query with no words matches nothing. Query text is
+ * never interpreted as query syntax, so any characters are safe.
+ *
+ * <p>Thread-safe. Upserts are idempotent (keyed by token, chat and message number). Failures are reported as
+ * {@link dev.chatsystem.core.BackendUnavailableException}.
+ */
+public interface SearchIndex extends AutoCloseable {
+
+    /** Adds or replaces these messages. Visible to {@link #search} when this returns. */
+    void upsert(List<IndexedMessage> messages);
+
+    /** Numbers of the chat's messages that match {@code query}, best first, at most {@code limit}. */
+    List<Long> search(String token, long chatNumber, String query, int limit);
+
+    /** Removes every document, of one application when {@code token} is present. */
+    void clear(Optional<String> token);
+
+    /** How many documents the index holds. */
+    long count();
+
+    /**
+     * True when the index may have missed writes (for example after a crash) and must be rebuilt from the store
+     * before it is trusted. Cleared by a successful rebuild.
+     */
+    boolean needsRebuild();
+
+    /** Records that a full rebuild from the store has completed. */
+    void rebuilt();
+
+    BackendStatus health();
+
+    @Override
+    void close();
+}

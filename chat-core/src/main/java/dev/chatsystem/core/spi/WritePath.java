@@ -1,0 +1,34 @@
+package dev.chatsystem.core.spi;
+
+import dev.chatsystem.core.BackendStatus;
+import java.time.Instant;
+
+/**
+ * The port a create or edit travels through from the caller to storage. It assigns numbers and returns only once the
+ * write is durable: persisted (embedded default) or durably queued for workers (production form). Either way an
+ * acknowledged write is never lost and numbers have no gaps.
+ *
+ * <p>The caller has already validated input and checked that the parent exists. Thread-safe; writes that touch one
+ * chat are applied in the order they were accepted. Throws {@link dev.chatsystem.core.BackendUnavailableException}
+ * when the write could not be made durable, in which case no number was consumed.
+ */
+public interface WritePath extends AutoCloseable {
+
+    /** Assigns the next chat number of the application and makes the chat durable. */
+    long createChat(String token, Instant at);
+
+    /** Assigns the next message number of the chat and makes the message durable. */
+    long createMessage(String token, long chatNumber, String body, Instant at);
+
+    /** Makes the edit durable. */
+    void editMessage(String token, long chatNumber, long messageNumber, String body, Instant at);
+
+    /** Accepted writes not yet persisted to the store. */
+    long pending();
+
+    BackendStatus health();
+
+    /** Finishes every accepted write, then stops. */
+    @Override
+    void close();
+}
