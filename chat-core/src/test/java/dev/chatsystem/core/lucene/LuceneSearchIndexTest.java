@@ -12,8 +12,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,6 +45,19 @@ class LuceneSearchIndexTest extends SearchIndexContract {
         index.rebuilt();
 
         assertThat(index.needsRebuild()).isFalse();
+    }
+
+    @Test
+    void anEmptyRebuiltIndexStaysTrustedAfterACleanClose() {
+        Path dir = tmp.resolve("empty");
+        try (SearchIndex first = LuceneSearchIndex.open(dir)) {
+            first.rebuilt();
+        }
+
+        try (SearchIndex second = LuceneSearchIndex.open(dir)) {
+            assertThat(second.needsRebuild()).isFalse();
+            assertThat(second.count()).isZero();
+        }
     }
 
     @Test
@@ -144,6 +160,74 @@ class LuceneSearchIndexTest extends SearchIndexContract {
         }
 
         assertThat(index.count()).isEqualTo(400);
+    }
+
+    /** Not a benchmark: prints latencies so a regression is visible in the test output; asserts no timing. */
+    @Test
+    void perfSmoke() {
+        Random random = new Random(42);
+        List<String> vocabulary = IntStream.range(0, 5_000)
+                .mapToObj(i -> randomWord(random))
+                .distinct()
+                .toList();
+        try (SearchIndex perf = LuceneSearchIndex.open(tmp.resolve("perf"))) {
+            long start = System.nanoTime();
+            for (int batch = 0; batch < 60; batch++) {
+                List<IndexedMessage> messages = new ArrayList<>(1_000);
+                for (int i = 0; i < 1_000; i++) {
+                    long number = batch * 1_000L + i;
+                    long chat = batch < 10 ? CHAT : 100 + number % 500; // 10,000 here, 50,000 elsewhere
+                    messages.add(new IndexedMessage(APP, chat, number, randomBody(random, vocabulary)));
+                }
+                perf.upsert(messages);
+            }
+            long indexMillis = (System.nanoTime() - start) / 1_000_000;
+
+            List<String> queries = IntStream.range(0, 220)
+                    .mapToObj(i -> randomQuery(random, vocabulary, i))
+                    .toList();
+            long[] micros = new long[200];
+            int hits = 0;
+            for (int i = 0; i < queries.size(); i++) {
+                long t = System.nanoTime();
+                hits += perf.search(APP, CHAT, queries.get(i), 20).size();
+                if (i >= 20) { // the first 20 warm up
+                    micros[i - 20] = (System.nanoTime() - t) / 1_000;
+                }
+            }
+            Arrays.sort(micros);
+            System.out.printf(
+                    "perfSmoke: indexed 60,000 messages in %d ms; 200 searches (limit 20, %d hits): "
+                            + "p50 %d µs, p95 %d µs, max %d µs%n",
+                    indexMillis, hits, micros[99], micros[189], micros[199]);
+            assertThat(perf.count()).isEqualTo(60_000);
+        }
+    }
+
+    private static String randomWord(Random random) {
+        String[] syllables = {"ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "zu", "pe", "dan", "mor", "quel", "tis"};
+        StringBuilder word = new StringBuilder();
+        for (int i = 3 + random.nextInt(2); i > 0; i--) {
+            word.append(syllables[random.nextInt(syllables.length)]);
+        }
+        return word.toString();
+    }
+
+    private static String randomBody(Random random, List<String> vocabulary) {
+        return IntStream.range(0, 8 + random.nextInt(8))
+                .mapToObj(i -> vocabulary.get(random.nextInt(vocabulary.size())))
+                .collect(Collectors.joining(" "));
+    }
+
+    // Cycles through whole words, prefixes, infixes and two-word queries.
+    private static String randomQuery(Random random, List<String> vocabulary, int i) {
+        String word = vocabulary.get(random.nextInt(vocabulary.size()));
+        return switch (i % 4) {
+            case 0 -> word;
+            case 1 -> word.substring(0, 4);
+            case 2 -> word.substring(1, 5);
+            default -> word.substring(0, 3) + " " + vocabulary.get(random.nextInt(vocabulary.size()));
+        };
     }
 
     private static void copyIndexFiles(Path from, Path to) throws IOException {
