@@ -71,7 +71,12 @@ public final class LuceneSearchIndex implements SearchIndex {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private LuceneSearchIndex(
-            Directory directory, DirtyMarker marker, Analyzer analyzer, IndexWriter writer, boolean needsRebuild)
+            Directory directory,
+            DirtyMarker marker,
+            Analyzer analyzer,
+            IndexWriter writer,
+            boolean needsRebuild,
+            Duration commitInterval)
             throws IOException {
         this.directory = directory;
         this.marker = marker;
@@ -82,12 +87,16 @@ public final class LuceneSearchIndex implements SearchIndex {
         this.needsRebuild = needsRebuild;
         this.committer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("lucene-commit").daemon().factory());
-        long millis = COMMIT_INTERVAL.toMillis();
+        long millis = commitInterval.toMillis();
         committer.scheduleWithFixedDelay(this::commitIfChanged, millis, millis, TimeUnit.MILLISECONDS);
     }
 
     /** Opens the index in {@code dir}, creating the directory and an empty index when missing. */
     public static LuceneSearchIndex open(Path dir) {
+        return open(dir, COMMIT_INTERVAL);
+    }
+
+    static LuceneSearchIndex open(Path dir, Duration commitInterval) {
         Objects.requireNonNull(dir, "dir");
         Analyzer analyzer = new StandardAnalyzer(CharArraySet.EMPTY_SET);
         Directory directory = null;
@@ -101,7 +110,7 @@ public final class LuceneSearchIndex implements SearchIndex {
                     directory,
                     new IndexWriterConfig(analyzer).setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND));
             marker.create(); // only once the writer holds the directory's lock
-            return new LuceneSearchIndex(directory, marker, analyzer, writer, needsRebuild);
+            return new LuceneSearchIndex(directory, marker, analyzer, writer, needsRebuild, commitInterval);
         } catch (IOException | RuntimeException e) {
             IOUtils.closeWhileHandlingException(writer, directory, analyzer);
             throw new BackendUnavailableException("cannot open the search index in " + dir + ": " + e, e);

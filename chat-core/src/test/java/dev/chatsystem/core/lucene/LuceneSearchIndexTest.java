@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,9 +22,13 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,6 +78,27 @@ class LuceneSearchIndexTest extends SearchIndexContract {
             assertThat(second.needsRebuild()).isFalse();
             assertThat(second.count()).isEqualTo(1);
             assertThat(second.search(APP, CHAT, "persist", 10)).containsExactly(1L);
+        }
+    }
+
+    @Test
+    void commitsChangesPeriodically() throws Exception {
+        Path dir = tmp.resolve("periodic");
+        try (SearchIndex running = LuceneSearchIndex.open(dir, Duration.ofMillis(20));
+                Directory onDisk = FSDirectory.open(dir)) {
+            running.upsert(List.of(message(1, "soon durable")));
+
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            int committed = 0;
+            while (committed == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+                if (DirectoryReader.indexExists(onDisk)) {
+                    try (DirectoryReader reader = DirectoryReader.open(onDisk)) { // sees the last commit only
+                        committed = reader.numDocs();
+                    }
+                }
+            }
+            assertThat(committed).isEqualTo(1);
         }
     }
 
