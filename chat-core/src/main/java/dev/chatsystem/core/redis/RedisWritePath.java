@@ -116,12 +116,13 @@ final class RedisWritePath implements WritePath, Numbering {
                 () -> store.message(token, chatNumber, messageNumber).map(Message::createdAt)));
     }
 
+    /** Entries the persisting group has not acknowledged yet: its pending entries plus its lag. */
     @Override
     public long pending() {
         long total = 0;
         for (int shard = 0; shard < keys.shards(); shard++) {
             String stream = keys.stream(shard);
-            total += call(() -> redis.xlen(stream));
+            total += call(() -> QueueDepth.unpersisted(redis, stream));
         }
         return total;
     }

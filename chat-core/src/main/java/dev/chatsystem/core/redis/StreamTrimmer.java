@@ -29,7 +29,8 @@ final class StreamTrimmer {
         }
         StreamEntryID keepFrom = null;
         for (StreamGroupInfo group : groups) {
-            StreamEntryID needed = group.getLastDeliveredId();
+            StreamEntryID delivered = group.getLastDeliveredId();
+            StreamEntryID needed = new StreamEntryID(delivered.getTime(), delivered.getSequence() + 1);
             if (group.getPending() > 0) {
                 StreamPendingSummary summary = redis.xpending(stream, group.getName());
                 needed = summary.getMinId();
