@@ -75,6 +75,7 @@ public final class ChatServer {
             // Graceful stop: refuse new connections, let in-flight requests finish for up to the timeout.
             server.setHandler(new GracefulHandler());
             server.setStopTimeout(STOP_TIMEOUT_MILLIS);
+            server.setErrorHandler(new JettyProblems(mapper));
         });
     }
 

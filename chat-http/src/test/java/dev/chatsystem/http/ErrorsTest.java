@@ -106,6 +106,12 @@ class ErrorsTest {
         assertProblem(http.get(chat + "/messages/1/extra"), 404);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"/api/v1/applications/%FF", "/api/v1/applications/x/chats/%00", "/%C0%AF"})
+    void malformedUrisAre400Problems(String path) {
+        assertProblem(http.get(path), 400);
+    }
+
     @Test
     void wrongMethodsOnKnownPathsAre405Problems() {
         assertProblem(http.send("DELETE", "/api/v1/applications/" + token, ""), 405);

@@ -74,7 +74,7 @@ final class TestServer implements AutoCloseable {
     }
 
     URI uri(String path) {
-        return base.resolve(path);
+        return URI.create(base + path); // not resolve(): "//x" must stay a path, not become a host
     }
 
     static JsonNode json(HttpResponse<String> response) {
