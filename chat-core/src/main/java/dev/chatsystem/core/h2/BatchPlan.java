@@ -1,0 +1,111 @@
+package dev.chatsystem.core.h2;
+
+import dev.chatsystem.core.spi.Write;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What a list of writes changes, worked out in memory in list order against the keys that already exist, so the
+ * store can then run one batched statement per kind of change instead of one round trip per write.
+ */
+final class BatchPlan {
+    /** A chat by its application's id and its number. */
+    record ChatKey(long applicationId, long chatNumber) {}
+
+    /** A message by its chat's key and its number. */
+    record MessageKey(ChatKey chat, long messageNumber) {}
+
+    /** A message to insert; edits later in the batch are folded into it. */
+    record NewMessage(String body, Instant createdAt, Instant updatedAt) {}
+
+    /** The last edit in the batch of a message that existed before it. */
+    record Edit(long messageId, String body, Instant at) {}
+
+    final Map<ChatKey, Instant> newChats = new LinkedHashMap<>();
+    final Map<MessageKey, NewMessage> newMessages = new LinkedHashMap<>();
+    final Map<MessageKey, Edit> edits = new LinkedHashMap<>();
+
+    private BatchPlan() {}
+
+    /**
+     * Plans the writes. Writes for unknown tokens, messages of chats that do not exist and edits of messages that do
+     * not exist are left out; creates of keys that exist, or that an earlier write in the list created, too.
+     *
+     * @param applications application id by token, for the tokens that exist
+     * @param chats the chat keys that exist
+     * @param messages message id by key, for the messages that exist
+     */
+    static BatchPlan of(
+            List<Write> writes, Map<String, Long> applications, Set<ChatKey> chats, Map<MessageKey, Long> messages) {
+        BatchPlan plan = new BatchPlan();
+        Set<ChatKey> knownChats = new HashSet<>(chats);
+        for (Write write : writes) {
+            Long applicationId = applications.get(write.token());
+            if (applicationId == null) {
+                continue;
+            }
+            ChatKey chat = new ChatKey(applicationId, write.chatNumber());
+            switch (write) {
+                case Write.ChatCreated created -> {
+                    if (knownChats.add(chat)) {
+                        plan.newChats.put(chat, Rows.truncate(created.at()));
+                    }
+                }
+                case Write.MessageCreated created -> {
+                    MessageKey key = new MessageKey(chat, created.messageNumber());
+                    if (knownChats.contains(chat) && !messages.containsKey(key) && !plan.newMessages.containsKey(key)) {
+                        Instant at = Rows.truncate(created.at());
+                        plan.newMessages.put(key, new NewMessage(created.body(), at, at));
+                    }
+                }
+                case Write.MessageEdited edited -> {
+                    MessageKey key = new MessageKey(chat, edited.messageNumber());
+                    Instant at = Rows.truncate(edited.at());
+                    NewMessage inserted = plan.newMessages.get(key);
+                    if (inserted != null) {
+                        plan.newMessages.put(key, new NewMessage(edited.body(), inserted.createdAt(), at));
+                    } else if (messages.containsKey(key)) {
+                        plan.edits.put(key, new Edit(messages.get(key), edited.body(), at));
+                    }
+                }
+            }
+        }
+        return plan;
+    }
+
+    /** The message keys the writes name in chats that exist, whose existence the planner needs to know. */
+    static Set<MessageKey> messageKeys(List<Write> writes, Map<String, Long> applications, Set<ChatKey> chats) {
+        Set<MessageKey> keys = new HashSet<>();
+        for (Write write : writes) {
+            Long applicationId = applications.get(write.token());
+            ChatKey chat = applicationId == null ? null : new ChatKey(applicationId, write.chatNumber());
+            if (chat == null || !chats.contains(chat)) {
+                continue;
+            }
+            switch (write) {
+                case Write.ChatCreated ignored -> {}
+                case Write.MessageCreated created -> keys.add(new MessageKey(chat, created.messageNumber()));
+                case Write.MessageEdited edited -> keys.add(new MessageKey(chat, edited.messageNumber()));
+            }
+        }
+        return keys;
+    }
+
+    /** How many messages the plan inserts per chat. */
+    Map<ChatKey, Long> messagesPerChat() {
+        Map<ChatKey, Long> counts = new LinkedHashMap<>();
+        newMessages.keySet().forEach(key -> counts.merge(key.chat(), 1L, Long::sum));
+        return counts;
+    }
+
+    /** How many chats the plan inserts per application. */
+    Map<Long, Long> chatsPerApplication() {
+        Map<Long, Long> counts = new LinkedHashMap<>();
+        newChats.keySet().forEach(key -> counts.merge(key.applicationId(), 1L, Long::sum));
+        return counts;
+    }
+}

@@ -1,0 +1,59 @@
+package dev.chatsystem.core.h2;
+
+import dev.chatsystem.core.ReconcileReport.Correction;
+import java.util.ArrayList;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Recomputes {@code chats_count} and {@code messages_count} from the rows with set-based SQL that runs on H2 and
+ * MySQL alike.
+ */
+final class CountFixer {
+    private static final String WRONG_APPLICATIONS = "SELECT a.id, a.token, 0 AS chat_number, a.chats_count AS was, "
+            + "COUNT(c.id) AS actual FROM applications a LEFT JOIN chats c ON c.application_id = a.id "
+            + "GROUP BY a.id, a.token, a.chats_count HAVING a.chats_count <> COUNT(c.id) ORDER BY a.token";
+    private static final String WRONG_CHATS = "SELECT c.id, a.token, c.chat_number, c.messages_count AS was, "
+            + "COUNT(m.id) AS actual FROM chats c JOIN applications a ON a.id = c.application_id "
+            + "LEFT JOIN messages m ON m.chat_id = c.id "
+            + "GROUP BY c.id, a.token, c.chat_number, c.messages_count HAVING c.messages_count <> COUNT(m.id) "
+            + "ORDER BY a.token, c.chat_number";
+
+    // The new value is counted again under the row lock the UPDATE takes, so a batch that commits between the
+    // SELECT above and the UPDATE is not undone, and concurrent runs converge on the same value.
+    private static final String FIX_APPLICATION = "UPDATE applications SET chats_count = "
+            + "(SELECT COUNT(*) FROM chats c WHERE c.application_id = ?) WHERE id = ?";
+    private static final String FIX_CHAT =
+            "UPDATE chats SET messages_count = " + "(SELECT COUNT(*) FROM messages m WHERE m.chat_id = ?) WHERE id = ?";
+
+    private record Wrong(long id, String token, long chatNumber, long was) {}
+
+    private CountFixer() {}
+
+    /** Corrects every wrong count inside the caller's transaction and reports each with its value after the fix. */
+    static List<Correction> fix(Handle handle) {
+        List<Correction> corrections = new ArrayList<>();
+        corrections.addAll(fix(handle, WRONG_APPLICATIONS, FIX_APPLICATION, "applications", "chats_count"));
+        corrections.addAll(fix(handle, WRONG_CHATS, FIX_CHAT, "chats", "messages_count"));
+        return corrections;
+    }
+
+    private static List<Correction> fix(Handle handle, String select, String update, String table, String column) {
+        List<Wrong> wrong = handle.createQuery(select)
+                .map((rs, ctx) -> new Wrong(
+                        rs.getLong("id"), rs.getString("token"), rs.getLong("chat_number"), rs.getLong("was")))
+                .list();
+        List<Correction> corrections = new ArrayList<>();
+        for (Wrong row : wrong) {
+            handle.execute(update, row.id(), row.id());
+            long now = handle.createQuery("SELECT " + column + " FROM " + table + " WHERE id = ?")
+                    .bind(0, row.id())
+                    .mapTo(Long.class)
+                    .one();
+            if (now != row.was()) {
+                corrections.add(new Correction(row.token(), row.chatNumber(), row.was(), now));
+            }
+        }
+        return corrections;
+    }
+}

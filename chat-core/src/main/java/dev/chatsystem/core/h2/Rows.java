@@ -1,0 +1,51 @@
+package dev.chatsystem.core.h2;
+
+import dev.chatsystem.core.Application;
+import dev.chatsystem.core.Chat;
+import dev.chatsystem.core.Message;
+import dev.chatsystem.core.spi.IndexedMessage;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+/** Row mappers and the time encoding shared by the store's statements. */
+final class Rows {
+    static final String APPLICATION_COLUMNS = "a.token, a.name, a.chats_count, a.created_at";
+    static final String CHAT_COLUMNS = "c.chat_number, c.messages_count, c.created_at";
+    static final String MESSAGE_COLUMNS = "c.chat_number, m.message_number, m.body, m.created_at, m.updated_at";
+
+    static final RowMapper<Application> APPLICATION = (rs, ctx) -> new Application(
+            rs.getString("token"), rs.getString("name"), rs.getLong("chats_count"), instant(rs.getLong("created_at")));
+
+    static final RowMapper<Chat> CHAT = (rs, ctx) ->
+            new Chat(rs.getLong("chat_number"), rs.getLong("messages_count"), instant(rs.getLong("created_at")));
+
+    static final RowMapper<Message> MESSAGE = (rs, ctx) -> new Message(
+            rs.getLong("chat_number"),
+            rs.getLong("message_number"),
+            rs.getString("body"),
+            instant(rs.getLong("created_at")),
+            instant(rs.getLong("updated_at")));
+
+    static final RowMapper<IndexedMessage> INDEXED = (rs, ctx) -> new IndexedMessage(
+            rs.getString("token"), rs.getLong("chat_number"), rs.getLong("message_number"), rs.getString("body"));
+
+    private static final long MICROS_PER_SECOND = 1_000_000L;
+
+    private Rows() {}
+
+    /** Microseconds since the epoch; sub-microsecond digits are dropped, as {@link #truncate} does. */
+    static long micros(Instant at) {
+        return Math.addExact(Math.multiplyExact(at.getEpochSecond(), MICROS_PER_SECOND), at.getNano() / 1_000);
+    }
+
+    static Instant instant(long micros) {
+        return Instant.ofEpochSecond(
+                Math.floorDiv(micros, MICROS_PER_SECOND), Math.floorMod(micros, MICROS_PER_SECOND) * 1_000);
+    }
+
+    /** The instant as it reads back from the store. */
+    static Instant truncate(Instant at) {
+        return at.truncatedTo(ChronoUnit.MICROS);
+    }
+}

@@ -1,0 +1,272 @@
+package dev.chatsystem.core.lucene;
+
+import dev.chatsystem.core.BackendStatus;
+import dev.chatsystem.core.BackendUnavailableException;
+import dev.chatsystem.core.spi.IndexedMessage;
+import dev.chatsystem.core.spi.SearchIndex;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.CharArraySet;
+import org.apache.lucene.analysis.standard.StandardAnalyzer;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.search.FieldDoc;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.store.AlreadyClosedException;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.IOUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded {@link SearchIndex}: an Apache Lucene index in a local directory, searched near-real-time through
+ * the writer.
+ *
+ * <p>Bodies and queries go through Lucene's {@code StandardAnalyzer} with no stop words, which tokenizes exactly
+ * like Elasticsearch's built-in {@code standard} analyzer. A query keeps its first 32 distinct words and cuts each
+ * to 100 characters; each word must match a word of the body whole, as a prefix or as an infix, scoring a constant
+ * 7, 3 or 1 respectively, and ties go to the newer message.
+ *
+ * <p>Durability: writes are searchable as soon as {@link #upsert} returns, but committed to disk only once a second
+ * (by one daemon thread, and only when something changed), by {@link #rebuilt}, {@link #clear} and {@link #close}.
+ * A crash can therefore lose the last second of writes. To detect that, {@link #open} creates an fsync'd marker
+ * file {@code dirty} in the directory, and only a clean {@link #close} (after its final commit) deletes it. When
+ * the marker is found at open, or the directory holds no committed index yet, {@link #needsRebuild} is true until
+ * {@link #rebuilt} is called; the marker itself stays until the next clean close.
+ *
+ * <p>Thread-safe: Lucene's writer and searcher manager are. Failures surface as {@link BackendUnavailableException}.
+ */
+public final class LuceneSearchIndex implements SearchIndex {
+    private static final Logger LOG = LoggerFactory.getLogger(LuceneSearchIndex.class);
+    private static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
+    private static final Sort BEST_THEN_NEWEST =
+            new Sort(SortField.FIELD_SCORE, new SortField(MessageDocuments.NUMBER, SortField.Type.LONG, true));
+
+    private final Directory directory;
+    private final DirtyMarker marker;
+    private final Analyzer analyzer;
+    private final IndexWriter writer;
+    private final SearcherManager searchers;
+    private final MessageQueries queries;
+    private final ScheduledExecutorService committer;
+    private volatile boolean needsRebuild;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private LuceneSearchIndex(
+            Directory directory,
+            DirtyMarker marker,
+            Analyzer analyzer,
+            IndexWriter writer,
+            boolean needsRebuild,
+            Duration commitInterval)
+            throws IOException {
+        this.directory = directory;
+        this.marker = marker;
+        this.analyzer = analyzer;
+        this.writer = writer;
+        this.searchers = new SearcherManager(writer, null);
+        this.queries = new MessageQueries(analyzer);
+        this.needsRebuild = needsRebuild;
+        this.committer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("lucene-commit").daemon().factory());
+        long millis = commitInterval.toMillis();
+        committer.scheduleWithFixedDelay(this::commitIfChanged, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Opens the index in {@code dir}, creating the directory and an empty index when missing. */
+    public static LuceneSearchIndex open(Path dir) {
+        return open(dir, COMMIT_INTERVAL);
+    }
+
+    static LuceneSearchIndex open(Path dir, Duration commitInterval) {
+        Objects.requireNonNull(dir, "dir");
+        Analyzer analyzer = new StandardAnalyzer(CharArraySet.EMPTY_SET);
+        Directory directory = null;
+        IndexWriter writer = null;
+        try {
+            Files.createDirectories(dir);
+            directory = FSDirectory.open(dir);
+            DirtyMarker marker = new DirtyMarker(dir);
+            boolean needsRebuild = marker.exists() || !DirectoryReader.indexExists(directory);
+            writer = new IndexWriter(
+                    directory,
+                    new IndexWriterConfig(analyzer).setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND));
+            marker.create(); // only once the writer holds the directory's lock
+            return new LuceneSearchIndex(directory, marker, analyzer, writer, needsRebuild, commitInterval);
+        } catch (IOException | RuntimeException e) {
+            IOUtils.closeWhileHandlingException(writer, directory, analyzer);
+            throw new BackendUnavailableException("cannot open the search index in " + dir + ": " + e, e);
+        }
+    }
+
+    @Override
+    public void upsert(List<IndexedMessage> messages) {
+        Objects.requireNonNull(messages, "messages");
+        if (messages.isEmpty()) {
+            return;
+        }
+        ensureOpen();
+        try {
+            for (IndexedMessage message : messages) {
+                writer.updateDocument(MessageDocuments.idTerm(message), MessageDocuments.toDocument(message));
+            }
+            searchers.maybeRefreshBlocking();
+        } catch (IOException | AlreadyClosedException e) {
+            throw unavailable("index messages", e);
+        }
+    }
+
+    @Override
+    public List<Long> search(String token, long chatNumber, String query, int limit) {
+        Objects.requireNonNull(token, "token");
+        Objects.requireNonNull(query, "query");
+        return withSearcher("search", searcher -> {
+            // Built here so that a concurrent close surfaces as AlreadyClosedException from the analyzer, too.
+            Optional<Query> built = queries.build(token, chatNumber, query);
+            if (built.isEmpty() || limit <= 0) {
+                return List.of();
+            }
+            ScoreDoc[] hits = searcher.search(built.get(), limit, BEST_THEN_NEWEST).scoreDocs;
+            List<Long> numbers = new ArrayList<>(hits.length);
+            for (ScoreDoc hit : hits) {
+                numbers.add((Long) ((FieldDoc) hit).fields[1]);
+            }
+            return List.copyOf(numbers);
+        });
+    }
+
+    @Override
+    public void clear(Optional<String> token) {
+        Objects.requireNonNull(token, "token");
+        ensureOpen();
+        try {
+            if (token.isPresent()) {
+                writer.deleteDocuments(MessageDocuments.tokenTerm(token.get()));
+            } else {
+                writer.deleteAll();
+            }
+            writer.commit();
+            searchers.maybeRefreshBlocking();
+        } catch (IOException | AlreadyClosedException e) {
+            throw unavailable("clear", e);
+        }
+    }
+
+    @Override
+    public long count() {
+        return withSearcher(
+                "count", searcher -> (long) searcher.getIndexReader().numDocs());
+    }
+
+    @Override
+    public boolean needsRebuild() {
+        return needsRebuild;
+    }
+
+    @Override
+    public void rebuilt() {
+        ensureOpen();
+        try {
+            writer.commit();
+        } catch (IOException | AlreadyClosedException e) {
+            throw unavailable("commit the rebuilt index", e);
+        }
+        needsRebuild = false;
+    }
+
+    @Override
+    public BackendStatus health() {
+        if (closed.get()) {
+            return BackendStatus.down("search", "lucene", "closed");
+        }
+        Throwable tragedy = writer.getTragicException();
+        if (tragedy != null || !writer.isOpen()) {
+            return BackendStatus.down("search", "lucene", "index writer failed: " + tragedy);
+        }
+        return BackendStatus.up("search", "lucene");
+    }
+
+    /** Commits and releases the index; the dirty marker is removed only when the final commit succeeded. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        committer.shutdown();
+        try {
+            committer.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            writer.commit();
+            IOUtils.close(searchers, writer);
+            marker.delete();
+        } catch (IOException | AlreadyClosedException e) {
+            IOUtils.closeWhileHandlingException(searchers, writer, directory, analyzer);
+            throw unavailable("close cleanly; it will need a rebuild", e);
+        }
+        try {
+            IOUtils.close(directory, analyzer);
+        } catch (IOException e) {
+            throw unavailable("close", e);
+        }
+    }
+
+    private void commitIfChanged() {
+        try {
+            if (writer.hasUncommittedChanges()) {
+                writer.commit();
+            }
+        } catch (IOException | AlreadyClosedException e) {
+            LOG.warn("Periodic commit of the search index failed", e);
+        }
+    }
+
+    private <T> T withSearcher(String action, SearcherFunction<T> function) {
+        ensureOpen();
+        try {
+            IndexSearcher searcher = searchers.acquire();
+            try {
+                return function.apply(searcher);
+            } finally {
+                searchers.release(searcher);
+            }
+        } catch (IOException | AlreadyClosedException e) {
+            throw unavailable(action, e);
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new BackendUnavailableException("the search index is closed");
+        }
+    }
+
+    private static BackendUnavailableException unavailable(String action, Exception cause) {
+        return new BackendUnavailableException("search index: cannot " + action + ": " + cause, cause);
+    }
+
+    @FunctionalInterface
+    private interface SearcherFunction<T> {
+        T apply(IndexSearcher searcher) throws IOException;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.chatsystem.core.lucene;
+
+import dev.chatsystem.core.spi.IndexedMessage;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.Term;
+
+/** The document layout: field names and how a message becomes a document. */
+final class MessageDocuments {
+    /** Unique key token/chat/message, the term {@code updateDocument} replaces by. */
+    static final String ID = "id";
+    /** The application token alone, for clearing one application. */
+    static final String TOKEN = "token";
+    /** token/chat, the filter every search applies. */
+    static final String CHAT = "chat";
+    /** The message number as doc values: the tie-break sort and what a search returns. */
+    static final String NUMBER = "number";
+    /** The analyzed body; not stored, the store holds the text. */
+    static final String WORDS = "words";
+
+    private MessageDocuments() {}
+
+    static Document toDocument(IndexedMessage message) {
+        Document doc = new Document();
+        doc.add(new StringField(ID, id(message), Field.Store.NO));
+        doc.add(new StringField(TOKEN, message.token(), Field.Store.NO));
+        doc.add(new StringField(CHAT, chatKey(message.token(), message.chatNumber()), Field.Store.NO));
+        doc.add(new NumericDocValuesField(NUMBER, message.messageNumber()));
+        doc.add(new TextField(WORDS, message.body(), Field.Store.NO));
+        return doc;
+    }
+
+    static Term idTerm(IndexedMessage message) {
+        return new Term(ID, id(message));
+    }
+
+    static Term tokenTerm(String token) {
+        return new Term(TOKEN, token);
+    }
+
+    // Unambiguous although a token may contain '/': the numbers never do, so the last separators split uniquely.
+    static Term chatTerm(String token, long chatNumber) {
+        return new Term(CHAT, chatKey(token, chatNumber));
+    }
+
+    private static String chatKey(String token, long chatNumber) {
+        return token + "/" + chatNumber;
+    }
+
+    private static String id(IndexedMessage message) {
+        return chatKey(message.token(), message.chatNumber()) + "/" + message.messageNumber();
+    }
+}

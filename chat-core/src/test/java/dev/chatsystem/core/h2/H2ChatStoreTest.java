@@ -1,0 +1,115 @@
+package dev.chatsystem.core.h2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.chatsystem.core.ConfigurationException;
+import dev.chatsystem.core.spi.ChatStore;
+import dev.chatsystem.core.spi.ChatStoreContract;
+import dev.chatsystem.core.spi.Write;
+import dev.chatsystem.core.spi.Write.ChatCreated;
+import dev.chatsystem.core.spi.Write.MessageCreated;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class H2ChatStoreTest extends ChatStoreContract {
+    @TempDir
+    Path dir;
+
+    @Override
+    protected ChatStore newStore() {
+        return H2ChatStore.open(dir);
+    }
+
+    @Override
+    protected void corruptCount(String token, long chatNumber, long value) {
+        // A second connection in this JVM shares the open database, so this writes behind the store's back.
+        String sql = chatNumber == 0
+                ? "UPDATE applications SET chats_count = ? WHERE token = ?"
+                : "UPDATE chats SET messages_count = ? WHERE chat_number = ? AND application_id ="
+                        + " (SELECT id FROM applications WHERE token = ?)";
+        try (Connection connection = DriverManager.getConnection(
+                        H2Database.url(dir.toAbsolutePath().normalize()), "sa", "");
+                PreparedStatement update = connection.prepareStatement(sql)) {
+            update.setLong(1, value);
+            if (chatNumber == 0) {
+                update.setString(2, token);
+            } else {
+                update.setLong(2, chatNumber);
+                update.setString(3, token);
+            }
+            assertThat(update.executeUpdate()).isEqualTo(1);
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void keepsDataWhenReopened() {
+        store.createApplication("tok", "app", T0);
+        store.apply(List.of(new ChatCreated("tok", 1, T0), new MessageCreated("tok", 1, 1, "kept", T0)));
+        store.close();
+
+        store = H2ChatStore.open(dir);
+
+        assertThat(store.message("tok", 1, 1).orElseThrow().body()).isEqualTo("kept");
+        assertThat(store.application("tok").orElseThrow().chatsCount()).isEqualTo(1);
+    }
+
+    @Test
+    void refusesADataDirThatIsAlreadyOpen() {
+        assertThatThrownBy(() -> H2ChatStore.open(dir))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("data dir " + dir.toAbsolutePath().normalize() + " is in use");
+        assertThat(store.health().up()).isTrue();
+    }
+
+    @Test
+    void keepsCountsExactUnderConcurrentBatches() throws Exception {
+        store.createApplication("tok", "app", T0);
+        int threads = 8;
+        int batches = 10;
+        int perBatch = 50;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 1; t <= threads; t++) {
+                long chat = t;
+                done.add(pool.submit(() -> {
+                    for (int b = 0; b < batches; b++) {
+                        List<Write> writes = new ArrayList<>();
+                        writes.add(new ChatCreated("tok", chat, T0));
+                        for (int m = 1; m <= perBatch; m++) {
+                            long number = (long) b * perBatch + m;
+                            writes.add(new MessageCreated("tok", chat, number, "m" + number, T0));
+                        }
+                        store.apply(writes);
+                    }
+                }));
+            }
+            for (Future<?> future : done) {
+                future.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+
+        assertThat(store.application("tok").orElseThrow().chatsCount()).isEqualTo(threads);
+        for (long chat = 1; chat <= threads; chat++) {
+            assertThat(store.chat("tok", chat).orElseThrow().messagesCount()).isEqualTo(batches * perBatch);
+        }
+        assertThat(store.countMessages(Optional.of("tok"))).isEqualTo((long) threads * batches * perBatch);
+        assertThat(((H2ChatStore) store).reconcile().corrections()).isEmpty();
+    }
+}

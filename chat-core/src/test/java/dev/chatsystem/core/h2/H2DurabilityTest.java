@@ -1,0 +1,70 @@
+package dev.chatsystem.core.h2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.chatsystem.core.ConfigurationException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Kills a JVM that is writing to the store and checks that every acknowledged batch survived. */
+class H2DurabilityTest {
+    private static final long ACKNOWLEDGED = 30;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(60)
+    void acknowledgedBatchesSurviveKillAndTheDirIsLockedWhileInUse() throws Exception {
+        Process child = startKillTarget();
+        long acked;
+        try {
+            acked = awaitAcks(child);
+            assertThatThrownBy(() -> H2ChatStore.open(dir))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("is in use by another process");
+        } finally {
+            child.destroyForcibly(); // SIGKILL: no shutdown hooks, no close
+            child.waitFor(20, TimeUnit.SECONDS);
+        }
+
+        try (H2ChatStore store = H2ChatStore.open(dir)) {
+            long stored = store.maxMessageNumber("tok", 1);
+            assertThat(stored).isGreaterThanOrEqualTo(acked);
+            assertThat(store.countMessages(Optional.of("tok"))).isEqualTo(stored);
+            assertThat(store.chat("tok", 1).orElseThrow().messagesCount()).isEqualTo(stored);
+        }
+    }
+
+    private Process startKillTarget() throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        return new ProcessBuilder(java, "-cp", classPath, KillTarget.class.getName(), dir.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+    }
+
+    /** Reads the child's output until it has acknowledged enough batches; returns the last acknowledged number. */
+    private static long awaitAcks(Process child) throws IOException {
+        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        long acked = 0;
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+            if (line.startsWith("ack ")) {
+                acked = Long.parseLong(line.substring(4));
+                if (acked >= ACKNOWLEDGED) {
+                    return acked;
+                }
+            }
+        }
+        throw new AssertionError("child exited after " + acked + " acknowledgements");
+    }
+}

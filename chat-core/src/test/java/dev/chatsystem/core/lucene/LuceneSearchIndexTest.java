@@ -1,0 +1,274 @@
+package dev.chatsystem.core.lucene;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.chatsystem.core.BackendUnavailableException;
+import dev.chatsystem.core.spi.IndexedMessage;
+import dev.chatsystem.core.spi.SearchIndex;
+import dev.chatsystem.core.spi.SearchIndexContract;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LuceneSearchIndexTest extends SearchIndexContract {
+    @TempDir
+    Path tmp;
+
+    private int opened;
+
+    @Override
+    protected SearchIndex newIndex() {
+        return LuceneSearchIndex.open(tmp.resolve("index-" + opened++));
+    }
+
+    @Test
+    void aNewIndexNeedsARebuildUntilRebuilt() {
+        assertThat(index.needsRebuild()).isTrue();
+
+        index.rebuilt();
+
+        assertThat(index.needsRebuild()).isFalse();
+    }
+
+    @Test
+    void anEmptyRebuiltIndexStaysTrustedAfterACleanClose() {
+        Path dir = tmp.resolve("empty");
+        try (SearchIndex first = LuceneSearchIndex.open(dir)) {
+            first.rebuilt();
+        }
+
+        try (SearchIndex second = LuceneSearchIndex.open(dir)) {
+            assertThat(second.needsRebuild()).isFalse();
+            assertThat(second.count()).isZero();
+        }
+    }
+
+    @Test
+    void reopensCleanlyClosedIndexWithItsDocuments() {
+        Path dir = tmp.resolve("reopen");
+        try (SearchIndex first = LuceneSearchIndex.open(dir)) {
+            first.upsert(List.of(message(1, "persisted words")));
+            first.rebuilt();
+        }
+        assertThat(dir.resolve(DirtyMarker.FILE_NAME)).doesNotExist();
+
+        try (SearchIndex second = LuceneSearchIndex.open(dir)) {
+            assertThat(second.needsRebuild()).isFalse();
+            assertThat(second.count()).isEqualTo(1);
+            assertThat(second.search(APP, CHAT, "persist", 10)).containsExactly(1L);
+        }
+    }
+
+    @Test
+    void commitsChangesPeriodically() throws Exception {
+        Path dir = tmp.resolve("periodic");
+        try (SearchIndex running = LuceneSearchIndex.open(dir, Duration.ofMillis(20));
+                Directory onDisk = FSDirectory.open(dir)) {
+            running.upsert(List.of(message(1, "soon durable")));
+
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            int committed = 0;
+            while (committed == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+                if (DirectoryReader.indexExists(onDisk)) {
+                    try (DirectoryReader reader = DirectoryReader.open(onDisk)) { // sees the last commit only
+                        committed = reader.numDocs();
+                    }
+                }
+            }
+            assertThat(committed).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anUncleanShutdownAsksForARebuild() throws IOException {
+        Path dir = tmp.resolve("crashing");
+        Path copy = tmp.resolve("after-crash");
+        try (SearchIndex running = LuceneSearchIndex.open(dir)) {
+            running.upsert(List.of(message(1, "committed")));
+            running.rebuilt();
+            running.upsert(List.of(message(2, "maybe lost")));
+            copyIndexFiles(dir, copy); // what a kill -9 now would leave behind
+        }
+
+        try (SearchIndex recovered = LuceneSearchIndex.open(copy)) {
+            assertThat(recovered.needsRebuild()).isTrue();
+            assertThat(recovered.search(APP, CHAT, "committed", 10)).containsExactly(1L);
+            recovered.rebuilt();
+            assertThat(recovered.needsRebuild()).isFalse();
+        }
+        try (SearchIndex reopened = LuceneSearchIndex.open(copy)) {
+            assertThat(reopened.needsRebuild()).isFalse();
+        }
+    }
+
+    @Test
+    void ignoresWordsBeyondTheCap() {
+        String words = IntStream.range(0, MessageQueries.MAX_WORDS + 8)
+                .mapToObj(i -> "w" + i)
+                .collect(Collectors.joining(" "));
+        String firstWords = IntStream.range(0, MessageQueries.MAX_WORDS)
+                .mapToObj(i -> "w" + i)
+                .collect(Collectors.joining(" "));
+        index.upsert(List.of(message(1, firstWords)));
+
+        assertThat(search(words)).containsExactly(1L);
+    }
+
+    @Test
+    void cutsLongWords() {
+        String longWord = "a".repeat(MessageQueries.MAX_WORD_LENGTH) + "b";
+        index.upsert(List.of(message(1, longWord)));
+
+        assertThat(search(longWord)).containsExactly(1L);
+        assertThat(search("x" + longWord)).isEmpty();
+    }
+
+    @Test
+    void isUnavailableOnceClosed() {
+        index.close();
+        index.close(); // idempotent
+
+        assertThat(index.health().up()).isFalse();
+        assertThatThrownBy(() -> index.upsert(List.of(message(1, "late"))))
+                .isInstanceOf(BackendUnavailableException.class);
+        assertThatThrownBy(() -> search("late")).isInstanceOf(BackendUnavailableException.class);
+        assertThatThrownBy(() -> index.count()).isInstanceOf(BackendUnavailableException.class);
+        assertThatThrownBy(() -> index.clear(Optional.empty())).isInstanceOf(BackendUnavailableException.class);
+    }
+
+    @Test
+    void refusesADirectoryAlreadyInUse() {
+        Path dir = tmp.resolve("shared");
+        try (SearchIndex first = LuceneSearchIndex.open(dir)) {
+            assertThatThrownBy(() -> LuceneSearchIndex.open(dir)).isInstanceOf(BackendUnavailableException.class);
+            assertThat(first.health().up()).isTrue();
+        }
+    }
+
+    @Test
+    void survivesConcurrentWritersAndReaders() throws Exception {
+        List<Callable<Void>> tasks = IntStream.range(0, 8)
+                .<Callable<Void>>mapToObj(chat -> () -> {
+                    for (int i = 0; i < 50; i++) {
+                        index.upsert(List.of(new IndexedMessage(APP, chat, i, "concurrent message " + i)));
+                        assertThat(index.search(APP, chat, "concurrent", 100)).hasSize(i + 1);
+                    }
+                    return null;
+                })
+                .toList();
+        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+            for (Future<Void> result : pool.invokeAll(tasks)) {
+                result.get(); // rethrows a failed assertion
+            }
+        }
+
+        assertThat(index.count()).isEqualTo(400);
+    }
+
+    /** Not a benchmark: prints latencies so a regression is visible in the test output; asserts no timing. */
+    @Test
+    void perfSmoke() {
+        Random random = new Random(42);
+        List<String> vocabulary = IntStream.range(0, 5_000)
+                .mapToObj(i -> randomWord(random))
+                .distinct()
+                .toList();
+        try (SearchIndex perf = LuceneSearchIndex.open(tmp.resolve("perf"))) {
+            long start = System.nanoTime();
+            for (int batch = 0; batch < 60; batch++) {
+                List<IndexedMessage> messages = new ArrayList<>(1_000);
+                for (int i = 0; i < 1_000; i++) {
+                    long number = batch * 1_000L + i;
+                    long chat = batch < 10 ? CHAT : 100 + number % 500; // 10,000 here, 50,000 elsewhere
+                    messages.add(new IndexedMessage(APP, chat, number, randomBody(random, vocabulary)));
+                }
+                perf.upsert(messages);
+            }
+            long indexMillis = (System.nanoTime() - start) / 1_000_000;
+
+            List<String> queries = IntStream.range(0, 220)
+                    .mapToObj(i -> randomQuery(random, vocabulary, i))
+                    .toList();
+            long[] micros = new long[200];
+            int hits = 0;
+            for (int i = 0; i < queries.size(); i++) {
+                long t = System.nanoTime();
+                hits += perf.search(APP, CHAT, queries.get(i), 20).size();
+                if (i >= 20) { // the first 20 warm up
+                    micros[i - 20] = (System.nanoTime() - t) / 1_000;
+                }
+            }
+            Arrays.sort(micros);
+            System.out.printf(
+                    "perfSmoke: indexed 60,000 messages in %d ms; 200 searches (limit 20, %d hits): "
+                            + "p50 %d µs, p95 %d µs, max %d µs%n",
+                    indexMillis, hits, micros[99], micros[189], micros[199]);
+            assertThat(perf.count()).isEqualTo(60_000);
+        }
+    }
+
+    private static String randomWord(Random random) {
+        String[] syllables = {"ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "zu", "pe", "dan", "mor", "quel", "tis"};
+        StringBuilder word = new StringBuilder();
+        for (int i = 3 + random.nextInt(2); i > 0; i--) {
+            word.append(syllables[random.nextInt(syllables.length)]);
+        }
+        return word.toString();
+    }
+
+    private static String randomBody(Random random, List<String> vocabulary) {
+        return IntStream.range(0, 8 + random.nextInt(8))
+                .mapToObj(i -> vocabulary.get(random.nextInt(vocabulary.size())))
+                .collect(Collectors.joining(" "));
+    }
+
+    // Cycles through whole words, prefixes, infixes and two-word queries.
+    private static String randomQuery(Random random, List<String> vocabulary, int i) {
+        String word = vocabulary.get(random.nextInt(vocabulary.size()));
+        return switch (i % 4) {
+            case 0 -> word;
+            case 1 -> word.substring(0, 4);
+            case 2 -> word.substring(1, 5);
+            default -> word.substring(0, 3) + " " + vocabulary.get(random.nextInt(vocabulary.size()));
+        };
+    }
+
+    private static void copyIndexFiles(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (Stream<Path> files = Files.list(from)) {
+            files.filter(file -> !file.getFileName().toString().equals("write.lock"))
+                    .forEach(file -> {
+                        try {
+                            Files.copy(file, to.resolve(file.getFileName()));
+                        } catch (NoSuchFileException merged) {
+                            // deleted by a concurrent merge: the last commit never references it
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    });
+        }
+    }
+}

@@ -1,0 +1,344 @@
+package dev.chatsystem.core.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.chatsystem.core.Application;
+import dev.chatsystem.core.Chat;
+import dev.chatsystem.core.ConflictException;
+import dev.chatsystem.core.Message;
+import dev.chatsystem.core.ReconcileReport.Correction;
+import dev.chatsystem.core.spi.Write.ChatCreated;
+import dev.chatsystem.core.spi.Write.MessageCreated;
+import dev.chatsystem.core.spi.Write.MessageEdited;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every {@link ChatStore} and {@link CountReconciler} adapter shares. An adapter's test extends this
+ * class and supplies a fresh, empty store per test and a way to corrupt its counts.
+ */
+public abstract class ChatStoreContract {
+    /** An instant with nanoseconds, which stores keep to the microsecond. */
+    protected static final Instant T0 = Instant.parse("2026-01-02T03:04:05.123456789Z");
+
+    protected static final Instant T1 = T0.plusSeconds(60);
+
+    protected ChatStore store;
+
+    /** A fresh, empty store; closed after each test. It must also be a {@link CountReconciler}. */
+    protected abstract ChatStore newStore();
+
+    /** Overwrites a stored count behind the store's back: the application's for chat 0, else the chat's. */
+    protected abstract void corruptCount(String token, long chatNumber, long value);
+
+    @BeforeEach
+    void openStore() {
+        store = newStore();
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    protected static Instant micros(Instant at) {
+        return at.truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private CountReconciler reconciler() {
+        return (CountReconciler) store;
+    }
+
+    private void chatWithMessages(String token, long chatNumber, int messages) {
+        List<Write> writes = new ArrayList<>(List.of(new ChatCreated(token, chatNumber, T0)));
+        for (int n = 1; n <= messages; n++) {
+            writes.add(new MessageCreated(token, chatNumber, n, "message " + n, T0.plusMillis(n)));
+        }
+        store.apply(writes);
+    }
+
+    @Test
+    void createsAndReadsAnApplicationWithAUnicodeName() {
+        String name = "Café ☕ 日本語 🚀";
+
+        Application created = store.createApplication("tok", name, T0);
+
+        assertThat(created).isEqualTo(new Application("tok", name, 0, micros(T0)));
+        assertThat(store.application("tok")).contains(created);
+        assertThat(store.application("nope")).isEmpty();
+        assertThat(store.countApplications()).isEqualTo(1);
+    }
+
+    @Test
+    void roundTripsInstantsToTheMicrosecond() {
+        Instant beforeEpoch = Instant.parse("1969-12-31T23:59:59.999999999Z");
+
+        store.createApplication("old", "old", beforeEpoch);
+
+        assertThat(store.application("old").orElseThrow().createdAt())
+                .isEqualTo(Instant.parse("1969-12-31T23:59:59.999999Z"));
+    }
+
+    @Test
+    void refusesADuplicateToken() {
+        store.createApplication("tok", "first", T0);
+
+        assertThatThrownBy(() -> store.createApplication("tok", "second", T1)).isInstanceOf(ConflictException.class);
+        assertThat(store.application("tok").orElseThrow().name()).isEqualTo("first");
+    }
+
+    @Test
+    void renamesAnApplication() {
+        store.createApplication("tok", "old", T0);
+
+        assertThat(store.renameApplication("tok", "new ✓", T1))
+                .contains(new Application("tok", "new ✓", 0, micros(T0)));
+        assertThat(store.application("tok").orElseThrow().name()).isEqualTo("new ✓");
+        assertThat(store.renameApplication("nope", "x", T1)).isEmpty();
+    }
+
+    @Test
+    void listsApplicationsByTokenCaseSensitively() {
+        for (String token : List.of("b", "a", "C", "c")) {
+            store.createApplication(token, "app " + token, T0);
+        }
+
+        assertThat(store.applications(Optional.empty(), 10))
+                .extracting(Application::token)
+                .containsExactly("C", "a", "b", "c");
+        assertThat(store.applications(Optional.of("a"), 2))
+                .extracting(Application::token)
+                .containsExactly("b", "c");
+        assertThat(store.applications(Optional.of("c"), 2)).isEmpty();
+    }
+
+    @Test
+    void pagesChatsByNumber() {
+        store.createApplication("tok", "app", T0);
+        for (long n = 1; n <= 5; n++) {
+            store.apply(List.of(new ChatCreated("tok", n, T0.plusSeconds(n))));
+        }
+
+        assertThat(store.chats("tok", 0, 2)).extracting(Chat::chatNumber).containsExactly(1L, 2L);
+        assertThat(store.chats("tok", 2, 10)).extracting(Chat::chatNumber).containsExactly(3L, 4L, 5L);
+        assertThat(store.chats("tok", 5, 10)).isEmpty();
+        assertThat(store.chat("tok", 3)).contains(new Chat(3, 0, micros(T0.plusSeconds(3))));
+        assertThat(store.chat("tok", 9)).isEmpty();
+        assertThat(store.maxChatNumber("tok")).isEqualTo(5);
+        assertThat(store.maxChatNumber("nope")).isZero();
+        assertThat(store.application("tok").orElseThrow().chatsCount()).isEqualTo(5);
+        assertThat(store.countChats()).isEqualTo(5);
+    }
+
+    @Test
+    void pagesAndLooksUpMessagesByNumber() {
+        store.createApplication("tok", "app", T0);
+        chatWithMessages("tok", 1, 5);
+
+        assertThat(store.messages("tok", 1, 0, 2))
+                .extracting(Message::messageNumber)
+                .containsExactly(1L, 2L);
+        assertThat(store.messages("tok", 1, 2, 10))
+                .extracting(Message::messageNumber)
+                .containsExactly(3L, 4L, 5L);
+        assertThat(store.messages("tok", 1, List.of(4L, 2L, 99L)))
+                .extracting(Message::messageNumber)
+                .containsExactlyInAnyOrder(2L, 4L);
+        assertThat(store.messages("tok", 1, List.of())).isEmpty();
+        Instant at = micros(T0.plusMillis(3));
+        assertThat(store.message("tok", 1, 3)).contains(new Message(1, 3, "message 3", at, at));
+        assertThat(store.message("tok", 1, 6)).isEmpty();
+        assertThat(store.message("tok", 2, 1)).isEmpty();
+        assertThat(store.maxMessageNumber("tok", 1)).isEqualTo(5);
+        assertThat(store.maxMessageNumber("tok", 2)).isZero();
+        assertThat(store.chat("tok", 1).orElseThrow().messagesCount()).isEqualTo(5);
+    }
+
+    @Test
+    void applyingABatchTwiceStoresItOnce() {
+        store.createApplication("tok", "app", T0);
+        List<Write> batch = List.of(
+                new ChatCreated("tok", 1, T0),
+                new MessageCreated("tok", 1, 1, "one", T0),
+                new MessageCreated("tok", 1, 2, "two", T0),
+                new ChatCreated("tok", 2, T0),
+                new MessageCreated("tok", 2, 1, "other", T0),
+                new MessageCreated("tok", 1, 1, "one again", T1));
+
+        store.apply(batch);
+        store.apply(batch);
+
+        assertThat(store.application("tok").orElseThrow().chatsCount()).isEqualTo(2);
+        assertThat(store.chat("tok", 1).orElseThrow().messagesCount()).isEqualTo(2);
+        assertThat(store.chat("tok", 2).orElseThrow().messagesCount()).isEqualTo(1);
+        assertThat(store.message("tok", 1, 1).orElseThrow().body()).isEqualTo("one");
+        assertThat(store.countChats()).isEqualTo(2);
+        assertThat(store.countMessages(Optional.empty())).isEqualTo(3);
+        assertThat(reconciler().reconcile().corrections()).isEmpty();
+    }
+
+    @Test
+    void editsReplaceTheBodyAndKeepCreationTime() {
+        store.createApplication("tok", "app", T0);
+        chatWithMessages("tok", 1, 2);
+
+        store.apply(List.of(
+                new MessageEdited("tok", 1, 1, "first edit", T1),
+                new MessageEdited("tok", 1, 1, "second edit", T1.plusSeconds(1)),
+                new MessageEdited("tok", 1, 9, "missing", T1),
+                new MessageEdited("tok", 7, 1, "missing chat", T1)));
+
+        Message edited = store.message("tok", 1, 1).orElseThrow();
+        assertThat(edited.body()).isEqualTo("second edit");
+        assertThat(edited.createdAt()).isEqualTo(micros(T0.plusMillis(1)));
+        assertThat(edited.updatedAt()).isEqualTo(micros(T1.plusSeconds(1)));
+        assertThat(store.message("tok", 1, 2).orElseThrow().body()).isEqualTo("message 2");
+        assertThat(store.message("tok", 1, 9)).isEmpty();
+        assertThat(store.chat("tok", 7)).isEmpty();
+        assertThat(store.chat("tok", 1).orElseThrow().messagesCount()).isEqualTo(2);
+    }
+
+    @Test
+    void appliesWritesInListOrderWithinABatch() {
+        store.createApplication("tok", "app", T0);
+
+        store.apply(List.of(
+                new MessageEdited("tok", 1, 1, "edit before create", T0),
+                new ChatCreated("tok", 1, T0),
+                new MessageCreated("tok", 1, 1, "created", T0),
+                new MessageEdited("tok", 1, 1, "edited", T1),
+                new MessageCreated("tok", 1, 2, "second", T1)));
+
+        Message first = store.message("tok", 1, 1).orElseThrow();
+        assertThat(first).isEqualTo(new Message(1, 1, "edited", micros(T0), micros(T1)));
+        assertThat(store.chat("tok", 1).orElseThrow().messagesCount()).isEqualTo(2);
+    }
+
+    @Test
+    void skipsWritesForUnknownTokensAndMissingChats() {
+        store.createApplication("tok", "app", T0);
+
+        store.apply(List.of(
+                new ChatCreated("nope", 1, T0),
+                new MessageCreated("nope", 1, 1, "lost", T0),
+                new MessageCreated("tok", 3, 1, "no such chat", T0),
+                new ChatCreated("tok", 1, T0),
+                new MessageCreated("tok", 1, 1, "kept", T0)));
+
+        assertThat(store.application("nope")).isEmpty();
+        assertThat(store.chat("tok", 3)).isEmpty();
+        assertThat(store.message("tok", 1, 1).orElseThrow().body()).isEqualTo("kept");
+        assertThat(store.countChats()).isEqualTo(1);
+        assertThat(store.countMessages(Optional.empty())).isEqualTo(1);
+    }
+
+    @Test
+    void keepsCountsExactAcrossBatchesAndApplications() {
+        store.createApplication("a", "a", T0);
+        store.createApplication("b", "b", T0);
+        chatWithMessages("a", 1, 3);
+        chatWithMessages("b", 1, 4);
+        store.apply(List.of(new ChatCreated("a", 2, T1), new MessageCreated("a", 1, 4, "late", T1)));
+        store.apply(List.of());
+
+        assertThat(store.application("a").orElseThrow().chatsCount()).isEqualTo(2);
+        assertThat(store.application("b").orElseThrow().chatsCount()).isEqualTo(1);
+        assertThat(store.chat("a", 1).orElseThrow().messagesCount()).isEqualTo(4);
+        assertThat(store.chat("b", 1).orElseThrow().messagesCount()).isEqualTo(4);
+        assertThat(store.countMessages(Optional.of("a"))).isEqualTo(4);
+        assertThat(store.countMessages(Optional.of("b"))).isEqualTo(4);
+        assertThat(store.countMessages(Optional.of("nope"))).isZero();
+        assertThat(store.countMessages(Optional.empty())).isEqualTo(8);
+        assertThat(store.countApplications()).isEqualTo(2);
+        assertThat(store.countChats()).isEqualTo(3);
+    }
+
+    @Test
+    void reconcileCorrectsCorruptedCounts() {
+        store.createApplication("a", "a", T0);
+        store.createApplication("b", "b", T0);
+        chatWithMessages("a", 1, 3);
+        chatWithMessages("a", 2, 1);
+        chatWithMessages("b", 1, 2);
+        corruptCount("a", 0, 7);
+        corruptCount("a", 2, 0);
+        corruptCount("b", 1, 5);
+
+        List<Correction> corrections = reconciler().reconcile().corrections();
+
+        assertThat(corrections)
+                .containsExactlyInAnyOrder(
+                        new Correction("a", 0, 7, 2), new Correction("a", 2, 0, 1), new Correction("b", 1, 5, 2));
+        assertThat(store.application("a").orElseThrow().chatsCount()).isEqualTo(2);
+        assertThat(store.chat("a", 2).orElseThrow().messagesCount()).isEqualTo(1);
+        assertThat(store.chat("b", 1).orElseThrow().messagesCount()).isEqualTo(2);
+        assertThat(reconciler().reconcile().corrections()).isEmpty();
+    }
+
+    @Test
+    void pagesMessagesForIndexingWithAndWithoutAToken() {
+        store.createApplication("a", "a", T0);
+        store.createApplication("b", "b", T0);
+        chatWithMessages("a", 1, 2);
+        chatWithMessages("b", 1, 2);
+        chatWithMessages("a", 2, 1);
+
+        assertThat(drain(Optional.empty()))
+                .containsExactly(
+                        new IndexedMessage("a", 1, 1, "message 1"),
+                        new IndexedMessage("a", 1, 2, "message 2"),
+                        new IndexedMessage("b", 1, 1, "message 1"),
+                        new IndexedMessage("b", 1, 2, "message 2"),
+                        new IndexedMessage("a", 2, 1, "message 1"));
+        assertThat(drain(Optional.of("a")))
+                .containsExactly(
+                        new IndexedMessage("a", 1, 1, "message 1"),
+                        new IndexedMessage("a", 1, 2, "message 2"),
+                        new IndexedMessage("a", 2, 1, "message 1"));
+        assertThat(drain(Optional.of("nope"))).isEmpty();
+    }
+
+    private List<IndexedMessage> drain(Optional<String> token) {
+        List<IndexedMessage> all = new ArrayList<>();
+        long cursor = 0;
+        while (true) {
+            MessageBatch batch = store.messagesForIndex(token, cursor, 2);
+            if (batch.messages().isEmpty()) {
+                assertThat(batch.nextCursor()).isEqualTo(cursor);
+                return all;
+            }
+            assertThat(batch.messages()).hasSizeLessThanOrEqualTo(2);
+            assertThat(batch.nextCursor()).isGreaterThan(cursor);
+            all.addAll(batch.messages());
+            cursor = batch.nextCursor();
+        }
+    }
+
+    @Test
+    void roundTripsTheLargestBodyOfMultiByteCharacters() {
+        String body = "😀".repeat(16_383) + "é" + "a"; // 65,532 + 2 + 1 bytes
+        assertThat(body.getBytes(StandardCharsets.UTF_8)).hasSize(65_535);
+        store.createApplication("tok", "app", T0);
+
+        store.apply(List.of(new ChatCreated("tok", 1, T0), new MessageCreated("tok", 1, 1, body, T0)));
+
+        assertThat(store.message("tok", 1, 1).orElseThrow().body()).isEqualTo(body);
+        assertThat(store.messagesForIndex(Optional.empty(), 0, 10).messages())
+                .extracting(IndexedMessage::body)
+                .containsExactly(body);
+    }
+
+    @Test
+    void reportsHealth() {
+        assertThat(store.health().up()).isTrue();
+        assertThat(store.health().name()).isEqualTo("store");
+    }
+}

@@ -1,0 +1,250 @@
+package dev.chatsystem.core.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The behaviour every {@link SearchIndex} adapter must show, written against the port only. An adapter's test
+ * extends this class and supplies a fresh, empty index.
+ */
+public abstract class SearchIndexContract {
+    protected static final String APP = "app-token";
+    protected static final String OTHER_APP = "other-token";
+    protected static final long CHAT = 1;
+
+    protected SearchIndex index;
+
+    /** A new, empty index; closed by the suite after each test. */
+    protected abstract SearchIndex newIndex();
+
+    @BeforeEach
+    void openIndex() {
+        index = newIndex();
+    }
+
+    @AfterEach
+    void closeIndex() {
+        index.close();
+    }
+
+    protected static IndexedMessage message(long number, String body) {
+        return new IndexedMessage(APP, CHAT, number, body);
+    }
+
+    protected List<Long> search(String query) {
+        return index.search(APP, CHAT, query, 100);
+    }
+
+    @Test
+    void findsAWholeWord() {
+        index.upsert(List.of(message(1, "What a wonderful day"), message(2, "nothing here")));
+
+        assertThat(search("wonderful")).containsExactly(1L);
+        assertThat(search("day")).containsExactly(1L);
+    }
+
+    @Test
+    void findsAPrefix() {
+        index.upsert(List.of(message(1, "What a wonderful day"), message(2, "nothing here")));
+
+        assertThat(search("wond")).containsExactly(1L);
+    }
+
+    @Test
+    void findsAnInfix() {
+        index.upsert(List.of(message(1, "What a wonderful day"), message(2, "nothing here")));
+
+        assertThat(search("onderf")).containsExactly(1L);
+        assertThat(search("ful")).containsExactly(1L);
+    }
+
+    @Test
+    void ignoresCaseInQueryAndBody() {
+        index.upsert(List.of(message(1, "wonderful"), message(2, "WONDERFUL DAY")));
+
+        assertThat(search("WONDER")).containsExactlyInAnyOrder(1L, 2L);
+        assertThat(search("day")).containsExactly(2L);
+    }
+
+    @Test
+    void requiresEveryQueryWord() {
+        index.upsert(
+                List.of(message(1, "the quick brown fox"), message(2, "a quick dog"), message(3, "the fox sleeps")));
+
+        assertThat(search("quick fox")).containsExactly(1L);
+        assertThat(search("qui ox")).containsExactly(1L);
+        assertThat(search("quick cat")).isEmpty();
+    }
+
+    @Test
+    void searchesOnlyTheGivenChatOfTheGivenApplication() {
+        index.upsert(List.of(
+                message(1, "shared words"),
+                new IndexedMessage(APP, 2, 1, "shared words"),
+                new IndexedMessage(OTHER_APP, CHAT, 2, "shared words")));
+
+        assertThat(search("shared")).containsExactly(1L);
+        assertThat(index.search(APP, 2, "shared", 10)).containsExactly(1L);
+        assertThat(index.search(OTHER_APP, CHAT, "shared", 10)).containsExactly(2L);
+        assertThat(index.search(OTHER_APP, 2, "shared", 10)).isEmpty();
+    }
+
+    @Test
+    void ranksWholeWordsAbovePrefixesAboveInfixes() {
+        // Numbered against the ranking, so the newest-first tie-break alone would give the reverse order.
+        index.upsert(List.of(message(1, "I wonder why"), message(2, "wonderful stuff"), message(3, "nowonderland")));
+
+        assertThat(search("wonder")).containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
+    void ranksEqualMatchesNewestFirst() {
+        index.upsert(List.of(message(5, "hello there"), message(9, "hello again"), message(7, "hello you")));
+
+        assertThat(search("hello")).containsExactly(9L, 7L, 5L);
+    }
+
+    @Test
+    void upsertReplacesAnEditedMessage() {
+        index.upsert(List.of(message(1, "hello world")));
+        index.upsert(List.of(message(1, "goodbye moon")));
+
+        assertThat(search("hello")).isEmpty();
+        assertThat(search("world")).isEmpty();
+        assertThat(search("goodbye")).containsExactly(1L);
+        assertThat(index.count()).isEqualTo(1);
+    }
+
+    @Test
+    void upsertIsIdempotent() {
+        List<IndexedMessage> batch = List.of(message(1, "hello world"), message(2, "hello again"));
+        index.upsert(batch);
+        index.upsert(batch);
+
+        assertThat(search("hello")).containsExactly(2L, 1L);
+        assertThat(index.count()).isEqualTo(2);
+    }
+
+    @Test
+    void upsertOfNothingIsANoOp() {
+        index.upsert(List.of());
+
+        assertThat(index.count()).isZero();
+    }
+
+    @Test
+    void respectsTheLimit() {
+        index.upsert(LongStream.rangeClosed(1, 10)
+                .mapToObj(n -> message(n, "same words " + n))
+                .toList());
+
+        assertThat(index.search(APP, CHAT, "same", 3)).containsExactly(10L, 9L, 8L);
+        assertThat(index.search(APP, CHAT, "same", 0)).isEmpty();
+    }
+
+    @Test
+    void aQueryWithoutWordsMatchesNothing() {
+        index.upsert(List.of(message(1, "hello, world!"), message(2, "...")));
+
+        assertThat(search("!!! ... ,,, ?")).isEmpty();
+        assertThat(search("")).isEmpty();
+        assertThat(search("   ")).isEmpty();
+    }
+
+    @Test
+    void matchesUnicodeWords() {
+        index.upsert(List.of(message(1, "Über alles"), message(2, "日本語を話します"), message(3, "plain")));
+
+        assertThat(search("über")).containsExactly(1L);
+        assertThat(search("ÜBER")).containsExactly(1L);
+        assertThat(search("日本語")).containsExactly(2L);
+    }
+
+    static Stream<String> hostileQueries() {
+        List<String> queries = new ArrayList<>(List.of(
+                "\"",
+                "(",
+                ")",
+                "[",
+                "]",
+                "\\",
+                "*",
+                "?",
+                "~",
+                ":",
+                "^",
+                "/",
+                "{}",
+                "a*b",
+                "\"unterminated",
+                "AND",
+                "OR NOT",
+                "+-&&||!",
+                "über",
+                "日本語",
+                "😀",
+                "emoji 🎉 party",
+                "a\\*b?c",
+                "field:value",
+                "a~2",
+                "/regex.*/"));
+        queries.add("x".repeat(10_000));
+        queries.add("word ".repeat(2_000));
+        return queries.stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("hostileQueries")
+    void anyQueryTextIsSafe(String query) {
+        index.upsert(List.of(message(1, "a*b and (brackets) [x] {y} über 日本語 😀 field:value OR NOT")));
+
+        assertThatCode(() -> search(query)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void clearsEverything() {
+        index.upsert(List.of(message(1, "hello"), new IndexedMessage(OTHER_APP, CHAT, 1, "hello")));
+
+        index.clear(Optional.empty());
+
+        assertThat(index.count()).isZero();
+        assertThat(search("hello")).isEmpty();
+    }
+
+    @Test
+    void clearsOneApplication() {
+        index.upsert(List.of(message(1, "hello"), new IndexedMessage(OTHER_APP, CHAT, 1, "hello")));
+
+        index.clear(Optional.of(APP));
+
+        assertThat(index.count()).isEqualTo(1);
+        assertThat(search("hello")).isEmpty();
+        assertThat(index.search(OTHER_APP, CHAT, "hello", 10)).containsExactly(1L);
+    }
+
+    @Test
+    void countsDocuments() {
+        assertThat(index.count()).isZero();
+
+        index.upsert(List.of(message(1, "a"), message(2, "b"), new IndexedMessage(APP, 2, 1, "c")));
+
+        assertThat(index.count()).isEqualTo(3);
+    }
+
+    @Test
+    void reportsHealth() {
+        assertThat(index.health().up()).isTrue();
+        assertThat(index.health().name()).isEqualTo("search");
+    }
+}
