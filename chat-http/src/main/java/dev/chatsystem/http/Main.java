@@ -19,6 +19,9 @@ public final class Main {
     /** Exit status for a configuration the server cannot start with. */
     static final int EXIT_USAGE = 2;
 
+    /** Exit status when a backend cannot be opened. */
+    static final int EXIT_FAILURE = 1;
+
     private Main() {}
 
     public static void main(String[] args) {
@@ -35,7 +38,12 @@ public final class Main {
             System.exit(EXIT_USAGE);
             return;
         }
-        run(config);
+        try {
+            run(config);
+        } catch (ChatException e) {
+            LOG.error("chat-server could not start: {}", e.getMessage(), e);
+            System.exit(EXIT_FAILURE);
+        }
     }
 
     private static void run(ServerConfig config) {
