@@ -1,0 +1,211 @@
+package dev.chatsystem.core.embedded;
+
+import dev.chatsystem.core.BackendStatus;
+import dev.chatsystem.core.BackendUnavailableException;
+import dev.chatsystem.core.ChatException;
+import dev.chatsystem.core.spi.ChatStore;
+import dev.chatsystem.core.spi.IndexedMessage;
+import dev.chatsystem.core.spi.SearchIndex;
+import dev.chatsystem.core.spi.WritePath;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Lock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded write path: callers queue their write and wait; one writer thread takes everything queued, numbers it,
+ * commits it to the store in one transaction (group commit), indexes it, and only then answers every caller.
+ *
+ * <p>One writer makes numbering trivially gap-free and keeps edits of a message in acceptance order; batching makes
+ * the cost of a durable commit shared by all writes waiting at that moment. The queue is bounded: when it is full
+ * for {@link #OFFER_TIMEOUT}, the write is refused with {@link BackendUnavailableException} rather than letting
+ * memory grow.
+ */
+public final class GroupCommitWritePath implements WritePath {
+    static final Duration OFFER_TIMEOUT = Duration.ofSeconds(5);
+    static final int MAX_UNINDEXED = 100_000;
+    private static final Logger log = LoggerFactory.getLogger(GroupCommitWritePath.class);
+    private static final PendingWrite STOP = PendingWrite.createChat("", Instant.EPOCH);
+
+    private final ChatStore store;
+    private final SearchIndex index;
+    private final Lock indexLock;
+    private final int batchSize;
+    private final BlockingQueue<PendingWrite> queue;
+    private final Thread writer;
+    private final List<IndexedMessage> unindexed = new ArrayList<>();
+    private volatile boolean indexMissedWrites;
+    private volatile boolean accepting = true;
+
+    private GroupCommitWritePath(ChatStore store, SearchIndex index, Lock indexLock, int capacity, int batchSize) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.index = Objects.requireNonNull(index, "index");
+        this.indexLock = Objects.requireNonNull(indexLock, "indexLock");
+        this.batchSize = batchSize;
+        this.queue = new ArrayBlockingQueue<>(capacity + 1);
+        this.writer = Thread.ofPlatform().name("chat-writer").unstarted(this::run);
+    }
+
+    /** Starts a writer over {@code store} and {@code index}; {@code indexLock} is held while a batch is written. */
+    public static GroupCommitWritePath start(
+            ChatStore store, SearchIndex index, Lock indexLock, int capacity, int batchSize) {
+        GroupCommitWritePath path = new GroupCommitWritePath(store, index, indexLock, capacity, batchSize);
+        path.writer.start();
+        return path;
+    }
+
+    @Override
+    public long createChat(String token, Instant at) {
+        return submit(PendingWrite.createChat(token, at));
+    }
+
+    @Override
+    public long createMessage(String token, long chatNumber, String body, Instant at) {
+        return submit(PendingWrite.createMessage(token, chatNumber, body, at));
+    }
+
+    @Override
+    public void editMessage(String token, long chatNumber, long messageNumber, String body, Instant at) {
+        submit(PendingWrite.editMessage(token, chatNumber, messageNumber, body, at));
+    }
+
+    @Override
+    public long pending() {
+        return queue.size();
+    }
+
+    @Override
+    public BackendStatus health() {
+        if (!writer.isAlive()) {
+            return BackendStatus.down("writes", "group-commit", "writer stopped");
+        }
+        if (indexMissedWrites) {
+            return BackendStatus.down(
+                    "writes", "group-commit", "the search index missed writes while it was failing; run a reindex");
+        }
+        return BackendStatus.up("writes", "group-commit");
+    }
+
+    /** Refuses new writes, lets the writer finish every accepted one, then waits for it to stop. */
+    @Override
+    public void close() {
+        if (!accepting) {
+            return;
+        }
+        accepting = false;
+        try {
+            queue.put(STOP);
+            writer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private long submit(PendingWrite write) {
+        if (!accepting) {
+            throw new BackendUnavailableException("the chat system is shutting down");
+        }
+        try {
+            if (!queue.offer(write, OFFER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new BackendUnavailableException("write queue is full; retry later");
+            }
+            return await(write);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendUnavailableException("interrupted while waiting for the write", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ChatException chat) {
+                throw chat;
+            }
+            throw new BackendUnavailableException("write failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** Waits for the writer; a write queued after the writer stopped for good is failed instead of hanging. */
+    private long await(PendingWrite write) throws InterruptedException, ExecutionException {
+        while (true) {
+            try {
+                return write.result().get(1, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                if (!writer.isAlive() && queue.remove(write)) {
+                    throw new BackendUnavailableException("the chat system is shutting down");
+                }
+            }
+        }
+    }
+
+    private void run() {
+        List<PendingWrite> batch = new ArrayList<>(batchSize);
+        boolean stopping = false;
+        while (!stopping) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                // Only close() stops the writer: accepted writes must be finished.
+                continue;
+            }
+            queue.drainTo(batch, batchSize - 1);
+            stopping = batch.remove(STOP);
+            if (stopping) {
+                queue.drainTo(batch); // anything that slipped in before accepting flipped
+            }
+            if (!batch.isEmpty()) {
+                commit(batch);
+            }
+            batch.clear();
+        }
+    }
+
+    private void commit(List<PendingWrite> batch) {
+        BatchNumbering numbered;
+        indexLock.lock();
+        try {
+            numbered = new BatchNumbering(store, batch);
+            store.apply(numbered.writes());
+            index(numbered.indexed());
+        } catch (RuntimeException e) {
+            log.warn("write batch of {} failed: {}", batch.size(), e.toString());
+            BackendUnavailableException failure = e instanceof BackendUnavailableException b
+                    ? b
+                    : new BackendUnavailableException("store write failed: " + e.getMessage(), e);
+            batch.forEach(p -> p.result().completeExceptionally(failure));
+            return;
+        } finally {
+            indexLock.unlock();
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).result().complete(numbered.number(i));
+        }
+    }
+
+    /**
+     * Indexes after the commit. An index failure does not fail the writes (they are durable); the documents are kept
+     * and retried with the next batch.
+     */
+    private void index(List<IndexedMessage> documents) {
+        unindexed.addAll(documents);
+        if (unindexed.isEmpty()) {
+            return;
+        }
+        try {
+            index.upsert(unindexed);
+            unindexed.clear();
+        } catch (RuntimeException e) {
+            log.warn("indexing {} messages failed, will retry with the next batch: {}", unindexed.size(), e.toString());
+            if (unindexed.size() > MAX_UNINDEXED) {
+                // Bounded memory beats a perfect retry: a reindex from the store repairs the index.
+                unindexed.clear();
+                indexMissedWrites = true;
+            }
+        }
+    }
+}

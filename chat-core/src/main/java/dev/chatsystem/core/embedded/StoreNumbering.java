@@ -1,0 +1,27 @@
+package dev.chatsystem.core.embedded;
+
+import dev.chatsystem.core.spi.ChatStore;
+import dev.chatsystem.core.spi.Numbering;
+import java.util.Objects;
+
+/**
+ * Numbering read straight from the store. Correct in the embedded form because the store is the only place numbers
+ * land and a create is acknowledged only after it is committed; it keeps no cache, so nothing grows unbounded.
+ */
+public final class StoreNumbering implements Numbering {
+    private final ChatStore store;
+
+    public StoreNumbering(ChatStore store) {
+        this.store = Objects.requireNonNull(store, "store");
+    }
+
+    @Override
+    public long lastChatNumber(String token) {
+        return store.maxChatNumber(token);
+    }
+
+    @Override
+    public long lastMessageNumber(String token, long chatNumber) {
+        return store.maxMessageNumber(token, chatNumber);
+    }
+}

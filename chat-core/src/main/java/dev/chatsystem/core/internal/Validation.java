@@ -1,0 +1,92 @@
+package dev.chatsystem.core.internal;
+
+import dev.chatsystem.core.InvalidInputException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/** The input rules of the API, checked before any backend is touched. */
+final class Validation {
+    static final int MAX_NAME_LENGTH = 255;
+    static final int MAX_BODY_BYTES = 65_535;
+    static final int MAX_QUERY_LENGTH = 1_000;
+    static final int MAX_SEARCH_LIMIT = 1_000;
+
+    private Validation() {}
+
+    /** The trimmed name: 1..255 characters (UTF-16 units), no control characters. */
+    static String applicationName(String name) {
+        if (name == null) {
+            throw new InvalidInputException("name is required");
+        }
+        String trimmed = name.strip();
+        if (trimmed.isEmpty()) {
+            throw new InvalidInputException("name must not be blank");
+        }
+        if (trimmed.length() > MAX_NAME_LENGTH) {
+            throw new InvalidInputException(
+                    "name must be at most " + MAX_NAME_LENGTH + " characters, was " + trimmed.length());
+        }
+        if (trimmed.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidInputException("name must not contain control characters");
+        }
+        requireWellFormed("name", trimmed);
+        return trimmed;
+    }
+
+    /** The body as given (not trimmed): not blank, 1..65,535 bytes of UTF-8. */
+    static String messageBody(String body) {
+        if (body == null) {
+            throw new InvalidInputException("body is required");
+        }
+        if (body.isBlank()) {
+            throw new InvalidInputException("body must not be blank");
+        }
+        int bytes = requireWellFormed("body", body);
+        if (bytes > MAX_BODY_BYTES) {
+            throw new InvalidInputException(
+                    "body must be at most " + MAX_BODY_BYTES + " bytes of UTF-8, was " + bytes + " bytes");
+        }
+        return body;
+    }
+
+    static String searchQuery(String query) {
+        if (query == null || query.isBlank()) {
+            throw new InvalidInputException("query is required and must not be blank");
+        }
+        if (query.length() > MAX_QUERY_LENGTH) {
+            throw new InvalidInputException("query must be at most " + MAX_QUERY_LENGTH + " characters");
+        }
+        return query;
+    }
+
+    static int searchLimit(int limit) {
+        if (limit < 1 || limit > MAX_SEARCH_LIMIT) {
+            throw new InvalidInputException("limit must be between 1 and " + MAX_SEARCH_LIMIT + ", was " + limit);
+        }
+        return limit;
+    }
+
+    static long number(String what, long number) {
+        if (number < 1) {
+            throw new InvalidInputException(what + " must be 1 or more, was " + number);
+        }
+        return number;
+    }
+
+    /** Rejects unpaired surrogates, which UTF-8 cannot carry; returns the UTF-8 length. */
+    private static int requireWellFormed(String what, String text) {
+        try {
+            ByteBuffer encoded = StandardCharsets.UTF_8
+                    .newEncoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .encode(CharBuffer.wrap(text));
+            return encoded.remaining();
+        } catch (CharacterCodingException e) {
+            throw new InvalidInputException(what + " is not valid Unicode text (unpaired surrogate)");
+        }
+    }
+}
