@@ -34,16 +34,7 @@ final class TestServer implements AutoCloseable {
     }
 
     static TestServer start(Path dataDir) {
-        return new TestServer(openChatSystem(dataDir));
-    }
-
-    private static ChatSystem openChatSystem(Path dataDir) {
-        try {
-            return ChatSystem.open(ChatConfig.embedded(dataDir));
-        } catch (UnsupportedOperationException notWiredYet) {
-            // TEMPORARY: the embedded ChatSystem is still being written on main.
-            return new InMemoryChatSystem();
-        }
+        return new TestServer(ChatSystem.open(ChatConfig.embedded(dataDir)));
     }
 
     HttpResponse<String> get(String path) {
