@@ -1,7 +1,7 @@
-package dev.chatsystem.core.h2;
+package dev.chatsystem.core.jdbc;
 
-import dev.chatsystem.core.h2.BatchPlan.ChatKey;
-import dev.chatsystem.core.h2.BatchPlan.MessageKey;
+import dev.chatsystem.core.jdbc.BatchPlan.ChatKey;
+import dev.chatsystem.core.jdbc.BatchPlan.MessageKey;
 import dev.chatsystem.core.spi.Write;
 import java.util.ArrayList;
 import java.util.Collection;

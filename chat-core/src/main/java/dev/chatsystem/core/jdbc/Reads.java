@@ -1,8 +1,8 @@
-package dev.chatsystem.core.h2;
+package dev.chatsystem.core.jdbc;
 
-import static dev.chatsystem.core.h2.Rows.APPLICATION_COLUMNS;
-import static dev.chatsystem.core.h2.Rows.CHAT_COLUMNS;
-import static dev.chatsystem.core.h2.Rows.MESSAGE_COLUMNS;
+import static dev.chatsystem.core.jdbc.Rows.APPLICATION_COLUMNS;
+import static dev.chatsystem.core.jdbc.Rows.CHAT_COLUMNS;
+import static dev.chatsystem.core.jdbc.Rows.MESSAGE_COLUMNS;
 
 import dev.chatsystem.core.Application;
 import dev.chatsystem.core.Chat;
