@@ -11,7 +11,7 @@ CREATE TABLE applications (
     updated_at BIGINT NOT NULL,
     PRIMARY KEY (id),
     CONSTRAINT uk_applications_token UNIQUE (token)
-) DEFAULT CHARSET = utf8mb4;
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
 
 -- uk_chats_number serves lookups and keyset pages of an application's chats.
 CREATE TABLE chats (
@@ -23,7 +23,7 @@ CREATE TABLE chats (
     PRIMARY KEY (id),
     CONSTRAINT uk_chats_number UNIQUE (application_id, chat_number),
     CONSTRAINT fk_chats_application FOREIGN KEY (application_id) REFERENCES applications (id)
-) DEFAULT CHARSET = utf8mb4;
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
 
 -- MEDIUMTEXT holds 65,535 bytes of UTF-8 with room to spare (TEXT is exactly 65,535 bytes on MySQL); H2 maps it to
 -- a VARCHAR, not a LOB. uk_messages_number serves lookups and keyset pages; the primary key serves reindexing.
@@ -37,4 +37,4 @@ CREATE TABLE messages (
     PRIMARY KEY (id),
     CONSTRAINT uk_messages_number UNIQUE (chat_id, message_number),
     CONSTRAINT fk_messages_chat FOREIGN KEY (chat_id) REFERENCES chats (id)
-) DEFAULT CHARSET = utf8mb4;
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;

@@ -101,11 +101,4 @@ final class BatchPlan {
         newMessages.keySet().forEach(key -> counts.merge(key.chat(), 1L, Long::sum));
         return counts;
     }
-
-    /** How many chats the plan inserts per application. */
-    Map<Long, Long> chatsPerApplication() {
-        Map<Long, Long> counts = new LinkedHashMap<>();
-        newChats.keySet().forEach(key -> counts.merge(key.applicationId(), 1L, Long::sum));
-        return counts;
-    }
 }

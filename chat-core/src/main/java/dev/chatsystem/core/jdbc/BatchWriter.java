@@ -3,148 +3,73 @@ package dev.chatsystem.core.jdbc;
 import dev.chatsystem.core.jdbc.BatchPlan.ChatKey;
 import dev.chatsystem.core.jdbc.BatchPlan.MessageKey;
 import dev.chatsystem.core.spi.Write;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.PreparedBatch;
-import org.jdbi.v3.core.statement.Query;
 
 /**
  * Applies a list of writes inside the caller's transaction with a fixed number of statements: look up the keys the
- * writes name, plan in memory ({@link BatchPlan}), then one JDBC batch per kind of change.
+ * writes name, plan in memory ({@link BatchPlan}), then a few statements per kind of change.
+ *
+ * <p>Safe when batches that overlap run at once, in this process or in others on the same database. Before reading
+ * what exists, it locks the parents it will add to (the applications it creates chats in, the existing chats it may
+ * add messages to), always applications before chats and each in id order, so that such batches queue rather than
+ * deadlock or both insert. This relies on READ COMMITTED: each statement sees every row committed before it began, so once the
+ * locks are held the lookups see everything the batches before it wrote. (Under REPEATABLE READ the lookups would
+ * read the snapshot of the first one, taken before the locks.) The inserts still use {@code INSERT IGNORE} and the
+ * counts grow by the rows each insert reports, so even a writer that took no lock could not make them wrong.
  */
 final class BatchWriter {
-    /** Keys per lookup statement: keeps statements small and under every engine's placeholder limit. */
-    private static final int KEYS_PER_STATEMENT = 250;
-
     private BatchWriter() {}
 
     static void apply(Handle handle, List<Write> writes) {
         Set<String> tokens = new LinkedHashSet<>();
         writes.forEach(write -> tokens.add(write.token()));
-        Map<String, Long> applications = applicationIds(handle, tokens);
+        Map<String, Long> applications = KeyLookups.applicationIds(handle, tokens);
         if (applications.isEmpty()) {
             return;
         }
         Set<ChatKey> named = new HashSet<>();
+        Set<ChatKey> created = new HashSet<>();
         for (Write write : writes) {
             Long applicationId = applications.get(write.token());
             if (applicationId != null) {
-                named.add(new ChatKey(applicationId, write.chatNumber()));
+                ChatKey chat = new ChatKey(applicationId, write.chatNumber());
+                named.add(chat);
+                if (write instanceof Write.ChatCreated) {
+                    created.add(chat);
+                }
             }
         }
-        Map<ChatKey, Long> chatIds = chatIds(handle, named);
+        Map<ChatKey, Long> chatIds = KeyLookups.chatIds(handle, named);
+        created.removeAll(chatIds.keySet());
+        if (!created.isEmpty()) {
+            // Chats to create: lock their applications, then look again for what a batch before us created.
+            KeyLookups.lock(
+                    handle,
+                    "applications",
+                    created.stream().map(ChatKey::applicationId).toList());
+            chatIds.putAll(KeyLookups.chatIds(handle, created));
+        }
+        KeyLookups.lock(handle, "chats", chatIds.values());
         Map<MessageKey, Long> messageIds =
-                messageIds(handle, BatchPlan.messageKeys(writes, applications, chatIds.keySet()), chatIds);
+                KeyLookups.messageIds(handle, BatchPlan.messageKeys(writes, applications, chatIds.keySet()), chatIds);
         BatchPlan plan = BatchPlan.of(writes, applications, chatIds.keySet(), messageIds);
 
-        insertChats(handle, plan);
+        Map<Long, Long> chatsAdded = Inserts.chats(handle, plan);
         Set<ChatKey> receiving = new HashSet<>(plan.messagesPerChat().keySet());
         receiving.removeAll(chatIds.keySet());
-        chatIds.putAll(chatIds(handle, receiving));
-        insertMessages(handle, plan, chatIds);
+        chatIds.putAll(KeyLookups.chatIds(handle, receiving));
+        Map<Long, Long> messagesAdded = Inserts.messages(handle, plan, chatIds);
         updateEdits(handle, plan);
-        // Counts last and in id order, so concurrent batches lock shared rows in the same order and cannot deadlock.
-        Map<Long, Long> perChat = new TreeMap<>();
-        plan.messagesPerChat().forEach((chat, added) -> perChat.put(chatIds.get(chat), added));
-        addCounts(handle, "UPDATE chats SET messages_count = messages_count + ? WHERE id = ?", perChat);
-        addCounts(
-                handle,
-                "UPDATE applications SET chats_count = chats_count + ? WHERE id = ?",
-                new TreeMap<>(plan.chatsPerApplication()));
-    }
-
-    private static Map<String, Long> applicationIds(Handle handle, Collection<String> tokens) {
-        Map<String, Long> ids = new HashMap<>();
-        lookUp(handle, "SELECT id, token FROM applications WHERE token IN ", tokens, List::of, (rs, ctx) -> {
-            ids.put(rs.getString("token"), rs.getLong("id"));
-            return ids;
-        });
-        return ids;
-    }
-
-    private static Map<ChatKey, Long> chatIds(Handle handle, Collection<ChatKey> keys) {
-        Map<ChatKey, Long> ids = new HashMap<>();
-        lookUp(
-                handle,
-                "SELECT id, application_id, chat_number FROM chats WHERE (application_id, chat_number) IN ",
-                keys,
-                key -> List.of(key.applicationId(), key.chatNumber()),
-                (rs, ctx) -> {
-                    ids.put(new ChatKey(rs.getLong("application_id"), rs.getLong("chat_number")), rs.getLong("id"));
-                    return ids;
-                });
-        return ids;
-    }
-
-    private static Map<MessageKey, Long> messageIds(
-            Handle handle, Collection<MessageKey> keys, Map<ChatKey, Long> chatIds) {
-        Map<Long, ChatKey> chatsById = new HashMap<>();
-        chatIds.forEach((key, id) -> chatsById.put(id, key));
-        Map<MessageKey, Long> ids = new HashMap<>();
-        lookUp(
-                handle,
-                "SELECT id, chat_id, message_number FROM messages WHERE (chat_id, message_number) IN ",
-                keys,
-                key -> List.of(chatIds.get(key.chat()), key.messageNumber()),
-                (rs, ctx) -> {
-                    ChatKey chat = chatsById.get(rs.getLong("chat_id"));
-                    ids.put(new MessageKey(chat, rs.getLong("message_number")), rs.getLong("id"));
-                    return ids;
-                });
-        return ids;
-    }
-
-    /** Runs {@code select} followed by an IN list of the keys, each bound as a row of {@code values}, in chunks. */
-    private static <K> void lookUp(
-            Handle handle,
-            String select,
-            Collection<K> keys,
-            Function<K, List<Object>> values,
-            RowMapper<Object> rows) {
-        List<K> all = List.copyOf(keys);
-        for (int from = 0; from < all.size(); from += KEYS_PER_STATEMENT) {
-            List<K> chunk = all.subList(from, Math.min(all.size(), from + KEYS_PER_STATEMENT));
-            List<Object> binds = new ArrayList<>();
-            chunk.forEach(key -> binds.addAll(values.apply(key)));
-            int width = binds.size() / chunk.size();
-            String row = width == 1 ? "?" : "(" + String.join(", ", Collections.nCopies(width, "?")) + ")";
-            Query query =
-                    handle.createQuery(select + "(" + String.join(", ", Collections.nCopies(chunk.size(), row)) + ")");
-            for (int i = 0; i < binds.size(); i++) {
-                query.bind(i, binds.get(i));
-            }
-            query.map(rows).list();
-        }
-    }
-
-    private static void insertChats(Handle handle, BatchPlan plan) {
-        PreparedBatch batch = handle.prepareBatch(
-                "INSERT INTO chats (application_id, chat_number, messages_count, created_at) VALUES (?, ?, 0, ?)");
-        plan.newChats.forEach((key, at) -> batch.add(key.applicationId(), key.chatNumber(), Rows.micros(at)));
-        execute(batch);
-    }
-
-    private static void insertMessages(Handle handle, BatchPlan plan, Map<ChatKey, Long> chatIds) {
-        PreparedBatch batch = handle.prepareBatch("INSERT INTO messages (chat_id, message_number, body, created_at, "
-                + "updated_at) VALUES (?, ?, ?, ?, ?)");
-        plan.newMessages.forEach((key, message) -> batch.add(
-                chatIds.get(key.chat()),
-                key.messageNumber(),
-                message.body(),
-                Rows.micros(message.createdAt()),
-                Rows.micros(message.updatedAt())));
-        execute(batch);
+        // Counts last and in id order; the rows are locked already, by the lock statements or by the inserts.
+        addCounts(handle, "UPDATE chats SET messages_count = messages_count + ? WHERE id = ?", messagesAdded);
+        addCounts(handle, "UPDATE applications SET chats_count = chats_count + ? WHERE id = ?", chatsAdded);
     }
 
     private static void updateEdits(Handle handle, BatchPlan plan) {
@@ -155,7 +80,11 @@ final class BatchWriter {
 
     private static void addCounts(Handle handle, String update, Map<Long, Long> addedById) {
         PreparedBatch batch = handle.prepareBatch(update);
-        addedById.forEach((id, added) -> batch.add(added, id));
+        new TreeMap<>(addedById).forEach((id, added) -> {
+            if (added > 0) {
+                batch.add(added, id);
+            }
+        });
         execute(batch);
     }
 

@@ -2,6 +2,7 @@ package dev.chatsystem.core.jdbc;
 
 import dev.chatsystem.core.ReconcileReport.Correction;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 
@@ -44,7 +45,9 @@ final class CountFixer {
                         rs.getLong("id"), rs.getString("token"), rs.getLong("chat_number"), rs.getLong("was")))
                 .list();
         List<Correction> corrections = new ArrayList<>();
-        for (Wrong row : wrong) {
+        // In id order, as apply locks rows, so a reconcile and a batch queue rather than deadlock.
+        for (Wrong row :
+                wrong.stream().sorted(Comparator.comparingLong(Wrong::id)).toList()) {
             handle.execute(update, row.id(), row.id());
             long now = handle.createQuery("SELECT " + column + " FROM " + table + " WHERE id = ?")
                     .bind(0, row.id())
