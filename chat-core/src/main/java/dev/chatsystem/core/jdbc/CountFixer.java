@@ -11,10 +11,10 @@ import org.jdbi.v3.core.Handle;
  * MySQL alike.
  */
 final class CountFixer {
-    private static final String WRONG_APPLICATIONS = "SELECT a.id, a.token, 0 AS chat_number, a.chats_count AS was, "
+    static final String WRONG_APPLICATIONS = "SELECT a.id, a.token, 0 AS chat_number, a.chats_count AS was, "
             + "COUNT(c.id) AS actual FROM applications a LEFT JOIN chats c ON c.application_id = a.id "
             + "GROUP BY a.id, a.token, a.chats_count HAVING a.chats_count <> COUNT(c.id) ORDER BY a.token";
-    private static final String WRONG_CHATS = "SELECT c.id, a.token, c.chat_number, c.messages_count AS was, "
+    static final String WRONG_CHATS = "SELECT c.id, a.token, c.chat_number, c.messages_count AS was, "
             + "COUNT(m.id) AS actual FROM chats c JOIN applications a ON a.id = c.application_id "
             + "LEFT JOIN messages m ON m.chat_id = c.id "
             + "GROUP BY c.id, a.token, c.chat_number, c.messages_count HAVING c.messages_count <> COUNT(m.id) "
@@ -22,9 +22,9 @@ final class CountFixer {
 
     // The new value is counted again under the row lock the UPDATE takes, so a batch that commits between the
     // SELECT above and the UPDATE is not undone, and concurrent runs converge on the same value.
-    private static final String FIX_APPLICATION = "UPDATE applications SET chats_count = "
+    static final String FIX_APPLICATION = "UPDATE applications SET chats_count = "
             + "(SELECT COUNT(*) FROM chats c WHERE c.application_id = ?) WHERE id = ?";
-    private static final String FIX_CHAT =
+    static final String FIX_CHAT =
             "UPDATE chats SET messages_count = " + "(SELECT COUNT(*) FROM messages m WHERE m.chat_id = ?) WHERE id = ?";
 
     private record Wrong(long id, String token, long chatNumber, long was) {}

@@ -22,51 +22,65 @@ import org.jdbi.v3.core.statement.Query;
 final class Reads {
     private static final String CHATS_OF_APPLICATION =
             " FROM chats c JOIN applications a ON a.id = c.application_id WHERE a.token = ?";
-    private static final String CHAT_OF = CHATS_OF_APPLICATION + " AND c.chat_number";
     private static final String MESSAGES_OF_APPLICATION = " FROM messages m JOIN chats c ON c.id = m.chat_id"
             + " JOIN applications a ON a.id = c.application_id WHERE a.token = ?";
     private static final String MESSAGES_OF = MESSAGES_OF_APPLICATION + " AND c.chat_number = ?";
     private static final String INDEXED = "SELECT m.id, a.token, c.chat_number, m.message_number, m.body"
             + " FROM messages m JOIN chats c ON c.id = m.chat_id JOIN applications a ON a.id = c.application_id";
 
+    // The statements the store runs most; package-private so that a test can EXPLAIN each (docs/indices.md).
+    static final String APPLICATION = "SELECT " + APPLICATION_COLUMNS + " FROM applications a WHERE a.token = ?";
+    static final String APPLICATIONS_AFTER =
+            "SELECT " + APPLICATION_COLUMNS + " FROM applications a WHERE a.token > ? ORDER BY a.token LIMIT ?";
+    static final String CHAT = "SELECT " + CHAT_COLUMNS + CHATS_OF_APPLICATION + " AND c.chat_number = ?";
+    static final String CHATS_AFTER =
+            "SELECT " + CHAT_COLUMNS + CHATS_OF_APPLICATION + " AND c.chat_number > ? ORDER BY c.chat_number LIMIT ?";
+    static final String MESSAGE = "SELECT " + MESSAGE_COLUMNS + MESSAGES_OF + " AND m.message_number = ?";
+    static final String MESSAGES_AFTER =
+            "SELECT " + MESSAGE_COLUMNS + MESSAGES_OF + " AND m.message_number > ? ORDER BY m.message_number LIMIT ?";
+    static final String MAX_CHAT_NUMBER = "SELECT COALESCE(MAX(c.chat_number), 0)" + CHATS_OF_APPLICATION;
+    static final String MAX_MESSAGE_NUMBER = "SELECT COALESCE(MAX(m.message_number), 0)" + MESSAGES_OF;
+    // The page of messages is cut first, by the primary key, and only its rows are joined: written as one join,
+    // MariaDB starts from the small applications table and sorts every message to return the first few.
+    static final String INDEXED_AFTER = "SELECT m.id, a.token, c.chat_number, m.message_number, m.body"
+            + " FROM (SELECT id, chat_id, message_number, body FROM messages WHERE id > ? ORDER BY id LIMIT ?) m"
+            + " JOIN chats c ON c.id = m.chat_id JOIN applications a ON a.id = c.application_id ORDER BY m.id";
+    static final String INDEXED_OF_APPLICATION_AFTER =
+            INDEXED + " WHERE a.token = ? AND m.id > ? ORDER BY m.id LIMIT ?";
+    static final String COUNT_MESSAGES_OF_APPLICATION = "SELECT COUNT(*)" + MESSAGES_OF_APPLICATION;
+
     private Reads() {}
 
     static Optional<Application> application(Handle handle, String token) {
-        return query(handle, "SELECT " + APPLICATION_COLUMNS + " FROM applications a WHERE a.token = ?", token)
-                .map(Rows.APPLICATION)
-                .findOne();
+        return query(handle, APPLICATION, token).map(Rows.APPLICATION).findOne();
     }
 
     static List<Application> applications(Handle handle, Optional<String> afterToken, int limit) {
-        String select = "SELECT " + APPLICATION_COLUMNS + " FROM applications a";
         Query query = afterToken.isPresent()
-                ? query(handle, select + " WHERE a.token > ? ORDER BY a.token LIMIT ?", afterToken.get(), limit)
-                : query(handle, select + " ORDER BY a.token LIMIT ?", limit);
+                ? query(handle, APPLICATIONS_AFTER, afterToken.get(), limit)
+                : query(
+                        handle,
+                        "SELECT " + APPLICATION_COLUMNS + " FROM applications a ORDER BY a.token LIMIT ?",
+                        limit);
         return query.map(Rows.APPLICATION).list();
     }
 
     static Optional<Chat> chat(Handle handle, String token, long chatNumber) {
-        return query(handle, "SELECT " + CHAT_COLUMNS + CHAT_OF + " = ?", token, chatNumber)
-                .map(Rows.CHAT)
-                .findOne();
+        return query(handle, CHAT, token, chatNumber).map(Rows.CHAT).findOne();
     }
 
     static List<Chat> chats(Handle handle, String token, long after, int limit) {
-        String sql = "SELECT " + CHAT_COLUMNS + CHAT_OF + " > ? ORDER BY c.chat_number LIMIT ?";
-        return query(handle, sql, token, after, limit).map(Rows.CHAT).list();
+        return query(handle, CHATS_AFTER, token, after, limit).map(Rows.CHAT).list();
     }
 
     static Optional<Message> message(Handle handle, String token, long chatNumber, long messageNumber) {
-        String sql = "SELECT " + MESSAGE_COLUMNS + MESSAGES_OF + " AND m.message_number = ?";
-        return query(handle, sql, token, chatNumber, messageNumber)
+        return query(handle, MESSAGE, token, chatNumber, messageNumber)
                 .map(Rows.MESSAGE)
                 .findOne();
     }
 
     static List<Message> messages(Handle handle, String token, long chatNumber, long after, int limit) {
-        String sql = "SELECT " + MESSAGE_COLUMNS + MESSAGES_OF + " AND m.message_number > ?"
-                + " ORDER BY m.message_number LIMIT ?";
-        return query(handle, sql, token, chatNumber, after, limit)
+        return query(handle, MESSAGES_AFTER, token, chatNumber, after, limit)
                 .map(Rows.MESSAGE)
                 .list();
     }
@@ -74,28 +88,29 @@ final class Reads {
     static List<Message> messages(Handle handle, String token, long chatNumber, Collection<Long> numbers) {
         List<Object> binds = new ArrayList<>(List.of(token, chatNumber));
         binds.addAll(new LinkedHashSet<>(numbers));
-        String in = String.join(", ", Collections.nCopies(binds.size() - 2, "?"));
-        String sql = "SELECT " + MESSAGE_COLUMNS + MESSAGES_OF + " AND m.message_number IN (" + in + ")";
-        return query(handle, sql, binds.toArray()).map(Rows.MESSAGE).list();
+        return query(handle, messagesIn(binds.size() - 2), binds.toArray())
+                .map(Rows.MESSAGE)
+                .list();
+    }
+
+    /** The messages of one chat with any of {@code numbers} message numbers. */
+    static String messagesIn(int numbers) {
+        String in = String.join(", ", Collections.nCopies(numbers, "?"));
+        return "SELECT " + MESSAGE_COLUMNS + MESSAGES_OF + " AND m.message_number IN (" + in + ")";
     }
 
     static long maxChatNumber(Handle handle, String token) {
-        return count(handle, "SELECT COALESCE(MAX(c.chat_number), 0)" + CHATS_OF_APPLICATION, token);
+        return count(handle, MAX_CHAT_NUMBER, token);
     }
 
     static long maxMessageNumber(Handle handle, String token, long chatNumber) {
-        return count(handle, "SELECT COALESCE(MAX(m.message_number), 0)" + MESSAGES_OF, token, chatNumber);
+        return count(handle, MAX_MESSAGE_NUMBER, token, chatNumber);
     }
 
     static MessageBatch messagesForIndex(Handle handle, Optional<String> token, long cursor, int limit) {
         Query query = token.isPresent()
-                ? query(
-                        handle,
-                        INDEXED + " WHERE a.token = ? AND m.id > ? ORDER BY m.id LIMIT ?",
-                        token.get(),
-                        cursor,
-                        limit)
-                : query(handle, INDEXED + " WHERE m.id > ? ORDER BY m.id LIMIT ?", cursor, limit);
+                ? query(handle, INDEXED_OF_APPLICATION_AFTER, token.get(), cursor, limit)
+                : query(handle, INDEXED_AFTER, cursor, limit);
         long[] last = {cursor};
         List<IndexedMessage> messages = query.map((rs, ctx) -> {
                     last[0] = rs.getLong("id");
@@ -107,7 +122,7 @@ final class Reads {
 
     static long countMessages(Handle handle, Optional<String> token) {
         return token.isPresent()
-                ? count(handle, "SELECT COUNT(*)" + MESSAGES_OF_APPLICATION, token.get())
+                ? count(handle, COUNT_MESSAGES_OF_APPLICATION, token.get())
                 : count(handle, "SELECT COUNT(*) FROM messages");
     }
 

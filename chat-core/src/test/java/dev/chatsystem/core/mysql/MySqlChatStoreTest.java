@@ -8,6 +8,7 @@ import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.ChatStoreContract;
 import dev.chatsystem.core.spi.Write.ChatCreated;
 import dev.chatsystem.core.spi.Write.MessageCreated;
+import dev.chatsystem.core.testing.MySqlTestDatabase;
 import dev.chatsystem.core.testing.Services;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /** The store contract on a real MySQL/MariaDB server, one fresh database per test. */
 class MySqlChatStoreTest extends ChatStoreContract {
-    private TestDatabase database;
+    private MySqlTestDatabase database;
 
     @BeforeAll
     static void requireServer() {
@@ -30,7 +31,7 @@ class MySqlChatStoreTest extends ChatStoreContract {
 
     @Override
     protected ChatStore newStore() {
-        database = TestDatabase.create();
+        database = MySqlTestDatabase.create();
         return database.open();
     }
 

@@ -1,6 +1,6 @@
-package dev.chatsystem.core.mysql;
+package dev.chatsystem.core.testing;
 
-import dev.chatsystem.core.testing.Services;
+import dev.chatsystem.core.mysql.MySqlChatStore;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -8,15 +8,15 @@ import java.sql.Statement;
 import java.util.UUID;
 
 /** A fresh, empty database on the test server, created through an admin connection and dropped on close. */
-final class TestDatabase implements AutoCloseable {
-    static final String SERVER_URL = Services.env("CHAT_TEST_DB_URL", "jdbc:mysql://127.0.0.1:3306/");
-    static final String USER = Services.env("CHAT_TEST_DB_USER", "root");
-    static final String PASSWORD = System.getenv().getOrDefault("CHAT_TEST_DB_PASSWORD", "");
+public final class MySqlTestDatabase implements AutoCloseable {
+    public static final String SERVER_URL = Services.env("CHAT_TEST_DB_URL", "jdbc:mysql://127.0.0.1:3306/");
+    public static final String USER = Services.env("CHAT_TEST_DB_USER", "root");
+    public static final String PASSWORD = System.getenv().getOrDefault("CHAT_TEST_DB_PASSWORD", "");
 
-    final String name;
-    final String url;
+    public final String name;
+    public final String url;
 
-    private TestDatabase(String name) {
+    private MySqlTestDatabase(String name) {
         this.name = name;
         String[] parts = SERVER_URL.split("\\?", 2);
         String base = parts[0].endsWith("/") ? parts[0] : parts[0] + "/";
@@ -24,20 +24,20 @@ final class TestDatabase implements AutoCloseable {
     }
 
     /** Skips (or fails on CI) when the server is down; else creates {@code chat_test_<random>}. */
-    static TestDatabase create() {
+    public static MySqlTestDatabase create() {
         Services.requireMysql();
-        TestDatabase database = new TestDatabase(
+        MySqlTestDatabase database = new MySqlTestDatabase(
                 "chat_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
         database.admin("CREATE DATABASE " + database.name + " CHARACTER SET utf8mb4");
         return database;
     }
 
-    MySqlChatStore open() {
+    public MySqlChatStore open() {
         return MySqlChatStore.open(url, USER, PASSWORD);
     }
 
     /** A connection to this database behind the store's back. */
-    Connection connect() throws SQLException {
+    public Connection connect() throws SQLException {
         return DriverManager.getConnection(url, USER, PASSWORD);
     }
 
