@@ -1,6 +1,8 @@
 -- The store's schema. The same file runs on H2 (MySQL mode), MySQL 8.4 and MariaDB 10.11, so it keeps to DDL all
 -- three accept. Times are BIGINT microseconds since the epoch: exact on every engine, no time-zone conversions.
--- Tokens compare byte-wise (ascii_bin) so that uniqueness and ordering are case-sensitive everywhere.
+-- Tokens compare byte-wise (ascii_bin) so that uniqueness and ordering are case-sensitive everywhere. The table
+-- options pin InnoDB (transactions, row locks, foreign keys) and utf8mb4 with a collation both MySQL 8.4 and MariaDB
+-- have, so the schema does not depend on server defaults; H2 accepts and ignores them in MySQL mode.
 
 CREATE TABLE applications (
     id BIGINT NOT NULL AUTO_INCREMENT,

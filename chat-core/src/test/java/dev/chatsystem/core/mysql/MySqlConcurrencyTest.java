@@ -42,7 +42,9 @@ class MySqlConcurrencyTest {
 
     @AfterEach
     void dropDatabase() {
-        database.close();
+        if (database != null) {
+            database.close();
+        }
     }
 
     @Test
