@@ -3,6 +3,9 @@ package dev.chatsystem.core.h2;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.chatsystem.core.ConfigurationException;
+import dev.chatsystem.core.jdbc.Failures;
+import dev.chatsystem.core.jdbc.JdbcDatabase;
+import dev.chatsystem.core.jdbc.SqlDialect;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -10,15 +13,17 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
-import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.NoTemplateEngine;
 
 /**
- * The resources behind an {@link H2ChatStore}: a lock on the data dir, the connection pool and Jdbi, opened in that
+ * The resources behind an {@link H2ChatStore}: a lock on the data dir and the connection pool, opened in that
  * order and closed in reverse.
  */
-final class H2Database implements AutoCloseable {
+final class H2Database implements JdbcDatabase {
+    /** H2's DATABASE_ALREADY_OPEN: another process holds the file lock. */
+    private static final int DATABASE_ALREADY_OPEN = 90020;
+
     static final int POOL_SIZE = 8;
 
     /*
@@ -34,13 +39,11 @@ final class H2Database implements AutoCloseable {
     private final FileChannel lockFile;
     private final FileLock lock;
     private final HikariDataSource pool;
-    final Jdbi jdbi;
 
     private H2Database(FileChannel lockFile, FileLock lock, HikariDataSource pool) {
         this.lockFile = lockFile;
         this.lock = lock;
         this.pool = pool;
-        this.jdbi = Jdbi.create(pool).setTemplateEngine(new NoTemplateEngine());
     }
 
     static H2Database open(Path dataDir) {
@@ -68,7 +71,7 @@ final class H2Database implements AutoCloseable {
             if (e instanceof ConfigurationException) {
                 throw e;
             }
-            throw Failures.isAlreadyOpen(e) ? Failures.inUse(dir, e) : Failures.unavailable("open " + dir, e);
+            throw isAlreadyOpen(e) ? inUse(dir, e) : Failures.unavailable(SqlDialect.H2, "open " + dir, e);
         }
     }
 
@@ -95,11 +98,11 @@ final class H2Database implements AutoCloseable {
         try {
             FileLock lock = channel.tryLock();
             if (lock == null) {
-                throw Failures.inUse(dir, null);
+                throw inUse(dir, null);
             }
             return lock;
         } catch (OverlappingFileLockException e) {
-            throw Failures.inUse(dir, e);
+            throw inUse(dir, e);
         } catch (IOException e) {
             throw new ConfigurationException("data dir " + dir + " could not be locked: " + e.getMessage(), e);
         }
@@ -115,7 +118,28 @@ final class H2Database implements AutoCloseable {
         config.setMaximumPoolSize(POOL_SIZE);
         config.setMinimumIdle(1);
         config.setConnectionTimeout(5_000);
+        config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
         return config;
+    }
+
+    private static ConfigurationException inUse(Path dataDir, Throwable cause) {
+        return new ConfigurationException("data dir " + dataDir + " is in use by another process", cause);
+    }
+
+    private static boolean isAlreadyOpen(Throwable failure) {
+        return Failures.sqlException(failure)
+                .filter(e -> e.getErrorCode() == DATABASE_ALREADY_OPEN)
+                .isPresent();
+    }
+
+    @Override
+    public SqlDialect dialect() {
+        return SqlDialect.H2;
+    }
+
+    @Override
+    public DataSource dataSource() {
+        return pool;
     }
 
     @Override

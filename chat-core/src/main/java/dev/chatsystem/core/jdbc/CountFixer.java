@@ -1,7 +1,8 @@
-package dev.chatsystem.core.h2;
+package dev.chatsystem.core.jdbc;
 
 import dev.chatsystem.core.ReconcileReport.Correction;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 
@@ -10,10 +11,10 @@ import org.jdbi.v3.core.Handle;
  * MySQL alike.
  */
 final class CountFixer {
-    private static final String WRONG_APPLICATIONS = "SELECT a.id, a.token, 0 AS chat_number, a.chats_count AS was, "
+    static final String WRONG_APPLICATIONS = "SELECT a.id, a.token, 0 AS chat_number, a.chats_count AS was, "
             + "COUNT(c.id) AS actual FROM applications a LEFT JOIN chats c ON c.application_id = a.id "
             + "GROUP BY a.id, a.token, a.chats_count HAVING a.chats_count <> COUNT(c.id) ORDER BY a.token";
-    private static final String WRONG_CHATS = "SELECT c.id, a.token, c.chat_number, c.messages_count AS was, "
+    static final String WRONG_CHATS = "SELECT c.id, a.token, c.chat_number, c.messages_count AS was, "
             + "COUNT(m.id) AS actual FROM chats c JOIN applications a ON a.id = c.application_id "
             + "LEFT JOIN messages m ON m.chat_id = c.id "
             + "GROUP BY c.id, a.token, c.chat_number, c.messages_count HAVING c.messages_count <> COUNT(m.id) "
@@ -21,9 +22,9 @@ final class CountFixer {
 
     // The new value is counted again under the row lock the UPDATE takes, so a batch that commits between the
     // SELECT above and the UPDATE is not undone, and concurrent runs converge on the same value.
-    private static final String FIX_APPLICATION = "UPDATE applications SET chats_count = "
+    static final String FIX_APPLICATION = "UPDATE applications SET chats_count = "
             + "(SELECT COUNT(*) FROM chats c WHERE c.application_id = ?) WHERE id = ?";
-    private static final String FIX_CHAT =
+    static final String FIX_CHAT =
             "UPDATE chats SET messages_count = " + "(SELECT COUNT(*) FROM messages m WHERE m.chat_id = ?) WHERE id = ?";
 
     private record Wrong(long id, String token, long chatNumber, long was) {}
@@ -44,7 +45,9 @@ final class CountFixer {
                         rs.getLong("id"), rs.getString("token"), rs.getLong("chat_number"), rs.getLong("was")))
                 .list();
         List<Correction> corrections = new ArrayList<>();
-        for (Wrong row : wrong) {
+        // In id order, as apply locks rows, so a reconcile and a batch queue rather than deadlock.
+        for (Wrong row :
+                wrong.stream().sorted(Comparator.comparingLong(Wrong::id)).toList()) {
             handle.execute(update, row.id(), row.id());
             long now = handle.createQuery("SELECT " + column + " FROM " + table + " WHERE id = ?")
                     .bind(0, row.id())

@@ -1,4 +1,4 @@
-package dev.chatsystem.core.h2;
+package dev.chatsystem.core.jdbc;
 
 import dev.chatsystem.core.Application;
 import dev.chatsystem.core.Chat;

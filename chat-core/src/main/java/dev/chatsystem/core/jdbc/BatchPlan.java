@@ -1,4 +1,4 @@
-package dev.chatsystem.core.h2;
+package dev.chatsystem.core.jdbc;
 
 import dev.chatsystem.core.spi.Write;
 import java.time.Instant;
@@ -99,13 +99,6 @@ final class BatchPlan {
     Map<ChatKey, Long> messagesPerChat() {
         Map<ChatKey, Long> counts = new LinkedHashMap<>();
         newMessages.keySet().forEach(key -> counts.merge(key.chat(), 1L, Long::sum));
-        return counts;
-    }
-
-    /** How many chats the plan inserts per application. */
-    Map<Long, Long> chatsPerApplication() {
-        Map<Long, Long> counts = new LinkedHashMap<>();
-        newChats.keySet().forEach(key -> counts.merge(key.applicationId(), 1L, Long::sum));
         return counts;
     }
 }

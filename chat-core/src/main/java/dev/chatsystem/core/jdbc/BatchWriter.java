@@ -1,0 +1,96 @@
+package dev.chatsystem.core.jdbc;
+
+import dev.chatsystem.core.jdbc.BatchPlan.ChatKey;
+import dev.chatsystem.core.jdbc.BatchPlan.MessageKey;
+import dev.chatsystem.core.spi.Write;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+
+/**
+ * Applies a list of writes inside the caller's transaction with a fixed number of statements: look up the keys the
+ * writes name, plan in memory ({@link BatchPlan}), then a few statements per kind of change.
+ *
+ * <p>Safe when batches that overlap run at once, in this process or in others on the same database. Before reading
+ * what exists, it locks the parents it will add to (the applications it creates chats in, the existing chats it may
+ * add messages to), always applications before chats and each in id order, so that such batches queue rather than
+ * deadlock or both insert. This relies on READ COMMITTED: each statement sees every row committed before it began, so once the
+ * locks are held the lookups see everything the batches before it wrote. (Under REPEATABLE READ the lookups would
+ * read the snapshot of the first one, taken before the locks.) The inserts still use {@code INSERT IGNORE} and the
+ * counts grow by the rows each insert reports, so even a writer that took no lock could not make them wrong.
+ */
+final class BatchWriter {
+    private BatchWriter() {}
+
+    static void apply(Handle handle, List<Write> writes) {
+        Set<String> tokens = new LinkedHashSet<>();
+        writes.forEach(write -> tokens.add(write.token()));
+        Map<String, Long> applications = KeyLookups.applicationIds(handle, tokens);
+        if (applications.isEmpty()) {
+            return;
+        }
+        Set<ChatKey> named = new HashSet<>();
+        Set<ChatKey> created = new HashSet<>();
+        for (Write write : writes) {
+            Long applicationId = applications.get(write.token());
+            if (applicationId != null) {
+                ChatKey chat = new ChatKey(applicationId, write.chatNumber());
+                named.add(chat);
+                if (write instanceof Write.ChatCreated) {
+                    created.add(chat);
+                }
+            }
+        }
+        Map<ChatKey, Long> chatIds = KeyLookups.chatIds(handle, named);
+        created.removeAll(chatIds.keySet());
+        if (!created.isEmpty()) {
+            // Chats to create: lock their applications, then look again for what a batch before us created.
+            KeyLookups.lock(
+                    handle,
+                    "applications",
+                    created.stream().map(ChatKey::applicationId).toList());
+            chatIds.putAll(KeyLookups.chatIds(handle, created));
+        }
+        KeyLookups.lock(handle, "chats", chatIds.values());
+        Map<MessageKey, Long> messageIds =
+                KeyLookups.messageIds(handle, BatchPlan.messageKeys(writes, applications, chatIds.keySet()), chatIds);
+        BatchPlan plan = BatchPlan.of(writes, applications, chatIds.keySet(), messageIds);
+
+        Map<Long, Long> chatsAdded = Inserts.chats(handle, plan);
+        Set<ChatKey> receiving = new HashSet<>(plan.messagesPerChat().keySet());
+        receiving.removeAll(chatIds.keySet());
+        chatIds.putAll(KeyLookups.chatIds(handle, receiving));
+        Map<Long, Long> messagesAdded = Inserts.messages(handle, plan, chatIds);
+        updateEdits(handle, plan);
+        // Counts last and in id order; the rows are locked already, by the lock statements or by the inserts.
+        addCounts(handle, "UPDATE chats SET messages_count = messages_count + ? WHERE id = ?", messagesAdded);
+        addCounts(handle, "UPDATE applications SET chats_count = chats_count + ? WHERE id = ?", chatsAdded);
+    }
+
+    private static void updateEdits(Handle handle, BatchPlan plan) {
+        PreparedBatch batch = handle.prepareBatch("UPDATE messages SET body = ?, updated_at = ? WHERE id = ?");
+        plan.edits.values().forEach(edit -> batch.add(edit.body(), Rows.micros(edit.at()), edit.messageId()));
+        execute(batch);
+    }
+
+    private static void addCounts(Handle handle, String update, Map<Long, Long> addedById) {
+        PreparedBatch batch = handle.prepareBatch(update);
+        new TreeMap<>(addedById).forEach((id, added) -> {
+            if (added > 0) {
+                batch.add(added, id);
+            }
+        });
+        execute(batch);
+    }
+
+    private static void execute(PreparedBatch batch) {
+        if (batch.size() > 0) {
+            batch.execute();
+        }
+    }
+}

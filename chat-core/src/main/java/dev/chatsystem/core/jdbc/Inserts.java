@@ -1,0 +1,102 @@
+package dev.chatsystem.core.jdbc;
+
+import dev.chatsystem.core.jdbc.BatchPlan.ChatKey;
+import dev.chatsystem.core.jdbc.BatchPlan.MessageKey;
+import dev.chatsystem.core.jdbc.BatchPlan.NewMessage;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Update;
+
+/**
+ * Inserts a plan's chats and messages with multi-row {@code INSERT IGNORE} statements, one parent per statement, and
+ * reports how many rows each parent actually gained.
+ *
+ * <p>{@code INSERT IGNORE} (H2 supports it in MySQL mode) skips a row whose unique key exists instead of failing the
+ * batch: a second process applying the same write after it committed is a no-op. Because every statement covers one
+ * parent, its affected-row count is exactly what that parent's count must grow by. (A JDBC batch would not tell:
+ * Connector/J's {@code rewriteBatchedStatements} folds it into one statement whose per-row counts are lost.)
+ */
+final class Inserts {
+    /** Rows per statement, and the bytes of bodies per statement: far below the 16 MiB default max_allowed_packet. */
+    private static final int ROWS_PER_STATEMENT = 500;
+
+    private static final long BODY_BYTES_PER_STATEMENT = 4L << 20;
+
+    private static final String CHATS =
+            "INSERT IGNORE INTO chats (application_id, chat_number, messages_count, created_at) VALUES ";
+    private static final String MESSAGES =
+            "INSERT IGNORE INTO messages (chat_id, message_number, body, created_at, updated_at) VALUES ";
+
+    private Inserts() {}
+
+    /** Inserts the plan's chats; returns the number inserted per application id. */
+    static Map<Long, Long> chats(Handle handle, BatchPlan plan) {
+        Map<Long, List<List<Object>>> rows = new LinkedHashMap<>();
+        plan.newChats.forEach(
+                (ChatKey key, Instant at) -> rows.computeIfAbsent(key.applicationId(), id -> new ArrayList<>())
+                        .add(List.of(key.applicationId(), key.chatNumber(), Rows.micros(at))));
+        return insert(handle, CHATS, "(?, ?, 0, ?)", rows, 0);
+    }
+
+    /** Inserts the plan's messages into the chats with known ids; returns the number inserted per chat id. */
+    static Map<Long, Long> messages(Handle handle, BatchPlan plan, Map<ChatKey, Long> chatIds) {
+        Map<Long, List<List<Object>>> rows = new LinkedHashMap<>();
+        plan.newMessages.forEach((MessageKey key, NewMessage message) -> {
+            Long chatId = chatIds.get(key.chat());
+            if (chatId != null) {
+                rows.computeIfAbsent(chatId, id -> new ArrayList<>())
+                        .add(List.of(
+                                chatId,
+                                key.messageNumber(),
+                                message.body(),
+                                Rows.micros(message.createdAt()),
+                                Rows.micros(message.updatedAt())));
+            }
+        });
+        return insert(handle, MESSAGES, "(?, ?, ?, ?, ?)", rows, 2);
+    }
+
+    /** Runs the insert for each parent's rows in chunks; {@code textColumn} is the one whose size bounds a chunk. */
+    private static Map<Long, Long> insert(
+            Handle handle, String insert, String row, Map<Long, List<List<Object>>> rowsByParent, int textColumn) {
+        Map<Long, Long> inserted = new LinkedHashMap<>();
+        rowsByParent.forEach((parent, rows) -> {
+            long added = 0;
+            List<List<Object>> chunk = new ArrayList<>();
+            long bytes = 0;
+            for (List<Object> values : rows) {
+                long size = values.get(textColumn) instanceof String text ? 3L * text.length() : 0;
+                if (!chunk.isEmpty()
+                        && (chunk.size() == ROWS_PER_STATEMENT || bytes + size > BODY_BYTES_PER_STATEMENT)) {
+                    added += execute(handle, insert, row, chunk);
+                    chunk.clear();
+                    bytes = 0;
+                }
+                chunk.add(values);
+                bytes += size;
+            }
+            added += execute(handle, insert, row, chunk);
+            inserted.put(parent, added);
+        });
+        return inserted;
+    }
+
+    private static int execute(Handle handle, String insert, String row, List<List<Object>> rows) {
+        if (rows.isEmpty()) {
+            return 0;
+        }
+        Update update = handle.createUpdate(insert + String.join(", ", Collections.nCopies(rows.size(), row)));
+        int position = 0;
+        for (List<Object> values : rows) {
+            for (Object value : values) {
+                update.bind(position++, value);
+            }
+        }
+        return update.execute();
+    }
+}

@@ -1,0 +1,203 @@
+package dev.chatsystem.core.jdbc;
+
+import dev.chatsystem.core.Application;
+import dev.chatsystem.core.BackendStatus;
+import dev.chatsystem.core.Chat;
+import dev.chatsystem.core.ConflictException;
+import dev.chatsystem.core.Message;
+import dev.chatsystem.core.ReconcileReport;
+import dev.chatsystem.core.spi.ChatStore;
+import dev.chatsystem.core.spi.CountReconciler;
+import dev.chatsystem.core.spi.MessageBatch;
+import dev.chatsystem.core.spi.Write;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.NoTemplateEngine;
+
+/**
+ * The store on a SQL database: every statement of {@link ChatStore} and {@link CountReconciler}, shared by the H2 and
+ * MySQL/MariaDB adapters, which subclass it only to open their {@link JdbcDatabase}.
+ *
+ * <p>Counts are exact: {@link #apply} updates them in the same transaction as the rows, by the rows it actually
+ * inserted, so batches applied concurrently, twice, or by several processes at once leave the same state. Writes
+ * whose token is unknown are skipped, as are messages of chats that do not exist. Transactions run at READ COMMITTED
+ * (see {@link BatchWriter} for why). Thread-safe.
+ */
+public class JdbcChatStore implements ChatStore, CountReconciler {
+    /** Attempts of a batch the engine rolled back to break a deadlock; the batch is idempotent, so rerunning is safe. */
+    private static final int APPLY_ATTEMPTS = 3;
+
+    private final JdbcDatabase database;
+    private final SqlDialect dialect;
+    private final Jdbi jdbi;
+
+    /** A store on the database, which it closes on {@link #close()}. */
+    protected JdbcChatStore(JdbcDatabase database) {
+        this.database = Objects.requireNonNull(database, "database");
+        this.dialect = database.dialect();
+        this.jdbi = Jdbi.create(database.dataSource()).setTemplateEngine(new NoTemplateEngine());
+    }
+
+    @Override
+    public Application createApplication(String token, String name, Instant at) {
+        Objects.requireNonNull(token, "token");
+        Objects.requireNonNull(name, "name");
+        long micros = Rows.micros(at);
+        try {
+            return jdbi.inTransaction(handle -> {
+                handle.execute(
+                        "INSERT INTO applications (token, name, chats_count, created_at, updated_at)"
+                                + " VALUES (?, ?, 0, ?, ?)",
+                        token,
+                        name,
+                        micros,
+                        micros);
+                return Reads.application(handle, token).orElseThrow();
+            });
+        } catch (JdbiException e) {
+            if (Failures.isConstraintViolation(e)) {
+                throw new ConflictException("an application with this token exists", e);
+            }
+            throw Failures.unavailable(dialect, "create an application", e);
+        }
+    }
+
+    @Override
+    public Optional<Application> application(String token) {
+        return call("read an application", handle -> Reads.application(handle, token));
+    }
+
+    @Override
+    public Optional<Application> renameApplication(String token, String name, Instant at) {
+        Objects.requireNonNull(name, "name");
+        long micros = Rows.micros(at);
+        return transaction("rename an application", handle -> {
+            int updated = handle.execute(
+                    "UPDATE applications SET name = ?, updated_at = ? WHERE token = ?", name, micros, token);
+            return updated == 0 ? Optional.<Application>empty() : Reads.application(handle, token);
+        });
+    }
+
+    @Override
+    public List<Application> applications(Optional<String> afterToken, int limit) {
+        return call("list applications", handle -> Reads.applications(handle, afterToken, limit));
+    }
+
+    @Override
+    public Optional<Chat> chat(String token, long chatNumber) {
+        return call("read a chat", handle -> Reads.chat(handle, token, chatNumber));
+    }
+
+    @Override
+    public List<Chat> chats(String token, long after, int limit) {
+        return call("list chats", handle -> Reads.chats(handle, token, after, limit));
+    }
+
+    @Override
+    public Optional<Message> message(String token, long chatNumber, long messageNumber) {
+        return call("read a message", handle -> Reads.message(handle, token, chatNumber, messageNumber));
+    }
+
+    @Override
+    public List<Message> messages(String token, long chatNumber, long after, int limit) {
+        return call("list messages", handle -> Reads.messages(handle, token, chatNumber, after, limit));
+    }
+
+    @Override
+    public List<Message> messages(String token, long chatNumber, Collection<Long> messageNumbers) {
+        if (messageNumbers.isEmpty()) {
+            return List.of();
+        }
+        return call("read messages", handle -> Reads.messages(handle, token, chatNumber, messageNumbers));
+    }
+
+    @Override
+    public long maxChatNumber(String token) {
+        return call("read the last chat number", handle -> Reads.maxChatNumber(handle, token));
+    }
+
+    @Override
+    public long maxMessageNumber(String token, long chatNumber) {
+        return call("read the last message number", handle -> Reads.maxMessageNumber(handle, token, chatNumber));
+    }
+
+    @Override
+    public void apply(List<Write> writes) {
+        if (writes.isEmpty()) {
+            return;
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                jdbi.useTransaction(handle -> BatchWriter.apply(handle, writes));
+                return;
+            } catch (JdbiException e) {
+                if (attempt == APPLY_ATTEMPTS || !Failures.isRolledBack(e)) {
+                    throw Failures.unavailable(dialect, "apply " + writes.size() + " writes", e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public MessageBatch messagesForIndex(Optional<String> token, long cursor, int limit) {
+        return call("read messages to index", handle -> Reads.messagesForIndex(handle, token, cursor, limit));
+    }
+
+    @Override
+    public long countMessages(Optional<String> token) {
+        return call("count messages", handle -> Reads.countMessages(handle, token));
+    }
+
+    @Override
+    public long countApplications() {
+        return call("count applications", handle -> Reads.count(handle, "SELECT COUNT(*) FROM applications"));
+    }
+
+    @Override
+    public long countChats() {
+        return call("count chats", handle -> Reads.count(handle, "SELECT COUNT(*) FROM chats"));
+    }
+
+    @Override
+    public ReconcileReport reconcile() {
+        return new ReconcileReport(transaction("reconcile counts", CountFixer::fix));
+    }
+
+    @Override
+    public BackendStatus health() {
+        try {
+            jdbi.withHandle(handle -> Reads.count(handle, "SELECT 1"));
+            return BackendStatus.up("store", dialect.kind());
+        } catch (RuntimeException e) {
+            return BackendStatus.down("store", dialect.kind(), Failures.describe(e));
+        }
+    }
+
+    /** Closes the database handle: its pool and whatever its adapter opened. */
+    @Override
+    public void close() {
+        database.close();
+    }
+
+    private <T> T call(String action, HandleCallback<T, RuntimeException> callback) {
+        try {
+            return jdbi.withHandle(callback);
+        } catch (JdbiException e) {
+            throw Failures.unavailable(dialect, action, e);
+        }
+    }
+
+    private <T> T transaction(String action, HandleCallback<T, RuntimeException> callback) {
+        try {
+            return jdbi.inTransaction(callback);
+        } catch (JdbiException e) {
+            throw Failures.unavailable(dialect, action, e);
+        }
+    }
+}

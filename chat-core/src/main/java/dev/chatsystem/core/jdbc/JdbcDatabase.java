@@ -1,0 +1,22 @@
+package dev.chatsystem.core.jdbc;
+
+import javax.sql.DataSource;
+
+/**
+ * A migrated database as a {@link JdbcChatStore} uses it: a pooled {@link DataSource} and its dialect. The handle owns
+ * the pool and whatever else its adapter opened for it; {@link #close()} releases them.
+ */
+public interface JdbcDatabase extends AutoCloseable {
+
+    SqlDialect dialect();
+
+    /**
+     * A pool of connections to a database whose schema is up to date, at READ COMMITTED isolation: {@link BatchWriter}
+     * relies on each statement seeing what other transactions committed before it.
+     */
+    DataSource dataSource();
+
+    /** Closes the pool, then releases anything else the adapter opened, in reverse order. */
+    @Override
+    void close();
+}

@@ -1,0 +1,103 @@
+package dev.chatsystem.core.jdbc;
+
+import dev.chatsystem.core.jdbc.BatchPlan.ChatKey;
+import dev.chatsystem.core.jdbc.BatchPlan.MessageKey;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.Query;
+
+/** Finds the ids of the natural keys a batch names, and locks parent rows, with a few IN-list statements. */
+final class KeyLookups {
+    /** Keys per statement: keeps statements small and under every engine's placeholder limit. */
+    static final int KEYS_PER_STATEMENT = 250;
+
+    static final String APPLICATION_IDS = "SELECT id, token FROM applications WHERE token IN ";
+    static final String CHAT_IDS =
+            "SELECT id, application_id, chat_number FROM chats WHERE (application_id, chat_number) IN ";
+    static final String MESSAGE_IDS =
+            "SELECT id, chat_id, message_number FROM messages WHERE (chat_id, message_number) IN ";
+
+    private KeyLookups() {}
+
+    static Map<String, Long> applicationIds(Handle handle, Collection<String> tokens) {
+        Map<String, Long> ids = new HashMap<>();
+        lookUp(handle, APPLICATION_IDS, tokens, List::of, (rs, ctx) -> {
+            ids.put(rs.getString("token"), rs.getLong("id"));
+            return ids;
+        });
+        return ids;
+    }
+
+    static Map<ChatKey, Long> chatIds(Handle handle, Collection<ChatKey> keys) {
+        Map<ChatKey, Long> ids = new HashMap<>();
+        lookUp(handle, CHAT_IDS, keys, key -> List.of(key.applicationId(), key.chatNumber()), (rs, ctx) -> {
+            ids.put(new ChatKey(rs.getLong("application_id"), rs.getLong("chat_number")), rs.getLong("id"));
+            return ids;
+        });
+        return ids;
+    }
+
+    static Map<MessageKey, Long> messageIds(Handle handle, Collection<MessageKey> keys, Map<ChatKey, Long> chatIds) {
+        Map<Long, ChatKey> chatsById = new HashMap<>();
+        chatIds.forEach((key, id) -> chatsById.put(id, key));
+        Map<MessageKey, Long> ids = new HashMap<>();
+        lookUp(handle, MESSAGE_IDS, keys, key -> List.of(chatIds.get(key.chat()), key.messageNumber()), (rs, ctx) -> {
+            ChatKey chat = chatsById.get(rs.getLong("chat_id"));
+            ids.put(new MessageKey(chat, rs.getLong("message_number")), rs.getLong("id"));
+            return ids;
+        });
+        return ids;
+    }
+
+    /**
+     * Locks the rows of {@code table} with these ids until the transaction ends, in ascending id order, so that two
+     * transactions locking overlapping sets queue behind each other instead of deadlocking.
+     */
+    static void lock(Handle handle, String table, Collection<Long> ids) {
+        List<Long> sorted = List.copyOf(new TreeSet<>(ids));
+        for (int from = 0; from < sorted.size(); from += KEYS_PER_STATEMENT) {
+            List<Long> chunk = sorted.subList(from, Math.min(sorted.size(), from + KEYS_PER_STATEMENT));
+            Query query = handle.createQuery("SELECT id FROM " + table + " WHERE id IN ("
+                    + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ") ORDER BY id FOR UPDATE");
+            for (int i = 0; i < chunk.size(); i++) {
+                query.bind(i, chunk.get(i));
+            }
+            query.mapTo(Long.class).list();
+        }
+    }
+
+    /** Runs {@code select} followed by an IN list of the keys, each bound as a row of {@code values}, in chunks. */
+    private static <K> void lookUp(
+            Handle handle,
+            String select,
+            Collection<K> keys,
+            Function<K, List<Object>> values,
+            RowMapper<Object> rows) {
+        List<K> all = List.copyOf(keys);
+        for (int from = 0; from < all.size(); from += KEYS_PER_STATEMENT) {
+            List<K> chunk = all.subList(from, Math.min(all.size(), from + KEYS_PER_STATEMENT));
+            List<Object> binds = new ArrayList<>();
+            chunk.forEach(key -> binds.addAll(values.apply(key)));
+            int width = binds.size() / chunk.size();
+            Query query = handle.createQuery(select + inList(chunk.size(), width));
+            for (int i = 0; i < binds.size(); i++) {
+                query.bind(i, binds.get(i));
+            }
+            query.map(rows).list();
+        }
+    }
+
+    /** {@code (?, ?)} for one key of width 1, {@code ((?, ?), (?, ?))} for two of width 2, and so on. */
+    static String inList(int keys, int width) {
+        String row = width == 1 ? "?" : "(" + String.join(", ", Collections.nCopies(width, "?")) + ")";
+        return "(" + String.join(", ", Collections.nCopies(keys, row)) + ")";
+    }
+}

@@ -1,0 +1,127 @@
+package dev.chatsystem.core.mysql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.chatsystem.core.BackendUnavailableException;
+import dev.chatsystem.core.spi.ChatStore;
+import dev.chatsystem.core.spi.ChatStoreContract;
+import dev.chatsystem.core.spi.Write.ChatCreated;
+import dev.chatsystem.core.spi.Write.MessageCreated;
+import dev.chatsystem.core.testing.MySqlTestDatabase;
+import dev.chatsystem.core.testing.Services;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The store contract on a real MySQL/MariaDB server, one fresh database per test. */
+class MySqlChatStoreTest extends ChatStoreContract {
+    private MySqlTestDatabase database;
+
+    @BeforeAll
+    static void requireServer() {
+        Services.requireMysql();
+    }
+
+    @Override
+    protected ChatStore newStore() {
+        database = MySqlTestDatabase.create();
+        return database.open();
+    }
+
+    @AfterEach
+    void dropDatabase() {
+        store.close();
+        database.close();
+    }
+
+    @Override
+    protected void corruptCount(String token, long chatNumber, long value) {
+        String sql = chatNumber == 0
+                ? "UPDATE applications SET chats_count = ? WHERE token = ?"
+                : "UPDATE chats SET messages_count = ? WHERE chat_number = ? AND application_id ="
+                        + " (SELECT id FROM applications WHERE token = ?)";
+        try (Connection connection = database.connect();
+                PreparedStatement update = connection.prepareStatement(sql)) {
+            update.setLong(1, value);
+            if (chatNumber == 0) {
+                update.setString(2, token);
+            } else {
+                update.setLong(2, chatNumber);
+                update.setString(3, token);
+            }
+            assertThat(update.executeUpdate()).isEqualTo(1);
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void storesA65535ByteBodyOfFourByteEmojiInUtf8mb4() throws SQLException {
+        String body = "🚀".repeat(16_383) + "abc"; // 65,532 + 3 bytes
+        assertThat(body.getBytes(StandardCharsets.UTF_8)).hasSize(65_535);
+        store.createApplication("tok", "app", T0);
+
+        store.apply(List.of(new ChatCreated("tok", 1, T0), new MessageCreated("tok", 1, 1, body, T0)));
+
+        assertThat(store.message("tok", 1, 1).orElseThrow().body()).isEqualTo(body);
+        try (Connection connection = database.connect();
+                ResultSet rs = connection
+                        .createStatement()
+                        .executeQuery("SELECT LENGTH(body), CHAR_LENGTH(body) FROM messages")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getLong(1)).isEqualTo(65_535);
+            assertThat(rs.getLong(2)).isEqualTo(16_386);
+        }
+        assertThat(column("messages", "body")).isEqualTo("mediumtext utf8mb4");
+        assertThat(column("applications", "name")).isEqualTo("varchar(255) utf8mb4");
+        assertThat(column("applications", "token")).isEqualTo("varchar(255) ascii/ascii_bin");
+    }
+
+    @Test
+    void createsInnoDbTables() throws SQLException {
+        try (Connection connection = database.connect();
+                ResultSet rs = connection
+                        .createStatement()
+                        .executeQuery("SELECT table_name, engine FROM information_schema.tables"
+                                + " WHERE table_schema = DATABASE() AND table_name <> 'flyway_schema_history'")) {
+            int tables = 0;
+            while (rs.next()) {
+                assertThat(rs.getString(2)).as(rs.getString(1)).isEqualTo("InnoDB");
+                tables++;
+            }
+            assertThat(tables).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void reportsTheKindAndAnUnreachableServer() {
+        assertThat(store.health().kind()).isEqualTo("mysql");
+        assertThatThrownBy(() -> MySqlChatStore.open("jdbc:mysql://127.0.0.1:1/none", "root", ""))
+                .isInstanceOf(BackendUnavailableException.class)
+                .hasMessageStartingWith("mysql store could not open jdbc:mysql://127.0.0.1:1/none: ")
+                .hasMessageNotContaining("\n");
+    }
+
+    /** The column's type and character set, plus its collation when that is a binary one. */
+    private String column(String table, String column) throws SQLException {
+        try (Connection connection = database.connect();
+                PreparedStatement query = connection.prepareStatement("SELECT column_type, character_set_name,"
+                        + " collation_name FROM information_schema.columns"
+                        + " WHERE table_schema = DATABASE() AND table_name = ? AND column_name = ?")) {
+            query.setString(1, table);
+            query.setString(2, column);
+            try (ResultSet rs = query.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                String collation = rs.getString(3);
+                return rs.getString(1) + " " + rs.getString(2) + (collation.endsWith("_bin") ? "/" + collation : "");
+            }
+        }
+    }
+}

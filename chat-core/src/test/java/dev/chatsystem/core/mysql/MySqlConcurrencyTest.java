@@ -1,0 +1,142 @@
+package dev.chatsystem.core.mysql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chatsystem.core.spi.Write;
+import dev.chatsystem.core.spi.Write.ChatCreated;
+import dev.chatsystem.core.spi.Write.MessageCreated;
+import dev.chatsystem.core.testing.MySqlTestDatabase;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Several stores on one database, as several processes would be: migrations and overlapping batches at once. */
+class MySqlConcurrencyTest {
+    private static final Instant AT = Instant.parse("2026-01-01T00:00:00Z");
+    private static final int CHATS = 4;
+    private static final int MESSAGES = 300;
+    private static final int PER_BATCH = 50;
+
+    private MySqlTestDatabase database;
+
+    @BeforeEach
+    void createDatabase() {
+        database = MySqlTestDatabase.create();
+    }
+
+    @AfterEach
+    void dropDatabase() {
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void fourStoresOpeningAFreshDatabaseAtOnceApplyTheMigrationOnce() throws Exception {
+        List<MySqlChatStore> stores = all(4, database::open);
+        try {
+            assertThat(stores)
+                    .hasSize(4)
+                    .allSatisfy(store -> assertThat(store.health().up()).isTrue());
+            assertThat(query("SELECT COUNT(*) FROM flyway_schema_history WHERE version IS NOT NULL"))
+                    .isEqualTo(1);
+            assertThat(query("SELECT COUNT(*) FROM flyway_schema_history WHERE version = '1' AND success = 1"))
+                    .isEqualTo(1);
+        } finally {
+            stores.forEach(MySqlChatStore::close);
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void twoStoresApplyingOverlappingAndRepeatedBatchesFromEightThreadsStoreEachRowOnce() throws Exception {
+        try (MySqlChatStore first = database.open();
+                MySqlChatStore second = database.open()) {
+            first.createApplication("tok", "app", AT);
+            // Every thread applies every batch, in its own order: windows of 50 messages that overlap by half.
+            List<List<Write>> batches = new ArrayList<>();
+            for (long chat = 1; chat <= CHATS; chat++) {
+                for (int from = 1; from + PER_BATCH - 1 <= MESSAGES; from += PER_BATCH / 2) {
+                    List<Write> batch = new ArrayList<>(List.of(new ChatCreated("tok", chat, AT)));
+                    for (long message = from; message < from + PER_BATCH; message++) {
+                        batch.add(new MessageCreated("tok", chat, message, "m" + message, AT));
+                    }
+                    batches.add(batch);
+                }
+            }
+            int[] thread = {0};
+            all(8, () -> {
+                int t;
+                synchronized (thread) {
+                    t = thread[0]++;
+                }
+                MySqlChatStore store = t % 2 == 0 ? first : second;
+                List<List<Write>> mine = new ArrayList<>(batches);
+                Collections.shuffle(mine, new Random(t));
+                mine.forEach(store::apply);
+                return null;
+            });
+
+            assertThat(second.application("tok").orElseThrow().chatsCount()).isEqualTo(CHATS);
+            for (long chat = 1; chat <= CHATS; chat++) {
+                assertThat(first.chat("tok", chat).orElseThrow().messagesCount())
+                        .isEqualTo(MESSAGES);
+                assertThat(first.maxMessageNumber("tok", chat)).isEqualTo(MESSAGES);
+            }
+            assertThat(first.countChats()).isEqualTo(CHATS);
+            assertThat(first.countMessages(Optional.of("tok"))).isEqualTo((long) CHATS * MESSAGES);
+            assertThat(query("SELECT COUNT(DISTINCT chat_id, message_number) FROM messages"))
+                    .isEqualTo((long) CHATS * MESSAGES);
+            assertThat(first.reconcile().corrections()).isEmpty();
+        }
+    }
+
+    /** Runs {@code task} on {@code threads} threads released together; returns the results, rethrowing failures. */
+    private static <T> List<T> all(int threads, Callable<T> task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return task.call();
+                }));
+            }
+            start.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> future : futures) {
+                results.add(future.get());
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private long query(String sql) throws SQLException {
+        try (Connection connection = database.connect();
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
