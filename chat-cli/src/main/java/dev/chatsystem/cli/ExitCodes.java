@@ -24,11 +24,11 @@ final class ExitCodes implements IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception failure, CommandLine command, ParseResult parseResult) {
         PrintWriter err = command.getErr();
-        err.println("chat-cli: " + sentence(failure));
+        boolean expected = failure instanceof ChatException;
+        err.println("chat-cli: " + sentence(failure)
+                + (expected || options.verbose() ? "" : " (run again with --verbose for the stack trace)"));
         if (options.verbose()) {
             failure.printStackTrace(err);
-        } else if (!(failure instanceof ChatException)) {
-            err.println("chat-cli: run again with --verbose to see the stack trace");
         }
         err.flush();
         return FAILURE;

@@ -84,6 +84,36 @@ class AppCommandsTest {
     }
 
     @Test
+    void globalOptionsWorkBeforeBetweenAndAfterTheSubcommands() {
+        String token = create("Support");
+        String data = dir.toString();
+
+        for (String[] args : new String[][] {
+            {"--json", "--data-dir", data, "app", "show", token},
+            {"app", "--json", "show", token, "--data-dir", data},
+            {"app", "show", "--data-dir", data, token, "--json"},
+            {"--data-dir", data, "app", "show", token, "--json"}
+        }) {
+            Cli.Result result = Cli.run(args);
+            assertThat(result.code())
+                    .as(String.join(" ", args) + ": " + result.err())
+                    .isZero();
+            assertThat(result.json().get("token").asText()).isEqualTo(token);
+        }
+    }
+
+    @Test
+    void theDataDirFlagWinsOverTheEnvironment() {
+        String token = create("Support");
+        Map<String, String> environment =
+                Map.of("CHAT_DATA_DIR", dir.resolve("elsewhere").toString());
+
+        Cli.Result result = Cli.run(environment, "app", "show", token, "--data-dir", dir.toString());
+
+        assertThat(result.code()).as(result.err()).isZero();
+    }
+
+    @Test
     void theDataDirComesFromTheEnvironmentWhenNoFlagIsGiven() {
         Map<String, String> environment = Map.of("CHAT_DATA_DIR", dir.toString());
         Cli.Result created = Cli.run(environment, "app", "create", "FromEnv", "--json");
