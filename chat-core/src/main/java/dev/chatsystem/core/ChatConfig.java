@@ -1,26 +1,90 @@
 package dev.chatsystem.core;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * How to open a {@link ChatSystem}: an immutable value, validated when built.
  *
+ * <p>With no URL set, everything is embedded in {@code dataDir}. The production form needs the database and Redis
+ * together (numbers must be shared by every instance that writes to the database) and Elasticsearch with them (a
+ * local index cannot be shared); Elasticsearch alone may replace the embedded index of a single process.
+ *
  * @param dataDir where the embedded backends keep their files
- * @param writeQueueCapacity how many accepted writes may wait for the writer before creates are refused with
- *     {@link BackendUnavailableException}; bounds memory
- * @param writeBatchSize how many writes the writer commits in one transaction at most
+ * @param database the production store, when set
+ * @param redisUrl the Redis server that numbers and queues writes, when set ({@code redis://host:port})
+ * @param elasticsearchUrl the Elasticsearch server that indexes messages, when set ({@code http://host:port})
+ * @param role whether this process serves the API, runs the queue workers, or both (production form only)
+ * @param shards how many queue streams writes are spread over (by application); every instance must agree
+ * @param writeQueueCapacity how many accepted writes may wait for the embedded writer before creates are refused;
+ *     bounds memory (the production queue has its own per-shard bound in Redis)
+ * @param writeBatchSize how many writes are committed in one transaction at most
  */
-public record ChatConfig(Path dataDir, int writeQueueCapacity, int writeBatchSize) {
+public record ChatConfig(
+        Path dataDir,
+        Optional<Database> database,
+        Optional<URI> redisUrl,
+        Optional<URI> elasticsearchUrl,
+        Role role,
+        int shards,
+        int writeQueueCapacity,
+        int writeBatchSize) {
+
     /** Environment variables this config reads; shells reject other {@code CHAT_*} names they do not know. */
-    public static final Set<String> ENVIRONMENT_KEYS = Set.of("CHAT_DATA_DIR");
+    public static final Set<String> ENVIRONMENT_KEYS = Set.of(
+            "CHAT_DATA_DIR",
+            "CHAT_DB_URL",
+            "CHAT_DB_USER",
+            "CHAT_DB_PASSWORD",
+            "CHAT_REDIS_URL",
+            "CHAT_ELASTICSEARCH_URL",
+            "CHAT_ROLE",
+            "CHAT_SHARDS");
+
+    /** A JDBC connection to the production database. The password is never printed. */
+    public record Database(String url, String user, String password) {
+        public Database {
+            Objects.requireNonNull(url, "url");
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(password, "password");
+            if (!url.startsWith("jdbc:mysql:") && !url.startsWith("jdbc:mariadb:")) {
+                throw new ConfigurationException("CHAT_DB_URL must be a jdbc:mysql:// URL, was " + url);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Database[url=" + url + ", user=" + user + "]";
+        }
+    }
 
     public ChatConfig {
         Objects.requireNonNull(dataDir, "dataDir");
-        requireBetween("writeQueueCapacity", writeQueueCapacity, 1, 1_000_000);
+        Objects.requireNonNull(database, "database");
+        Objects.requireNonNull(redisUrl, "redisUrl");
+        Objects.requireNonNull(elasticsearchUrl, "elasticsearchUrl");
+        Objects.requireNonNull(role, "role");
+        requireBetween("shards", shards, 1, 1024);
+        requireBetween("writeQueueCapacity", writeQueueCapacity, 1, 10_000_000);
         requireBetween("writeBatchSize", writeBatchSize, 1, 10_000);
+        if (database.isPresent() != redisUrl.isPresent()) {
+            throw new ConfigurationException("CHAT_DB_URL and CHAT_REDIS_URL must be set together: several instances"
+                    + " writing one database need numbers assigned by one shared Redis");
+        }
+        if (database.isPresent() && elasticsearchUrl.isEmpty()) {
+            throw new ConfigurationException("CHAT_ELASTICSEARCH_URL must be set with CHAT_DB_URL and CHAT_REDIS_URL:"
+                    + " an embedded index cannot be shared by several instances");
+        }
+        if (database.isEmpty() && role != Role.ALL) {
+            throw new ConfigurationException("role " + role.name().toLowerCase(java.util.Locale.ROOT)
+                    + " needs the production backends (CHAT_DB_URL, CHAT_REDIS_URL, CHAT_ELASTICSEARCH_URL)");
+        }
+        redisUrl.ifPresent(url -> requireScheme("CHAT_REDIS_URL", url, "redis", "rediss"));
+        elasticsearchUrl.ifPresent(url -> requireScheme("CHAT_ELASTICSEARCH_URL", url, "http", "https"));
     }
 
     /** The embedded default: everything in {@code dataDir}, no servers needed. */
@@ -28,15 +92,26 @@ public record ChatConfig(Path dataDir, int writeQueueCapacity, int writeBatchSiz
         return builder().dataDir(dataDir).build();
     }
 
+    /** True when the store, numbering and queue are the production backends. */
+    public boolean production() {
+        return database.isPresent();
+    }
+
     public static Builder builder() {
         return new Builder();
     }
 
     public Builder toBuilder() {
-        return new Builder()
+        Builder builder = new Builder()
                 .dataDir(dataDir)
+                .role(role)
+                .shards(shards)
                 .writeQueueCapacity(writeQueueCapacity)
                 .writeBatchSize(writeBatchSize);
+        builder.database = database.orElse(null);
+        builder.redisUrl = redisUrl.orElse(null);
+        builder.elasticsearchUrl = elasticsearchUrl.orElse(null);
+        return builder;
     }
 
     private static void requireBetween(String key, int value, int min, int max) {
@@ -45,9 +120,20 @@ public record ChatConfig(Path dataDir, int writeQueueCapacity, int writeBatchSiz
         }
     }
 
-    /** Builds a {@link ChatConfig}; defaults: {@code ./chat-data}, 10,000 queued writes, batches of 500. */
+    private static void requireScheme(String key, URI url, String... schemes) {
+        if (url.getScheme() == null || url.getHost() == null || !Set.of(schemes).contains(url.getScheme())) {
+            throw new ConfigurationException(key + " must look like " + schemes[0] + "://host:port, was " + url);
+        }
+    }
+
+    /** Builds a {@link ChatConfig}; defaults: embedded in {@code ./chat-data}, role all, 8 shards. */
     public static final class Builder {
         private Path dataDir = Path.of("chat-data");
+        private Database database;
+        private URI redisUrl;
+        private URI elasticsearchUrl;
+        private Role role = Role.ALL;
+        private int shards = 8;
         private int writeQueueCapacity = 10_000;
         private int writeBatchSize = 500;
 
@@ -55,15 +141,47 @@ public record ChatConfig(Path dataDir, int writeQueueCapacity, int writeBatchSiz
 
         /** Applies the {@code CHAT_*} variables this config knows from {@code environment}. */
         public Builder environment(Map<String, String> environment) {
-            String dir = environment.get("CHAT_DATA_DIR");
-            if (dir != null && !dir.isBlank()) {
-                dataDir(Path.of(dir));
-            }
+            value(environment, "CHAT_DATA_DIR").ifPresent(dir -> dataDir(Path.of(dir)));
+            value(environment, "CHAT_DB_URL")
+                    .ifPresent(url -> database(new Database(
+                            url,
+                            value(environment, "CHAT_DB_USER").orElse("chat"),
+                            environment.getOrDefault("CHAT_DB_PASSWORD", ""))));
+            value(environment, "CHAT_REDIS_URL").ifPresent(url -> redisUrl(uri("CHAT_REDIS_URL", url)));
+            value(environment, "CHAT_ELASTICSEARCH_URL")
+                    .ifPresent(url -> elasticsearchUrl(uri("CHAT_ELASTICSEARCH_URL", url)));
+            value(environment, "CHAT_ROLE").ifPresent(role -> role(Role.parse(role)));
+            value(environment, "CHAT_SHARDS").ifPresent(shards -> shards(integer("CHAT_SHARDS", shards)));
             return this;
         }
 
         public Builder dataDir(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
+            return this;
+        }
+
+        public Builder database(Database database) {
+            this.database = database;
+            return this;
+        }
+
+        public Builder redisUrl(URI redisUrl) {
+            this.redisUrl = redisUrl;
+            return this;
+        }
+
+        public Builder elasticsearchUrl(URI elasticsearchUrl) {
+            this.elasticsearchUrl = elasticsearchUrl;
+            return this;
+        }
+
+        public Builder role(Role role) {
+            this.role = Objects.requireNonNull(role, "role");
+            return this;
+        }
+
+        public Builder shards(int shards) {
+            this.shards = shards;
             return this;
         }
 
@@ -78,7 +196,35 @@ public record ChatConfig(Path dataDir, int writeQueueCapacity, int writeBatchSiz
         }
 
         public ChatConfig build() {
-            return new ChatConfig(dataDir, writeQueueCapacity, writeBatchSize);
+            return new ChatConfig(
+                    dataDir,
+                    Optional.ofNullable(database),
+                    Optional.ofNullable(redisUrl),
+                    Optional.ofNullable(elasticsearchUrl),
+                    role,
+                    shards,
+                    writeQueueCapacity,
+                    writeBatchSize);
+        }
+
+        private static Optional<String> value(Map<String, String> environment, String key) {
+            return Optional.ofNullable(environment.get(key)).map(String::strip).filter(v -> !v.isEmpty());
+        }
+
+        private static URI uri(String key, String text) {
+            try {
+                return URI.create(text);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException(key + " is not a valid URL: " + text);
+            }
+        }
+
+        private static int integer(String key, String text) {
+            try {
+                return Integer.parseInt(text);
+            } catch (NumberFormatException e) {
+                throw new ConfigurationException(key + " must be a whole number, was '" + text + "'");
+            }
         }
     }
 }

@@ -2,7 +2,9 @@ package dev.chatsystem.core.embedded;
 
 import dev.chatsystem.core.BackendStatus;
 import dev.chatsystem.core.BackendUnavailableException;
+import dev.chatsystem.core.Chat;
 import dev.chatsystem.core.ChatException;
+import dev.chatsystem.core.Message;
 import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.IndexedMessage;
 import dev.chatsystem.core.spi.SearchIndex;
@@ -12,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
@@ -76,6 +79,18 @@ public final class GroupCommitWritePath implements WritePath {
     @Override
     public void editMessage(String token, long chatNumber, long messageNumber, String body, Instant at) {
         submit(PendingWrite.editMessage(token, chatNumber, messageNumber, body, at));
+    }
+
+    /** Always empty: a write is acknowledged only after it is committed to the store. */
+    @Override
+    public Optional<Chat> pendingChat(String token, long chatNumber) {
+        return Optional.empty();
+    }
+
+    /** Always empty: a write is acknowledged only after it is committed to the store. */
+    @Override
+    public Optional<Message> pendingMessage(String token, long chatNumber, long messageNumber) {
+        return Optional.empty();
     }
 
     @Override

@@ -87,7 +87,12 @@ final class DefaultChatSystem implements ChatSystem {
     @Override
     public Chat chat(String token, long chatNumber) {
         Validation.number("chat_number", chatNumber);
-        return store().chat(token, chatNumber).orElseThrow(() -> chatNotFound(token, chatNumber));
+        if (!Tokens.plausible(token)) {
+            throw applicationNotFound(token);
+        }
+        return store().chat(token, chatNumber)
+                .or(() -> writes().pendingChat(token, chatNumber))
+                .orElseThrow(() -> chatNotFound(token, chatNumber));
     }
 
     @Override
@@ -110,7 +115,7 @@ final class DefaultChatSystem implements ChatSystem {
     public Message message(String token, long chatNumber, long messageNumber) {
         Validation.number("chat_number", chatNumber);
         Validation.number("message_number", messageNumber);
-        return store().message(token, chatNumber, messageNumber)
+        return latest(token, chatNumber, messageNumber)
                 .orElseThrow(() -> messageNotFound(token, chatNumber, messageNumber));
     }
 
@@ -131,7 +136,7 @@ final class DefaultChatSystem implements ChatSystem {
         }
         Instant at = now();
         writes().editMessage(token, chatNumber, messageNumber, valid, at);
-        return store().message(token, chatNumber, messageNumber)
+        return latest(token, chatNumber, messageNumber)
                 .orElseThrow(() -> messageNotFound(token, chatNumber, messageNumber));
     }
 
@@ -197,6 +202,15 @@ final class DefaultChatSystem implements ChatSystem {
         return Tokens.plausible(token) ? store().application(token) : Optional.empty();
     }
 
+    /** A pending create or edit is newer than the stored row, so it wins. */
+    private Optional<Message> latest(String token, long chatNumber, long messageNumber) {
+        if (!Tokens.plausible(token)) {
+            return Optional.empty();
+        }
+        return writes().pendingMessage(token, chatNumber, messageNumber)
+                .or(() -> store().message(token, chatNumber, messageNumber));
+    }
+
     private void requireChat(String token, long chatNumber) {
         Validation.number("chat_number", chatNumber);
         if (!Tokens.plausible(token) || chatNumber > backends.numbering().lastChatNumber(token)) {
@@ -224,7 +238,7 @@ final class DefaultChatSystem implements ChatSystem {
     }
 
     private NotFoundException messageNotFound(String token, long chatNumber, long messageNumber) {
-        if (store().chat(token, chatNumber).isEmpty()) {
+        if (chatNumber > backends.numbering().lastChatNumber(token)) {
             return chatNotFound(token, chatNumber);
         }
         return new NotFoundException("chat " + chatNumber + " has no message " + messageNumber);

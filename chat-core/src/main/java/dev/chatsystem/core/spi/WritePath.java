@@ -1,7 +1,10 @@
 package dev.chatsystem.core.spi;
 
 import dev.chatsystem.core.BackendStatus;
+import dev.chatsystem.core.Chat;
+import dev.chatsystem.core.Message;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * The port a create or edit travels through from the caller to storage. It assigns numbers and returns only once the
@@ -22,6 +25,18 @@ public interface WritePath extends AutoCloseable {
 
     /** Makes the edit durable. */
     void editMessage(String token, long chatNumber, long messageNumber, String body, Instant at);
+
+    /**
+     * The chat if its create was accepted but may not be in the store yet, so a caller reads its own write. Empty
+     * when unknown or already persisted (then the store has it).
+     */
+    Optional<Chat> pendingChat(String token, long chatNumber);
+
+    /**
+     * The message's latest accepted state if a create or edit of it may not be in the store yet. Empty when unknown
+     * or already persisted.
+     */
+    Optional<Message> pendingMessage(String token, long chatNumber, long messageNumber);
 
     /** Accepted writes not yet persisted to the store. */
     long pending();

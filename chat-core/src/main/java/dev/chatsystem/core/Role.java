@@ -1,0 +1,28 @@
+package dev.chatsystem.core;
+
+/**
+ * What a process does in the production form: serve the API, drain the write queue, or both. The embedded default
+ * always does both.
+ */
+public enum Role {
+    /** Accepts requests and queues writes; runs no queue workers. */
+    API,
+    /** Drains the write queue into the store and the search index; serves no requests of its own. */
+    WORKER,
+    /** Both. */
+    ALL;
+
+    public boolean runsWorkers() {
+        return this != API;
+    }
+
+    /** Parses {@code api}, {@code worker} or {@code all}, case-insensitively. */
+    public static Role parse(String text) {
+        for (Role role : values()) {
+            if (role.name().equalsIgnoreCase(text.strip())) {
+                return role;
+            }
+        }
+        throw new ConfigurationException("role must be api, worker or all, was '" + text + "'");
+    }
+}

@@ -1,0 +1,101 @@
+package dev.chatsystem.core.redis;
+
+import dev.chatsystem.core.BackendUnavailableException;
+import dev.chatsystem.core.spi.ChatStore;
+import dev.chatsystem.core.spi.Numbering;
+import dev.chatsystem.core.spi.SearchIndex;
+import dev.chatsystem.core.spi.WritePath;
+import java.net.URI;
+import java.util.Objects;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * The Redis backend: numbering and the write queue ({@link #writePath()}, {@link #numbering()}) for every process,
+ * and the queue workers ({@link #startWorkers}) for processes that run them. Owns the pooled client.
+ */
+public final class RedisBackend implements AutoCloseable {
+    /** Per shard: beyond this many queued entries, creates are refused with 503 until workers catch up. */
+    public static final long MAX_STREAM_LENGTH = 1_000_000;
+
+    private final RedisClient redis;
+    private final RedisKeys keys;
+    private final RedisWritePath writePath;
+
+    private RedisBackend(RedisClient redis, int shards, ChatStore store) {
+        this.redis = redis;
+        this.keys = new RedisKeys(shards);
+        this.writePath = new RedisWritePath(redis, keys, store, MAX_STREAM_LENGTH);
+    }
+
+    /**
+     * Connects to {@code url} ({@code redis://[user:password@]host:port[/db]}) and checks that it answers. Every
+     * instance must use the same {@code shards}. {@code store} seeds counters that are missing.
+     */
+    public static RedisBackend connect(URI url, int shards, ChatStore store) {
+        Objects.requireNonNull(store, "store");
+        GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
+        // Every drainer holds a connection during its blocking read; requests need their own on top.
+        pool.setMaxTotal(2 * shards + 128);
+        pool.setMaxIdle(2 * shards + 32);
+        pool.setMaxWait(java.time.Duration.ofSeconds(2));
+        DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(2_000)
+                .socketTimeoutMillis(5_000)
+                .clientName("chat-system");
+        String userInfo = url.getUserInfo();
+        if (userInfo != null && !userInfo.isEmpty()) {
+            int colon = userInfo.indexOf(':');
+            if (colon >= 0) {
+                if (colon > 0) {
+                    client.user(userInfo.substring(0, colon));
+                }
+                client.password(userInfo.substring(colon + 1));
+            } else {
+                client.password(userInfo);
+            }
+        }
+        String path = url.getPath();
+        if (path != null && path.length() > 1) {
+            client.database(Integer.parseInt(path.substring(1)));
+        }
+        client.ssl("rediss".equals(url.getScheme()));
+        RedisClient redis = RedisClient.builder()
+                .hostAndPort(new HostAndPort(url.getHost(), url.getPort() > 0 ? url.getPort() : 6379))
+                .clientConfig(client.build())
+                .poolConfig(pool)
+                .build();
+        try {
+            redis.ping();
+        } catch (JedisException e) {
+            redis.close();
+            throw new BackendUnavailableException(
+                    "cannot reach Redis at " + url.getHost() + ":" + url.getPort() + ": " + e.getMessage());
+        }
+        return new RedisBackend(redis, shards, store);
+    }
+
+    /** Creates go through one atomic script: the number and the queued write never diverge. */
+    public WritePath writePath() {
+        return writePath;
+    }
+
+    /** Last numbers, from the Redis counters (seeded from the store when missing). */
+    public Numbering numbering() {
+        return writePath;
+    }
+
+    /** Starts draining every shard this process can take a lease on; close the result to stop. */
+    public AutoCloseable startWorkers(ChatStore store, SearchIndex index, int batchSize, String owner) {
+        return new StreamWorkers(redis, keys, store, index, batchSize, owner);
+    }
+
+    @Override
+    public void close() {
+        redis.close();
+    }
+}

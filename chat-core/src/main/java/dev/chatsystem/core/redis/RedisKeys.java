@@ -1,0 +1,66 @@
+package dev.chatsystem.core.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32;
+
+/**
+ * The key layout. Every key of an application carries the hash tag of its shard, <code>{chat:s&lt;n&gt;}</code>, so
+ * the script of one create touches one Redis Cluster slot, and all writes of an application go to one stream in
+ * acceptance order (which keeps per-chat order).
+ *
+ * <ul>
+ *   <li>{@code …:n:<token>} hash: {@code c} = last chat number, {@code m:<chat>} = last message number of a chat
+ *   <li>{@code …:p:<token>} hash: writes accepted but not yet persisted, for read-your-writes
+ *   <li>{@code …:writes} stream: the queue of the shard
+ *   <li>{@code …:lease:<group>} string: which worker instance drains the shard for a consumer group
+ * </ul>
+ */
+final class RedisKeys {
+    private final int shards;
+
+    RedisKeys(int shards) {
+        this.shards = shards;
+    }
+
+    int shards() {
+        return shards;
+    }
+
+    int shardOf(String token) {
+        CRC32 crc = new CRC32();
+        crc.update(token.getBytes(StandardCharsets.UTF_8));
+        return (int) (crc.getValue() % shards);
+    }
+
+    String counters(String token) {
+        return tag(shardOf(token)) + ":n:" + token;
+    }
+
+    String pending(String token) {
+        return tag(shardOf(token)) + ":p:" + token;
+    }
+
+    String stream(String token) {
+        return stream(shardOf(token));
+    }
+
+    String stream(int shard) {
+        return tag(shard) + ":writes";
+    }
+
+    String lease(int shard, String group) {
+        return tag(shard) + ":lease:" + group;
+    }
+
+    static String chatField(long chatNumber) {
+        return "c:" + chatNumber;
+    }
+
+    static String messageField(long chatNumber, long messageNumber) {
+        return "m:" + chatNumber + ":" + messageNumber;
+    }
+
+    private static String tag(int shard) {
+        return "{chat:s" + shard + "}";
+    }
+}

@@ -1,0 +1,188 @@
+package dev.chatsystem.core.redis;
+
+import dev.chatsystem.core.BackendStatus;
+import dev.chatsystem.core.BackendUnavailableException;
+import dev.chatsystem.core.Chat;
+import dev.chatsystem.core.Message;
+import dev.chatsystem.core.NotFoundException;
+import dev.chatsystem.core.spi.ChatStore;
+import dev.chatsystem.core.spi.Numbering;
+import dev.chatsystem.core.spi.WritePath;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * Numbering and the write queue in one atomic script per create: the number and the queued write can never diverge.
+ * A create never touches the store; only a missing counter (a new application, or Redis data lost) reads the store's
+ * maximum once to seed it.
+ */
+final class RedisWritePath implements WritePath, Numbering {
+    private final UnifiedJedis redis;
+    private final RedisKeys keys;
+    private final ChatStore store;
+    private final long maxStreamLength;
+
+    RedisWritePath(UnifiedJedis redis, RedisKeys keys, ChatStore store, long maxStreamLength) {
+        this.redis = redis;
+        this.keys = keys;
+        this.store = store;
+        this.maxStreamLength = maxStreamLength;
+    }
+
+    @Override
+    public long createChat(String token, Instant at) {
+        List<String> scriptKeys = shardKeys(token);
+        List<String> args = List.of(token, micros(at), Long.toString(maxStreamLength));
+        Object reply = run(Scripts.CREATE_CHAT, scriptKeys, args);
+        if (isSeedRequest(reply)) {
+            lastChatNumber(token);
+            reply = run(Scripts.CREATE_CHAT, scriptKeys, args);
+        }
+        return number(reply, token, 0);
+    }
+
+    @Override
+    public long createMessage(String token, long chatNumber, String body, Instant at) {
+        List<String> scriptKeys = shardKeys(token);
+        List<String> args = List.of(token, Long.toString(chatNumber), body, micros(at), Long.toString(maxStreamLength));
+        Object reply = run(Scripts.CREATE_MESSAGE, scriptKeys, args);
+        if (isSeedRequest(reply)) {
+            lastChatNumber(token);
+            lastMessageNumber(token, chatNumber);
+            reply = run(Scripts.CREATE_MESSAGE, scriptKeys, args);
+        }
+        return number(reply, token, chatNumber);
+    }
+
+    @Override
+    public void editMessage(String token, long chatNumber, long messageNumber, String body, Instant at) {
+        List<String> scriptKeys = shardKeys(token);
+        List<String> args = List.of(
+                token,
+                Long.toString(chatNumber),
+                Long.toString(messageNumber),
+                body,
+                micros(at),
+                Long.toString(maxStreamLength));
+        Object reply = run(Scripts.EDIT_MESSAGE, scriptKeys, args);
+        if (isSeedRequest(reply)) {
+            lastMessageNumber(token, chatNumber);
+            reply = run(Scripts.EDIT_MESSAGE, scriptKeys, args);
+        }
+        number(reply, token, chatNumber);
+    }
+
+    @Override
+    public long lastChatNumber(String token) {
+        String last = call(() -> redis.hget(keys.counters(token), "c"));
+        if (last != null) {
+            return Long.parseLong(last);
+        }
+        return seed(token, "c", "c:", store.maxChatNumber(token));
+    }
+
+    @Override
+    public long lastMessageNumber(String token, long chatNumber) {
+        String field = "m:" + chatNumber;
+        String last = call(() -> redis.hget(keys.counters(token), field));
+        if (last != null) {
+            return Long.parseLong(last);
+        }
+        if (chatNumber > lastChatNumber(token)) {
+            return 0;
+        }
+        return seed(token, field, field + ":", store.maxMessageNumber(token, chatNumber));
+    }
+
+    @Override
+    public Optional<Chat> pendingChat(String token, long chatNumber) {
+        String value = call(() -> redis.hget(keys.pending(token), RedisKeys.chatField(chatNumber)));
+        return Optional.ofNullable(value).map(v -> PendingValues.chat(chatNumber, v));
+    }
+
+    @Override
+    public Optional<Message> pendingMessage(String token, long chatNumber, long messageNumber) {
+        String value = call(() -> redis.hget(keys.pending(token), RedisKeys.messageField(chatNumber, messageNumber)));
+        if (value == null) {
+            return Optional.empty();
+        }
+        return Optional.of(PendingValues.message(
+                chatNumber,
+                messageNumber,
+                value,
+                () -> store.message(token, chatNumber, messageNumber).map(Message::createdAt)));
+    }
+
+    /** Entries the persisting group has not acknowledged yet: its pending entries plus its lag. */
+    @Override
+    public long pending() {
+        long total = 0;
+        for (int shard = 0; shard < keys.shards(); shard++) {
+            String stream = keys.stream(shard);
+            total += call(() -> QueueDepth.unpersisted(redis, stream));
+        }
+        return total;
+    }
+
+    @Override
+    public BackendStatus health() {
+        try {
+            redis.ping();
+            return BackendStatus.up("queue", "redis");
+        } catch (JedisException e) {
+            return BackendStatus.down("queue", "redis", "Redis unreachable: " + e.getMessage());
+        }
+    }
+
+    /** The Redis client belongs to {@link RedisBackend}, which closes it. */
+    @Override
+    public void close() {}
+
+    private long seed(String token, String field, String pendingPrefix, long storeMaximum) {
+        Object reply = run(
+                Scripts.SEED,
+                List.of(keys.counters(token), keys.pending(token)),
+                List.of(field, pendingPrefix, Long.toString(storeMaximum)));
+        return (Long) reply;
+    }
+
+    private List<String> shardKeys(String token) {
+        return List.of(keys.counters(token), keys.pending(token), keys.stream(token));
+    }
+
+    private Object run(Script script, List<String> scriptKeys, List<String> args) {
+        return call(() -> script.run(redis, scriptKeys, args));
+    }
+
+    private static boolean isSeedRequest(Object reply) {
+        return reply instanceof List<?> list && "SEED".equals(list.get(0));
+    }
+
+    private static long number(Object reply, String token, long chatNumber) {
+        if (reply instanceof Long number) {
+            return number;
+        }
+        String why = reply instanceof List<?> list ? String.valueOf(list.get(0)) : String.valueOf(reply);
+        throw switch (why) {
+            case "FULL" -> new BackendUnavailableException("the write queue is full (workers are behind); retry later");
+            case "NOCHAT" -> new NotFoundException("application has no chat " + chatNumber);
+            case "NOMSG" -> new NotFoundException("chat " + chatNumber + " has no such message");
+            default -> new BackendUnavailableException("unexpected reply from Redis: " + why);
+        };
+    }
+
+    static String micros(Instant at) {
+        return Long.toString(at.getEpochSecond() * 1_000_000L + at.getNano() / 1_000);
+    }
+
+    static <T> T call(java.util.function.Supplier<T> command) {
+        try {
+            return command.get();
+        } catch (JedisException e) {
+            throw new BackendUnavailableException("Redis: " + e.getMessage(), e);
+        }
+    }
+}

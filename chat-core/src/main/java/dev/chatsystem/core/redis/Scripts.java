@@ -1,0 +1,108 @@
+package dev.chatsystem.core.redis;
+
+/**
+ * The server-side scripts. Each one touches only keys of one shard (one hash tag), so each is atomic and Redis
+ * Cluster compatible. Replies are a number, or a table whose first element names why nothing was done: {@code FULL}
+ * (the shard's stream is at its bound), {@code SEED} (a counter is missing: seed it from the store and retry),
+ * {@code NOCHAT} / {@code NOMSG} (the parent or message does not exist).
+ *
+ * <p>Pending-hash values are {@code <stream id>|<created micros>|<updated micros>|<body>} for messages (created is
+ * empty for an edit of a message already persisted) and {@code <stream id>|<created micros>} for chats.
+ */
+final class Scripts {
+    private Scripts() {}
+
+    /** KEYS: counters, pending, stream. ARGV: token, at, max stream length. */
+    static final Script CREATE_CHAT = new Script("""
+            if redis.call('XLEN', KEYS[3]) >= tonumber(ARGV[3]) then return {'FULL'} end
+            if redis.call('HEXISTS', KEYS[1], 'c') == 0 then return {'SEED'} end
+            local n = redis.call('HINCRBY', KEYS[1], 'c', 1)
+            redis.call('HSET', KEYS[1], 'm:' .. n, 0)
+            local id = redis.call('XADD', KEYS[3], '*', 'k', 'c', 't', ARGV[1], 'c', n, 'a', ARGV[2])
+            redis.call('HSET', KEYS[2], 'c:' .. n, id .. '|' .. ARGV[2])
+            return n
+            """);
+
+    /** KEYS: counters, pending, stream. ARGV: token, chat, body, at, max stream length. */
+    static final Script CREATE_MESSAGE = new Script("""
+            if redis.call('XLEN', KEYS[3]) >= tonumber(ARGV[5]) then return {'FULL'} end
+            local chats = redis.call('HGET', KEYS[1], 'c')
+            if not chats then return {'SEED'} end
+            if tonumber(ARGV[2]) > tonumber(chats) then return {'NOCHAT'} end
+            local field = 'm:' .. ARGV[2]
+            if redis.call('HEXISTS', KEYS[1], field) == 0 then return {'SEED'} end
+            local n = redis.call('HINCRBY', KEYS[1], field, 1)
+            local id = redis.call('XADD', KEYS[3], '*', 'k', 'm', 't', ARGV[1], 'c', ARGV[2], 'n', n,
+                'b', ARGV[3], 'a', ARGV[4])
+            redis.call('HSET', KEYS[2], field .. ':' .. n, id .. '|' .. ARGV[4] .. '|' .. ARGV[4] .. '|' .. ARGV[3])
+            return n
+            """);
+
+    /** KEYS: counters, pending, stream. ARGV: token, chat, message, body, at, max stream length. */
+    static final Script EDIT_MESSAGE = new Script("""
+            if redis.call('XLEN', KEYS[3]) >= tonumber(ARGV[6]) then return {'FULL'} end
+            local last = redis.call('HGET', KEYS[1], 'm:' .. ARGV[2])
+            if not last then return {'SEED'} end
+            if tonumber(ARGV[3]) > tonumber(last) then return {'NOMSG'} end
+            local id = redis.call('XADD', KEYS[3], '*', 'k', 'e', 't', ARGV[1], 'c', ARGV[2], 'n', ARGV[3],
+                'b', ARGV[4], 'a', ARGV[5])
+            local field = 'm:' .. ARGV[2] .. ':' .. ARGV[3]
+            local created = ''
+            local previous = redis.call('HGET', KEYS[2], field)
+            if previous then created = string.match(previous, '^[^|]*|([^|]*)|') or '' end
+            redis.call('HSET', KEYS[2], field, id .. '|' .. created .. '|' .. ARGV[5] .. '|' .. ARGV[4])
+            return 0
+            """);
+
+    /**
+     * Seeds a missing counter from the store's maximum, raised to the highest number still pending (accepted but not
+     * persisted), and returns the counter. A counter that exists is returned unchanged: a seed never lowers it.
+     * KEYS: counters, pending. ARGV: counter field, pending-field prefix, store maximum.
+     */
+    static final Script SEED = new Script("""
+            local current = redis.call('HGET', KEYS[1], ARGV[1])
+            if current then return tonumber(current) end
+            local seed = tonumber(ARGV[3])
+            local prefix = ARGV[2]
+            for _, field in ipairs(redis.call('HKEYS', KEYS[2])) do
+              if string.sub(field, 1, #prefix) == prefix then
+                local n = tonumber(string.match(string.sub(field, #prefix + 1), '^(%d+)$'))
+                if n and n > seed then seed = n end
+              end
+            end
+            redis.call('HSET', KEYS[1], ARGV[1], seed)
+            return seed
+            """);
+
+    /**
+     * Forgets pending entries once persisted, unless a later write replaced them. KEYS: pending hashes. ARGV: triples
+     * of (1-based key index, field, stream id).
+     */
+    static final Script FORGET_PERSISTED = new Script("""
+            local forgotten = 0
+            for i = 1, #ARGV, 3 do
+              local key = KEYS[tonumber(ARGV[i])]
+              local value = redis.call('HGET', key, ARGV[i + 1])
+              local id = ARGV[i + 2]
+              if value and string.sub(value, 1, #id + 1) == id .. '|' then
+                redis.call('HDEL', key, ARGV[i + 1])
+                forgotten = forgotten + 1
+              end
+            end
+            return forgotten
+            """);
+
+    /** Takes or renews a lease. KEYS: lease. ARGV: owner, ttl millis. Returns 1 when the caller holds it. */
+    static final Script LEASE = new Script("""
+            local owner = redis.call('GET', KEYS[1])
+            if owner == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
+            if not owner then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
+            return 0
+            """);
+
+    /** Gives a lease back if the caller still holds it. KEYS: lease. ARGV: owner. */
+    static final Script RELEASE = new Script("""
+            if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+            return 0
+            """);
+}

@@ -1,0 +1,177 @@
+package dev.chatsystem.core.redis;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.params.XReadGroupParams;
+import redis.clients.jedis.resps.StreamEntry;
+
+/**
+ * Drains one shard stream for one consumer group, at least once and in order.
+ *
+ * <p>Only the holder of the shard's lease reads, always as the same consumer name, so per-chat order holds and a new
+ * holder first re-reads (from id 0) whatever the previous holder read but did not acknowledge, for example because
+ * it was killed mid-batch. Handlers must be idempotent. A failing handler is retried with backoff on the same
+ * entries; nothing is acknowledged until it succeeds.
+ */
+final class ShardDrainer implements Runnable {
+    static final Duration LEASE_TTL = Duration.ofSeconds(10);
+    private static final String CONSUMER = "lease-holder";
+    private static final Logger log = LoggerFactory.getLogger(ShardDrainer.class);
+
+    /** Processes one batch; throws to have the same entries retried. */
+    interface Handler {
+        void handle(List<StreamEntry> entries);
+    }
+
+    private final UnifiedJedis redis;
+    private final String stream;
+    private final String lease;
+    private final String group;
+    private final String owner;
+    private final int batchSize;
+    private final Handler handler;
+    private final Runnable afterBatch;
+    private volatile boolean running = true;
+    private long leaseRenewedAt;
+    private boolean holding;
+
+    ShardDrainer(
+            UnifiedJedis redis,
+            RedisKeys keys,
+            int shard,
+            String group,
+            String owner,
+            int batchSize,
+            Handler handler,
+            Runnable afterBatch) {
+        this.redis = redis;
+        this.stream = keys.stream(shard);
+        this.lease = keys.lease(shard, group);
+        this.group = group;
+        this.owner = owner;
+        this.batchSize = batchSize;
+        this.handler = handler;
+        this.afterBatch = afterBatch;
+    }
+
+    void stop() {
+        running = false;
+    }
+
+    @Override
+    public void run() {
+        boolean readPending = true;
+        Backoff backoff = new Backoff();
+        while (running) {
+            try {
+                if (!holdLease()) {
+                    readPending = true;
+                    sleep(Duration.ofSeconds(1));
+                    continue;
+                }
+                List<StreamEntry> entries = read(readPending);
+                if (entries.isEmpty()) {
+                    readPending = false;
+                } else {
+                    handler.handle(entries);
+                    redis.xack(
+                            stream,
+                            group,
+                            entries.stream().map(StreamEntry::getID).toArray(StreamEntryID[]::new));
+                    backoff.reset();
+                }
+                afterBatch.run();
+            } catch (RuntimeException e) {
+                readPending = true;
+                Duration pause = backoff.next();
+                log.warn("{} on {} failed, retrying in {} ms: {}", group, stream, pause.toMillis(), e.toString());
+                sleep(pause);
+            }
+        }
+        release();
+    }
+
+    private List<StreamEntry> read(boolean pending) {
+        XReadGroupParams params = XReadGroupParams.xReadGroupParams().count(batchSize);
+        if (!pending) {
+            params.block(500);
+        }
+        StreamEntryID from = pending ? new StreamEntryID(0, 0) : StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY;
+        List<Map.Entry<String, List<StreamEntry>>> reply;
+        try {
+            reply = redis.xreadGroup(group, CONSUMER, params, Map.of(stream, from));
+        } catch (JedisDataException e) {
+            if (String.valueOf(e.getMessage()).startsWith("NOGROUP")) {
+                createGroup();
+                return List.of();
+            }
+            throw e;
+        }
+        if (reply == null || reply.isEmpty()) {
+            return List.of();
+        }
+        return reply.get(0).getValue();
+    }
+
+    private void createGroup() {
+        try {
+            redis.xgroupCreate(stream, group, new StreamEntryID(0, 0), true);
+        } catch (JedisDataException e) {
+            if (!String.valueOf(e.getMessage()).startsWith("BUSYGROUP")) {
+                throw e;
+            }
+        }
+    }
+
+    private boolean holdLease() {
+        long now = System.nanoTime();
+        if (holding && now - leaseRenewedAt < LEASE_TTL.toNanos() / 3) {
+            return true;
+        }
+        Object reply = Scripts.LEASE.run(redis, List.of(lease), List.of(owner, Long.toString(LEASE_TTL.toMillis())));
+        boolean held = Long.valueOf(1).equals(reply);
+        if (held && !holding) {
+            createGroup();
+            log.info("{} now drains {} for {}", owner, stream, group);
+        }
+        holding = held;
+        leaseRenewedAt = now;
+        return held;
+    }
+
+    private void release() {
+        try {
+            Scripts.RELEASE.run(redis, List.of(lease), List.of(owner));
+        } catch (RuntimeException e) {
+            log.debug("could not release {}: {}", lease, e.toString());
+        }
+    }
+
+    private static void sleep(Duration pause) {
+        try {
+            Thread.sleep(pause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Exponential backoff from 100 ms to 5 s. */
+    private static final class Backoff {
+        private long millis;
+
+        Duration next() {
+            millis = millis == 0 ? 100 : Math.min(millis * 2, 5_000);
+            return Duration.ofMillis(millis);
+        }
+
+        void reset() {
+            millis = 0;
+        }
+    }
+}

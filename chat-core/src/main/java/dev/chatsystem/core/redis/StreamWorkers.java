@@ -1,0 +1,109 @@
+package dev.chatsystem.core.redis;
+
+import dev.chatsystem.core.spi.ChatStore;
+import dev.chatsystem.core.spi.IndexedMessage;
+import dev.chatsystem.core.spi.SearchIndex;
+import dev.chatsystem.core.spi.Write;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.resps.StreamEntry;
+
+/**
+ * The workers of one process: for every shard, one drainer that persists to the store and one that indexes, each
+ * running only while this process holds that shard's lease. Persisting and indexing are separate consumer groups,
+ * so a failing or slow index never holds back persistence; the index catches up from its own pending entries.
+ */
+final class StreamWorkers implements AutoCloseable {
+    static final String PERSIST = "persist";
+    static final String INDEX = "index";
+    private static final Duration TRIM_EVERY = Duration.ofSeconds(2);
+    private static final Logger log = LoggerFactory.getLogger(StreamWorkers.class);
+
+    private final List<ShardDrainer> drainers = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+
+    StreamWorkers(UnifiedJedis redis, RedisKeys keys, ChatStore store, SearchIndex index, int batchSize, String owner) {
+        for (int shard = 0; shard < keys.shards(); shard++) {
+            StreamTrimmer trimmer = new StreamTrimmer(redis, keys.stream(shard), 2);
+            Runnable trimPeriodically = every(TRIM_EVERY, trimmer::trim);
+            drainers.add(new ShardDrainer(
+                    redis, keys, shard, PERSIST, owner, batchSize, persist(redis, keys, store), trimPeriodically));
+            drainers.add(new ShardDrainer(redis, keys, shard, INDEX, owner, batchSize, index(index), () -> {}));
+        }
+        for (ShardDrainer drainer : drainers) {
+            threads.add(Thread.ofVirtual().name("chat-worker").start(drainer));
+        }
+        log.info("queue workers started as {} over {} shards", owner, keys.shards());
+    }
+
+    /** Stores a batch (idempotently), then forgets its read-your-writes entries unless a newer write replaced them. */
+    private static ShardDrainer.Handler persist(UnifiedJedis redis, RedisKeys keys, ChatStore store) {
+        return entries -> {
+            List<Write> writes = new ArrayList<>(entries.size());
+            Map<String, Integer> keyIndex = new LinkedHashMap<>();
+            List<String> forgetArgs = new ArrayList<>();
+            for (StreamEntry entry : entries) {
+                Optional<Write> write = StreamEntries.write(entry.getFields());
+                if (write.isEmpty()) {
+                    continue;
+                }
+                writes.add(write.get());
+                int index = keyIndex.computeIfAbsent(keys.pending(write.get().token()), k -> keyIndex.size() + 1);
+                forgetArgs.add(Integer.toString(index));
+                forgetArgs.add(StreamEntries.pendingField(write.get()));
+                forgetArgs.add(entry.getID().toString());
+            }
+            if (writes.isEmpty()) {
+                return;
+            }
+            store.apply(writes);
+            Scripts.FORGET_PERSISTED.run(redis, List.copyOf(keyIndex.keySet()), forgetArgs);
+        };
+    }
+
+    private static ShardDrainer.Handler index(SearchIndex index) {
+        return entries -> {
+            List<IndexedMessage> documents = new ArrayList<>();
+            for (StreamEntry entry : entries) {
+                StreamEntries.write(entry.getFields())
+                        .flatMap(StreamEntries::indexed)
+                        .ifPresent(documents::add);
+            }
+            if (!documents.isEmpty()) {
+                index.upsert(documents);
+            }
+        };
+    }
+
+    private static Runnable every(Duration period, Runnable action) {
+        long[] last = {0};
+        return () -> {
+            long now = System.nanoTime();
+            if (now - last[0] >= period.toNanos()) {
+                last[0] = now;
+                action.run();
+            }
+        };
+    }
+
+    /** Lets every drainer finish its batch, then gives the leases back so another instance takes over at once. */
+    @Override
+    public void close() {
+        drainers.forEach(ShardDrainer::stop);
+        for (Thread thread : threads) {
+            try {
+                thread.join(Duration.ofSeconds(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,345 @@
+package dev.chatsystem.core.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.chatsystem.core.BackendUnavailableException;
+import dev.chatsystem.core.Message;
+import dev.chatsystem.core.NotFoundException;
+import dev.chatsystem.core.h2.H2ChatStore;
+import dev.chatsystem.core.lucene.LuceneSearchIndex;
+import dev.chatsystem.core.spi.ChatStore;
+import dev.chatsystem.core.spi.SearchIndex;
+import dev.chatsystem.core.spi.Write;
+import dev.chatsystem.core.testing.Services;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.RedisClient;
+
+/** The Redis write path against a real Redis, persisting into the embedded store and index. */
+class RedisBackendTest {
+    private static final URI REDIS = Services.redisUrl().resolve("/9"); // a database of its own, flushed per test
+    private static final Instant AT = Instant.now().truncatedTo(ChronoUnit.MICROS);
+
+    @TempDir
+    Path dataDir;
+
+    private H2ChatStore store;
+    private SearchIndex index;
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        Services.requireRedis();
+        flush();
+        store = H2ChatStore.open(dataDir);
+        index = LuceneSearchIndex.open(dataDir.resolve("index"));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (AutoCloseable closeable : open.reversed()) {
+            closeable.close();
+        }
+        index.close();
+        store.close();
+    }
+
+    @Test
+    void numbersAreUniqueAndGapFreeAcrossInstances() throws Exception {
+        RedisBackend first = backend(store);
+        RedisBackend second = backend(store);
+        String token = application();
+        first.writePath().createChat(token, AT);
+
+        Set<Long> chats = ConcurrentHashMap.newKeySet();
+        Set<Long> messages = ConcurrentHashMap.newKeySet();
+        ExecutorService pool = Executors.newFixedThreadPool(32);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < 32; t++) {
+            RedisBackend instance = t % 2 == 0 ? first : second;
+            futures.add(pool.submit(() -> {
+                for (int i = 0; i < 20; i++) {
+                    assertThat(chats.add(instance.writePath().createChat(token, AT)))
+                            .isTrue();
+                    assertThat(messages.add(instance.writePath().createMessage(token, 1, "hello", AT)))
+                            .isTrue();
+                }
+                return null;
+            }));
+        }
+        for (Future<?> future : futures) {
+            future.get();
+        }
+        pool.shutdown();
+        assertThat(chats).containsExactlyInAnyOrderElementsOf(range(2, 641));
+        assertThat(messages).containsExactlyInAnyOrderElementsOf(range(1, 640));
+
+        workers(first, "w1");
+        awaitTrue(() -> store.countMessages(java.util.Optional.empty()) == 640);
+        assertThat(store.maxChatNumber(token)).isEqualTo(641);
+        assertThat(store.application(token).orElseThrow().chatsCount()).isEqualTo(641);
+        assertThat(store.chat(token, 1).orElseThrow().messagesCount()).isEqualTo(640);
+        awaitTrue(() -> index.count() == 640);
+    }
+
+    @Test
+    void acceptedWritesAreReadableBeforeTheyArePersisted() {
+        RedisWritePath writes = (RedisWritePath) backend(store).writePath();
+        String token = application();
+        long chat = writes.createChat(token, AT);
+        long number = writes.createMessage(token, chat, "just sent", AT);
+
+        assertThat(writes.pendingChat(token, chat))
+                .hasValueSatisfying(c -> assertThat(c.createdAt()).isEqualTo(AT));
+        assertThat(writes.pendingMessage(token, chat, number)).hasValue(new Message(chat, number, "just sent", AT, AT));
+        Instant later = AT.plusSeconds(1);
+        writes.editMessage(token, chat, number, "edited", later);
+        assertThat(writes.pendingMessage(token, chat, number)).hasValue(new Message(chat, number, "edited", AT, later));
+        assertThat(writes.lastChatNumber(token)).isEqualTo(1);
+        assertThat(writes.lastMessageNumber(token, chat)).isEqualTo(1);
+        assertThat(store.chat(token, chat)).isEmpty(); // nothing touched the store
+
+        assertThatThrownBy(() -> writes.createMessage(token, 2, "no such chat", AT))
+                .isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> writes.editMessage(token, 1, 2, "no such message", AT))
+                .isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void editsRacingTheirCreateAreAppliedInOrderAndPendingStateIsForgotten() {
+        RedisBackend backend = backend(store);
+        RedisWritePath writes = (RedisWritePath) backend.writePath();
+        String token = application();
+        writes.createChat(token, AT);
+        for (int i = 1; i <= 50; i++) {
+            long n = writes.createMessage(token, 1, "first " + i, AT);
+            writes.editMessage(token, 1, n, "second " + i, AT.plusMillis(i));
+        }
+        workers(backend, "w1");
+        awaitTrue(() -> store.countMessages(java.util.Optional.empty()) == 50
+                && writes.pendingMessage(token, 1, 50).isEmpty());
+        for (int i = 1; i <= 50; i++) {
+            assertThat(store.message(token, 1, i).orElseThrow().body()).isEqualTo("second " + i);
+            assertThat(writes.pendingMessage(token, 1, i)).isEmpty();
+        }
+        awaitTrue(() -> index.search(token, 1, "second", 100).size() == 50);
+        assertThat(index.search(token, 1, "first", 100)).isEmpty();
+    }
+
+    @Test
+    void aLostRedisContinuesNumberingAfterThePersistedMaximum() {
+        RedisBackend backend = backend(store);
+        String token = application();
+        backend.writePath().createChat(token, AT);
+        for (int i = 0; i < 5; i++) {
+            backend.writePath().createMessage(token, 1, "before", AT);
+        }
+        AutoCloseable workers = workers(backend, "w1");
+        awaitTrue(() -> store.countMessages(java.util.Optional.empty()) == 5);
+
+        flush(); // FLUSHALL / a restart without persistence
+
+        assertThat(backend.numbering().lastChatNumber(token)).isEqualTo(1);
+        assertThat(backend.writePath().createMessage(token, 1, "after", AT)).isEqualTo(6);
+        assertThat(backend.writePath().createChat(token, AT)).isEqualTo(2);
+        assertThat(backend.writePath().createMessage(token, 2, "new chat", AT)).isEqualTo(1);
+        awaitTrue(() -> store.countMessages(java.util.Optional.empty()) == 7);
+        assertThat(store.message(token, 1, 6).orElseThrow().body()).isEqualTo("after");
+    }
+
+    @Test
+    void aWorkerThatFailsAfterCommittingRetriesWithoutDuplicates() throws Exception {
+        AtomicInteger failuresLeft = new AtomicInteger(3);
+        ChatStore flaky = new FailAfterApplyStore(store, failuresLeft);
+        RedisBackend backend = backend(store);
+        String token = application();
+        backend.writePath().createChat(token, AT);
+        for (int i = 0; i < 200; i++) {
+            backend.writePath().createMessage(token, 1, "m" + i, AT);
+        }
+        open.add(backend.startWorkers(flaky, index, 64, "flaky"));
+        awaitTrue(() -> failuresLeft.get() < 0 && backend.writePath().pending() == 0);
+
+        assertThat(store.messages(token, 1, 0, 1000))
+                .extracting(Message::messageNumber)
+                .containsExactlyElementsOf(range(1, 200));
+        assertThat(store.chat(token, 1).orElseThrow().messagesCount()).isEqualTo(200);
+    }
+
+    @Test
+    void anotherInstanceTakesOverTheShardsWhenAWorkerStops() throws Exception {
+        RedisBackend backend = backend(store);
+        String token = application();
+        backend.writePath().createChat(token, AT);
+        AutoCloseable first = backend.startWorkers(store, index, 100, "first");
+        backend.writePath().createMessage(token, 1, "one", AT);
+        awaitTrue(() -> store.countMessages(java.util.Optional.empty()) == 1);
+        first.close(); // gives its leases back
+
+        workers(backend(store), "second");
+        backend.writePath().createMessage(token, 1, "two", AT);
+        awaitTrue(() -> store.countMessages(java.util.Optional.empty()) == 2);
+    }
+
+    @Test
+    void anUnreachableRedisIsReportedAsUnavailable() {
+        assertThatThrownBy(() -> RedisBackend.connect(URI.create("redis://127.0.0.1:1"), 4, store))
+                .isInstanceOf(BackendUnavailableException.class)
+                .hasMessageContaining("cannot reach Redis");
+    }
+
+    private String application() {
+        String token = "t" + System.nanoTime();
+        store.createApplication(token, "app", AT);
+        return token;
+    }
+
+    private RedisBackend backend(ChatStore seedStore) {
+        RedisBackend backend = RedisBackend.connect(REDIS, 4, seedStore);
+        open.add(backend);
+        return backend;
+    }
+
+    private AutoCloseable workers(RedisBackend backend, String owner) {
+        AutoCloseable workers = backend.startWorkers(store, index, 100, owner);
+        open.add(workers);
+        return workers;
+    }
+
+    private static void flush() {
+        try (RedisClient redis = RedisClient.create(REDIS)) {
+            redis.flushDB();
+        }
+    }
+
+    private static List<Long> range(long from, long to) {
+        return LongStream.rangeClosed(from, to).boxed().toList();
+    }
+
+    private static void awaitTrue(BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition not met within 30 s").isLessThan(deadline);
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    /** Commits, then fails as a worker killed between the commit and the acknowledgement would. */
+    private record FailAfterApplyStore(ChatStore delegate, AtomicInteger failuresLeft) implements ChatStore {
+        @Override
+        public void apply(List<Write> writes) {
+            delegate.apply(writes);
+            if (failuresLeft.getAndDecrement() > 0) {
+                throw new BackendUnavailableException("simulated crash after commit");
+            }
+        }
+
+        // Everything else delegates.
+        @Override
+        public dev.chatsystem.core.Application createApplication(String token, String name, Instant at) {
+            return delegate.createApplication(token, name, at);
+        }
+
+        @Override
+        public java.util.Optional<dev.chatsystem.core.Application> application(String token) {
+            return delegate.application(token);
+        }
+
+        @Override
+        public java.util.Optional<dev.chatsystem.core.Application> renameApplication(
+                String token, String name, Instant at) {
+            return delegate.renameApplication(token, name, at);
+        }
+
+        @Override
+        public List<dev.chatsystem.core.Application> applications(java.util.Optional<String> after, int limit) {
+            return delegate.applications(after, limit);
+        }
+
+        @Override
+        public java.util.Optional<dev.chatsystem.core.Chat> chat(String token, long chatNumber) {
+            return delegate.chat(token, chatNumber);
+        }
+
+        @Override
+        public List<dev.chatsystem.core.Chat> chats(String token, long after, int limit) {
+            return delegate.chats(token, after, limit);
+        }
+
+        @Override
+        public java.util.Optional<Message> message(String token, long chatNumber, long messageNumber) {
+            return delegate.message(token, chatNumber, messageNumber);
+        }
+
+        @Override
+        public List<Message> messages(String token, long chatNumber, long after, int limit) {
+            return delegate.messages(token, chatNumber, after, limit);
+        }
+
+        @Override
+        public List<Message> messages(String token, long chatNumber, java.util.Collection<Long> numbers) {
+            return delegate.messages(token, chatNumber, numbers);
+        }
+
+        @Override
+        public long maxChatNumber(String token) {
+            return delegate.maxChatNumber(token);
+        }
+
+        @Override
+        public long maxMessageNumber(String token, long chatNumber) {
+            return delegate.maxMessageNumber(token, chatNumber);
+        }
+
+        @Override
+        public dev.chatsystem.core.spi.MessageBatch messagesForIndex(
+                java.util.Optional<String> token, long cursor, int limit) {
+            return delegate.messagesForIndex(token, cursor, limit);
+        }
+
+        @Override
+        public long countMessages(java.util.Optional<String> token) {
+            return delegate.countMessages(token);
+        }
+
+        @Override
+        public long countApplications() {
+            return delegate.countApplications();
+        }
+
+        @Override
+        public long countChats() {
+            return delegate.countChats();
+        }
+
+        @Override
+        public dev.chatsystem.core.BackendStatus health() {
+            return delegate.health();
+        }
+
+        @Override
+        public void close() {}
+    }
+}
