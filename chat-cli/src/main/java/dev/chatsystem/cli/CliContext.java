@@ -2,6 +2,8 @@ package dev.chatsystem.cli;
 
 import dev.chatsystem.core.ChatConfig;
 import dev.chatsystem.core.ChatSystem;
+import dev.chatsystem.core.ConfigurationException;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
@@ -34,8 +36,22 @@ final class CliContext {
         return options;
     }
 
-    /** Defaults, then the {@code CHAT_*} environment, then flags: the same order as the server. */
+    /**
+     * Defaults, then the {@code CHAT_*} environment, then flags: the same order as the server. A {@code CHAT_*}
+     * variable the library does not know is refused, so a misspelt one cannot silently select the wrong backend.
+     */
     ChatConfig config() {
+        List<String> unknown = environment.keySet().stream()
+                .filter(key -> key.startsWith("CHAT_"))
+                .filter(key -> !ChatConfig.ENVIRONMENT_KEYS.contains(key))
+                .sorted()
+                .toList();
+        if (!unknown.isEmpty()) {
+            throw new ConfigurationException("unknown environment variable " + String.join(", ", unknown)
+                    + "; known are "
+                    + String.join(
+                            ", ", ChatConfig.ENVIRONMENT_KEYS.stream().sorted().toList()));
+        }
         ChatConfig.Builder builder = ChatConfig.builder().environment(environment);
         options.dataDir().ifPresent(builder::dataDir);
         return builder.build();

@@ -35,19 +35,40 @@ final class DoctorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<Check> checks = new ArrayList<>();
-        ChatConfig config = context.config();
-        String dir = config.dataDir().toAbsolutePath().toString();
+        ChatConfig config;
+        try {
+            config = context.config();
+        } catch (ChatException e) {
+            checks.add(new Check("config", "-", false, e.getMessage(), "fix the CHAT_* environment variables"));
+            return report(checks);
+        }
+        checks.add(config(config));
         try (ChatSystem system = context.open()) {
-            checks.add(new Check("config", "embedded", true, "data dir " + dir, ""));
             Health health = system.health();
             health.backends().forEach(backend -> checks.add(check(backend)));
         } catch (ChatException e) {
             checks.add(new Check("open", "embedded", false, e.getMessage(), ExitCodes.sentence(e)));
         }
+        return report(checks);
+    }
+
+    private int report(List<Check> checks) {
         Table table = Table.of("CHECK", "KIND", "STATUS", "DETAIL", "FIX");
         checks.forEach(c -> table.row(c.name(), c.kind(), c.ok() ? "ok" : "FAIL", c.detail(), c.fix()));
         context.output(spec).print(checks, table);
         return checks.stream().allMatch(Check::ok) ? ExitCodes.OK : ExitCodes.FAILURE;
+    }
+
+    private static Check config(ChatConfig config) {
+        String detail = config.production()
+                ? "database " + config.database().orElseThrow().url().replaceAll("\\?.*", "") + ", redis "
+                        + config.redisUrl().orElseThrow() + ", elasticsearch "
+                        + config.elasticsearchUrl().orElseThrow()
+                : "data dir " + config.dataDir().toAbsolutePath()
+                        + config.elasticsearchUrl()
+                                .map(url -> ", elasticsearch " + url)
+                                .orElse("");
+        return new Check("config", config.production() ? "production" : "embedded", true, detail, "");
     }
 
     private static Check check(BackendStatus backend) {

@@ -46,6 +46,7 @@ public final class Main {
                 Map.entry(SearchCommand.class, () -> new SearchCommand(context)),
                 Map.entry(ReindexCommand.class, () -> new ReindexCommand(context)),
                 Map.entry(ReconcileCommand.class, () -> new ReconcileCommand(context)),
+                Map.entry(ReseedCommand.class, () -> new ReseedCommand(context)),
                 Map.entry(MigrateCommand.class, () -> new MigrateCommand(context)),
                 Map.entry(DoctorCommand.class, () -> new DoctorCommand(context)),
                 Map.entry(StatsCommand.class, () -> new StatsCommand(context)));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.chatsystem.core.ChatConfig;
 import dev.chatsystem.core.ChatSystem;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -90,6 +91,38 @@ class CliBasicsTest {
             assertThat(result.code()).isEqualTo(1);
             assertThat(result.out()).contains("FAIL", "in use by another process");
         }
+    }
+
+    @Test
+    void anUnknownChatVariableIsRefusedByName() {
+        Cli.Result result = Cli.run(Map.of("CHAT_DATA_DIRECTORY", dir.toString()), "stats");
+
+        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.err().lines().toList())
+                .singleElement()
+                .asString()
+                .contains("unknown environment variable CHAT_DATA_DIRECTORY", "CHAT_DATA_DIR");
+    }
+
+    @Test
+    void doctorReportsABadConfiguration() {
+        Cli.Result result = Cli.run(Map.of("CHAT_REDIS_URL", "redis://localhost:6379"), "doctor");
+
+        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.out()).contains("config", "FAIL", "CHAT_DB_URL and CHAT_REDIS_URL must be set together");
+    }
+
+    @Test
+    void reseedWithRedisConfiguredSaysTheOperationIsNotAvailableYet() {
+        Map<String, String> production = Map.of(
+                "CHAT_DB_URL", "jdbc:mysql://localhost:3306/chat",
+                "CHAT_REDIS_URL", "redis://localhost:6379",
+                "CHAT_ELASTICSEARCH_URL", "http://localhost:9200");
+
+        Cli.Result result = Cli.run(production, "reseed");
+
+        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.err().lines().toList()).singleElement().asString().contains("not available yet");
     }
 
     @Test
