@@ -23,17 +23,20 @@ final class MigrateCommand implements Callable<Integer> {
     }
 
     /** The outcome as printed by {@code --json}. */
-    record Result(String dataDir, String schema) {}
+    record Result(String store, String schema) {}
 
     @Override
     public Integer call() {
         ChatConfig config = context.config();
         try (ChatSystem system = context.open()) {
-            String dir = config.dataDir().toAbsolutePath().toString();
+            // the database URL without its query string, which may carry credentials
+            String store = config.database()
+                    .map(database -> database.url().replaceAll("\\?.*", ""))
+                    .orElse(config.dataDir().toAbsolutePath().toString());
             context.output(spec)
                     .print(
-                            new Result(dir, "up to date"),
-                            Table.keyValue().row("data dir", dir).row("schema", "up to date"));
+                            new Result(store, "up to date"),
+                            Table.keyValue().row("store", store).row("schema", "up to date"));
         }
         return ExitCodes.OK;
     }
