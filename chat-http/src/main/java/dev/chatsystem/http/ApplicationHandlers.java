@@ -1,0 +1,36 @@
+package dev.chatsystem.http;
+
+import dev.chatsystem.core.Application;
+import dev.chatsystem.core.ChatSystem;
+import io.javalin.http.Context;
+import io.javalin.http.Header;
+import io.javalin.http.HttpStatus;
+import java.util.Objects;
+
+/** {@code /api/v1/applications}: create, show and rename applications. */
+final class ApplicationHandlers {
+    private final ChatSystem chatSystem;
+    private final JsonBody json;
+
+    ApplicationHandlers(ChatSystem chatSystem, JsonBody json) {
+        this.chatSystem = Objects.requireNonNull(chatSystem, "chatSystem");
+        this.json = Objects.requireNonNull(json, "json");
+    }
+
+    void create(Context ctx) {
+        Application application = chatSystem.createApplication(json.requiredString(ctx, "name"));
+        ctx.status(HttpStatus.CREATED)
+                .header(Header.LOCATION, Paths.application(application.token()))
+                .json(ApplicationResponse.of(application));
+    }
+
+    void show(Context ctx) {
+        ctx.json(ApplicationResponse.of(chatSystem.application(PathParams.token(ctx))));
+    }
+
+    void rename(Context ctx) {
+        String token = PathParams.token(ctx);
+        String name = json.requiredString(ctx, "name");
+        ctx.json(ApplicationResponse.of(chatSystem.renameApplication(token, name)));
+    }
+}

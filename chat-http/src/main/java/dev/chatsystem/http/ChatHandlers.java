@@ -1,0 +1,36 @@
+package dev.chatsystem.http;
+
+import dev.chatsystem.core.Chat;
+import dev.chatsystem.core.ChatSystem;
+import dev.chatsystem.core.Page;
+import io.javalin.http.Context;
+import io.javalin.http.Header;
+import io.javalin.http.HttpStatus;
+import java.util.Objects;
+
+/** {@code /api/v1/applications/{token}/chats}: create, list and show chats. A create needs no body. */
+final class ChatHandlers {
+    private final ChatSystem chatSystem;
+
+    ChatHandlers(ChatSystem chatSystem) {
+        this.chatSystem = Objects.requireNonNull(chatSystem, "chatSystem");
+    }
+
+    void create(Context ctx) {
+        String token = PathParams.token(ctx);
+        Chat chat = chatSystem.createChat(token);
+        ctx.status(HttpStatus.CREATED)
+                .header(Header.LOCATION, Paths.chat(token, chat.chatNumber()))
+                .json(ChatResponse.of(chat));
+    }
+
+    void list(Context ctx) {
+        Page<Chat> page = chatSystem.listChats(PathParams.token(ctx), QueryParams.page(ctx));
+        Pagination.linkNext(ctx, page);
+        ctx.json(page.items().stream().map(ChatResponse::of).toList());
+    }
+
+    void show(Context ctx) {
+        ctx.json(ChatResponse.of(chatSystem.chat(PathParams.token(ctx), PathParams.chatNumber(ctx))));
+    }
+}

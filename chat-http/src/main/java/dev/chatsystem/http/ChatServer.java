@@ -1,0 +1,103 @@
+package dev.chatsystem.http;
+
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.chatsystem.core.ChatSystem;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.ContentTooLargeResponse;
+import io.javalin.http.Context;
+import io.javalin.http.Header;
+import io.javalin.json.JavalinJackson;
+import java.util.Objects;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+
+/**
+ * Builds the HTTP server over a {@link ChatSystem}: the routes, the JSON mapping (snake_case) and the error mapping.
+ * The server does not own the chat system; whoever opened it closes it after stopping the server.
+ */
+public final class ChatServer {
+    /** The largest request body accepted; larger ones are refused with 413. */
+    public static final long MAX_REQUEST_SIZE = 1024 * 1024;
+
+    /** How long a stop waits for in-flight requests to finish. */
+    static final long STOP_TIMEOUT_MILLIS = 10_000;
+
+    private ChatServer() {}
+
+    /** A configured, not yet started server. */
+    public static Javalin create(ChatSystem chatSystem) {
+        Objects.requireNonNull(chatSystem, "chatSystem");
+        ObjectMapper mapper = objectMapper();
+        JsonBody json = new JsonBody(mapper);
+        ApplicationHandlers applications = new ApplicationHandlers(chatSystem, json);
+        ChatHandlers chats = new ChatHandlers(chatSystem);
+        MessageHandlers messages = new MessageHandlers(chatSystem, json);
+        HealthHandler health = new HealthHandler(chatSystem);
+        return Javalin.create(config -> {
+            configureServer(config, mapper);
+            Problems.install(config);
+            config.routes.before(ChatServer::rejectLargeDeclaredBodies);
+            config.routes.post(Paths.APPLICATIONS, applications::create);
+            config.routes.get(Paths.APPLICATION, applications::show);
+            config.routes.put(Paths.APPLICATION, applications::rename);
+            config.routes.post(Paths.CHATS, chats::create);
+            config.routes.get(Paths.CHATS, chats::list);
+            config.routes.get(Paths.CHAT, chats::show);
+            config.routes.post(Paths.MESSAGES, messages::create);
+            config.routes.get(Paths.MESSAGES, messages::list);
+            // Registered before MESSAGE so that "search" is never taken for a message number.
+            config.routes.get(Paths.MESSAGE_SEARCH, messages::search);
+            config.routes.get(Paths.MESSAGE, messages::show);
+            config.routes.put(Paths.MESSAGE, messages::edit);
+            config.routes.get(Paths.HEALTH, health::handle);
+        });
+    }
+
+    /** Creates and starts a server on {@code port} (0 picks a free one; read it back with {@link Javalin#port()}). */
+    public static Javalin start(ChatSystem chatSystem, int port) {
+        return create(chatSystem).start(port);
+    }
+
+    private static void configureServer(JavalinConfig config, ObjectMapper mapper) {
+        config.concurrency.useVirtualThreads = true;
+        config.startup.showJavalinBanner = false;
+        config.startup.showOldJavalinVersionWarning = false;
+        config.http.maxRequestSize = MAX_REQUEST_SIZE;
+        config.http.prefer405over404 = true;
+        config.jsonMapper(new JavalinJackson(mapper, true));
+        config.jetty.modifyServer(server -> {
+            // Graceful stop: refuse new connections, let in-flight requests finish for up to the timeout.
+            server.setHandler(new GracefulHandler());
+            server.setStopTimeout(STOP_TIMEOUT_MILLIS);
+            server.setErrorHandler(new JettyProblems(mapper));
+        });
+    }
+
+    /** Refuses a body declared too large before anything reads it, also on routes that ignore bodies. */
+    private static void rejectLargeDeclaredBodies(Context ctx) {
+        String length = ctx.header(Header.CONTENT_LENGTH);
+        if (length != null && ctx.contentLength() > MAX_REQUEST_SIZE) {
+            throw new ContentTooLargeResponse();
+        }
+    }
+
+    static ObjectMapper objectMapper() {
+        ObjectMapper mapper = JsonMapper.builder()
+                .addModule(new JavaTimeModule())
+                .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .build();
+        mapper.getFactory()
+                .setStreamReadConstraints(
+                        StreamReadConstraints.builder().maxNestingDepth(64).build());
+        return mapper;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.chatsystem.http;
+
+import dev.chatsystem.core.BackendStatus;
+import dev.chatsystem.core.ChatException;
+import dev.chatsystem.core.ChatSystem;
+import io.javalin.Javalin;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root of the server: loads the configuration, opens the chat system, starts the HTTP server and
+ * stops both, in reverse order, when the JVM shuts down.
+ */
+public final class Main {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    /** Exit status for a configuration the server cannot start with. */
+    static final int EXIT_USAGE = 2;
+
+    /** Exit status when a backend cannot be opened. */
+    static final int EXIT_FAILURE = 1;
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        List<String> arguments = List.of(args);
+        if (arguments.contains("--help") || arguments.contains("-h")) {
+            System.out.print(ServerConfig.USAGE);
+            return;
+        }
+        ServerConfig config;
+        try {
+            config = ServerConfig.load(System.getenv(), arguments);
+        } catch (ChatException e) {
+            System.err.println("chat-server: " + e.getMessage());
+            System.exit(EXIT_USAGE);
+            return;
+        }
+        try {
+            run(config);
+        } catch (ChatException e) {
+            LOG.error("chat-server could not start: {}", e.getMessage(), e);
+            System.exit(EXIT_FAILURE);
+        }
+    }
+
+    private static void run(ServerConfig config) {
+        ChatSystem chatSystem = ChatSystem.open(config.chat());
+        Javalin server;
+        try {
+            server = ChatServer.start(chatSystem, config.port());
+        } catch (RuntimeException e) {
+            chatSystem.close();
+            throw e;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, chatSystem), "chat-server-shutdown"));
+        LOG.info("chat-server listening on http://0.0.0.0:{} ({})", server.port(), backends(chatSystem));
+    }
+
+    private static String backends(ChatSystem chatSystem) {
+        return chatSystem.health().backends().stream()
+                .map((BackendStatus b) -> b.name() + "=" + b.kind())
+                .collect(Collectors.joining(", "));
+    }
+
+    private static void stop(Javalin server, ChatSystem chatSystem) {
+        try {
+            server.stop();
+        } catch (RuntimeException e) {
+            LOG.warn("the HTTP server did not stop cleanly", e);
+        } finally {
+            chatSystem.close();
+            LOG.info("chat-server stopped");
+        }
+    }
+}

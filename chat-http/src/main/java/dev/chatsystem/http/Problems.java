@@ -1,0 +1,79 @@
+package dev.chatsystem.http;
+
+import dev.chatsystem.core.ChatException;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.Header;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where failures become HTTP responses: RFC 9457 problem details for library failures
+ * ({@link ChatException} by its {@link ChatException.Code}), for the responses Javalin raises itself (404, 405, 413…)
+ * and for anything unexpected, which is logged and answered with a 500 that reveals nothing.
+ */
+final class Problems {
+    static final String CONTENT_TYPE = "application/problem+json";
+    private static final String TYPE_BASE = "https://chat-system.dev/problems/";
+    private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
+
+    private Problems() {}
+
+    /** Installs the exception handlers on a server being configured. */
+    static void install(JavalinConfig config) {
+        config.routes.exception(ChatException.class, Problems::chatException);
+        config.routes.exception(HttpResponseException.class, Problems::httpResponse);
+        config.routes.exception(Exception.class, Problems::unexpected);
+    }
+
+    private static void chatException(ChatException e, Context ctx) {
+        HttpStatus status = switch (e.code()) {
+            case INVALID_INPUT -> HttpStatus.BAD_REQUEST;
+            case NOT_FOUND -> HttpStatus.NOT_FOUND;
+            case CONFLICT -> HttpStatus.CONFLICT;
+            case IDEMPOTENCY_MISMATCH -> HttpStatus.UNPROCESSABLE_CONTENT;
+            case BACKEND_UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
+            case CONFIGURATION -> HttpStatus.INTERNAL_SERVER_ERROR;
+        };
+        String type =
+                TYPE_BASE + e.code().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        if (e.code() == ChatException.Code.BACKEND_UNAVAILABLE) {
+            ctx.header(Header.RETRY_AFTER, "1");
+            LOG.warn("backend unavailable while serving {} {}", ctx.method(), ctx.path(), e);
+        } else if (status.getCode() >= 500) {
+            LOG.error("failed to serve {} {}", ctx.method(), ctx.path(), e);
+        }
+        String detail = status.getCode() >= 500 && e.code() != ChatException.Code.BACKEND_UNAVAILABLE
+                ? "The server is misconfigured."
+                : e.getMessage();
+        render(ctx, new Problem(type, status.getMessage(), status.getCode(), detail));
+    }
+
+    private static void httpResponse(HttpResponseException e, Context ctx) {
+        HttpStatus status = HttpStatus.forStatus(e.getStatus());
+        String title = status == HttpStatus.UNKNOWN ? "Error" : status.getMessage();
+        String detail = e.getMessage() == null || e.getMessage().isBlank() ? title : e.getMessage();
+        if (status == HttpStatus.NOT_FOUND) {
+            detail = "No resource at " + ctx.path();
+        } else if (status == HttpStatus.METHOD_NOT_ALLOWED) {
+            detail = "Method " + ctx.method() + " is not allowed on " + ctx.path();
+        } else if (status == HttpStatus.CONTENT_TOO_LARGE) {
+            detail = "The request body is larger than " + ChatServer.MAX_REQUEST_SIZE + " bytes";
+        }
+        render(ctx, new Problem("about:blank", title, e.getStatus(), detail));
+    }
+
+    private static void unexpected(Exception e, Context ctx) {
+        LOG.error("unexpected failure serving {} {}", ctx.method(), ctx.path(), e);
+        HttpStatus status = HttpStatus.INTERNAL_SERVER_ERROR;
+        render(ctx, new Problem("about:blank", status.getMessage(), status.getCode(), "An unexpected error occurred."));
+    }
+
+    private static void render(Context ctx, Problem problem) {
+        ctx.status(problem.status())
+                .contentType(CONTENT_TYPE)
+                .result(ctx.jsonMapper().toJsonString(problem, Problem.class));
+    }
+}

@@ -1,0 +1,42 @@
+package dev.chatsystem.http;
+
+import dev.chatsystem.core.InvalidInputException;
+import dev.chatsystem.core.PageRequest;
+import io.javalin.http.Context;
+
+/** Parses query parameters: the keyset page ({@code after}, {@code limit}) and the search query. */
+final class QueryParams {
+    static final String AFTER = "after";
+    static final String LIMIT = "limit";
+    static final String QUERY = "query";
+
+    private QueryParams() {}
+
+    /** {@code ?after=N&limit=L}; {@code after} defaults to 0, {@code limit} to 100 and may be 1..1000. */
+    static PageRequest page(Context ctx) {
+        String after = ctx.queryParam(AFTER);
+        long afterNumber = after == null ? 0 : Numbers.parseNonNegative(AFTER, after);
+        return new PageRequest(afterNumber, limit(ctx));
+    }
+
+    static int limit(Context ctx) {
+        String raw = ctx.queryParam(LIMIT);
+        if (raw == null) {
+            return PageRequest.DEFAULT_LIMIT;
+        }
+        long limit = Numbers.parseNonNegative(LIMIT, raw);
+        if (limit < 1 || limit > PageRequest.MAX_LIMIT) {
+            throw new InvalidInputException(LIMIT + " must be between 1 and " + PageRequest.MAX_LIMIT + ", was " + raw);
+        }
+        return (int) limit;
+    }
+
+    /** The required, non-blank {@code ?query=}. */
+    static String query(Context ctx) {
+        String query = ctx.queryParam(QUERY);
+        if (query == null || query.isBlank()) {
+            throw new InvalidInputException(QUERY + " is required and must not be blank");
+        }
+        return query;
+    }
+}

@@ -1,0 +1,120 @@
+package dev.chatsystem.http;
+
+import dev.chatsystem.core.ChatConfig;
+import dev.chatsystem.core.ConfigurationException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * How to run the HTTP server: the port and the library configuration. Loaded as defaults, then {@code CHAT_*}
+ * environment variables, then command-line flags; every problem is reported as a {@link ConfigurationException}
+ * whose message names the offending key.
+ *
+ * @param port the TCP port to listen on, 0..65535 (0 picks a free port)
+ * @param chat the configuration of the chat system
+ */
+public record ServerConfig(int port, ChatConfig chat) {
+    public static final int DEFAULT_PORT = 8080;
+
+    /** Environment variables the server reads itself, on top of {@link ChatConfig#ENVIRONMENT_KEYS}. */
+    public static final Set<String> ENVIRONMENT_KEYS = Set.of("CHAT_PORT");
+
+    public static final String USAGE = """
+            Usage: java -jar chat-server.jar [--port N] [--data-dir DIR]
+              --port N          TCP port to listen on, 0..65535 (env CHAT_PORT, default 8080)
+              --data-dir DIR    where the embedded backends keep their files (env CHAT_DATA_DIR, default ./chat-data)
+              --help            print this help
+            """;
+
+    public ServerConfig {
+        Objects.requireNonNull(chat, "chat");
+        if (port < 0 || port > 65_535) {
+            throw new ConfigurationException("port must be between 0 and 65535, was " + port);
+        }
+    }
+
+    /**
+     * Loads the configuration from {@code environment} and {@code args}.
+     *
+     * @throws ConfigurationException naming the key, for an unknown {@code CHAT_*} variable, an unknown flag, a flag
+     *     without its value or a value out of range
+     */
+    public static ServerConfig load(Map<String, String> environment, List<String> args) {
+        rejectUnknownEnvironment(environment);
+        ChatConfig.Builder chat = ChatConfig.builder().environment(environment);
+        int port = DEFAULT_PORT;
+        String envPort = environment.get("CHAT_PORT");
+        if (envPort != null && !envPort.isBlank()) {
+            port = parsePort("CHAT_PORT", envPort);
+        }
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            String flag = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+            String value;
+            if (arg.contains("=")) {
+                value = arg.substring(arg.indexOf('=') + 1);
+            } else if (i + 1 < args.size() && isValueFlag(flag)) {
+                value = args.get(++i);
+            } else {
+                value = null;
+            }
+            switch (flag) {
+                case "--port" -> port = parsePort("--port", requireValue(flag, value));
+                case "--data-dir" -> chat.dataDir(parseDataDir(requireValue(flag, value)));
+                default -> throw new ConfigurationException("unknown option " + flag + "\n" + USAGE);
+            }
+        }
+        return new ServerConfig(port, chat.build());
+    }
+
+    private static boolean isValueFlag(String flag) {
+        return flag.equals("--port") || flag.equals("--data-dir");
+    }
+
+    private static void rejectUnknownEnvironment(Map<String, String> environment) {
+        Set<String> known = new HashSet<>(ChatConfig.ENVIRONMENT_KEYS);
+        known.addAll(ENVIRONMENT_KEYS);
+        Set<String> unknown = new TreeSet<>();
+        for (String key : environment.keySet()) {
+            if (key.startsWith("CHAT_") && !known.contains(key)) {
+                unknown.add(key);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new ConfigurationException("unknown environment variable " + String.join(", ", unknown)
+                    + "; known CHAT_* variables are " + new TreeSet<>(known));
+        }
+    }
+
+    private static String requireValue(String flag, String value) {
+        if (value == null || value.isBlank()) {
+            throw new ConfigurationException(flag + " needs a value\n" + USAGE);
+        }
+        return value;
+    }
+
+    private static int parsePort(String key, String value) {
+        try {
+            int port = Integer.parseInt(value.strip());
+            if (port < 0 || port > 65_535) {
+                throw new ConfigurationException(key + " must be between 0 and 65535, was " + value);
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new ConfigurationException(key + " must be a number between 0 and 65535, was '" + value + "'");
+        }
+    }
+
+    private static Path parseDataDir(String value) {
+        try {
+            return Path.of(value);
+        } catch (RuntimeException e) {
+            throw new ConfigurationException("--data-dir is not a valid path: '" + value + "'", e);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package dev.chatsystem.http;
+
+import static dev.chatsystem.http.ErrorsTest.assertProblem;
+import static dev.chatsystem.http.TestServer.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chatsystem.core.BackendStatus;
+import dev.chatsystem.core.BackendUnavailableException;
+import dev.chatsystem.core.ChatSystem;
+import dev.chatsystem.core.ConfigurationException;
+import dev.chatsystem.core.ConflictException;
+import dev.chatsystem.core.Health;
+import dev.chatsystem.core.IdempotencyMismatchException;
+import io.javalin.Javalin;
+import java.lang.reflect.Proxy;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The failures the embedded chat system rarely produces on demand (an unavailable backend, a conflict…), raised by a
+ * chat system whose every call fails, to pin down the one place that maps them to HTTP.
+ */
+class ErrorMappingTest {
+    @Test
+    void backendUnavailableIs503WithRetryAfter() throws Exception {
+        HttpResponse<String> response =
+                getWith(() -> new BackendUnavailableException("store is down"), "/api/v1/applications/t");
+        assertProblem(response, 503);
+        assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(json(response).get("type").asText())
+                .isEqualTo("https://chat-system.dev/problems/backend-unavailable");
+    }
+
+    @Test
+    void conflictIs409() throws Exception {
+        assertProblem(getWith(() -> new ConflictException("duplicate"), "/api/v1/applications/t"), 409);
+    }
+
+    @Test
+    void idempotencyMismatchIs422() throws Exception {
+        assertProblem(getWith(() -> new IdempotencyMismatchException("reused key"), "/api/v1/applications/t"), 422);
+    }
+
+    @Test
+    void configurationIs500WithoutDetails() throws Exception {
+        HttpResponse<String> response =
+                getWith(() -> new ConfigurationException("secret path /etc/x"), "/api/v1/applications/t");
+        assertProblem(response, 500);
+        assertThat(response.body()).doesNotContain("secret");
+    }
+
+    @Test
+    void unexpectedExceptionsAre500WithoutStackTraces() throws Exception {
+        HttpResponse<String> response =
+                getWith(() -> new IllegalStateException("internal detail"), "/api/v1/applications/t/chats/1");
+        assertProblem(response, 500);
+        assertThat(response.body()).doesNotContain("internal detail").doesNotContain("IllegalState");
+    }
+
+    @Test
+    void healthIs503WhenABackendIsDown() throws Exception {
+        Health health = new Health(
+                List.of(BackendStatus.up("store", "h2"), BackendStatus.down("search", "lucene", "index locked")));
+        ChatSystem chatSystem = (ChatSystem) Proxy.newProxyInstance(
+                ChatSystem.class.getClassLoader(), new Class<?>[] {ChatSystem.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("health")) {
+                        return health;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        HttpResponse<String> response = get(chatSystem, "/health");
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(json(response).get("status").asText()).isEqualTo("down");
+        assertThat(json(response).get("backends").get(1).get("detail").asText()).isEqualTo("index locked");
+    }
+
+    private static HttpResponse<String> getWith(Supplier<RuntimeException> failure, String path) throws Exception {
+        ChatSystem failing = (ChatSystem) Proxy.newProxyInstance(
+                ChatSystem.class.getClassLoader(), new Class<?>[] {ChatSystem.class}, (proxy, method, args) -> {
+                    throw failure.get();
+                });
+        return get(failing, path);
+    }
+
+    private static HttpResponse<String> get(ChatSystem chatSystem, String path) throws Exception {
+        Javalin server = ChatServer.start(chatSystem, 0);
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            return client.send(
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + path))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } finally {
+            server.stop();
+        }
+    }
+}

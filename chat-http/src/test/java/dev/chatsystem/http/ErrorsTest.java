@@ -1,0 +1,229 @@
+package dev.chatsystem.http;
+
+import static dev.chatsystem.http.TestServer.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Every failure is an RFC 9457 problem with the status the error mapping promises. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ErrorsTest {
+    TestServer http;
+    String token;
+    String chat;
+
+    @BeforeAll
+    void start(@TempDir Path dataDir) throws Exception {
+        http = TestServer.start(dataDir);
+        token = http.newApplication("errors");
+        chat = "/api/v1/applications/" + token + "/chats/" + http.newChat(token);
+        http.newMessage(token, 1, "hello");
+    }
+
+    @AfterAll
+    void stop() {
+        http.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "",
+                "not json",
+                "{",
+                "{\"name\":",
+                "[]",
+                "[{\"name\":\"x\"}]",
+                "\"name\"",
+                "5",
+                "null",
+                "{}",
+                "{\"name\":5}",
+                "{\"name\":null}",
+                "{\"name\":{}}",
+                "{\"name\":[\"x\"]}",
+                "{\"name\":true}",
+                "{\"name\":\"\"}",
+                "{\"name\":\"   \"}",
+                "{\"name\":\"x\"} trailing",
+                "{\"nom\":\"x\"}"
+            })
+    void rejectsBadApplicationBodies(String body) {
+        assertProblem(http.post("/api/v1/applications", body), 400);
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {"", "{}", "{\"body\":1}", "{\"body\":null}", "{\"body\":\"  \"}", "[\"body\"]", "{\"body\":"})
+    void rejectsBadMessageBodies(String body) {
+        assertProblem(http.post(chat + "/messages", body), 400);
+        assertProblem(http.put(chat + "/messages/1", body), 400);
+    }
+
+    @Test
+    void rejectsANameThatIsTooLong() {
+        assertProblem(http.post("/api/v1/applications", "{\"name\":\"" + "x".repeat(256) + "\"}"), 400);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"abc", "0", "-1", "+1", "1.5", "1e3", "99999999999999999999", "%20", "0x10"})
+    void rejectsBadNumbersInThePath(String number) {
+        assertProblem(http.get("/api/v1/applications/" + token + "/chats/" + number), 400);
+        assertProblem(http.get(chat + "/messages/" + number), 400);
+        assertProblem(
+                http.post("/api/v1/applications/" + token + "/chats/" + number + "/messages", "{\"body\":\"x\"}"), 400);
+    }
+
+    @Test
+    void reportsWhatDoesNotExist() {
+        JsonNode problem = assertProblem(http.get("/api/v1/applications/no-such-token"), 404);
+        assertThat(problem.get("type").asText()).isEqualTo("https://chat-system.dev/problems/not-found");
+        assertProblem(http.put("/api/v1/applications/no-such-token", "{\"name\":\"x\"}"), 404);
+        assertProblem(http.post("/api/v1/applications/no-such-token/chats", ""), 404);
+        assertProblem(http.get("/api/v1/applications/no-such-token/chats"), 404);
+        assertProblem(http.get("/api/v1/applications/" + token + "/chats/999"), 404);
+        assertProblem(http.get("/api/v1/applications/" + token + "/chats/999/messages"), 404);
+        assertProblem(http.get(chat + "/messages/999"), 404);
+        assertProblem(http.put(chat + "/messages/999", "{\"body\":\"x\"}"), 404);
+        assertProblem(http.get("/api/v1/applications/" + token + "/chats/999/messages/search?query=x"), 404);
+    }
+
+    @Test
+    void unknownPathsAre404Problems() {
+        JsonNode problem = assertProblem(http.get("/nope"), 404);
+        assertThat(problem.get("type").asText()).isEqualTo("about:blank");
+        assertProblem(http.get("/api/v2/applications"), 404);
+        assertProblem(http.get(chat + "/messages/1/extra"), 404);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/api/v1/applications/%FF", "/api/v1/applications/x/chats/%00", "/%C0%AF"})
+    void malformedUrisAre400Problems(String path) {
+        assertProblem(http.get(path), 400);
+    }
+
+    @Test
+    void wrongMethodsOnKnownPathsAre405Problems() {
+        assertProblem(http.send("DELETE", "/api/v1/applications/" + token, ""), 405);
+        assertProblem(http.get("/api/v1/applications"), 405);
+        assertProblem(http.send("PATCH", chat + "/messages/1", "{}"), 405);
+        assertProblem(http.post("/health", "{}"), 405);
+    }
+
+    @Test
+    void bodiesOverOneMebibyteAre413Problems() {
+        String big = "{\"name\":\"" + "x".repeat((int) ChatServer.MAX_REQUEST_SIZE) + "\"}";
+        // Expect: 100-continue lets the server refuse before the body is sent, as a well-behaved client would;
+        // otherwise the client may still be uploading when the server answers and closes the connection.
+        for (String path : new String[] {"/api/v1/applications", "/api/v1/applications/" + token + "/chats"}) {
+            assertProblem(
+                    http.send(HttpRequest.newBuilder(http.uri(path))
+                            .expectContinue(true)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(big))),
+                    413);
+        }
+    }
+
+    @Test
+    void messageBodiesOverTheLibraryLimitAre400Problems() {
+        String body = "{\"body\":\"" + "x".repeat(65_536) + "\"}";
+        assertProblem(http.post(chat + "/messages", body), 400);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "1001", "-1", "abc", "", "1.5", "99999999999999999999"})
+    void rejectsBadLimits(String limit) {
+        assertProblem(http.get("/api/v1/applications/" + token + "/chats?limit=" + limit), 400);
+        assertProblem(http.get(chat + "/messages?limit=" + limit), 400);
+        assertProblem(http.get(chat + "/messages/search?query=x&limit=" + limit), 400);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-1", "abc", "", "99999999999999999999"})
+    void rejectsBadAfters(String after) {
+        assertProblem(http.get("/api/v1/applications/" + token + "/chats?after=" + after), 400);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "?query=", "?query=%20%20", "?other=x"})
+    void searchNeedsAQuery(String queryString) {
+        assertProblem(http.get(chat + "/messages/search" + queryString), 400);
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "\"",
+                "(",
+                ")",
+                "[",
+                "]",
+                "{",
+                "}",
+                "\\",
+                "*",
+                "?",
+                "~",
+                ":",
+                "^",
+                "/",
+                "!",
+                "&&",
+                "||",
+                "+",
+                "-",
+                "AND",
+                "OR",
+                "NOT",
+                "hello*",
+                "*hello",
+                "he?lo",
+                "\"unterminated",
+                "a:b",
+                "field:value",
+                "x~2",
+                "((",
+                "[a TO z]",
+                "{a TO z}",
+                "%",
+                "'",
+                ";",
+                "💬",
+                "\u0000"
+            })
+    void searchSurvivesQuerySyntax(String query) {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(http.uri(chat + "/messages/search?query="
+                        + java.net.URLEncoder.encode(query, java.nio.charset.StandardCharsets.UTF_8)))
+                .GET());
+        assertThat(response.statusCode()).as(response.body()).isIn(200, 400);
+        if (response.statusCode() == 200) {
+            assertThat(json(response).isArray()).isTrue();
+        } else {
+            assertProblem(response, 400);
+        }
+    }
+
+    static JsonNode assertProblem(HttpResponse<String> response, int status) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+        JsonNode problem = json(response);
+        assertThat(problem.get("status").asInt()).isEqualTo(status);
+        assertThat(problem.get("type").asText()).isNotBlank();
+        assertThat(problem.get("title").asText()).isNotBlank();
+        assertThat(problem.get("detail").asText()).isNotBlank();
+        assertThat(response.body()).doesNotContain("Exception").doesNotContain("\tat ");
+        return problem;
+    }
+}

@@ -1,0 +1,71 @@
+package dev.chatsystem.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.chatsystem.core.ConfigurationException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ServerConfigTest {
+    @Test
+    void defaultsThenEnvironmentThenFlags() {
+        ServerConfig defaults = ServerConfig.load(Map.of(), List.of());
+        assertThat(defaults.port()).isEqualTo(8080);
+        assertThat(defaults.chat().dataDir()).isEqualTo(Path.of("chat-data"));
+
+        Map<String, String> env = Map.of("CHAT_PORT", "9000", "CHAT_DATA_DIR", "/tmp/env-dir", "PATH", "/bin");
+        ServerConfig fromEnv = ServerConfig.load(env, List.of());
+        assertThat(fromEnv.port()).isEqualTo(9000);
+        assertThat(fromEnv.chat().dataDir()).isEqualTo(Path.of("/tmp/env-dir"));
+
+        ServerConfig fromFlags = ServerConfig.load(env, List.of("--port", "0", "--data-dir=/tmp/flag-dir"));
+        assertThat(fromFlags.port()).isZero();
+        assertThat(fromFlags.chat().dataDir()).isEqualTo(Path.of("/tmp/flag-dir"));
+    }
+
+    @Test
+    void rejectsUnknownChatEnvironmentVariablesByName() {
+        assertThatThrownBy(() -> ServerConfig.load(Map.of("CHAT_PROT", "1", "CHAT_PORT", "1"), List.of()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("CHAT_PROT");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-1", "65536", "abc", "", "99999999999", "80.5"})
+    void rejectsBadPortsNamingTheKey(String port) {
+        assertThatThrownBy(() -> ServerConfig.load(Map.of(), List.of("--port", port)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("--port");
+        if (!port.isEmpty()) {
+            assertThatThrownBy(() -> ServerConfig.load(Map.of("CHAT_PORT", port), List.of()))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("CHAT_PORT");
+        }
+    }
+
+    @Test
+    void rejectsUnknownAndIncompleteFlags() {
+        assertThatThrownBy(() -> ServerConfig.load(Map.of(), List.of("--prot", "1")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("--prot");
+        assertThatThrownBy(() -> ServerConfig.load(Map.of(), List.of("--port")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("--port");
+        assertThatThrownBy(() -> ServerConfig.load(Map.of(), List.of("--data-dir")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("--data-dir");
+    }
+
+    @Test
+    void validatesThePortOfTheRecord() {
+        assertThatThrownBy(() -> new ServerConfig(
+                        70_000, ServerConfig.load(Map.of(), List.of()).chat()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("port");
+    }
+}
