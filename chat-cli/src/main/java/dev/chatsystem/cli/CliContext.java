@@ -1,0 +1,72 @@
+package dev.chatsystem.cli;
+
+import dev.chatsystem.core.ChatConfig;
+import dev.chatsystem.core.ChatSystem;
+import dev.chatsystem.core.ConfigurationException;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * What commands need from the outside world: the global options, the environment, how to open a
+ * {@link ChatSystem}, whether output goes to a terminal and a clock. Built once by {@link Main}.
+ */
+final class CliContext {
+    private final GlobalOptions options = new GlobalOptions();
+    private final Map<String, String> environment;
+    private final Function<ChatConfig, ChatSystem> opener;
+    private final boolean terminal;
+    private final LongSupplier nanoTime;
+
+    CliContext(
+            Map<String, String> environment,
+            Function<ChatConfig, ChatSystem> opener,
+            boolean terminal,
+            LongSupplier nanoTime) {
+        this.environment = Map.copyOf(environment);
+        this.opener = Objects.requireNonNull(opener, "opener");
+        this.terminal = terminal;
+        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+    }
+
+    GlobalOptions options() {
+        return options;
+    }
+
+    /**
+     * Defaults, then the {@code CHAT_*} environment, then flags: the same order as the server. A {@code CHAT_*}
+     * variable the library does not know is refused, so a misspelt one cannot silently select the wrong backend.
+     */
+    ChatConfig config() {
+        List<String> unknown = environment.keySet().stream()
+                .filter(key -> key.startsWith("CHAT_"))
+                .filter(key -> !ChatConfig.ENVIRONMENT_KEYS.contains(key))
+                .sorted()
+                .toList();
+        if (!unknown.isEmpty()) {
+            throw new ConfigurationException("unknown environment variable " + String.join(", ", unknown)
+                    + "; known are "
+                    + String.join(
+                            ", ", ChatConfig.ENVIRONMENT_KEYS.stream().sorted().toList()));
+        }
+        ChatConfig.Builder builder = ChatConfig.builder().environment(environment);
+        options.dataDir().ifPresent(builder::dataDir);
+        return builder.build();
+    }
+
+    /** Opens the chat system; the caller closes it. */
+    ChatSystem open() {
+        return opener.apply(config());
+    }
+
+    Output output(CommandSpec spec) {
+        return new Output(spec.commandLine().getOut(), options.json());
+    }
+
+    Progress progress(CommandSpec spec) {
+        return new Progress(spec.commandLine().getErr(), terminal, nanoTime);
+    }
+}

@@ -1,0 +1,92 @@
+package dev.chatsystem.cli;
+
+import dev.chatsystem.core.BackendStatus;
+import dev.chatsystem.core.ChatConfig;
+import dev.chatsystem.core.ChatException;
+import dev.chatsystem.core.ChatSystem;
+import dev.chatsystem.core.Health;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code doctor}: checks the configuration and every backend and says how to fix what is wrong. */
+@Command(
+        name = "doctor",
+        description = {
+            "Check the configuration and every backend; print what is wrong and how to fix it.",
+            "Exits 1 when a check fails."
+        })
+final class DoctorCommand implements Callable<Integer> {
+    private final CliContext context;
+
+    @Spec
+    private CommandSpec spec;
+
+    DoctorCommand(CliContext context) {
+        this.context = context;
+    }
+
+    /** One check as printed by {@code --json}. */
+    record Check(String name, String kind, boolean ok, String detail, String fix) {}
+
+    @Override
+    public Integer call() {
+        List<Check> checks = new ArrayList<>();
+        ChatConfig config;
+        try {
+            config = context.config();
+        } catch (ChatException e) {
+            checks.add(new Check("config", "-", false, e.getMessage(), "fix the CHAT_* environment variables"));
+            return report(checks);
+        }
+        checks.add(config(config));
+        try (ChatSystem system = context.open()) {
+            Health health = system.health();
+            health.backends().forEach(backend -> checks.add(check(backend)));
+        } catch (ChatException e) {
+            checks.add(new Check("open", "embedded", false, e.getMessage(), ExitCodes.sentence(e)));
+        }
+        return report(checks);
+    }
+
+    private int report(List<Check> checks) {
+        Table table = Table.of("CHECK", "KIND", "STATUS", "DETAIL", "FIX");
+        checks.forEach(c -> table.row(c.name(), c.kind(), c.ok() ? "ok" : "FAIL", c.detail(), c.fix()));
+        context.output(spec).print(checks, table);
+        return checks.stream().allMatch(Check::ok) ? ExitCodes.OK : ExitCodes.FAILURE;
+    }
+
+    private static Check config(ChatConfig config) {
+        String detail = config.production()
+                ? "database " + config.database().orElseThrow().url().replaceAll("\\?.*", "") + ", redis "
+                        + config.redisUrl().orElseThrow() + ", elasticsearch "
+                        + config.elasticsearchUrl().orElseThrow()
+                : "data dir " + config.dataDir().toAbsolutePath()
+                        + config.elasticsearchUrl()
+                                .map(url -> ", elasticsearch " + url)
+                                .orElse("");
+        return new Check("config", config.production() ? "production" : "embedded", true, detail, "");
+    }
+
+    private static Check check(BackendStatus backend) {
+        return new Check(
+                backend.name(),
+                backend.kind(),
+                backend.up(),
+                backend.detail(),
+                backend.up() ? "" : fix(backend.name()));
+    }
+
+    private static String fix(String backend) {
+        return switch (backend) {
+            case "store" -> "check the data dir is readable and writable and its disk is not full";
+            case "search" -> "run chat-cli reindex to rebuild the index from the store";
+            case "numbering" -> "check the numbering backend is reachable, then run chat-cli reseed";
+            case "writes", "queue" -> "check the write queue backend is reachable; accepted writes are retried";
+            default -> "check that the " + backend + " backend is reachable and configured";
+        };
+    }
+}

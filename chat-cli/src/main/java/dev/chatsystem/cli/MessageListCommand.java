@@ -1,0 +1,56 @@
+package dev.chatsystem.cli;
+
+import dev.chatsystem.core.ChatSystem;
+import dev.chatsystem.core.Message;
+import dev.chatsystem.core.Page;
+import dev.chatsystem.core.PageRequest;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code message list TOKEN CHAT [--after N] [--limit N]}. */
+@Command(name = "list", description = "List a chat's messages by number, one page at a time.")
+final class MessageListCommand implements Callable<Integer> {
+    private final CliContext context;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "TOKEN", description = "The application's token.")
+    private String token;
+
+    @Parameters(index = "1", paramLabel = "CHAT", description = "The chat number.")
+    private long chat;
+
+    @Option(names = "--after", paramLabel = "N", defaultValue = "0", description = "Start after message N.")
+    private long after;
+
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            defaultValue = "" + PageRequest.DEFAULT_LIMIT,
+            description = "Page size, 1..1000 (default: ${DEFAULT-VALUE}).")
+    private int limit;
+
+    MessageListCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        try (ChatSystem system = context.open()) {
+            Page<Message> page = system.listMessages(token, chat, new PageRequest(after, limit));
+            Output output = context.output(spec);
+            Long next = page.nextAfter().isPresent() ? page.nextAfter().getAsLong() : null;
+            output.print(new Listing(page.items(), next), Rows.messages(page.items()));
+            if (next != null) {
+                output.note(
+                        "more: chat-cli message list " + token + " " + chat + " --after " + next + " --limit " + limit);
+            }
+        }
+        return ExitCodes.OK;
+    }
+}

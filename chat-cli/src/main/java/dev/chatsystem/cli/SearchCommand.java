@@ -1,0 +1,49 @@
+package dev.chatsystem.cli;
+
+import dev.chatsystem.core.ChatSystem;
+import dev.chatsystem.core.Message;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code search TOKEN CHAT QUERY...}. */
+@Command(name = "search", description = "Search a chat's messages; best match first.")
+final class SearchCommand implements Callable<Integer> {
+    private final CliContext context;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "TOKEN", description = "The application's token.")
+    private String token;
+
+    @Parameters(index = "1", paramLabel = "CHAT", description = "The chat number.")
+    private long chat;
+
+    @Parameters(
+            index = "2..*",
+            arity = "1..*",
+            paramLabel = "QUERY",
+            description = "Words that every match contains (whole words, prefixes or infixes).")
+    private List<String> words;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "At most N hits (default: 20).")
+    private int limit;
+
+    SearchCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        try (ChatSystem system = context.open()) {
+            List<Message> hits = system.searchMessages(token, chat, String.join(" ", words), limit);
+            context.output(spec).print(hits, Rows.messages(hits));
+        }
+        return ExitCodes.OK;
+    }
+}

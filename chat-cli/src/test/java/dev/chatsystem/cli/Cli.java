@@ -1,0 +1,42 @@
+package dev.chatsystem.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chatsystem.core.ChatSystem;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import picocli.CommandLine;
+
+/** Runs the admin tool in-process, as {@code java -jar chat-cli.jar} would, capturing stdout and stderr. */
+final class Cli {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Cli() {}
+
+    record Result(int code, String out, String err) {
+        JsonNode json() {
+            try {
+                return JSON.readTree(out);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new UncheckedIOException("stdout is not JSON: " + out, e);
+            }
+        }
+    }
+
+    static Result run(String... args) {
+        return run(Map.of(), args);
+    }
+
+    static Result run(Map<String, String> environment, String... args) {
+        CliContext context = new CliContext(environment, ChatSystem::open, false, System::nanoTime);
+        CommandLine commandLine = Main.commandLine(context);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        int code = commandLine.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+}

@@ -1,0 +1,137 @@
+package dev.chatsystem.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chatsystem.core.ChatConfig;
+import dev.chatsystem.core.ChatSystem;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliBasicsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void versionIsTheMavenProjectVersion() {
+        Cli.Result result = Cli.run("--version");
+
+        assertThat(result.code()).isZero();
+        assertThat(result.out().strip()).matches("chat-cli \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?");
+    }
+
+    @Test
+    void everyCommandHasGeneratedHelp() {
+        Cli.Result root = Cli.run("--help");
+        Cli.Result search = Cli.run("search", "--help");
+
+        assertThat(root.code()).isZero();
+        assertThat(root.out()).contains("Usage: chat-cli", "app", "reindex", "doctor", "completion");
+        assertThat(search.code()).isZero();
+        assertThat(search.out()).contains("Usage: chat-cli search", "TOKEN", "CHAT", "QUERY", "--data-dir", "--json");
+    }
+
+    @Test
+    void completionPrintsABashScript() {
+        Cli.Result result = Cli.run("completion");
+
+        assertThat(result.code()).isZero();
+        assertThat(result.out()).contains("complete", "chat-cli", "reindex");
+    }
+
+    @Test
+    void aMissingArgumentIsAUsageError() {
+        Cli.Result result = Cli.run("app", "show");
+
+        assertThat(result.code()).isEqualTo(2);
+        assertThat(result.out()).isEmpty();
+        assertThat(result.err()).contains("Missing required parameter: 'TOKEN'", "Usage: chat-cli app show");
+    }
+
+    @Test
+    void anUnknownOptionAndAMissingSubcommandAreUsageErrors() {
+        Cli.Result unknown = Cli.run("stats", "--colour");
+        Cli.Result missing = Cli.run("app");
+        Cli.Result notANumber = Cli.run("chat", "list", "token", "--after", "x");
+
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).contains("Unknown option: '--colour'", "Usage: chat-cli stats");
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("Missing required subcommand", "Usage: chat-cli app");
+        assertThat(notANumber.code()).isEqualTo(2);
+        assertThat(notANumber.err()).contains("--after", "Usage: chat-cli chat list");
+    }
+
+    @Test
+    void aDataDirInUseFailsWithOneSentenceAndLeavesTheDataAlone() {
+        try (ChatSystem server = ChatSystem.open(ChatConfig.embedded(dir))) {
+            String token = server.createApplication("Busy").token();
+
+            Cli.Result result = Cli.run("app", "list", "--data-dir", dir.toString());
+
+            assertThat(result.code()).isEqualTo(1);
+            assertThat(result.out()).isEmpty();
+            assertThat(result.err().lines().toList())
+                    .singleElement()
+                    .asString()
+                    .contains("data dir", "is in use by another process", "stop the server");
+            assertThat(server.application(token).name()).isEqualTo("Busy");
+        }
+        Cli.Result after = Cli.run("app", "list", "--data-dir", dir.toString());
+        assertThat(after.code()).isZero();
+        assertThat(after.out()).contains("Busy");
+    }
+
+    @Test
+    void doctorReportsAFailedOpenAndExitsOne() {
+        try (ChatSystem server = ChatSystem.open(ChatConfig.embedded(dir))) {
+            Cli.Result result = Cli.run("doctor", "--data-dir", dir.toString());
+
+            assertThat(result.code()).isEqualTo(1);
+            assertThat(result.out()).contains("FAIL", "in use by another process");
+        }
+    }
+
+    @Test
+    void anUnknownChatVariableIsRefusedByName() {
+        Cli.Result result = Cli.run(Map.of("CHAT_DATA_DIRECTORY", dir.toString()), "stats");
+
+        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.err().lines().toList())
+                .singleElement()
+                .asString()
+                .contains("unknown environment variable CHAT_DATA_DIRECTORY", "CHAT_DATA_DIR");
+    }
+
+    @Test
+    void doctorReportsABadConfiguration() {
+        Cli.Result result = Cli.run(Map.of("CHAT_REDIS_URL", "redis://localhost:6379"), "doctor");
+
+        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.out()).contains("config", "FAIL", "CHAT_DB_URL and CHAT_REDIS_URL must be set together");
+    }
+
+    @Test
+    void reseedWithRedisConfiguredSaysTheOperationIsNotAvailableYet() {
+        Map<String, String> production = Map.of(
+                "CHAT_DB_URL", "jdbc:mysql://localhost:3306/chat",
+                "CHAT_REDIS_URL", "redis://localhost:6379",
+                "CHAT_ELASTICSEARCH_URL", "http://localhost:9200");
+
+        Cli.Result result = Cli.run(production, "reseed");
+
+        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.err().lines().toList()).singleElement().asString().contains("not available yet");
+    }
+
+    @Test
+    void commandsThatNeedNoBackendDoNotOpenTheDataDir() {
+        Path untouched = dir.resolve("never-created");
+
+        Cli.Result result = Cli.run("reseed", "--data-dir", untouched.toString());
+
+        assertThat(result.code()).isZero();
+        assertThat(untouched).doesNotExist();
+    }
+}
