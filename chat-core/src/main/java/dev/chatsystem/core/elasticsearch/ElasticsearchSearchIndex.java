@@ -1,7 +1,6 @@
 package dev.chatsystem.core.elasticsearch;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
-import co.elastic.clients.elasticsearch._types.Conflicts;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch._types.HealthStatus;
 import co.elastic.clients.elasticsearch._types.Refresh;
@@ -56,6 +55,7 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
     private static final String KIND = "elasticsearch";
     private static final Timeout CONNECT_TIMEOUT = Timeout.ofSeconds(2);
     private static final Timeout RESPONSE_TIMEOUT = Timeout.ofSeconds(30);
+    private static final int CLEAR_BATCH = 1_000;
 
     private final Rest5ClientTransport transport;
     private final ElasticsearchClient client;
@@ -144,16 +144,47 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
                 () -> client.search(MessageSearches.request(indexName, token, chatNumber, words, limit), Void.class));
     }
 
+    /**
+     * Deletes in rounds: find up to {@value #CLEAR_BATCH} matching documents, bulk-delete them with their routing
+     * and refresh, until none is left. Not {@code _delete_by_query}: that lives in the reindex module, which not
+     * every distribution ships (the minimal one the tests run on does not). Like {@code _delete_by_query}, it
+     * removes what was visible when it started; a message indexed concurrently may survive.
+     */
     @Override
     public void clear(Optional<String> token) {
         Objects.requireNonNull(token, "token");
         Query query = token.map(t -> Query.of(
                         q -> q.term(m -> m.field(MessageDocuments.TOKEN).value(t))))
                 .orElseGet(() -> Query.of(q -> q.matchAll(m -> m)));
-        call(
-                "clear",
-                () -> client.deleteByQuery(
-                        d -> d.index(indexName).query(query).refresh(true).conflicts(Conflicts.Proceed)));
+        List<Hit<Void>> hits;
+        do {
+            hits = call(
+                            "clear",
+                            () -> client.search(
+                                    s -> s.index(indexName)
+                                            .query(query)
+                                            .size(CLEAR_BATCH)
+                                            .source(src -> src.fetch(false))
+                                            .trackTotalHits(t -> t.enabled(false)),
+                                    Void.class))
+                    .hits()
+                    .hits();
+            if (!hits.isEmpty()) {
+                deleteAll(hits);
+            }
+        } while (hits.size() == CLEAR_BATCH);
+    }
+
+    private void deleteAll(List<Hit<Void>> hits) {
+        BulkRequest.Builder bulk = new BulkRequest.Builder().index(indexName).refresh(Refresh.True);
+        for (Hit<Void> hit : hits) {
+            bulk.operations(op -> op.delete(d -> d.id(hit.id()).routing(hit.routing())));
+        }
+        BulkRequest request = bulk.build();
+        BulkResponse response = call("clear", () -> client.bulk(request));
+        if (response.errors()) {
+            throw new BackendUnavailableException("search index: cannot clear: " + firstError(response));
+        }
     }
 
     @Override
