@@ -1,0 +1,278 @@
+package dev.chatsystem.core.elasticsearch;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.elasticsearch._types.HealthStatus;
+import co.elastic.clients.elasticsearch._types.Refresh;
+import co.elastic.clients.elasticsearch._types.query_dsl.Query;
+import co.elastic.clients.elasticsearch.cluster.HealthResponse;
+import co.elastic.clients.elasticsearch.core.BulkRequest;
+import co.elastic.clients.elasticsearch.core.BulkResponse;
+import co.elastic.clients.elasticsearch.core.SearchResponse;
+import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
+import co.elastic.clients.elasticsearch.core.search.Hit;
+import co.elastic.clients.json.jackson.JacksonJsonpMapper;
+import co.elastic.clients.transport.rest5_client.Rest5ClientTransport;
+import co.elastic.clients.transport.rest5_client.low_level.Rest5Client;
+import dev.chatsystem.core.BackendStatus;
+import dev.chatsystem.core.BackendUnavailableException;
+import dev.chatsystem.core.search.QueryWords;
+import dev.chatsystem.core.spi.IndexedMessage;
+import dev.chatsystem.core.spi.SearchIndex;
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SequencedSet;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.hc.core5.util.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link SearchIndex} on Elasticsearch 9: one index holds every message, each document routed by its chat
+ * ({@code token/chat}) so that a chat lives on, and a search reads, a single shard.
+ *
+ * <p>Bodies are indexed with the built-in {@code standard} analyzer and queries are analyzed client-side by
+ * {@link QueryWords}, which tokenizes identically; the query is the one the embedded Lucene index runs (see
+ * {@link MessageSearches}), never query-string syntax.
+ *
+ * <p>{@link #open} creates the index with an explicit, strict mapping when it is missing. When Elasticsearch does
+ * not answer then, opening still succeeds (health reports the backend down) and the index is created before the
+ * first write or search that finds Elasticsearch back.
+ *
+ * <p>Durability is Elasticsearch's (translog), so this adapter never asks for a rebuild: {@link #needsRebuild} is
+ * always false and {@link #rebuilt} does nothing. Writes that failed while it was unreachable are repaired by the
+ * caller retrying them (the write queue), not by a rebuild.
+ *
+ * <p>Thread-safe: the client is. Every failure, including connection errors, surfaces as
+ * {@link BackendUnavailableException}; no client type crosses the port.
+ */
+public final class ElasticsearchSearchIndex implements SearchIndex {
+    private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchSearchIndex.class);
+    private static final String KIND = "elasticsearch";
+    private static final Timeout CONNECT_TIMEOUT = Timeout.ofSeconds(2);
+    private static final Timeout RESPONSE_TIMEOUT = Timeout.ofSeconds(30);
+    private static final int CLEAR_BATCH = 1_000;
+
+    private final Rest5ClientTransport transport;
+    private final ElasticsearchClient client;
+    private final IndexCreator creator;
+    private final String indexName;
+    private final QueryWords queryWords = new QueryWords();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private ElasticsearchSearchIndex(Rest5ClientTransport transport, String indexName, int shards) {
+        this.transport = transport;
+        this.client = new ElasticsearchClient(transport);
+        this.indexName = indexName;
+        this.creator = new IndexCreator(client, indexName, shards);
+    }
+
+    /** Opens the index {@code indexName} (e.g. {@code chat-messages}) on {@code url}, with one primary shard. */
+    public static ElasticsearchSearchIndex open(URI url, String indexName) {
+        return open(url, indexName, 1);
+    }
+
+    /**
+     * Opens the index {@code indexName} on {@code url}; when the index is missing it is created with {@code
+     * shards} primary shards (an existing index keeps its own).
+     */
+    public static ElasticsearchSearchIndex open(URI url, String indexName, int shards) {
+        Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(indexName, "indexName");
+        if (shards < 1) {
+            throw new IllegalArgumentException("shards must be at least 1, was " + shards);
+        }
+        Rest5Client rest = Rest5Client.builder(url)
+                .setConnectionConfigCallback(c -> c.setConnectTimeout(CONNECT_TIMEOUT))
+                .setRequestConfigCallback(r -> r.setResponseTimeout(RESPONSE_TIMEOUT))
+                .build();
+        ElasticsearchSearchIndex index = new ElasticsearchSearchIndex(
+                new Rest5ClientTransport(rest, new JacksonJsonpMapper()), indexName, shards);
+        try {
+            index.creator.ensureCreated();
+        } catch (BackendUnavailableException e) {
+            LOG.warn("Elasticsearch at {} is unavailable; index {} will be created when it answers", url, indexName, e);
+        }
+        return index;
+    }
+
+    @Override
+    public void upsert(List<IndexedMessage> messages) {
+        Objects.requireNonNull(messages, "messages");
+        if (messages.isEmpty()) {
+            return;
+        }
+        BulkRequest.Builder bulk = new BulkRequest.Builder().index(indexName).refresh(Refresh.WaitFor);
+        for (IndexedMessage message : messages) {
+            bulk.operations(op -> op.index(i -> i.id(MessageDocuments.id(message))
+                    .routing(MessageDocuments.chatKey(message.token(), message.chatNumber()))
+                    .document(MessageDocuments.toDocument(message))));
+        }
+        BulkRequest request = bulk.build();
+        BulkResponse response = call("index messages", () -> client.bulk(request));
+        if (response.errors()) {
+            throw new BackendUnavailableException("search index: cannot index messages: " + firstError(response));
+        }
+    }
+
+    @Override
+    public List<Long> search(String token, long chatNumber, String query, int limit) {
+        Objects.requireNonNull(token, "token");
+        Objects.requireNonNull(query, "query");
+        ensureOpen();
+        SequencedSet<String> words = queryWords.words(query);
+        if (words.isEmpty() || limit <= 0) {
+            return List.of();
+        }
+        List<Hit<Void>> hits =
+                searchResponse(token, chatNumber, words, limit).hits().hits();
+        List<Long> numbers = new ArrayList<>(hits.size());
+        for (Hit<Void> hit : hits) {
+            numbers.add(hit.sort().get(1).longValue()); // sorted by _score, then number
+        }
+        return List.copyOf(numbers);
+    }
+
+    /** The raw response of a search, for tests that check how it was executed (e.g. on how many shards). */
+    SearchResponse<Void> searchResponse(String token, long chatNumber, SequencedSet<String> words, int limit) {
+        return call(
+                "search",
+                () -> client.search(MessageSearches.request(indexName, token, chatNumber, words, limit), Void.class));
+    }
+
+    /**
+     * Deletes in rounds: find up to {@value #CLEAR_BATCH} matching documents, bulk-delete them with their routing
+     * and refresh, until none is left. Not {@code _delete_by_query}: that lives in the reindex module, which not
+     * every distribution ships (the minimal one the tests run on does not). Like {@code _delete_by_query}, it
+     * removes what was visible when it started; a message indexed concurrently may survive.
+     */
+    @Override
+    public void clear(Optional<String> token) {
+        Objects.requireNonNull(token, "token");
+        Query query = token.map(t -> Query.of(
+                        q -> q.term(m -> m.field(MessageDocuments.TOKEN).value(t))))
+                .orElseGet(() -> Query.of(q -> q.matchAll(m -> m)));
+        List<Hit<Void>> hits;
+        do {
+            hits = call(
+                            "clear",
+                            () -> client.search(
+                                    s -> s.index(indexName)
+                                            .query(query)
+                                            .size(CLEAR_BATCH)
+                                            .source(src -> src.fetch(false))
+                                            .trackTotalHits(t -> t.enabled(false)),
+                                    Void.class))
+                    .hits()
+                    .hits();
+            if (!hits.isEmpty()) {
+                deleteAll(hits);
+            }
+        } while (hits.size() == CLEAR_BATCH);
+    }
+
+    private void deleteAll(List<Hit<Void>> hits) {
+        BulkRequest.Builder bulk = new BulkRequest.Builder().index(indexName).refresh(Refresh.True);
+        for (Hit<Void> hit : hits) {
+            bulk.operations(op -> op.delete(d -> d.id(hit.id()).routing(hit.routing())));
+        }
+        BulkRequest request = bulk.build();
+        BulkResponse response = call("clear", () -> client.bulk(request));
+        if (response.errors()) {
+            throw new BackendUnavailableException("search index: cannot clear: " + firstError(response));
+        }
+    }
+
+    @Override
+    public long count() {
+        return call("count", () -> client.count(c -> c.index(indexName)).count());
+    }
+
+    @Override
+    public boolean needsRebuild() {
+        return false; // see the class comment: Elasticsearch keeps what it acknowledged
+    }
+
+    @Override
+    public void rebuilt() {
+        // Nothing to record: this index never asks for a rebuild.
+    }
+
+    @Override
+    public BackendStatus health() {
+        if (closed.get()) {
+            return BackendStatus.down("search", KIND, "closed");
+        }
+        try {
+            HealthResponse health = client.cluster().health();
+            if (health.status() == HealthStatus.Red) {
+                return BackendStatus.down("search", KIND, "cluster " + health.clusterName() + " is red");
+            }
+            return BackendStatus.up("search", KIND);
+        } catch (IOException | RuntimeException e) {
+            return BackendStatus.down("search", KIND, String.valueOf(e.getMessage()));
+        }
+    }
+
+    /** Closes the HTTP client that {@link #open} created; idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        queryWords.close();
+        try {
+            transport.close();
+        } catch (IOException e) {
+            throw new BackendUnavailableException("search index: cannot close the Elasticsearch client: " + e, e);
+        }
+    }
+
+    /** Runs one client call, creating the index first if that has not succeeded yet, translating failures. */
+    private <T> T call(String action, ClientCall<T> call) {
+        ensureOpen();
+        creator.ensureCreated();
+        return translate(action, call);
+    }
+
+    static <T> T translate(String action, ClientCall<T> call) {
+        try {
+            return call.run();
+        } catch (ElasticsearchException e) {
+            throw new BackendUnavailableException(
+                    "search index: cannot " + action + ": "
+                            + e.response().error().type() + ": " + e.getMessage(),
+                    e);
+        } catch (IOException | RuntimeException e) {
+            throw new BackendUnavailableException("search index: cannot " + action + ": " + e, e);
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new BackendUnavailableException("the search index is closed");
+        }
+    }
+
+    private static String firstError(BulkResponse response) {
+        return response.items().stream()
+                .filter(item -> item.error() != null)
+                .findFirst()
+                .map(ElasticsearchSearchIndex::describe)
+                .orElse("unknown bulk error");
+    }
+
+    private static String describe(BulkResponseItem item) {
+        return "document " + item.id() + ": " + item.error().type() + ": "
+                + item.error().reason();
+    }
+
+    @FunctionalInterface
+    interface ClientCall<T> {
+        T run() throws IOException;
+    }
+}

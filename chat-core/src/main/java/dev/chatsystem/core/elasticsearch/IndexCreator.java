@@ -1,0 +1,52 @@
+package dev.chatsystem.core.elasticsearch;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import dev.chatsystem.core.BackendUnavailableException;
+import java.io.IOException;
+
+/**
+ * Creates the index with its mapping unless it exists, once per process; safe when several processes start at
+ * the same time (the loser of the race gets {@code resource_already_exists_exception}, which is success).
+ */
+final class IndexCreator {
+    private static final String ALREADY_EXISTS = "resource_already_exists_exception";
+
+    private final ElasticsearchClient client;
+    private final String indexName;
+    private final int shards;
+    private volatile boolean created;
+
+    IndexCreator(ElasticsearchClient client, String indexName, int shards) {
+        this.client = client;
+        this.indexName = indexName;
+        this.shards = shards;
+    }
+
+    /** Returns once the index exists; throws {@link BackendUnavailableException} when that cannot be known. */
+    void ensureCreated() {
+        if (created) {
+            return;
+        }
+        ElasticsearchSearchIndex.translate("create index " + indexName, () -> {
+            if (!client.indices().exists(e -> e.index(indexName)).value()) {
+                create();
+            }
+            return null;
+        });
+        created = true;
+    }
+
+    private void create() throws IOException {
+        try {
+            client.indices()
+                    .create(c -> c.index(indexName)
+                            .settings(s -> s.numberOfShards(Integer.toString(shards)))
+                            .mappings(MessageDocuments.mapping()));
+        } catch (ElasticsearchException e) {
+            if (!ALREADY_EXISTS.equals(e.response().error().type())) {
+                throw e;
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.chatsystem.core.elasticsearch;
+
+import co.elastic.clients.elasticsearch._types.mapping.DynamicMapping;
+import co.elastic.clients.elasticsearch._types.mapping.TypeMapping;
+import dev.chatsystem.core.spi.IndexedMessage;
+
+/** The index layout: field names, the mapping, and how a message becomes a document and where it is routed. */
+final class MessageDocuments {
+    /** Unique key token/chat/message, also the document {@code _id}. */
+    static final String ID = "id";
+    /** The application token alone, for clearing one application. */
+    static final String TOKEN = "token";
+    /** token/chat, the filter every search applies and the routing key. */
+    static final String CHAT = "chat";
+    /** The message number: the tie-break sort and what a search returns. */
+    static final String NUMBER = "number";
+    /** The analyzed body; the store holds the text, but _source keeps it too so the index can be inspected. */
+    static final String BODY = "body";
+
+    /** The JSON document; field names match the mapping, which is strict. */
+    record Document(String id, String token, String chat, long number, String body) {}
+
+    private MessageDocuments() {}
+
+    static Document toDocument(IndexedMessage message) {
+        return new Document(
+                id(message),
+                message.token(),
+                chatKey(message.token(), message.chatNumber()),
+                message.messageNumber(),
+                message.body());
+    }
+
+    static String id(IndexedMessage message) {
+        return chatKey(message.token(), message.chatNumber()) + "/" + message.messageNumber();
+    }
+
+    /**
+     * token/chat: the chat filter and the routing of every request, so that one chat lives on, and a search
+     * touches, a single shard. Unambiguous although a token may contain '/': the numbers never do.
+     */
+    static String chatKey(String token, long chatNumber) {
+        return token + "/" + chatNumber;
+    }
+
+    /** Keywords for the keys, a long for the number and the {@code standard} analyzer (no stop words) for text. */
+    static TypeMapping mapping() {
+        return TypeMapping.of(m -> m.dynamic(DynamicMapping.Strict)
+                .properties(ID, p -> p.keyword(k -> k))
+                .properties(TOKEN, p -> p.keyword(k -> k))
+                .properties(CHAT, p -> p.keyword(k -> k))
+                .properties(NUMBER, p -> p.long_(l -> l))
+                .properties(BODY, p -> p.text(t -> t.analyzer("standard"))));
+    }
+}

@@ -1,0 +1,78 @@
+package dev.chatsystem.core.search;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashSet;
+import java.util.SequencedSet;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.CharArraySet;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.standard.StandardAnalyzer;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+
+/**
+ * Splits query text into the words a search looks for, exactly as the port specifies: Lucene's
+ * {@code StandardAnalyzer} without stop words (the same tokenization as Elasticsearch's {@code standard}
+ * analyzer), distinct words in order of appearance, at most {@link #MAX_WORDS} of them, each cut to
+ * {@link #MAX_WORD_LENGTH} characters. The text is never parsed as query syntax.
+ *
+ * <p>Thread-safe; {@link #close} releases the analyzer.
+ */
+public final class QueryWords implements AutoCloseable {
+    /** Words beyond this many are ignored: each one costs a term-dictionary scan. */
+    public static final int MAX_WORDS = 32;
+    /** Longer words are cut to this length, which bounds the size of the infix automaton. */
+    public static final int MAX_WORD_LENGTH = 100;
+
+    private final Analyzer analyzer = new StandardAnalyzer(CharArraySet.EMPTY_SET);
+
+    /** The distinct analyzed words of {@code text}, in order, capped in number and length; empty when none. */
+    public SequencedSet<String> words(String text) {
+        SequencedSet<String> words = new LinkedHashSet<>();
+        try (TokenStream stream = analyzer.tokenStream("body", text)) {
+            CharTermAttribute term = stream.addAttribute(CharTermAttribute.class);
+            stream.reset();
+            while (words.size() < MAX_WORDS && stream.incrementToken()) {
+                words.add(truncate(term.toString()));
+            }
+            stream.end();
+        } catch (IOException e) {
+            // Analyzing an in-memory string does no I/O.
+            throw new UncheckedIOException(e);
+        }
+        return words;
+    }
+
+    /**
+     * The wildcard pattern {@code *word*} matching {@code word} anywhere inside a word, with the wildcard
+     * characters {@code *}, {@code ?} and the escape {@code \} escaped (the syntax Lucene's {@code WildcardQuery}
+     * and Elasticsearch's {@code wildcard} query share).
+     */
+    public static String infixPattern(String word) {
+        StringBuilder pattern = new StringBuilder(word.length() + 8).append('*');
+        for (int i = 0; i < word.length(); i++) {
+            char c = word.charAt(i);
+            if (c == '*' || c == '?' || c == '\\') {
+                pattern.append('\\');
+            }
+            pattern.append(c);
+        }
+        return pattern.append('*').toString();
+    }
+
+    @Override
+    public void close() {
+        analyzer.close();
+    }
+
+    private static String truncate(String word) {
+        if (word.length() <= MAX_WORD_LENGTH) {
+            return word;
+        }
+        int end = MAX_WORD_LENGTH;
+        if (Character.isHighSurrogate(word.charAt(end - 1))) {
+            end--; // never split a surrogate pair
+        }
+        return word.substring(0, end);
+    }
+}

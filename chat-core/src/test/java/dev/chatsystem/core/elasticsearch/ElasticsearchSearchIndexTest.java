@@ -1,0 +1,356 @@
+package dev.chatsystem.core.elasticsearch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch.core.SearchResponse;
+import co.elastic.clients.elasticsearch.core.search.Hit;
+import co.elastic.clients.json.jackson.JacksonJsonpMapper;
+import co.elastic.clients.transport.rest5_client.Rest5ClientTransport;
+import co.elastic.clients.transport.rest5_client.low_level.Rest5Client;
+import dev.chatsystem.core.BackendUnavailableException;
+import dev.chatsystem.core.lucene.LuceneSearchIndex;
+import dev.chatsystem.core.search.QueryWords;
+import dev.chatsystem.core.spi.IndexedMessage;
+import dev.chatsystem.core.spi.SearchIndex;
+import dev.chatsystem.core.spi.SearchIndexContract;
+import dev.chatsystem.core.testing.Services;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The contract suite and Elasticsearch specifics, against a real node ({@code scripts/services up}). */
+class ElasticsearchSearchIndexTest extends SearchIndexContract {
+    private static URI url;
+    private static ElasticsearchClient admin;
+
+    private final List<String> indexNames = new ArrayList<>();
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void connect() {
+        url = Services.requireElasticsearch();
+        admin = new ElasticsearchClient(
+                new Rest5ClientTransport(Rest5Client.builder(url).build(), new JacksonJsonpMapper()));
+    }
+
+    @AfterAll
+    static void disconnect() throws IOException {
+        if (admin != null) {
+            admin._transport().close();
+        }
+    }
+
+    @Override
+    protected SearchIndex newIndex() {
+        return ElasticsearchSearchIndex.open(url, newIndexName());
+    }
+
+    private String newIndexName() {
+        String name = "chat-test-" + UUID.randomUUID().toString().toLowerCase(Locale.ROOT);
+        indexNames.add(name);
+        return name;
+    }
+
+    @AfterEach
+    void deleteIndices() throws IOException {
+        for (String name : indexNames) {
+            admin.indices().delete(d -> d.index(name).ignoreUnavailable(true));
+        }
+    }
+
+    @Test
+    void neverAsksForARebuild() {
+        assertThat(index.needsRebuild()).isFalse();
+        index.rebuilt();
+        assertThat(index.needsRebuild()).isFalse();
+    }
+
+    @Test
+    void ignoresWordsBeyondTheCap() {
+        String words = IntStream.range(0, QueryWords.MAX_WORDS + 8)
+                .mapToObj(i -> "w" + i)
+                .collect(Collectors.joining(" "));
+        String firstWords =
+                IntStream.range(0, QueryWords.MAX_WORDS).mapToObj(i -> "w" + i).collect(Collectors.joining(" "));
+        index.upsert(List.of(message(1, firstWords)));
+
+        assertThat(search(words)).containsExactly(1L);
+    }
+
+    @Test
+    void cutsLongWords() {
+        String longWord = "a".repeat(QueryWords.MAX_WORD_LENGTH) + "b";
+        index.upsert(List.of(message(1, longWord)));
+
+        assertThat(search(longWord)).containsExactly(1L);
+        assertThat(search("x" + longWord)).isEmpty();
+    }
+
+    @Test
+    void routesEachChatToOneShard() throws IOException {
+        String name = newIndexName();
+        try (ElasticsearchSearchIndex sharded = ElasticsearchSearchIndex.open(url, name, 2)) {
+            sharded.upsert(LongStream.rangeClosed(1, 20)
+                    .mapToObj(chat -> new IndexedMessage(APP, chat, chat, "routed words in chat " + chat))
+                    .toList());
+
+            for (long chat = 1; chat <= 20; chat++) {
+                SearchResponse<Void> response = sharded.searchResponse(APP, chat, words("routed"), 10);
+                assertThat(response.shards().total()).isEqualTo(1);
+                assertThat(response.hits().hits()).hasSize(1);
+            }
+            assertThat(admin.indices()
+                            .get(g -> g.index(name))
+                            .get(name)
+                            .settings()
+                            .index()
+                            .numberOfShards())
+                    .isEqualTo("2");
+            List<Hit<Void>> all = admin.search(s -> s.index(name).size(100), Void.class)
+                    .hits()
+                    .hits();
+            assertThat(all)
+                    .hasSize(20)
+                    .allSatisfy(hit -> assertThat(hit.routing())
+                            .isEqualTo(hit.id().substring(0, hit.id().lastIndexOf('/'))));
+        }
+    }
+
+    /** Both adapters must tokenize and rank alike, down to punctuation, apostrophes, numbers and scripts. */
+    @Test
+    void answersLikeTheEmbeddedIndex() {
+        List<IndexedMessage> messages = List.of(
+                message(1, "C++ and C# are languages; so is F*"),
+                message(2, "mail me: foo.bar@example.com or visit https://example.com/a?b=c"),
+                message(3, "don't stop believin' — it's 3.14 or 2,718 ok?"),
+                message(4, "back\\slash and a*b?c wild*cards"),
+                message(5, "Ünïcödé straße ÆØÅ 日本語のテキスト 한국어 😀🎉 party"),
+                message(6, "under_score hyphen-ated dotted.word x=y+z"),
+                message(7, "(parens) [brackets] {braces} \"quotes\" <angle> field:value OR NOT AND"));
+        List<String> queries = List.of(
+                "c",
+                "c++",
+                "f*",
+                "foo",
+                "example.com",
+                "bar@example",
+                "https",
+                "don't",
+                "dont",
+                "3.14",
+                "14",
+                "2,718",
+                "a*b",
+                "wild*",
+                "slash",
+                "\\",
+                "straße",
+                "STRASSE",
+                "ünï",
+                "日本語",
+                "テキスト",
+                "한국",
+                "😀",
+                "party 🎉",
+                "under_score",
+                "score",
+                "hyphen",
+                "ated",
+                "dotted.word",
+                "x=y",
+                "parens",
+                "\"quotes\"",
+                "field:value",
+                "or not",
+                "AND",
+                "e",
+                "o",
+                "a");
+        index.upsert(messages);
+        try (SearchIndex lucene = LuceneSearchIndex.open(tmp.resolve("lucene"))) {
+            lucene.upsert(messages);
+            for (String query : queries) {
+                assertThat(search(query)).as("query %s", query).isEqualTo(lucene.search(APP, CHAT, query, 100));
+            }
+        }
+    }
+
+    @Test
+    void opensConcurrentlyOnANewIndex() throws Exception {
+        String name = newIndexName();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Callable<Long>> openers = IntStream.range(0, 6)
+                .<Callable<Long>>mapToObj(i -> () -> {
+                    start.await();
+                    try (SearchIndex opened = ElasticsearchSearchIndex.open(url, name)) {
+                        opened.upsert(List.of(new IndexedMessage(APP, CHAT, i, "racing " + i)));
+                        return opened.count();
+                    }
+                })
+                .toList();
+        try (ExecutorService pool = Executors.newFixedThreadPool(6)) {
+            List<Future<Long>> results = openers.stream().map(pool::submit).toList();
+            start.countDown();
+            for (Future<Long> result : results) {
+                assertThat(result.get()).isBetween(1L, 6L);
+            }
+        }
+        try (SearchIndex opened = ElasticsearchSearchIndex.open(url, name)) {
+            assertThat(opened.count()).isEqualTo(6);
+        }
+    }
+
+    @Test
+    void isUnavailableWhenElasticsearchDoesNotAnswer() {
+        long start = System.nanoTime();
+        try (SearchIndex down = ElasticsearchSearchIndex.open(URI.create("http://127.0.0.1:1"), "chat-messages")) {
+            assertThat(down.health().up()).isFalse();
+            assertThat(down.health().kind()).isEqualTo("elasticsearch");
+            assertThatThrownBy(() -> down.upsert(List.of(message(1, "lost"))))
+                    .isInstanceOf(BackendUnavailableException.class)
+                    .hasMessageContaining("search index");
+            assertThatThrownBy(() -> down.search(APP, CHAT, "lost", 10))
+                    .isInstanceOf(BackendUnavailableException.class);
+            assertThatThrownBy(down::count).isInstanceOf(BackendUnavailableException.class);
+            assertThatThrownBy(() -> down.clear(Optional.empty())).isInstanceOf(BackendUnavailableException.class);
+        }
+        assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(20));
+    }
+
+    @Test
+    void isUnavailableOnceClosed() {
+        index.close();
+        index.close(); // idempotent
+
+        assertThat(index.health().up()).isFalse();
+        assertThatThrownBy(() -> index.upsert(List.of(message(1, "late"))))
+                .isInstanceOf(BackendUnavailableException.class);
+        assertThatThrownBy(() -> search("late")).isInstanceOf(BackendUnavailableException.class);
+        assertThatThrownBy(() -> index.count()).isInstanceOf(BackendUnavailableException.class);
+    }
+
+    @Test
+    void reportsTheFirstRejectedDocumentOfABulk() throws IOException {
+        String name = indexNames.getLast();
+        index.upsert(List.of(message(1, "before the block")));
+        admin.indices().putSettings(p -> p.index(name).settings(st -> st.blocks(b -> b.write(true))));
+        try {
+            assertThatThrownBy(() -> index.upsert(List.of(message(2, "blocked"), message(3, "blocked too"))))
+                    .isInstanceOf(BackendUnavailableException.class)
+                    .hasMessageContaining("cannot index messages")
+                    .hasMessageContaining("document app-token/1/2");
+        } finally {
+            admin.indices().putSettings(p -> p.index(name).settings(st -> st.blocks(b -> b.write(false))));
+        }
+        assertThat(search("block")).containsExactly(1L);
+    }
+
+    @Test
+    void clearsMoreThanOneRound() {
+        index.upsert(LongStream.rangeClosed(1, 2_500)
+                .mapToObj(n -> new IndexedMessage(n % 2 == 0 ? APP : OTHER_APP, n % 7, n, "many " + n))
+                .toList());
+
+        index.clear(Optional.of(APP));
+        assertThat(index.count()).isEqualTo(1_250);
+
+        index.clear(Optional.empty());
+        assertThat(index.count()).isZero();
+    }
+
+    /** Not a benchmark: prints latencies so a regression is visible in the test output; asserts no timing. */
+    @Test
+    void perfSmoke() {
+        Random random = new Random(42);
+        List<String> vocabulary = IntStream.range(0, 5_000)
+                .mapToObj(i -> randomWord(random))
+                .distinct()
+                .toList();
+        long start = System.nanoTime();
+        for (int batch = 0; batch < 10; batch++) {
+            List<IndexedMessage> messages = new ArrayList<>(5_000);
+            for (int i = 0; i < 5_000; i++) {
+                long number = batch * 5_000L + i;
+                long chat = batch < 2 ? CHAT : 100 + number % 500; // 10,000 here, 40,000 elsewhere
+                messages.add(new IndexedMessage(APP, chat, number, randomBody(random, vocabulary)));
+            }
+            index.upsert(messages);
+        }
+        long indexMillis = (System.nanoTime() - start) / 1_000_000;
+
+        List<String> queries = IntStream.range(0, 220)
+                .mapToObj(i -> randomQuery(random, vocabulary, i))
+                .toList();
+        long[] micros = new long[200];
+        int hits = 0;
+        for (int i = 0; i < queries.size(); i++) {
+            long t = System.nanoTime();
+            hits += index.search(APP, CHAT, queries.get(i), 20).size();
+            if (i >= 20) { // the first 20 warm up
+                micros[i - 20] = (System.nanoTime() - t) / 1_000;
+            }
+        }
+        Arrays.sort(micros);
+        System.out.printf(
+                "perfSmoke: indexed 50,000 messages in %d ms (bulks of 5,000, refresh=wait_for); "
+                        + "200 searches (limit 20, %d hits): p50 %d µs, p95 %d µs, max %d µs%n",
+                indexMillis, hits, micros[99], micros[189], micros[199]);
+        assertThat(index.count()).isEqualTo(50_000);
+    }
+
+    private static String randomWord(Random random) {
+        String[] syllables = {"ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "zu", "pe", "dan", "mor", "quel", "tis"};
+        StringBuilder word = new StringBuilder();
+        for (int i = 3 + random.nextInt(2); i > 0; i--) {
+            word.append(syllables[random.nextInt(syllables.length)]);
+        }
+        return word.toString();
+    }
+
+    private static String randomBody(Random random, List<String> vocabulary) {
+        return IntStream.range(0, 8 + random.nextInt(8))
+                .mapToObj(i -> vocabulary.get(random.nextInt(vocabulary.size())))
+                .collect(Collectors.joining(" "));
+    }
+
+    // Cycles through whole words, prefixes, infixes and two-word queries, as the Lucene perf smoke does.
+    private static String randomQuery(Random random, List<String> vocabulary, int i) {
+        String word = vocabulary.get(random.nextInt(vocabulary.size()));
+        return switch (i % 4) {
+            case 0 -> word;
+            case 1 -> word.substring(0, 4);
+            case 2 -> word.substring(1, 5);
+            default -> word.substring(0, 3) + " " + vocabulary.get(random.nextInt(vocabulary.size()));
+        };
+    }
+
+    private static LinkedHashSet<String> words(String... words) {
+        return new LinkedHashSet<>(List.of(words));
+    }
+}
