@@ -5,13 +5,19 @@ import dev.chatsystem.core.spi.CountReconciler;
 import dev.chatsystem.core.spi.Numbering;
 import dev.chatsystem.core.spi.SearchIndex;
 import dev.chatsystem.core.spi.WritePath;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.Lock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The adapters one {@link DefaultChatSystem} runs on. {@code indexLock} is held by whoever writes to the index from
- * the store (the writer, a reindex batch) so that a rebuild never overwrites a newer edit with an older body.
- * Closing releases the write path first (it drains), then the index, then the store.
+ * The adapters one {@link DefaultChatSystem} runs on, and what to release when it closes.
+ *
+ * @param indexLock held by whoever writes to the index from the store (the embedded writer, a reindex batch) so a
+ *     rebuild never overwrites a newer edit with an older body
+ * @param closeInOrder everything the composition root opened, in the order to release it: the write path and workers
+ *     first (they finish accepted work), the backends they write to last
  */
 record Backends(
         ChatStore store,
@@ -19,8 +25,11 @@ record Backends(
         Numbering numbering,
         WritePath writes,
         CountReconciler reconciler,
-        Lock indexLock)
+        Lock indexLock,
+        List<AutoCloseable> closeInOrder)
         implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Backends.class);
+
     Backends {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(index, "index");
@@ -28,14 +37,17 @@ record Backends(
         Objects.requireNonNull(writes, "writes");
         Objects.requireNonNull(reconciler, "reconciler");
         Objects.requireNonNull(indexLock, "indexLock");
+        closeInOrder = List.copyOf(closeInOrder);
     }
 
     @Override
     public void close() {
-        try (store;
-                index;
-                writes) {
-            // try-with-resources closes in reverse order of declaration: writes, index, store.
+        for (AutoCloseable resource : closeInOrder) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                log.warn("closing {} failed: {}", resource.getClass().getSimpleName(), e.toString());
+            }
         }
     }
 }

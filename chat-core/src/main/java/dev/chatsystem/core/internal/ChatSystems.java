@@ -5,23 +5,32 @@ import dev.chatsystem.core.ChatConfig;
 import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.ReindexListener;
 import dev.chatsystem.core.ReindexReport;
+import dev.chatsystem.core.elasticsearch.ElasticsearchSearchIndex;
 import dev.chatsystem.core.embedded.GroupCommitWritePath;
 import dev.chatsystem.core.embedded.StoreNumbering;
 import dev.chatsystem.core.h2.H2ChatStore;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
+import dev.chatsystem.core.mysql.MySqlChatStore;
+import dev.chatsystem.core.redis.RedisBackend;
+import dev.chatsystem.core.spi.SearchIndex;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.locks.Lock;
+import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The composition root of the library: wires the backends a configuration names, and nothing else. */
 public final class ChatSystems {
+    /** The Elasticsearch index every instance shares. */
+    static final String INDEX_NAME = "chat-messages";
+
     private static final Logger log = LoggerFactory.getLogger(ChatSystems.class);
 
     private ChatSystems() {}
@@ -33,42 +42,85 @@ public final class ChatSystems {
     static ChatSystem open(ChatConfig config, Clock clock) {
         Deque<AutoCloseable> opened = new ArrayDeque<>();
         try {
-            Files.createDirectories(config.dataDir());
-            H2ChatStore store = remember(opened, H2ChatStore.open(config.dataDir()));
-            LuceneSearchIndex index =
-                    remember(opened, LuceneSearchIndex.open(config.dataDir().resolve("index")));
-            Lock indexLock = new ReentrantLock();
-            GroupCommitWritePath writes = GroupCommitWritePath.start(
-                    store, index, indexLock, config.writeQueueCapacity(), config.writeBatchSize());
-            Backends backends = new Backends(store, index, new StoreNumbering(store), writes, store, indexLock);
+            ChatSystem system =
+                    config.production() ? production(config, clock, opened) : embedded(config, clock, opened);
             opened.clear();
-            DefaultChatSystem system = new DefaultChatSystem(backends, clock);
-            if (index.needsRebuild()) {
-                rebuild(system);
-            }
             return system;
-        } catch (IOException e) {
-            closeAll(opened);
-            throw new BackendUnavailableException("cannot create data dir " + config.dataDir() + ": " + e, e);
         } catch (RuntimeException e) {
             closeAll(opened);
             throw e;
         }
     }
 
+    /** Everything in one process: H2, the group-commit writer, and Lucene (or Elasticsearch when configured). */
+    private static ChatSystem embedded(ChatConfig config, Clock clock, Deque<AutoCloseable> opened) {
+        try {
+            Files.createDirectories(config.dataDir());
+        } catch (IOException e) {
+            throw new BackendUnavailableException("cannot create data dir " + config.dataDir() + ": " + e, e);
+        }
+        H2ChatStore store = remember(opened, H2ChatStore.open(config.dataDir()));
+        SearchIndex index = remember(opened, embeddedIndex(config));
+        ReentrantLock indexLock = new ReentrantLock();
+        GroupCommitWritePath writes = remember(
+                opened,
+                GroupCommitWritePath.start(
+                        store, index, indexLock, config.writeQueueCapacity(), config.writeBatchSize()));
+        Backends backends = new Backends(
+                store, index, new StoreNumbering(store), writes, store, indexLock, List.of(writes, index, store));
+        DefaultChatSystem system = new DefaultChatSystem(backends, clock);
+        if (index.needsRebuild()) {
+            rebuild(system);
+        }
+        return system;
+    }
+
+    private static SearchIndex embeddedIndex(ChatConfig config) {
+        return config.elasticsearchUrl()
+                .<SearchIndex>map(url -> ElasticsearchSearchIndex.open(url, INDEX_NAME))
+                .orElseGet(() -> LuceneSearchIndex.open(config.dataDir().resolve("index")));
+    }
+
+    /**
+     * The distributed form: MySQL is the truth, Redis numbers and queues every create, Elasticsearch indexes; queue
+     * workers run here unless the role is {@code api}.
+     */
+    private static ChatSystem production(ChatConfig config, Clock clock, Deque<AutoCloseable> opened) {
+        ChatConfig.Database db = config.database().orElseThrow();
+        MySqlChatStore store = remember(opened, MySqlChatStore.open(db.url(), db.user(), db.password()));
+        SearchIndex index = remember(
+                opened, ElasticsearchSearchIndex.open(config.elasticsearchUrl().orElseThrow(), INDEX_NAME));
+        RedisBackend redis =
+                remember(opened, RedisBackend.connect(config.redisUrl().orElseThrow(), config.shards(), store));
+        AutoCloseable workers = () -> {};
+        if (config.role().runsWorkers()) {
+            workers = remember(opened, redis.startWorkers(store, index, config.writeBatchSize(), instanceId()));
+        }
+        Backends backends = new Backends(
+                store,
+                index,
+                redis.numbering(),
+                redis.writePath(),
+                store,
+                new ReentrantLock(),
+                List.of(workers, redis, index, store));
+        return new DefaultChatSystem(backends, clock);
+    }
+
+    /** Names this process in shard leases: host, pid and a random suffix so a restarted pid never matches. */
+    private static String instanceId() {
+        return ManagementFactory.getRuntimeMXBean().getName() + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
+    }
+
     /** The index may have missed writes before a crash: rebuild it from the store, which is the truth. */
     private static void rebuild(DefaultChatSystem system) {
         log.info("search index was not closed cleanly; rebuilding it from the store");
-        try {
-            ReindexReport report = system.reindex(Optional.empty(), ReindexListener.NONE);
-            log.info(
-                    "search index rebuilt: {} messages in {} ms",
-                    report.indexed(),
-                    report.took().toMillis());
-        } catch (RuntimeException e) {
-            system.close();
-            throw e;
-        }
+        ReindexReport report = system.reindex(Optional.empty(), ReindexListener.NONE);
+        log.info(
+                "search index rebuilt: {} messages in {} ms",
+                report.indexed(),
+                report.took().toMillis());
     }
 
     private static <T extends AutoCloseable> T remember(Deque<AutoCloseable> opened, T resource) {

@@ -39,6 +39,7 @@ final class DefaultChatSystem implements ChatSystem {
     private final Reindexer reindexer;
     private final Clock clock;
     private final Tokens tokens = new Tokens();
+    private final KnownApplications known = new KnownApplications();
 
     DefaultChatSystem(Backends backends, Clock clock) {
         this.backends = Objects.requireNonNull(backends, "backends");
@@ -49,12 +50,15 @@ final class DefaultChatSystem implements ChatSystem {
     @Override
     public Application createApplication(String name) {
         String valid = Validation.applicationName(name);
+        Application created;
         try {
-            return store().createApplication(tokens.next(), valid, now());
+            created = store().createApplication(tokens.next(), valid, now());
         } catch (ConflictException collision) {
             // 192 random bits make this practically impossible; one retry covers it without hiding a real bug.
-            return store().createApplication(tokens.next(), valid, now());
+            created = store().createApplication(tokens.next(), valid, now());
         }
+        known.add(created.token());
+        return created;
     }
 
     @Override
@@ -78,7 +82,10 @@ final class DefaultChatSystem implements ChatSystem {
 
     @Override
     public Chat createChat(String token) {
-        application(token);
+        if (!Tokens.plausible(token)
+                || !known.contains(token, t -> store().application(t).isPresent())) {
+            throw applicationNotFound(token);
+        }
         Instant at = now();
         long number = writes().createChat(token, at);
         return new Chat(number, 0, at);
