@@ -9,7 +9,6 @@ import co.elastic.clients.elasticsearch.cluster.HealthResponse;
 import co.elastic.clients.elasticsearch.core.BulkRequest;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
-import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import co.elastic.clients.json.jackson.JacksonJsonpMapper;
 import co.elastic.clients.transport.rest5_client.Rest5ClientTransport;
@@ -28,6 +27,7 @@ import java.util.Optional;
 import java.util.SequencedSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hc.core5.util.Timeout;
+import org.apache.lucene.store.AlreadyClosedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * {@link QueryWords}, which tokenizes identically; the query is the one the embedded Lucene index runs (see
  * {@link MessageSearches}), never query-string syntax.
  *
- * <p>{@link #open} creates the index with an explicit, strict mapping when it is missing. When Elasticsearch does
- * not answer then, opening still succeeds (health reports the backend down) and the index is created before the
+ * <p>{@link #open} creates the index with an explicit, strict mapping when it is missing, and fails when
+ * Elasticsearch rejects that (e.g. an invalid index name). When Elasticsearch does not answer then, opening still
+ * succeeds (health reports the backend down) and the index is created before the
  * first write or search that finds Elasticsearch back.
  *
  * <p>Durability is Elasticsearch's (translog), so this adapter never asks for a rebuild: {@link #needsRebuild} is
@@ -95,6 +96,10 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
         try {
             index.creator.ensureCreated();
         } catch (BackendUnavailableException e) {
+            if (e.getCause() instanceof ElasticsearchException refused && refused.status() < 500) {
+                index.close(); // Elasticsearch answered and said no (e.g. an invalid name): retrying cannot help
+                throw e;
+            }
             LOG.warn("Elasticsearch at {} is unavailable; index {} will be created when it answers", url, indexName, e);
         }
         return index;
@@ -115,7 +120,8 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
         BulkRequest request = bulk.build();
         BulkResponse response = call("index messages", () -> client.bulk(request));
         if (response.errors()) {
-            throw new BackendUnavailableException("search index: cannot index messages: " + firstError(response));
+            throw new BackendUnavailableException(
+                    "search index: cannot index messages: " + ClientCalls.firstError(response));
         }
     }
 
@@ -124,7 +130,12 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
         Objects.requireNonNull(token, "token");
         Objects.requireNonNull(query, "query");
         ensureOpen();
-        SequencedSet<String> words = queryWords.words(query);
+        SequencedSet<String> words;
+        try {
+            words = queryWords.words(query);
+        } catch (AlreadyClosedException e) { // closed concurrently
+            throw new BackendUnavailableException("the search index is closed", e);
+        }
         if (words.isEmpty() || limit <= 0) {
             return List.of();
         }
@@ -183,7 +194,7 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
         BulkRequest request = bulk.build();
         BulkResponse response = call("clear", () -> client.bulk(request));
         if (response.errors()) {
-            throw new BackendUnavailableException("search index: cannot clear: " + firstError(response));
+            throw new BackendUnavailableException("search index: cannot clear: " + ClientCalls.firstError(response));
         }
     }
 
@@ -233,46 +244,15 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
     }
 
     /** Runs one client call, creating the index first if that has not succeeded yet, translating failures. */
-    private <T> T call(String action, ClientCall<T> call) {
+    private <T> T call(String action, ClientCalls.Call<T> call) {
         ensureOpen();
         creator.ensureCreated();
-        return translate(action, call);
-    }
-
-    static <T> T translate(String action, ClientCall<T> call) {
-        try {
-            return call.run();
-        } catch (ElasticsearchException e) {
-            throw new BackendUnavailableException(
-                    "search index: cannot " + action + ": "
-                            + e.response().error().type() + ": " + e.getMessage(),
-                    e);
-        } catch (IOException | RuntimeException e) {
-            throw new BackendUnavailableException("search index: cannot " + action + ": " + e, e);
-        }
+        return ClientCalls.translate(action, call);
     }
 
     private void ensureOpen() {
         if (closed.get()) {
             throw new BackendUnavailableException("the search index is closed");
         }
-    }
-
-    private static String firstError(BulkResponse response) {
-        return response.items().stream()
-                .filter(item -> item.error() != null)
-                .findFirst()
-                .map(ElasticsearchSearchIndex::describe)
-                .orElse("unknown bulk error");
-    }
-
-    private static String describe(BulkResponseItem item) {
-        return "document " + item.id() + ": " + item.error().type() + ": "
-                + item.error().reason();
-    }
-
-    @FunctionalInterface
-    interface ClientCall<T> {
-        T run() throws IOException;
     }
 }

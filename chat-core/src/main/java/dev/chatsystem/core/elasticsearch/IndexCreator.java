@@ -28,7 +28,7 @@ final class IndexCreator {
         if (created) {
             return;
         }
-        ElasticsearchSearchIndex.translate("create index " + indexName, () -> {
+        ClientCalls.translate("create index " + indexName, () -> {
             if (!client.indices().exists(e -> e.index(indexName)).value()) {
                 create();
             }

@@ -244,6 +244,13 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
     }
 
     @Test
+    void refusesToOpenAnIndexElasticsearchRejects() {
+        assertThatThrownBy(() -> ElasticsearchSearchIndex.open(url, "Not-Lower-Case"))
+                .isInstanceOf(BackendUnavailableException.class)
+                .hasMessageContaining("invalid_index_name_exception");
+    }
+
+    @Test
     void isUnavailableOnceClosed() {
         index.close();
         index.close(); // idempotent
