@@ -1,20 +1,20 @@
 package dev.chatsystem.cli;
 
+import dev.chatsystem.core.ChatSystem;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code reseed}: rebuilds the Redis numbering counters from the store. The embedded numbering has no counters of
- * its own, so there is nothing to do there; for Redis the library does not offer the operation yet.
+ * {@code reseed}: raises the Redis numbering counters to the store's maxima, never lowering one. The embedded
+ * numbering has no counters of its own, so there is nothing to do there.
  */
 @Command(name = "reseed", description = "Rebuild the numbering counters (Redis) from the store; never lowers one.")
 final class ReseedCommand implements Callable<Integer> {
     static final String EMBEDDED = "reseed applies only to the Redis numbering backend (CHAT_REDIS_URL);"
             + " embedded numbering is read from the store";
-    static final String NOT_YET =
-            "reseed of the Redis counters is not available yet: chat-core offers no reseed" + " operation to call";
 
     private final CliContext context;
 
@@ -27,13 +27,18 @@ final class ReseedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (context.config().redisUrl().isPresent()) {
-            spec.commandLine().getErr().println("chat-cli: " + NOT_YET);
-            spec.commandLine().getErr().flush();
-            return ExitCodes.FAILURE;
+        if (context.config().redisUrl().isEmpty()) {
+            spec.commandLine().getOut().println(EMBEDDED);
+            spec.commandLine().getOut().flush();
+            return ExitCodes.OK;
         }
-        spec.commandLine().getOut().println(EMBEDDED);
-        spec.commandLine().getOut().flush();
+        try (ChatSystem system = context.open()) {
+            long raised = system.reseedNumbering();
+            Output output = context.output(spec);
+            output.print(
+                    Map.of("counters_raised", raised),
+                    Table.of("COUNTERS RAISED").row(raised));
+        }
         return ExitCodes.OK;
     }
 }

@@ -113,16 +113,17 @@ class CliBasicsTest {
     }
 
     @Test
-    void reseedWithRedisConfiguredSaysTheOperationIsNotAvailableYet() {
+    void reseedAgainstAnUnreachableStackFailsWithOneSentence() {
         Map<String, String> production = Map.of(
-                "CHAT_DB_URL", "jdbc:mysql://localhost:3306/chat",
-                "CHAT_REDIS_URL", "redis://localhost:6379",
-                "CHAT_ELASTICSEARCH_URL", "http://localhost:9200");
+                "CHAT_DB_URL", "jdbc:mysql://127.0.0.1:1/chat",
+                "CHAT_REDIS_URL", "redis://127.0.0.1:1",
+                "CHAT_ELASTICSEARCH_URL", "http://127.0.0.1:1");
 
         Cli.Result result = Cli.run(production, "reseed");
 
         assertThat(result.code()).isEqualTo(1);
-        assertThat(result.err().lines().toList()).singleElement().asString().contains("not available yet");
+        assertThat(result.err().lines().toList()).singleElement().asString().contains("127.0.0.1");
+        assertThat(result.err()).doesNotContain("at dev.chatsystem");
     }
 
     @Test

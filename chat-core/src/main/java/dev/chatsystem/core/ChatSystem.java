@@ -68,6 +68,12 @@ public interface ChatSystem extends AutoCloseable {
     /** Rebuilds the search index from the store, for one application or all. Safe to re-run. */
     ReindexReport reindex(Optional<String> token, ReindexListener listener);
 
+    /**
+     * Raises the numbering counters (Redis) to at least the store's maxima, never lowering one, for example after
+     * Redis lost its data. Returns how many counters were raised; always 0 for the embedded default.
+     */
+    long reseedNumbering();
+
     /** Totals across the store and the index. */
     Stats stats();
 

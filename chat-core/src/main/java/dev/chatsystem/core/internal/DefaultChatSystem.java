@@ -191,6 +191,11 @@ final class DefaultChatSystem implements ChatSystem {
     }
 
     @Override
+    public long reseedNumbering() {
+        return backends.numbering().reseed(store());
+    }
+
+    @Override
     public Stats stats() {
         return new Stats(
                 store().countApplications(),

@@ -97,6 +97,36 @@ final class RedisWritePath implements WritePath, Numbering {
         return seed(token, field, field + ":", store.maxMessageNumber(token, chatNumber));
     }
 
+    /** Walks every application and chat of the store and raises any counter below the stored maximum. */
+    @Override
+    public long reseed(ChatStore source) {
+        long raised = 0;
+        Optional<String> after = Optional.empty();
+        List<dev.chatsystem.core.Application> page;
+        do {
+            page = source.applications(after, 500);
+            for (dev.chatsystem.core.Application app : page) {
+                raised += raise(app.token(), "c", source.maxChatNumber(app.token()));
+                long chatsAfter = 0;
+                List<Chat> chats;
+                do {
+                    chats = source.chats(app.token(), chatsAfter, 1000);
+                    for (Chat chat : chats) {
+                        long max = source.maxMessageNumber(app.token(), chat.chatNumber());
+                        raised += raise(app.token(), "m:" + chat.chatNumber(), max);
+                        chatsAfter = chat.chatNumber();
+                    }
+                } while (chats.size() == 1000);
+                after = Optional.of(app.token());
+            }
+        } while (page.size() == 500);
+        return raised;
+    }
+
+    private long raise(String token, String field, long value) {
+        return (Long) run(Scripts.RAISE, List.of(keys.counters(token)), List.of(field, Long.toString(value)));
+    }
+
     @Override
     public Optional<Chat> pendingChat(String token, long chatNumber) {
         String value = call(() -> redis.hget(keys.pending(token), RedisKeys.chatField(chatNumber)));

@@ -74,6 +74,16 @@ final class Scripts {
             return seed
             """);
 
+    /** Raises a counter to at least a value, never lowering it. KEYS: counters. ARGV: field, value. 1 if raised. */
+    static final Script RAISE = new Script("""
+            local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '-1')
+            if current < tonumber(ARGV[2]) then
+              redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+              return 1
+            end
+            return 0
+            """);
+
     /**
      * Forgets pending entries once persisted, unless a later write replaced them. KEYS: pending hashes. ARGV: triples
      * of (1-based key index, field, stream id).

@@ -13,4 +13,11 @@ public interface Numbering {
 
     /** The last message number assigned in the chat, 0 when none. */
     long lastMessageNumber(String token, long chatNumber);
+
+    /**
+     * Raises every counter this numbering keeps to at least the store's maximum, never lowering one (numbers already
+     * handed out may not be persisted yet). Returns how many counters were raised. Numbering that reads the store
+     * directly keeps no counters and returns 0.
+     */
+    long reseed(ChatStore store);
 }

@@ -166,6 +166,26 @@ class RedisBackendTest {
     }
 
     @Test
+    void reseedRaisesLostCountersButNeverLowersOne() {
+        RedisBackend backend = backend(store);
+        String token = application();
+        backend.writePath().createChat(token, AT);
+        backend.writePath().createChat(token, AT);
+        for (int i = 0; i < 3; i++) {
+            backend.writePath().createMessage(token, 2, "m", AT);
+        }
+        workers(backend, "w1");
+        awaitTrue(() -> store.countMessages(java.util.Optional.empty()) == 3);
+        flush();
+
+        assertThat(backend.numbering().reseed(store)).isEqualTo(3); // chats, chat 1 and chat 2 counters
+        assertThat(backend.numbering().reseed(store)).isZero();
+        backend.writePath().createMessage(token, 2, "m", AT); // counter 4, not yet persisted
+        assertThat(backend.numbering().reseed(store)).isZero();
+        assertThat(backend.numbering().lastMessageNumber(token, 2)).isEqualTo(4);
+    }
+
+    @Test
     void aWorkerThatFailsAfterCommittingRetriesWithoutDuplicates() throws Exception {
         AtomicInteger failuresLeft = new AtomicInteger(3);
         ChatStore flaky = new FailAfterApplyStore(store, failuresLeft);
