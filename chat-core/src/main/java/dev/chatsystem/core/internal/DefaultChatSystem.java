@@ -97,8 +97,9 @@ final class DefaultChatSystem implements ChatSystem {
         if (!Tokens.plausible(token)) {
             throw applicationNotFound(token);
         }
-        return store().chat(token, chatNumber)
-                .or(() -> writes().pendingChat(token, chatNumber))
+        // Pending first: a chat the store does not have yet is still readable, even while the store is down.
+        return writes().pendingChat(token, chatNumber)
+                .or(() -> store().chat(token, chatNumber))
                 .orElseThrow(() -> chatNotFound(token, chatNumber));
     }
 
