@@ -23,6 +23,7 @@ import java.util.Set;
  * @param writeQueueCapacity how many accepted writes may wait for the embedded writer before creates are refused;
  *     bounds memory (the production queue has its own per-shard bound in Redis)
  * @param writeBatchSize how many writes are committed in one transaction at most
+ * @param idempotencyRetention how long an {@link IdempotencyKey} is remembered (default 24 hours)
  */
 public record ChatConfig(
         Path dataDir,
@@ -32,7 +33,8 @@ public record ChatConfig(
         Role role,
         int shards,
         int writeQueueCapacity,
-        int writeBatchSize) {
+        int writeBatchSize,
+        java.time.Duration idempotencyRetention) {
 
     /** Environment variables this config reads; shells reject other {@code CHAT_*} names they do not know. */
     public static final Set<String> ENVIRONMENT_KEYS = Set.of(
@@ -43,7 +45,8 @@ public record ChatConfig(
             "CHAT_REDIS_URL",
             "CHAT_ELASTICSEARCH_URL",
             "CHAT_ROLE",
-            "CHAT_SHARDS");
+            "CHAT_SHARDS",
+            "CHAT_IDEMPOTENCY_RETENTION");
 
     /** A JDBC connection to the production database. The password is never printed. */
     public record Database(String url, String user, String password) {
@@ -71,6 +74,11 @@ public record ChatConfig(
         requireBetween("shards", shards, 1, 1024);
         requireBetween("writeQueueCapacity", writeQueueCapacity, 1, 10_000_000);
         requireBetween("writeBatchSize", writeBatchSize, 1, 10_000);
+        Objects.requireNonNull(idempotencyRetention, "idempotencyRetention");
+        if (idempotencyRetention.toSeconds() < 1 || idempotencyRetention.toDays() > 30) {
+            throw new ConfigurationException(
+                    "idempotency retention must be between 1 second and 30 days, was " + idempotencyRetention);
+        }
         if (database.isPresent() != redisUrl.isPresent()) {
             throw new ConfigurationException("CHAT_DB_URL and CHAT_REDIS_URL must be set together: several instances"
                     + " writing one database need numbers assigned by one shared Redis");
@@ -107,7 +115,8 @@ public record ChatConfig(
                 .role(role)
                 .shards(shards)
                 .writeQueueCapacity(writeQueueCapacity)
-                .writeBatchSize(writeBatchSize);
+                .writeBatchSize(writeBatchSize)
+                .idempotencyRetention(idempotencyRetention);
         builder.database = database.orElse(null);
         builder.redisUrl = redisUrl.orElse(null);
         builder.elasticsearchUrl = elasticsearchUrl.orElse(null);
@@ -136,6 +145,7 @@ public record ChatConfig(
         private int shards = 8;
         private int writeQueueCapacity = 10_000;
         private int writeBatchSize = 500;
+        private java.time.Duration idempotencyRetention = java.time.Duration.ofHours(24);
 
         private Builder() {}
 
@@ -152,6 +162,8 @@ public record ChatConfig(
                     .ifPresent(url -> elasticsearchUrl(uri("CHAT_ELASTICSEARCH_URL", url)));
             value(environment, "CHAT_ROLE").ifPresent(role -> role(Role.parse(role)));
             value(environment, "CHAT_SHARDS").ifPresent(shards -> shards(integer("CHAT_SHARDS", shards)));
+            value(environment, "CHAT_IDEMPOTENCY_RETENTION")
+                    .ifPresent(retention -> idempotencyRetention(duration("CHAT_IDEMPOTENCY_RETENTION", retention)));
             return this;
         }
 
@@ -195,6 +207,11 @@ public record ChatConfig(
             return this;
         }
 
+        public Builder idempotencyRetention(java.time.Duration idempotencyRetention) {
+            this.idempotencyRetention = Objects.requireNonNull(idempotencyRetention, "idempotencyRetention");
+            return this;
+        }
+
         public ChatConfig build() {
             return new ChatConfig(
                     dataDir,
@@ -204,7 +221,8 @@ public record ChatConfig(
                     role,
                     shards,
                     writeQueueCapacity,
-                    writeBatchSize);
+                    writeBatchSize,
+                    idempotencyRetention);
         }
 
         private static Optional<String> value(Map<String, String> environment, String key) {
@@ -216,6 +234,15 @@ public record ChatConfig(
                 return URI.create(text);
             } catch (IllegalArgumentException e) {
                 throw new ConfigurationException(key + " is not a valid URL: " + text);
+            }
+        }
+
+        private static java.time.Duration duration(String key, String text) {
+            try {
+                return java.time.Duration.parse(text);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new ConfigurationException(
+                        key + " must be an ISO-8601 duration such as PT24H, was '" + text + "'");
             }
         }
 

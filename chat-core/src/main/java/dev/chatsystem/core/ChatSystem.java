@@ -23,6 +23,13 @@ public interface ChatSystem extends AutoCloseable {
     /** Creates an application with a fresh unguessable token. The name is trimmed and must be 1..255 characters. */
     Application createApplication(String name);
 
+    /**
+     * Creates an application at most once per key: a retry with the same key and name within the retention window
+     * returns the original application, marked replayed; the same key with another name throws
+     * {@link IdempotencyMismatchException}.
+     */
+    Created<Application> createApplication(String name, IdempotencyKey key);
+
     /** The application with this token. */
     Application application(String token);
 
@@ -35,6 +42,12 @@ public interface ChatSystem extends AutoCloseable {
     /** Creates the next chat of the application, numbered one more than the last. */
     Chat createChat(String token);
 
+    /**
+     * Creates the next chat at most once per key within the application (see {@link #createApplication(String,
+     * IdempotencyKey)}); a replay consumes no number.
+     */
+    Created<Chat> createChat(String token, IdempotencyKey key);
+
     /** The chat with this number. */
     Chat chat(String token, long chatNumber);
 
@@ -43,6 +56,12 @@ public interface ChatSystem extends AutoCloseable {
 
     /** Creates the next message of the chat. The body must be 1..65,535 bytes of UTF-8 and not blank. */
     Message createMessage(String token, long chatNumber, String body);
+
+    /**
+     * Creates the next message at most once per key within the chat: the same key and body return the original
+     * message (no number consumed), the same key with another body throws {@link IdempotencyMismatchException}.
+     */
+    Created<Message> createMessage(String token, long chatNumber, String body, IdempotencyKey key);
 
     /** The message with this number. */
     Message message(String token, long chatNumber, long messageNumber);

@@ -18,7 +18,10 @@ final class ApplicationHandlers {
     }
 
     void create(Context ctx) {
-        Application application = chatSystem.createApplication(json.requiredString(ctx, "name"));
+        String name = json.requiredString(ctx, "name");
+        Application application = IdempotencyHeaders.key(ctx)
+                .map(key -> IdempotencyHeaders.unwrap(ctx, chatSystem.createApplication(name, key)))
+                .orElseGet(() -> chatSystem.createApplication(name));
         ctx.status(HttpStatus.CREATED)
                 .header(Header.LOCATION, Paths.application(application.token()))
                 .json(ApplicationResponse.of(application));

@@ -18,7 +18,9 @@ final class ChatHandlers {
 
     void create(Context ctx) {
         String token = PathParams.token(ctx);
-        Chat chat = chatSystem.createChat(token);
+        Chat chat = IdempotencyHeaders.key(ctx)
+                .map(key -> IdempotencyHeaders.unwrap(ctx, chatSystem.createChat(token, key)))
+                .orElseGet(() -> chatSystem.createChat(token));
         ctx.status(HttpStatus.CREATED)
                 .header(Header.LOCATION, Paths.chat(token, chat.chatNumber()))
                 .json(ChatResponse.of(chat));

@@ -22,7 +22,10 @@ final class MessageHandlers {
     void create(Context ctx) {
         String token = PathParams.token(ctx);
         long chatNumber = PathParams.chatNumber(ctx);
-        Message message = chatSystem.createMessage(token, chatNumber, json.requiredString(ctx, "body"));
+        String body = json.requiredString(ctx, "body");
+        Message message = IdempotencyHeaders.key(ctx)
+                .map(key -> IdempotencyHeaders.unwrap(ctx, chatSystem.createMessage(token, chatNumber, body, key)))
+                .orElseGet(() -> chatSystem.createMessage(token, chatNumber, body));
         ctx.status(HttpStatus.CREATED)
                 .header(Header.LOCATION, Paths.message(token, chatNumber, message.messageNumber()))
                 .json(MessageResponse.of(message));

@@ -1,25 +1,34 @@
 package dev.chatsystem.core.embedded;
 
+import dev.chatsystem.core.ChatException;
+import dev.chatsystem.core.IdempotencyMismatchException;
+import dev.chatsystem.core.spi.Accepted;
 import dev.chatsystem.core.spi.ChatStore;
+import dev.chatsystem.core.spi.Idempotency;
+import dev.chatsystem.core.spi.IdempotencyRecord;
 import dev.chatsystem.core.spi.IndexedMessage;
 import dev.chatsystem.core.spi.Write;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Turns one batch of pending writes into numbered {@link Write}s. Numbers continue from the store's maximum, read
- * once per application or chat per batch; the counters live only for the batch, so a batch that fails to commit
- * consumes no number.
+ * Turns one batch of pending writes into numbered {@link Write}s and idempotency records. Numbers continue from the
+ * store's maximum, read once per application or chat per batch; the counters live only for the batch, so a batch
+ * that fails to commit consumes no number. A keyed create whose key is already known (earlier in this batch, or in
+ * the store within its retention) is answered from the original and writes nothing.
  */
 final class BatchNumbering {
     private final ChatStore store;
     private final Map<String, Long> lastChat = new HashMap<>();
     private final Map<String, Long> lastMessage = new HashMap<>();
+    private final Map<String, IdempotencyRecord> keysInBatch = new HashMap<>();
     private final List<Write> writes = new ArrayList<>();
+    private final List<IdempotencyRecord> records = new ArrayList<>();
     private final List<IndexedMessage> indexed = new ArrayList<>();
-    private final List<Long> numbers = new ArrayList<>();
+    private final List<Object> outcomes = new ArrayList<>();
 
     BatchNumbering(ChatStore store, List<PendingWrite> batch) {
         this.store = store;
@@ -30,37 +39,75 @@ final class BatchNumbering {
         return writes;
     }
 
+    List<IdempotencyRecord> records() {
+        return records;
+    }
+
     List<IndexedMessage> indexed() {
         return indexed;
     }
 
-    /** The number assigned to the i-th pending write of the batch (0 for an edit). */
-    long number(int i) {
-        return numbers.get(i);
+    /** Completes the i-th pending write of the batch with its outcome, once the batch is committed. */
+    void complete(int i, PendingWrite pending) {
+        Object outcome = outcomes.get(i);
+        if (outcome instanceof ChatException failure) {
+            pending.result().completeExceptionally(failure);
+        } else {
+            pending.result().complete((Accepted) outcome);
+        }
     }
 
     private void number(PendingWrite p) {
-        switch (p.kind()) {
+        Optional<IdempotencyRecord> known = p.idempotency().flatMap(key -> knownKey(key, p));
+        if (known.isPresent()) {
+            outcomes.add(replay(known.get(), p.idempotency().orElseThrow()));
+            return;
+        }
+        long n = switch (p.kind()) {
             case CREATE_CHAT -> {
-                long n = lastChat.compute(
+                long next = lastChat.compute(
                         p.token(), (token, last) -> (last == null ? store.maxChatNumber(token) : last) + 1);
-                writes.add(new Write.ChatCreated(p.token(), n, p.at()));
-                numbers.add(n);
+                writes.add(new Write.ChatCreated(p.token(), next, p.at()));
+                yield next;
             }
             case CREATE_MESSAGE -> {
-                String key = p.token() + '/' + p.chatNumber();
-                long n = lastMessage.compute(
-                        key,
+                long next = lastMessage.compute(
+                        p.token() + '/' + p.chatNumber(),
                         (k, last) -> (last == null ? store.maxMessageNumber(p.token(), p.chatNumber()) : last) + 1);
-                writes.add(new Write.MessageCreated(p.token(), p.chatNumber(), n, p.body(), p.at()));
-                indexed.add(new IndexedMessage(p.token(), p.chatNumber(), n, p.body()));
-                numbers.add(n);
+                writes.add(new Write.MessageCreated(p.token(), p.chatNumber(), next, p.body(), p.at()));
+                indexed.add(new IndexedMessage(p.token(), p.chatNumber(), next, p.body()));
+                yield next;
             }
             case EDIT_MESSAGE -> {
                 writes.add(new Write.MessageEdited(p.token(), p.chatNumber(), p.messageNumber(), p.body(), p.at()));
                 indexed.add(new IndexedMessage(p.token(), p.chatNumber(), p.messageNumber(), p.body()));
-                numbers.add(0L);
+                yield 0;
             }
+        };
+        p.idempotency().ifPresent(key -> remember(key, n, p));
+        outcomes.add(new Accepted(n, p.at(), false));
+    }
+
+    private Optional<IdempotencyRecord> knownKey(Idempotency key, PendingWrite p) {
+        IdempotencyRecord inBatch = keysInBatch.get(key.scope() + '\n' + key.key());
+        if (inBatch != null) {
+            return Optional.of(inBatch);
         }
+        return store.idempotencyRecord(key.scope(), key.key(), p.at().minus(key.retention()));
+    }
+
+    private void remember(Idempotency key, long number, PendingWrite p) {
+        IdempotencyRecord record =
+                new IdempotencyRecord(key.scope(), key.key(), key.fingerprint(), Long.toString(number), p.at());
+        keysInBatch.put(key.scope() + '\n' + key.key(), record);
+        records.add(record);
+    }
+
+    private static Object replay(IdempotencyRecord record, Idempotency request) {
+        if (!record.fingerprint().equals(request.fingerprint())) {
+            return new IdempotencyMismatchException(
+                    "Idempotency-Key was already used with a different request in this scope");
+        }
+        return new Accepted(Long.parseLong(record.result()), record.at(), true);
     }
 }

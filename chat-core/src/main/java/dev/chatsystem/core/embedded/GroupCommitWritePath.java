@@ -5,7 +5,9 @@ import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.Chat;
 import dev.chatsystem.core.ChatException;
 import dev.chatsystem.core.Message;
+import dev.chatsystem.core.spi.Accepted;
 import dev.chatsystem.core.spi.ChatStore;
+import dev.chatsystem.core.spi.Idempotency;
 import dev.chatsystem.core.spi.IndexedMessage;
 import dev.chatsystem.core.spi.SearchIndex;
 import dev.chatsystem.core.spi.WritePath;
@@ -36,8 +38,9 @@ import org.slf4j.LoggerFactory;
 public final class GroupCommitWritePath implements WritePath {
     static final Duration OFFER_TIMEOUT = Duration.ofSeconds(5);
     static final int MAX_UNINDEXED = 100_000;
+    static final Duration PURGE_EVERY = Duration.ofMinutes(10);
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWritePath.class);
-    private static final PendingWrite STOP = PendingWrite.createChat("", Instant.EPOCH);
+    private static final PendingWrite STOP = PendingWrite.createChat("", Instant.EPOCH, Optional.empty());
 
     private final ChatStore store;
     private final SearchIndex index;
@@ -48,8 +51,12 @@ public final class GroupCommitWritePath implements WritePath {
     private final List<IndexedMessage> unindexed = new ArrayList<>();
     private volatile boolean indexMissedWrites;
     private volatile boolean accepting = true;
+    private final Duration keyRetention;
+    private long lastPurge = System.nanoTime();
 
-    private GroupCommitWritePath(ChatStore store, SearchIndex index, Lock indexLock, int capacity, int batchSize) {
+    private GroupCommitWritePath(
+            ChatStore store, SearchIndex index, Lock indexLock, int capacity, int batchSize, Duration keyRetention) {
+        this.keyRetention = keyRetention;
         this.store = Objects.requireNonNull(store, "store");
         this.index = Objects.requireNonNull(index, "index");
         this.indexLock = Objects.requireNonNull(indexLock, "indexLock");
@@ -59,21 +66,27 @@ public final class GroupCommitWritePath implements WritePath {
     }
 
     /** Starts a writer over {@code store} and {@code index}; {@code indexLock} is held while a batch is written. */
+    /**
+     * Starts a writer over {@code store} and {@code index}; {@code indexLock} is held while a batch is written.
+     * Idempotency records older than {@code keyRetention} are purged every {@link #PURGE_EVERY}.
+     */
     public static GroupCommitWritePath start(
-            ChatStore store, SearchIndex index, Lock indexLock, int capacity, int batchSize) {
-        GroupCommitWritePath path = new GroupCommitWritePath(store, index, indexLock, capacity, batchSize);
+            ChatStore store, SearchIndex index, Lock indexLock, int capacity, int batchSize, Duration keyRetention) {
+        GroupCommitWritePath path =
+                new GroupCommitWritePath(store, index, indexLock, capacity, batchSize, keyRetention);
         path.writer.start();
         return path;
     }
 
     @Override
-    public long createChat(String token, Instant at) {
-        return submit(PendingWrite.createChat(token, at));
+    public Accepted createChat(String token, Instant at, Optional<Idempotency> idempotency) {
+        return submit(PendingWrite.createChat(token, at, idempotency));
     }
 
     @Override
-    public long createMessage(String token, long chatNumber, String body, Instant at) {
-        return submit(PendingWrite.createMessage(token, chatNumber, body, at));
+    public Accepted createMessage(
+            String token, long chatNumber, String body, Instant at, Optional<Idempotency> idempotency) {
+        return submit(PendingWrite.createMessage(token, chatNumber, body, at, idempotency));
     }
 
     @Override
@@ -125,7 +138,7 @@ public final class GroupCommitWritePath implements WritePath {
         }
     }
 
-    private long submit(PendingWrite write) {
+    private Accepted submit(PendingWrite write) {
         if (!accepting) {
             throw new BackendUnavailableException("the chat system is shutting down");
         }
@@ -146,7 +159,7 @@ public final class GroupCommitWritePath implements WritePath {
     }
 
     /** Waits for the writer; a write queued after the writer stopped for good is failed instead of hanging. */
-    private long await(PendingWrite write) throws InterruptedException, ExecutionException {
+    private Accepted await(PendingWrite write) throws InterruptedException, ExecutionException {
         while (true) {
             try {
                 return write.result().get(1, TimeUnit.SECONDS);
@@ -176,7 +189,21 @@ public final class GroupCommitWritePath implements WritePath {
             if (!batch.isEmpty()) {
                 commit(batch);
             }
+            purgeExpiredKeys();
             batch.clear();
+        }
+    }
+
+    private void purgeExpiredKeys() {
+        long now = System.nanoTime();
+        if (now - lastPurge < PURGE_EVERY.toNanos()) {
+            return;
+        }
+        lastPurge = now;
+        try {
+            store.purgeIdempotencyRecords(Instant.now().minus(keyRetention));
+        } catch (RuntimeException e) {
+            log.warn("purging expired idempotency keys failed: {}", e.toString());
         }
     }
 
@@ -185,7 +212,7 @@ public final class GroupCommitWritePath implements WritePath {
         indexLock.lock();
         try {
             numbered = new BatchNumbering(store, batch);
-            store.apply(numbered.writes());
+            store.apply(numbered.writes(), numbered.records());
             index(numbered.indexed());
         } catch (RuntimeException e) {
             log.warn("write batch of {} failed: {}", batch.size(), e.toString());
@@ -198,7 +225,7 @@ public final class GroupCommitWritePath implements WritePath {
             indexLock.unlock();
         }
         for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).result().complete(numbered.number(i));
+            numbered.complete(i, batch.get(i));
         }
     }
 

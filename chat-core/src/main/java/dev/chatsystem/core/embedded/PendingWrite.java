@@ -1,9 +1,12 @@
 package dev.chatsystem.core.embedded;
 
+import dev.chatsystem.core.spi.Accepted;
+import dev.chatsystem.core.spi.Idempotency;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-/** A write waiting for the group-commit writer; completes with the assigned number (0 for edits). */
+/** A write waiting for the group-commit writer; completes with what was accepted (number 0 for edits). */
 record PendingWrite(
         Kind kind,
         String token,
@@ -11,23 +14,33 @@ record PendingWrite(
         long messageNumber,
         String body,
         Instant at,
-        CompletableFuture<Long> result) {
+        Optional<Idempotency> idempotency,
+        CompletableFuture<Accepted> result) {
     enum Kind {
         CREATE_CHAT,
         CREATE_MESSAGE,
         EDIT_MESSAGE
     }
 
-    static PendingWrite createChat(String token, Instant at) {
-        return new PendingWrite(Kind.CREATE_CHAT, token, 0, 0, null, at, new CompletableFuture<>());
+    static PendingWrite createChat(String token, Instant at, Optional<Idempotency> idempotency) {
+        return new PendingWrite(Kind.CREATE_CHAT, token, 0, 0, null, at, idempotency, new CompletableFuture<>());
     }
 
-    static PendingWrite createMessage(String token, long chatNumber, String body, Instant at) {
-        return new PendingWrite(Kind.CREATE_MESSAGE, token, chatNumber, 0, body, at, new CompletableFuture<>());
+    static PendingWrite createMessage(
+            String token, long chatNumber, String body, Instant at, Optional<Idempotency> idempotency) {
+        return new PendingWrite(
+                Kind.CREATE_MESSAGE, token, chatNumber, 0, body, at, idempotency, new CompletableFuture<>());
     }
 
     static PendingWrite editMessage(String token, long chatNumber, long messageNumber, String body, Instant at) {
         return new PendingWrite(
-                Kind.EDIT_MESSAGE, token, chatNumber, messageNumber, body, at, new CompletableFuture<>());
+                Kind.EDIT_MESSAGE,
+                token,
+                chatNumber,
+                messageNumber,
+                body,
+                at,
+                Optional.empty(),
+                new CompletableFuture<>());
     }
 }

@@ -65,10 +65,15 @@ public final class ChatSystems {
         GroupCommitWritePath writes = remember(
                 opened,
                 GroupCommitWritePath.start(
-                        store, index, indexLock, config.writeQueueCapacity(), config.writeBatchSize()));
+                        store,
+                        index,
+                        indexLock,
+                        config.writeQueueCapacity(),
+                        config.writeBatchSize(),
+                        config.idempotencyRetention()));
         Backends backends = new Backends(
                 store, index, new StoreNumbering(store), writes, store, indexLock, List.of(writes, index, store));
-        DefaultChatSystem system = new DefaultChatSystem(backends, clock);
+        DefaultChatSystem system = new DefaultChatSystem(backends, clock, config.idempotencyRetention());
         if (index.needsRebuild()) {
             rebuild(system);
         }
@@ -104,7 +109,7 @@ public final class ChatSystems {
                 store,
                 new ReentrantLock(),
                 List.of(workers, redis, index, store));
-        return new DefaultChatSystem(backends, clock);
+        return new DefaultChatSystem(backends, clock, config.idempotencyRetention());
     }
 
     /** Names this process in shard leases: host, pid and a random suffix so a restarted pid never matches. */

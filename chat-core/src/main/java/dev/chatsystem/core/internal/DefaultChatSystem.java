@@ -5,7 +5,10 @@ import dev.chatsystem.core.BackendStatus;
 import dev.chatsystem.core.Chat;
 import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.ConflictException;
+import dev.chatsystem.core.Created;
 import dev.chatsystem.core.Health;
+import dev.chatsystem.core.IdempotencyKey;
+import dev.chatsystem.core.IdempotencyMismatchException;
 import dev.chatsystem.core.Message;
 import dev.chatsystem.core.NotFoundException;
 import dev.chatsystem.core.Page;
@@ -14,11 +17,15 @@ import dev.chatsystem.core.ReconcileReport;
 import dev.chatsystem.core.ReindexListener;
 import dev.chatsystem.core.ReindexReport;
 import dev.chatsystem.core.Stats;
+import dev.chatsystem.core.spi.Accepted;
 import dev.chatsystem.core.spi.ChatStore;
+import dev.chatsystem.core.spi.Idempotency;
+import dev.chatsystem.core.spi.IdempotencyRecord;
 import dev.chatsystem.core.spi.Numbering;
 import dev.chatsystem.core.spi.SearchIndex;
 import dev.chatsystem.core.spi.WritePath;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -38,11 +45,13 @@ final class DefaultChatSystem implements ChatSystem {
     private final Backends backends;
     private final Reindexer reindexer;
     private final Clock clock;
+    private final Duration retention;
     private final Tokens tokens = new Tokens();
     private final KnownApplications known = new KnownApplications();
 
-    DefaultChatSystem(Backends backends, Clock clock) {
+    DefaultChatSystem(Backends backends, Clock clock, Duration idempotencyRetention) {
         this.backends = Objects.requireNonNull(backends, "backends");
+        this.retention = Objects.requireNonNull(idempotencyRetention, "idempotencyRetention");
         this.reindexer = new Reindexer(backends.store(), backends.index(), backends.indexLock());
         this.clock = Objects.requireNonNull(clock, "clock");
     }
@@ -59,6 +68,24 @@ final class DefaultChatSystem implements ChatSystem {
         }
         known.add(created.token());
         return created;
+    }
+
+    @Override
+    public Created<Application> createApplication(String name, IdempotencyKey key) {
+        String valid = Validation.applicationName(name);
+        Objects.requireNonNull(key, "key");
+        Instant at = now();
+        IdempotencyRecord record = new IdempotencyRecord(
+                "applications", key.value(), Fingerprints.of("application", valid), tokens.next(), at);
+        Optional<IdempotencyRecord> earlier =
+                store().createApplication(record.result(), valid, at, record, at.minus(retention));
+        if (earlier.isEmpty()) {
+            known.add(record.result());
+            return new Created<>(new Application(record.result(), valid, 0, at), false);
+        }
+        requireSameRequest(earlier.get().fingerprint(), record.fingerprint());
+        return new Created<>(
+                new Application(earlier.get().result(), valid, 0, earlier.get().at()), true);
     }
 
     @Override
@@ -82,13 +109,22 @@ final class DefaultChatSystem implements ChatSystem {
 
     @Override
     public Chat createChat(String token) {
+        return createChat(token, Optional.empty()).value();
+    }
+
+    @Override
+    public Created<Chat> createChat(String token, IdempotencyKey key) {
+        return createChat(token, Optional.of(Objects.requireNonNull(key, "key")));
+    }
+
+    private Created<Chat> createChat(String token, Optional<IdempotencyKey> key) {
         if (!Tokens.plausible(token)
                 || !known.contains(token, t -> store().application(t).isPresent())) {
             throw applicationNotFound(token);
         }
-        Instant at = now();
-        long number = writes().createChat(token, at);
-        return new Chat(number, 0, at);
+        Optional<Idempotency> idempotency = key.map(k -> idempotency("chats:" + token, k, "chat", ""));
+        Accepted accepted = writes().createChat(token, now(), idempotency);
+        return new Created<>(new Chat(accepted.number(), 0, accepted.at()), accepted.replayed());
     }
 
     @Override
@@ -112,11 +148,33 @@ final class DefaultChatSystem implements ChatSystem {
 
     @Override
     public Message createMessage(String token, long chatNumber, String body) {
+        return createMessage(token, chatNumber, body, Optional.empty()).value();
+    }
+
+    @Override
+    public Created<Message> createMessage(String token, long chatNumber, String body, IdempotencyKey key) {
+        return createMessage(token, chatNumber, body, Optional.of(Objects.requireNonNull(key, "key")));
+    }
+
+    private Created<Message> createMessage(String token, long chatNumber, String body, Optional<IdempotencyKey> key) {
         String valid = Validation.messageBody(body);
         requireChat(token, chatNumber);
-        Instant at = now();
-        long number = writes().createMessage(token, chatNumber, valid, at);
-        return new Message(chatNumber, number, valid, at, at);
+        Optional<Idempotency> idempotency =
+                key.map(k -> idempotency("messages:" + token + ":" + chatNumber, k, "message", valid));
+        Accepted accepted = writes().createMessage(token, chatNumber, valid, now(), idempotency);
+        Message message = new Message(chatNumber, accepted.number(), valid, accepted.at(), accepted.at());
+        return new Created<>(message, accepted.replayed());
+    }
+
+    private Idempotency idempotency(String scope, IdempotencyKey key, String operation, String content) {
+        return new Idempotency(scope, key.value(), Fingerprints.of(operation, content), retention);
+    }
+
+    private static void requireSameRequest(String earlier, String now) {
+        if (!earlier.equals(now)) {
+            throw new IdempotencyMismatchException(
+                    "Idempotency-Key was already used with a different request in this scope");
+        }
     }
 
     @Override

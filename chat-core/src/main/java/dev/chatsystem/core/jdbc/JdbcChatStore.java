@@ -8,6 +8,7 @@ import dev.chatsystem.core.Message;
 import dev.chatsystem.core.ReconcileReport;
 import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.CountReconciler;
+import dev.chatsystem.core.spi.IdempotencyRecord;
 import dev.chatsystem.core.spi.MessageBatch;
 import dev.chatsystem.core.spi.Write;
 import java.time.Instant;
@@ -128,13 +129,19 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
     }
 
     @Override
-    public void apply(List<Write> writes) {
-        if (writes.isEmpty()) {
+    public void apply(List<Write> writes, List<IdempotencyRecord> records) {
+        if (writes.isEmpty() && records.isEmpty()) {
             return;
         }
         for (int attempt = 1; ; attempt++) {
             try {
-                jdbi.useTransaction(handle -> BatchWriter.apply(handle, writes));
+                jdbi.useTransaction(handle -> {
+                    BatchWriter.apply(handle, writes);
+                    for (IdempotencyRecord record : records) {
+                        // The caller found no live record of this key, so any older one has expired.
+                        IdempotencyRecords.insert(handle, List.of(record), record.at());
+                    }
+                });
                 return;
             } catch (JdbiException e) {
                 if (attempt == APPLY_ATTEMPTS || !Failures.isRolledBack(e)) {
@@ -142,6 +149,50 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
                 }
             }
         }
+    }
+
+    @Override
+    public Optional<IdempotencyRecord> idempotencyRecord(String scope, String key, Instant notBefore) {
+        return call("read an idempotency key", handle -> IdempotencyRecords.find(handle, scope, key, notBefore, false));
+    }
+
+    @Override
+    public Optional<IdempotencyRecord> createApplication(
+            String token, String name, Instant at, IdempotencyRecord record, Instant notBefore) {
+        try {
+            return jdbi.inTransaction(handle -> {
+                Optional<IdempotencyRecord> live =
+                        IdempotencyRecords.find(handle, record.scope(), record.key(), notBefore, true);
+                if (live.isPresent()) {
+                    return live;
+                }
+                long micros = Rows.micros(at);
+                handle.execute(
+                        "INSERT INTO applications (token, name, chats_count, created_at, updated_at)"
+                                + " VALUES (?, ?, 0, ?, ?)",
+                        token,
+                        name,
+                        micros,
+                        micros);
+                IdempotencyRecords.insert(handle, List.of(record), notBefore);
+                return Optional.<IdempotencyRecord>empty();
+            });
+        } catch (JdbiException e) {
+            if (Failures.isConstraintViolation(e)) {
+                // A concurrent create with the same key won the race: answer with its record.
+                Optional<IdempotencyRecord> winner = idempotencyRecord(record.scope(), record.key(), notBefore);
+                if (winner.isPresent()) {
+                    return winner;
+                }
+                throw new ConflictException("an application with this token exists", e);
+            }
+            throw Failures.unavailable(dialect, "create an application", e);
+        }
+    }
+
+    @Override
+    public long purgeIdempotencyRecords(Instant before) {
+        return transaction("purge idempotency keys", handle -> IdempotencyRecords.purge(handle, before));
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.util.zip.CRC32;
  *   <li>{@code …:n:<token>} hash: {@code c} = last chat number, {@code m:<chat>} = last message number of a chat
  *   <li>{@code …:p:<token>} hash: writes accepted but not yet persisted, for read-your-writes
  *   <li>{@code …:writes} stream: the queue of the shard
+ *   <li>{@code …:i:<scope>:<key>} string with a TTL: an idempotent create's fingerprint, number and time
  *   <li>{@code …:lease:<group>} string: which worker instance drains the shard for a consumer group
  * </ul>
  */
@@ -46,6 +47,11 @@ final class RedisKeys {
 
     String stream(int shard) {
         return tag(shard) + ":writes";
+    }
+
+    /** The record of an idempotent create; {@code scope} already names the application. */
+    String idempotency(String token, String scope, String key) {
+        return tag(shardOf(token)) + ":i:" + scope + ":" + key;
     }
 
     String lease(int shard, String group) {

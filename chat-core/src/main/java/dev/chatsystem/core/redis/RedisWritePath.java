@@ -3,9 +3,12 @@ package dev.chatsystem.core.redis;
 import dev.chatsystem.core.BackendStatus;
 import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.Chat;
+import dev.chatsystem.core.IdempotencyMismatchException;
 import dev.chatsystem.core.Message;
 import dev.chatsystem.core.NotFoundException;
+import dev.chatsystem.core.spi.Accepted;
 import dev.chatsystem.core.spi.ChatStore;
+import dev.chatsystem.core.spi.Idempotency;
 import dev.chatsystem.core.spi.Numbering;
 import dev.chatsystem.core.spi.WritePath;
 import java.time.Instant;
@@ -33,28 +36,37 @@ final class RedisWritePath implements WritePath, Numbering {
     }
 
     @Override
-    public long createChat(String token, Instant at) {
-        List<String> scriptKeys = shardKeys(token);
-        List<String> args = List.of(token, micros(at), Long.toString(maxStreamLength));
+    public Accepted createChat(String token, Instant at, Optional<Idempotency> idempotency) {
+        List<String> scriptKeys = createKeys(token, idempotency);
+        List<String> args = List.of(
+                token, micros(at), Long.toString(maxStreamLength), fingerprint(idempotency), ttlSeconds(idempotency));
         Object reply = run(Scripts.CREATE_CHAT, scriptKeys, args);
         if (isSeedRequest(reply)) {
             lastChatNumber(token);
             reply = run(Scripts.CREATE_CHAT, scriptKeys, args);
         }
-        return number(reply, token, 0);
+        return accepted(reply, at, 0);
     }
 
     @Override
-    public long createMessage(String token, long chatNumber, String body, Instant at) {
-        List<String> scriptKeys = shardKeys(token);
-        List<String> args = List.of(token, Long.toString(chatNumber), body, micros(at), Long.toString(maxStreamLength));
+    public Accepted createMessage(
+            String token, long chatNumber, String body, Instant at, Optional<Idempotency> idempotency) {
+        List<String> scriptKeys = createKeys(token, idempotency);
+        List<String> args = List.of(
+                token,
+                Long.toString(chatNumber),
+                body,
+                micros(at),
+                Long.toString(maxStreamLength),
+                fingerprint(idempotency),
+                ttlSeconds(idempotency));
         Object reply = run(Scripts.CREATE_MESSAGE, scriptKeys, args);
         if (isSeedRequest(reply)) {
             lastChatNumber(token);
             lastMessageNumber(token, chatNumber);
             reply = run(Scripts.CREATE_MESSAGE, scriptKeys, args);
         }
-        return number(reply, token, chatNumber);
+        return accepted(reply, at, chatNumber);
     }
 
     @Override
@@ -72,7 +84,7 @@ final class RedisWritePath implements WritePath, Numbering {
             lastMessageNumber(token, chatNumber);
             reply = run(Scripts.EDIT_MESSAGE, scriptKeys, args);
         }
-        number(reply, token, chatNumber);
+        number(reply, chatNumber);
     }
 
     @Override
@@ -179,6 +191,36 @@ final class RedisWritePath implements WritePath, Numbering {
         return (Long) reply;
     }
 
+    private List<String> createKeys(String token, Optional<Idempotency> idempotency) {
+        String record = idempotency
+                .map(key -> keys.idempotency(token, key.scope(), key.key()))
+                .orElse(keys.idempotency(token, "-", "-")); // declared but never touched without a key
+        return List.of(keys.counters(token), keys.pending(token), keys.stream(token), record);
+    }
+
+    private static String fingerprint(Optional<Idempotency> idempotency) {
+        return idempotency.map(Idempotency::fingerprint).orElse("");
+    }
+
+    private static String ttlSeconds(Optional<Idempotency> idempotency) {
+        return Long.toString(
+                idempotency.map(key -> Math.max(1, key.retention().toSeconds())).orElse(1L));
+    }
+
+    private static Accepted accepted(Object reply, Instant at, long chatNumber) {
+        if (reply instanceof List<?> list && "REPLAY".equals(list.get(0))) {
+            return new Accepted(
+                    Long.parseLong(String.valueOf(list.get(1))),
+                    PendingValues.instant(String.valueOf(list.get(2))),
+                    true);
+        }
+        if (reply instanceof List<?> list && "MISMATCH".equals(list.get(0))) {
+            throw new IdempotencyMismatchException(
+                    "Idempotency-Key was already used with a different request in this scope");
+        }
+        return new Accepted(number(reply, chatNumber), at, false);
+    }
+
     private List<String> shardKeys(String token) {
         return List.of(keys.counters(token), keys.pending(token), keys.stream(token));
     }
@@ -191,7 +233,7 @@ final class RedisWritePath implements WritePath, Numbering {
         return reply instanceof List<?> list && "SEED".equals(list.get(0));
     }
 
-    private static long number(Object reply, String token, long chatNumber) {
+    private static long number(Object reply, long chatNumber) {
         if (reply instanceof Long number) {
             return number;
         }

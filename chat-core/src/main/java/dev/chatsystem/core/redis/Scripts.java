@@ -12,19 +12,45 @@ package dev.chatsystem.core.redis;
 final class Scripts {
     private Scripts() {}
 
-    /** KEYS: counters, pending, stream. ARGV: token, at, max stream length. */
+    /**
+     * KEYS: counters, pending, stream, idempotency record. ARGV: token, at, max stream length, fingerprint ('' for no
+     * key), key ttl seconds. A known key answers {@code REPLAY, number, at} (same fingerprint) or {@code MISMATCH}
+     * before anything is checked or consumed.
+     */
     static final Script CREATE_CHAT = new Script("""
+            if ARGV[4] ~= '' then
+              local known = redis.call('GET', KEYS[4])
+              if known then
+                local fp, number, at = string.match(known, '^([^|]*)|([^|]*)|(.*)$')
+                if fp == ARGV[4] then return {'REPLAY', number, at} end
+                return {'MISMATCH'}
+              end
+            end
             if redis.call('XLEN', KEYS[3]) >= tonumber(ARGV[3]) then return {'FULL'} end
             if redis.call('HEXISTS', KEYS[1], 'c') == 0 then return {'SEED'} end
             local n = redis.call('HINCRBY', KEYS[1], 'c', 1)
             redis.call('HSET', KEYS[1], 'm:' .. n, 0)
             local id = redis.call('XADD', KEYS[3], '*', 'k', 'c', 't', ARGV[1], 'c', n, 'a', ARGV[2])
             redis.call('HSET', KEYS[2], 'c:' .. n, id .. '|' .. ARGV[2])
+            if ARGV[4] ~= '' then
+              redis.call('SET', KEYS[4], ARGV[4] .. '|' .. n .. '|' .. ARGV[2], 'EX', ARGV[5])
+            end
             return n
             """);
 
-    /** KEYS: counters, pending, stream. ARGV: token, chat, body, at, max stream length. */
+    /**
+     * KEYS: counters, pending, stream, idempotency record. ARGV: token, chat, body, at, max stream length,
+     * fingerprint ('' for no key), key ttl seconds. Idempotency as for {@link #CREATE_CHAT}.
+     */
     static final Script CREATE_MESSAGE = new Script("""
+            if ARGV[6] ~= '' then
+              local known = redis.call('GET', KEYS[4])
+              if known then
+                local fp, number, at = string.match(known, '^([^|]*)|([^|]*)|(.*)$')
+                if fp == ARGV[6] then return {'REPLAY', number, at} end
+                return {'MISMATCH'}
+              end
+            end
             if redis.call('XLEN', KEYS[3]) >= tonumber(ARGV[5]) then return {'FULL'} end
             local chats = redis.call('HGET', KEYS[1], 'c')
             if not chats then return {'SEED'} end
@@ -35,6 +61,9 @@ final class Scripts {
             local id = redis.call('XADD', KEYS[3], '*', 'k', 'm', 't', ARGV[1], 'c', ARGV[2], 'n', n,
                 'b', ARGV[3], 'a', ARGV[4])
             redis.call('HSET', KEYS[2], field .. ':' .. n, id .. '|' .. ARGV[4] .. '|' .. ARGV[4] .. '|' .. ARGV[3])
+            if ARGV[6] ~= '' then
+              redis.call('SET', KEYS[4], ARGV[6] .. '|' .. n .. '|' .. ARGV[4], 'EX', ARGV[7])
+            end
             return n
             """);
 

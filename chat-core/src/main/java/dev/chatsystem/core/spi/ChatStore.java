@@ -51,9 +51,30 @@ public interface ChatStore extends AutoCloseable {
     /**
      * Persists the writes in one transaction, in list order. Idempotent: a create whose (token, chat[, message]) key
      * exists is skipped, so a write delivered twice is stored once. An edit of a message that does not exist is
-     * skipped. Adapters that keep exact counts update them in the same transaction.
+     * skipped. Adapters that keep exact counts update them in the same transaction. The idempotency records are
+     * inserted in the same transaction, replacing older records of the same scope and key (the caller has checked
+     * that no live one exists).
      */
-    void apply(List<Write> writes);
+    void apply(List<Write> writes, List<IdempotencyRecord> records);
+
+    /** {@link #apply(List, List)} with no idempotency records. */
+    default void apply(List<Write> writes) {
+        apply(writes, List.of());
+    }
+
+    /** The record of an idempotent create with this key, if one was made at or after {@code notBefore}. */
+    Optional<IdempotencyRecord> idempotencyRecord(String scope, String key, Instant notBefore);
+
+    /**
+     * Inserts an application and its idempotency record in one transaction, unless a record with the same scope and
+     * key made at or after {@code notBefore} exists: then nothing is inserted and that record is returned. An older
+     * record is replaced.
+     */
+    Optional<IdempotencyRecord> createApplication(
+            String token, String name, Instant at, IdempotencyRecord record, Instant notBefore);
+
+    /** Deletes idempotency records made before {@code before}; returns how many. */
+    long purgeIdempotencyRecords(Instant before);
 
     /** Stored messages after {@code cursor} (start with 0), of one application when {@code token} is present. */
     MessageBatch messagesForIndex(Optional<String> token, long cursor, int limit);

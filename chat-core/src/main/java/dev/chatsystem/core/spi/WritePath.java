@@ -17,11 +17,26 @@ import java.util.Optional;
  */
 public interface WritePath extends AutoCloseable {
 
-    /** Assigns the next chat number of the application and makes the chat durable. */
-    long createChat(String token, Instant at);
+    /**
+     * Assigns the next chat number of the application and makes the chat durable. With {@code idempotency}, a create
+     * whose key was seen with the same fingerprint within the retention is answered from the original (replayed, no
+     * number consumed), and one with another fingerprint throws
+     * {@link dev.chatsystem.core.IdempotencyMismatchException}; concurrent repeats of one key create once.
+     */
+    Accepted createChat(String token, Instant at, Optional<Idempotency> idempotency);
 
-    /** Assigns the next message number of the chat and makes the message durable. */
-    long createMessage(String token, long chatNumber, String body, Instant at);
+    /** Assigns the next message number of the chat and makes the message durable; idempotency as for chats. */
+    Accepted createMessage(String token, long chatNumber, String body, Instant at, Optional<Idempotency> idempotency);
+
+    /** {@link #createChat(String, Instant, Optional)} without a key; returns the number. */
+    default long createChat(String token, Instant at) {
+        return createChat(token, at, Optional.empty()).number();
+    }
+
+    /** {@link #createMessage(String, long, String, Instant, Optional)} without a key; returns the number. */
+    default long createMessage(String token, long chatNumber, String body, Instant at) {
+        return createMessage(token, chatNumber, body, at, Optional.empty()).number();
+    }
 
     /** Makes the edit durable. */
     void editMessage(String token, long chatNumber, long messageNumber, String body, Instant at);

@@ -8,7 +8,10 @@ import dev.chatsystem.core.Message;
 import dev.chatsystem.core.NotFoundException;
 import dev.chatsystem.core.h2.H2ChatStore;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
+import dev.chatsystem.core.spi.Accepted;
 import dev.chatsystem.core.spi.ChatStore;
+import dev.chatsystem.core.spi.Idempotency;
+import dev.chatsystem.core.spi.IdempotencyRecord;
 import dev.chatsystem.core.spi.SearchIndex;
 import dev.chatsystem.core.spi.Write;
 import dev.chatsystem.core.testing.Services;
@@ -98,6 +101,40 @@ class RedisBackendTest {
         assertThat(store.application(token).orElseThrow().chatsCount()).isEqualTo(641);
         assertThat(store.chat(token, 1).orElseThrow().messagesCount()).isEqualTo(640);
         awaitTrue(() -> index.count() == 640);
+    }
+
+    @Test
+    void idempotentCreatesReplayAcrossInstancesWithoutConsumingNumbers() throws Exception {
+        RedisBackend first = backend(store);
+        RedisBackend second = backend(store);
+        String token = application();
+        first.writePath().createChat(token, AT);
+        Idempotency key = new Idempotency("messages:" + token + ":1", "k1", "fp-a", Duration.ofHours(24));
+
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        List<Future<Accepted>> results = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            RedisBackend instance = i % 2 == 0 ? first : second;
+            results.add(pool.submit(
+                    () -> instance.writePath().createMessage(token, 1, "hi", AT, java.util.Optional.of(key))));
+        }
+        List<Accepted> accepted = new ArrayList<>();
+        for (Future<Accepted> result : results) {
+            accepted.add(result.get());
+        }
+        pool.shutdown();
+        assertThat(accepted).extracting(Accepted::number).containsOnly(1L);
+        assertThat(accepted).extracting(Accepted::at).containsOnly(AT);
+        assertThat(accepted).filteredOn(a -> !a.replayed()).hasSize(1);
+        assertThat(first.writePath().createMessage(token, 1, "next", AT)).isEqualTo(2);
+
+        Idempotency otherBody = new Idempotency(key.scope(), key.key(), "fp-b", key.retention());
+        assertThatThrownBy(() -> second.writePath().createMessage(token, 1, "x", AT, java.util.Optional.of(otherBody)))
+                .isInstanceOf(dev.chatsystem.core.IdempotencyMismatchException.class);
+        Idempotency chatKey = new Idempotency("chats:" + token, "k1", "fp-c", key.retention());
+        Accepted chat = first.writePath().createChat(token, AT, java.util.Optional.of(chatKey));
+        assertThat(second.writePath().createChat(token, AT.plusSeconds(5), java.util.Optional.of(chatKey)))
+                .isEqualTo(new Accepted(chat.number(), AT, true));
     }
 
     @Test
@@ -269,14 +306,30 @@ class RedisBackendTest {
     /** Commits, then fails as a worker killed between the commit and the acknowledgement would. */
     private record FailAfterApplyStore(ChatStore delegate, AtomicInteger failuresLeft) implements ChatStore {
         @Override
-        public void apply(List<Write> writes) {
-            delegate.apply(writes);
+        public void apply(List<Write> writes, List<IdempotencyRecord> records) {
+            delegate.apply(writes, records);
             if (failuresLeft.getAndDecrement() > 0) {
                 throw new BackendUnavailableException("simulated crash after commit");
             }
         }
 
         // Everything else delegates.
+        @Override
+        public java.util.Optional<IdempotencyRecord> idempotencyRecord(String scope, String key, Instant notBefore) {
+            return delegate.idempotencyRecord(scope, key, notBefore);
+        }
+
+        @Override
+        public java.util.Optional<IdempotencyRecord> createApplication(
+                String token, String name, Instant at, IdempotencyRecord record, Instant notBefore) {
+            return delegate.createApplication(token, name, at, record, notBefore);
+        }
+
+        @Override
+        public long purgeIdempotencyRecords(Instant before) {
+            return delegate.purgeIdempotencyRecords(before);
+        }
+
         @Override
         public dev.chatsystem.core.Application createApplication(String token, String name, Instant at) {
             return delegate.createApplication(token, name, at);

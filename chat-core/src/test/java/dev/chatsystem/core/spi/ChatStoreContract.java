@@ -66,6 +66,53 @@ public abstract class ChatStoreContract {
     }
 
     @Test
+    void idempotencyRecordsAreStoredWithTheirWritesAndFoundWithinTheirRetention() {
+        store.createApplication("tok", "app", T0);
+        IdempotencyRecord record = new IdempotencyRecord("chats:tok", "key 1", "fp", "1", T0);
+        store.apply(List.of(new ChatCreated("tok", 1, T0)), List.of(record));
+
+        assertThat(store.idempotencyRecord("chats:tok", "key 1", T0.minusSeconds(1)))
+                .hasValue(new IdempotencyRecord("chats:tok", "key 1", "fp", "1", micros(T0)));
+        assertThat(store.idempotencyRecord("chats:tok", "key 1", T1)).isEmpty(); // expired
+        assertThat(store.idempotencyRecord("chats:other", "key 1", T0.minusSeconds(1)))
+                .isEmpty();
+
+        IdempotencyRecord renewed = new IdempotencyRecord("chats:tok", "key 1", "fp2", "2", T1);
+        store.apply(List.of(new ChatCreated("tok", 2, T1)), List.of(renewed)); // replaces the expired one
+        assertThat(store.idempotencyRecord("chats:tok", "key 1", T1))
+                .map(IdempotencyRecord::result)
+                .hasValue("2");
+
+        assertThat(store.purgeIdempotencyRecords(T1.plusSeconds(1))).isEqualTo(1);
+        assertThat(store.idempotencyRecord("chats:tok", "key 1", T0)).isEmpty();
+    }
+
+    @Test
+    void anApplicationIsCreatedOncePerIdempotencyKeyEvenConcurrently() throws Exception {
+        List<java.util.concurrent.Future<Optional<IdempotencyRecord>>> results = new ArrayList<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        for (int i = 0; i < 8; i++) {
+            String token = "token" + i;
+            IdempotencyRecord record = new IdempotencyRecord("applications", "same", "fp", token, T0);
+            results.add(pool.submit(() -> store.createApplication(token, "app", T0, record, T0.minusSeconds(60))));
+        }
+        int created = 0;
+        for (var result : results) {
+            if (result.get().isEmpty()) {
+                created++;
+            }
+        }
+        pool.shutdown();
+
+        assertThat(created).isEqualTo(1);
+        assertThat(store.countApplications()).isEqualTo(1);
+        String winner = store.applications(Optional.empty(), 10).get(0).token();
+        assertThat(store.idempotencyRecord("applications", "same", T0.minusSeconds(60)))
+                .map(IdempotencyRecord::result)
+                .hasValue(winner);
+    }
+
+    @Test
     void createsAndReadsAnApplicationWithAUnicodeName() {
         String name = "Café ☕ 日本語 🚀";
 

@@ -1,0 +1,28 @@
+package dev.chatsystem.core;
+
+import java.util.Objects;
+
+/**
+ * A client-chosen key that makes a create safe to retry: the same key with the same request, within the retention
+ * window, returns the original result instead of creating again. 1..255 printable ASCII characters.
+ */
+public record IdempotencyKey(String value) {
+    public static final int MAX_LENGTH = 255;
+
+    public IdempotencyKey {
+        Objects.requireNonNull(value, "value");
+        if (value.isEmpty() || value.length() > MAX_LENGTH) {
+            throw new InvalidInputException(
+                    "Idempotency-Key must be 1.." + MAX_LENGTH + " characters, was " + value.length());
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                throw new InvalidInputException("Idempotency-Key must be printable ASCII");
+            }
+        }
+        if (value.isBlank()) {
+            throw new InvalidInputException("Idempotency-Key must not be blank");
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.chatsystem.http;
+
+import static dev.chatsystem.http.TestServer.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The Idempotency-Key header on every create, over HTTP on the embedded default. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class IdempotencyKeyTest {
+    TestServer http;
+
+    @BeforeAll
+    void start(@TempDir Path dataDir) {
+        http = TestServer.start(dataDir);
+    }
+
+    @AfterAll
+    void stop() {
+        http.close();
+    }
+
+    @Test
+    void twentyParallelRetriesCreateOneMessageAndAnswerIdentically() throws Exception {
+        String token = http.newApplication("retries");
+        long chat = http.newChat(token);
+        String path = "/api/v1/applications/" + token + "/chats/" + chat + "/messages";
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        List<Future<HttpResponse<String>>> futures = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            futures.add(pool.submit(() -> post(path, "{\"body\":\"hello\"}", "retry-42")));
+        }
+        List<HttpResponse<String>> responses = new ArrayList<>();
+        for (Future<HttpResponse<String>> future : futures) {
+            responses.add(future.get());
+        }
+        pool.shutdown();
+
+        assertThat(responses).extracting(HttpResponse::statusCode).containsOnly(201);
+        assertThat(responses).extracting(r -> json(r)).containsOnly(json(responses.get(0)));
+        assertThat(responses)
+                .filteredOn(r -> r.headers().firstValue("Idempotency-Replayed").isEmpty())
+                .hasSize(1);
+        assertThat(json(responses.get(0)).get("message_number").asLong()).isEqualTo(1);
+        assertThat(http.newMessage(token, chat, "no key")).isEqualTo(2); // no gap
+    }
+
+    @Test
+    void sameKeyWithAnotherBodyIs422AndAnotherChatIsIndependent() {
+        String token = http.newApplication("mismatch");
+        long first = http.newChat(token);
+        long second = http.newChat(token);
+        String base = "/api/v1/applications/" + token + "/chats/";
+        assertThat(post(base + first + "/messages", "{\"body\":\"a\"}", "k").statusCode())
+                .isEqualTo(201);
+
+        HttpResponse<String> mismatch = post(base + first + "/messages", "{\"body\":\"b\"}", "k");
+        assertThat(mismatch.statusCode()).isEqualTo(422);
+        assertThat(mismatch.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+
+        HttpResponse<String> elsewhere = post(base + second + "/messages", "{\"body\":\"b\"}", "k");
+        assertThat(elsewhere.statusCode()).isEqualTo(201);
+        assertThat(elsewhere.headers().firstValue("Idempotency-Replayed")).isEmpty();
+    }
+
+    @Test
+    void chatsAndApplicationsReplayWithTheHeader() {
+        HttpResponse<String> app = post("/api/v1/applications", "{\"name\":\"once\"}", "app-key");
+        HttpResponse<String> appAgain = post("/api/v1/applications", "{\"name\":\"once\"}", "app-key");
+        assertThat(appAgain.statusCode()).isEqualTo(201);
+        assertThat(appAgain.headers().firstValue("Idempotency-Replayed")).hasValue("true");
+        assertThat(json(appAgain)).isEqualTo(json(app));
+
+        String token = json(app).get("token").asText();
+        HttpResponse<String> chat = post("/api/v1/applications/" + token + "/chats", "", "chat-key");
+        HttpResponse<String> chatAgain = post("/api/v1/applications/" + token + "/chats", "", "chat-key");
+        assertThat(json(chatAgain)).isEqualTo(json(chat));
+        assertThat(chatAgain.headers().firstValue("Location"))
+                .isEqualTo(chat.headers().firstValue("Location"));
+        assertThat(http.newChat(token)).isEqualTo(2);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "   "})
+    void invalidKeysAre400(String key) {
+        String token = http.newApplication("bad keys");
+        assertThat(post("/api/v1/applications/" + token + "/chats", "", key).statusCode())
+                .isEqualTo(400);
+    }
+
+    @Test
+    void overlongKeysAre400() {
+        assertThat(post("/api/v1/applications", "{\"name\":\"x\"}", "k".repeat(256))
+                        .statusCode())
+                .isEqualTo(400);
+    }
+
+    private HttpResponse<String> post(String path, String body, String key) {
+        return http.send(HttpRequest.newBuilder(http.uri(path))
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+}
