@@ -83,7 +83,7 @@ public final class LuceneSearchIndex implements SearchIndex {
         this.analyzer = analyzer;
         this.writer = writer;
         this.searchers = new SearcherManager(writer, null);
-        this.queries = new MessageQueries(analyzer);
+        this.queries = new MessageQueries();
         this.needsRebuild = needsRebuild;
         this.committer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("lucene-commit").daemon().factory());
@@ -225,7 +225,7 @@ public final class LuceneSearchIndex implements SearchIndex {
             throw unavailable("close cleanly; it will need a rebuild", e);
         }
         try {
-            IOUtils.close(directory, analyzer);
+            IOUtils.close(directory, analyzer, queries);
         } catch (IOException e) {
             throw unavailable("close", e);
         }
