@@ -94,24 +94,25 @@ final class StackWorld implements AutoCloseable {
         }
     }
 
-    /** Whether {@code chat_number}/{@code message_number} of {@code token} is stored exactly once. */
-    long storedCopies(String token, long chat, long message) {
+    /** How often each message of {@code token} is stored, by {@code chat/number}. */
+    Map<String, Long> storedCopies(String token) {
         String sql = """
-                SELECT COUNT(*) FROM messages m JOIN chats c ON c.id = m.chat_id
+                SELECT c.chat_number, m.message_number, COUNT(*) FROM messages m JOIN chats c ON c.id = m.chat_id
                 JOIN applications a ON a.id = c.application_id
-                WHERE a.token = ? AND c.chat_number = ? AND m.message_number = ?""";
+                WHERE a.token = ? GROUP BY c.chat_number, m.message_number""";
+        Map<String, Long> copies = new HashMap<>();
         try (Connection connection = database.connect();
                 PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, token);
-            statement.setLong(2, chat);
-            statement.setLong(3, message);
             try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
+                while (rows.next()) {
+                    copies.put(rows.getLong(1) + "/" + rows.getLong(2), rows.getLong(3));
+                }
             }
         } catch (SQLException e) {
-            throw new AssertionError("looking up a stored message: " + e, e);
+            throw new AssertionError("reading stored messages: " + e, e);
         }
+        return copies;
     }
 
     /** Documents of {@code token} in the shared index (their ids are token/chat/number, so never duplicated). */
