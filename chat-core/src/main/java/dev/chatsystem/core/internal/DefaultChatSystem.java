@@ -133,7 +133,9 @@ final class DefaultChatSystem implements ChatSystem {
         if (!Tokens.plausible(token)) {
             throw applicationNotFound(token);
         }
-        // Pending first: a chat the store does not have yet is still readable, even while the store is down.
+        // Pending first, as for messages: a worker persists and then forgets the pending entry, so reading the store
+        // first could miss the row just before the commit and the pending entry just after it (a 404 for a chat
+        // whose create returned 201).
         return writes().pendingChat(token, chatNumber)
                 .or(() -> store().chat(token, chatNumber))
                 .orElseThrow(() -> chatNotFound(token, chatNumber));

@@ -1,0 +1,93 @@
+package dev.chatsystem.http.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Redis loses its data (FLUSHDB, as FLUSHALL or a restart without persistence would): numbering resumes from MySQL. */
+@Timeout(120)
+class RedisFlushTest {
+    @TempDir
+    static Path workDir;
+
+    static StackWorld world;
+    static ServerProcess server;
+
+    @BeforeAll
+    static void startServer() {
+        world = StackWorld.create(13);
+        server = ServerProcess.start("server", world.environment("all"), workDir);
+    }
+
+    @AfterAll
+    static void stopServer() {
+        try {
+            if (server != null) {
+                server.close();
+            }
+        } finally {
+            if (world != null) {
+                world.close();
+            }
+        }
+    }
+
+    @Test
+    void numberingContinuesAfterTheHighestPersistedNumber() {
+        Api api = new Api(server.baseUrl());
+        String token = api.createApplication("flush");
+        for (int chat = 1; chat <= 3; chat++) {
+            assertThat(api.createChat(token).number("chat_number")).isEqualTo(chat);
+        }
+        for (int message = 1; message <= 5; message++) {
+            assertThat(api.createMessage(token, 1, "before " + message).number("message_number"))
+                    .isEqualTo(message);
+        }
+        assertThat(api.createMessage(token, 2, "before").number("message_number"))
+                .isEqualTo(1);
+        Await.until(
+                Duration.ofSeconds(20),
+                "everything persisted",
+                () -> world.storedMessages(token),
+                () -> world.storedMessages(token).rows() == 6
+                        && api.get("/api/v1/applications/" + token + "/chats")
+                                        .json()
+                                        .size()
+                                == 3);
+
+        world.flushRedis();
+
+        assertThat(api.createChat(token).number("chat_number")).isEqualTo(4);
+        assertThat(api.createMessage(token, 1, "after").number("message_number"))
+                .isEqualTo(6);
+        assertThat(api.createMessage(token, 2, "after").number("message_number"))
+                .isEqualTo(2);
+        assertThat(api.createMessage(token, 3, "after").number("message_number"))
+                .isEqualTo(1);
+        assertThat(api.createMessage(token, 4, "after").number("message_number"))
+                .isEqualTo(1);
+        Await.until(
+                Duration.ofSeconds(20),
+                "the new writes persisted",
+                () -> world.storedMessages(token),
+                () -> world.storedMessages(token).rows() == 10);
+        assertThat(bodies(api, token, 1))
+                .containsExactly("before 1", "before 2", "before 3", "before 4", "before 5", "after");
+        assertThat(bodies(api, token, 2)).containsExactly("before", "after");
+        assertThat(api.get("/api/v1/applications/" + token + "/chats").json().size())
+                .isEqualTo(4);
+    }
+
+    private static List<String> bodies(Api api, String token, long chat) {
+        Api.Reply list = api.messages(token, chat);
+        assertThat(list.status()).isEqualTo(200);
+        return list.json().findValuesAsText("body");
+    }
+}

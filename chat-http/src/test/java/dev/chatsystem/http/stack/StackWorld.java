@@ -1,0 +1,159 @@
+package dev.chatsystem.http.stack;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chatsystem.core.testing.MySqlTestDatabase;
+import dev.chatsystem.core.testing.Services;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * The production backends of one test class: a fresh MySQL database, a Redis database index of its own (flushed), and
+ * the shared Elasticsearch (tokens are random, so documents never collide). Answers what the backends hold, behind
+ * the servers' backs.
+ */
+final class StackWorld implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    final MySqlTestDatabase database;
+    final URI redisUrl;
+    final URI elasticsearchUrl;
+
+    private StackWorld(MySqlTestDatabase database, URI redisUrl, URI elasticsearchUrl) {
+        this.database = database;
+        this.redisUrl = redisUrl;
+        this.elasticsearchUrl = elasticsearchUrl;
+    }
+
+    /** Skips (or fails when {@code CI=true}) unless every service answers. */
+    static StackWorld create(int redisDatabase) {
+        URI redis = Services.requireRedis().resolve("/" + redisDatabase);
+        URI elasticsearch = Services.requireElasticsearch();
+        StackWorld world = new StackWorld(MySqlTestDatabase.create(), redis, elasticsearch);
+        world.flushRedis();
+        return world;
+    }
+
+    /** The environment of a server of {@code role} (api, worker or all) on this stack. */
+    Map<String, String> environment(String role) {
+        return environment(role, database.url, elasticsearchUrl.toString());
+    }
+
+    /** The same, with the database and Elasticsearch reached at other addresses (through a {@link TcpProxy}). */
+    Map<String, String> environment(String role, String dbUrl, String elasticsearchUrl) {
+        Map<String, String> env = new HashMap<>();
+        env.put("CHAT_DB_URL", dbUrl);
+        env.put("CHAT_DB_USER", MySqlTestDatabase.USER);
+        env.put("CHAT_DB_PASSWORD", MySqlTestDatabase.PASSWORD);
+        env.put("CHAT_REDIS_URL", redisUrl.toString());
+        env.put("CHAT_ELASTICSEARCH_URL", elasticsearchUrl);
+        env.put("CHAT_ROLE", role);
+        env.put("CHAT_SHARDS", "4");
+        return env;
+    }
+
+    /** The JDBC URL of this class's database at {@code 127.0.0.1:port}. */
+    String databaseUrlAt(int port) {
+        return "jdbc:mysql://127.0.0.1:" + port + "/" + database.name;
+    }
+
+    /** FLUSHDB of this class's Redis database: what FLUSHALL or a restart without persistence does to it. */
+    void flushRedis() {
+        try (RedisClient redis = RedisClient.create(redisUrl)) {
+            redis.flushDB();
+        }
+    }
+
+    /** Messages of {@code token} in MySQL: total rows and distinct (chat, message number) keys. */
+    Counts storedMessages(String token) {
+        String sql = """
+                SELECT COUNT(*), COUNT(DISTINCT c.chat_number, m.message_number)
+                FROM messages m JOIN chats c ON c.id = m.chat_id JOIN applications a ON a.id = c.application_id
+                WHERE a.token = ?""";
+        try (Connection connection = database.connect();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, token);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return new Counts(rows.getLong(1), rows.getLong(2));
+            }
+        } catch (SQLException e) {
+            throw new AssertionError("counting stored messages: " + e, e);
+        }
+    }
+
+    /** How often each message of {@code token} is stored, by {@code chat/number}. */
+    Map<String, Long> storedCopies(String token) {
+        String sql = """
+                SELECT c.chat_number, m.message_number, COUNT(*) FROM messages m JOIN chats c ON c.id = m.chat_id
+                JOIN applications a ON a.id = c.application_id
+                WHERE a.token = ? GROUP BY c.chat_number, m.message_number""";
+        Map<String, Long> copies = new HashMap<>();
+        try (Connection connection = database.connect();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, token);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    copies.put(rows.getLong(1) + "/" + rows.getLong(2), rows.getLong(3));
+                }
+            }
+        } catch (SQLException e) {
+            throw new AssertionError("reading stored messages: " + e, e);
+        }
+        return copies;
+    }
+
+    /** Documents of {@code token} in the shared index (their ids are token/chat/number, so never duplicated). */
+    long indexedMessages(String token) {
+        String query = "{\"query\":{\"term\":{\"token\":" + quote(token) + "}}}";
+        HttpRequest request = HttpRequest.newBuilder(elasticsearchUrl.resolve("/chat-messages/_count"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(query))
+                .timeout(Duration.ofSeconds(10))
+                .build();
+        try {
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                return -1;
+            }
+            return JSON.readTree(response.body()).get("count").asLong();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            flushRedis();
+        } finally {
+            database.close();
+        }
+    }
+
+    private static String quote(String text) {
+        try {
+            return JSON.writeValueAsString(text);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Rows and distinct keys: equal when nothing is duplicated. */
+    record Counts(long rows, long distinct) {}
+}

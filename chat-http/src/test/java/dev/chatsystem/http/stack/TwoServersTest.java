@@ -1,0 +1,257 @@
+package dev.chatsystem.http.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two API+worker processes sharing MySQL, Redis and Elasticsearch, driven concurrently over HTTP. */
+@Timeout(180)
+class TwoServersTest {
+    private static final int THREADS = 16;
+    private static final int ROUNDS_PER_THREAD = 30;
+
+    @TempDir
+    static Path workDir;
+
+    static StackWorld world;
+    static ServerProcess first;
+    static ServerProcess second;
+    static Api a;
+    static Api b;
+
+    @BeforeAll
+    static void startServers() {
+        world = StackWorld.create(11);
+        first = ServerProcess.start("first", world.environment("all"), workDir);
+        second = ServerProcess.start("second", world.environment("all"), workDir);
+        a = new Api(first.baseUrl());
+        b = new Api(second.baseUrl());
+    }
+
+    @AfterAll
+    static void stopServers() {
+        for (AutoCloseable closeable : new AutoCloseable[] {second, first, world}) {
+            try {
+                if (closeable != null) {
+                    closeable.close();
+                }
+            } catch (Exception e) {
+                System.err.println("closing: " + e);
+            }
+        }
+    }
+
+    @Test
+    void concurrentCreatesOnBothServersAreUniqueGapFreePersistedCountedAndSearchable() throws Exception {
+        List<String> tokens = List.of(a.createApplication("one"), b.createApplication("two"));
+        Map<String, AtomicLong> highestChat = new ConcurrentHashMap<>();
+        Map<String, Set<Long>> chats = new ConcurrentHashMap<>();
+        Map<String, Set<Long>> messages = new ConcurrentHashMap<>(); // token/chat -> numbers
+        for (String token : tokens) {
+            assertThat(a.createChat(token).status()).isEqualTo(201);
+            highestChat.put(token, new AtomicLong(1));
+            chats.put(token, ConcurrentHashMap.newKeySet());
+            chats.get(token).add(1L);
+        }
+        Queue failures = new Queue();
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        List<Future<?>> done = new ArrayList<>();
+        long started = System.nanoTime();
+        for (int t = 0; t < THREADS; t++) {
+            int thread = t;
+            done.add(pool.submit(() -> {
+                for (int round = 0; round < ROUNDS_PER_THREAD; round++) {
+                    Api server = (thread + round) % 2 == 0 ? a : b;
+                    String token = tokens.get((thread + round / 2) % 2);
+                    if (round % 2 == 0) {
+                        Api.Reply reply = server.createChat(token);
+                        if (reply.status() != 201) {
+                            failures.add("chat " + reply);
+                            continue;
+                        }
+                        long number = reply.number("chat_number");
+                        failures.check(chats.get(token).add(number), "chat number twice: " + number);
+                        highestChat.get(token).accumulateAndGet(number, Math::max);
+                    } else {
+                        long chat = ThreadLocalRandom.current()
+                                .nextLong(1, highestChat.get(token).get() + 1);
+                        Api.Reply reply = server.createMessage(token, chat, "zebra crossing t" + thread + "r" + round);
+                        if (reply.status() != 201) {
+                            failures.add("message " + reply);
+                            continue;
+                        }
+                        long number = reply.number("message_number");
+                        Set<Long> numbers =
+                                messages.computeIfAbsent(token + "/" + chat, k -> ConcurrentHashMap.newKeySet());
+                        failures.check(numbers.add(number), "message number twice: " + chat + "/" + number);
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> future : done) {
+            future.get();
+        }
+        pool.shutdown();
+        Duration load = Duration.ofNanos(System.nanoTime() - started);
+        assertThat(failures.all()).isEmpty();
+        for (String token : tokens) {
+            assertThat(chats.get(token))
+                    .containsExactlyInAnyOrderElementsOf(range(chats.get(token).size()));
+        }
+        messages.forEach((key, numbers) -> assertThat(numbers)
+                .as("message numbers of %s", key)
+                .containsExactlyInAnyOrderElementsOf(range(numbers.size())));
+
+        Duration persisted = Await.until(
+                Duration.ofSeconds(30),
+                "every message listed by both servers",
+                () -> messages.keySet(),
+                () -> allListed(a, messages) && allListed(b, messages));
+        Duration counted = Await.until(
+                Duration.ofSeconds(5),
+                "chats_count and messages_count match what was created",
+                () -> counts(tokens, chats, messages),
+                () -> countsMatch(tokens, chats, messages));
+        Duration searchable = Await.until(
+                Duration.ofSeconds(30),
+                "search finds every message on both servers",
+                () -> "",
+                () -> allFound(a, messages) && allFound(b, messages));
+        System.out.printf(
+                "two servers: %d chats, %d messages created in %d ms; listed after %d ms, counted after %d ms more,"
+                        + " searchable after %d ms more%n",
+                chats.values().stream().mapToInt(Set::size).sum(),
+                messages.values().stream().mapToInt(Set::size).sum(),
+                load.toMillis(),
+                persisted.toMillis(),
+                counted.toMillis(),
+                searchable.toMillis());
+    }
+
+    @Test
+    void aChatCreatedOnOneServerIsAtOnceUsableAndReadableOnTheOther() {
+        String token = a.createApplication("read-your-writes");
+        List<String> failures = new ArrayList<>();
+        long started = System.nanoTime();
+        for (int round = 0; round < 200; round++) {
+            Api.Reply chat = a.createChat(token);
+            if (chat.status() != 201) {
+                failures.add("POST chat on A: " + chat);
+                continue;
+            }
+            long number = chat.number("chat_number");
+            Api.Reply message = b.createMessage(token, number, "hello " + round);
+            if (message.status() != 201) {
+                failures.add("POST message into chat " + number + " on B: " + message);
+                continue;
+            }
+            Api.Reply read = a.message(token, number, message.number("message_number"));
+            if (!read.ok()) {
+                failures.add("GET message of chat " + number + " on A: " + read);
+            }
+            Api.Reply chatRead = b.chat(token, number);
+            if (!chatRead.ok()) {
+                failures.add("GET chat " + number + " on B: " + chatRead);
+            }
+        }
+        System.out.printf(
+                "read-your-writes: 200 rounds of 4 requests in %d ms, %d failures%n",
+                (System.nanoTime() - started) / 1_000_000, failures.size());
+        assertThat(failures).isEmpty();
+    }
+
+    private static boolean allListed(Api server, Map<String, Set<Long>> messages) {
+        for (Map.Entry<String, Set<Long>> entry : messages.entrySet()) {
+            String[] key = entry.getKey().split("/");
+            Api.Reply list = server.messages(key[0], Long.parseLong(key[1]));
+            if (!list.ok() || list.json().size() != entry.getValue().size()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean allFound(Api server, Map<String, Set<Long>> messages) {
+        for (Map.Entry<String, Set<Long>> entry : messages.entrySet()) {
+            String[] key = entry.getKey().split("/");
+            Api.Reply found = server.search(key[0], Long.parseLong(key[1]), "zebr");
+            if (!found.ok() || found.json().size() != entry.getValue().size()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean countsMatch(
+            List<String> tokens, Map<String, Set<Long>> chats, Map<String, Set<Long>> messages) {
+        return counts(tokens, chats, messages).isEmpty();
+    }
+
+    /** What differs between the counts the API reports and what was created. */
+    private static List<String> counts(
+            List<String> tokens, Map<String, Set<Long>> chats, Map<String, Set<Long>> messages) {
+        List<String> wrong = new ArrayList<>();
+        for (String token : tokens) {
+            JsonNode app = a.get("/api/v1/applications/" + token).json();
+            long chatsCount = app == null ? -1 : app.get("chats_count").asLong();
+            if (chatsCount != chats.get(token).size()) {
+                wrong.add(token + " chats_count " + chatsCount + " != "
+                        + chats.get(token).size());
+            }
+            for (long chat : new TreeSet<>(chats.get(token))) {
+                Api.Reply reply = b.chat(token, chat);
+                long expected =
+                        messages.getOrDefault(token + "/" + chat, Set.of()).size();
+                long actual = reply.ok() ? reply.number("messages_count") : -1;
+                if (actual != expected) {
+                    wrong.add(token + "/" + chat + " messages_count " + actual + " != " + expected);
+                }
+            }
+        }
+        return wrong;
+    }
+
+    private static List<Long> range(int size) {
+        return LongStream.rangeClosed(1, size).boxed().toList();
+    }
+
+    /** Failures seen by the client threads. */
+    private static final class Queue {
+        private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+
+        void add(String failure) {
+            failures.add(failure);
+        }
+
+        void check(boolean condition, String failure) {
+            if (!condition) {
+                add(failure);
+            }
+        }
+
+        List<String> all() {
+            return List.copyOf(failures);
+        }
+    }
+}
