@@ -21,7 +21,7 @@ import org.apache.lucene.search.WildcardQuery;
  * prefix and 1 as an infix: the ranking does not depend on term statistics, which differ between shards, segments
  * and backends.
  */
-final class MessageQueries implements AutoCloseable {
+final class MessageQueries implements java.io.Closeable {
     /** Words beyond this many are ignored: each one costs a term-dictionary scan. */
     static final int MAX_WORDS = QueryWords.MAX_WORDS;
     /** Longer words are cut to this length, which bounds the size of the infix automaton. */
