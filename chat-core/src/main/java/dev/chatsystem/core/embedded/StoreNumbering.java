@@ -17,8 +17,12 @@ public final class StoreNumbering implements Numbering {
 
     @Override
     public long lastChatNumber(String token) {
-        return store.maxChatNumber(token);
+        return store.application(token).isPresent() ? store.maxChatNumber(token) : -1;
     }
+
+    /** Nothing to remember: the store has the application already. */
+    @Override
+    public void applicationCreated(String token) {}
 
     @Override
     public long lastMessageNumber(String token, long chatNumber) {

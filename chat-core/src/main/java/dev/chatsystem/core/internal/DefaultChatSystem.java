@@ -47,7 +47,6 @@ final class DefaultChatSystem implements ChatSystem {
     private final Clock clock;
     private final Duration retention;
     private final Tokens tokens = new Tokens();
-    private final KnownApplications known = new KnownApplications();
 
     DefaultChatSystem(Backends backends, Clock clock, Duration idempotencyRetention) {
         this.backends = Objects.requireNonNull(backends, "backends");
@@ -66,7 +65,7 @@ final class DefaultChatSystem implements ChatSystem {
             // 192 random bits make this practically impossible; one retry covers it without hiding a real bug.
             created = store().createApplication(tokens.next(), valid, now());
         }
-        known.add(created.token());
+        backends.numbering().applicationCreated(created.token());
         return created;
     }
 
@@ -80,7 +79,7 @@ final class DefaultChatSystem implements ChatSystem {
         Optional<IdempotencyRecord> earlier =
                 store().createApplication(record.result(), valid, at, record, at.minus(retention));
         if (earlier.isEmpty()) {
-            known.add(record.result());
+            backends.numbering().applicationCreated(record.result());
             return new Created<>(new Application(record.result(), valid, 0, at), false);
         }
         requireSameRequest(earlier.get().fingerprint(), record.fingerprint());
@@ -118,8 +117,8 @@ final class DefaultChatSystem implements ChatSystem {
     }
 
     private Created<Chat> createChat(String token, Optional<IdempotencyKey> key) {
-        if (!Tokens.plausible(token)
-                || !known.contains(token, t -> store().application(t).isPresent())) {
+        // Existence from the numbering (Redis in the distributed form): a create never reads the store.
+        if (!Tokens.plausible(token) || backends.numbering().lastChatNumber(token) < 0) {
             throw applicationNotFound(token);
         }
         Optional<Idempotency> idempotency = key.map(k -> idempotency("chats:" + token, k, "chat", ""));

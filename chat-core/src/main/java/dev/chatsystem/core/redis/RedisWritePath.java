@@ -42,7 +42,9 @@ final class RedisWritePath implements WritePath, Numbering {
                 token, micros(at), Long.toString(maxStreamLength), fingerprint(idempotency), ttlSeconds(idempotency));
         Object reply = run(Scripts.CREATE_CHAT, scriptKeys, args);
         if (isSeedRequest(reply)) {
-            lastChatNumber(token);
+            if (lastChatNumber(token) < 0) {
+                throw new NotFoundException("no application with this token");
+            }
             reply = run(Scripts.CREATE_CHAT, scriptKeys, args);
         }
         return accepted(reply, at, 0);
@@ -93,7 +95,17 @@ final class RedisWritePath implements WritePath, Numbering {
         if (last != null) {
             return Long.parseLong(last);
         }
+        // Unknown here: an application from before Redis lost its data, or no application at all.
+        if (store.application(token).isEmpty()) {
+            return -1;
+        }
         return seed(token, "c", "c:", store.maxChatNumber(token));
+    }
+
+    /** Starts the chat counter at 0, so the application's creates never need the store. */
+    @Override
+    public void applicationCreated(String token) {
+        call(() -> redis.hsetnx(keys.counters(token), "c", "0"));
     }
 
     @Override
@@ -104,7 +116,7 @@ final class RedisWritePath implements WritePath, Numbering {
             return Long.parseLong(last);
         }
         if (chatNumber > lastChatNumber(token)) {
-            return 0;
+            return 0; // no such chat (or application)
         }
         return seed(token, field, field + ":", store.maxMessageNumber(token, chatNumber));
     }

@@ -8,8 +8,14 @@ package dev.chatsystem.core.spi;
  */
 public interface Numbering {
 
-    /** The last chat number assigned in the application, 0 when none. */
+    /**
+     * The last chat number assigned in the application, 0 when none, or -1 when the application does not exist.
+     * Answers without the store for every application the numbering knows, so creates stay off the store.
+     */
     long lastChatNumber(String token);
+
+    /** Tells the numbering about a new application, so its first chat never needs the store. */
+    void applicationCreated(String token);
 
     /** The last message number assigned in the chat, 0 when none. */
     long lastMessageNumber(String token, long chatNumber);
