@@ -16,6 +16,13 @@ import org.slf4j.LoggerFactory;
 public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
+    /**
+     * Lucene warns through java.util.logging, on every start, that the incubating vector module is not enabled. The
+     * server does no vector search, so the warning is noise; a strong reference keeps the level from being lost.
+     */
+    private static final java.util.logging.Logger LUCENE_VECTORS =
+            java.util.logging.Logger.getLogger("org.apache.lucene.internal.vectorization");
+
     /** Exit status for a configuration the server cannot start with. */
     static final int EXIT_USAGE = 2;
 
@@ -25,6 +32,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        LUCENE_VECTORS.setLevel(java.util.logging.Level.SEVERE);
         List<String> arguments = List.of(args);
         if (arguments.contains("--help") || arguments.contains("-h")) {
             System.out.print(ServerConfig.USAGE);

@@ -118,9 +118,9 @@ public final class ChatSystems {
                 + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    /** The index may have missed writes before a crash: rebuild it from the store, which is the truth. */
+    /** A new index, or one that may have missed writes before a crash: build it from the store, the truth. */
     private static void rebuild(DefaultChatSystem system) {
-        log.info("search index was not closed cleanly; rebuilding it from the store");
+        log.info("search index is new or was not closed cleanly; building it from the store");
         ReindexReport report = system.reindex(Optional.empty(), ReindexListener.NONE);
         log.info(
                 "search index rebuilt: {} messages in {} ms",
