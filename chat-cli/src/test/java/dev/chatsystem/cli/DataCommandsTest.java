@@ -117,8 +117,9 @@ class DataCommandsTest {
 
     @Test
     void migrateReportsTheSchemaIsUpToDate() {
-        assertThat(run("migrate").out()).contains("schema", "up to date");
-        assertThat(run("migrate", "--json").json().get("schema").asText()).isEqualTo("up to date");
+        assertThat(run("migrate").out()).contains("schema version", "2 (up to date)");
+        assertThat(run("migrate", "--json").json().get("schema_version").asText())
+                .isEqualTo("2");
     }
 
     @Test

@@ -93,6 +93,9 @@ public interface ChatSystem extends AutoCloseable {
      */
     long reseedNumbering();
 
+    /** The store's schema version: the newest migration applied (migrations run when the system opens). */
+    String schemaVersion();
+
     /** Totals across the store and the index. */
     Stats stats();
 

@@ -256,6 +256,11 @@ final class DefaultChatSystem implements ChatSystem {
     }
 
     @Override
+    public String schemaVersion() {
+        return store().schemaVersion();
+    }
+
+    @Override
     public Stats stats() {
         return new Stats(
                 store().countApplications(),

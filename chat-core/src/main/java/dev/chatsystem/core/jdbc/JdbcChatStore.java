@@ -221,6 +221,17 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
     }
 
     @Override
+    public String schemaVersion() {
+        return call(
+                "read the schema version",
+                handle -> handle.createQuery("SELECT version FROM flyway_schema_history"
+                                + " WHERE success = 1 AND version IS NOT NULL ORDER BY installed_rank DESC LIMIT 1")
+                        .mapTo(String.class)
+                        .findOne()
+                        .orElse("none"));
+    }
+
+    @Override
     public BackendStatus health() {
         try {
             jdbi.withHandle(handle -> Reads.count(handle, "SELECT 1"));

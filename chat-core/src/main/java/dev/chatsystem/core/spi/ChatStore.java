@@ -86,6 +86,9 @@ public interface ChatStore extends AutoCloseable {
 
     long countChats();
 
+    /** The version of the newest schema migration applied, e.g. {@code 2}. */
+    String schemaVersion();
+
     BackendStatus health();
 
     @Override

@@ -326,6 +326,11 @@ class RedisBackendTest {
         }
 
         @Override
+        public String schemaVersion() {
+            return delegate.schemaVersion();
+        }
+
+        @Override
         public long purgeIdempotencyRecords(Instant before) {
             return delegate.purgeIdempotencyRecords(before);
         }

@@ -66,6 +66,11 @@ public abstract class ChatStoreContract {
     }
 
     @Test
+    void reportsTheNewestAppliedMigration() {
+        assertThat(store.schemaVersion()).isEqualTo("2");
+    }
+
+    @Test
     void idempotencyRecordsAreStoredWithTheirWritesAndFoundWithinTheirRetention() {
         store.createApplication("tok", "app", T0);
         IdempotencyRecord record = new IdempotencyRecord("chats:tok", "key 1", "fp", "1", T0);
