@@ -3,6 +3,7 @@ package dev.chatsystem.cli;
 import dev.chatsystem.core.ChatConfig;
 import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.ConfigurationException;
+import dev.chatsystem.core.Role;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -40,10 +41,13 @@ final class CliContext {
      * Defaults, then the {@code CHAT_*} environment, then flags: the same order as the server. A {@code CHAT_*}
      * variable the library does not know is refused, so a misspelt one cannot silently select the wrong backend.
      */
+    /** Variables of the server the same environment may carry; the CLI accepts and ignores them. */
+    static final java.util.Set<String> SERVER_ONLY_KEYS = java.util.Set.of("CHAT_PORT");
+
     ChatConfig config() {
         List<String> unknown = environment.keySet().stream()
                 .filter(key -> key.startsWith("CHAT_"))
-                .filter(key -> !ChatConfig.ENVIRONMENT_KEYS.contains(key))
+                .filter(key -> !ChatConfig.ENVIRONMENT_KEYS.contains(key) && !SERVER_ONLY_KEYS.contains(key))
                 .sorted()
                 .toList();
         if (!unknown.isEmpty()) {
@@ -54,7 +58,9 @@ final class CliContext {
         }
         ChatConfig.Builder builder = ChatConfig.builder().environment(environment);
         options.dataDir().ifPresent(builder::dataDir);
-        return builder.build();
+        ChatConfig config = builder.build();
+        // An admin command never drains the write queue, whatever role the shared environment gives the servers.
+        return config.production() ? config.toBuilder().role(Role.API).build() : config;
     }
 
     /** Opens the chat system; the caller closes it. */

@@ -1,0 +1,80 @@
+package dev.chatsystem.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chatsystem.core.testing.MySqlTestDatabase;
+import dev.chatsystem.core.testing.Services;
+import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import redis.clients.jedis.RedisClient;
+
+/** The admin commands against the real MySQL/MariaDB, Redis and Elasticsearch. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ProductionCommandsTest {
+    private static final int REDIS_DB = 10;
+
+    private MySqlTestDatabase database;
+    private Map<String, String> stack;
+
+    @BeforeAll
+    void stack() {
+        Services.requireMysql();
+        URI redis = Services.requireRedis();
+        URI elasticsearch = Services.requireElasticsearch();
+        database = MySqlTestDatabase.create();
+        flushRedis(redis);
+        stack = new HashMap<>();
+        stack.put("CHAT_DB_URL", database.url);
+        stack.put("CHAT_DB_USER", MySqlTestDatabase.USER);
+        stack.put("CHAT_DB_PASSWORD", MySqlTestDatabase.PASSWORD);
+        stack.put("CHAT_REDIS_URL", redis.resolve("/" + REDIS_DB).toString());
+        stack.put("CHAT_ELASTICSEARCH_URL", elasticsearch.toString());
+        stack.put("CHAT_PORT", "8080"); // the server's variable in a shared environment is accepted
+    }
+
+    @AfterAll
+    void drop() {
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    @Test
+    void everyCommandWorksOnTheStack() {
+        Cli.Result created = Cli.run(stack, "app", "create", "Stack app", "--json");
+        assertThat(created.code()).as(created.err()).isZero();
+        String token = created.json().get("token").asText();
+
+        assertThat(Cli.run(stack, "app", "show", token).out()).contains("Stack app");
+        assertThat(Cli.run(stack, "migrate", "--json")
+                        .json()
+                        .get("schema_version")
+                        .asText())
+                .isEqualTo("2");
+        Cli.Result doctor = Cli.run(stack, "doctor");
+        assertThat(doctor.code()).as(doctor.out() + doctor.err()).isZero();
+        assertThat(doctor.out()).contains("mysql", "redis", "elasticsearch");
+
+        Cli.Result stats = Cli.run(stack, "stats", "--json");
+        assertThat(stats.code()).as(stats.err()).isZero();
+        assertThat(stats.json().get("applications").asLong()).isEqualTo(1);
+
+        assertThat(Cli.run(stack, "reconcile").code()).isZero();
+        Cli.Result reindex = Cli.run(stack, "reindex", "--app", token);
+        assertThat(reindex.code()).as(reindex.err()).isZero();
+        Cli.Result reseed = Cli.run(stack, "reseed", "--json");
+        assertThat(reseed.code()).as(reseed.err()).isZero();
+        assertThat(reseed.json().get("counters_raised").asLong()).isGreaterThanOrEqualTo(0);
+    }
+
+    private static void flushRedis(URI redis) {
+        try (RedisClient client = RedisClient.create(redis.resolve("/" + REDIS_DB))) {
+            client.flushDB();
+        }
+    }
+}
