@@ -106,6 +106,18 @@ public final class GroupCommitWritePath implements WritePath {
         return Optional.empty();
     }
 
+    /** Always empty: a write is acknowledged only after it is committed to the store. */
+    @Override
+    public List<Chat> pendingChats(String token, long after, int limit) {
+        return List.of();
+    }
+
+    /** Always empty: a write is acknowledged only after it is committed to the store. */
+    @Override
+    public List<Message> pendingMessages(String token, long chatNumber, long after, int limit) {
+        return List.of();
+    }
+
     @Override
     public long pending() {
         return queue.size();

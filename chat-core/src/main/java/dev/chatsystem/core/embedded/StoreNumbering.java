@@ -20,6 +20,12 @@ public final class StoreNumbering implements Numbering {
         return store.application(token).isPresent() ? store.maxChatNumber(token) : -1;
     }
 
+    /** Empty: the store's counts are exact in the embedded form. */
+    @Override
+    public java.util.Map<Long, Long> lastMessageNumbers(String token, java.util.Collection<Long> chatNumbers) {
+        return java.util.Map.of();
+    }
+
     /** Nothing to remember: the store has the application already. */
     @Override
     public void applicationCreated(String token) {}

@@ -89,7 +89,7 @@ final class DefaultChatSystem implements ChatSystem {
 
     @Override
     public Application application(String token) {
-        return lookup(token).orElseThrow(() -> applicationNotFound(token));
+        return lookup(token).map(this::withLiveCount).orElseThrow(() -> applicationNotFound(token));
     }
 
     @Override
@@ -98,7 +98,9 @@ final class DefaultChatSystem implements ChatSystem {
         if (!Tokens.plausible(token)) {
             throw applicationNotFound(token);
         }
-        return store().renameApplication(token, valid, now()).orElseThrow(() -> applicationNotFound(token));
+        return store().renameApplication(token, valid, now())
+                .map(this::withLiveCount)
+                .orElseThrow(() -> applicationNotFound(token));
     }
 
     @Override
@@ -135,16 +137,27 @@ final class DefaultChatSystem implements ChatSystem {
         // Pending first, as for messages: a worker persists and then forgets the pending entry, so reading the store
         // first could miss the row just before the commit and the pending entry just after it (a 404 for a chat
         // whose create returned 201).
-        return writes().pendingChat(token, chatNumber)
+        Chat chat = writes().pendingChat(token, chatNumber)
                 .or(() -> store().chat(token, chatNumber))
                 .orElseThrow(() -> chatNotFound(token, chatNumber));
+        long live = backends.numbering().lastMessageNumber(token, chatNumber);
+        return live > chat.messagesCount() ? new Chat(chatNumber, live, chat.createdAt()) : chat;
     }
 
     @Override
     public Page<Chat> listChats(String token, PageRequest page) {
         application(token);
-        List<Chat> rows = store().chats(token, page.after(), page.limit() + 1);
-        return page(rows, page, Chat::chatNumber);
+        List<Chat> pending = writes().pendingChats(token, page.after(), page.limit() + 1);
+        List<Chat> stored = store().chats(token, page.after(), page.limit() + 1);
+        List<Chat> rows = Merge.byNumber(stored, pending, Chat::chatNumber, page.limit() + 1);
+        Map<Long, Long> live = backends.numbering()
+                .lastMessageNumbers(token, rows.stream().map(Chat::chatNumber).toList());
+        List<Chat> counted = rows.stream()
+                .map(chat -> live.getOrDefault(chat.chatNumber(), 0L) > chat.messagesCount()
+                        ? new Chat(chat.chatNumber(), live.get(chat.chatNumber()), chat.createdAt())
+                        : chat)
+                .toList();
+        return page(counted, page, Chat::chatNumber);
     }
 
     @Override
@@ -189,7 +202,10 @@ final class DefaultChatSystem implements ChatSystem {
     @Override
     public Page<Message> listMessages(String token, long chatNumber, PageRequest page) {
         requireChat(token, chatNumber);
-        List<Message> rows = store().messages(token, chatNumber, page.after(), page.limit() + 1);
+        // Pending first: it may be an edit newer than the stored row.
+        List<Message> pending = writes().pendingMessages(token, chatNumber, page.after(), page.limit() + 1);
+        List<Message> stored = store().messages(token, chatNumber, page.after(), page.limit() + 1);
+        List<Message> rows = Merge.byNumber(pending, stored, Message::messageNumber, page.limit() + 1);
         return page(rows, page, Message::messageNumber);
     }
 
@@ -273,6 +289,15 @@ final class DefaultChatSystem implements ChatSystem {
     @Override
     public void close() {
         backends.close();
+    }
+
+    /**
+     * Numbers are gap-free, so the last chat number is the exact count of chats accepted: shown when the stored
+     * count has not caught up yet, a client never sees fewer chats than it created.
+     */
+    private Application withLiveCount(Application app) {
+        long live = backends.numbering().lastChatNumber(app.token());
+        return live > app.chatsCount() ? new Application(app.token(), app.name(), live, app.createdAt()) : app;
     }
 
     private Optional<Application> lookup(String token) {

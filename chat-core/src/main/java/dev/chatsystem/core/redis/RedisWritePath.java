@@ -23,6 +23,9 @@ import redis.clients.jedis.exceptions.JedisException;
  * maximum once to seed it.
  */
 final class RedisWritePath implements WritePath, Numbering {
+    /** Lists merge pending writes only while an application has at most this many; beyond, lists wait for workers. */
+    static final int MAX_PENDING_LISTED = 10_000;
+
     private final UnifiedJedis redis;
     private final RedisKeys keys;
     private final ChatStore store;
@@ -149,6 +152,75 @@ final class RedisWritePath implements WritePath, Numbering {
 
     private long raise(String token, String field, long value) {
         return (Long) run(Scripts.RAISE, List.of(keys.counters(token)), List.of(field, Long.toString(value)));
+    }
+
+    @Override
+    public java.util.Map<Long, Long> lastMessageNumbers(String token, java.util.Collection<Long> chatNumbers) {
+        if (chatNumbers.isEmpty()) {
+            return java.util.Map.of();
+        }
+        List<Long> chats = List.copyOf(chatNumbers);
+        String[] fields = chats.stream().map(n -> "m:" + n).toArray(String[]::new);
+        List<String> values = call(() -> redis.hmget(keys.counters(token), fields));
+        java.util.Map<Long, Long> last = new java.util.HashMap<>();
+        for (int i = 0; i < chats.size(); i++) {
+            if (values.get(i) != null) {
+                last.put(chats.get(i), Long.parseLong(values.get(i)));
+            }
+        }
+        return last;
+    }
+
+    @Override
+    public List<Chat> pendingChats(String token, long after, int limit) {
+        return pendingFields(token, "c:", after, limit).entrySet().stream()
+                .map(e -> PendingValues.chat(e.getKey(), e.getValue()))
+                .toList();
+    }
+
+    @Override
+    public List<Message> pendingMessages(String token, long chatNumber, long after, int limit) {
+        return pendingFields(token, "m:" + chatNumber + ":", after, limit).entrySet().stream()
+                .map(e -> PendingValues.message(
+                        chatNumber,
+                        e.getKey(),
+                        e.getValue(),
+                        () -> store.message(token, chatNumber, e.getKey()).map(Message::createdAt)))
+                .toList();
+    }
+
+    /**
+     * The pending entries under {@code prefix} numbered after {@code after}, ascending, at most {@code limit}. Lists
+     * only while the application's pending hash is small; a big backlog is left to persistence.
+     */
+    private java.util.SortedMap<Long, String> pendingFields(String token, String prefix, long after, int limit) {
+        String key = keys.pending(token);
+        long size = call(() -> redis.hlen(key));
+        java.util.SortedMap<Long, String> found = new java.util.TreeMap<>();
+        if (size == 0 || size > MAX_PENDING_LISTED) {
+            return found;
+        }
+        java.util.TreeSet<Long> numbers = new java.util.TreeSet<>();
+        for (String field : call(() -> redis.hkeys(key))) {
+            if (field.startsWith(prefix) && field.indexOf(':', prefix.length()) < 0) {
+                long number = Long.parseLong(field.substring(prefix.length()));
+                if (number > after) {
+                    numbers.add(number);
+                }
+            }
+        }
+        List<Long> wanted = numbers.stream().limit(limit).toList();
+        if (wanted.isEmpty()) {
+            return found;
+        }
+        String[] fields = wanted.stream().map(n -> prefix + n).toArray(String[]::new);
+        List<String> values = call(() -> redis.hmget(key, fields));
+        for (int i = 0; i < wanted.size(); i++) {
+            if (values.get(i) != null) { // persisted and forgotten in between: the store has it
+                found.put(wanted.get(i), values.get(i));
+            }
+        }
+        return found;
     }
 
     @Override

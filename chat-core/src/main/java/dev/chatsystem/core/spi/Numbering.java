@@ -21,6 +21,12 @@ public interface Numbering {
     long lastMessageNumber(String token, long chatNumber);
 
     /**
+     * The last message numbers of several chats, for the counters this numbering keeps; chats it has no counter for
+     * are left out (their stored count is then the best answer).
+     */
+    java.util.Map<Long, Long> lastMessageNumbers(String token, java.util.Collection<Long> chatNumbers);
+
+    /**
      * Raises every counter this numbering keeps to at least the store's maximum, never lowering one (numbers already
      * handed out may not be persisted yet). Returns how many counters were raised. Numbering that reads the store
      * directly keeps no counters and returns 0.

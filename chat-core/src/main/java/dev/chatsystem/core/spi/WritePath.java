@@ -4,6 +4,7 @@ import dev.chatsystem.core.BackendStatus;
 import dev.chatsystem.core.Chat;
 import dev.chatsystem.core.Message;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -52,6 +53,16 @@ public interface WritePath extends AutoCloseable {
      * or already persisted.
      */
     Optional<Message> pendingMessage(String token, long chatNumber, long messageNumber);
+
+    /**
+     * Chats numbered after {@code after} whose creates were accepted but may not be in the store yet, ascending, at
+     * most {@code limit}, so lists include a caller's own writes. May be empty when there are too many to list
+     * cheaply; lists then include them once they are persisted.
+     */
+    List<Chat> pendingChats(String token, long after, int limit);
+
+    /** As {@link #pendingChats} for the messages of one chat, with their latest accepted body. */
+    List<Message> pendingMessages(String token, long chatNumber, long after, int limit);
 
     /** Accepted writes not yet persisted to the store. */
     long pending();

@@ -152,11 +152,23 @@ class RedisBackendTest {
         assertThat(writes.pendingMessage(token, chat, number)).hasValue(new Message(chat, number, "edited", AT, later));
         assertThat(writes.lastChatNumber(token)).isEqualTo(1);
         assertThat(writes.lastMessageNumber(token, chat)).isEqualTo(1);
+        assertThat(writes.lastMessageNumbers(token, List.of(1L, 7L))).containsExactly(java.util.Map.entry(1L, 1L));
+        assertThat(writes.pendingChats(token, 0, 10))
+                .extracting(c -> c.chatNumber())
+                .containsExactly(1L);
+        assertThat(writes.pendingChats(token, 1, 10)).isEmpty();
+        writes.createMessage(token, chat, "second", AT);
+        writes.createMessage(token, chat, "third", AT);
+        assertThat(writes.pendingMessages(token, chat, 0, 2))
+                .extracting(Message::messageNumber, Message::body)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(1L, "edited"),
+                        org.assertj.core.groups.Tuple.tuple(2L, "second"));
         assertThat(store.chat(token, chat)).isEmpty(); // nothing touched the store
 
         assertThatThrownBy(() -> writes.createMessage(token, 2, "no such chat", AT))
                 .isInstanceOf(NotFoundException.class);
-        assertThatThrownBy(() -> writes.editMessage(token, 1, 2, "no such message", AT))
+        assertThatThrownBy(() -> writes.editMessage(token, 1, 9, "no such message", AT))
                 .isInstanceOf(NotFoundException.class);
     }
 

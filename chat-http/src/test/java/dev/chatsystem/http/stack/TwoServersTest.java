@@ -171,12 +171,25 @@ class TwoServersTest {
                 failures.add("GET message of chat " + number + " on A: " + read);
             }
             Api.Reply chatRead = b.chat(token, number);
-            if (!chatRead.ok()) {
-                failures.add("GET chat " + number + " on B: " + chatRead);
+            if (!chatRead.ok() || chatRead.json().get("messages_count").asLong() != 1) {
+                failures.add("GET chat " + number + " on B (messages_count 1): " + chatRead);
+            }
+            // Lists and counts include the caller's own writes at once too.
+            Api.Reply listed = b.messages(token, number);
+            if (!listed.ok() || listed.json().size() != 1) {
+                failures.add("GET messages of chat " + number + " on B: " + listed);
+            }
+            Api.Reply app = a.get("/api/v1/applications/" + token);
+            if (!app.ok() || app.json().get("chats_count").asLong() != round + 1) {
+                failures.add("GET application on A (chats_count " + (round + 1) + "): " + app);
+            }
+            Api.Reply chats = b.get("/api/v1/applications/" + token + "/chats?after=" + (number - 1));
+            if (!chats.ok() || chats.json().size() != 1) {
+                failures.add("GET chats after " + (number - 1) + " on B: " + chats);
             }
         }
         System.out.printf(
-                "read-your-writes: 200 rounds of 4 requests in %d ms, %d failures%n",
+                "read-your-writes: 200 rounds of 7 requests in %d ms, %d failures%n",
                 (System.nanoTime() - started) / 1_000_000, failures.size());
         assertThat(failures).isEmpty();
     }
