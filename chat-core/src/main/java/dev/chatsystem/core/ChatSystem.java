@@ -99,6 +99,14 @@ public interface ChatSystem extends AutoCloseable {
     /** Totals across the store and the index. */
     Stats stats();
 
+    /**
+     * The backlog of the write path per queue shard and stage (persisting, indexing), for monitoring: cheap compared
+     * with {@link #stats()}, which counts rows, but it may still query the queue backend. Empty when unknown.
+     */
+    default List<QueueBacklog> queueBacklog() {
+        return List.of();
+    }
+
     /** Stops accepting work, finishes what was accepted and releases every backend. */
     @Override
     void close();

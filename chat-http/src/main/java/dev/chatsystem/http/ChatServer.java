@@ -39,8 +39,11 @@ public final class ChatServer {
         ChatHandlers chats = new ChatHandlers(chatSystem);
         MessageHandlers messages = new MessageHandlers(chatSystem, json);
         HealthHandler health = new HealthHandler(chatSystem);
+        ServerMetrics metrics = ServerMetrics.create(chatSystem);
         return Javalin.create(config -> {
             configureServer(config, mapper);
+            config.requestLogger.http(metrics::record);
+            config.events.serverStopped(metrics::close);
             Problems.install(config);
             config.routes.before(ChatServer::rejectLargeDeclaredBodies);
             config.routes.post(Paths.APPLICATIONS, applications::create);
@@ -56,6 +59,7 @@ public final class ChatServer {
             config.routes.get(Paths.MESSAGE, messages::show);
             config.routes.put(Paths.MESSAGE, messages::edit);
             config.routes.get(Paths.HEALTH, health::handle);
+            config.routes.get(Paths.METRICS, metrics::scrape);
         });
     }
 

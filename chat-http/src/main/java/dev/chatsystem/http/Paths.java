@@ -13,6 +13,7 @@ final class Paths {
     static final String MESSAGE_SEARCH = MESSAGES + "/search";
     static final String MESSAGE = MESSAGES + "/{message_number}";
     static final String HEALTH = "/health";
+    static final String METRICS = "/metrics";
 
     private Paths() {}
 

@@ -5,6 +5,7 @@ import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.Chat;
 import dev.chatsystem.core.ChatException;
 import dev.chatsystem.core.Message;
+import dev.chatsystem.core.QueueBacklog;
 import dev.chatsystem.core.spi.Accepted;
 import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.Idempotency;
@@ -121,6 +122,16 @@ public final class GroupCommitWritePath implements WritePath {
     @Override
     public long pending() {
         return queue.size();
+    }
+
+    /** The writes waiting for the writer; indexing happens in the same batch, so there is no separate stage. */
+    @Override
+    public List<QueueBacklog> backlog() {
+        PendingWrite oldest = queue.peek();
+        Duration age = oldest == null || oldest == STOP
+                ? Duration.ZERO
+                : Duration.between(oldest.at(), Instant.now()).abs();
+        return List.of(new QueueBacklog(0, QueueBacklog.PERSIST, queue.size(), age));
     }
 
     @Override

@@ -111,6 +111,7 @@ final class H2Database implements JdbcDatabase {
     private static HikariConfig poolConfig(String url) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("chat-h2");
+        config.setRegisterMbeans(true); // the pool gauges, read by a metrics shell over JMX
         config.setDriverClassName("org.h2.Driver");
         config.setJdbcUrl(url);
         config.setUsername("sa");

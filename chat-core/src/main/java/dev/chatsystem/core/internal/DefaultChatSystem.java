@@ -13,6 +13,7 @@ import dev.chatsystem.core.Message;
 import dev.chatsystem.core.NotFoundException;
 import dev.chatsystem.core.Page;
 import dev.chatsystem.core.PageRequest;
+import dev.chatsystem.core.QueueBacklog;
 import dev.chatsystem.core.ReconcileReport;
 import dev.chatsystem.core.ReindexListener;
 import dev.chatsystem.core.ReindexReport;
@@ -284,6 +285,11 @@ final class DefaultChatSystem implements ChatSystem {
                 store().countMessages(Optional.empty()),
                 backends.index().count(),
                 writes().pending());
+    }
+
+    @Override
+    public List<QueueBacklog> queueBacklog() {
+        return writes().backlog();
     }
 
     @Override

@@ -64,6 +64,7 @@ final class MySqlDatabase implements JdbcDatabase {
     private static HikariConfig poolConfig(String jdbcUrl, String user, String password) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("chat-mysql");
+        config.setRegisterMbeans(true); // the pool gauges, read by a metrics shell over JMX
         config.setDriverClassName("com.mysql.cj.jdbc.Driver");
         config.setJdbcUrl(jdbcUrl);
         config.setUsername(user);

@@ -1,8 +1,15 @@
 package dev.chatsystem.core.redis;
 
+import dev.chatsystem.core.QueueBacklog;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.resps.StreamEntry;
 import redis.clients.jedis.resps.StreamGroupInfo;
+import redis.clients.jedis.resps.StreamPendingSummary;
 
 /** How far the store is behind one shard stream. */
 final class QueueDepth {
@@ -29,5 +36,55 @@ final class QueueDepth {
             // not a stream or no groups: fall through to the length
         }
         return redis.xlen(stream);
+    }
+
+    /**
+     * The backlog of each consumer group (persist, index) of one shard stream. The age of the oldest entry comes from
+     * its id, which Redis stamps with its clock in milliseconds when the create is queued: the oldest pending entry
+     * when the group has some, else the first entry after the group's last delivered one. A group that does not
+     * exist yet is reported as the whole stream.
+     */
+    static List<QueueBacklog> backlog(UnifiedJedis redis, String stream, int shard, long nowMillis) {
+        List<QueueBacklog> backlog = new ArrayList<>(2);
+        if (!redis.exists(stream)) {
+            backlog.add(new QueueBacklog(shard, QueueBacklog.PERSIST, 0, Duration.ZERO));
+            backlog.add(new QueueBacklog(shard, QueueBacklog.INDEX, 0, Duration.ZERO));
+            return backlog;
+        }
+        List<StreamGroupInfo> groups = redis.xinfoGroups(stream);
+        for (String name : List.of(StreamWorkers.PERSIST, StreamWorkers.INDEX)) {
+            StreamGroupInfo group = groups.stream()
+                    .filter(g -> name.equals(g.getName()))
+                    .findFirst()
+                    .orElse(null);
+            backlog.add(groupBacklog(redis, stream, shard, name, group, nowMillis));
+        }
+        return backlog;
+    }
+
+    private static QueueBacklog groupBacklog(
+            UnifiedJedis redis, String stream, int shard, String name, StreamGroupInfo group, long nowMillis) {
+        long entries;
+        StreamEntryID oldest;
+        if (group == null) {
+            entries = redis.xlen(stream);
+            oldest = first(redis, stream, "-");
+        } else {
+            Object lag = group.getGroupInfo().get("lag");
+            entries = group.getPending() + (lag instanceof Long known ? known : 0);
+            if (group.getPending() > 0) {
+                StreamPendingSummary summary = redis.xpending(stream, name);
+                oldest = summary.getMinId();
+            } else {
+                oldest = first(redis, stream, "(" + group.getLastDeliveredId());
+            }
+        }
+        Duration age = oldest == null ? Duration.ZERO : Duration.ofMillis(Math.max(0, nowMillis - oldest.getTime()));
+        return new QueueBacklog(shard, name, entries, age);
+    }
+
+    private static StreamEntryID first(UnifiedJedis redis, String stream, String from) {
+        List<StreamEntry> entries = redis.xrange(stream, from, "+", 1);
+        return entries.isEmpty() ? null : entries.get(0).getID();
     }
 }

@@ -6,12 +6,14 @@ import dev.chatsystem.core.Chat;
 import dev.chatsystem.core.IdempotencyMismatchException;
 import dev.chatsystem.core.Message;
 import dev.chatsystem.core.NotFoundException;
+import dev.chatsystem.core.QueueBacklog;
 import dev.chatsystem.core.spi.Accepted;
 import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.Idempotency;
 import dev.chatsystem.core.spi.Numbering;
 import dev.chatsystem.core.spi.WritePath;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import redis.clients.jedis.UnifiedJedis;
@@ -251,6 +253,18 @@ final class RedisWritePath implements WritePath, Numbering {
             total += call(() -> QueueDepth.unpersisted(redis, stream));
         }
         return total;
+    }
+
+    @Override
+    public List<QueueBacklog> backlog() {
+        List<QueueBacklog> backlog = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        for (int shard = 0; shard < keys.shards(); shard++) {
+            String stream = keys.stream(shard);
+            int shardNumber = shard;
+            backlog.addAll(call(() -> QueueDepth.backlog(redis, stream, shardNumber, now)));
+        }
+        return backlog;
     }
 
     @Override

@@ -3,6 +3,8 @@ package dev.chatsystem.core.spi;
 import dev.chatsystem.core.BackendStatus;
 import dev.chatsystem.core.Chat;
 import dev.chatsystem.core.Message;
+import dev.chatsystem.core.QueueBacklog;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -66,6 +68,14 @@ public interface WritePath extends AutoCloseable {
 
     /** Accepted writes not yet persisted to the store. */
     long pending();
+
+    /**
+     * The backlog of each shard and stage, for monitoring. May query the queue backend, so callers that poll it should
+     * cache the answer. The default reports {@link #pending()} as one persisting stage of unknown age (zero).
+     */
+    default List<QueueBacklog> backlog() {
+        return List.of(new QueueBacklog(0, QueueBacklog.PERSIST, pending(), Duration.ZERO));
+    }
 
     BackendStatus health();
 

@@ -1,0 +1,45 @@
+-- Shared by every scenario: per-thread random seeds, the words bodies and queries are made of, and the result line
+-- bench/run parses. Scripts are run with bench/lua as the working directory, so dofile("common.lua") finds this.
+local common = {}
+
+common.words = {
+  "alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet", "kilo", "lima",
+  "mike", "november", "oscar", "papa", "quebec", "romeo", "sierra", "tango", "uniform", "victor", "whiskey",
+  "xray", "yankee", "zulu", "wonderful", "weather", "meeting", "deploy", "release", "invoice", "customer",
+  "support", "refund", "shipping", "password", "account", "morning", "evening"
+}
+
+local counter = 0
+-- setup() runs in the main Lua state once per thread: give each thread its own id (and so its own random seed).
+function common.setup(thread)
+  counter = counter + 1
+  thread:set("thread_id", counter)
+end
+
+function common.seed()
+  math.randomseed(os.time() * 1000 + (thread_id or 0) * 7919)
+end
+
+function common.word()
+  return common.words[math.random(#common.words)]
+end
+
+function common.body(n)
+  local parts = {}
+  for i = 1, n do parts[i] = common.word() end
+  return '{"body":"' .. table.concat(parts, " ") .. '"}'
+end
+
+-- One machine-readable line: bench/run greps "^RESULT " and reads key=value pairs (latencies in microseconds).
+function common.done(summary, latency, requests)
+  local errors = summary.errors
+  local seconds = summary.duration / 1e6
+  io.write(string.format(
+    "RESULT requests=%d seconds=%.3f rps=%.1f p50_us=%d p90_us=%d p99_us=%d max_us=%d " ..
+    "status_errors=%d socket_errors=%d\n",
+    summary.requests, seconds, summary.requests / seconds,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max,
+    errors.status, errors.connect + errors.read + errors.write + errors.timeout))
+end
+
+return common

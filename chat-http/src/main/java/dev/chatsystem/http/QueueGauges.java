@@ -1,0 +1,82 @@
+package dev.chatsystem.http;
+
+import dev.chatsystem.core.ChatSystem;
+import dev.chatsystem.core.QueueBacklog;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The write queue's backlog per shard and stage: entries waiting and the age of the oldest (the stage's lag). The
+ * backlog may cost a few queue-backend calls per shard, so one answer serves every gauge for a second.
+ */
+final class QueueGauges {
+    static final Duration CACHE_FOR = Duration.ofSeconds(1);
+    private static final Logger log = LoggerFactory.getLogger(QueueGauges.class);
+
+    private final ChatSystem chatSystem;
+    private List<QueueBacklog> last = List.of();
+    private long fetchedAt;
+    private boolean fetched;
+
+    private QueueGauges(ChatSystem chatSystem) {
+        this.chatSystem = chatSystem;
+    }
+
+    static void bindTo(MeterRegistry registry, ChatSystem chatSystem) {
+        QueueGauges gauges = new QueueGauges(chatSystem);
+        List<QueueBacklog> shape;
+        try {
+            shape = chatSystem.queueBacklog();
+        } catch (RuntimeException e) { // monitoring never stops the server from starting
+            log.warn("queue gauges left out: the backlog is not readable at start-up: {}", e.toString());
+            return;
+        }
+        for (QueueBacklog backlog : shape) {
+            gauges.register(registry, "chat.queue.entries", null, backlog, b -> b.entries());
+            gauges.register(
+                    registry,
+                    "chat.queue.oldest.age",
+                    "seconds",
+                    backlog,
+                    b -> b.oldestAge().toNanos() / 1e9);
+        }
+    }
+
+    private void register(
+            MeterRegistry registry,
+            String name,
+            String unit,
+            QueueBacklog shape,
+            ToDoubleFunction<QueueBacklog> value) {
+        Gauge.builder(name, () -> find(shape).map(value::applyAsDouble).orElse(Double.NaN))
+                .baseUnit(unit)
+                .tag("shard", Integer.toString(shape.shard()))
+                .tag("stage", shape.stage())
+                .register(registry);
+    }
+
+    private java.util.Optional<QueueBacklog> find(QueueBacklog shape) {
+        return current().stream()
+                .filter(b -> b.shard() == shape.shard() && b.stage().equals(shape.stage()))
+                .findFirst();
+    }
+
+    private synchronized List<QueueBacklog> current() {
+        long now = System.nanoTime();
+        if (!fetched || now - fetchedAt >= CACHE_FOR.toNanos()) {
+            fetched = true;
+            fetchedAt = now;
+            try {
+                last = chatSystem.queueBacklog();
+            } catch (RuntimeException e) {
+                last = List.of(); // gauges read NaN while the backend is down
+            }
+        }
+        return last;
+    }
+}

@@ -1,0 +1,88 @@
+package dev.chatsystem.http;
+
+import dev.chatsystem.core.ChatSystem;
+import io.javalin.http.Context;
+import io.javalin.router.Endpoint;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The server's meters in one Prometheus registry: request latency per route template and status, the JVM, the
+ * connection pools and the write queue's backlog. {@code GET /metrics} renders them in the Prometheus text format.
+ */
+final class ServerMetrics implements AutoCloseable {
+    /** The timer of every request; Prometheus shows it as {@code http_server_requests_seconds}. */
+    static final String REQUESTS = "http.server.requests";
+
+    /** The route tag of a request no route matched (404, 405): never the raw path, whose values are unbounded. */
+    static final String UNMATCHED = "UNMATCHED";
+
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final PrometheusMeterRegistry registry;
+    private final JvmGcMetrics gc;
+
+    private ServerMetrics(PrometheusMeterRegistry registry, JvmGcMetrics gc) {
+        this.registry = registry;
+        this.gc = gc;
+    }
+
+    /** A registry with the JVM, pool and queue meters bound; request timers are added as requests arrive. */
+    static ServerMetrics create(ChatSystem chatSystem) {
+        Objects.requireNonNull(chatSystem, "chatSystem");
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+        PoolGauges.bindTo(registry);
+        QueueGauges.bindTo(registry, chatSystem);
+        return new ServerMetrics(registry, gc);
+    }
+
+    /** Times a finished request; installed as Javalin's request logger, which sees every request. */
+    void record(Context ctx, Float millis) {
+        Timer.builder(REQUESTS)
+                .tag("method", ctx.method().name())
+                .tag("route", route(ctx))
+                .tag("status", Integer.toString(ctx.statusCode()))
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry)
+                .record((long) (millis * 1_000_000.0), TimeUnit.NANOSECONDS);
+    }
+
+    /** {@code GET /metrics}. */
+    void scrape(Context ctx) {
+        ctx.contentType(PROMETHEUS_TEXT).result(registry.scrape());
+    }
+
+    private static String route(Context ctx) {
+        try {
+            Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
+            return endpoint == null ? UNMATCHED : endpoint.path;
+        } catch (RuntimeException noneMatched) {
+            return UNMATCHED;
+        }
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}
