@@ -13,6 +13,8 @@ final class Rows {
     static final String APPLICATION_COLUMNS = "a.token, a.name, a.chats_count, a.created_at";
     static final String CHAT_COLUMNS = "c.chat_number, c.messages_count, c.created_at";
     static final String MESSAGE_COLUMNS = "c.chat_number, m.message_number, m.body, m.created_at, m.updated_at";
+    /** A message's columns when its chat is known already. */
+    static final String CHAT_MESSAGE_COLUMNS = "m.message_number, m.body, m.created_at, m.updated_at";
 
     static final RowMapper<Application> APPLICATION = (rs, ctx) -> new Application(
             rs.getString("token"), rs.getString("name"), rs.getLong("chats_count"), instant(rs.getLong("created_at")));
@@ -26,6 +28,16 @@ final class Rows {
             rs.getString("body"),
             instant(rs.getLong("created_at")),
             instant(rs.getLong("updated_at")));
+
+    /** Messages of a chat read without joining the chat: the caller knows its number. */
+    static RowMapper<Message> messageOf(long chatNumber) {
+        return (rs, ctx) -> new Message(
+                chatNumber,
+                rs.getLong("message_number"),
+                rs.getString("body"),
+                instant(rs.getLong("created_at")),
+                instant(rs.getLong("updated_at")));
+    }
 
     static final RowMapper<IndexedMessage> INDEXED = (rs, ctx) -> new IndexedMessage(
             rs.getString("token"), rs.getLong("chat_number"), rs.getLong("message_number"), rs.getString("body"));

@@ -66,6 +66,14 @@ public final class LuceneSearchIndex implements SearchIndex {
     private final IndexWriter writer;
     private final SearcherManager searchers;
     private final MessageQueries queries;
+    /**
+     * Upserts so far, and how many of them the current searcher is known to see. Refreshing per write batch cost the
+     * single writer more than the writes themselves; readers refresh instead, so a search still sees every upsert
+     * that returned before it started.
+     */
+    private final java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+
+    private long visible;
     private final ScheduledExecutorService committer;
     private volatile boolean needsRebuild;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -128,7 +136,7 @@ public final class LuceneSearchIndex implements SearchIndex {
             for (IndexedMessage message : messages) {
                 writer.updateDocument(MessageDocuments.idTerm(message), MessageDocuments.toDocument(message));
             }
-            searchers.maybeRefreshBlocking();
+            written.incrementAndGet(); // the next reader refreshes, once for any number of upserts
         } catch (IOException | AlreadyClosedException e) {
             throw unavailable("index messages", e);
         }
@@ -241,9 +249,28 @@ public final class LuceneSearchIndex implements SearchIndex {
         }
     }
 
+    private void refreshIfWritten() throws IOException {
+        long wanted = written.get();
+        if (wanted == visibleSoFar()) {
+            return;
+        }
+        synchronized (this) {
+            if (visible < wanted) {
+                long upTo = written.get(); // read before the refresh, which then includes at least these
+                searchers.maybeRefreshBlocking();
+                visible = upTo;
+            }
+        }
+    }
+
+    private synchronized long visibleSoFar() {
+        return visible;
+    }
+
     private <T> T withSearcher(String action, SearcherFunction<T> function) {
         ensureOpen();
         try {
+            refreshIfWritten();
             IndexSearcher searcher = searchers.acquire();
             try {
                 return function.apply(searcher);
