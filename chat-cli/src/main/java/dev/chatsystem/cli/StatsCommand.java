@@ -1,14 +1,18 @@
 package dev.chatsystem.cli;
 
 import dev.chatsystem.core.ChatSystem;
+import dev.chatsystem.core.QueueBacklog;
 import dev.chatsystem.core.Stats;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code stats}: totals across the store and the index. */
-@Command(name = "stats", description = "Print totals: applications, chats, messages, indexed messages, pending writes.")
+@Command(
+        name = "stats",
+        description = "Print totals: applications, chats, messages, indexed vs stored messages, queue depth and lag.")
 final class StatsCommand implements Callable<Integer> {
     private final CliContext context;
 
@@ -19,23 +23,65 @@ final class StatsCommand implements Callable<Integer> {
         this.context = context;
     }
 
+    /** What {@code --json} prints: the totals and, per stage, the queue depth and lag. */
+    record Report(
+            long applications,
+            long chats,
+            long messages,
+            long indexedMessages,
+            long pendingWrites,
+            long persistQueue,
+            double persistLagSeconds,
+            long indexQueue,
+            double indexLagSeconds) {}
+
     @Override
     public Integer call() {
         try (ChatSystem system = context.open()) {
             Stats stats = system.stats();
+            List<QueueBacklog> backlog = system.queueBacklog();
+            Report report = new Report(
+                    stats.applications(),
+                    stats.chats(),
+                    stats.messages(),
+                    stats.indexedMessages(),
+                    stats.pendingWrites(),
+                    entries(backlog, QueueBacklog.PERSIST),
+                    lagSeconds(backlog, QueueBacklog.PERSIST),
+                    entries(backlog, QueueBacklog.INDEX),
+                    lagSeconds(backlog, QueueBacklog.INDEX));
             Table table = Table.keyValue()
-                    .row("applications", stats.applications())
-                    .row("chats", stats.chats())
-                    .row("messages", stats.messages())
-                    .row("indexed messages", stats.indexedMessages())
-                    .row("pending writes", stats.pendingWrites());
+                    .row("applications", report.applications())
+                    .row("chats", report.chats())
+                    .row("messages", report.messages())
+                    .row("indexed messages", report.indexedMessages())
+                    .row("pending writes", report.pendingWrites())
+                    .row("queue to store", report.persistQueue() + " (lag " + report.persistLagSeconds() + " s)")
+                    .row("queue to index", report.indexQueue() + " (lag " + report.indexLagSeconds() + " s)");
             Output output = context.output(spec);
-            output.print(stats, table);
+            output.print(report, table);
             if (stats.indexedMessages() != stats.messages()) {
                 output.note("the index holds " + stats.indexedMessages() + " of " + stats.messages()
                         + " stored messages; chat-cli reindex rebuilds it");
             }
         }
         return ExitCodes.OK;
+    }
+
+    private static long entries(List<QueueBacklog> backlog, String stage) {
+        return backlog.stream()
+                .filter(b -> b.stage().equals(stage))
+                .mapToLong(QueueBacklog::entries)
+                .sum();
+    }
+
+    /** The worst lag over the shards, in seconds with millisecond precision. */
+    private static double lagSeconds(List<QueueBacklog> backlog, String stage) {
+        return backlog.stream()
+                        .filter(b -> b.stage().equals(stage))
+                        .mapToLong(b -> b.oldestAge().toMillis())
+                        .max()
+                        .orElse(0)
+                / 1000.0;
     }
 }

@@ -63,6 +63,8 @@ class ProductionCommandsTest {
         Cli.Result stats = Cli.run(stack, "stats", "--json");
         assertThat(stats.code()).as(stats.err()).isZero();
         assertThat(stats.json().get("applications").asLong()).isEqualTo(1);
+        assertThat(stats.json().has("persist_queue")).isTrue();
+        assertThat(stats.json().get("index_lag_seconds").asDouble()).isGreaterThanOrEqualTo(0);
 
         assertThat(Cli.run(stack, "reconcile").code()).isZero();
         Cli.Result reindex = Cli.run(stack, "reindex", "--app", token);

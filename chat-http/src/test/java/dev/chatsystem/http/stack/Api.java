@@ -88,6 +88,14 @@ final class Api {
                 .POST(publisher));
     }
 
+    /** A POST carrying an {@code Idempotency-Key} header. */
+    Reply postWithKey(String path, Object body, String key) {
+        return send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofString(write(body))));
+    }
+
     private Reply send(HttpRequest.Builder request) {
         try {
             HttpResponse<String> response =

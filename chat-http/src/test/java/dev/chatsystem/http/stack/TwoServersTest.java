@@ -154,7 +154,7 @@ class TwoServersTest {
         String token = a.createApplication("read-your-writes");
         List<String> failures = new ArrayList<>();
         long started = System.nanoTime();
-        for (int round = 0; round < 200; round++) {
+        for (int round = 0; round < 500; round++) {
             Api.Reply chat = a.createChat(token);
             if (chat.status() != 201) {
                 failures.add("POST chat on A: " + chat);
@@ -189,9 +189,43 @@ class TwoServersTest {
             }
         }
         System.out.printf(
-                "read-your-writes: 200 rounds of 7 requests in %d ms, %d failures%n",
+                "read-your-writes: 500 rounds of 7 requests in %d ms, %d failures%n",
                 (System.nanoTime() - started) / 1_000_000, failures.size());
         assertThat(failures).isEmpty();
+    }
+
+    @Test
+    void twentyParallelRetriesWithOneKeyAcrossBothServersCreateOneMessage() throws Exception {
+        String token = a.createApplication("idempotency");
+        long chat = a.createChat(token).number("chat_number");
+        String path = "/api/v1/applications/" + token + "/chats/" + chat + "/messages";
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(20);
+        List<java.util.concurrent.Future<Api.Reply>> futures = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            Api server = i % 2 == 0 ? a : b;
+            futures.add(pool.submit(() -> server.postWithKey(path, Map.of("body", "once"), "retry-7")));
+        }
+        List<Api.Reply> replies = new ArrayList<>();
+        for (var future : futures) {
+            replies.add(future.get());
+        }
+        pool.shutdown();
+
+        assertThat(replies).extracting(Api.Reply::status).containsOnly(201);
+        assertThat(replies)
+                .extracting(Api.Reply::json)
+                .containsOnly(replies.get(0).json());
+        assertThat(replies.get(0).number("message_number")).isEqualTo(1);
+        assertThat(b.createMessage(token, chat, "next").number("message_number"))
+                .isEqualTo(2); // no gap
+
+        assertThat(b.postWithKey(path, Map.of("body", "different"), "retry-7").status())
+                .isEqualTo(422);
+        long other = b.createChat(token).number("chat_number");
+        Api.Reply elsewhere = a.postWithKey(
+                "/api/v1/applications/" + token + "/chats/" + other + "/messages", Map.of("body", "x"), "retry-7");
+        assertThat(elsewhere.status()).isEqualTo(201);
+        assertThat(elsewhere.number("message_number")).isEqualTo(1);
     }
 
     private static boolean allListed(Api server, Map<String, Set<Long>> messages) {
