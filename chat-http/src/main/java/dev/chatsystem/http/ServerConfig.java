@@ -2,6 +2,7 @@ package dev.chatsystem.http;
 
 import dev.chatsystem.core.ChatConfig;
 import dev.chatsystem.core.ConfigurationException;
+import dev.chatsystem.core.Role;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -25,9 +26,12 @@ public record ServerConfig(int port, ChatConfig chat) {
     public static final Set<String> ENVIRONMENT_KEYS = Set.of("CHAT_PORT");
 
     public static final String USAGE = """
-            Usage: java -jar chat-server.jar [--port N] [--data-dir DIR]
+            Usage: java -jar chat-server.jar [--port N] [--data-dir DIR] [--role api|worker|all]
               --port N          TCP port to listen on, 0..65535 (env CHAT_PORT, default 8080)
               --data-dir DIR    where the embedded backends keep their files (env CHAT_DATA_DIR, default ./chat-data)
+              --role ROLE       api (serve requests), worker (drain the queue) or all (env CHAT_ROLE, default all);
+                                api and worker need the production backends (CHAT_DB_URL, CHAT_REDIS_URL,
+                                CHAT_ELASTICSEARCH_URL)
               --help            print this help
             """;
 
@@ -66,6 +70,7 @@ public record ServerConfig(int port, ChatConfig chat) {
             switch (flag) {
                 case "--port" -> port = parsePort("--port", requireValue(flag, value));
                 case "--data-dir" -> chat.dataDir(parseDataDir(requireValue(flag, value)));
+                case "--role" -> chat.role(Role.parse(requireValue(flag, value)));
                 default -> throw new ConfigurationException("unknown option " + flag + "\n" + USAGE);
             }
         }
@@ -73,7 +78,7 @@ public record ServerConfig(int port, ChatConfig chat) {
     }
 
     private static boolean isValueFlag(String flag) {
-        return flag.equals("--port") || flag.equals("--data-dir");
+        return flag.equals("--port") || flag.equals("--data-dir") || flag.equals("--role");
     }
 
     private static void rejectUnknownEnvironment(Map<String, String> environment) {

@@ -68,4 +68,23 @@ class ServerConfigTest {
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("port");
     }
+
+    @org.junit.jupiter.api.Test
+    void theRoleFlagNeedsTheProductionBackends() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> ServerConfig.load(java.util.Map.of(), java.util.List.of("--role", "worker")))
+                .isInstanceOf(dev.chatsystem.core.ConfigurationException.class)
+                .hasMessageContaining("needs the production backends");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> ServerConfig.load(java.util.Map.of(), java.util.List.of("--role=boss")))
+                .hasMessageContaining("role must be api, worker or all");
+        java.util.Map<String, String> stack = java.util.Map.of(
+                "CHAT_DB_URL", "jdbc:mysql://db:3306/chat",
+                "CHAT_REDIS_URL", "redis://redis:6379",
+                "CHAT_ELASTICSEARCH_URL", "http://es:9200");
+        org.assertj.core.api.Assertions.assertThat(ServerConfig.load(stack, java.util.List.of("--role", "api"))
+                        .chat()
+                        .role())
+                .isEqualTo(dev.chatsystem.core.Role.API);
+    }
 }

@@ -107,11 +107,21 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
 
     @Override
     public void upsert(List<IndexedMessage> messages) {
+        bulkIndex(messages, Refresh.WaitFor);
+    }
+
+    /** Without {@code refresh=wait_for}: the queue workers would otherwise index one batch per refresh interval. */
+    @Override
+    public void indexInBackground(List<IndexedMessage> messages) {
+        bulkIndex(messages, Refresh.False);
+    }
+
+    private void bulkIndex(List<IndexedMessage> messages, Refresh refresh) {
         Objects.requireNonNull(messages, "messages");
         if (messages.isEmpty()) {
             return;
         }
-        BulkRequest.Builder bulk = new BulkRequest.Builder().index(indexName).refresh(Refresh.WaitFor);
+        BulkRequest.Builder bulk = new BulkRequest.Builder().index(indexName).refresh(refresh);
         for (IndexedMessage message : messages) {
             bulk.operations(op -> op.index(i -> i.id(MessageDocuments.id(message))
                     .routing(MessageDocuments.chatKey(message.token(), message.chatNumber()))

@@ -77,7 +77,7 @@ final class StreamWorkers implements AutoCloseable {
                         .ifPresent(documents::add);
             }
             if (!documents.isEmpty()) {
-                index.upsert(documents);
+                index.indexInBackground(documents);
             }
         };
     }

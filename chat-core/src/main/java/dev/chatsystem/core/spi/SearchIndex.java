@@ -21,6 +21,14 @@ public interface SearchIndex extends AutoCloseable {
     /** Adds or replaces these messages. Visible to {@link #search} when this returns. */
     void upsert(List<IndexedMessage> messages);
 
+    /**
+     * Adds or replaces these messages for a background indexer: durable in the index when this returns, visible to
+     * {@link #search} after the index's next refresh (about a second), so a busy indexer never waits for one.
+     */
+    default void indexInBackground(List<IndexedMessage> messages) {
+        upsert(messages);
+    }
+
     /** Numbers of the chat's messages that match {@code query}, best first, at most {@code limit}. */
     List<Long> search(String token, long chatNumber, String query, int limit);
 
