@@ -2,11 +2,11 @@ package dev.chatsystem.cli;
 
 import dev.chatsystem.core.Application;
 import dev.chatsystem.core.ChatSystem;
-import dev.chatsystem.core.PageRequest;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -22,12 +22,8 @@ final class AppListCommand implements Callable<Integer> {
     @Option(names = "--after", paramLabel = "TOKEN", description = "Start after this token (from the previous page).")
     private String after;
 
-    @Option(
-            names = "--limit",
-            paramLabel = "N",
-            defaultValue = "" + PageRequest.DEFAULT_LIMIT,
-            description = "Page size, 1..1000 (default: ${DEFAULT-VALUE}).")
-    private int limit;
+    @Mixin
+    private PageSize pageSize = new PageSize();
 
     AppListCommand(CliContext context) {
         this.context = context;
@@ -36,13 +32,13 @@ final class AppListCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (ChatSystem system = context.open()) {
-            List<Application> page = system.listApplications(Optional.ofNullable(after), limit);
+            List<Application> page = system.listApplications(Optional.ofNullable(after), pageSize.limit);
             // the core returns a bare list: a full page may have a successor, a short one has none
-            String next = page.size() == limit ? page.getLast().token() : null;
+            String next = page.size() == pageSize.limit ? page.getLast().token() : null;
             Output output = context.output(spec);
             output.print(new Listing(page, next), Rows.applications(page));
             if (next != null) {
-                output.note("more may follow: chat-cli app list --after " + next + " --limit " + limit);
+                output.note("more may follow: chat-cli app list --after " + next + " --limit " + pageSize.limit);
             }
         }
         return ExitCodes.OK;

@@ -6,6 +6,7 @@ import dev.chatsystem.core.Page;
 import dev.chatsystem.core.PageRequest;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -25,12 +26,8 @@ final class ChatListCommand implements Callable<Integer> {
     @Option(names = "--after", paramLabel = "N", defaultValue = "0", description = "Start after chat N.")
     private long after;
 
-    @Option(
-            names = "--limit",
-            paramLabel = "N",
-            defaultValue = "" + PageRequest.DEFAULT_LIMIT,
-            description = "Page size, 1..1000 (default: ${DEFAULT-VALUE}).")
-    private int limit;
+    @Mixin
+    private PageSize pageSize = new PageSize();
 
     ChatListCommand(CliContext context) {
         this.context = context;
@@ -39,12 +36,12 @@ final class ChatListCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (ChatSystem system = context.open()) {
-            Page<Chat> page = system.listChats(token, new PageRequest(after, limit));
+            Page<Chat> page = system.listChats(token, new PageRequest(after, pageSize.limit));
             Output output = context.output(spec);
             Long next = page.nextAfter().isPresent() ? page.nextAfter().getAsLong() : null;
             output.print(new Listing(page.items(), next), Rows.chats(page.items()));
             if (next != null) {
-                output.note("more: chat-cli chat list " + token + " --after " + next + " --limit " + limit);
+                output.note("more: chat-cli chat list " + token + " --after " + next + " --limit " + pageSize.limit);
             }
         }
         return ExitCodes.OK;

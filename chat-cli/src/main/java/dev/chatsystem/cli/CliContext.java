@@ -37,13 +37,13 @@ final class CliContext {
         return options;
     }
 
+    /** Variables of the server the same environment may carry; the CLI accepts and ignores them. */
+    static final java.util.Set<String> SERVER_ONLY_KEYS = java.util.Set.of("CHAT_PORT");
+
     /**
      * Defaults, then the {@code CHAT_*} environment, then flags: the same order as the server. A {@code CHAT_*}
      * variable the library does not know is refused, so a misspelt one cannot silently select the wrong backend.
      */
-    /** Variables of the server the same environment may carry; the CLI accepts and ignores them. */
-    static final java.util.Set<String> SERVER_ONLY_KEYS = java.util.Set.of("CHAT_PORT");
-
     ChatConfig config() {
         List<String> unknown = environment.keySet().stream()
                 .filter(key -> key.startsWith("CHAT_"))

@@ -6,6 +6,7 @@ import dev.chatsystem.core.Page;
 import dev.chatsystem.core.PageRequest;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -28,12 +29,8 @@ final class MessageListCommand implements Callable<Integer> {
     @Option(names = "--after", paramLabel = "N", defaultValue = "0", description = "Start after message N.")
     private long after;
 
-    @Option(
-            names = "--limit",
-            paramLabel = "N",
-            defaultValue = "" + PageRequest.DEFAULT_LIMIT,
-            description = "Page size, 1..1000 (default: ${DEFAULT-VALUE}).")
-    private int limit;
+    @Mixin
+    private PageSize pageSize = new PageSize();
 
     MessageListCommand(CliContext context) {
         this.context = context;
@@ -42,13 +39,13 @@ final class MessageListCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (ChatSystem system = context.open()) {
-            Page<Message> page = system.listMessages(token, chat, new PageRequest(after, limit));
+            Page<Message> page = system.listMessages(token, chat, new PageRequest(after, pageSize.limit));
             Output output = context.output(spec);
             Long next = page.nextAfter().isPresent() ? page.nextAfter().getAsLong() : null;
             output.print(new Listing(page.items(), next), Rows.messages(page.items()));
             if (next != null) {
-                output.note(
-                        "more: chat-cli message list " + token + " " + chat + " --after " + next + " --limit " + limit);
+                output.note("more: chat-cli message list " + token + " " + chat + " --after " + next + " --limit "
+                        + pageSize.limit);
             }
         }
         return ExitCodes.OK;

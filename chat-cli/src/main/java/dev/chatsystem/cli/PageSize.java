@@ -1,0 +1,14 @@
+package dev.chatsystem.cli;
+
+import dev.chatsystem.core.PageRequest;
+import picocli.CommandLine.Option;
+
+/** The {@code --limit} option every list command shares; the library validates the range. */
+final class PageSize {
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            defaultValue = "" + PageRequest.DEFAULT_LIMIT,
+            description = "Page size, 1..1000 (default: ${DEFAULT-VALUE}).")
+    int limit;
+}
