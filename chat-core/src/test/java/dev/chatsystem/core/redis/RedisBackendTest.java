@@ -269,6 +269,22 @@ class RedisBackendTest {
     }
 
     @Test
+    void aFullShardStreamRefusesCreatesInsteadOfGrowing() {
+        try (RedisClient redis = RedisClient.create(REDIS)) {
+            RedisWritePath writes = new RedisWritePath(redis, new RedisKeys(4), store, 5);
+            String token = application();
+            writes.createChat(token, AT); // entry 1 of 5
+            for (int i = 0; i < 4; i++) {
+                writes.createMessage(token, 1, "m", AT);
+            }
+            assertThatThrownBy(() -> writes.createMessage(token, 1, "one too many", AT))
+                    .isInstanceOf(BackendUnavailableException.class)
+                    .hasMessageContaining("queue is full");
+            assertThat(writes.lastMessageNumber(token, 1)).isEqualTo(4); // nothing consumed
+        }
+    }
+
+    @Test
     void anUnreachableRedisIsReportedAsUnavailable() {
         assertThatThrownBy(() -> RedisBackend.connect(URI.create("redis://127.0.0.1:1"), 4, store))
                 .isInstanceOf(BackendUnavailableException.class)
