@@ -13,8 +13,8 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Update;
 
 /**
- * Inserts a plan's chats and messages with multi-row {@code INSERT IGNORE} statements, one parent per statement, and
- * reports how many rows each parent actually gained.
+ * Inserts a plan's chats and messages with multi-row {@code INSERT IGNORE} statements and reports how many rows each
+ * parent actually gained.
  *
  * <p>{@code INSERT IGNORE} (H2 supports it in MySQL mode) skips a row whose unique key exists instead of failing the
  * batch: a second process applying the same write after it committed is a no-op. Because every statement covers one
@@ -26,6 +26,8 @@ final class Inserts {
     private static final int ROWS_PER_STATEMENT = 500;
 
     private static final long BODY_BYTES_PER_STATEMENT = 4L << 20;
+
+    private static final String SAVEPOINT = "messages_across_chats";
 
     private static final String CHATS =
             "INSERT IGNORE INTO chats (application_id, chat_number, messages_count, created_at) VALUES ";
@@ -58,7 +60,34 @@ final class Inserts {
                                 Rows.micros(message.updatedAt())));
             }
         });
-        return insert(handle, MESSAGES, "(?, ?, ?, ?, ?)", rows, 2);
+        return insertAcrossParents(handle, MESSAGES, "(?, ?, ?, ?, ?)", rows, 2);
+    }
+
+    /**
+     * A batch spread over many chats would need one statement per chat. The parents are locked by the caller, so
+     * every planned row is new: insert them in as few statements as possible and, when the affected rows add up to
+     * the plan, each parent gained exactly its planned rows. Only if they do not (a writer that bypassed the locks)
+     * is the attempt rolled back to a savepoint and redone one parent per statement, which counts exactly.
+     */
+    private static Map<Long, Long> insertAcrossParents(
+            Handle handle, String insert, String row, Map<Long, List<List<Object>>> rowsByParent, int textColumn) {
+        if (rowsByParent.size() < 2) {
+            return insert(handle, insert, row, rowsByParent, textColumn);
+        }
+        List<List<Object>> all = new ArrayList<>();
+        Map<Long, Long> planned = new LinkedHashMap<>();
+        rowsByParent.forEach((parent, rows) -> {
+            all.addAll(rows);
+            planned.put(parent, (long) rows.size());
+        });
+        handle.savepoint(SAVEPOINT);
+        long added = insert(handle, insert, row, Map.of(0L, all), textColumn).get(0L);
+        if (added == all.size()) {
+            handle.releaseSavepoint(SAVEPOINT);
+            return planned;
+        }
+        handle.rollbackToSavepoint(SAVEPOINT);
+        return insert(handle, insert, row, rowsByParent, textColumn);
     }
 
     /** Runs the insert for each parent's rows in chunks; {@code textColumn} is the one whose size bounds a chunk. */
