@@ -138,7 +138,7 @@ final class ShardDrainer implements Runnable {
         boolean held = Long.valueOf(1).equals(reply);
         if (held && !holding) {
             createGroup();
-            log.info("{} now drains {} for {}", owner, stream, group);
+            log.debug("{} now drains {} for {}", owner, stream, group);
         }
         holding = held;
         leaseRenewedAt = now;
