@@ -99,7 +99,10 @@ public final class ChatSystems {
                 remember(opened, RedisBackend.connect(config.redisUrl().orElseThrow(), config.shards(), store));
         AutoCloseable workers = () -> {};
         if (config.role().runsWorkers()) {
-            workers = remember(opened, redis.startWorkers(store, index, config.writeBatchSize(), instanceId()));
+            workers = remember(
+                    opened,
+                    redis.startWorkers(
+                            store, index, config.writeBatchSize(), instanceId(), config.idempotencyRetention()));
         }
         Backends backends = new Backends(
                 store,

@@ -90,8 +90,9 @@ public final class RedisBackend implements AutoCloseable {
     }
 
     /** Starts draining every shard this process can take a lease on; close the result to stop. */
-    public AutoCloseable startWorkers(ChatStore store, SearchIndex index, int batchSize, String owner) {
-        return new StreamWorkers(redis, keys, store, index, batchSize, owner);
+    public AutoCloseable startWorkers(
+            ChatStore store, SearchIndex index, int batchSize, String owner, java.time.Duration keyRetention) {
+        return new StreamWorkers(redis, keys, store, index, batchSize, owner, keyRetention);
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.chatsystem.core.spi.IndexedMessage;
 import dev.chatsystem.core.spi.SearchIndex;
 import dev.chatsystem.core.spi.Write;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,17 +25,35 @@ final class StreamWorkers implements AutoCloseable {
     static final String PERSIST = "persist";
     static final String INDEX = "index";
     private static final Duration TRIM_EVERY = Duration.ofSeconds(2);
+    private static final Duration PURGE_EVERY = Duration.ofMinutes(10);
     private static final Logger log = LoggerFactory.getLogger(StreamWorkers.class);
 
     private final List<ShardDrainer> drainers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
 
-    StreamWorkers(UnifiedJedis redis, RedisKeys keys, ChatStore store, SearchIndex index, int batchSize, String owner) {
+    StreamWorkers(
+            UnifiedJedis redis,
+            RedisKeys keys,
+            ChatStore store,
+            SearchIndex index,
+            int batchSize,
+            String owner,
+            Duration keyRetention) {
+        // Whoever drains shard 0 into the store also purges expired idempotency keys of applications: exactly one
+        // instance at a time, since it holds that lease.
+        Runnable purgePeriodically = every(
+                PURGE_EVERY, () -> store.purgeIdempotencyRecords(Instant.now().minus(keyRetention)));
         for (int shard = 0; shard < keys.shards(); shard++) {
             StreamTrimmer trimmer = new StreamTrimmer(redis, keys.stream(shard), 2);
             Runnable trimPeriodically = every(TRIM_EVERY, trimmer::trim);
+            Runnable housekeeping = shard == 0
+                    ? () -> {
+                        trimPeriodically.run();
+                        purgePeriodically.run();
+                    }
+                    : trimPeriodically;
             drainers.add(new ShardDrainer(
-                    redis, keys, shard, PERSIST, owner, batchSize, persist(redis, keys, store), trimPeriodically));
+                    redis, keys, shard, PERSIST, owner, batchSize, persist(redis, keys, store), housekeeping));
             drainers.add(new ShardDrainer(redis, keys, shard, INDEX, owner, batchSize, index(index), () -> {}));
         }
         for (ShardDrainer drainer : drainers) {

@@ -244,7 +244,7 @@ class RedisBackendTest {
         for (int i = 0; i < 200; i++) {
             backend.writePath().createMessage(token, 1, "m" + i, AT);
         }
-        open.add(backend.startWorkers(flaky, index, 64, "flaky"));
+        open.add(backend.startWorkers(flaky, index, 64, "flaky", Duration.ofHours(24)));
         awaitTrue(() -> failuresLeft.get() < 0 && backend.writePath().pending() == 0);
 
         assertThat(store.messages(token, 1, 0, 1000))
@@ -258,7 +258,7 @@ class RedisBackendTest {
         RedisBackend backend = backend(store);
         String token = application();
         backend.writePath().createChat(token, AT);
-        AutoCloseable first = backend.startWorkers(store, index, 100, "first");
+        AutoCloseable first = backend.startWorkers(store, index, 100, "first", Duration.ofHours(24));
         backend.writePath().createMessage(token, 1, "one", AT);
         awaitTrue(() -> store.countMessages(java.util.Optional.empty()) == 1);
         first.close(); // gives its leases back
@@ -304,7 +304,7 @@ class RedisBackendTest {
     }
 
     private AutoCloseable workers(RedisBackend backend, String owner) {
-        AutoCloseable workers = backend.startWorkers(store, index, 100, owner);
+        AutoCloseable workers = backend.startWorkers(store, index, 100, owner, Duration.ofHours(24));
         open.add(workers);
         return workers;
     }
