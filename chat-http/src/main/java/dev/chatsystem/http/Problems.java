@@ -66,9 +66,30 @@ final class Problems {
     }
 
     private static void unexpected(Exception e, Context ctx) {
+        if (endedEarly(e)) { // the client closed before sending the whole body: its fault, not ours
+            LOG.debug("request body ended early: {} {}", ctx.method(), ctx.path(), e);
+            HttpStatus status = HttpStatus.BAD_REQUEST;
+            render(
+                    ctx,
+                    new Problem(
+                            "about:blank",
+                            status.getMessage(),
+                            status.getCode(),
+                            "The request body ended before its declared length."));
+            return;
+        }
         LOG.error("unexpected failure serving {} {}", ctx.method(), ctx.path(), e);
         HttpStatus status = HttpStatus.INTERNAL_SERVER_ERROR;
         render(ctx, new Problem("about:blank", status.getMessage(), status.getCode(), "An unexpected error occurred."));
+    }
+
+    private static boolean endedEarly(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof org.eclipse.jetty.io.EofException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void render(Context ctx, Problem problem) {

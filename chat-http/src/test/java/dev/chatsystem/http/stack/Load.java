@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class Load implements AutoCloseable {
     private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    private final ConcurrentLinkedQueue<Ack> acks = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Thread> threads = new ArrayList<>();
@@ -52,6 +53,11 @@ final class Load implements AutoCloseable {
         return acknowledged.size();
     }
 
+    /** Every 201, in order of arrival, with the body sent: a number given twice appears twice here. */
+    List<Ack> acks() {
+        return List.copyOf(acks);
+    }
+
     List<String> failures() {
         return List.copyOf(failures);
     }
@@ -61,13 +67,25 @@ final class Load implements AutoCloseable {
         stop();
     }
 
+    /** One acknowledged create: its {@code chat/number}, the body sent and when the 201 arrived (nano time). */
+    record Ack(String key, String body, long at) {
+        long chat() {
+            return Long.parseLong(key.substring(0, key.indexOf('/')));
+        }
+
+        long number() {
+            return Long.parseLong(key.substring(key.indexOf('/') + 1));
+        }
+    }
+
     private void run(Api api, String token, int chats, String word, Duration pace) {
         int sent = 0;
         while (running.get()) {
             long chat = ThreadLocalRandom.current().nextLong(1, chats + 1);
-            Api.Reply reply = api.createMessage(
-                    token, chat, word + " " + Thread.currentThread().getName() + "-" + sent++);
+            String body = word + " " + Thread.currentThread().getName() + "-" + sent++;
+            Api.Reply reply = api.createMessage(token, chat, body);
             if (reply.status() == 201) {
+                acks.add(new Ack(chat + "/" + reply.number("message_number"), body, System.nanoTime()));
                 if (!acknowledged.add(chat + "/" + reply.number("message_number"))) {
                     failures.add("number given twice: " + chat + "/" + reply.number("message_number"));
                 }

@@ -115,6 +115,26 @@ final class StackWorld implements AutoCloseable {
         return copies;
     }
 
+    /** Every stored message of {@code token} as {@code chat/number} and body, one entry per row. */
+    java.util.List<Map.Entry<String, String>> storedBodies(String token) {
+        String sql = """
+                SELECT c.chat_number, m.message_number, m.body FROM messages m JOIN chats c ON c.id = m.chat_id
+                JOIN applications a ON a.id = c.application_id WHERE a.token = ?""";
+        java.util.List<Map.Entry<String, String>> rows = new java.util.ArrayList<>();
+        try (Connection connection = database.connect();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, token);
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    rows.add(Map.entry(result.getLong(1) + "/" + result.getLong(2), result.getString(3)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new AssertionError("reading stored messages: " + e, e);
+        }
+        return rows;
+    }
+
     /** Documents of {@code token} in the shared index (their ids are token/chat/number, so never duplicated). */
     long indexedMessages(String token) {
         String query = "{\"query\":{\"term\":{\"token\":" + quote(token) + "}}}";

@@ -1,0 +1,825 @@
+package dev.chatsystem.http.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The fault drills of {@code bench/faults}: each one runs a steady create load against server processes on a fresh
+ * {@link StackWorld}, injects one fault and reports one row of {@code bench/results/faults.md} (acknowledged creates,
+ * what MySQL and Elasticsearch hold of them, duplicates, gaps, recovery time). Tagged {@code drill}: only the
+ * {@code drills} Maven profile runs them, never {@code mvn verify}.
+ */
+@Tag("drill")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(300)
+class FaultDrills {
+    private static final Duration OUTAGE =
+            Duration.ofSeconds(Long.parseLong(System.getenv().getOrDefault("DRILL_OUTAGE_SECONDS", "60")));
+    private static final Duration CATCH_UP = Duration.ofSeconds(120);
+    private static final Duration PACE = Duration.ofMillis(5);
+    private static final int CHATS = 4;
+    private static final int THREADS = 4;
+    private static final int KILLS = 10;
+    private static final Duration KILL_BUDGET = Duration.ofSeconds(75);
+    private static final int FUZZ_REQUESTS = 10_000;
+    private static final Path RESULTS =
+            Path.of(System.getProperty("user.dir")).getParent().resolve("bench/results/faults.md");
+
+    @TempDir
+    static Path workDir;
+
+    private static final List<Row> ROWS = Collections.synchronizedList(new ArrayList<>());
+
+    /** One line of the table. */
+    record Row(
+            String drill,
+            long acknowledged,
+            long stored,
+            long indexed,
+            long duplicates,
+            long gaps,
+            String recovery,
+            String verdict,
+            String note) {}
+
+    @Test
+    @Order(1)
+    void killWorkers() throws Exception {
+        List<AutoCloseable> resources = new ArrayList<>();
+        try {
+            StackWorld world = track(resources, StackWorld.create(6));
+            ServerProcess api = track(resources, ServerProcess.start("api", world.environment("api"), workDir));
+            ServerProcess[] workers = {
+                track(resources, ServerProcess.start("worker-1", world.environment("worker"), workDir)),
+                track(resources, ServerProcess.start("worker-2", world.environment("worker"), workDir))
+            };
+            Api client = new Api(api.baseUrl());
+            String token = application(client, world);
+            Load load = Load.start(client, token, CHATS, THREADS, "worker", PACE);
+            Thread.sleep(2_000);
+            long deadline = System.nanoTime() + KILL_BUDGET.toNanos();
+            int kills = 0;
+            Random random = new Random(1);
+            while (kills < KILLS && System.nanoTime() < deadline) {
+                ServerProcess worker = workers[kills % 2];
+                Thread.sleep(1_000 + random.nextInt(1_500));
+                worker.kill();
+                kills++;
+                worker.restart();
+            }
+            long faultEnd = System.nanoTime();
+            load.stop();
+            record(
+                    "kill -9 a worker (" + kills + "×, alternating between 2 workers)",
+                    world,
+                    token,
+                    load.acks(),
+                    faultEnd,
+                    a -> true,
+                    false,
+                    kills + " kills in " + seconds(deadline - KILL_BUDGET.toNanos(), faultEnd)
+                            + ", each followed by a restart; non-201 answers: "
+                            + load.failures().size());
+        } finally {
+            closeAll(resources);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void killAnApi() throws Exception {
+        List<AutoCloseable> resources = new ArrayList<>();
+        try {
+            StackWorld world = track(resources, StackWorld.create(7));
+            track(resources, ServerProcess.start("worker", world.environment("worker"), workDir));
+            ServerProcess doomed = track(resources, ServerProcess.start("api-1", world.environment("api"), workDir));
+            ServerProcess survivor = track(resources, ServerProcess.start("api-2", world.environment("api"), workDir));
+            Api first = new Api(doomed.baseUrl());
+            Api second = new Api(survivor.baseUrl());
+            String token = application(second, world);
+            Load loadA = Load.start(first, token, CHATS, THREADS / 2, "apione", PACE);
+            Load loadB = Load.start(second, token, CHATS, THREADS / 2, "apitwo", PACE);
+            Thread.sleep(3_000);
+            doomed.kill();
+            int survivorBefore = loadB.acknowledgedCount();
+            Thread.sleep(5_000);
+            int survivorDuring = loadB.acknowledgedCount() - survivorBefore;
+            doomed.restart();
+            long faultEnd = System.nanoTime();
+            loadA.stop();
+            loadB.stop();
+            List<Load.Ack> acks =
+                    Stream.concat(loadA.acks().stream(), loadB.acks().stream()).toList();
+            record(
+                    "kill -9 one of 2 API processes",
+                    world,
+                    token,
+                    acks,
+                    faultEnd,
+                    a -> true,
+                    false,
+                    "down 5 s, then restarted; the survivor acknowledged " + survivorDuring
+                            + " meanwhile; failed requests to the killed one: "
+                            + loadA.failures().size() + " (not acknowledged)");
+        } finally {
+            closeAll(resources);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void flushRedis() throws Exception {
+        List<AutoCloseable> resources = new ArrayList<>();
+        try {
+            StackWorld world = track(resources, StackWorld.create(8));
+            ServerProcess server = track(resources, ServerProcess.start("all", world.environment("all"), workDir));
+            Api client = new Api(server.baseUrl());
+            String token = application(client, world);
+            Load load = Load.start(client, token, CHATS, THREADS, "flush", PACE);
+            Thread.sleep(3_000);
+            Map<Long, Long> persistedMax = maxima(world.storedBodies(token));
+            world.flushRedis();
+            long flushed = System.nanoTime();
+            Thread.sleep(5_000);
+            long faultEnd = System.nanoTime();
+            load.stop();
+            long window = flushed + Duration.ofMillis(200).toNanos();
+            List<Load.Ack> after =
+                    load.acks().stream().filter(a -> a.at() > window).toList();
+            long belowMax = after.stream()
+                    .filter(a -> a.number() <= persistedMax.getOrDefault(a.chat(), 0L))
+                    .count();
+            Row row = record(
+                    "Redis FLUSHDB (= FLUSHALL) under load",
+                    world,
+                    token,
+                    load.acks(),
+                    faultEnd,
+                    a -> a.at() > window,
+                    true,
+                    "numbers given after the flush at or below the persisted maximum: " + belowMax
+                            + "; acknowledged numbers given twice: " + reissued(load.acks()));
+            if (belowMax > 0) {
+                ROWS.set(ROWS.indexOf(row), withVerdict(row, "FAIL (numbering went back)"));
+            }
+        } finally {
+            closeAll(resources);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void restartRedisWithAof() throws Exception {
+        List<AutoCloseable> resources = new ArrayList<>();
+        Process[] redis = new Process[1];
+        try {
+            Path dir = Files.createDirectories(workDir.resolve("redis-aof"));
+            int port = ServerProcess.freePort();
+            redis[0] = startRedis(port, dir);
+            resources.add(() -> redis[0].destroyForcibly().waitFor());
+            StackWorld world = track(resources, StackWorld.create(6));
+            Map<String, String> environment = new HashMap<>(world.environment("all"));
+            environment.put("CHAT_REDIS_URL", "redis://127.0.0.1:" + port + "/0");
+            ServerProcess server = track(resources, ServerProcess.start("aof", environment, workDir));
+            Api client = new Api(server.baseUrl());
+            String token = application(client, world);
+            Load load = Load.start(client, token, CHATS, THREADS, "aof", PACE);
+            Thread.sleep(3_000);
+            redis[0].destroyForcibly().waitFor();
+            long killed = System.nanoTime();
+            Thread.sleep(2_000);
+            redis[0] = startRedis(port, dir);
+            long restarted = System.nanoTime();
+            Thread.sleep(3_000);
+            long faultEnd = System.nanoTime();
+            load.stop();
+            record(
+                    "kill -9 Redis (AOF, appendfsync always), restart",
+                    world,
+                    token,
+                    load.acks(),
+                    faultEnd,
+                    a -> true,
+                    false,
+                    "own redis-server on port " + port + ", down " + seconds(killed, restarted)
+                            + " (creates refused meanwhile: " + load.failures().size() + "); load ran 3 s more");
+        } finally {
+            closeAll(resources);
+        }
+    }
+
+    @Test
+    @Order(5)
+    void stopElasticsearch() throws Exception {
+        outage("Elasticsearch stopped " + OUTAGE.toSeconds() + " s (proxy cut)", true);
+    }
+
+    @Test
+    @Order(6)
+    void stopMySql() throws Exception {
+        outage("MariaDB stopped " + OUTAGE.toSeconds() + " s (proxy cut)", false);
+    }
+
+    private void outage(String drill, boolean elasticsearch) throws Exception {
+        List<AutoCloseable> resources = new ArrayList<>();
+        try {
+            StackWorld world = track(resources, StackWorld.create(elasticsearch ? 7 : 8));
+            TcpProxy mysql = track(resources, TcpProxy.start("127.0.0.1", 3306));
+            TcpProxy search = track(
+                    resources, TcpProxy.start(world.elasticsearchUrl.getHost(), world.elasticsearchUrl.getPort()));
+            Map<String, String> environment =
+                    world.environment("all", world.databaseUrlAt(mysql.port()), "http://127.0.0.1:" + search.port());
+            ServerProcess server = track(resources, ServerProcess.start("outage", environment, workDir));
+            Api client = new Api(server.baseUrl());
+            String token = application(client, world);
+            Load load = Load.start(client, token, CHATS, THREADS, elasticsearch ? "search" : "store", PACE);
+            Thread.sleep(3_000);
+            TcpProxy cut = elasticsearch ? search : mysql;
+            long rowsAtCut = world.storedMessages(token).rows();
+            long docsAtCut = world.indexedMessages(token);
+            int acksAtCut = load.acknowledgedCount();
+            cut.cut();
+            Thread.sleep(OUTAGE);
+            long rowsAtRestore = world.storedMessages(token).rows();
+            long docsAtRestore = world.indexedMessages(token);
+            int acksDuring = load.acknowledgedCount() - acksAtCut;
+            cut.restore();
+            long faultEnd = System.nanoTime();
+            load.stop();
+            record(
+                    drill,
+                    world,
+                    token,
+                    load.acks(),
+                    faultEnd,
+                    a -> true,
+                    false,
+                    "during the outage: " + acksDuring + " acknowledged, MySQL rows +"
+                            + (rowsAtRestore - rowsAtCut) + ", ES docs +" + (docsAtRestore - docsAtCut)
+                            + "; non-201 answers: " + load.failures().size());
+        } finally {
+            closeAll(resources);
+        }
+    }
+
+    @Test
+    @Order(7)
+    void fuzz() throws Exception {
+        List<AutoCloseable> resources = new ArrayList<>();
+        try {
+            StackWorld world = track(resources, StackWorld.create(6));
+            ServerProcess server = track(resources, ServerProcess.start("fuzz", world.environment("all"), workDir));
+            Api client = new Api(server.baseUrl());
+            String token = application(client, world);
+            String target = client.createApplication("fuzz target");
+            client.createChat(target);
+            Load load = Load.start(client, token, CHATS, 2, "fuzz", PACE);
+            Fuzzer fuzzer = new Fuzzer(server.baseUrl(), target);
+            long started = System.nanoTime();
+            fuzzer.run(FUZZ_REQUESTS);
+            long faultEnd = System.nanoTime();
+            int health = client.health().status();
+            int create = client.createMessage(target, 1, "after the fuzz").status();
+            load.stop();
+            Row row = record(
+                    "fuzz: " + FUZZ_REQUESTS + " malformed requests",
+                    world,
+                    token,
+                    load.acks(),
+                    faultEnd,
+                    a -> true,
+                    false,
+                    fuzzer.summary() + " in " + seconds(started, faultEnd) + "; after: /health " + health + ", create "
+                            + create);
+            if (fuzzer.serverErrors.get() > 0 || health != 200 || create != 201) {
+                ROWS.set(ROWS.indexOf(row), withVerdict(row, "FAIL"));
+            }
+        } finally {
+            closeAll(resources);
+        }
+    }
+
+    @AfterAll
+    static void writeTable() throws IOException {
+        StringBuilder out = new StringBuilder();
+        out.append("# Fault drills\n\n")
+                .append("`bench/faults` (the `drills` profile of chat-http, class `FaultDrills`). Every drill runs ")
+                .append(THREADS)
+                .append(" client threads creating messages in ")
+                .append(CHATS)
+                .append(" chats of one application (one create per thread every ")
+                .append(PACE.toMillis())
+                .append(" ms at most) against `dev.chatsystem.http.Main` processes on a fresh MariaDB database,")
+                .append(" a Redis database of its own and the shared Elasticsearch, with ")
+                .append("`CHAT_SHARDS=4`.\n\n")
+                .append("- **acknowledged**: creates answered 201 (only those count).\n")
+                .append("- **in MySQL**: acknowledged creates stored under their number with their body.\n")
+                .append("- **in ES**: documents of the application in Elasticsearch.\n")
+                .append("- **duplicates**: rows stored twice under one number plus bodies stored under two numbers.\n")
+                .append("- **gaps**: per chat, numbers missing between 1 and the highest stored number.\n")
+                .append("- **recovery**: from the fault's end (restore, last restart) or the load's stop, whichever ")
+                .append("is later, until every acknowledged create that must survive is in MySQL and ")
+                .append("Elasticsearch holds as many documents as MySQL rows.\n")
+                .append("- Outages last ")
+                .append(OUTAGE.toSeconds())
+                .append(" s.\n\n")
+                .append(
+                        "| drill | acknowledged | in MySQL | in ES | duplicates | gaps | recovery | verdict | notes |\n")
+                .append("|---|---:|---:|---:|---:|---:|---:|---|---|\n");
+        synchronized (ROWS) {
+            for (Row row : ROWS) {
+                out.append("| ")
+                        .append(String.join(
+                                " | ",
+                                row.drill(),
+                                Long.toString(row.acknowledged()),
+                                Long.toString(row.stored()),
+                                Long.toString(row.indexed()),
+                                Long.toString(row.duplicates()),
+                                Long.toString(row.gaps()),
+                                row.recovery(),
+                                row.verdict(),
+                                row.note()))
+                        .append(" |\n");
+            }
+        }
+        Files.createDirectories(RESULTS.getParent());
+        Files.writeString(RESULTS, out.toString(), StandardCharsets.UTF_8);
+        System.out.println(out);
+    }
+
+    /** Waits for the catch-up, measures what the backends hold and adds the row; fails the drill on a FAIL. */
+    private static Row record(
+            String drill,
+            StackWorld world,
+            String token,
+            List<Load.Ack> acks,
+            long faultEnd,
+            Predicate<Load.Ack> mustSurvive,
+            boolean lossByDesign,
+            String note) {
+        List<Load.Ack> must = acks.stream().filter(mustSurvive).toList();
+        long deadline = System.nanoTime() + CATCH_UP.toNanos();
+        String recovery = "> " + CATCH_UP.toSeconds() + " s";
+        List<Map.Entry<String, String>> stored;
+        long indexed;
+        while (true) {
+            stored = world.storedBodies(token);
+            indexed = world.indexedMessages(token);
+            Set<Map.Entry<String, String>> present = new HashSet<>(stored);
+            boolean all = must.stream().allMatch(a -> present.contains(Map.entry(a.key(), a.body())));
+            if (all && indexed == stored.size()) {
+                recovery = String.format("%.1f s", (System.nanoTime() - faultEnd) / 1e9);
+                break;
+            }
+            if (System.nanoTime() > deadline) {
+                break;
+            }
+            sleep(250);
+        }
+        Set<Map.Entry<String, String>> present = new HashSet<>(stored);
+        long storedAcks = acks.stream()
+                .filter(a -> present.contains(Map.entry(a.key(), a.body())))
+                .count();
+        long lost = acks.size() - storedAcks;
+        long lostMust = must.size()
+                - must.stream()
+                        .filter(a -> present.contains(Map.entry(a.key(), a.body())))
+                        .count();
+        Map<String, Integer> perKey = new HashMap<>();
+        Map<String, Integer> perBody = new HashMap<>();
+        for (Map.Entry<String, String> row : stored) {
+            perKey.merge(row.getKey(), 1, Integer::sum);
+            perBody.merge(row.getValue(), 1, Integer::sum);
+        }
+        long duplicates = perKey.values().stream().mapToLong(n -> n - 1).sum()
+                + perBody.values().stream().mapToLong(n -> n - 1).sum();
+        Map<Long, Long> maxima = maxima(stored);
+        Map<Long, Set<Long>> numbers = new HashMap<>();
+        for (String key : perKey.keySet()) {
+            String[] parts = key.split("/");
+            numbers.computeIfAbsent(Long.parseLong(parts[0]), c -> new HashSet<>())
+                    .add(Long.parseLong(parts[1]));
+        }
+        long gaps = maxima.entrySet().stream()
+                .mapToLong(e -> e.getValue() - numbers.get(e.getKey()).size())
+                .sum();
+        boolean recovered = !recovery.startsWith(">");
+        String verdict;
+        String fullNote = note;
+        if (lossByDesign) {
+            verdict = lostMust == 0 && duplicates == 0 && gaps == 0 && recovered ? "PASS (loss window)" : "FAIL";
+            fullNote = "lost by design (queued in Redis at the flush): " + lost + "; " + note;
+        } else {
+            verdict = lost == 0 && duplicates == 0 && gaps == 0 && recovered && indexed == stored.size()
+                    ? "PASS"
+                    : "FAIL (" + lost + " acknowledged not stored)";
+        }
+        if (stored.size() != storedAcks) {
+            fullNote += "; MySQL rows in all: " + stored.size();
+        }
+        Row row = new Row(drill, acks.size(), storedAcks, indexed, duplicates, gaps, recovery, verdict, fullNote);
+        ROWS.add(row);
+        System.out.println("drill: " + row);
+        assertThat(verdict).as(drill).startsWith("PASS");
+        return row;
+    }
+
+    private static Row withVerdict(Row row, String verdict) {
+        return new Row(
+                row.drill(),
+                row.acknowledged(),
+                row.stored(),
+                row.indexed(),
+                row.duplicates(),
+                row.gaps(),
+                row.recovery(),
+                verdict,
+                row.note());
+    }
+
+    private static long reissued(List<Load.Ack> acks) {
+        Set<String> seen = new HashSet<>();
+        return acks.stream().filter(a -> !seen.add(a.key())).count();
+    }
+
+    private static Map<Long, Long> maxima(List<Map.Entry<String, String>> stored) {
+        Map<Long, Long> maxima = new HashMap<>();
+        for (Map.Entry<String, String> row : stored) {
+            String[] parts = row.getKey().split("/");
+            maxima.merge(Long.parseLong(parts[0]), Long.parseLong(parts[1]), Math::max);
+        }
+        return maxima;
+    }
+
+    /** An application with {@link #CHATS} chats, persisted (so a MySQL outage does not hide them). */
+    private static String application(Api api, StackWorld world) {
+        String token = api.createApplication("drill");
+        for (int chat = 1; chat <= CHATS; chat++) {
+            assertThat(api.createChat(token).status()).isEqualTo(201);
+        }
+        Await.until(Duration.ofSeconds(20), "chats persisted", () -> 0, () -> {
+            Api.Reply chats = api.get("/api/v1/applications/" + token + "/chats");
+            return chats.ok() && chats.json().size() == CHATS;
+        });
+        return token;
+    }
+
+    private static Process startRedis(int port, Path dir) throws IOException {
+        Process process = new ProcessBuilder(
+                        "redis-server",
+                        "--port",
+                        Integer.toString(port),
+                        "--bind",
+                        "127.0.0.1",
+                        "--appendonly",
+                        "yes",
+                        "--appendfsync",
+                        "always",
+                        "--save",
+                        "",
+                        "--dir",
+                        dir.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        workDir.resolve("redis.log").toFile()))
+                .start();
+        Await.until(Duration.ofSeconds(20), "redis-server answers PING", () -> {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                socket.setSoTimeout(1_000);
+                socket.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+                byte[] answer = new byte[7];
+                int n = socket.getInputStream().read(answer);
+                return n > 0 && new String(answer, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG");
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        return process;
+    }
+
+    private static <T extends AutoCloseable> T track(List<AutoCloseable> resources, T resource) {
+        resources.add(resource);
+        return resource;
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                System.err.println("closing: " + e);
+            }
+        }
+    }
+
+    private static String seconds(long from, long to) {
+        return String.format("%.1f s", (to - from) / 1e9);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * Malformed and random HTTP/1.1 requests over raw sockets, one connection each: random methods, paths, headers
+     * and bodies, a few huge and a few sent slowly. Counts the status classes of the answers.
+     */
+    static final class Fuzzer {
+        private static final String[] METHODS = {
+            "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "FOO", "get", "P\tST", "GET\u0000"
+        };
+        private static final String[] CONTENT_TYPES = {
+            "application/json",
+            "application/json; charset=utf-8",
+            "text/plain",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x",
+            "application/json; charset=latin-1",
+            "",
+            "\u00ff\u00fe"
+        };
+
+        private final URI base;
+        private final String token;
+        private final AtomicInteger[] classes = new AtomicInteger[6];
+        private final AtomicInteger noAnswer = new AtomicInteger();
+        final AtomicInteger serverErrors = new AtomicInteger();
+        private final ConcurrentLinkedQueue<String> examples = new ConcurrentLinkedQueue<>();
+
+        Fuzzer(URI base, String token) {
+            this.base = base;
+            this.token = token;
+            for (int i = 0; i < classes.length; i++) {
+                classes[i] = new AtomicInteger();
+            }
+        }
+
+        void run(int requests) throws InterruptedException {
+            Semaphore slots = new Semaphore(32);
+            try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < requests; i++) {
+                    int seed = i;
+                    slots.acquire();
+                    executor.submit(() -> {
+                        try {
+                            one(new Random(seed), seed);
+                        } finally {
+                            slots.release();
+                        }
+                    });
+                }
+            }
+        }
+
+        String summary() {
+            return String.format(
+                    "2xx %d, 3xx %d, 4xx %d, 5xx %d, no status line %d%s",
+                    classes[2].get(),
+                    classes[3].get(),
+                    classes[4].get(),
+                    classes[5].get(),
+                    noAnswer.get(),
+                    examples.isEmpty() ? "" : "; 5xx examples: " + String.join(" / ", examples));
+        }
+
+        private void one(Random random, int index) {
+            boolean huge = index % 2_000 == 7;
+            boolean hugeHeader = index % 2_000 == 11;
+            boolean slow = index % 2_000 == 13;
+            String method = METHODS[random.nextInt(METHODS.length)];
+            String path = path(random);
+            byte[] body = huge ? bigBody(random) : body(random);
+            StringBuilder head = new StringBuilder();
+            head.append(method).append(' ').append(path).append(" HTTP/1.1\r\n");
+            if (random.nextInt(20) != 0) {
+                head.append("Host: 127.0.0.1:").append(base.getPort()).append("\r\n");
+            }
+            if (random.nextInt(4) != 0) {
+                head.append("Content-Type: ")
+                        .append(CONTENT_TYPES[random.nextInt(CONTENT_TYPES.length)])
+                        .append("\r\n");
+            }
+            switch (random.nextInt(8)) {
+                case 0 ->
+                    head.append("Content-Length: ")
+                            .append(body.length + random.nextInt(50))
+                            .append("\r\n");
+                case 1 -> head.append("Content-Length: abc\r\n");
+                case 2 -> head.append("Transfer-Encoding: chunked\r\n");
+                case 3 -> {} // no length: the body is unframed garbage
+                default -> head.append("Content-Length: ").append(body.length).append("\r\n");
+            }
+            if (random.nextInt(5) == 0) {
+                head.append("Idempotency-Key: ")
+                        .append(junk(random, random.nextInt(300)))
+                        .append("\r\n");
+            }
+            if (random.nextInt(10) == 0) {
+                head.append(junk(random, 20)).append("\r\n"); // a header line without a colon, or worse
+            }
+            if (random.nextInt(10) == 0) {
+                head.append("Accept: ").append(junk(random, 30)).append("\r\n");
+            }
+            if (hugeHeader) {
+                head.append("X-Huge: ").append("h".repeat(200_000)).append("\r\n");
+            }
+            head.append("Connection: close\r\n\r\n");
+            byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5_000);
+                socket.setSoTimeout(30_000);
+                OutputStream out = socket.getOutputStream();
+                try {
+                    if (slow) {
+                        byte[] all = concat(headBytes, body);
+                        int step = Math.max(1, all.length / 10);
+                        for (int i = 0; i < all.length; i += step) {
+                            out.write(all, i, Math.min(step, all.length - i));
+                            out.flush();
+                            Thread.sleep(300);
+                        }
+                    } else {
+                        out.write(headBytes);
+                        out.write(body);
+                    }
+                    out.flush();
+                    socket.shutdownOutput();
+                } catch (IOException e) {
+                    // the server may answer (413, 431) and close before the whole request is sent
+                }
+                count(statusOf(socket.getInputStream()), method + " " + abbreviate(path));
+            } catch (IOException e) {
+                noAnswer.incrementAndGet();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void count(int status, String request) {
+            if (status < 100 || status > 599) {
+                noAnswer.incrementAndGet();
+                return;
+            }
+            classes[status / 100].incrementAndGet();
+            if (status >= 500) {
+                serverErrors.incrementAndGet();
+                if (examples.size() < 5) {
+                    examples.add(status + " for " + request);
+                }
+            }
+        }
+
+        private static int statusOf(InputStream in) throws IOException {
+            StringBuilder line = new StringBuilder();
+            int c;
+            while ((c = in.read()) != -1 && c != '\n' && line.length() < 200) {
+                line.append((char) c);
+            }
+            String[] parts = line.toString().trim().split(" ");
+            if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
+                return -1;
+            }
+            try {
+                return Integer.parseInt(parts[1]);
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+
+        private String path(Random random) {
+            String app = "/api/v1/applications/" + (random.nextInt(4) == 0 ? junk(random, 12) : token);
+            String chat = number(random);
+            String message = number(random);
+            String path = switch (random.nextInt(14)) {
+                case 0 -> "/";
+                case 1 -> "/health";
+                case 2 -> "/metrics";
+                case 3 -> "/api/v1/applications";
+                case 4 -> app;
+                case 5 -> app + "/chats";
+                case 6 -> app + "/chats/" + chat;
+                case 7 -> app + "/chats/" + chat + "/messages";
+                case 8 -> app + "/chats/" + chat + "/messages/" + message;
+                case 9 ->
+                    app + "/chats/" + chat + "/messages/search?query=" + junk(random, random.nextInt(40)) + "&limit="
+                            + number(random);
+                case 10 -> app + "/chats/" + chat + "/messages?limit=" + number(random) + "&after=" + number(random);
+                case 11 -> "/api/v1/../../etc/passwd";
+                case 12 -> "/" + "a/".repeat(random.nextInt(5_000));
+                default -> "/" + junk(random, random.nextInt(60));
+            };
+            if (random.nextInt(6) == 0) { // flip one character into anything
+                char[] chars = path.toCharArray();
+                chars[random.nextInt(chars.length)] = (char) random.nextInt(256);
+                path = new String(chars);
+            }
+            return path;
+        }
+
+        private static String number(Random random) {
+            return switch (random.nextInt(10)) {
+                case 0 -> "-1";
+                case 1 -> "0";
+                case 2 -> "99999999999999999999999";
+                case 3 -> "9223372036854775807";
+                case 4 -> "1.5";
+                case 5 -> "abc";
+                case 6 -> "%00";
+                case 7 -> "%ZZ";
+                default -> Integer.toString(1 + random.nextInt(3));
+            };
+        }
+
+        private static byte[] body(Random random) {
+            String text = switch (random.nextInt(16)) {
+                case 0 -> "";
+                case 1 -> "{";
+                case 2 -> "null";
+                case 3 -> "[]";
+                case 4 -> "{}";
+                case 5 -> "{\"body\":null}";
+                case 6 -> "{\"body\":123}";
+                case 7 -> "{\"body\":\"\"}";
+                case 8 -> "{\"body\":\"\\ud800\"}";
+                case 9 -> "{\"name\":{\"a\":[1,2]}}";
+                case 10 -> "[".repeat(5_000) + "]".repeat(5_000);
+                case 11 -> "{\"body\":1e99999999}";
+                case 12 -> "{\"body\":\"x\",\"body\":\"y\",\"extra\":true}";
+                case 13 -> "{\"body\":\"" + "é".repeat(random.nextInt(20_000)) + "\"}";
+                case 14 -> junk(random, random.nextInt(500));
+                default -> "{\"body\":\"" + junk(random, 20).replace("\"", "").replace("\\", "") + "\"}";
+            };
+            if (random.nextInt(10) == 0) {
+                byte[] bytes = new byte[random.nextInt(200)];
+                random.nextBytes(bytes);
+                return bytes;
+            }
+            return text.getBytes(StandardCharsets.UTF_8);
+        }
+
+        private static byte[] bigBody(Random random) {
+            return ("{\"body\":\"" + "b".repeat(8_000_000 + random.nextInt(1_000)) + "\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+        }
+
+        private static String junk(Random random, int length) {
+            StringBuilder text = new StringBuilder();
+            for (int i = 0; i < length; i++) {
+                text.append((char) (random.nextBoolean() ? 33 + random.nextInt(94) : random.nextInt(0x3000)));
+            }
+            return text.toString();
+        }
+
+        private static byte[] concat(byte[] a, byte[] b) {
+            byte[] all = new byte[a.length + b.length];
+            System.arraycopy(a, 0, all, 0, a.length);
+            System.arraycopy(b, 0, all, a.length, b.length);
+            return all;
+        }
+
+        private static String abbreviate(String text) {
+            String clean = text.replaceAll("[^\\x20-\\x7e]", "?").replace("|", "\\|");
+            return clean.length() > 60 ? clean.substring(0, 60) + "…" : clean;
+        }
+    }
+}
