@@ -27,6 +27,13 @@ final class JettyProblems extends ErrorHandler {
     @Override
     protected void generateResponse(
             Request request, Response response, int code, String message, Throwable cause, Callback callback) {
+        if (code == HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505) {
+            // Jetty's parser says 505 for any request line whose last part is not a known version, which is what a
+            // garbled request line looks like: a client error, and garbage must never earn a 5xx.
+            code = HttpStatus.BAD_REQUEST_400;
+            message = "malformed request line (unknown HTTP version)";
+            response.setStatus(code);
+        }
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, Problems.CONTENT_TYPE);
         if (code >= 400 && code < 500) {
             response.getHeaders().put(HttpHeader.CONNECTION, "close");

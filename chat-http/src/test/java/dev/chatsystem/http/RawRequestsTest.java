@@ -1,0 +1,95 @@
+package dev.chatsystem.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Requests no well-behaved HTTP client would send, written byte by byte on a socket: never a 5xx. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RawRequestsTest {
+    TestServer http;
+    int port;
+
+    @BeforeAll
+    void start(@TempDir Path dataDir) {
+        http = TestServer.start(dataDir);
+        port = http.uri("/").getPort();
+    }
+
+    @AfterAll
+    void stop() {
+        http.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "GET /health HTTP/9.9\r\nHost: x\r\n\r\n",
+                "GET /health XYZ\r\nHost: x\r\n\r\n",
+                "GET /api/v1 x/applications HTTP/1.1\r\nHost: x\r\n\r\n",
+                "BREW /health HTTP/1.1\r\nHost: x\r\n\r\n",
+            })
+    void garbledRequestLinesAreClientErrors(String request) throws IOException {
+        String response = exchange(request, false);
+        assertThat(statusOf(response)).isBetween(400, 499);
+    }
+
+    @Test
+    void aBodyCutShortIsA400NotA500() throws IOException {
+        String token = http.newApplication("cut short");
+        long chat = http.newChat(token);
+        String request = "POST /api/v1/applications/" + token + "/chats/" + chat + "/messages HTTP/1.1\r\n"
+                + "Host: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"body\":\"hel";
+        String response = exchange(request, true);
+        // The server may also just close the connection; what it must never do is answer 5xx.
+        if (!response.isEmpty()) {
+            assertThat(statusOf(response)).isEqualTo(400);
+        }
+    }
+
+    /** Sends the bytes, optionally half-closes, and reads until the server closes or 3 s pass. */
+    private String exchange(String request, boolean halfClose) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(3_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            if (halfClose) {
+                socket.shutdownOutput();
+            }
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[4096];
+            try {
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    received.write(buffer, 0, n);
+                    if (received.toString(StandardCharsets.ISO_8859_1).contains("\r\n\r\n") && !halfClose) {
+                        break;
+                    }
+                }
+            } catch (SocketTimeoutException e) {
+                // whatever arrived is the answer
+            }
+            return received.toString(StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    private static int statusOf(String response) {
+        assertThat(response).startsWith("HTTP/1.1 ");
+        return Integer.parseInt(response.substring(9, 12));
+    }
+}
