@@ -13,6 +13,7 @@ import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
 import dev.chatsystem.core.search.QueryWords;
 import dev.chatsystem.core.spi.IndexedMessage;
+import dev.chatsystem.core.spi.SearchCorpus;
 import dev.chatsystem.core.spi.SearchIndex;
 import dev.chatsystem.core.spi.SearchIndexContract;
 import dev.chatsystem.core.testing.Services;
@@ -296,7 +297,7 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
     void perfSmoke() {
         Random random = new Random(42);
         List<String> vocabulary = IntStream.range(0, 5_000)
-                .mapToObj(i -> randomWord(random))
+                .mapToObj(i -> SearchCorpus.word(random))
                 .distinct()
                 .toList();
         long start = System.nanoTime();
@@ -305,14 +306,14 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
             for (int i = 0; i < 5_000; i++) {
                 long number = batch * 5_000L + i;
                 long chat = batch < 2 ? CHAT : 100 + number % 500; // 10,000 here, 40,000 elsewhere
-                messages.add(new IndexedMessage(APP, chat, number, randomBody(random, vocabulary)));
+                messages.add(new IndexedMessage(APP, chat, number, SearchCorpus.body(random, vocabulary)));
             }
             index.upsert(messages);
         }
         long indexMillis = (System.nanoTime() - start) / 1_000_000;
 
         List<String> queries = IntStream.range(0, 220)
-                .mapToObj(i -> randomQuery(random, vocabulary, i))
+                .mapToObj(i -> SearchCorpus.query(random, vocabulary, i))
                 .toList();
         long[] micros = new long[200];
         int hits = 0;
@@ -331,31 +332,7 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
         assertThat(index.count()).isEqualTo(50_000);
     }
 
-    private static String randomWord(Random random) {
-        String[] syllables = {"ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "zu", "pe", "dan", "mor", "quel", "tis"};
-        StringBuilder word = new StringBuilder();
-        for (int i = 3 + random.nextInt(2); i > 0; i--) {
-            word.append(syllables[random.nextInt(syllables.length)]);
-        }
-        return word.toString();
-    }
-
-    private static String randomBody(Random random, List<String> vocabulary) {
-        return IntStream.range(0, 8 + random.nextInt(8))
-                .mapToObj(i -> vocabulary.get(random.nextInt(vocabulary.size())))
-                .collect(Collectors.joining(" "));
-    }
-
     // Cycles through whole words, prefixes, infixes and two-word queries, as the Lucene perf smoke does.
-    private static String randomQuery(Random random, List<String> vocabulary, int i) {
-        String word = vocabulary.get(random.nextInt(vocabulary.size()));
-        return switch (i % 4) {
-            case 0 -> word;
-            case 1 -> word.substring(0, 4);
-            case 2 -> word.substring(1, 5);
-            default -> word.substring(0, 3) + " " + vocabulary.get(random.nextInt(vocabulary.size()));
-        };
-    }
 
     private static LinkedHashSet<String> words(String... words) {
         return new LinkedHashSet<>(List.of(words));

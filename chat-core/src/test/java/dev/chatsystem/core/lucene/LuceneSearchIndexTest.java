@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.spi.IndexedMessage;
+import dev.chatsystem.core.spi.SearchCorpus;
 import dev.chatsystem.core.spi.SearchIndex;
 import dev.chatsystem.core.spi.SearchIndexContract;
 import java.io.IOException;
@@ -193,7 +194,7 @@ class LuceneSearchIndexTest extends SearchIndexContract {
     void perfSmoke() {
         Random random = new Random(42);
         List<String> vocabulary = IntStream.range(0, 5_000)
-                .mapToObj(i -> randomWord(random))
+                .mapToObj(i -> SearchCorpus.word(random))
                 .distinct()
                 .toList();
         try (SearchIndex perf = LuceneSearchIndex.open(tmp.resolve("perf"))) {
@@ -203,14 +204,14 @@ class LuceneSearchIndexTest extends SearchIndexContract {
                 for (int i = 0; i < 1_000; i++) {
                     long number = batch * 1_000L + i;
                     long chat = batch < 10 ? CHAT : 100 + number % 500; // 10,000 here, 50,000 elsewhere
-                    messages.add(new IndexedMessage(APP, chat, number, randomBody(random, vocabulary)));
+                    messages.add(new IndexedMessage(APP, chat, number, SearchCorpus.body(random, vocabulary)));
                 }
                 perf.upsert(messages);
             }
             long indexMillis = (System.nanoTime() - start) / 1_000_000;
 
             List<String> queries = IntStream.range(0, 220)
-                    .mapToObj(i -> randomQuery(random, vocabulary, i))
+                    .mapToObj(i -> SearchCorpus.query(random, vocabulary, i))
                     .toList();
             long[] micros = new long[200];
             int hits = 0;
@@ -230,31 +231,7 @@ class LuceneSearchIndexTest extends SearchIndexContract {
         }
     }
 
-    private static String randomWord(Random random) {
-        String[] syllables = {"ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "zu", "pe", "dan", "mor", "quel", "tis"};
-        StringBuilder word = new StringBuilder();
-        for (int i = 3 + random.nextInt(2); i > 0; i--) {
-            word.append(syllables[random.nextInt(syllables.length)]);
-        }
-        return word.toString();
-    }
-
-    private static String randomBody(Random random, List<String> vocabulary) {
-        return IntStream.range(0, 8 + random.nextInt(8))
-                .mapToObj(i -> vocabulary.get(random.nextInt(vocabulary.size())))
-                .collect(Collectors.joining(" "));
-    }
-
     // Cycles through whole words, prefixes, infixes and two-word queries.
-    private static String randomQuery(Random random, List<String> vocabulary, int i) {
-        String word = vocabulary.get(random.nextInt(vocabulary.size()));
-        return switch (i % 4) {
-            case 0 -> word;
-            case 1 -> word.substring(0, 4);
-            case 2 -> word.substring(1, 5);
-            default -> word.substring(0, 3) + " " + vocabulary.get(random.nextInt(vocabulary.size()));
-        };
-    }
 
     private static void copyIndexFiles(Path from, Path to) throws IOException {
         Files.createDirectories(to);
