@@ -17,7 +17,11 @@ public final class StoreNumbering implements Numbering {
 
     @Override
     public long lastChatNumber(String token) {
-        return store.application(token).isPresent() ? store.maxChatNumber(token) : -1;
+        long last = store.maxChatNumber(token);
+        if (last > 0) {
+            return last; // an application with chats exists: no second lookup on the create path
+        }
+        return store.application(token).isPresent() ? 0 : -1;
     }
 
     /** Empty: the store's counts are exact in the embedded form. */
