@@ -15,7 +15,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -193,10 +192,7 @@ class LuceneSearchIndexTest extends SearchIndexContract {
     @Test
     void perfSmoke() {
         Random random = new Random(42);
-        List<String> vocabulary = IntStream.range(0, 5_000)
-                .mapToObj(i -> SearchCorpus.word(random))
-                .distinct()
-                .toList();
+        List<String> vocabulary = SearchCorpus.vocabulary(random);
         try (SearchIndex perf = LuceneSearchIndex.open(tmp.resolve("perf"))) {
             long start = System.nanoTime();
             for (int batch = 0; batch < 60; batch++) {
@@ -210,23 +206,8 @@ class LuceneSearchIndexTest extends SearchIndexContract {
             }
             long indexMillis = (System.nanoTime() - start) / 1_000_000;
 
-            List<String> queries = IntStream.range(0, 220)
-                    .mapToObj(i -> SearchCorpus.query(random, vocabulary, i))
-                    .toList();
-            long[] micros = new long[200];
-            int hits = 0;
-            for (int i = 0; i < queries.size(); i++) {
-                long t = System.nanoTime();
-                hits += perf.search(APP, CHAT, queries.get(i), 20).size();
-                if (i >= 20) { // the first 20 warm up
-                    micros[i - 20] = (System.nanoTime() - t) / 1_000;
-                }
-            }
-            Arrays.sort(micros);
-            System.out.printf(
-                    "perfSmoke: indexed 60,000 messages in %d ms; 200 searches (limit 20, %d hits): "
-                            + "p50 %d µs, p95 %d µs, max %d µs%n",
-                    indexMillis, hits, micros[99], micros[189], micros[199]);
+            String searches = SearchCorpus.timeSearches(perf, APP, CHAT, random, vocabulary);
+            System.out.printf("perfSmoke: indexed 60,000 messages in %d ms; %s%n", indexMillis, searches);
             assertThat(perf.count()).isEqualTo(60_000);
         }
     }

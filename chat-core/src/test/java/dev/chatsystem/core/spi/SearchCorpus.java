@@ -13,6 +13,34 @@ public final class SearchCorpus {
 
     private SearchCorpus() {}
 
+    /** A vocabulary of up to 5,000 distinct made-up words. */
+    public static List<String> vocabulary(Random random) {
+        return IntStream.range(0, 5_000).mapToObj(i -> word(random)).distinct().toList();
+    }
+
+    /**
+     * Runs 220 searches in one chat (whole words, prefixes, infixes, two words; the first 20 warm up) and describes
+     * the latencies of the other 200: for printing, never for asserting.
+     */
+    public static String timeSearches(
+            SearchIndex index, String token, long chat, Random random, List<String> vocabulary) {
+        List<String> queries = IntStream.range(0, 220)
+                .mapToObj(i -> query(random, vocabulary, i))
+                .toList();
+        long[] micros = new long[200];
+        int hits = 0;
+        for (int i = 0; i < queries.size(); i++) {
+            long started = System.nanoTime();
+            hits += index.search(token, chat, queries.get(i), 20).size();
+            if (i >= 20) {
+                micros[i - 20] = (System.nanoTime() - started) / 1_000;
+            }
+        }
+        java.util.Arrays.sort(micros);
+        return "200 searches (limit 20, %d hits): p50 %d µs, p95 %d µs, max %d µs"
+                .formatted(hits, micros[99], micros[189], micros[199]);
+    }
+
     /** A made-up word of 3 or 4 syllables. */
     public static String word(Random random) {
         StringBuilder word = new StringBuilder();
