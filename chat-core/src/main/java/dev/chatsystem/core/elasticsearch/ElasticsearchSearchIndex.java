@@ -121,11 +121,17 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
         if (messages.isEmpty()) {
             return;
         }
+        ensureOpen();
         BulkRequest.Builder bulk = new BulkRequest.Builder().index(indexName).refresh(refresh);
-        for (IndexedMessage message : messages) {
-            bulk.operations(op -> op.index(i -> i.id(MessageDocuments.id(message))
-                    .routing(MessageDocuments.chatKey(message.token(), message.chatNumber()))
-                    .document(MessageDocuments.toDocument(message))));
+        try {
+            for (IndexedMessage message : messages) {
+                MessageDocuments.Document document =
+                        MessageDocuments.toDocument(message, queryWords.bodyWords(message.body()));
+                bulk.operations(op -> op.index(
+                        i -> i.id(document.id()).routing(document.chat()).document(document)));
+            }
+        } catch (AlreadyClosedException e) { // closed concurrently
+            throw new BackendUnavailableException("the search index is closed", e);
         }
         BulkRequest request = bulk.build();
         BulkResponse response = call("index messages", () -> client.bulk(request));

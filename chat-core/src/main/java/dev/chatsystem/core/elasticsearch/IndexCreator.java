@@ -6,8 +6,8 @@ import dev.chatsystem.core.BackendUnavailableException;
 import java.io.IOException;
 
 /**
- * Creates the index with its mapping unless it exists, once per process; safe when several processes start at
- * the same time (the loser of the race gets {@code resource_already_exists_exception}, which is success).
+ * Creates the index with its mapping unless it exists (then adds any field the mapping gained), once per process;
+ * safe when several processes start at the same time (the loser of the race gets {@code resource_already_exists_exception}, which is success).
  */
 final class IndexCreator {
     private static final String ALREADY_EXISTS = "resource_already_exists_exception";
@@ -29,7 +29,13 @@ final class IndexCreator {
             return;
         }
         ClientCalls.translate("create index " + indexName, () -> {
-            if (!client.indices().exists(e -> e.index(indexName)).value()) {
+            if (client.indices().exists(e -> e.index(indexName)).value()) {
+                // Adds fields a newer layout introduced (mappings only grow); documents indexed before need a
+                // reindex to fill them.
+                client.indices()
+                        .putMapping(m -> m.index(indexName)
+                                .properties(MessageDocuments.mapping().properties()));
+            } else {
                 create();
             }
             return null;

@@ -2,7 +2,10 @@ package dev.chatsystem.core.elasticsearch;
 
 import co.elastic.clients.elasticsearch._types.mapping.DynamicMapping;
 import co.elastic.clients.elasticsearch._types.mapping.TypeMapping;
+import dev.chatsystem.core.search.WordGrams;
 import dev.chatsystem.core.spi.IndexedMessage;
+import java.util.Collection;
+import java.util.List;
 
 /** The index layout: field names, the mapping, and how a message becomes a document and where it is routed. */
 final class MessageDocuments {
@@ -16,19 +19,23 @@ final class MessageDocuments {
     static final String NUMBER = "number";
     /** The analyzed body; the store holds the text, but _source keeps it too so the index can be inspected. */
     static final String BODY = "body";
+    /** The trigrams of each word of the body ({@link WordGrams}), one value per word, for prefix and infix phrases. */
+    static final String GRAMS = "grams";
 
     /** The JSON document; field names match the mapping, which is strict. */
-    record Document(String id, String token, String chat, long number, String body) {}
+    record Document(String id, String token, String chat, long number, String body, List<String> grams) {}
 
     private MessageDocuments() {}
 
-    static Document toDocument(IndexedMessage message) {
+    /** The document of {@code message}, whose body analyzes to the distinct {@code words}. */
+    static Document toDocument(IndexedMessage message, Collection<String> words) {
         return new Document(
                 id(message),
                 message.token(),
                 chatKey(message.token(), message.chatNumber()),
                 message.messageNumber(),
-                message.body());
+                message.body(),
+                WordGrams.fieldValues(words));
     }
 
     static String id(IndexedMessage message) {
@@ -43,13 +50,19 @@ final class MessageDocuments {
         return token + "/" + chatNumber;
     }
 
-    /** Keywords for the keys, a long for the number and the {@code standard} analyzer (no stop words) for text. */
+    /**
+     * Keywords for the keys, a long for the number, the {@code standard} analyzer (no stop words) for text and the
+     * {@code whitespace} analyzer for the precomputed grams, whose values (one per word) text fields keep 100
+     * positions apart ({@code position_increment_gap}), so that no phrase spans two words. Both analyzers are built
+     * in, so the minimal distribution without {@code analysis-common} serves this mapping too.
+     */
     static TypeMapping mapping() {
         return TypeMapping.of(m -> m.dynamic(DynamicMapping.Strict)
                 .properties(ID, p -> p.keyword(k -> k))
                 .properties(TOKEN, p -> p.keyword(k -> k))
                 .properties(CHAT, p -> p.keyword(k -> k))
                 .properties(NUMBER, p -> p.long_(l -> l))
-                .properties(BODY, p -> p.text(t -> t.analyzer("standard"))));
+                .properties(BODY, p -> p.text(t -> t.analyzer("standard")))
+                .properties(GRAMS, p -> p.text(t -> t.analyzer("whitespace").norms(false))));
     }
 }

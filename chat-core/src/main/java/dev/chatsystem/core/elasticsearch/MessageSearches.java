@@ -4,12 +4,15 @@ import co.elastic.clients.elasticsearch._types.SortOrder;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.SearchRequest;
 import dev.chatsystem.core.search.QueryWords;
+import dev.chatsystem.core.search.WordGrams;
+import java.util.List;
 import java.util.SequencedSet;
 
 /**
  * Turns user text into a search request without query syntax, the same query the embedded Lucene index runs: the
  * text is analyzed client-side into {@link QueryWords}, and each word becomes a required clause matching it as a
- * whole word, a prefix or an infix.
+ * whole word, a prefix or an infix. Prefixes and infixes are phrases over the word trigrams ({@link WordGrams});
+ * only words too short for a trigram fall back to {@code prefix} and {@code wildcard} queries over the body's terms.
  *
  * <p>Every sub-clause is a {@code constant_score}, so a word contributes 4 + 2 + 1 when it matches a whole word,
  * 2 + 1 as a prefix and 1 as an infix: the ranking does not depend on term statistics, which differ between
@@ -44,13 +47,22 @@ final class MessageSearches {
 
     private static Query wordQuery(String word) {
         Query exact = Query.of(q -> q.term(t -> t.field(MessageDocuments.BODY).value(word)));
-        Query prefix =
-                Query.of(q -> q.prefix(p -> p.field(MessageDocuments.BODY).value(word)));
-        Query infix =
-                Query.of(q -> q.wildcard(w -> w.field(MessageDocuments.BODY).value(QueryWords.infixPattern(word))));
+        List<String> prefixGrams = WordGrams.prefixGrams(word);
+        Query prefix = prefixGrams.isEmpty()
+                ? Query.of(q -> q.prefix(p -> p.field(MessageDocuments.BODY).value(word)))
+                : phrase(prefixGrams);
+        List<String> infixGrams = WordGrams.infixGrams(word);
+        Query infix = infixGrams.isEmpty()
+                ? Query.of(q -> q.wildcard(w -> w.field(MessageDocuments.BODY).value(QueryWords.infixPattern(word))))
+                : phrase(infixGrams);
         return Query.of(q -> q.bool(b -> b.should(constant(exact, EXACT))
                 .should(constant(prefix, PREFIX))
                 .should(constant(infix, INFIX))));
+    }
+
+    /** The grams in sequence; the field's whitespace analyzer splits them back exactly. */
+    private static Query phrase(List<String> grams) {
+        return Query.of(q -> q.matchPhrase(m -> m.field(MessageDocuments.GRAMS).query(String.join(" ", grams))));
     }
 
     private static Query constant(Query query, float score) {

@@ -2,6 +2,7 @@ package dev.chatsystem.core.lucene;
 
 import dev.chatsystem.core.BackendStatus;
 import dev.chatsystem.core.BackendUnavailableException;
+import dev.chatsystem.core.search.QueryWords;
 import dev.chatsystem.core.spi.IndexedMessage;
 import dev.chatsystem.core.spi.SearchIndex;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -17,11 +19,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.analysis.CharArraySet;
-import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
@@ -57,6 +58,12 @@ import org.slf4j.LoggerFactory;
 public final class LuceneSearchIndex implements SearchIndex {
     private static final Logger LOG = LoggerFactory.getLogger(LuceneSearchIndex.class);
     private static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
+    /**
+     * Recorded with every commit of a complete index; an index committed without it (or with an older value) was
+     * written with another document layout and is rebuilt at open. Version 2 added the word trigrams.
+     */
+    static final Map<String, String> LAYOUT_COMMIT_DATA = Map.of("layout", "2");
+
     private static final Sort BEST_THEN_NEWEST =
             new Sort(SortField.FIELD_SCORE, new SortField(MessageDocuments.NUMBER, SortField.Type.LONG, true));
 
@@ -65,7 +72,8 @@ public final class LuceneSearchIndex implements SearchIndex {
     private final Analyzer analyzer;
     private final IndexWriter writer;
     private final SearcherManager searchers;
-    private final MessageQueries queries;
+    private final QueryWords words = new QueryWords();
+    private final MessageQueries queries = new MessageQueries(words);
     /**
      * Upserts so far, and how many of them the current searcher is known to see. Refreshing per write batch cost the
      * single writer more than the writes themselves; readers refresh instead, so a search still sees every upsert
@@ -91,7 +99,6 @@ public final class LuceneSearchIndex implements SearchIndex {
         this.analyzer = analyzer;
         this.writer = writer;
         this.searchers = new SearcherManager(writer, null);
-        this.queries = new MessageQueries();
         this.needsRebuild = needsRebuild;
         this.committer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("lucene-commit").daemon().factory());
@@ -106,23 +113,34 @@ public final class LuceneSearchIndex implements SearchIndex {
 
     static LuceneSearchIndex open(Path dir, Duration commitInterval) {
         Objects.requireNonNull(dir, "dir");
-        Analyzer analyzer = new StandardAnalyzer(CharArraySet.EMPTY_SET);
+        Analyzer analyzer = new MessageAnalyzer();
         Directory directory = null;
         IndexWriter writer = null;
         try {
             Files.createDirectories(dir);
             directory = FSDirectory.open(dir);
             DirtyMarker marker = new DirtyMarker(dir);
-            boolean needsRebuild = marker.exists() || !DirectoryReader.indexExists(directory);
+            boolean needsRebuild = marker.exists() || !hasCurrentLayout(directory);
             writer = new IndexWriter(
                     directory,
                     new IndexWriterConfig(analyzer).setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND));
+            if (!needsRebuild) {
+                writer.setLiveCommitData(LAYOUT_COMMIT_DATA.entrySet());
+            }
             marker.create(); // only once the writer holds the directory's lock
             return new LuceneSearchIndex(directory, marker, analyzer, writer, needsRebuild, commitInterval);
         } catch (IOException | RuntimeException e) {
             IOUtils.closeWhileHandlingException(writer, directory, analyzer);
             throw new BackendUnavailableException("cannot open the search index in " + dir + ": " + e, e);
         }
+    }
+
+    private static boolean hasCurrentLayout(Directory directory) throws IOException {
+        if (!DirectoryReader.indexExists(directory)) {
+            return false;
+        }
+        Map<String, String> committed = SegmentInfos.readLatestCommit(directory).getUserData();
+        return LAYOUT_COMMIT_DATA.entrySet().stream().allMatch(e -> e.getValue().equals(committed.get(e.getKey())));
     }
 
     @Override
@@ -134,7 +152,9 @@ public final class LuceneSearchIndex implements SearchIndex {
         ensureOpen();
         try {
             for (IndexedMessage message : messages) {
-                writer.updateDocument(MessageDocuments.idTerm(message), MessageDocuments.toDocument(message));
+                writer.updateDocument(
+                        MessageDocuments.idTerm(message),
+                        MessageDocuments.toDocument(message, words.bodyWords(message.body())));
             }
             written.incrementAndGet(); // the next reader refreshes, once for any number of upserts
         } catch (IOException | AlreadyClosedException e) {
@@ -193,6 +213,7 @@ public final class LuceneSearchIndex implements SearchIndex {
     public void rebuilt() {
         ensureOpen();
         try {
+            writer.setLiveCommitData(LAYOUT_COMMIT_DATA.entrySet());
             writer.commit();
         } catch (IOException | AlreadyClosedException e) {
             throw unavailable("commit the rebuilt index", e);
@@ -230,12 +251,15 @@ public final class LuceneSearchIndex implements SearchIndex {
             marker.delete();
         } catch (IOException | AlreadyClosedException e) {
             IOUtils.closeWhileHandlingException(searchers, writer, directory, analyzer);
+            words.close();
             throw unavailable("close cleanly; it will need a rebuild", e);
         }
         try {
-            IOUtils.close(directory, analyzer, queries);
+            IOUtils.close(directory, analyzer);
         } catch (IOException e) {
             throw unavailable("close", e);
+        } finally {
+            words.close();
         }
     }
 

@@ -1,8 +1,11 @@
 package dev.chatsystem.core.lucene;
 
+import dev.chatsystem.core.search.WordGrams;
 import dev.chatsystem.core.spi.IndexedMessage;
+import java.util.Collection;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
+import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
@@ -20,17 +23,33 @@ final class MessageDocuments {
     static final String NUMBER = "number";
     /** The analyzed body; not stored, the store holds the text. */
     static final String WORDS = "words";
+    /** The trigrams of each word of the body ({@link WordGrams}), for prefix and infix phrases. */
+    static final String GRAMS = "grams";
+
+    /** Positions for phrases, no norms: every clause scores a constant. */
+    private static final FieldType GRAMS_TYPE = gramsType();
 
     private MessageDocuments() {}
 
-    static Document toDocument(IndexedMessage message) {
+    /** The document of {@code message}, whose body analyzes to the distinct {@code words}. */
+    static Document toDocument(IndexedMessage message, Collection<String> words) {
         Document doc = new Document();
         doc.add(new StringField(ID, id(message), Field.Store.NO));
         doc.add(new StringField(TOKEN, message.token(), Field.Store.NO));
         doc.add(new StringField(CHAT, chatKey(message.token(), message.chatNumber()), Field.Store.NO));
         doc.add(new NumericDocValuesField(NUMBER, message.messageNumber()));
         doc.add(new TextField(WORDS, message.body(), Field.Store.NO));
+        for (String grams : WordGrams.fieldValues(words)) {
+            doc.add(new Field(GRAMS, grams, GRAMS_TYPE));
+        }
         return doc;
+    }
+
+    private static FieldType gramsType() {
+        FieldType type = new FieldType(TextField.TYPE_NOT_STORED);
+        type.setOmitNorms(true);
+        type.freeze();
+        return type;
     }
 
     static Term idTerm(IndexedMessage message) {

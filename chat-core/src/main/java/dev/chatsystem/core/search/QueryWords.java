@@ -28,12 +28,24 @@ public final class QueryWords implements AutoCloseable {
 
     /** The distinct analyzed words of {@code text}, in order, capped in number and length; empty when none. */
     public SequencedSet<String> words(String text) {
+        return analyze(text, MAX_WORDS, MAX_WORD_LENGTH);
+    }
+
+    /**
+     * The distinct analyzed words of a message body, in order: all of them, each as long as the tokenizer makes
+     * it (at most 255 characters), which is what the index holds.
+     */
+    public SequencedSet<String> bodyWords(String text) {
+        return analyze(text, Integer.MAX_VALUE, Integer.MAX_VALUE);
+    }
+
+    private SequencedSet<String> analyze(String text, int maxWords, int maxLength) {
         SequencedSet<String> words = new LinkedHashSet<>();
         try (TokenStream stream = analyzer.tokenStream("body", text)) {
             CharTermAttribute term = stream.addAttribute(CharTermAttribute.class);
             stream.reset();
-            while (words.size() < MAX_WORDS && stream.incrementToken()) {
-                words.add(truncate(term.toString()));
+            while (words.size() < maxWords && stream.incrementToken()) {
+                words.add(truncate(term.toString(), maxLength));
             }
             stream.end();
         } catch (IOException e) {
@@ -65,11 +77,11 @@ public final class QueryWords implements AutoCloseable {
         analyzer.close();
     }
 
-    private static String truncate(String word) {
-        if (word.length() <= MAX_WORD_LENGTH) {
+    private static String truncate(String word, int maxLength) {
+        if (word.length() <= maxLength) {
             return word;
         }
-        int end = MAX_WORD_LENGTH;
+        int end = maxLength;
         if (Character.isHighSurrogate(word.charAt(end - 1))) {
             end--; // never split a surrogate pair
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.mapping.DynamicMapping;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import co.elastic.clients.json.jackson.JacksonJsonpMapper;
@@ -81,6 +82,26 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
     void deleteIndices() throws IOException {
         for (String name : indexNames) {
             admin.indices().delete(d -> d.index(name).ignoreUnavailable(true));
+        }
+    }
+
+    @Test
+    void addsTheGramsFieldToAnIndexCreatedBeforeIt() throws IOException {
+        String name = newIndexName();
+        admin.indices()
+                .create(c -> c.index(name)
+                        .mappings(m -> m.dynamic(DynamicMapping.Strict)
+                                .properties(MessageDocuments.ID, p -> p.keyword(k -> k))
+                                .properties(MessageDocuments.TOKEN, p -> p.keyword(k -> k))
+                                .properties(MessageDocuments.CHAT, p -> p.keyword(k -> k))
+                                .properties(MessageDocuments.NUMBER, p -> p.long_(l -> l))
+                                .properties(MessageDocuments.BODY, p -> p.text(t -> t.analyzer("standard")))));
+
+        try (SearchIndex upgraded = ElasticsearchSearchIndex.open(url, name)) {
+            upgraded.upsert(List.of(message(1, "indexed after the upgrade")));
+
+            assertThat(upgraded.search(APP, CHAT, "upgr", 10)).containsExactly(1L);
+            assertThat(upgraded.search(APP, CHAT, "pgrad", 10)).containsExactly(1L);
         }
     }
 

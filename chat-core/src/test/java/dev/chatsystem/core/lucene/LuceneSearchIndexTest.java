@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chatsystem.core.BackendUnavailableException;
+import dev.chatsystem.core.search.QueryWords;
 import dev.chatsystem.core.spi.IndexedMessage;
 import dev.chatsystem.core.spi.SearchCorpus;
 import dev.chatsystem.core.spi.SearchIndex;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Callable;
@@ -27,6 +29,8 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.Test;
@@ -62,6 +66,29 @@ class LuceneSearchIndexTest extends SearchIndexContract {
         try (SearchIndex second = LuceneSearchIndex.open(dir)) {
             assertThat(second.needsRebuild()).isFalse();
             assertThat(second.count()).isZero();
+        }
+    }
+
+    @Test
+    void anIndexOfAnOlderLayoutAsksForARebuild() throws IOException {
+        Path dir = tmp.resolve("old-layout");
+        try (SearchIndex first = LuceneSearchIndex.open(dir)) {
+            first.upsert(List.of(message(1, "written before the grams")));
+            first.rebuilt();
+        }
+        // What an index written before the layout was recorded looks like: a commit without it.
+        try (Directory directory = FSDirectory.open(dir);
+                IndexWriter writer = new IndexWriter(directory, new IndexWriterConfig())) {
+            writer.setLiveCommitData(Map.<String, String>of().entrySet());
+            writer.commit();
+        }
+
+        try (SearchIndex reopened = LuceneSearchIndex.open(dir)) {
+            assertThat(reopened.needsRebuild()).isTrue();
+            reopened.rebuilt();
+        }
+        try (SearchIndex rebuilt = LuceneSearchIndex.open(dir)) {
+            assertThat(rebuilt.needsRebuild()).isFalse();
         }
     }
 
@@ -126,12 +153,11 @@ class LuceneSearchIndexTest extends SearchIndexContract {
 
     @Test
     void ignoresWordsBeyondTheCap() {
-        String words = IntStream.range(0, MessageQueries.MAX_WORDS + 8)
+        String words = IntStream.range(0, QueryWords.MAX_WORDS + 8)
                 .mapToObj(i -> "w" + i)
                 .collect(Collectors.joining(" "));
-        String firstWords = IntStream.range(0, MessageQueries.MAX_WORDS)
-                .mapToObj(i -> "w" + i)
-                .collect(Collectors.joining(" "));
+        String firstWords =
+                IntStream.range(0, QueryWords.MAX_WORDS).mapToObj(i -> "w" + i).collect(Collectors.joining(" "));
         index.upsert(List.of(message(1, firstWords)));
 
         assertThat(search(words)).containsExactly(1L);
@@ -139,7 +165,7 @@ class LuceneSearchIndexTest extends SearchIndexContract {
 
     @Test
     void cutsLongWords() {
-        String longWord = "a".repeat(MessageQueries.MAX_WORD_LENGTH) + "b";
+        String longWord = "a".repeat(QueryWords.MAX_WORD_LENGTH) + "b";
         index.upsert(List.of(message(1, longWord)));
 
         assertThat(search(longWord)).containsExactly(1L);

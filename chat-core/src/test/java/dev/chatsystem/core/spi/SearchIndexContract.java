@@ -70,6 +70,49 @@ public abstract class SearchIndexContract {
     }
 
     @Test
+    void findsPrefixesAndInfixesTooShortForATrigram() {
+        index.upsert(List.of(message(1, "wonderful xy"), message(2, "nothing here")));
+
+        assertThat(search("w")).containsExactly(1L);
+        assertThat(search("wo")).containsExactly(1L);
+        assertThat(search("f")).containsExactly(1L);
+        assertThat(search("nd")).containsExactly(1L);
+        assertThat(search("y")).containsExactly(1L);
+        assertThat(search("zq")).isEmpty();
+    }
+
+    @Test
+    void findsAnInfixDeepInALongWord() {
+        index.upsert(
+                List.of(message(1, "pneumonoultramicroscopicsilicovolcanoconiosis"), message(2, "microscope silicon")));
+
+        assertThat(search("microscopicsilicovolcano")).containsExactly(1L);
+        assertThat(search("pneumonoultra")).containsExactly(1L);
+        assertThat(search("microscop")).containsExactly(2L, 1L); // a prefix of 2, an infix of 1
+        assertThat(search("microscopx")).isEmpty();
+    }
+
+    @Test
+    void neverMatchesAcrossTwoWords() {
+        index.upsert(List.of(message(1, "abc def"), message(2, "xyzab cdefg")));
+
+        assertThat(search("cde")).containsExactly(2L);
+        assertThat(search("bcde")).isEmpty();
+        assertThat(search("abcd")).isEmpty();
+        assertThat(search("cdef")).containsExactly(2L);
+    }
+
+    @Test
+    void matchesPrefixesAndInfixesOfWordsBeyondTheBasicPlane() {
+        // Mathematical letters: one word of code points outside the BMP, each two chars in Java.
+        index.upsert(List.of(message(1, "x\uD835\uDC00\uD835\uDC01\uD835\uDC02\uD835\uDC03y"), message(2, "plain")));
+
+        assertThat(search("\uD835\uDC01\uD835\uDC02\uD835\uDC03")).containsExactly(1L);
+        assertThat(search("x\uD835\uDC00")).containsExactly(1L);
+        assertThat(search("\uD835\uDC03y")).containsExactly(1L);
+    }
+
+    @Test
     void ignoresCaseInQueryAndBody() {
         index.upsert(List.of(message(1, "wonderful"), message(2, "WONDERFUL DAY")));
 
