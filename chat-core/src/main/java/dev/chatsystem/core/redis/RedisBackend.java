@@ -22,6 +22,9 @@ public final class RedisBackend implements AutoCloseable {
     /** Per shard: beyond this many queued entries, creates are refused with 503 until workers catch up. */
     public static final long MAX_STREAM_LENGTH = 1_000_000;
 
+    /** The name the connection pool's MBean starts with; a second client in one JVM gets a number appended. */
+    public static final String POOL_JMX_NAME = "chat-redis";
+
     private final RedisClient redis;
     private final RedisKeys keys;
     private final RedisWritePath writePath;
@@ -43,6 +46,9 @@ public final class RedisBackend implements AutoCloseable {
         pool.setMaxTotal(2 * shards + 128);
         pool.setMaxIdle(2 * shards + 32);
         pool.setMaxWait(java.time.Duration.ofSeconds(2));
+        // The pool registers an MBean (org.apache.commons.pool2:type=GenericObjectPool,name=chat-redis, then
+        // chat-redis2, ...); a name of its own lets monitoring find it without a Jedis type crossing the core's API.
+        pool.setJmxNamePrefix(POOL_JMX_NAME);
         DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(2_000)
                 .socketTimeoutMillis(5_000)
