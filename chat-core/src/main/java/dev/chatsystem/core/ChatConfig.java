@@ -24,6 +24,8 @@ import java.util.Set;
  *     bounds memory (the production queue has its own per-shard bound in Redis)
  * @param writeBatchSize how many writes are committed in one transaction at most
  * @param idempotencyRetention how long an {@link IdempotencyKey} is remembered (default 24 hours)
+ * @param workerListener receives the batches the workers handle (default {@link
+ *     WorkerListener#NONE})
  */
 public record ChatConfig(
         Path dataDir,
@@ -34,7 +36,8 @@ public record ChatConfig(
         int shards,
         int writeQueueCapacity,
         int writeBatchSize,
-        java.time.Duration idempotencyRetention) {
+        java.time.Duration idempotencyRetention,
+        WorkerListener workerListener) {
 
     /** Environment variables this config reads; shells reject other {@code CHAT_*} names they do not know. */
     public static final Set<String> ENVIRONMENT_KEYS = Set.of(
@@ -79,6 +82,7 @@ public record ChatConfig(
             throw new ConfigurationException(
                     "idempotency retention must be between 1 second and 30 days, was " + idempotencyRetention);
         }
+        Objects.requireNonNull(workerListener, "workerListener");
         if (database.isPresent() != redisUrl.isPresent()) {
             throw new ConfigurationException("CHAT_DB_URL and CHAT_REDIS_URL must be set together: several instances"
                     + " writing one database need numbers assigned by one shared Redis");
@@ -116,7 +120,8 @@ public record ChatConfig(
                 .shards(shards)
                 .writeQueueCapacity(writeQueueCapacity)
                 .writeBatchSize(writeBatchSize)
-                .idempotencyRetention(idempotencyRetention);
+                .idempotencyRetention(idempotencyRetention)
+                .workerListener(workerListener);
         builder.database = database.orElse(null);
         builder.redisUrl = redisUrl.orElse(null);
         builder.elasticsearchUrl = elasticsearchUrl.orElse(null);
@@ -135,7 +140,9 @@ public record ChatConfig(
         }
     }
 
-    /** Builds a {@link ChatConfig}; defaults: embedded in {@code ./chat-data}, role all, 8 shards. */
+    /**
+     * Builds a {@link ChatConfig}; defaults: embedded in {@code ./chat-data}, role all, 8 shards, no listener.
+     */
     public static final class Builder {
         private Path dataDir = Path.of("chat-data");
         private Database database;
@@ -146,6 +153,7 @@ public record ChatConfig(
         private int writeQueueCapacity = 10_000;
         private int writeBatchSize = 500;
         private java.time.Duration idempotencyRetention = java.time.Duration.ofHours(24);
+        private WorkerListener workerListener = WorkerListener.NONE;
 
         private Builder() {}
 
@@ -212,6 +220,12 @@ public record ChatConfig(
             return this;
         }
 
+        /** Receives what the workers did, for monitoring. */
+        public Builder workerListener(WorkerListener workerListener) {
+            this.workerListener = Objects.requireNonNull(workerListener, "workerListener");
+            return this;
+        }
+
         public ChatConfig build() {
             return new ChatConfig(
                     dataDir,
@@ -222,7 +236,8 @@ public record ChatConfig(
                     shards,
                     writeQueueCapacity,
                     writeBatchSize,
-                    idempotencyRetention);
+                    idempotencyRetention,
+                    workerListener);
         }
 
         private static Optional<String> value(Map<String, String> environment, String key) {

@@ -5,6 +5,7 @@ import dev.chatsystem.core.ChatConfig;
 import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.ReindexListener;
 import dev.chatsystem.core.ReindexReport;
+import dev.chatsystem.core.WorkerListener;
 import dev.chatsystem.core.elasticsearch.ElasticsearchSearchIndex;
 import dev.chatsystem.core.embedded.GroupCommitWritePath;
 import dev.chatsystem.core.embedded.StoreNumbering;
@@ -59,6 +60,7 @@ public final class ChatSystems {
         } catch (IOException e) {
             throw new BackendUnavailableException("cannot create data dir " + config.dataDir() + ": " + e, e);
         }
+        WorkerListener listener = GuardedWorkerListener.of(config.workerListener());
         H2ChatStore store = remember(opened, H2ChatStore.open(config.dataDir()));
         SearchIndex index = remember(opened, embeddedIndex(config));
         ReentrantLock indexLock = new ReentrantLock();
@@ -70,7 +72,8 @@ public final class ChatSystems {
                         indexLock,
                         config.writeQueueCapacity(),
                         config.writeBatchSize(),
-                        config.idempotencyRetention()));
+                        config.idempotencyRetention(),
+                        listener));
         Backends backends = new Backends(
                 store, index, new StoreNumbering(store), writes, store, indexLock, List.of(writes, index, store));
         DefaultChatSystem system = new DefaultChatSystem(backends, clock, config.idempotencyRetention());
@@ -91,6 +94,7 @@ public final class ChatSystems {
      * workers run here unless the role is {@code api}.
      */
     private static ChatSystem production(ChatConfig config, Clock clock, Deque<AutoCloseable> opened) {
+        WorkerListener listener = GuardedWorkerListener.of(config.workerListener());
         ChatConfig.Database db = config.database().orElseThrow();
         MySqlChatStore store = remember(opened, MySqlChatStore.open(db.url(), db.user(), db.password()));
         SearchIndex index = remember(
@@ -102,7 +106,12 @@ public final class ChatSystems {
             workers = remember(
                     opened,
                     redis.startWorkers(
-                            store, index, config.writeBatchSize(), instanceId(), config.idempotencyRetention()));
+                            store,
+                            index,
+                            config.writeBatchSize(),
+                            instanceId(),
+                            config.idempotencyRetention(),
+                            listener));
         }
         Backends backends = new Backends(
                 store,

@@ -1,6 +1,7 @@
 package dev.chatsystem.core.redis;
 
 import dev.chatsystem.core.BackendUnavailableException;
+import dev.chatsystem.core.WorkerListener;
 import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.Numbering;
 import dev.chatsystem.core.spi.SearchIndex;
@@ -95,10 +96,18 @@ public final class RedisBackend implements AutoCloseable {
         return writePath;
     }
 
-    /** Starts draining every shard this process can take a lease on; close the result to stop. */
+    /**
+     * Starts draining every shard this process can take a lease on, reporting each acknowledged batch to {@code
+     * listener} (which must not throw); close the result to stop.
+     */
     public AutoCloseable startWorkers(
-            ChatStore store, SearchIndex index, int batchSize, String owner, java.time.Duration keyRetention) {
-        return new StreamWorkers(redis, keys, store, index, batchSize, owner, keyRetention);
+            ChatStore store,
+            SearchIndex index,
+            int batchSize,
+            String owner,
+            java.time.Duration keyRetention,
+            WorkerListener listener) {
+        return new StreamWorkers(redis, keys, store, index, batchSize, owner, keyRetention, listener);
     }
 
     @Override
