@@ -1,8 +1,11 @@
 package dev.chatsystem.core;
 
+import java.time.Duration;
+
 /**
  * Receives what the background work of a {@link ChatSystem} did, for monitoring: the write batches its workers
- * handled. Pass one with {@link ChatConfig.Builder#workerListener}; every method does nothing by default.
+ * handled and the count reconciliations it ran (periodic ones and {@link ChatSystem#reconcileCounts()} calls alike).
+ * Pass one with {@link ChatConfig.Builder#workerListener}; every method does nothing by default.
  *
  * <p>Methods are called from worker threads, concurrently, while they work: they must be quick and thread-safe. An
  * exception a method throws is logged and ignored; it never fails or retries the work.
@@ -22,4 +25,10 @@ public interface WorkerListener {
      *     listener's.
      */
     default void batchHandled(String stage, int shard, long[] lagMillis) {}
+
+    /** A count reconciliation finished after {@code took}, correcting what {@code report} lists. */
+    default void reconciled(ReconcileReport report, Duration took) {}
+
+    /** A count reconciliation failed after {@code took}; the caller sees {@code failure}. */
+    default void reconcileFailed(RuntimeException failure, Duration took) {}
 }

@@ -1,6 +1,8 @@
 package dev.chatsystem.core.internal;
 
+import dev.chatsystem.core.ReconcileReport;
 import dev.chatsystem.core.WorkerListener;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +21,24 @@ record GuardedWorkerListener(WorkerListener delegate) implements WorkerListener 
     public void batchHandled(String stage, int shard, long[] lagMillis) {
         try {
             delegate.batchHandled(stage, shard, lagMillis);
+        } catch (RuntimeException e) {
+            failed(e);
+        }
+    }
+
+    @Override
+    public void reconciled(ReconcileReport report, Duration took) {
+        try {
+            delegate.reconciled(report, took);
+        } catch (RuntimeException e) {
+            failed(e);
+        }
+    }
+
+    @Override
+    public void reconcileFailed(RuntimeException failure, Duration took) {
+        try {
+            delegate.reconcileFailed(failure, took);
         } catch (RuntimeException e) {
             failed(e);
         }

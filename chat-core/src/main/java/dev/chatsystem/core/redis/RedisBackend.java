@@ -3,6 +3,7 @@ package dev.chatsystem.core.redis;
 import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.WorkerListener;
 import dev.chatsystem.core.spi.ChatStore;
+import dev.chatsystem.core.spi.JobLease;
 import dev.chatsystem.core.spi.Numbering;
 import dev.chatsystem.core.spi.SearchIndex;
 import dev.chatsystem.core.spi.WritePath;
@@ -14,6 +15,7 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.SetParams;
 
 /**
  * The Redis backend: numbering and the write queue ({@link #writePath()}, {@link #numbering()}) for every process,
@@ -108,6 +110,17 @@ public final class RedisBackend implements AutoCloseable {
             java.time.Duration keyRetention,
             WorkerListener listener) {
         return new StreamWorkers(redis, keys, store, index, batchSize, owner, keyRetention, listener);
+    }
+
+    /**
+     * Leases of periodic jobs shared by every instance on this Redis: {@code SET NX PX} on a key per job, holding
+     * {@code owner} so an operator can see who ran it last.
+     */
+    public JobLease jobLease(String owner) {
+        Objects.requireNonNull(owner, "owner");
+        return (job, period) -> RedisWritePath.call(() -> "OK"
+                .equals(redis.set(
+                        keys.job(job), owner, SetParams.setParams().nx().px(period.toMillis()))));
     }
 
     @Override

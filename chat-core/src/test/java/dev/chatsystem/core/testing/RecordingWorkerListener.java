@@ -1,6 +1,8 @@
 package dev.chatsystem.core.testing;
 
+import dev.chatsystem.core.ReconcileReport;
 import dev.chatsystem.core.WorkerListener;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -14,10 +16,22 @@ public final class RecordingWorkerListener implements WorkerListener {
     }
 
     public final List<Batch> batches = new CopyOnWriteArrayList<>();
+    public final List<ReconcileReport> reconciled = new CopyOnWriteArrayList<>();
+    public final List<RuntimeException> failed = new CopyOnWriteArrayList<>();
 
     @Override
     public void batchHandled(String stage, int shard, long[] lagMillis) {
         batches.add(new Batch(stage, shard, lagMillis));
+    }
+
+    @Override
+    public void reconciled(ReconcileReport report, Duration took) {
+        reconciled.add(report);
+    }
+
+    @Override
+    public void reconcileFailed(RuntimeException failure, Duration took) {
+        failed.add(failure);
     }
 
     /** The sizes of the batches of {@code stage}, in the order they were reported. */
