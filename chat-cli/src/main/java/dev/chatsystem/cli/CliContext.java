@@ -58,8 +58,10 @@ final class CliContext {
         }
         ChatConfig.Builder builder = ChatConfig.builder().environment(environment);
         options.dataDir().ifPresent(builder::dataDir);
+        // An admin command never drains the write queue nor reconciles on a timer, whatever the shared environment
+        // gives the servers; `reconcile` runs it on demand.
+        builder.reconcileInterval(java.time.Duration.ZERO);
         ChatConfig config = builder.build();
-        // An admin command never drains the write queue, whatever role the shared environment gives the servers.
         return config.production() ? config.toBuilder().role(Role.API).build() : config;
     }
 

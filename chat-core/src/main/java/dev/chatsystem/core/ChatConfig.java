@@ -24,6 +24,10 @@ import java.util.Set;
  *     bounds memory (the production queue has its own per-shard bound in Redis)
  * @param writeBatchSize how many writes are committed in one transaction at most
  * @param idempotencyRetention how long an {@link IdempotencyKey} is remembered (default 24 hours)
+ * @param reconcileInterval how often a process that runs workers recomputes the stored counts as a safety net
+ *     (default 1 hour; zero turns it off). With Redis, one instance runs it per interval.
+ * @param workerListener receives the batches the workers handle and the reconciliations (default {@link
+ *     WorkerListener#NONE})
  */
 public record ChatConfig(
         Path dataDir,
@@ -34,7 +38,9 @@ public record ChatConfig(
         int shards,
         int writeQueueCapacity,
         int writeBatchSize,
-        java.time.Duration idempotencyRetention) {
+        java.time.Duration idempotencyRetention,
+        java.time.Duration reconcileInterval,
+        WorkerListener workerListener) {
 
     /** Environment variables this config reads; shells reject other {@code CHAT_*} names they do not know. */
     public static final Set<String> ENVIRONMENT_KEYS = Set.of(
@@ -46,7 +52,8 @@ public record ChatConfig(
             "CHAT_ELASTICSEARCH_URL",
             "CHAT_ROLE",
             "CHAT_SHARDS",
-            "CHAT_IDEMPOTENCY_RETENTION");
+            "CHAT_IDEMPOTENCY_RETENTION",
+            "CHAT_RECONCILE_INTERVAL");
 
     /** A JDBC connection to the production database. The password is never printed. */
     public record Database(String url, String user, String password) {
@@ -79,6 +86,12 @@ public record ChatConfig(
             throw new ConfigurationException(
                     "idempotency retention must be between 1 second and 30 days, was " + idempotencyRetention);
         }
+        Objects.requireNonNull(reconcileInterval, "reconcileInterval");
+        if (!reconcileInterval.isZero() && (reconcileInterval.toSeconds() < 1 || reconcileInterval.toDays() > 30)) {
+            throw new ConfigurationException("reconcile interval (CHAT_RECONCILE_INTERVAL) must be 0 (off) or between"
+                    + " 1 second and 30 days, was " + reconcileInterval);
+        }
+        Objects.requireNonNull(workerListener, "workerListener");
         if (database.isPresent() != redisUrl.isPresent()) {
             throw new ConfigurationException("CHAT_DB_URL and CHAT_REDIS_URL must be set together: several instances"
                     + " writing one database need numbers assigned by one shared Redis");
@@ -116,7 +129,9 @@ public record ChatConfig(
                 .shards(shards)
                 .writeQueueCapacity(writeQueueCapacity)
                 .writeBatchSize(writeBatchSize)
-                .idempotencyRetention(idempotencyRetention);
+                .idempotencyRetention(idempotencyRetention)
+                .reconcileInterval(reconcileInterval)
+                .workerListener(workerListener);
         builder.database = database.orElse(null);
         builder.redisUrl = redisUrl.orElse(null);
         builder.elasticsearchUrl = elasticsearchUrl.orElse(null);
@@ -135,7 +150,10 @@ public record ChatConfig(
         }
     }
 
-    /** Builds a {@link ChatConfig}; defaults: embedded in {@code ./chat-data}, role all, 8 shards. */
+    /**
+     * Builds a {@link ChatConfig}; defaults: embedded in {@code ./chat-data}, role all, 8 shards, reconciling every
+     * hour, no listener.
+     */
     public static final class Builder {
         private Path dataDir = Path.of("chat-data");
         private Database database;
@@ -146,6 +164,8 @@ public record ChatConfig(
         private int writeQueueCapacity = 10_000;
         private int writeBatchSize = 500;
         private java.time.Duration idempotencyRetention = java.time.Duration.ofHours(24);
+        private java.time.Duration reconcileInterval = java.time.Duration.ofHours(1);
+        private WorkerListener workerListener = WorkerListener.NONE;
 
         private Builder() {}
 
@@ -164,6 +184,11 @@ public record ChatConfig(
             value(environment, "CHAT_SHARDS").ifPresent(shards -> shards(integer("CHAT_SHARDS", shards)));
             value(environment, "CHAT_IDEMPOTENCY_RETENTION")
                     .ifPresent(retention -> idempotencyRetention(duration("CHAT_IDEMPOTENCY_RETENTION", retention)));
+            value(environment, "CHAT_RECONCILE_INTERVAL")
+                    .ifPresent(interval -> reconcileInterval(
+                            "0".equals(interval)
+                                    ? java.time.Duration.ZERO
+                                    : duration("CHAT_RECONCILE_INTERVAL", interval)));
             return this;
         }
 
@@ -212,6 +237,18 @@ public record ChatConfig(
             return this;
         }
 
+        /** How often to recompute the stored counts in processes that run workers; zero turns it off. */
+        public Builder reconcileInterval(java.time.Duration reconcileInterval) {
+            this.reconcileInterval = Objects.requireNonNull(reconcileInterval, "reconcileInterval");
+            return this;
+        }
+
+        /** Receives what the workers and reconciliations did, for monitoring. */
+        public Builder workerListener(WorkerListener workerListener) {
+            this.workerListener = Objects.requireNonNull(workerListener, "workerListener");
+            return this;
+        }
+
         public ChatConfig build() {
             return new ChatConfig(
                     dataDir,
@@ -222,7 +259,9 @@ public record ChatConfig(
                     shards,
                     writeQueueCapacity,
                     writeBatchSize,
-                    idempotencyRetention);
+                    idempotencyRetention,
+                    reconcileInterval,
+                    workerListener);
         }
 
         private static Optional<String> value(Map<String, String> environment, String key) {

@@ -30,16 +30,25 @@ public final class ChatServer {
 
     private ChatServer() {}
 
-    /** A configured, not yet started server. */
+    /** A configured, not yet started server, with meters of its own (without the workers' meters). */
     public static Javalin create(ChatSystem chatSystem) {
+        return create(chatSystem, ServerMetrics.create());
+    }
+
+    /**
+     * A configured, not yet started server rendering {@code metrics}, created before {@code chatSystem} was opened
+     * with {@link ServerMetrics#instrument}; the server binds the system's gauges and closes the metrics when it
+     * stops.
+     */
+    static Javalin create(ChatSystem chatSystem, ServerMetrics metrics) {
         Objects.requireNonNull(chatSystem, "chatSystem");
+        metrics.bind(chatSystem);
         ObjectMapper mapper = objectMapper();
         JsonBody json = new JsonBody(mapper);
         ApplicationHandlers applications = new ApplicationHandlers(chatSystem, json);
         ChatHandlers chats = new ChatHandlers(chatSystem);
         MessageHandlers messages = new MessageHandlers(chatSystem, json);
         HealthHandler health = new HealthHandler(chatSystem);
-        ServerMetrics metrics = ServerMetrics.create(chatSystem);
         return Javalin.create(config -> {
             configureServer(config, mapper);
             config.requestLogger.http(metrics::record);
@@ -66,6 +75,11 @@ public final class ChatServer {
     /** Creates and starts a server on {@code port} (0 picks a free one; read it back with {@link Javalin#port()}). */
     public static Javalin start(ChatSystem chatSystem, int port) {
         return create(chatSystem).start(port);
+    }
+
+    /** Creates and starts a server rendering {@code metrics}, as {@link #create(ChatSystem, ServerMetrics)} does. */
+    static Javalin start(ChatSystem chatSystem, ServerMetrics metrics, int port) {
+        return create(chatSystem, metrics).start(port);
     }
 
     private static void configureServer(JavalinConfig config, ObjectMapper mapper) {

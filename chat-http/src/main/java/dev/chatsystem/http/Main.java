@@ -55,11 +55,20 @@ public final class Main {
     }
 
     private static void run(ServerConfig config) {
-        ChatSystem chatSystem = ChatSystem.open(config.chat());
+        // The meters come first: the workers start reporting to them as soon as the chat system opens.
+        ServerMetrics metrics = ServerMetrics.create();
+        ChatSystem chatSystem;
+        try {
+            chatSystem = ChatSystem.open(metrics.instrument(config.chat()));
+        } catch (RuntimeException e) {
+            metrics.close();
+            throw e;
+        }
         Javalin server;
         try {
-            server = ChatServer.start(chatSystem, config.port());
+            server = ChatServer.start(chatSystem, metrics, config.port());
         } catch (RuntimeException e) {
+            metrics.close();
             chatSystem.close();
             throw e;
         }

@@ -1,5 +1,6 @@
 package dev.chatsystem.http;
 
+import dev.chatsystem.core.ChatConfig;
 import dev.chatsystem.core.ChatSystem;
 import io.javalin.http.Context;
 import io.javalin.router.Endpoint;
@@ -18,7 +19,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The server's meters in one Prometheus registry: request latency per route template and status, the JVM, the
- * connection pools and the write queue's backlog. {@code GET /metrics} renders them in the Prometheus text format.
+ * workers' batches and the reconciler ({@link WorkerMeters}), the connection pools and the write queue's backlog.
+ * {@code GET /metrics} renders them in the Prometheus text format.
+ *
+ * <p>Created before the chat system opens, because the workers report from the moment it opens: {@link
+ * #instrument} adds the worker meters to its configuration; {@link #bind} adds the gauges that read the open system.
  */
 final class ServerMetrics implements AutoCloseable {
     /** The timer of every request; Prometheus shows it as {@code http_server_requests_seconds}. */
@@ -31,15 +36,17 @@ final class ServerMetrics implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry;
     private final JvmGcMetrics gc;
+    private final WorkerMeters workers;
+    private boolean bound;
 
     private ServerMetrics(PrometheusMeterRegistry registry, JvmGcMetrics gc) {
         this.registry = registry;
         this.gc = gc;
+        this.workers = new WorkerMeters(registry);
     }
 
-    /** A registry with the JVM, pool and queue meters bound; request timers are added as requests arrive. */
-    static ServerMetrics create(ChatSystem chatSystem) {
-        Objects.requireNonNull(chatSystem, "chatSystem");
+    /** A registry with the JVM and worker meters; request timers are added as requests arrive. */
+    static ServerMetrics create() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -48,9 +55,24 @@ final class ServerMetrics implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
         JvmGcMetrics gc = new JvmGcMetrics();
         gc.bindTo(registry);
+        return new ServerMetrics(registry, gc);
+    }
+
+    /** {@code config} reporting to these meters; open the chat system with it. */
+    ChatConfig instrument(ChatConfig config) {
+        return config.toBuilder().workerListener(workers).build();
+    }
+
+    /** Adds the pool and queue gauges of an open chat system; once. */
+    synchronized ServerMetrics bind(ChatSystem chatSystem) {
+        Objects.requireNonNull(chatSystem, "chatSystem");
+        if (bound) {
+            throw new IllegalStateException("already bound to a chat system");
+        }
+        bound = true;
         PoolGauges.bindTo(registry);
         QueueGauges.bindTo(registry, chatSystem);
-        return new ServerMetrics(registry, gc);
+        return this;
     }
 
     /** Times a finished request; installed as Javalin's request logger, which sees every request. */
@@ -80,8 +102,12 @@ final class ServerMetrics implements AutoCloseable {
         }
     }
 
+    /** Idempotent: both the server's stop event and a failed start may close it. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (registry.isClosed()) {
+            return;
+        }
         gc.close();
         registry.close();
     }

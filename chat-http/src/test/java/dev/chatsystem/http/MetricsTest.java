@@ -2,6 +2,7 @@ package dev.chatsystem.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chatsystem.core.ChatConfig;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -10,14 +11,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code GET /metrics}: Prometheus text with request timers by route template, JVM, pool and queue gauges. */
+/**
+ * {@code GET /metrics} of a server wired as {@link Main} wires it: Prometheus text with request timers by route
+ * template, JVM, pool and queue gauges, and the meters of the writer's batches and of reconciliations.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MetricsTest {
     TestServer http;
 
     @BeforeAll
     void start(@TempDir Path dataDir) {
-        http = TestServer.start(dataDir);
+        http = TestServer.startLikeMain(ChatConfig.embedded(dataDir));
     }
 
     @AfterAll
@@ -60,6 +64,51 @@ class MetricsTest {
                 .contains("hikaricp_connections_active{pool=\"chat-h2\"}")
                 .contains("chat_queue_entries{shard=\"0\",stage=\"persist\"}")
                 .contains("chat_queue_oldest_age_seconds{shard=\"0\",stage=\"persist\"}");
+    }
+
+    @Test
+    void exposesTheWritersBatchSizesAndLagAndReconcileRuns() throws Exception {
+        String token = http.newApplication("Batches");
+        long chat = http.newChat(token);
+        for (int i = 0; i < 3; i++) {
+            http.newMessage(token, chat, "batch " + i);
+        }
+        http.chatSystem.reconcileCounts();
+
+        // The writer answers before it reports a batch: wait for the last one to land.
+        String metrics = awaitScrape(m -> value(m, "chat_worker_lag_seconds_count{stage=\"persist\"}") >= 4);
+
+        assertThat(value(metrics, "chat_worker_batch_entries_count{stage=\"persist\"}"))
+                .isPositive();
+        assertThat(value(metrics, "chat_worker_batch_entries_sum{stage=\"persist\"}"))
+                .isGreaterThanOrEqualTo(4);
+        assertThat(metrics)
+                .contains("chat_worker_lag_seconds_bucket{stage=\"persist\",le=\"0.001\"}")
+                .contains("chat_worker_lag_seconds_max{stage=\"persist\"}");
+        assertThat(value(metrics, "chat_reconcile_runs_total{outcome=\"ok\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(metrics)
+                .contains("chat_reconcile_runs_total{outcome=\"failed\"} 0")
+                .contains("chat_reconcile_corrections_total 0")
+                .contains("chat_reconcile_duration_seconds_count");
+    }
+
+    private String awaitScrape(java.util.function.Predicate<String> ready) throws InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        String metrics = scrape();
+        while (!ready.test(metrics) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            metrics = scrape();
+        }
+        return metrics;
+    }
+
+    /** The value of the series named exactly {@code series} (name and labels), or -1 when it is missing. */
+    private static double value(String metrics, String series) {
+        return metrics.lines()
+                .filter(line -> line.startsWith(series + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1)))
+                .findFirst()
+                .orElse(-1);
     }
 
     private String scrape() {

@@ -24,8 +24,12 @@ final class TestServer implements AutoCloseable {
     final URI base;
 
     private TestServer(ChatSystem chatSystem) {
+        this(chatSystem, ChatServer.start(chatSystem, 0));
+    }
+
+    private TestServer(ChatSystem chatSystem, Javalin server) {
         this.chatSystem = chatSystem;
-        this.server = ChatServer.start(chatSystem, 0);
+        this.server = server;
         this.client = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(5))
                 .version(HttpClient.Version.HTTP_1_1)
@@ -35,6 +39,13 @@ final class TestServer implements AutoCloseable {
 
     static TestServer start(Path dataDir) {
         return new TestServer(ChatSystem.open(ChatConfig.embedded(dataDir)));
+    }
+
+    /** Wired as {@link Main} wires it: the workers report to the meters {@code GET /metrics} renders. */
+    static TestServer startLikeMain(ChatConfig config) {
+        ServerMetrics metrics = ServerMetrics.create();
+        ChatSystem chatSystem = ChatSystem.open(metrics.instrument(config));
+        return new TestServer(chatSystem, ChatServer.start(chatSystem, metrics, 0));
     }
 
     HttpResponse<String> get(String path) {

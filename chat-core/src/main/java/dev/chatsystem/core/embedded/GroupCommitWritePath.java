@@ -6,6 +6,7 @@ import dev.chatsystem.core.Chat;
 import dev.chatsystem.core.ChatException;
 import dev.chatsystem.core.Message;
 import dev.chatsystem.core.QueueBacklog;
+import dev.chatsystem.core.WorkerListener;
 import dev.chatsystem.core.spi.Accepted;
 import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.Idempotency;
@@ -53,11 +54,19 @@ public final class GroupCommitWritePath implements WritePath {
     private volatile boolean indexMissedWrites;
     private volatile boolean accepting = true;
     private final Duration keyRetention;
+    private final WorkerListener listener;
     private long lastPurge = System.nanoTime();
 
     private GroupCommitWritePath(
-            ChatStore store, SearchIndex index, Lock indexLock, int capacity, int batchSize, Duration keyRetention) {
+            ChatStore store,
+            SearchIndex index,
+            Lock indexLock,
+            int capacity,
+            int batchSize,
+            Duration keyRetention,
+            WorkerListener listener) {
         this.keyRetention = keyRetention;
+        this.listener = Objects.requireNonNull(listener, "listener");
         this.store = Objects.requireNonNull(store, "store");
         this.index = Objects.requireNonNull(index, "index");
         this.indexLock = Objects.requireNonNull(indexLock, "indexLock");
@@ -66,15 +75,21 @@ public final class GroupCommitWritePath implements WritePath {
         this.writer = Thread.ofPlatform().name("chat-writer").unstarted(this::run);
     }
 
-    /** Starts a writer over {@code store} and {@code index}; {@code indexLock} is held while a batch is written. */
     /**
      * Starts a writer over {@code store} and {@code index}; {@code indexLock} is held while a batch is written.
-     * Idempotency records older than {@code keyRetention} are purged every {@link #PURGE_EVERY}.
+     * Idempotency records older than {@code keyRetention} are purged every {@link #PURGE_EVERY}. Each committed
+     * batch is reported to {@code listener} as stage {@code persist} of shard 0; it must not throw.
      */
     public static GroupCommitWritePath start(
-            ChatStore store, SearchIndex index, Lock indexLock, int capacity, int batchSize, Duration keyRetention) {
+            ChatStore store,
+            SearchIndex index,
+            Lock indexLock,
+            int capacity,
+            int batchSize,
+            Duration keyRetention,
+            WorkerListener listener) {
         GroupCommitWritePath path =
-                new GroupCommitWritePath(store, index, indexLock, capacity, batchSize, keyRetention);
+                new GroupCommitWritePath(store, index, indexLock, capacity, batchSize, keyRetention, listener);
         path.writer.start();
         return path;
     }
@@ -247,9 +262,20 @@ public final class GroupCommitWritePath implements WritePath {
         } finally {
             indexLock.unlock();
         }
+        long[] lag = lagMillis(batch, System.nanoTime());
         for (int i = 0; i < batch.size(); i++) {
             numbered.complete(i, batch.get(i));
         }
+        listener.batchHandled(QueueBacklog.PERSIST, 0, lag); // after answering: callers never wait for monitoring
+    }
+
+    /** How long each write waited from being queued until its batch was committed and indexed. */
+    private static long[] lagMillis(List<PendingWrite> batch, long nowNanos) {
+        long[] lag = new long[batch.size()];
+        for (int i = 0; i < lag.length; i++) {
+            lag[i] = TimeUnit.NANOSECONDS.toMillis(nowNanos - batch.get(i).queuedNanos());
+        }
+        return lag;
     }
 
     /**

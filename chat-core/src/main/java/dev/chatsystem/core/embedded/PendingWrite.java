@@ -6,7 +6,11 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-/** A write waiting for the group-commit writer; completes with what was accepted (number 0 for edits). */
+/**
+ * A write waiting for the group-commit writer; completes with what was accepted (number 0 for edits).
+ *
+ * @param queuedNanos {@link System#nanoTime()} when the write was queued, to measure how long it waited
+ */
 record PendingWrite(
         Kind kind,
         String token,
@@ -15,6 +19,7 @@ record PendingWrite(
         String body,
         Instant at,
         Optional<Idempotency> idempotency,
+        long queuedNanos,
         CompletableFuture<Accepted> result) {
     enum Kind {
         CREATE_CHAT,
@@ -23,13 +28,22 @@ record PendingWrite(
     }
 
     static PendingWrite createChat(String token, Instant at, Optional<Idempotency> idempotency) {
-        return new PendingWrite(Kind.CREATE_CHAT, token, 0, 0, null, at, idempotency, new CompletableFuture<>());
+        return new PendingWrite(
+                Kind.CREATE_CHAT, token, 0, 0, null, at, idempotency, System.nanoTime(), new CompletableFuture<>());
     }
 
     static PendingWrite createMessage(
             String token, long chatNumber, String body, Instant at, Optional<Idempotency> idempotency) {
         return new PendingWrite(
-                Kind.CREATE_MESSAGE, token, chatNumber, 0, body, at, idempotency, new CompletableFuture<>());
+                Kind.CREATE_MESSAGE,
+                token,
+                chatNumber,
+                0,
+                body,
+                at,
+                idempotency,
+                System.nanoTime(),
+                new CompletableFuture<>());
     }
 
     static PendingWrite editMessage(String token, long chatNumber, long messageNumber, String body, Instant at) {
@@ -41,6 +55,7 @@ record PendingWrite(
                 body,
                 at,
                 Optional.empty(),
+                System.nanoTime(),
                 new CompletableFuture<>());
     }
 }

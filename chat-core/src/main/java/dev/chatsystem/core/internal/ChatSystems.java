@@ -5,13 +5,17 @@ import dev.chatsystem.core.ChatConfig;
 import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.ReindexListener;
 import dev.chatsystem.core.ReindexReport;
+import dev.chatsystem.core.WorkerListener;
 import dev.chatsystem.core.elasticsearch.ElasticsearchSearchIndex;
 import dev.chatsystem.core.embedded.GroupCommitWritePath;
+import dev.chatsystem.core.embedded.LocalJobLease;
 import dev.chatsystem.core.embedded.StoreNumbering;
 import dev.chatsystem.core.h2.H2ChatStore;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
 import dev.chatsystem.core.mysql.MySqlChatStore;
 import dev.chatsystem.core.redis.RedisBackend;
+import dev.chatsystem.core.spi.CountReconciler;
+import dev.chatsystem.core.spi.JobLease;
 import dev.chatsystem.core.spi.SearchIndex;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -52,13 +56,17 @@ public final class ChatSystems {
         }
     }
 
-    /** Everything in one process: H2, the group-commit writer, and Lucene (or Elasticsearch when configured). */
+    /**
+     * Everything in one process: H2, the group-commit writer, Lucene (or Elasticsearch when configured) and the
+     * periodic reconciler.
+     */
     private static ChatSystem embedded(ChatConfig config, Clock clock, Deque<AutoCloseable> opened) {
         try {
             Files.createDirectories(config.dataDir());
         } catch (IOException e) {
             throw new BackendUnavailableException("cannot create data dir " + config.dataDir() + ": " + e, e);
         }
+        WorkerListener listener = GuardedWorkerListener.of(config.workerListener());
         H2ChatStore store = remember(opened, H2ChatStore.open(config.dataDir()));
         SearchIndex index = remember(opened, embeddedIndex(config));
         ReentrantLock indexLock = new ReentrantLock();
@@ -70,9 +78,19 @@ public final class ChatSystems {
                         indexLock,
                         config.writeQueueCapacity(),
                         config.writeBatchSize(),
-                        config.idempotencyRetention()));
+                        config.idempotencyRetention(),
+                        listener));
+        CountReconciler reconciler = new ObservedReconciler(store, listener);
+        AutoCloseable reconciling =
+                remember(opened, reconcilePeriodically(config, reconciler, new LocalJobLease(clock)));
         Backends backends = new Backends(
-                store, index, new StoreNumbering(store), writes, store, indexLock, List.of(writes, index, store));
+                store,
+                index,
+                new StoreNumbering(store),
+                writes,
+                reconciler,
+                indexLock,
+                List.of(reconciling, writes, index, store));
         DefaultChatSystem system = new DefaultChatSystem(backends, clock, config.idempotencyRetention());
         if (index.needsRebuild()) {
             rebuild(system);
@@ -88,31 +106,44 @@ public final class ChatSystems {
 
     /**
      * The distributed form: MySQL is the truth, Redis numbers and queues every create, Elasticsearch indexes; queue
-     * workers run here unless the role is {@code api}.
+     * workers and the periodic reconciler run here unless the role is {@code api}.
      */
     private static ChatSystem production(ChatConfig config, Clock clock, Deque<AutoCloseable> opened) {
+        WorkerListener listener = GuardedWorkerListener.of(config.workerListener());
         ChatConfig.Database db = config.database().orElseThrow();
         MySqlChatStore store = remember(opened, MySqlChatStore.open(db.url(), db.user(), db.password()));
         SearchIndex index = remember(
                 opened, ElasticsearchSearchIndex.open(config.elasticsearchUrl().orElseThrow(), INDEX_NAME));
         RedisBackend redis =
                 remember(opened, RedisBackend.connect(config.redisUrl().orElseThrow(), config.shards(), store));
+        CountReconciler reconciler = new ObservedReconciler(store, listener);
         AutoCloseable workers = () -> {};
+        AutoCloseable reconciling = () -> {};
         if (config.role().runsWorkers()) {
+            String instance = instanceId();
             workers = remember(
                     opened,
                     redis.startWorkers(
-                            store, index, config.writeBatchSize(), instanceId(), config.idempotencyRetention()));
+                            store, index, config.writeBatchSize(), instance, config.idempotencyRetention(), listener));
+            reconciling = remember(opened, reconcilePeriodically(config, reconciler, redis.jobLease(instance)));
         }
         Backends backends = new Backends(
                 store,
                 index,
                 redis.numbering(),
                 redis.writePath(),
-                store,
+                reconciler,
                 new ReentrantLock(),
-                List.of(workers, redis, index, store));
+                List.of(reconciling, workers, redis, index, store));
         return new DefaultChatSystem(backends, clock, config.idempotencyRetention());
+    }
+
+    /** The safety-net reconciler, unless the interval is zero. */
+    private static AutoCloseable reconcilePeriodically(ChatConfig config, CountReconciler reconciler, JobLease lease) {
+        if (config.reconcileInterval().isZero()) {
+            return () -> {};
+        }
+        return new PeriodicReconciler(reconciler, lease, config.reconcileInterval()).start();
     }
 
     /** Names this process in shard leases: host, pid and a random suffix so a restarted pid never matches. */

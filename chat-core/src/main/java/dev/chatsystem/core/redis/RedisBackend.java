@@ -1,7 +1,9 @@
 package dev.chatsystem.core.redis;
 
 import dev.chatsystem.core.BackendUnavailableException;
+import dev.chatsystem.core.WorkerListener;
 import dev.chatsystem.core.spi.ChatStore;
+import dev.chatsystem.core.spi.JobLease;
 import dev.chatsystem.core.spi.Numbering;
 import dev.chatsystem.core.spi.SearchIndex;
 import dev.chatsystem.core.spi.WritePath;
@@ -13,6 +15,7 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.SetParams;
 
 /**
  * The Redis backend: numbering and the write queue ({@link #writePath()}, {@link #numbering()}) for every process,
@@ -21,6 +24,9 @@ import redis.clients.jedis.exceptions.JedisException;
 public final class RedisBackend implements AutoCloseable {
     /** Per shard: beyond this many queued entries, creates are refused with 503 until workers catch up. */
     public static final long MAX_STREAM_LENGTH = 1_000_000;
+
+    /** The name the connection pool's MBean starts with; a second client in one JVM gets a number appended. */
+    public static final String POOL_JMX_NAME = "chat-redis";
 
     private final RedisClient redis;
     private final RedisKeys keys;
@@ -43,6 +49,9 @@ public final class RedisBackend implements AutoCloseable {
         pool.setMaxTotal(2 * shards + 128);
         pool.setMaxIdle(2 * shards + 32);
         pool.setMaxWait(java.time.Duration.ofSeconds(2));
+        // The pool registers an MBean (org.apache.commons.pool2:type=GenericObjectPool,name=chat-redis, then
+        // chat-redis2, ...); a name of its own lets monitoring find it without a Jedis type crossing the core's API.
+        pool.setJmxNamePrefix(POOL_JMX_NAME);
         DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(2_000)
                 .socketTimeoutMillis(5_000)
@@ -89,10 +98,29 @@ public final class RedisBackend implements AutoCloseable {
         return writePath;
     }
 
-    /** Starts draining every shard this process can take a lease on; close the result to stop. */
+    /**
+     * Starts draining every shard this process can take a lease on, reporting each acknowledged batch to {@code
+     * listener} (which must not throw); close the result to stop.
+     */
     public AutoCloseable startWorkers(
-            ChatStore store, SearchIndex index, int batchSize, String owner, java.time.Duration keyRetention) {
-        return new StreamWorkers(redis, keys, store, index, batchSize, owner, keyRetention);
+            ChatStore store,
+            SearchIndex index,
+            int batchSize,
+            String owner,
+            java.time.Duration keyRetention,
+            WorkerListener listener) {
+        return new StreamWorkers(redis, keys, store, index, batchSize, owner, keyRetention, listener);
+    }
+
+    /**
+     * Leases of periodic jobs shared by every instance on this Redis: {@code SET NX PX} on a key per job, holding
+     * {@code owner} so an operator can see who ran it last.
+     */
+    public JobLease jobLease(String owner) {
+        Objects.requireNonNull(owner, "owner");
+        return (job, period) -> RedisWritePath.call(() -> "OK"
+                .equals(redis.set(
+                        keys.job(job), owner, SetParams.setParams().nx().px(period.toMillis()))));
     }
 
     @Override

@@ -14,6 +14,8 @@ import java.util.zip.CRC32;
  *   <li>{@code …:writes} stream: the queue of the shard
  *   <li>{@code …:i:<scope>:<key>} string with a TTL: an idempotent create's fingerprint, number and time
  *   <li>{@code …:lease:<group>} string: which worker instance drains the shard for a consumer group
+ *   <li><code>{chat:s0}:job:&lt;job&gt;</code> string with a TTL: which instance last ran a periodic job, held for
+ *       its period
  * </ul>
  */
 final class RedisKeys {
@@ -56,6 +58,11 @@ final class RedisKeys {
 
     String lease(int shard, String group) {
         return tag(shard) + ":lease:" + group;
+    }
+
+    /** A periodic job's lease; jobs span every shard, so they live under shard 0's tag. */
+    String job(String job) {
+        return tag(0) + ":job:" + job;
     }
 
     static String chatField(long chatNumber) {

@@ -1,5 +1,6 @@
 package dev.chatsystem.core.redis;
 
+import dev.chatsystem.core.WorkerListener;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,8 @@ import redis.clients.jedis.resps.StreamEntry;
  * <p>Only the holder of the shard's lease reads, always as the same consumer name, so per-chat order holds and a new
  * holder first re-reads (from id 0) whatever the previous holder read but did not acknowledge, for example because
  * it was killed mid-batch. Handlers must be idempotent. A failing handler is retried with backoff on the same
- * entries; nothing is acknowledged until it succeeds.
+ * entries; nothing is acknowledged until it succeeds. Each acknowledged batch is reported to the listener, named by
+ * the group ({@code persist}, {@code index}).
  */
 final class ShardDrainer implements Runnable {
     static final Duration LEASE_TTL = Duration.ofSeconds(10);
@@ -30,6 +32,7 @@ final class ShardDrainer implements Runnable {
     }
 
     private final UnifiedJedis redis;
+    private final int shard;
     private final String stream;
     private final String lease;
     private final String group;
@@ -37,6 +40,7 @@ final class ShardDrainer implements Runnable {
     private final int batchSize;
     private final Handler handler;
     private final Runnable afterBatch;
+    private final WorkerListener listener;
     private volatile boolean running = true;
     private long leaseRenewedAt;
     private boolean holding;
@@ -49,8 +53,10 @@ final class ShardDrainer implements Runnable {
             String owner,
             int batchSize,
             Handler handler,
-            Runnable afterBatch) {
+            Runnable afterBatch,
+            WorkerListener listener) {
         this.redis = redis;
+        this.shard = shard;
         this.stream = keys.stream(shard);
         this.lease = keys.lease(shard, group);
         this.group = group;
@@ -58,6 +64,7 @@ final class ShardDrainer implements Runnable {
         this.batchSize = batchSize;
         this.handler = handler;
         this.afterBatch = afterBatch;
+        this.listener = listener;
     }
 
     void stop() {
@@ -84,6 +91,7 @@ final class ShardDrainer implements Runnable {
                             stream,
                             group,
                             entries.stream().map(StreamEntry::getID).toArray(StreamEntryID[]::new));
+                    listener.batchHandled(group, shard, lagMillis(entries, System.currentTimeMillis()));
                     backoff.reset();
                 }
                 afterBatch.run();
@@ -95,6 +103,18 @@ final class ShardDrainer implements Runnable {
             }
         }
         release();
+    }
+
+    /**
+     * How long each entry waited: a stream id starts with the Redis server's clock at {@code XADD}, when the write
+     * was accepted. Clamped at 0, as the worker's clock may be slightly behind the server's.
+     */
+    static long[] lagMillis(List<StreamEntry> entries, long nowMillis) {
+        long[] lag = new long[entries.size()];
+        for (int i = 0; i < lag.length; i++) {
+            lag[i] = Math.max(0, nowMillis - entries.get(i).getID().getTime());
+        }
+        return lag;
     }
 
     private List<StreamEntry> read(boolean pending) {

@@ -1,5 +1,7 @@
 package dev.chatsystem.core.redis;
 
+import dev.chatsystem.core.QueueBacklog;
+import dev.chatsystem.core.WorkerListener;
 import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.IndexedMessage;
 import dev.chatsystem.core.spi.SearchIndex;
@@ -22,8 +24,8 @@ import redis.clients.jedis.resps.StreamEntry;
  * so a failing or slow index never holds back persistence; the index catches up from its own pending entries.
  */
 final class StreamWorkers implements AutoCloseable {
-    static final String PERSIST = "persist";
-    static final String INDEX = "index";
+    static final String PERSIST = QueueBacklog.PERSIST;
+    static final String INDEX = QueueBacklog.INDEX;
     private static final Duration TRIM_EVERY = Duration.ofSeconds(2);
     private static final Duration PURGE_EVERY = Duration.ofMinutes(10);
     private static final Logger log = LoggerFactory.getLogger(StreamWorkers.class);
@@ -38,7 +40,8 @@ final class StreamWorkers implements AutoCloseable {
             SearchIndex index,
             int batchSize,
             String owner,
-            Duration keyRetention) {
+            Duration keyRetention,
+            WorkerListener listener) {
         // Whoever drains shard 0 into the store also purges expired idempotency keys of applications: exactly one
         // instance at a time, since it holds that lease.
         Runnable purgePeriodically = every(
@@ -53,8 +56,17 @@ final class StreamWorkers implements AutoCloseable {
                     }
                     : trimPeriodically;
             drainers.add(new ShardDrainer(
-                    redis, keys, shard, PERSIST, owner, batchSize, persist(redis, keys, store), housekeeping));
-            drainers.add(new ShardDrainer(redis, keys, shard, INDEX, owner, batchSize, index(index), () -> {}));
+                    redis,
+                    keys,
+                    shard,
+                    PERSIST,
+                    owner,
+                    batchSize,
+                    persist(redis, keys, store),
+                    housekeeping,
+                    listener));
+            drainers.add(
+                    new ShardDrainer(redis, keys, shard, INDEX, owner, batchSize, index(index), () -> {}, listener));
         }
         for (ShardDrainer drainer : drainers) {
             threads.add(Thread.ofVirtual().name("chat-worker").start(drainer));

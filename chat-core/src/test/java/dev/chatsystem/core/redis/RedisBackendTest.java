@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.Message;
 import dev.chatsystem.core.NotFoundException;
+import dev.chatsystem.core.WorkerListener;
 import dev.chatsystem.core.h2.H2ChatStore;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
 import dev.chatsystem.core.spi.Accepted;
@@ -244,7 +245,7 @@ class RedisBackendTest {
         for (int i = 0; i < 200; i++) {
             backend.writePath().createMessage(token, 1, "m" + i, AT);
         }
-        open.add(backend.startWorkers(flaky, index, 64, "flaky", Duration.ofHours(24)));
+        open.add(backend.startWorkers(flaky, index, 64, "flaky", Duration.ofHours(24), WorkerListener.NONE));
         awaitTrue(() -> failuresLeft.get() < 0 && backend.writePath().pending() == 0);
 
         assertThat(store.messages(token, 1, 0, 1000))
@@ -258,7 +259,8 @@ class RedisBackendTest {
         RedisBackend backend = backend(store);
         String token = application();
         backend.writePath().createChat(token, AT);
-        AutoCloseable first = backend.startWorkers(store, index, 100, "first", Duration.ofHours(24));
+        AutoCloseable first =
+                backend.startWorkers(store, index, 100, "first", Duration.ofHours(24), WorkerListener.NONE);
         backend.writePath().createMessage(token, 1, "one", AT);
         awaitTrue(() -> store.countMessages(java.util.Optional.empty()) == 1);
         first.close(); // gives its leases back
@@ -304,7 +306,8 @@ class RedisBackendTest {
     }
 
     private AutoCloseable workers(RedisBackend backend, String owner) {
-        AutoCloseable workers = backend.startWorkers(store, index, 100, owner, Duration.ofHours(24));
+        AutoCloseable workers =
+                backend.startWorkers(store, index, 100, owner, Duration.ofHours(24), WorkerListener.NONE);
         open.add(workers);
         return workers;
     }

@@ -1,0 +1,34 @@
+package dev.chatsystem.core;
+
+import java.time.Duration;
+
+/**
+ * Receives what the background work of a {@link ChatSystem} did, for monitoring: the write batches its workers
+ * handled and the count reconciliations it ran (periodic ones and {@link ChatSystem#reconcileCounts()} calls alike).
+ * Pass one with {@link ChatConfig.Builder#workerListener}; every method does nothing by default.
+ *
+ * <p>Methods are called from worker threads, concurrently, while they work: they must be quick and thread-safe. An
+ * exception a method throws is logged and ignored; it never fails or retries the work.
+ */
+public interface WorkerListener {
+    /** Listens to nothing. */
+    WorkerListener NONE = new WorkerListener() {};
+
+    /**
+     * A batch of writes was handled (committed to the store, or sent to the search index) and will not be retried.
+     *
+     * @param stage {@link QueueBacklog#PERSIST} or {@link QueueBacklog#INDEX}; the embedded default persists and
+     *     indexes in the same batch, and reports it as {@code persist}
+     * @param shard the queue shard (always 0 for the embedded default)
+     * @param lagMillis for each write of the batch, how long it waited from being accepted until its batch was
+     *     handled, in milliseconds, never negative; its length is the size of the batch. The array is the
+     *     listener's.
+     */
+    default void batchHandled(String stage, int shard, long[] lagMillis) {}
+
+    /** A count reconciliation finished after {@code took}, correcting what {@code report} lists. */
+    default void reconciled(ReconcileReport report, Duration took) {}
+
+    /** A count reconciliation failed after {@code took}; the caller sees {@code failure}. */
+    default void reconcileFailed(RuntimeException failure, Duration took) {}
+}

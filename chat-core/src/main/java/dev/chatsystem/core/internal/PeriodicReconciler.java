@@ -1,0 +1,100 @@
+package dev.chatsystem.core.internal;
+
+import dev.chatsystem.core.ReconcileReport;
+import dev.chatsystem.core.spi.CountReconciler;
+import dev.chatsystem.core.spi.JobLease;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Recomputes the stored counts periodically, a safety net for drift the write path should never cause. Every tick it
+ * tries to take the job lease for a whole interval and runs only if it got it, so every process sharing the lease
+ * (all workers on one Redis) together run it about once per interval, whoever ticks first. Ticks come a quarter of an
+ * interval apart, at most a minute, so a restart never delays a run by much more than a tick.
+ *
+ * <p>A failure is logged and the lease is kept: the next interval tries again. Concurrent batches are safe, as the
+ * reconciler recounts under the row lock.
+ */
+final class PeriodicReconciler implements AutoCloseable {
+    static final String JOB = "reconcile";
+    static final Duration MAX_TICK = Duration.ofMinutes(1);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Logger log = LoggerFactory.getLogger(PeriodicReconciler.class);
+
+    private final CountReconciler reconciler;
+    private final JobLease lease;
+    private final Duration interval;
+    private ScheduledExecutorService executor;
+
+    PeriodicReconciler(CountReconciler reconciler, JobLease lease, Duration interval) {
+        this.reconciler = Objects.requireNonNull(reconciler, "reconciler");
+        this.lease = Objects.requireNonNull(lease, "lease");
+        this.interval = Objects.requireNonNull(interval, "interval");
+        if (interval.isZero() || interval.isNegative()) {
+            throw new IllegalArgumentException("interval must be positive, was " + interval);
+        }
+    }
+
+    /** Starts ticking on a daemon thread of its own. */
+    synchronized PeriodicReconciler start() {
+        if (executor != null) {
+            throw new IllegalStateException("already started");
+        }
+        executor = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("chat-reconciler").daemon().factory());
+        long tick = tickOf(interval).toMillis();
+        executor.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    static Duration tickOf(Duration interval) {
+        Duration quarter = interval.dividedBy(4);
+        return quarter.compareTo(MAX_TICK) < 0 ? quarter : MAX_TICK;
+    }
+
+    /** Runs a reconciliation if this process takes the lease; true when it did (even if the run failed). */
+    boolean tick() {
+        try {
+            if (!lease.tryAcquire(JOB, interval)) {
+                return false;
+            }
+        } catch (RuntimeException e) {
+            log.warn("periodic reconcile skipped: the job lease is unavailable: {}", e.toString());
+            return false;
+        }
+        try {
+            ReconcileReport report = reconciler.reconcile();
+            if (!report.corrections().isEmpty()) {
+                log.warn(
+                        "periodic reconcile corrected {} counts",
+                        report.corrections().size());
+            }
+        } catch (RuntimeException e) {
+            log.warn("periodic reconcile failed, will retry in {}: {}", interval, e.toString());
+        }
+        return true;
+    }
+
+    /** Stops ticking; a reconciliation under way finishes first (bounded wait), as the store closes after this. */
+    @Override
+    public synchronized void close() {
+        if (executor == null) {
+            return;
+        }
+        // No shutdownNow: interrupting a thread in the middle of file I/O can close the embedded database's files.
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("a periodic reconcile still runs after {}; closing anyway", STOP_TIMEOUT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        executor = null;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.chatsystem.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The reconcile interval and the worker listener: defaults, environment, limits. */
+class ChatConfigTest {
+
+    @ParameterizedTest
+    @CsvSource({"PT30M, PT30M", "0, PT0S", "PT0S, PT0S", "' PT1S ', PT1S", "P30D, P30D"})
+    void readsTheReconcileIntervalFromTheEnvironment(String text, Duration expected) {
+        ChatConfig config = ChatConfig.builder()
+                .environment(Map.of("CHAT_RECONCILE_INTERVAL", text))
+                .build();
+
+        assertThat(config.reconcileInterval()).isEqualTo(expected);
+        assertThat(config.toBuilder().build()).isEqualTo(config);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1h", "PT-1S", "PT0.5S", "P31D", "-0"})
+    void refusesAnIntervalOutsideTheLimitsNamingTheKey(String text) {
+        assertThatThrownBy(() -> ChatConfig.builder()
+                        .environment(Map.of("CHAT_RECONCILE_INTERVAL", text))
+                        .build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("CHAT_RECONCILE_INTERVAL");
+    }
+
+    @Test
+    void defaultsToHourlyWithoutAListenerAndKeepsBothThroughToBuilder() {
+        ChatConfig defaults = ChatConfig.builder().build();
+        assertThat(defaults.reconcileInterval()).isEqualTo(Duration.ofHours(1));
+        assertThat(defaults.workerListener()).isSameAs(WorkerListener.NONE);
+        assertThat(ChatConfig.ENVIRONMENT_KEYS).contains("CHAT_RECONCILE_INTERVAL");
+
+        WorkerListener listener = new WorkerListener() {};
+        ChatConfig custom = defaults.toBuilder()
+                .reconcileInterval(Duration.ZERO)
+                .workerListener(listener)
+                .build();
+        assertThat(custom.toBuilder().build().workerListener()).isSameAs(listener);
+        assertThat(custom.toBuilder().build().reconcileInterval()).isZero();
+    }
+}

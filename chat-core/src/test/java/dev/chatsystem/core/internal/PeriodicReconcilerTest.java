@@ -1,0 +1,187 @@
+package dev.chatsystem.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chatsystem.core.BackendUnavailableException;
+import dev.chatsystem.core.ReconcileReport;
+import dev.chatsystem.core.ReconcileReport.Correction;
+import dev.chatsystem.core.embedded.LocalJobLease;
+import dev.chatsystem.core.h2.H2ChatStore;
+import dev.chatsystem.core.redis.RedisBackend;
+import dev.chatsystem.core.spi.CountReconciler;
+import dev.chatsystem.core.spi.JobLease;
+import dev.chatsystem.core.testing.RecordingWorkerListener;
+import dev.chatsystem.core.testing.Services;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * The safety-net reconciler: one run per interval, failures reported and retried, and one process per interval among
+ * workers sharing a Redis. Driven tick by tick where it can; one test lets it run on its own thread.
+ */
+class PeriodicReconcilerTest {
+    private static final Duration HOUR = Duration.ofHours(1);
+    private static final ReconcileReport ONE_FIX = new ReconcileReport(List.of(new Correction("t", 1, 7, 2)));
+
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-11-22T10:00:00Z"));
+    private final RecordingWorkerListener listener = new RecordingWorkerListener();
+    private final AtomicInteger runs = new AtomicInteger();
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void runsOncePerIntervalAndReportsEachRun() {
+        PeriodicReconciler reconciler = reconciler(counting(), new LocalJobLease(clock), HOUR);
+
+        assertThat(reconciler.tick()).isTrue();
+        clock.advance(HOUR.minusSeconds(1));
+        assertThat(reconciler.tick()).isFalse();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(reconciler.tick()).isTrue();
+
+        assertThat(runs).hasValue(2);
+        assertThat(listener.reconciled).containsExactly(ONE_FIX, ONE_FIX);
+        assertThat(listener.failed).isEmpty();
+    }
+
+    @Test
+    void aFailedRunIsReportedAndRetriedTheNextInterval() {
+        CountReconciler failingOnce = () -> {
+            if (runs.incrementAndGet() == 1) {
+                throw new BackendUnavailableException("database down");
+            }
+            return ONE_FIX;
+        };
+        PeriodicReconciler reconciler = reconciler(failingOnce, new LocalJobLease(clock), HOUR);
+
+        assertThat(reconciler.tick()).isTrue(); // failed, logged, not thrown
+        assertThat(reconciler.tick()).isFalse();
+        clock.advance(HOUR);
+        assertThat(reconciler.tick()).isTrue();
+
+        assertThat(listener.failed).singleElement().isInstanceOf(BackendUnavailableException.class);
+        assertThat(listener.reconciled).containsExactly(ONE_FIX);
+    }
+
+    @Test
+    void anUnavailableLeaseSkipsTheTickWithoutThrowing() {
+        JobLease down = (job, period) -> {
+            throw new BackendUnavailableException("Redis down");
+        };
+
+        assertThat(reconciler(counting(), down, HOUR).tick()).isFalse();
+        assertThat(runs).hasValue(0);
+    }
+
+    @Test
+    void ticksOnItsOwnThreadAQuarterIntervalApartAtMostAMinute() {
+        assertThat(PeriodicReconciler.tickOf(Duration.ofSeconds(1))).isEqualTo(Duration.ofMillis(250));
+        assertThat(PeriodicReconciler.tickOf(HOUR)).isEqualTo(Duration.ofMinutes(1));
+
+        try (PeriodicReconciler started = reconciler(
+                        counting(), new LocalJobLease(Clock.systemUTC()), Duration.ofSeconds(1))
+                .start()) {
+            awaitTrue(() -> runs.get() >= 2);
+        }
+        int stopped = runs.get();
+        sleep(Duration.ofMillis(600));
+        assertThat(runs).hasValue(stopped);
+    }
+
+    @Test
+    void onlyOneOfTwoProcessesOnOneRedisRunsItPerInterval() {
+        URI redis = Services.requireRedis().resolve("/5");
+        try (RedisClient client = RedisClient.create(redis)) {
+            client.flushDB();
+        }
+        try (H2ChatStore store = H2ChatStore.open(dataDir);
+                RedisBackend first = RedisBackend.connect(redis, 1, store);
+                RedisBackend second = RedisBackend.connect(redis, 1, store)) {
+            Duration interval = Duration.ofSeconds(1);
+            PeriodicReconciler one = reconciler(counting(), first.jobLease("one"), interval);
+            PeriodicReconciler other = reconciler(counting(), second.jobLease("other"), interval);
+
+            assertThat(one.tick()).isTrue();
+            assertThat(other.tick()).isFalse();
+            assertThat(one.tick()).isFalse();
+            sleep(interval.plusMillis(100)); // the lease expires in Redis
+            assertThat(other.tick()).isTrue();
+            assertThat(one.tick()).isFalse();
+            assertThat(runs).hasValue(2);
+
+            // Both ticking on their own: together about one run a second, where each alone would make as many.
+            runs.set(0);
+            sleep(interval.plusMillis(100));
+            try (PeriodicReconciler a = one.start();
+                    PeriodicReconciler b = other.start()) {
+                sleep(Duration.ofMillis(3_000));
+            }
+            assertThat(runs.get()).isBetween(2, 4);
+        }
+    }
+
+    private PeriodicReconciler reconciler(CountReconciler delegate, JobLease lease, Duration interval) {
+        return new PeriodicReconciler(new ObservedReconciler(delegate, listener), lease, interval);
+    }
+
+    private CountReconciler counting() {
+        return () -> {
+            runs.incrementAndGet();
+            return ONE_FIX;
+        };
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition not met within 10 s").isLessThan(deadline);
+            sleep(Duration.ofMillis(20));
+        }
+    }
+
+    private static void sleep(Duration pause) {
+        try {
+            Thread.sleep(pause);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static final class MovableClock extends Clock {
+        private volatile Instant now;
+
+        MovableClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+}

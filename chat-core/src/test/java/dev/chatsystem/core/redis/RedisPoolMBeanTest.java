@@ -1,0 +1,55 @@
+package dev.chatsystem.core.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chatsystem.core.h2.H2ChatStore;
+import dev.chatsystem.core.testing.Services;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.Set;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Monitoring reads the Redis connection pool through the MBean commons-pool2 registers for it, under a name of its
+ * own, so nothing of Jedis crosses the core's API.
+ */
+class RedisPoolMBeanTest {
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void registersThePoolUnderItsOwnNameWhileConnected() throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName pattern = new ObjectName(
+                "org.apache.commons.pool2:type=GenericObjectPool,name=" + RedisBackend.POOL_JMX_NAME + "*");
+        try (H2ChatStore store = H2ChatStore.open(dataDir)) {
+            RedisBackend backend = RedisBackend.connect(Services.requireRedis().resolve("/5"), 1, store);
+            Set<ObjectName> pools;
+            try (backend) {
+                pools = server.queryNames(pattern, null);
+
+                assertThat(pools).isNotEmpty();
+                for (ObjectName pool : pools) {
+                    for (String attribute : new String[] {"NumActive", "NumIdle", "NumWaiters"}) {
+                        assertThat(server.getAttribute(pool, attribute)).isInstanceOf(Integer.class);
+                    }
+                }
+                assertThat(pools.stream().mapToInt(pool -> idle(server, pool)).sum())
+                        .as("connect() pings, so a connection is back in the pool")
+                        .isPositive();
+            }
+            assertThat(server.queryNames(pattern, null)).doesNotContainAnyElementsOf(pools);
+        }
+    }
+
+    private static int idle(MBeanServer server, ObjectName pool) {
+        try {
+            return (Integer) server.getAttribute(pool, "NumIdle");
+        } catch (javax.management.JMException e) {
+            throw new AssertionError(e);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.chatsystem.core.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chatsystem.core.QueueBacklog;
+import dev.chatsystem.core.h2.H2ChatStore;
+import dev.chatsystem.core.lucene.LuceneSearchIndex;
+import dev.chatsystem.core.spi.SearchIndex;
+import dev.chatsystem.core.testing.RecordingWorkerListener;
+import dev.chatsystem.core.testing.Services;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.RedisClient;
+
+/** The Redis workers report each batch they acknowledge, per stage and shard, with each entry's lag. */
+class WorkerBatchesTest {
+    private static final URI REDIS = Services.redisUrl().resolve("/5"); // this test's own database, flushed per test
+    private static final Instant AT = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    private static final int SHARDS = 4;
+
+    @TempDir
+    Path dataDir;
+
+    private H2ChatStore store;
+    private SearchIndex index;
+    private RedisBackend backend;
+    private final RecordingWorkerListener listener = new RecordingWorkerListener();
+
+    @BeforeEach
+    void setUp() {
+        Services.requireRedis();
+        try (RedisClient redis = RedisClient.create(REDIS)) {
+            redis.flushDB();
+        }
+        store = H2ChatStore.open(dataDir);
+        index = LuceneSearchIndex.open(dataDir.resolve("index"));
+        backend = RedisBackend.connect(REDIS, SHARDS, store);
+    }
+
+    @AfterEach
+    void tearDown() {
+        backend.close();
+        index.close();
+        store.close();
+    }
+
+    @Test
+    void reportsPersistAndIndexBatchesWithTheirSizesShardAndLag() throws Exception {
+        String token = "t" + System.nanoTime();
+        store.createApplication(token, "app", AT);
+        backend.writePath().createChat(token, AT);
+        for (int i = 0; i < 30; i++) {
+            backend.writePath().createMessage(token, 1, "message " + i, AT);
+        }
+        Thread.sleep(200); // every entry waits at least this long before a worker reads it
+
+        try (AutoCloseable workers = backend.startWorkers(store, index, 10, "w", Duration.ofHours(24), listener)) {
+            awaitTrue(() -> listener.total(QueueBacklog.PERSIST) == 31 && listener.total(QueueBacklog.INDEX) == 31);
+        }
+
+        // Everything was queued before the workers started, so each read takes a full batch until the last.
+        assertThat(listener.entries(QueueBacklog.PERSIST)).containsExactly(10, 10, 10, 1);
+        assertThat(listener.entries(QueueBacklog.INDEX)).containsExactly(10, 10, 10, 1);
+        int shard = new RedisKeys(SHARDS).shardOf(token);
+        assertThat(listener.batches)
+                .allSatisfy(batch -> assertThat(batch.shard()).isEqualTo(shard));
+        for (String stage : List.of(QueueBacklog.PERSIST, QueueBacklog.INDEX)) {
+            assertThat(listener.lags(stage)).hasSize(31).allMatch(lag -> lag >= 200 && lag < 30_000);
+        }
+        assertThat(store.countMessages(java.util.Optional.of(token))).isEqualTo(30);
+    }
+
+    @Test
+    void lagIsMeasuredFromTheStreamIdAndNeverNegative() {
+        List<redis.clients.jedis.resps.StreamEntry> entries = List.of(
+                new redis.clients.jedis.resps.StreamEntry(
+                        new redis.clients.jedis.StreamEntryID(1_000, 0), java.util.Map.of()),
+                new redis.clients.jedis.resps.StreamEntry(
+                        new redis.clients.jedis.StreamEntryID(1_500, 3), java.util.Map.of()));
+
+        assertThat(ShardDrainer.lagMillis(entries, 1_200)).containsExactly(200, 0);
+    }
+
+    private static void awaitTrue(BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition not met within 30 s").isLessThan(deadline);
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.chatsystem.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chatsystem.core.BackendUnavailableException;
+import dev.chatsystem.core.ReconcileReport;
+import dev.chatsystem.core.ReconcileReport.Correction;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The core's worker listener as Micrometer meters, and how Prometheus names them. */
+class WorkerMetersTest {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final WorkerMeters meters = new WorkerMeters(registry);
+
+    @Test
+    void recordsBatchSizesAndEachEntrysLagByStage() {
+        meters.batchHandled("persist", 3, new long[] {5, 20, 2_000});
+        meters.batchHandled("persist", 1, new long[] {7});
+        meters.batchHandled("index", 3, new long[] {40, 60});
+
+        var persisted =
+                registry.get(WorkerMeters.BATCH_ENTRIES).tag("stage", "persist").summary();
+        assertThat(persisted.count()).isEqualTo(2);
+        assertThat(persisted.totalAmount()).isEqualTo(4);
+        assertThat(persisted.max()).isEqualTo(3);
+        var lag = registry.get(WorkerMeters.LAG).tag("stage", "persist").timer();
+        assertThat(lag.count()).isEqualTo(4);
+        assertThat(lag.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(2_032);
+        assertThat(lag.max(TimeUnit.MILLISECONDS)).isEqualTo(2_000);
+        assertThat(registry.get(WorkerMeters.LAG).tag("stage", "index").timer().count())
+                .isEqualTo(2);
+
+        assertThat(registry.scrape())
+                .contains("chat_worker_batch_entries_count{stage=\"persist\"} 2")
+                .contains("chat_worker_batch_entries_sum{stage=\"persist\"} 4")
+                .contains("chat_worker_lag_seconds_count{stage=\"index\"} 2")
+                .contains("chat_worker_lag_seconds_bucket{stage=\"persist\",le=\"0.001\"} 0")
+                .contains("chat_worker_lag_seconds_bucket{stage=\"persist\",le=\"+Inf\"} 4")
+                .doesNotContain("shard="); // the shard stays out of the series: cardinality, not insight
+    }
+
+    @Test
+    void countsReconcileRunsByOutcomeTheirCorrectionsAndDuration() {
+        assertThat(registry.scrape())
+                .as("both outcomes exist at zero before the first run")
+                .contains("chat_reconcile_runs_total{outcome=\"ok\"} 0")
+                .contains("chat_reconcile_runs_total{outcome=\"failed\"} 0");
+
+        meters.reconciled(
+                new ReconcileReport(List.of(new Correction("a", 0, 3, 2), new Correction("a", 1, 9, 8))),
+                Duration.ofMillis(40));
+        meters.reconciled(new ReconcileReport(List.of()), Duration.ofMillis(10));
+        meters.reconcileFailed(new BackendUnavailableException("down"), Duration.ofMillis(5));
+
+        assertThat(registry.get(WorkerMeters.RECONCILE_RUNS)
+                        .tag("outcome", "ok")
+                        .counter()
+                        .count())
+                .isEqualTo(2);
+        assertThat(registry.get(WorkerMeters.RECONCILE_RUNS)
+                        .tag("outcome", "failed")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(registry.get(WorkerMeters.RECONCILE_CORRECTIONS).counter().count())
+                .isEqualTo(2);
+        var duration = registry.get(WorkerMeters.RECONCILE_DURATION).timer();
+        assertThat(duration.count()).isEqualTo(3);
+        assertThat(duration.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(55);
+        assertThat(registry.scrape())
+                .contains("chat_reconcile_corrections_total 2")
+                .contains("chat_reconcile_duration_seconds_count 3");
+    }
+}
