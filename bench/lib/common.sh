@@ -190,3 +190,37 @@ wait_drained() {
   done
   log "the queue did not drain within $seconds s"
 }
+
+# shard_of TOKEN: the queue shard of an application, as RedisKeys.shardOf computes it (CRC-32 of the token modulo
+# CHAT_SHARDS, 8 by default); gzip's trailer carries the same CRC-32, little-endian.
+shard_of() { echo $(($(printf %s "$1" | gzip -c | tail -c 8 | od -An -N4 -tu4) % 8)); }
+
+# spread_apps NAME CHATS: creates applications until the 8 queue shards have one each, seeds CHATS chats into each
+# and sets APPS to their tokens and SPREAD_CHATS to the fewest chats one of them got (seeding can end a few
+# short), so a load over chats 1..SPREAD_CHATS of them spreads over every shard as many tenants would.
+spread_apps() {
+  local label=$1 chats=$2 token shard count
+  local -A taken=()
+  APPS=()
+  for _ in $(seq 1 400); do
+    token=$(new_app "$label")
+    shard=$(shard_of "$token")
+    [ -n "${taken[$shard]:-}" ] && continue
+    taken[$shard]=1
+    APPS+=("$token")
+    [ ${#APPS[@]} -ge 8 ] && break
+  done
+  SPREAD_CHATS=$chats
+  for token in "${APPS[@]}"; do
+    seed "/api/v1/applications/$token/chats" chat "$chats" "$API/$token" chats_count
+    count=$(curl -sf "$API/$token" | json_field chats_count)
+    [ "$count" -lt "$SPREAD_CHATS" ] && SPREAD_CHATS=$count
+  done
+  log "  8 applications of at least $SPREAD_CHATS chats"
+}
+
+# compile_probe: compiles bench/Probe.java once, so its start does not cost compilation during a measurement.
+compile_probe() {
+  mkdir -p "$WORK/probe"
+  "$JAVA_HOME/bin/javac" -nowarn -d "$WORK/probe" -cp "$ROOT/chat-http/target/chat-server.jar" "$BENCH/Probe.java"
+}
