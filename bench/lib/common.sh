@@ -16,7 +16,8 @@ BENCH_DB="" # the stack's database, created by prepare_stack and dropped by clea
 BASE=""     # the server use_server chose: every helper below talks to it
 API=""
 declare -A SERVER_PID=() SERVER_PORT=()
-declare -a HELPER_PIDS=() # samplers and other background loops, stopped by cleanup
+declare -a HELPER_PIDS=()       # samplers and other background loops, stopped by cleanup
+declare -a BENCH_SCRIPT_KEYS=() # Redis keys `bench/run script` made for redis-benchmark, deleted by cleanup
 
 log() { echo "bench: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -27,6 +28,7 @@ cleanup() {
   for pid in "${HELPER_PIDS[@]}" $(jobs -p); do kill "$pid" 2>/dev/null || true; done
   for name in "${!SERVER_PID[@]}"; do stop_server "$name"; done
   rm -rf "$WORK"
+  if [ ${#BENCH_SCRIPT_KEYS[@]} -gt 0 ]; then redis-cli -n 15 DEL "${BENCH_SCRIPT_KEYS[@]}" >/dev/null 2>&1 || true; fi
   # The stack run's database is ours alone: drop it once the servers have stopped.
   if [ -n "$BENCH_DB" ]; then
     mariadb -uroot -h127.0.0.1 -e "DROP DATABASE IF EXISTS $BENCH_DB" 2>/dev/null || true
@@ -38,6 +40,7 @@ ensure_tools() {
   command -v wrk >/dev/null || missing+=(wrk)
   command -v gnuplot >/dev/null || missing+=(gnuplot-nox)
   command -v curl >/dev/null || missing+=(curl)
+  command -v redis-benchmark >/dev/null || missing+=(redis-tools)
   [ ${#missing[@]} -eq 0 ] && return
   log "installing ${missing[*]}"
   local sudo=""
