@@ -34,11 +34,13 @@ import java.util.regex.Pattern;
  *   <li><b>searchable</b>: {@code GET …/messages/search} finds it.
  * </ul>
  *
- * Both are polled every POLL ms with one query for all outstanding probes (every probe word starts with the same
- * run prefix, so one prefix search finds them all), so each lag is an upper bound, late by at most POLL ms plus one
- * query. Run with the server jar on the class path for the JDBC driver:
+ * MySQL is polled every POLL ms, search every SEARCH_POLL ms (a search costs the server far more than the
+ * primary-key lookup), each with one query for all outstanding probes (every probe word starts with the same run
+ * prefix, so one prefix search finds them all); so each lag is an upper bound, late by at most one poll interval
+ * plus one query. Run with the server jar on the class path for the JDBC driver:
  *
- * <pre>java -cp chat-server.jar bench/Probe.java BASE TOKEN CHAT JDBC_URL SECONDS INTERVAL_MS POLL_MS TIMEOUT_S OUT</pre>
+ * <pre>java -cp chat-server.jar bench/Probe.java BASE TOKEN CHAT JDBC_URL SECONDS INTERVAL_MS POLL_MS SEARCH_POLL_MS
+ *     TIMEOUT_S OUT</pre>
  *
  * Prints one line {@code PROBE key=value…} (milliseconds) and writes one line per probe to OUT: number, create
  * latency, persisted lag and searchable lag in ms (-1 when not seen before TIMEOUT_S after the last create).
@@ -69,28 +71,32 @@ public final class Probe {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 9) {
-            System.err.println("usage: Probe BASE TOKEN CHAT JDBC_URL SECONDS INTERVAL_MS POLL_MS TIMEOUT_S OUT");
+        if (args.length != 10) {
+            System.err.println(
+                    "usage: Probe BASE TOKEN CHAT JDBC_URL SECONDS INTERVAL_MS POLL_MS SEARCH_POLL_MS TIMEOUT_S OUT");
             System.exit(2);
         }
         Probe probe = new Probe(args[0], args[1], Long.parseLong(args[2]));
         long seconds = Long.parseLong(args[4]);
         long interval = Long.parseLong(args[5]);
         long poll = Long.parseLong(args[6]);
-        long timeout = Long.parseLong(args[7]);
+        long searchPoll = Long.parseLong(args[7]);
+        long timeout = Long.parseLong(args[8]);
         try (Connection db = DriverManager.getConnection(args[3], "root", "")) {
-            probe.run(db, seconds, interval, poll, timeout);
+            probe.run(db, seconds, interval, poll, searchPoll, timeout);
         }
-        probe.report(Path.of(args[8]), poll);
+        probe.report(Path.of(args[9]), poll, searchPoll);
     }
 
-    private void run(Connection db, long seconds, long interval, long poll, long timeout) throws Exception {
+    private void run(Connection db, long seconds, long interval, long poll, long searchPoll, long timeout)
+            throws Exception {
         ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor();
         int[] sequence = {0};
         sender.scheduleAtFixedRate(() -> create(++sequence[0]), 0, interval, TimeUnit.MILLISECONDS);
         long stopSending = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         long giveUp = stopSending + TimeUnit.SECONDS.toNanos(timeout);
         boolean sending = true;
+        long nextSearch = 0;
         String sql = "SELECT m.message_number FROM messages m JOIN chats c ON c.id = m.chat_id"
                 + " JOIN applications a ON a.id = c.application_id"
                 + " WHERE a.token = ? AND c.chat_number = ? AND m.message_number >= ?";
@@ -105,7 +111,10 @@ public final class Probe {
                     break;
                 }
                 pollStore(persisted);
-                pollSearch();
+                if (System.nanoTime() >= nextSearch) {
+                    nextSearch = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(searchPoll);
+                    pollSearch();
+                }
                 Thread.sleep(poll);
             }
         } finally {
@@ -185,7 +194,7 @@ public final class Probe {
         }
     }
 
-    private void report(Path out, long poll) throws Exception {
+    private void report(Path out, long poll, long searchPoll) throws Exception {
         List<String> lines = new ArrayList<>();
         List<Long> create = new ArrayList<>();
         List<Long> persisted = new ArrayList<>();
@@ -201,7 +210,7 @@ public final class Probe {
             }
         }
         Files.write(out, lines);
-        System.out.println("PROBE sent=" + probes.size() + " poll_ms=" + poll
+        System.out.println("PROBE sent=" + probes.size() + " poll_ms=" + poll + " search_poll_ms=" + searchPoll
                 + stats("create", create) + stats("persisted", persisted) + stats("searchable", searchable)
                 + " unpersisted=" + (probes.size() - persisted.size())
                 + " unsearchable=" + (probes.size() - searchable.size()));

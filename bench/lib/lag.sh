@@ -6,6 +6,7 @@ LAG_DURATION="${BENCH_LAG_DURATION:-60}"
 LAG_CONNECTIONS="${BENCH_LAG_CONNECTIONS:-128}"
 PROBE_INTERVAL="${BENCH_PROBE_INTERVAL_MS:-100}"
 PROBE_POLL="${BENCH_PROBE_POLL_MS:-20}"
+PROBE_SEARCH_POLL="${BENCH_PROBE_SEARCH_POLL_MS:-100}"
 PROBE_TIMEOUT="${BENCH_PROBE_TIMEOUT:-120}"
 
 lag_mode() {
@@ -29,7 +30,7 @@ lag_mode() {
   wrk_pid=$!
   "$JAVA_HOME/bin/java" -cp "$WORK/probe:$ROOT/chat-http/target/chat-server.jar" Probe "$BASE" "${APPS[0]}" \
     "$probe_chat" "jdbc:mysql://127.0.0.1:3306/$BENCH_DB" "$LAG_DURATION" "$PROBE_INTERVAL" "$PROBE_POLL" \
-    "$PROBE_TIMEOUT" "$WORK/probes.txt" >"$WORK/probe.out" 2>"$WORK/probe.err" &
+    "$PROBE_SEARCH_POLL" "$PROBE_TIMEOUT" "$WORK/probes.txt" >"$WORK/probe.out" 2>"$WORK/probe.err" &
   probe_pid=$!
   wait "$wrk_pid" || { cat "$WORK/lag-wrk.out" >&2; die "wrk failed"; }
   echo after >"$WORK/current"
@@ -78,7 +79,8 @@ lag_tables() {
   echo "How it is measured: a probe (\`bench/Probe.java\`) creates one message every $PROBE_INTERVAL ms in a chat of its own in"
   echo "a loaded shard, each with a word no other message has, and times from its 201 (probe create latency p50"
   echo "$(value create_p50_ms "$probe") ms, p99 $(value create_p99_ms "$probe") ms) until (a) its row is in the MySQL tables, read over JDBC (not"
-  echo "through the API, which answers pending writes from Redis), and (b) \`GET …/messages/search\` finds it. Both are"
-  echo "polled every $PROBE_POLL ms, one query for all outstanding probes, so each lag is late by at most one poll"
-  echo "and one query. The peak ages cover every shard and also the queue draining after the load ended (\`after\`)."
+  echo "through the API, which answers pending writes from Redis), and (b) \`GET …/messages/search\` finds it. MySQL is"
+  echo "polled every $PROBE_POLL ms, search every $PROBE_SEARCH_POLL ms (a search costs the server far more), one query for all"
+  echo "outstanding probes, so each lag is late by at most one poll interval and one query. The peak ages cover every"
+  echo "shard and also the queue draining after the load ended (\`after\`)."
 }
