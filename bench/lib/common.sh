@@ -29,9 +29,12 @@ cleanup() {
   for name in "${!SERVER_PID[@]}"; do stop_server "$name"; done
   rm -rf "$WORK"
   if [ ${#BENCH_SCRIPT_KEYS[@]} -gt 0 ]; then redis-cli -n 15 DEL "${BENCH_SCRIPT_KEYS[@]}" >/dev/null 2>&1 || true; fi
-  # The stack run's database is ours alone: drop it once the servers have stopped.
+  # The stack run's database, Redis db 15 and the index are ours alone (prepare_stack emptied them): empty them
+  # once the servers have stopped, so a drain's backlog does not stay in the shared Redis.
   if [ -n "$BENCH_DB" ]; then
     mariadb -uroot -h127.0.0.1 -e "DROP DATABASE IF EXISTS $BENCH_DB" 2>/dev/null || true
+    redis-cli -n 15 FLUSHDB >/dev/null 2>&1 || true
+    curl -s -X DELETE "http://127.0.0.1:9200/chat-messages" >/dev/null 2>&1 || true
   fi
 }
 
