@@ -9,7 +9,8 @@ function init(args)
   path, kind = args[1], args[2]
   quota = math.floor(tonumber(args[3]) / tonumber(args[4]))
   if thread_id == 1 then quota = quota + tonumber(args[3]) % tonumber(args[4]) end
-  sent, answered = 0, 0
+  -- wrk calls request() once on its first thread to check the script, and never sends that request: not a create
+  sent, answered = thread_id == 1 and -1 or 0, 0
 end
 request = function()
   sent = sent + 1
