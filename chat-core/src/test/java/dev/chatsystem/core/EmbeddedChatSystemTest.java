@@ -129,12 +129,19 @@ class EmbeddedChatSystemTest {
         assertThatThrownBy(() -> chats.application("not a token!")).isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> chats.createChat("no-such-token")).isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> chats.chat(token, 2)).isInstanceOf(NotFoundException.class);
-        assertThatThrownBy(() -> chats.createMessage(token, 2, "x")).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> chats.createMessage(token, 2, "x"))
+                .isInstanceOf(NotFoundException.class)
+                .hasMessageContaining("no chat 2");
+        assertThatThrownBy(() -> chats.createMessage("no-such-token", 1, "x"))
+                .isInstanceOf(NotFoundException.class)
+                .hasMessageContaining("no application");
         assertThatThrownBy(() -> chats.message(token, 1, 2)).isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> chats.editMessage(token, 1, 2, "x")).isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> chats.searchMessages(token, 9, "x", 10)).isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> chats.listMessages(token, 9, PageRequest.first()))
                 .isInstanceOf(NotFoundException.class);
+        assertThat(chats.createMessage(token, 1, "refusals consumed no number").messageNumber())
+                .isEqualTo(2);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.chatsystem.core.embedded;
 
 import dev.chatsystem.core.ChatException;
 import dev.chatsystem.core.IdempotencyMismatchException;
+import dev.chatsystem.core.NotFoundException;
 import dev.chatsystem.core.spi.Accepted;
 import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.Idempotency;
@@ -15,8 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Turns one batch of pending writes into numbered {@link Write}s and idempotency records. Numbers continue from the
- * store's maximum, read once per application or chat per batch; the counters live only for the batch, so a batch
+ * Turns one batch of pending writes into numbered {@link Write}s and idempotency records, refusing messages for chats
+ * that do not exist. Numbers continue from the store's maximum, read once per application or chat per batch; the counters live only for the batch, so a batch
  * that fails to commit consumes no number. A keyed create whose key is already known (earlier in this batch, or in
  * the store within its retention) is answered from the original and writes nothing.
  */
@@ -61,6 +62,12 @@ final class BatchNumbering {
         Optional<IdempotencyRecord> known = p.idempotency().flatMap(key -> knownKey(key, p));
         if (known.isPresent()) {
             outcomes.add(replay(known.get(), p.idempotency().orElseThrow()));
+            return;
+        }
+        if (p.kind() == PendingWrite.Kind.CREATE_MESSAGE
+                && p.chatNumber() > lastChat.computeIfAbsent(p.token(), store::maxChatNumber)) {
+            // Checked here, once per application and batch, rather than by every caller before queuing.
+            outcomes.add(new NotFoundException("no chat " + p.chatNumber() + " in this application"));
             return;
         }
         long n = switch (p.kind()) {

@@ -105,6 +105,12 @@ public final class GroupCommitWritePath implements WritePath {
         return submit(PendingWrite.createMessage(token, chatNumber, body, at, idempotency));
     }
 
+    /** The writer checks the chat against the store's maximum while numbering ({@link BatchNumbering}). */
+    @Override
+    public boolean refusesUnknownParents() {
+        return true;
+    }
+
     @Override
     public void editMessage(String token, long chatNumber, long messageNumber, String body, Instant at) {
         submit(PendingWrite.editMessage(token, chatNumber, messageNumber, body, at));

@@ -173,10 +173,20 @@ final class DefaultChatSystem implements ChatSystem {
 
     private Created<Message> createMessage(String token, long chatNumber, String body, Optional<IdempotencyKey> key) {
         String valid = Validation.messageBody(body);
-        requireChat(token, chatNumber);
+        WritePath writes = writes();
+        if (writes.refusesUnknownParents()) {
+            requirePlausibleChat(token, chatNumber);
+        } else {
+            requireChat(token, chatNumber);
+        }
         Optional<Idempotency> idempotency =
                 key.map(k -> idempotency("messages:" + token + ":" + chatNumber, k, "message", valid));
-        Accepted accepted = writes().createMessage(token, chatNumber, valid, now(), idempotency);
+        Accepted accepted;
+        try {
+            accepted = writes.createMessage(token, chatNumber, valid, now(), idempotency);
+        } catch (NotFoundException e) {
+            throw chatNotFound(token, chatNumber); // says whether the application or the chat is missing
+        }
         Message message = new Message(chatNumber, accepted.number(), valid, accepted.at(), accepted.at());
         return new Created<>(message, accepted.replayed());
     }
@@ -320,8 +330,16 @@ final class DefaultChatSystem implements ChatSystem {
     }
 
     private void requireChat(String token, long chatNumber) {
+        requirePlausibleChat(token, chatNumber);
+        if (chatNumber > backends.numbering().lastChatNumber(token)) {
+            throw chatNotFound(token, chatNumber);
+        }
+    }
+
+    /** The checks that need no backend: a valid number and a token that could have been issued. */
+    private void requirePlausibleChat(String token, long chatNumber) {
         Validation.number("chat_number", chatNumber);
-        if (!Tokens.plausible(token) || chatNumber > backends.numbering().lastChatNumber(token)) {
+        if (!Tokens.plausible(token)) {
             throw chatNotFound(token, chatNumber);
         }
     }

@@ -69,11 +69,19 @@ final class RedisWritePath implements WritePath, Numbering {
                 ttlSeconds(idempotency));
         Object reply = run(Scripts.CREATE_MESSAGE, scriptKeys, args);
         if (isSeedRequest(reply)) {
-            lastChatNumber(token);
+            if (chatNumber > lastChatNumber(token)) { // seeds the chat counter when the application exists
+                throw new NotFoundException("no chat " + chatNumber + " in this application");
+            }
             lastMessageNumber(token, chatNumber);
             reply = run(Scripts.CREATE_MESSAGE, scriptKeys, args);
         }
         return accepted(reply, at, chatNumber);
+    }
+
+    /** The create script compares the chat number with the chat counter, in the same atomic step as numbering. */
+    @Override
+    public boolean refusesUnknownParents() {
+        return true;
     }
 
     @Override

@@ -14,7 +14,8 @@ import java.util.Optional;
  * write is durable: persisted (embedded default) or durably queued for workers (production form). Either way an
  * acknowledged write is never lost and numbers have no gaps.
  *
- * <p>The caller has already validated input and checked that the parent exists. Thread-safe; writes that touch one
+ * <p>The caller has already validated input and, unless {@link #refusesUnknownParents()}, checked that the parent
+ * exists. Thread-safe; writes that touch one
  * chat are applied in the order they were accepted. Throws {@link dev.chatsystem.core.BackendUnavailableException}
  * when the write could not be made durable, in which case no number was consumed.
  */
@@ -39,6 +40,15 @@ public interface WritePath extends AutoCloseable {
     /** {@link #createMessage(String, long, String, Instant, Optional)} without a key; returns the number. */
     default long createMessage(String token, long chatNumber, String body, Instant at) {
         return createMessage(token, chatNumber, body, at, Optional.empty()).number();
+    }
+
+    /**
+     * True when {@link #createMessage} itself refuses a chat (or application) that does not exist with
+     * {@link dev.chatsystem.core.NotFoundException}, atomically with numbering, so the caller can skip its own look
+     * first: a round trip less on the hottest path.
+     */
+    default boolean refusesUnknownParents() {
+        return false;
     }
 
     /** Makes the edit durable. */

@@ -195,6 +195,25 @@ class RedisBackendTest {
     }
 
     @Test
+    void theCreateScriptItselfRefusesUnknownChatsAndApplications() {
+        RedisWritePath writes = (RedisWritePath) backend(store).writePath();
+        assertThat(writes.refusesUnknownParents()).isTrue();
+        String token = application();
+        writes.createChat(token, AT);
+
+        assertThatThrownBy(() -> writes.createMessage(token, 2, "no such chat", AT))
+                .isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> writes.createMessage("never-issued-token-0123456789abcd", 1, "no application", AT))
+                .isInstanceOf(NotFoundException.class);
+
+        flush(); // counters gone: the store decides, and still nothing is numbered for a chat that does not exist
+        assertThatThrownBy(() -> writes.createMessage(token, 2, "no such chat", AT))
+                .isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> writes.createMessage("never-issued-token-0123456789abcd", 1, "no application", AT))
+                .isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
     void aLostRedisContinuesNumberingAfterThePersistedMaximum() {
         RedisBackend backend = backend(store);
         String token = application();
