@@ -59,6 +59,20 @@ run_scenario() {
   sleep 1
 }
 
+# warm_up SERVER: runs every scenario briefly (BENCH_WARMUP, 3s) and discards the figures, so that the JIT has compiled
+# every path before anything is measured; otherwise the first scenario, /health, is measured on a cold JVM and every
+# ratio to it is inflated.
+warm_up() {
+  local server=$1 name
+  use_server "$server"
+  log "warming up $server (${WARMUP} per scenario)"
+  for name in "${NAMES[@]}"; do
+    # shellcheck disable=SC2086 # the arguments are words
+    run_wrk "$server-warmup-$name" "$name.lua" "$WARMUP" "$CONNECTIONS" ${ARGS[$server:$name]} >/dev/null
+  done
+  [ "$server" = embedded ] || wait_drained
+}
+
 # peak_queue SAMPLES LABEL: "<peak entries of both stages> <peak oldest age of either stage>" while LABEL ran.
 peak_queue() {
   awk -v n="$2" '$2 == n { q = $4 + $5; if (q > e) e = q; if ($6 > a) a = $6; if ($7 > a) a = $7 }
@@ -140,6 +154,7 @@ scenarios_mode() {
   [ "$mode" = embedded ] || prepare_stack
   start_server "$mode" "$mode" "$PORT"
   seed_scenarios "$mode"
+  warm_up "$mode"
   start_sampler "$mode" "$WORK/samples"
   for name in "${NAMES[@]}"; do run_scenario "$mode" "$name"; done
   curl -sf "$BASE/metrics" >"$WORK/metrics-$mode.txt"
@@ -155,6 +170,8 @@ compare_mode() {
   start_server stack stack "$((PORT + 1))"
   seed_scenarios embedded
   seed_scenarios stack
+  warm_up embedded
+  warm_up stack
   # one sampler per server; each labels only what runs on its own server
   start_sampler embedded "$WORK/samples-embedded"
   start_sampler stack "$WORK/samples-stack"
