@@ -23,6 +23,8 @@ import java.util.Optional;
  */
 final class BatchNumbering {
     private final ChatStore store;
+    private final CommittedNumbers committedChats;
+    private final CommittedNumbers committedMessages;
     private final Map<String, Long> lastChat = new HashMap<>();
     private final Map<String, Long> lastMessage = new HashMap<>();
     private final Map<String, IdempotencyRecord> keysInBatch = new HashMap<>();
@@ -31,9 +33,21 @@ final class BatchNumbering {
     private final List<IndexedMessage> indexed = new ArrayList<>();
     private final List<Object> outcomes = new ArrayList<>();
 
-    BatchNumbering(ChatStore store, List<PendingWrite> batch) {
+    BatchNumbering(
+            ChatStore store,
+            CommittedNumbers committedChats,
+            CommittedNumbers committedMessages,
+            List<PendingWrite> batch) {
         this.store = store;
+        this.committedChats = committedChats;
+        this.committedMessages = committedMessages;
         batch.forEach(this::number);
+    }
+
+    /** Once the batch has committed: its numbers become the ones later batches continue from. */
+    void committed() {
+        committedChats.committed(lastChat);
+        committedMessages.committed(lastMessage);
     }
 
     List<Write> writes() {
@@ -65,22 +79,23 @@ final class BatchNumbering {
             return;
         }
         if (p.kind() == PendingWrite.Kind.CREATE_MESSAGE
-                && p.chatNumber() > lastChat.computeIfAbsent(p.token(), store::maxChatNumber)) {
+                && p.chatNumber() > lastChat.computeIfAbsent(p.token(), this::lastChatNumber)) {
             // Checked here, once per application and batch, rather than by every caller before queuing.
             outcomes.add(new NotFoundException("no chat " + p.chatNumber() + " in this application"));
             return;
         }
         long n = switch (p.kind()) {
             case CREATE_CHAT -> {
-                long next = lastChat.compute(
-                        p.token(), (token, last) -> (last == null ? store.maxChatNumber(token) : last) + 1);
+                long next =
+                        lastChat.compute(p.token(), (token, last) -> (last == null ? lastChatNumber(token) : last) + 1);
                 writes.add(new Write.ChatCreated(p.token(), next, p.at()));
+                lastMessage.put(p.token() + '/' + next, 0L); // a new chat has no messages: nothing to read
                 yield next;
             }
             case CREATE_MESSAGE -> {
                 long next = lastMessage.compute(
                         p.token() + '/' + p.chatNumber(),
-                        (k, last) -> (last == null ? store.maxMessageNumber(p.token(), p.chatNumber()) : last) + 1);
+                        (key, last) -> (last == null ? lastMessageNumber(key, p) : last) + 1);
                 writes.add(new Write.MessageCreated(p.token(), p.chatNumber(), next, p.body(), p.at()));
                 indexed.add(new IndexedMessage(p.token(), p.chatNumber(), next, p.body()));
                 yield next;
@@ -93,6 +108,16 @@ final class BatchNumbering {
         };
         p.idempotency().ifPresent(key -> remember(key, n, p));
         outcomes.add(new Accepted(n, p.at(), false));
+    }
+
+    private long lastChatNumber(String token) {
+        Long committed = committedChats.get(token);
+        return committed != null ? committed : store.maxChatNumber(token);
+    }
+
+    private long lastMessageNumber(String chatKey, PendingWrite p) {
+        Long committed = committedMessages.get(chatKey);
+        return committed != null ? committed : store.maxMessageNumber(p.token(), p.chatNumber());
     }
 
     private Optional<IdempotencyRecord> knownKey(Idempotency key, PendingWrite p) {

@@ -51,6 +51,10 @@ public final class GroupCommitWritePath implements WritePath {
     private final BlockingQueue<PendingWrite> queue;
     private final Thread writer;
     private final List<IndexedMessage> unindexed = new ArrayList<>();
+    /** Touched by the writer thread only. */
+    private final CommittedNumbers committedChats = new CommittedNumbers();
+
+    private final CommittedNumbers committedMessages = new CommittedNumbers();
     private volatile boolean indexMissedWrites;
     private volatile boolean accepting = true;
     private final Duration keyRetention;
@@ -255,8 +259,9 @@ public final class GroupCommitWritePath implements WritePath {
         BatchNumbering numbered;
         indexLock.lock();
         try {
-            numbered = new BatchNumbering(store, batch);
+            numbered = new BatchNumbering(store, committedChats, committedMessages, batch);
             store.apply(numbered.writes(), numbered.records());
+            numbered.committed();
             index(numbered.indexed());
         } catch (RuntimeException e) {
             log.warn("write batch of {} failed: {}", batch.size(), e.toString());
