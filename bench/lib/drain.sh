@@ -58,6 +58,7 @@ drain_mode() {
   done
   sleep 1.5 # one more sample of the empty queue
   stop_helpers
+  [ "${BENCH_DRAIN_SEARCH:-1}" = 0 ] || search_large_corpus
   mkdir -p "$RESULTS"
   {
     echo "# Benchmark: backlog drain (stack)"
@@ -83,6 +84,7 @@ drain_mode() {
     echo "empty sample; the best window is the fastest 10 s between those two samples; time to empty also counts from the worker's"
     echo "launch (JVM start-up included). Redis memory is the instance's \`used_memory\` (every db, so other users'"
     echo "data too): the difference to before the queueing is the backlog's cost."
+    [ -z "${SEARCH_ROWS:-}" ] || search_report
   } >"$md"
   log "wrote $md"
   cat "$md"
@@ -110,4 +112,46 @@ drain_table() {
         printf "| %s | %d | %.0f | %s | %.1f | %.1f | 20,000+/s |\n", s, peak, rate, window, t[empty] - t[first], t[empty] - launch
       }
     }' "$1"
+}
+
+# search_large_corpus: with the backlog indexed, seeds one more chat of $MESSAGES messages and searches it, one
+# connection at a time (latency) and with $CONNECTIONS (throughput), into SEARCH_ROWS for search_report.
+search_large_corpus() {
+  local app docs row
+  use_server api
+  app=$(new_app "bench search")
+  curl -sf -X POST "$API/$app/chats" >/dev/null
+  seed "/api/v1/applications/$app/chats/1/messages" message "$MESSAGES" "$API/$app/chats/1" messages_count
+  wait_drained
+  curl -sf -X POST "http://127.0.0.1:9200/chat-messages/_refresh" >/dev/null || true
+  docs=$(curl -sf "http://127.0.0.1:9200/chat-messages/_count" | json_field count)
+  SEARCH_DOCS=${docs:-0}
+  SEARCH_ROWS=""
+  local threads
+  for connections in 1 "$CONNECTIONS"; do
+    threads=$((connections < THREADS ? connections : THREADS)) # wrk needs a connection per thread
+    THREADS=$threads run_wrk "search-warmup-$connections" search.lua "$WARMUP" "$connections" "$app" 1 >/dev/null
+    row=$(THREADS=$threads run_wrk "search-$connections" search.lua "$DURATION" "$connections" "$app" 1)
+    log "  search at $connections connections: $row"
+    SEARCH_ROWS+="$connections $row"$'\n'
+  done
+}
+
+# search_report: the table of search_large_corpus.
+search_report() {
+  echo
+  echo "## Search in a chat of $MESSAGES messages among $SEARCH_DOCS indexed"
+  echo
+  echo "After the drain, one more chat of $MESSAGES messages was created through the API and indexed; the \`search\`"
+  echo "scenario (a random word or word prefix of 3+ characters, limit 20) then ran for $DURATION at 1 connection"
+  echo "(latency) and at $CONNECTIONS (throughput), against the API process."
+  echo
+  echo "| connections | req/s | p50 ms | p90 ms | p95 ms | p99 ms | max ms | non-2xx | target |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+  while read -r connections row; do
+    [ -n "$connections" ] || continue
+    echo "| $connections | $(value rps "$row") | $(ms "$(value p50_us "$row")") | $(ms "$(value p90_us "$row")") |" \
+      "$(ms "$(value p95_us "$row")") | $(ms "$(value p99_us "$row")") | $(ms "$(value max_us "$row")") |" \
+      "$(value status_errors "$row") | p95 < 30 ms |"
+  done <<<"$SEARCH_ROWS"
 }

@@ -35,10 +35,10 @@ function common.done(summary, latency, requests)
   local errors = summary.errors
   local seconds = summary.duration / 1e6
   io.write(string.format(
-    "RESULT requests=%d seconds=%.3f rps=%.1f p50_us=%d p90_us=%d p99_us=%d max_us=%d " ..
+    "RESULT requests=%d seconds=%.3f rps=%.1f p50_us=%d p90_us=%d p95_us=%d p99_us=%d max_us=%d " ..
     "status_errors=%d socket_errors=%d\n",
     summary.requests, seconds, summary.requests / seconds,
-    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max,
+    latency:percentile(50), latency:percentile(90), latency:percentile(95), latency:percentile(99), latency.max,
     errors.status, errors.connect + errors.read + errors.write + errors.timeout))
 end
 
