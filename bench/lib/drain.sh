@@ -9,7 +9,7 @@ redis_memory() { redis-cli -n 15 info memory | tr -d '\r' | awk -F: '$1 == "used
 
 drain_mode() {
   local per_app=$((CHATS / 8)) queued=0 last=-1 still=0 start end wrk_pid queue_s load persist index
-  local mem_before mem_before_h mem_peak mem_peak_h worker_start base peak md="$RESULTS/drain.md"
+  local mem_before mem_before_h mem_peak mem_peak_h worker_start base peak health md="$RESULTS/drain.md"
   prepare_stack
   start_server api stack "$PORT" api
   use_server api
@@ -17,6 +17,9 @@ drain_mode() {
   spread_apps "bench drain" "$per_app"
   per_app=$SPREAD_CHATS
   # the API alone persists nothing: the chats just seeded are queued too, and count in the drain
+  # the ceiling of this same process, for the ratio of an API instance's create rate to it
+  run_wrk "drain-health-warmup" health.lua "$WARMUP" "$CONNECTIONS" >/dev/null
+  health=$(run_wrk "drain-health" health.lua "$DURATION" "$CONNECTIONS")
   read -r mem_before mem_before_h < <(redis_memory)
   read -r base _ < <(queue_stages)
   log "queueing $BACKLOG messages with no worker running"
@@ -76,6 +79,10 @@ drain_mode() {
       -v mp="$mem_peak_h" -v bytes="$((mem_peak - mem_before))" 'BEGIN {
         printf "| %d messages (+ %d seeded chats) | %d | %s | %.0f | %s | %s | %s | %s | %s (+%.0f bytes/entry) |\n",
           e - base, base, e, s, (e - base) / s, p50, p99, err, mb, mp, bytes / (e - base) }'
+    echo
+    awk -v e="$peak" -v base="$base" -v s="$queue_s" -v h="$(value rps "$health")" 'BEGIN {
+        printf "An API instance alone (no worker in the process) took %.0f creates/s: **%.0f %%** of its own `GET /health`\n", (e - base) / s, 100 * (e - base) / s / h
+        printf "rate (%.0f req/s, %s connections, measured just before in the same process).\n", h, '"$CONNECTIONS"' }'
     echo
     drain_table "$WORK/samples" "$worker_start"
     echo
