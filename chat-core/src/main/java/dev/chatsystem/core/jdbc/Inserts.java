@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.Update;
 
 /**
  * Inserts a plan's chats and messages with multi-row {@code INSERT IGNORE} statements and reports how many rows each
@@ -19,7 +18,8 @@ import org.jdbi.v3.core.statement.Update;
  * <p>{@code INSERT IGNORE} (H2 supports it in MySQL mode) skips a row whose unique key exists instead of failing the
  * batch: a second process applying the same write after it committed is a no-op. Because every statement covers one
  * parent, its affected-row count is exactly what that parent's count must grow by. (A JDBC batch would not tell:
- * Connector/J's {@code rewriteBatchedStatements} folds it into one statement whose per-row counts are lost.)
+ * Connector/J's {@code rewriteBatchedStatements} folds it into one statement whose per-row counts are lost.) The
+ * statements' text varies with the number of rows, so they run through {@link PositionalStatements}, not Jdbi's parser.
  */
 final class Inserts {
     /** Rows per statement, and the bytes of bodies per statement: far below the 16 MiB default max_allowed_packet. */
@@ -119,13 +119,9 @@ final class Inserts {
         if (rows.isEmpty()) {
             return 0;
         }
-        Update update = handle.createUpdate(insert + String.join(", ", Collections.nCopies(rows.size(), row)));
-        int position = 0;
-        for (List<Object> values : rows) {
-            for (Object value : values) {
-                update.bind(position++, value);
-            }
-        }
-        return update.execute();
+        List<Object> binds = new ArrayList<>(rows.size() * rows.getFirst().size());
+        rows.forEach(binds::addAll);
+        return PositionalStatements.update(
+                handle, insert + String.join(", ", Collections.nCopies(rows.size(), row)), binds);
     }
 }

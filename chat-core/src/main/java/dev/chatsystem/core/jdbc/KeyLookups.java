@@ -11,10 +11,11 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.mapper.RowMapper;
-import org.jdbi.v3.core.statement.Query;
 
-/** Finds the ids of the natural keys a batch names, and locks parent rows, with a few IN-list statements. */
+/**
+ * Finds the ids of the natural keys a batch names, and locks parent rows, with a few IN-list statements, run through
+ * {@link PositionalStatements}: their text varies with the number of keys.
+ */
 final class KeyLookups {
     /** Keys per statement: keeps statements small and under every engine's placeholder limit. */
     static final int KEYS_PER_STATEMENT = 250;
@@ -29,19 +30,18 @@ final class KeyLookups {
 
     static Map<String, Long> applicationIds(Handle handle, Collection<String> tokens) {
         Map<String, Long> ids = new HashMap<>();
-        lookUp(handle, APPLICATION_IDS, tokens, List::of, (rs, ctx) -> {
-            ids.put(rs.getString("token"), rs.getLong("id"));
-            return ids;
-        });
+        lookUp(handle, APPLICATION_IDS, tokens, List::of, rs -> ids.put(rs.getString("token"), rs.getLong("id")));
         return ids;
     }
 
     static Map<ChatKey, Long> chatIds(Handle handle, Collection<ChatKey> keys) {
         Map<ChatKey, Long> ids = new HashMap<>();
-        lookUp(handle, CHAT_IDS, keys, key -> List.of(key.applicationId(), key.chatNumber()), (rs, ctx) -> {
-            ids.put(new ChatKey(rs.getLong("application_id"), rs.getLong("chat_number")), rs.getLong("id"));
-            return ids;
-        });
+        lookUp(
+                handle,
+                CHAT_IDS,
+                keys,
+                key -> List.of(key.applicationId(), key.chatNumber()),
+                rs -> ids.put(new ChatKey(rs.getLong("application_id"), rs.getLong("chat_number")), rs.getLong("id")));
         return ids;
     }
 
@@ -49,10 +49,9 @@ final class KeyLookups {
         Map<Long, ChatKey> chatsById = new HashMap<>();
         chatIds.forEach((key, id) -> chatsById.put(id, key));
         Map<MessageKey, Long> ids = new HashMap<>();
-        lookUp(handle, MESSAGE_IDS, keys, key -> List.of(chatIds.get(key.chat()), key.messageNumber()), (rs, ctx) -> {
+        lookUp(handle, MESSAGE_IDS, keys, key -> List.of(chatIds.get(key.chat()), key.messageNumber()), rs -> {
             ChatKey chat = chatsById.get(rs.getLong("chat_id"));
             ids.put(new MessageKey(chat, rs.getLong("message_number")), rs.getLong("id"));
-            return ids;
         });
         return ids;
     }
@@ -65,12 +64,11 @@ final class KeyLookups {
         List<Long> sorted = List.copyOf(new TreeSet<>(ids));
         for (int from = 0; from < sorted.size(); from += KEYS_PER_STATEMENT) {
             List<Long> chunk = sorted.subList(from, Math.min(sorted.size(), from + KEYS_PER_STATEMENT));
-            Query query = handle.createQuery("SELECT id FROM " + table + " WHERE id IN ("
-                    + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ") ORDER BY id FOR UPDATE");
-            for (int i = 0; i < chunk.size(); i++) {
-                query.bind(i, chunk.get(i));
-            }
-            query.mapTo(Long.class).list();
+            PositionalStatements.query(
+                    handle,
+                    "SELECT id FROM " + table + " WHERE id IN " + inList(chunk.size(), 1) + " ORDER BY id FOR UPDATE",
+                    chunk,
+                    rs -> {});
         }
     }
 
@@ -80,18 +78,14 @@ final class KeyLookups {
             String select,
             Collection<K> keys,
             Function<K, List<Object>> values,
-            RowMapper<Object> rows) {
+            PositionalStatements.RowReader rows) {
         List<K> all = List.copyOf(keys);
         for (int from = 0; from < all.size(); from += KEYS_PER_STATEMENT) {
             List<K> chunk = all.subList(from, Math.min(all.size(), from + KEYS_PER_STATEMENT));
             List<Object> binds = new ArrayList<>();
             chunk.forEach(key -> binds.addAll(values.apply(key)));
             int width = binds.size() / chunk.size();
-            Query query = handle.createQuery(select + inList(chunk.size(), width));
-            for (int i = 0; i < binds.size(); i++) {
-                query.bind(i, binds.get(i));
-            }
-            query.map(rows).list();
+            PositionalStatements.query(handle, select + inList(chunk.size(), width), binds, rows);
         }
     }
 

@@ -20,17 +20,28 @@ final class MySqlDatabase implements JdbcDatabase {
      * server fail a call within seconds instead of hanging a thread; the lock wait stays below the socket timeout so
      * a blocked statement fails with a lock error (which apply retries) rather than a broken connection.
      * useLocalSessionState skips the round trips that re-check autocommit and isolation on every transaction.
+     *
+     * cachePrepStmts keeps, per connection, the client-side parse of the last 25 statement texts, so a text seen
+     * again is not parsed again (QueryInfo was a fifth of a worker's CPU). The batch statements are long (a 500-row
+     * INSERT is about 8.5 KB, a 250-key IN list about 2 KB) and the default 256-character limit left them out:
+     * 16384 covers them. Measured with BatchApplyBenchmark, the applying thread's CPU per 500-write batch fell from
+     * 6.5 to 4.7 ms (spread over 200 chats) and 2.6 to 1.8 ms (one chat). A cached 500-row INSERT holds about 80 KB,
+     * so the 25 entries cost at most about 2 MB per connection. (useServerPrepStmts, cacheServerConfiguration,
+     * maintainTimeStats=false and elideSetAutoCommits measured no better, so they keep their defaults.)
      */
-    private static final Map<String, String> PROPERTIES = Map.of(
-            "rewriteBatchedStatements", "true",
-            "useUnicode", "true",
-            "characterEncoding", "UTF-8",
-            "connectionCollation", "utf8mb4_unicode_ci",
-            "connectTimeout", "3000",
-            "socketTimeout", "30000",
-            "sessionVariables", "innodb_lock_wait_timeout=10",
-            "useLocalSessionState", "true",
-            "tcpKeepAlive", "true");
+    private static final Map<String, String> PROPERTIES = Map.ofEntries(
+            Map.entry("rewriteBatchedStatements", "true"),
+            Map.entry("useUnicode", "true"),
+            Map.entry("characterEncoding", "UTF-8"),
+            Map.entry("connectionCollation", "utf8mb4_unicode_ci"),
+            Map.entry("connectTimeout", "3000"),
+            Map.entry("socketTimeout", "30000"),
+            Map.entry("sessionVariables", "innodb_lock_wait_timeout=10"),
+            Map.entry("useLocalSessionState", "true"),
+            Map.entry("tcpKeepAlive", "true"),
+            Map.entry("cachePrepStmts", "true"),
+            Map.entry("prepStmtCacheSize", "25"),
+            Map.entry("prepStmtCacheSqlLimit", "16384"));
 
     private final HikariDataSource pool;
 

@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,6 +83,24 @@ class MySqlChatStoreTest extends ChatStoreContract {
         assertThat(column("messages", "body")).isEqualTo("mediumtext utf8mb4");
         assertThat(column("applications", "name")).isEqualTo("varchar(255) utf8mb4");
         assertThat(column("applications", "token")).isEqualTo("varchar(255) ascii/ascii_bin");
+    }
+
+    @Test
+    void aFailingBatchStatementIsReportedAsAnUnavailableBackend() throws SQLException {
+        store.createApplication("tok", "app", T0);
+        store.apply(List.of(new ChatCreated("tok", 1, T0)));
+        try (Connection connection = database.connect();
+                Statement statement = connection.createStatement()) {
+            statement.execute("DROP TABLE messages");
+        }
+
+        // The message lookup, a generated statement run outside Jdbi, fails first.
+        assertThatThrownBy(() -> store.apply(List.of(new MessageCreated("tok", 1, 1, "hello", T0))))
+                .isInstanceOf(BackendUnavailableException.class)
+                .hasMessageStartingWith("mysql store could not apply 1 writes: ")
+                .hasMessageContaining("messages' doesn't exist")
+                .hasMessageNotContaining("\n")
+                .hasRootCauseInstanceOf(SQLException.class);
     }
 
     @Test
