@@ -127,7 +127,7 @@ write_scenario_report() {
   } >>"$md"
 
   gnuplot <<GNUPLOT
-set terminal pngcairo size 1100,700 font "sans,9"
+set terminal pngcairo noenhanced size 1100,700 font "sans,9"
 set output "$RESULTS/$mode.png"
 set multiplot layout 2,1 title "chat-system, $mode: $CONNECTIONS connections, $DURATION per scenario"
 set style fill solid 0.8
