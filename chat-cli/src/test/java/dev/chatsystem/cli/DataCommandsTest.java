@@ -117,9 +117,9 @@ class DataCommandsTest {
 
     @Test
     void migrateReportsTheSchemaIsUpToDate() {
-        assertThat(run("migrate").out()).contains("schema version", "2 (up to date)");
+        assertThat(run("migrate").out()).contains("schema version", "3 (up to date)");
         assertThat(run("migrate", "--json").json().get("schema_version").asText())
-                .isEqualTo("2");
+                .isEqualTo("3");
     }
 
     @Test

@@ -55,7 +55,7 @@ class ProductionCommandsTest {
                         .json()
                         .get("schema_version")
                         .asText())
-                .isEqualTo("2");
+                .isEqualTo("3");
         Cli.Result doctor = Cli.run(stack, "doctor");
         assertThat(doctor.code()).as(doctor.out() + doctor.err()).isZero();
         assertThat(doctor.out()).contains("mysql", "redis", "elasticsearch");

@@ -25,6 +25,7 @@ final class BatchNumbering {
     private final ChatStore store;
     private final CommittedNumbers committedChats;
     private final CommittedNumbers committedMessages;
+    private final WriteVersions versions;
     private final Map<String, Long> lastChat = new HashMap<>();
     private final Map<String, Long> lastMessage = new HashMap<>();
     private final Map<String, IdempotencyRecord> keysInBatch = new HashMap<>();
@@ -37,10 +38,12 @@ final class BatchNumbering {
             ChatStore store,
             CommittedNumbers committedChats,
             CommittedNumbers committedMessages,
+            WriteVersions versions,
             List<PendingWrite> batch) {
         this.store = store;
         this.committedChats = committedChats;
         this.committedMessages = committedMessages;
+        this.versions = versions;
         batch.forEach(this::number);
     }
 
@@ -96,13 +99,16 @@ final class BatchNumbering {
                 long next = lastMessage.compute(
                         p.token() + '/' + p.chatNumber(),
                         (key, last) -> (last == null ? lastMessageNumber(key, p) : last) + 1);
-                writes.add(new Write.MessageCreated(p.token(), p.chatNumber(), next, p.body(), p.at()));
-                indexed.add(new IndexedMessage(p.token(), p.chatNumber(), next, p.body()));
+                long version = versions.next(p.at());
+                writes.add(new Write.MessageCreated(p.token(), p.chatNumber(), next, p.body(), p.at(), version));
+                indexed.add(new IndexedMessage(p.token(), p.chatNumber(), next, p.body(), version));
                 yield next;
             }
             case EDIT_MESSAGE -> {
-                writes.add(new Write.MessageEdited(p.token(), p.chatNumber(), p.messageNumber(), p.body(), p.at()));
-                indexed.add(new IndexedMessage(p.token(), p.chatNumber(), p.messageNumber(), p.body()));
+                long version = versions.next(p.at());
+                writes.add(new Write.MessageEdited(
+                        p.token(), p.chatNumber(), p.messageNumber(), p.body(), p.at(), version));
+                indexed.add(new IndexedMessage(p.token(), p.chatNumber(), p.messageNumber(), p.body(), version));
                 yield 0;
             }
         };

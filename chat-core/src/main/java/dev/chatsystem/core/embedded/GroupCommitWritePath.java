@@ -55,6 +55,7 @@ public final class GroupCommitWritePath implements WritePath {
     private final CommittedNumbers committedChats = new CommittedNumbers();
 
     private final CommittedNumbers committedMessages = new CommittedNumbers();
+    private final WriteVersions versions = new WriteVersions();
     private volatile boolean indexMissedWrites;
     private volatile boolean accepting = true;
     private final Duration keyRetention;
@@ -259,7 +260,7 @@ public final class GroupCommitWritePath implements WritePath {
         BatchNumbering numbered;
         indexLock.lock();
         try {
-            numbered = new BatchNumbering(store, committedChats, committedMessages, batch);
+            numbered = new BatchNumbering(store, committedChats, committedMessages, versions, batch);
             store.apply(numbered.writes(), numbered.records());
             numbered.committed();
             index(numbered.indexed());

@@ -19,11 +19,11 @@ final class BatchPlan {
     /** A message by its chat's key and its number. */
     record MessageKey(ChatKey chat, long messageNumber) {}
 
-    /** A message to insert; edits later in the batch are folded into it. */
-    record NewMessage(String body, Instant createdAt, Instant updatedAt) {}
+    /** A message to insert; newer edits later in the batch are folded into it, with their version. */
+    record NewMessage(String body, Instant createdAt, Instant updatedAt, long version) {}
 
-    /** The last edit in the batch of a message that existed before it. */
-    record Edit(long messageId, String body, Instant at) {}
+    /** The newest edit (highest version) in the batch of a message that existed before it. */
+    record Edit(long messageId, String body, Instant at, long version) {}
 
     final Map<ChatKey, Instant> newChats = new LinkedHashMap<>();
     final Map<MessageKey, NewMessage> newMessages = new LinkedHashMap<>();
@@ -33,7 +33,9 @@ final class BatchPlan {
 
     /**
      * Plans the writes. Writes for unknown tokens, messages of chats that do not exist and edits of messages that do
-     * not exist are left out; creates of keys that exist, or that an earlier write in the list created, too.
+     * not exist are left out; creates of keys that exist, or that an earlier write in the list created, too. Of a
+     * message's edits only the one with the highest version is kept (the last of equal ones), whatever the list order;
+     * whether it is newer than the stored message is for the update to decide.
      *
      * @param applications application id by token, for the tokens that exist
      * @param chats the chat keys that exist
@@ -59,17 +61,22 @@ final class BatchPlan {
                     MessageKey key = new MessageKey(chat, created.messageNumber());
                     if (knownChats.contains(chat) && !messages.containsKey(key) && !plan.newMessages.containsKey(key)) {
                         Instant at = Rows.truncate(created.at());
-                        plan.newMessages.put(key, new NewMessage(created.body(), at, at));
+                        plan.newMessages.put(key, new NewMessage(created.body(), at, at, created.version()));
                     }
                 }
                 case Write.MessageEdited edited -> {
                     MessageKey key = new MessageKey(chat, edited.messageNumber());
                     Instant at = Rows.truncate(edited.at());
                     NewMessage inserted = plan.newMessages.get(key);
+                    Edit planned = plan.edits.get(key);
                     if (inserted != null) {
-                        plan.newMessages.put(key, new NewMessage(edited.body(), inserted.createdAt(), at));
-                    } else if (messages.containsKey(key)) {
-                        plan.edits.put(key, new Edit(messages.get(key), edited.body(), at));
+                        if (edited.version() >= inserted.version()) {
+                            plan.newMessages.put(
+                                    key, new NewMessage(edited.body(), inserted.createdAt(), at, edited.version()));
+                        }
+                    } else if (messages.containsKey(key)
+                            && (planned == null || edited.version() >= planned.version())) {
+                        plan.edits.put(key, new Edit(messages.get(key), edited.body(), at, edited.version()));
                     }
                 }
             }

@@ -25,6 +25,14 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  * counts grow by the rows each insert reports, so even a writer that took no lock could not make them wrong.
  */
 final class BatchWriter {
+    /**
+     * An edit applies only over an older or the same version of the message, so an edit applied late (a worker that
+     * stalled past its lease) never reverts a newer one; re-applying the same write rewrites the same values. Keyed
+     * by the primary key: it locks that one row (MySqlExplainTest checks the plan).
+     */
+    static final String EDIT =
+            "UPDATE messages SET body = ?, updated_at = ?, version = ? WHERE id = ? AND version <= ?";
+
     private BatchWriter() {}
 
     static void apply(Handle handle, List<Write> writes) {
@@ -73,8 +81,11 @@ final class BatchWriter {
     }
 
     private static void updateEdits(Handle handle, BatchPlan plan) {
-        PreparedBatch batch = handle.prepareBatch("UPDATE messages SET body = ?, updated_at = ? WHERE id = ?");
-        plan.edits.values().forEach(edit -> batch.add(edit.body(), Rows.micros(edit.at()), edit.messageId()));
+        PreparedBatch batch = handle.prepareBatch(EDIT);
+        plan.edits
+                .values()
+                .forEach(edit -> batch.add(
+                        edit.body(), Rows.micros(edit.at()), edit.version(), edit.messageId(), edit.version()));
         execute(batch);
     }
 

@@ -32,7 +32,7 @@ final class Inserts {
     private static final String CHATS =
             "INSERT IGNORE INTO chats (application_id, chat_number, messages_count, created_at) VALUES ";
     private static final String MESSAGES =
-            "INSERT IGNORE INTO messages (chat_id, message_number, body, created_at, updated_at) VALUES ";
+            "INSERT IGNORE INTO messages (chat_id, message_number, body, created_at, updated_at, version) VALUES ";
 
     private Inserts() {}
 
@@ -57,10 +57,11 @@ final class Inserts {
                                 key.messageNumber(),
                                 message.body(),
                                 Rows.micros(message.createdAt()),
-                                Rows.micros(message.updatedAt())));
+                                Rows.micros(message.updatedAt()),
+                                message.version()));
             }
         });
-        return insertAcrossParents(handle, MESSAGES, "(?, ?, ?, ?, ?)", rows, 2);
+        return insertAcrossParents(handle, MESSAGES, "(?, ?, ?, ?, ?, ?)", rows, 2);
     }
 
     /**

@@ -26,7 +26,7 @@ final class Reads {
     private static final String MESSAGES_OF_APPLICATION = " FROM messages m JOIN chats c ON c.id = m.chat_id"
             + " JOIN applications a ON a.id = c.application_id WHERE a.token = ?";
     private static final String MESSAGES_OF = MESSAGES_OF_APPLICATION + " AND c.chat_number = ?";
-    private static final String INDEXED = "SELECT m.id, a.token, c.chat_number, m.message_number, m.body"
+    private static final String INDEXED = "SELECT m.id, a.token, c.chat_number, m.message_number, m.body, m.version"
             + " FROM messages m JOIN chats c ON c.id = m.chat_id JOIN applications a ON a.id = c.application_id";
 
     // The statements the store runs most; package-private so that a test can EXPLAIN each (docs/indices.md).
@@ -50,8 +50,8 @@ final class Reads {
             + " ORDER BY m.chat_id DESC, m.message_number DESC LIMIT 1";
     // The page of messages is cut first, by the primary key, and only its rows are joined: written as one join,
     // MariaDB starts from the small applications table and sorts every message to return the first few.
-    static final String INDEXED_AFTER = "SELECT m.id, a.token, c.chat_number, m.message_number, m.body"
-            + " FROM (SELECT id, chat_id, message_number, body FROM messages WHERE id > ? ORDER BY id LIMIT ?) m"
+    static final String INDEXED_AFTER = "SELECT m.id, a.token, c.chat_number, m.message_number, m.body, m.version"
+            + " FROM (SELECT id, chat_id, message_number, body, version FROM messages WHERE id > ? ORDER BY id LIMIT ?) m"
             + " JOIN chats c ON c.id = m.chat_id JOIN applications a ON a.id = c.application_id ORDER BY m.id";
     static final String INDEXED_OF_APPLICATION_AFTER =
             INDEXED + " WHERE a.token = ? AND m.id > ? ORDER BY m.id LIMIT ?";

@@ -40,7 +40,11 @@ final class Rows {
     }
 
     static final RowMapper<IndexedMessage> INDEXED = (rs, ctx) -> new IndexedMessage(
-            rs.getString("token"), rs.getLong("chat_number"), rs.getLong("message_number"), rs.getString("body"));
+            rs.getString("token"),
+            rs.getLong("chat_number"),
+            rs.getLong("message_number"),
+            rs.getString("body"),
+            rs.getLong("version"));
 
     private static final long MICROS_PER_SECOND = 1_000_000L;
 

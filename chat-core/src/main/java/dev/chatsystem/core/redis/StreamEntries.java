@@ -4,13 +4,20 @@ import dev.chatsystem.core.spi.IndexedMessage;
 import dev.chatsystem.core.spi.Write;
 import java.util.Map;
 import java.util.Optional;
+import redis.clients.jedis.StreamEntryID;
 
 /** Decodes the stream entries the scripts append (fields: k kind, t token, c chat, n number, b body, a micros). */
 final class StreamEntries {
+    /** Sequence numbers per millisecond that {@link #version} can tell apart. */
+    static final long SEQUENCES_PER_MILLI = 1_000_000L;
+
     private StreamEntries() {}
 
-    /** The write an entry carries; empty for an entry that was trimmed away while pending (no fields). */
-    static Optional<Write> write(Map<String, String> fields) {
+    /**
+     * The write an entry carries; empty for an entry that was trimmed away while pending (no fields). Its version is
+     * the entry's id, see {@link #version}.
+     */
+    static Optional<Write> write(StreamEntryID id, Map<String, String> fields) {
         if (fields == null || fields.isEmpty()) {
             return Optional.empty();
         }
@@ -21,20 +28,36 @@ final class StreamEntries {
                 switch (fields.get("k")) {
                     case "c" -> new Write.ChatCreated(token, chat, at);
                     case "m" ->
-                        new Write.MessageCreated(token, chat, Long.parseLong(fields.get("n")), fields.get("b"), at);
+                        new Write.MessageCreated(
+                                token, chat, Long.parseLong(fields.get("n")), fields.get("b"), at, version(id));
                     case "e" ->
-                        new Write.MessageEdited(token, chat, Long.parseLong(fields.get("n")), fields.get("b"), at);
+                        new Write.MessageEdited(
+                                token, chat, Long.parseLong(fields.get("n")), fields.get("b"), at, version(id));
                     default -> throw new IllegalArgumentException("unknown entry kind " + fields.get("k"));
                 });
+    }
+
+    /**
+     * A stream entry id {@code ms-seq} as one long, {@code ms * 1,000,000 + seq}, ordered as the ids are. All writes
+     * of an application go to one shard stream, whose ids Redis keeps strictly increasing, so this orders every
+     * write of a message whichever worker applies it. Bounds: {@code ms} up to about 9.2 * 10^12 (the year 2262) and
+     * {@code seq} below a million: Redis restarts {@code seq} at 0 every millisecond, so only a server clock set back
+     * by minutes under a heavy load could reach it, and an id beyond the bound fails loudly rather than misorder.
+     */
+    static long version(StreamEntryID id) {
+        if (id.getSequence() < 0 || id.getSequence() >= SEQUENCES_PER_MILLI) {
+            throw new IllegalArgumentException("stream entry id " + id + ": sequence beyond " + SEQUENCES_PER_MILLI);
+        }
+        return Math.addExact(Math.multiplyExact(id.getTime(), SEQUENCES_PER_MILLI), id.getSequence());
     }
 
     /** What the search index needs from a write: message creates and edits carry a body. */
     static Optional<IndexedMessage> indexed(Write write) {
         return switch (write) {
             case Write.MessageCreated m ->
-                Optional.of(new IndexedMessage(m.token(), m.chatNumber(), m.messageNumber(), m.body()));
+                Optional.of(new IndexedMessage(m.token(), m.chatNumber(), m.messageNumber(), m.body(), m.version()));
             case Write.MessageEdited e ->
-                Optional.of(new IndexedMessage(e.token(), e.chatNumber(), e.messageNumber(), e.body()));
+                Optional.of(new IndexedMessage(e.token(), e.chatNumber(), e.messageNumber(), e.body(), e.version()));
             case Write.ChatCreated c -> Optional.empty();
         };
     }

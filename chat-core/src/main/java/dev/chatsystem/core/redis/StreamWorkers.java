@@ -81,7 +81,7 @@ final class StreamWorkers implements AutoCloseable {
             Map<String, Integer> keyIndex = new LinkedHashMap<>();
             List<String> forgetArgs = new ArrayList<>();
             for (StreamEntry entry : entries) {
-                Optional<Write> write = StreamEntries.write(entry.getFields());
+                Optional<Write> write = StreamEntries.write(entry.getID(), entry.getFields());
                 if (write.isEmpty()) {
                     continue;
                 }
@@ -103,7 +103,7 @@ final class StreamWorkers implements AutoCloseable {
         return entries -> {
             List<IndexedMessage> documents = new ArrayList<>();
             for (StreamEntry entry : entries) {
-                StreamEntries.write(entry.getFields())
+                StreamEntries.write(entry.getID(), entry.getFields())
                         .flatMap(StreamEntries::indexed)
                         .ifPresent(documents::add);
             }

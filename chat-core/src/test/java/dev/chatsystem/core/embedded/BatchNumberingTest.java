@@ -59,7 +59,7 @@ class BatchNumberingTest {
     void continuesFromTheStoreForParentsItHasNotSeen() {
         store.apply(
                 List.of(
-                        new Write.MessageCreated(TOKEN, 1, 1, "written before this writer", AT),
+                        new Write.MessageCreated(TOKEN, 1, 1, "written before this writer", AT, 1),
                         new Write.ChatCreated(TOKEN, 2, AT)),
                 List.of());
 
@@ -102,7 +102,7 @@ class BatchNumberingTest {
     }
 
     private BatchNumbering number(List<PendingWrite> batch) {
-        return new BatchNumbering(store, chats, messages, batch);
+        return new BatchNumbering(store, chats, messages, new WriteVersions(), batch);
     }
 
     private static List<PendingWrite> messages(int count) {

@@ -58,7 +58,7 @@ class H2ChatStoreTest extends ChatStoreContract {
     @Test
     void keepsDataWhenReopened() {
         store.createApplication("tok", "app", T0);
-        store.apply(List.of(new ChatCreated("tok", 1, T0), new MessageCreated("tok", 1, 1, "kept", T0)));
+        store.apply(List.of(new ChatCreated("tok", 1, T0), new MessageCreated("tok", 1, 1, "kept", T0, 1)));
         store.close();
 
         store = H2ChatStore.open(dir);
@@ -92,7 +92,7 @@ class H2ChatStoreTest extends ChatStoreContract {
                         writes.add(new ChatCreated("tok", chat, T0));
                         for (int m = 1; m <= perBatch; m++) {
                             long number = (long) b * perBatch + m;
-                            writes.add(new MessageCreated("tok", chat, number, "m" + number, T0));
+                            writes.add(new MessageCreated("tok", chat, number, "m" + number, T0, 1));
                         }
                         store.apply(writes);
                     }

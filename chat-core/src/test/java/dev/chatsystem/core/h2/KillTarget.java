@@ -16,7 +16,7 @@ final class KillTarget {
         store.createApplication("tok", "app", at);
         store.apply(List.of(new ChatCreated("tok", 1, at)));
         for (long n = 1; ; n++) {
-            store.apply(List.of(new MessageCreated("tok", 1, n, "message " + n, at)));
+            store.apply(List.of(new MessageCreated("tok", 1, n, "message " + n, at, 1)));
             System.out.println("ack " + n);
             System.out.flush();
         }

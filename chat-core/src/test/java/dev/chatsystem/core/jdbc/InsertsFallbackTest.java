@@ -43,8 +43,8 @@ class InsertsFallbackTest {
                             + " VALUES (?, 1, 'sneaked in', 0, 0)",
                     chatIds.get(new ChatKey(app, 1)));
             List<Write> writes = List.of(
-                    new Write.MessageCreated("tok", 1, 1, "planned", AT),
-                    new Write.MessageCreated("tok", 2, 1, "planned", AT));
+                    new Write.MessageCreated("tok", 1, 1, "planned", AT, 1),
+                    new Write.MessageCreated("tok", 2, 1, "planned", AT, 1));
             BatchPlan plan = BatchPlan.of(writes, Map.of("tok", app), Set.copyOf(chatIds.keySet()), Map.of());
             Map<Long, Long> counts = Inserts.messages(handle, plan, chatIds);
             assertThat(handle.createQuery("SELECT COUNT(*) FROM messages")

@@ -40,7 +40,7 @@ class MySqlExplainTest {
                 for (long chat = 1; chat <= 20; chat++) {
                     writes.add(new Write.ChatCreated(token, chat, AT));
                     for (long message = 1; message <= 20; message++) {
-                        writes.add(new Write.MessageCreated(token, chat, message, "body " + message, AT));
+                        writes.add(new Write.MessageCreated(token, chat, message, "body " + message, AT, 1));
                     }
                 }
                 store.apply(writes);
@@ -95,6 +95,7 @@ class MySqlExplainTest {
                         KeyLookups.MESSAGE_IDS + KeyLookups.inList(2, 2),
                         List.of(45, 1, 45, 2),
                         Set.of()),
+                Arguments.of("apply: versioned edit", BatchWriter.EDIT, List.of("edited", 1, 5, 45, 5), Set.of()),
                 Arguments.of(
                         "reconcile: chats of an application",
                         "SELECT COUNT(*) FROM chats c WHERE c.application_id = ?",

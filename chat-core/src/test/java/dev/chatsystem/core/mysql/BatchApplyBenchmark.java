@@ -74,7 +74,7 @@ class BatchApplyBenchmark {
                 List<Write> batch = new ArrayList<>(size);
                 for (int i = 0; i < size; i++) {
                     int chat = 1 + writes++ % chats;
-                    batch.add(new Write.MessageCreated("tok", chat, ++next[chat], BODY, AT));
+                    batch.add(new Write.MessageCreated("tok", chat, ++next[chat], BODY, AT, 1));
                 }
                 batches.add(batch);
             }

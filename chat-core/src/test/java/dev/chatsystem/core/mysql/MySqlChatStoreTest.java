@@ -69,7 +69,7 @@ class MySqlChatStoreTest extends ChatStoreContract {
         assertThat(body.getBytes(StandardCharsets.UTF_8)).hasSize(65_535);
         store.createApplication("tok", "app", T0);
 
-        store.apply(List.of(new ChatCreated("tok", 1, T0), new MessageCreated("tok", 1, 1, body, T0)));
+        store.apply(List.of(new ChatCreated("tok", 1, T0), new MessageCreated("tok", 1, 1, body, T0, 1)));
 
         assertThat(store.message("tok", 1, 1).orElseThrow().body()).isEqualTo(body);
         try (Connection connection = database.connect();
@@ -95,7 +95,7 @@ class MySqlChatStoreTest extends ChatStoreContract {
         }
 
         // The message lookup, a generated statement run outside Jdbi, fails first.
-        assertThatThrownBy(() -> store.apply(List.of(new MessageCreated("tok", 1, 1, "hello", T0))))
+        assertThatThrownBy(() -> store.apply(List.of(new MessageCreated("tok", 1, 1, "hello", T0, 1))))
                 .isInstanceOf(BackendUnavailableException.class)
                 .hasMessageStartingWith("mysql store could not apply 1 writes: ")
                 .hasMessageContaining("messages' doesn't exist")

@@ -80,7 +80,7 @@ class MySqlConcurrencyTest {
                 for (int from = 1; from + PER_BATCH - 1 <= MESSAGES; from += PER_BATCH / 2) {
                     List<Write> batch = new ArrayList<>(List.of(new ChatCreated("tok", chat, AT)));
                     for (long message = from; message < from + PER_BATCH; message++) {
-                        batch.add(new MessageCreated("tok", chat, message, "m" + message, AT));
+                        batch.add(new MessageCreated("tok", chat, message, "m" + message, AT, 1));
                     }
                     batches.add(batch);
                 }

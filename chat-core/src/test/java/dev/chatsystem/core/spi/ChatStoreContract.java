@@ -60,14 +60,14 @@ public abstract class ChatStoreContract {
     private void chatWithMessages(String token, long chatNumber, int messages) {
         List<Write> writes = new ArrayList<>(List.of(new ChatCreated(token, chatNumber, T0)));
         for (int n = 1; n <= messages; n++) {
-            writes.add(new MessageCreated(token, chatNumber, n, "message " + n, T0.plusMillis(n)));
+            writes.add(new MessageCreated(token, chatNumber, n, "message " + n, T0.plusMillis(n), n));
         }
         store.apply(writes);
     }
 
     @Test
     void reportsTheNewestAppliedMigration() {
-        assertThat(store.schemaVersion()).isEqualTo("2");
+        assertThat(store.schemaVersion()).isEqualTo("3");
     }
 
     @Test
@@ -219,11 +219,11 @@ public abstract class ChatStoreContract {
         store.createApplication("tok", "app", T0);
         List<Write> batch = List.of(
                 new ChatCreated("tok", 1, T0),
-                new MessageCreated("tok", 1, 1, "one", T0),
-                new MessageCreated("tok", 1, 2, "two", T0),
+                new MessageCreated("tok", 1, 1, "one", T0, 1),
+                new MessageCreated("tok", 1, 2, "two", T0, 1),
                 new ChatCreated("tok", 2, T0),
-                new MessageCreated("tok", 2, 1, "other", T0),
-                new MessageCreated("tok", 1, 1, "one again", T1));
+                new MessageCreated("tok", 2, 1, "other", T0, 1),
+                new MessageCreated("tok", 1, 1, "one again", T1, 1));
 
         store.apply(batch);
         store.apply(batch);
@@ -243,10 +243,10 @@ public abstract class ChatStoreContract {
         chatWithMessages("tok", 1, 2);
 
         store.apply(List.of(
-                new MessageEdited("tok", 1, 1, "first edit", T1),
-                new MessageEdited("tok", 1, 1, "second edit", T1.plusSeconds(1)),
-                new MessageEdited("tok", 1, 9, "missing", T1),
-                new MessageEdited("tok", 7, 1, "missing chat", T1)));
+                new MessageEdited("tok", 1, 1, "first edit", T1, 2),
+                new MessageEdited("tok", 1, 1, "second edit", T1.plusSeconds(1), 3),
+                new MessageEdited("tok", 1, 9, "missing", T1, 4),
+                new MessageEdited("tok", 7, 1, "missing chat", T1, 5)));
 
         Message edited = store.message("tok", 1, 1).orElseThrow();
         assertThat(edited.body()).isEqualTo("second edit");
@@ -259,15 +259,67 @@ public abstract class ChatStoreContract {
     }
 
     @Test
+    void aStaleEditNeverOverwritesANewerOne() {
+        store.createApplication("tok", "app", T0);
+        List<Write> stalled = List.of(
+                new ChatCreated("tok", 1, T0),
+                new MessageCreated("tok", 1, 1, "v1", T0, 1),
+                new MessageEdited("tok", 1, 1, "v2", T0.plusMillis(2), 2));
+        List<Write> successor = new ArrayList<>(stalled);
+        successor.add(new MessageEdited("tok", 1, 1, "v3", T0.plusMillis(3), 3));
+
+        store.apply(successor); // the new lease holder applies everything
+        store.apply(stalled); // the stalled one wakes up and applies its old batch
+        store.apply(List.of(new MessageEdited("tok", 1, 1, "v2", T0.plusMillis(2), 2)));
+
+        assertThat(store.message("tok", 1, 1).orElseThrow())
+                .isEqualTo(new Message(1, 1, "v3", micros(T0), micros(T0.plusMillis(3))));
+        assertThat(store.chat("tok", 1).orElseThrow().messagesCount()).isEqualTo(1);
+        assertThat(store.messagesForIndex(Optional.empty(), 0, 10).messages())
+                .containsExactly(new IndexedMessage("tok", 1, 1, "v3", 3));
+    }
+
+    @Test
+    void withinABatchTheNewestEditWinsWhateverItsPosition() {
+        store.createApplication("tok", "app", T0);
+        chatWithMessages("tok", 1, 1);
+        store.apply(List.of(
+                new MessageCreated("tok", 1, 2, "created", T0, 10),
+                new MessageEdited("tok", 1, 2, "newest", T1, 12),
+                new MessageEdited("tok", 1, 2, "older", T1, 11),
+                new MessageEdited("tok", 1, 1, "newest", T1, 12),
+                new MessageEdited("tok", 1, 1, "older", T1, 11)));
+
+        assertThat(store.message("tok", 1, 1).orElseThrow().body()).isEqualTo("newest");
+        assertThat(store.message("tok", 1, 2).orElseThrow().body()).isEqualTo("newest");
+        assertThat(store.messagesForIndex(Optional.empty(), 0, 10).messages())
+                .extracting(IndexedMessage::version)
+                .containsExactly(12L, 12L);
+    }
+
+    @Test
+    void reapplyingTheSameEditIsANoOp() {
+        store.createApplication("tok", "app", T0);
+        chatWithMessages("tok", 1, 1);
+        List<Write> edit = List.of(new MessageEdited("tok", 1, 1, "edited", T1, 5));
+
+        store.apply(edit);
+        store.apply(edit);
+
+        assertThat(store.message("tok", 1, 1).orElseThrow())
+                .isEqualTo(new Message(1, 1, "edited", micros(T0.plusMillis(1)), micros(T1)));
+    }
+
+    @Test
     void appliesWritesInListOrderWithinABatch() {
         store.createApplication("tok", "app", T0);
 
         store.apply(List.of(
-                new MessageEdited("tok", 1, 1, "edit before create", T0),
+                new MessageEdited("tok", 1, 1, "edit before create", T0, 1),
                 new ChatCreated("tok", 1, T0),
-                new MessageCreated("tok", 1, 1, "created", T0),
-                new MessageEdited("tok", 1, 1, "edited", T1),
-                new MessageCreated("tok", 1, 2, "second", T1)));
+                new MessageCreated("tok", 1, 1, "created", T0, 2),
+                new MessageEdited("tok", 1, 1, "edited", T1, 3),
+                new MessageCreated("tok", 1, 2, "second", T1, 4)));
 
         Message first = store.message("tok", 1, 1).orElseThrow();
         assertThat(first).isEqualTo(new Message(1, 1, "edited", micros(T0), micros(T1)));
@@ -280,10 +332,10 @@ public abstract class ChatStoreContract {
 
         store.apply(List.of(
                 new ChatCreated("nope", 1, T0),
-                new MessageCreated("nope", 1, 1, "lost", T0),
-                new MessageCreated("tok", 3, 1, "no such chat", T0),
+                new MessageCreated("nope", 1, 1, "lost", T0, 1),
+                new MessageCreated("tok", 3, 1, "no such chat", T0, 1),
                 new ChatCreated("tok", 1, T0),
-                new MessageCreated("tok", 1, 1, "kept", T0)));
+                new MessageCreated("tok", 1, 1, "kept", T0, 1)));
 
         assertThat(store.application("nope")).isEmpty();
         assertThat(store.chat("tok", 3)).isEmpty();
@@ -298,7 +350,7 @@ public abstract class ChatStoreContract {
         store.createApplication("b", "b", T0);
         chatWithMessages("a", 1, 3);
         chatWithMessages("b", 1, 4);
-        store.apply(List.of(new ChatCreated("a", 2, T1), new MessageCreated("a", 1, 4, "late", T1)));
+        store.apply(List.of(new ChatCreated("a", 2, T1), new MessageCreated("a", 1, 4, "late", T1, 1)));
         store.apply(List.of());
 
         assertThat(store.application("a").orElseThrow().chatsCount()).isEqualTo(2);
@@ -345,16 +397,16 @@ public abstract class ChatStoreContract {
 
         assertThat(drain(Optional.empty()))
                 .containsExactly(
-                        new IndexedMessage("a", 1, 1, "message 1"),
-                        new IndexedMessage("a", 1, 2, "message 2"),
-                        new IndexedMessage("b", 1, 1, "message 1"),
-                        new IndexedMessage("b", 1, 2, "message 2"),
-                        new IndexedMessage("a", 2, 1, "message 1"));
+                        new IndexedMessage("a", 1, 1, "message 1", 1),
+                        new IndexedMessage("a", 1, 2, "message 2", 2),
+                        new IndexedMessage("b", 1, 1, "message 1", 1),
+                        new IndexedMessage("b", 1, 2, "message 2", 2),
+                        new IndexedMessage("a", 2, 1, "message 1", 1));
         assertThat(drain(Optional.of("a")))
                 .containsExactly(
-                        new IndexedMessage("a", 1, 1, "message 1"),
-                        new IndexedMessage("a", 1, 2, "message 2"),
-                        new IndexedMessage("a", 2, 1, "message 1"));
+                        new IndexedMessage("a", 1, 1, "message 1", 1),
+                        new IndexedMessage("a", 1, 2, "message 2", 2),
+                        new IndexedMessage("a", 2, 1, "message 1", 1));
         assertThat(drain(Optional.of("nope"))).isEmpty();
     }
 
@@ -380,7 +432,7 @@ public abstract class ChatStoreContract {
         assertThat(body.getBytes(StandardCharsets.UTF_8)).hasSize(65_535);
         store.createApplication("tok", "app", T0);
 
-        store.apply(List.of(new ChatCreated("tok", 1, T0), new MessageCreated("tok", 1, 1, body, T0)));
+        store.apply(List.of(new ChatCreated("tok", 1, T0), new MessageCreated("tok", 1, 1, body, T0, 1)));
 
         assertThat(store.message("tok", 1, 1).orElseThrow().body()).isEqualTo(body);
         assertThat(store.messagesForIndex(Optional.empty(), 0, 10).messages())
