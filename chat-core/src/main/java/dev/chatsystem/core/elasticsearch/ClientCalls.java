@@ -5,9 +5,12 @@ import co.elastic.clients.elasticsearch.core.BulkResponse;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import dev.chatsystem.core.BackendUnavailableException;
 import java.io.IOException;
+import java.util.Optional;
 
 /** The adapter boundary: every client call goes through {@link #translate}, so no client exception escapes. */
 final class ClientCalls {
+    private static final String VERSION_CONFLICT = "version_conflict_engine_exception";
+
     private ClientCalls() {}
 
     @FunctionalInterface
@@ -32,13 +35,26 @@ final class ClientCalls {
         }
     }
 
-    /** The first failed item of a bulk response whose {@code errors} flag is set. */
-    static String firstError(BulkResponse response) {
-        return response.items().stream()
-                .filter(item -> item.error() != null)
+    /**
+     * The first failed item of a bulk response that is not a version conflict, if any. For versioned operations a
+     * conflict means the document already holds a newer (or, for a delete, a newer-than-seen) state: that is the
+     * outcome asked for, not a failure.
+     */
+    static Optional<String> firstErrorBesidesConflicts(BulkResponse response) {
+        if (!response.errors()) {
+            return Optional.empty();
+        }
+        Optional<String> error = response.items().stream()
+                .filter(item -> item.error() != null && !isVersionConflict(item))
                 .findFirst()
-                .map(ClientCalls::describe)
-                .orElse("unknown bulk error");
+                .map(ClientCalls::describe);
+        return error.isPresent() || response.items().stream().anyMatch(item -> item.error() != null)
+                ? error
+                : Optional.of("unknown bulk error");
+    }
+
+    private static boolean isVersionConflict(BulkResponseItem item) {
+        return item.status() == 409 && VERSION_CONFLICT.equals(item.error().type());
     }
 
     private static String describe(BulkResponseItem item) {

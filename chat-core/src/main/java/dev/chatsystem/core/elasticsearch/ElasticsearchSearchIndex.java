@@ -4,6 +4,7 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch._types.HealthStatus;
 import co.elastic.clients.elasticsearch._types.Refresh;
+import co.elastic.clients.elasticsearch._types.VersionType;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.cluster.HealthResponse;
 import co.elastic.clients.elasticsearch.core.BulkRequest;
@@ -127,18 +128,25 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
             for (IndexedMessage message : messages) {
                 MessageDocuments.Document document =
                         MessageDocuments.toDocument(message, queryWords.bodyWords(message.body()));
-                bulk.operations(op -> op.index(
-                        i -> i.id(document.id()).routing(document.chat()).document(document)));
+                bulk.operations(op -> op.index(i -> {
+                    i.id(document.id()).routing(document.chat()).document(document);
+                    // Versioned: Elasticsearch keeps the document only if it is not older than the one it has, so a
+                    // batch indexed late (a worker stalled past its lease) cannot revert a newer edit. Version 0 is
+                    // unversioned (rows stored before versions existed) and overwrites, as every write did before.
+                    return message.version() > 0
+                            ? i.version(message.version()).versionType(VersionType.ExternalGte)
+                            : i;
+                }));
             }
         } catch (AlreadyClosedException e) { // closed concurrently
             throw new BackendUnavailableException("the search index is closed", e);
         }
         BulkRequest request = bulk.build();
         BulkResponse response = call("index messages", () -> client.bulk(request));
-        if (response.errors()) {
-            throw new BackendUnavailableException(
-                    "search index: cannot index messages: " + ClientCalls.firstError(response));
-        }
+        // A version conflict means a newer state of that message is indexed already: done, not failed.
+        ClientCalls.firstErrorBesidesConflicts(response).ifPresent(error -> {
+            throw new BackendUnavailableException("search index: cannot index messages: " + error);
+        });
     }
 
     @Override
@@ -176,6 +184,11 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
      * and refresh, until none is left. Not {@code _delete_by_query}: that lives in the reindex module, which not
      * every distribution ships (the minimal one the tests run on does not). Like {@code _delete_by_query}, it
      * removes what was visible when it started; a message indexed concurrently may survive.
+     *
+     * <p>Each delete carries the version it found ({@code external_gte}): a versioned delete leaves a tombstone with
+     * that version (for {@code index.gc_deletes}, 60 s), so the rebuild that follows can index the same version
+     * again. An unversioned delete would leave the version plus one and refuse the rebuild's documents. A document
+     * indexed anew since the search has a higher version and is kept (a conflict, not an error).
      */
     @Override
     public void clear(Optional<String> token) {
@@ -192,6 +205,7 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
                                             .query(query)
                                             .size(CLEAR_BATCH)
                                             .source(src -> src.fetch(false))
+                                            .version(true)
                                             .trackTotalHits(t -> t.enabled(false)),
                                     Void.class))
                     .hits()
@@ -205,13 +219,14 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
     private void deleteAll(List<Hit<Void>> hits) {
         BulkRequest.Builder bulk = new BulkRequest.Builder().index(indexName).refresh(Refresh.True);
         for (Hit<Void> hit : hits) {
-            bulk.operations(op -> op.delete(d -> d.id(hit.id()).routing(hit.routing())));
+            bulk.operations(op -> op.delete(d ->
+                    d.id(hit.id()).routing(hit.routing()).version(hit.version()).versionType(VersionType.ExternalGte)));
         }
         BulkRequest request = bulk.build();
         BulkResponse response = call("clear", () -> client.bulk(request));
-        if (response.errors()) {
-            throw new BackendUnavailableException("search index: cannot clear: " + ClientCalls.firstError(response));
-        }
+        ClientCalls.firstErrorBesidesConflicts(response).ifPresent(error -> {
+            throw new BackendUnavailableException("search index: cannot clear: " + error);
+        });
     }
 
     @Override

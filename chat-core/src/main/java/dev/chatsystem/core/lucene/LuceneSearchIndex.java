@@ -151,6 +151,8 @@ public final class LuceneSearchIndex implements SearchIndex {
         }
         ensureOpen();
         try {
+            // The version is ignored: only the embedded form's single writer (and a rebuild under its index lock)
+            // updates this index, in the order its writes were accepted, so a later upsert is always the newer state.
             for (IndexedMessage message : messages) {
                 writer.updateDocument(
                         MessageDocuments.idTerm(message),

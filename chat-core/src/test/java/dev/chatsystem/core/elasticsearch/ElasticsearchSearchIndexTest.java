@@ -300,6 +300,45 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
     }
 
     @Test
+    void aStaleVersionDoesNotRevertANewerOne() {
+        index.upsert(List.of(new IndexedMessage(APP, CHAT, 1, "third version", 3)));
+
+        // A worker that stalled past its lease indexes its old batch late: refused per document, not an error.
+        index.indexInBackground(List.of(new IndexedMessage(APP, CHAT, 1, "second version", 2)));
+        index.upsert(List.of(
+                new IndexedMessage(APP, CHAT, 1, "second version", 2), new IndexedMessage(APP, CHAT, 2, "other", 2)));
+
+        assertThat(search("third")).containsExactly(1L);
+        assertThat(search("second")).isEmpty();
+        assertThat(search("other")).containsExactly(2L);
+    }
+
+    @Test
+    void indexingTheSameVersionAgainIsANoOp() {
+        IndexedMessage stored = new IndexedMessage(APP, CHAT, 1, "stored body", 3);
+        index.upsert(List.of(stored));
+        index.upsert(List.of(stored));
+
+        assertThat(index.count()).isEqualTo(1);
+        assertThat(search("stored")).containsExactly(1L);
+    }
+
+    @Test
+    void aRebuildRightAfterAClearIndexesTheStoredVersionsAgain() {
+        // A delete leaves a tombstone that versioned writes are checked against (index.gc_deletes, 60 s).
+        index.upsert(List.of(new IndexedMessage(APP, CHAT, 1, "stored body", 3), message(2, "unversioned body")));
+        index.clear(Optional.empty());
+        assertThat(index.count()).isZero();
+
+        index.upsert(List.of(new IndexedMessage(APP, CHAT, 1, "stored body", 3), message(2, "unversioned body")));
+        index.upsert(List.of(new IndexedMessage(APP, CHAT, 1, "stale body", 2)));
+
+        assertThat(search("stored")).containsExactly(1L);
+        assertThat(search("unversioned")).containsExactly(2L);
+        assertThat(search("stale")).isEmpty();
+    }
+
+    @Test
     void clearsMoreThanOneRound() {
         index.upsert(LongStream.rangeClosed(1, 2_500)
                 .mapToObj(n -> new IndexedMessage(n % 2 == 0 ? APP : OTHER_APP, n % 7, n, "many " + n))
