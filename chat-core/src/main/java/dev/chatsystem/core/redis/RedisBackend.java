@@ -47,7 +47,9 @@ public final class RedisBackend implements AutoCloseable {
         GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
         // Every drainer holds a connection during its blocking read; requests need their own on top.
         pool.setMaxTotal(2 * shards + 128);
-        pool.setMaxIdle(2 * shards + 32);
+        // Idle connections are kept up to the same bound: with fewer, every burst above it closed connections on
+        // return and opened new ones (connect + HELLO) on the next request, which JFR showed under 64 connections.
+        pool.setMaxIdle(2 * shards + 128);
         pool.setMaxWait(java.time.Duration.ofSeconds(2));
         // The pool registers an MBean (org.apache.commons.pool2:type=GenericObjectPool,name=chat-redis, then
         // chat-redis2, ...); a name of its own lets monitoring find it without a Jedis type crossing the core's API.

@@ -45,6 +45,45 @@ class RedisPoolMBeanTest {
         }
     }
 
+    @Test
+    void keepsItsConnectionsThroughBurstsInsteadOfReopeningThem() throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        Set<ObjectName> before = pools(server);
+        try (H2ChatStore store = H2ChatStore.open(dataDir);
+                RedisBackend backend =
+                        RedisBackend.connect(Services.requireRedis().resolve("/5"), 1, store)) {
+            Set<ObjectName> mine = new java.util.HashSet<>(pools(server));
+            mine.removeAll(before);
+            assertThat(mine).hasSize(1);
+            ObjectName pool = mine.iterator().next();
+            String token = "pool-burst-" + System.nanoTime();
+            store.createApplication(token, "app", java.time.Instant.now());
+            backend.numbering().applicationCreated(token);
+            java.time.Instant at = java.time.Instant.now();
+            long chat = backend.writePath().createChat(token, at);
+
+            for (int burst = 0; burst < 3; burst++) { // 100 at once: above any idle bound below the pool's size
+                try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                    for (int i = 0; i < 100; i++) {
+                        threads.submit(() -> backend.writePath().createMessage(token, chat, "burst", at));
+                    }
+                }
+            }
+
+            assertThat((Long) server.getAttribute(pool, "DestroyedCount"))
+                    .as("connections closed between bursts")
+                    .isZero();
+            assertThat(backend.numbering().lastMessageNumber(token, chat)).isEqualTo(300);
+        }
+    }
+
+    private static Set<ObjectName> pools(MBeanServer server) throws javax.management.JMException {
+        return server.queryNames(
+                new ObjectName(
+                        "org.apache.commons.pool2:type=GenericObjectPool,name=" + RedisBackend.POOL_JMX_NAME + "*"),
+                null);
+    }
+
     private static int idle(MBeanServer server, ObjectName pool) {
         try {
             return (Integer) server.getAttribute(pool, "NumIdle");
