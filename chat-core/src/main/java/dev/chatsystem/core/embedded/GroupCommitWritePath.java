@@ -55,7 +55,7 @@ public final class GroupCommitWritePath implements WritePath {
     private final CommittedNumbers committedChats = new CommittedNumbers();
 
     private final CommittedNumbers committedMessages = new CommittedNumbers();
-    private final WriteVersions versions = new WriteVersions();
+    private final WriteVersions versions;
     private volatile boolean indexMissedWrites;
     private volatile boolean accepting = true;
     private final Duration keyRetention;
@@ -77,6 +77,7 @@ public final class GroupCommitWritePath implements WritePath {
         this.indexLock = Objects.requireNonNull(indexLock, "indexLock");
         this.batchSize = batchSize;
         this.queue = new ArrayBlockingQueue<>(capacity + 1);
+        this.versions = new WriteVersions(store.maxMessageVersion());
         this.writer = Thread.ofPlatform().name("chat-writer").unstarted(this::run);
     }
 

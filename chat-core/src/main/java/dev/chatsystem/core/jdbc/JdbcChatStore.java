@@ -129,6 +129,11 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
     }
 
     @Override
+    public long maxMessageVersion() {
+        return call("read the highest message version", Reads::maxMessageVersion);
+    }
+
+    @Override
     public void apply(List<Write> writes, List<IdempotencyRecord> records) {
         if (writes.isEmpty() && records.isEmpty()) {
             return;

@@ -139,6 +139,12 @@ final class Reads {
                 .orElse(0L);
     }
 
+    static long maxMessageVersion(Handle handle) {
+        return handle.createQuery("SELECT COALESCE(MAX(version), 0) FROM messages")
+                .mapTo(Long.class)
+                .one();
+    }
+
     static long maxMessageNumber(Handle handle, String token, long chatNumber) {
         return chatId(handle, token, chatNumber)
                 .flatMap(id ->

@@ -49,6 +49,12 @@ public interface ChatStore extends AutoCloseable {
     long maxMessageNumber(String token, long chatNumber);
 
     /**
+     * The highest version any message was written with, 0 when none: where a single writer's versions continue
+     * from, whatever the clock says. Reads every message: for start-up, not for the request path.
+     */
+    long maxMessageVersion();
+
+    /**
      * Persists the writes in one transaction, in list order. Idempotent: a create whose (token, chat[, message]) key
      * exists is skipped, so a write delivered twice is stored once. An edit of a message that does not exist is
      * skipped. Adapters that keep exact counts update them in the same transaction. The idempotency records are

@@ -102,7 +102,7 @@ class BatchNumberingTest {
     }
 
     private BatchNumbering number(List<PendingWrite> batch) {
-        return new BatchNumbering(store, chats, messages, new WriteVersions(), batch);
+        return new BatchNumbering(store, chats, messages, new WriteVersions(0), batch);
     }
 
     private static List<PendingWrite> messages(int count) {

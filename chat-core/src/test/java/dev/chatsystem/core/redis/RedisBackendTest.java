@@ -376,6 +376,11 @@ class RedisBackendTest {
         }
 
         @Override
+        public long maxMessageVersion() {
+            return delegate.maxMessageVersion();
+        }
+
+        @Override
         public String schemaVersion() {
             return delegate.schemaVersion();
         }

@@ -277,6 +277,12 @@ public abstract class ChatStoreContract {
         assertThat(store.chat("tok", 1).orElseThrow().messagesCount()).isEqualTo(1);
         assertThat(store.messagesForIndex(Optional.empty(), 0, 10).messages())
                 .containsExactly(new IndexedMessage("tok", 1, 1, "v3", 3));
+        assertThat(store.maxMessageVersion()).isEqualTo(3);
+    }
+
+    @Test
+    void theHighestMessageVersionIsZeroWithoutMessages() {
+        assertThat(store.maxMessageVersion()).isZero();
     }
 
     @Test
