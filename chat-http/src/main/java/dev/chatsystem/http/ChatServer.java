@@ -56,20 +56,30 @@ public final class ChatServer {
             Problems.install(config);
             config.routes.before(ChatServer::rejectLargeDeclaredBodies);
             config.routes.post(Paths.APPLICATIONS, applications::create);
-            config.routes.get(Paths.APPLICATION, applications::show);
+            getAndHead(config, Paths.APPLICATION, applications::show);
             config.routes.put(Paths.APPLICATION, applications::rename);
             config.routes.post(Paths.CHATS, chats::create);
-            config.routes.get(Paths.CHATS, chats::list);
-            config.routes.get(Paths.CHAT, chats::show);
+            getAndHead(config, Paths.CHATS, chats::list);
+            getAndHead(config, Paths.CHAT, chats::show);
             config.routes.post(Paths.MESSAGES, messages::create);
-            config.routes.get(Paths.MESSAGES, messages::list);
+            getAndHead(config, Paths.MESSAGES, messages::list);
             // Registered before MESSAGE so that "search" is never taken for a message number.
-            config.routes.get(Paths.MESSAGE_SEARCH, messages::search);
-            config.routes.get(Paths.MESSAGE, messages::show);
+            getAndHead(config, Paths.MESSAGE_SEARCH, messages::search);
+            getAndHead(config, Paths.MESSAGE, messages::show);
             config.routes.put(Paths.MESSAGE, messages::edit);
-            config.routes.get(Paths.HEALTH, health::handle);
-            config.routes.get(Paths.METRICS, metrics::scrape);
+            getAndHead(config, Paths.HEALTH, health::handle);
+            getAndHead(config, Paths.METRICS, metrics::scrape);
         });
+    }
+
+    /**
+     * A GET route and its HEAD twin running the same handler (Jetty drops the body). Without the twin, Javalin
+     * answers HEAD with 200 whenever a GET route matches the path, without running it: 200 for a token that the GET
+     * answers 404 for.
+     */
+    private static void getAndHead(JavalinConfig config, String path, io.javalin.http.Handler handler) {
+        config.routes.get(path, handler);
+        config.routes.head(path, handler);
     }
 
     /** Creates and starts a server on {@code port} (0 picks a free one; read it back with {@link Javalin#port()}). */

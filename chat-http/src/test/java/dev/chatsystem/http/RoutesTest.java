@@ -30,6 +30,32 @@ class RoutesTest {
     }
 
     @Test
+    void headAnswersWhatGetWouldWithoutTheBody() {
+        String token = http.newApplication("head");
+        long chat = http.newChat(token);
+        for (String path : List.of(
+                "/api/v1/applications/" + token,
+                "/api/v1/applications/" + token + "/chats/" + chat,
+                "/api/v1/applications/" + token + "/chats/" + chat + "/messages",
+                "/api/v1/applications/" + token + "/chats/9",
+                "/api/v1/applications/no-such-token",
+                "/health")) {
+            HttpResponse<String> get = http.get(path);
+            HttpResponse<String> head = http.send(
+                    java.net.http.HttpRequest.newBuilder(http.uri(path)).method("HEAD", noBody()));
+
+            assertThat(head.statusCode()).as("HEAD %s", path).isEqualTo(get.statusCode());
+            assertThat(head.headers().firstValue("Content-Type"))
+                    .isEqualTo(get.headers().firstValue("Content-Type"));
+            assertThat(head.body()).isEmpty();
+        }
+    }
+
+    private static java.net.http.HttpRequest.BodyPublisher noBody() {
+        return java.net.http.HttpRequest.BodyPublishers.noBody();
+    }
+
+    @Test
     void createsShowsAndRenamesAnApplication() {
         HttpResponse<String> created = http.post("/api/v1/applications", "{\"name\":\"  Acme  \",\"extra\":1}");
         assertThat(created.statusCode()).isEqualTo(201);
