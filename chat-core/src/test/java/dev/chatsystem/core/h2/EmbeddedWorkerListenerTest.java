@@ -6,6 +6,7 @@ import dev.chatsystem.core.ChatConfig;
 import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.QueueBacklog;
 import dev.chatsystem.core.ReconcileReport.Correction;
+import dev.chatsystem.core.testing.Await;
 import dev.chatsystem.core.testing.RecordingWorkerListener;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -97,14 +98,6 @@ class EmbeddedWorkerListenerTest {
     }
 
     private static void awaitTrue(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition not met within 15 s").isLessThan(deadline);
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }
+        Await.until(condition, Duration.ofSeconds(15));
     }
 }

@@ -11,11 +11,10 @@ import dev.chatsystem.core.IdempotencyKey;
 import dev.chatsystem.core.IdempotencyMismatchException;
 import dev.chatsystem.core.InvalidInputException;
 import dev.chatsystem.core.Message;
+import dev.chatsystem.core.testing.MovableClock;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -125,33 +124,5 @@ class IdempotencyTest {
         assertThatThrownBy(() -> new IdempotencyKey("tab\there")).isInstanceOf(InvalidInputException.class);
         assertThatThrownBy(() -> new IdempotencyKey("é")).isInstanceOf(InvalidInputException.class);
         assertThat(new IdempotencyKey("a b-c_1:{}").value()).isEqualTo("a b-c_1:{}");
-    }
-
-    /** A clock the test moves forward. */
-    private static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }

@@ -10,6 +10,7 @@ import dev.chatsystem.core.h2.H2ChatStore;
 import dev.chatsystem.core.redis.RedisBackend;
 import dev.chatsystem.core.spi.CountReconciler;
 import dev.chatsystem.core.spi.JobLease;
+import dev.chatsystem.core.testing.MovableClock;
 import dev.chatsystem.core.testing.RecordingWorkerListener;
 import dev.chatsystem.core.testing.Services;
 import java.net.URI;
@@ -17,8 +18,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -155,33 +154,6 @@ class PeriodicReconcilerTest {
             Thread.sleep(pause);
         } catch (InterruptedException e) {
             throw new AssertionError(e);
-        }
-    }
-
-    private static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
         }
     }
 }

@@ -15,6 +15,7 @@ import dev.chatsystem.core.spi.Idempotency;
 import dev.chatsystem.core.spi.IdempotencyRecord;
 import dev.chatsystem.core.spi.SearchIndex;
 import dev.chatsystem.core.spi.Write;
+import dev.chatsystem.core.testing.Await;
 import dev.chatsystem.core.testing.Services;
 import java.net.URI;
 import java.nio.file.Path;
@@ -342,15 +343,7 @@ class RedisBackendTest {
     }
 
     private static void awaitTrue(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition not met within 30 s").isLessThan(deadline);
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }
+        Await.until(condition, Duration.ofSeconds(30));
     }
 
     /** Commits, then fails as a worker killed between the commit and the acknowledgement would. */

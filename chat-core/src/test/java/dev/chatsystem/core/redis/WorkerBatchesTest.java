@@ -6,6 +6,7 @@ import dev.chatsystem.core.QueueBacklog;
 import dev.chatsystem.core.h2.H2ChatStore;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
 import dev.chatsystem.core.spi.SearchIndex;
+import dev.chatsystem.core.testing.Await;
 import dev.chatsystem.core.testing.RecordingWorkerListener;
 import dev.chatsystem.core.testing.Services;
 import java.net.URI;
@@ -91,14 +92,6 @@ class WorkerBatchesTest {
     }
 
     private static void awaitTrue(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition not met within 30 s").isLessThan(deadline);
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }
+        Await.until(condition, Duration.ofSeconds(30));
     }
 }
