@@ -59,7 +59,7 @@ final class H2Database implements JdbcDatabase {
             pool = new HikariDataSource(poolConfig(url(dir)));
             Flyway.configure(H2Database.class.getClassLoader())
                     .dataSource(pool)
-                    .locations("classpath:db/migration")
+                    .locations("classpath:db/migration", "classpath:db/h2")
                     .load()
                     .migrate();
             return new H2Database(channel, lock, pool);

@@ -56,6 +56,23 @@ class H2ChatStoreTest extends ChatStoreContract {
     }
 
     @Test
+    void reservesIdentityValuesInLargeBlocks() throws SQLException {
+        // H2's default (32) persisted a new reservation every 32 inserts, a tenth of the embedded writer's time.
+        try (Connection connection =
+                        DriverManager.getConnection(H2Database.url(dir.toAbsolutePath().normalize()), "sa", "");
+                var columns = connection
+                        .createStatement()
+                        .executeQuery("SELECT table_name, identity_cache FROM information_schema.columns"
+                                + " WHERE column_name = 'id' AND table_name IN ('chats', 'messages')")) {
+            List<String> caches = new ArrayList<>();
+            while (columns.next()) {
+                caches.add(columns.getString(1) + "=" + columns.getLong(2));
+            }
+            assertThat(caches).containsExactlyInAnyOrder("chats=4096", "messages=4096");
+        }
+    }
+
+    @Test
     void keepsDataWhenReopened() {
         store.createApplication("tok", "app", T0);
         store.apply(List.of(new ChatCreated("tok", 1, T0), new MessageCreated("tok", 1, 1, "kept", T0, 1)));
