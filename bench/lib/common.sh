@@ -113,6 +113,14 @@ use_server() {
   API="$BASE/api/v1/applications"
 }
 
+# CPU time in clock ticks: of one process (user + system), and of the whole box (every CPU, all but idle and iowait).
+process_cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+box_cpu_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
+# cpu_per_request BEFORE AFTER RESULT: microseconds of CPU per request answered between the two tick readings.
+cpu_per_request() {
+  awk -v t="$(($2 - $1))" -v n="$(value requests "$3")" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { if (n > 0) printf "%.0f", t * 1e6 / hz / n; else printf "-" }'
+}
 json_field() { sed -n "s/.*\"$1\":\"\{0,1\}\([^,\"}]*\).*/\1/p"; }
 new_app() { curl -sf -X POST "$API" -H 'Content-Type: application/json' -d "{\"name\":\"$1\"}" | json_field token; }
 value() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }

@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 
 declare -a NAMES=(health create_message_hot create_message_spread create_chat get_message list_messages search mixed)
-declare -A LABEL=() ARGS=() RESULT=() SEEDED_CHATS=() SEEDED_MESSAGES=()
+declare -A LABEL=() ARGS=() RESULT=() CPU=() SEEDED_CHATS=() SEEDED_MESSAGES=()
 
 # seed_scenarios SERVER: seeds the data the scenarios read and write on SERVER and records their wrk arguments
 # as ARGS[SERVER:scenario].
@@ -51,9 +51,13 @@ run_scenario() {
   use_server "$server"
   echo "$server:$name" >"$WORK/current"
   log "scenario $name on $server ($DURATION, $CONNECTIONS connections, $THREADS threads)"
+  local server_before box_before
+  server_before=$(process_cpu_ticks "${SERVER_PID[$server]}")
+  box_before=$(box_cpu_ticks)
   # shellcheck disable=SC2086 # the arguments are words
   RESULT[$server:$name]=$(run_wrk "$server-$name" "$name.lua" "$DURATION" "$CONNECTIONS" ${ARGS[$server:$name]})
-  log "  ${RESULT[$server:$name]}"
+  CPU[$server:$name]="$(cpu_per_request "$server_before" "$(process_cpu_ticks "${SERVER_PID[$server]}")" "${RESULT[$server:$name]}") $(cpu_per_request "$box_before" "$(box_cpu_ticks)" "${RESULT[$server:$name]}")"
+  log "  ${RESULT[$server:$name]} cpu_us_per_request(server box)=${CPU[$server:$name]}"
   echo idle >"$WORK/current"
   [ "$server" = embedded ] || wait_drained
   sleep 1
@@ -94,8 +98,8 @@ write_scenario_report() {
     echo "The machine is shared with other engineers' builds and tests: absolute figures are noisy; the ratio to"
     echo "\`/health\` is measured in the same run and is the figure to compare."
     echo
-    echo "| scenario | req/s | vs /health | p50 ms | p90 ms | p99 ms | max ms | non-2xx | socket errors | peak queue | peak lag s |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| scenario | req/s | vs /health | p50 ms | p90 ms | p99 ms | max ms | non-2xx | socket errors | peak queue | peak lag s | server CPU µs/req | box CPU µs/req |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   } >"$md"
   : >"$dat"
   for name in "${NAMES[@]}"; do
@@ -103,7 +107,7 @@ write_scenario_report() {
     rps=$(value rps "$r")
     ratio=$(awk -v a="$rps" -v b="$health_rps" 'BEGIN { printf "%.0f %%", 100 * a / b }')
     read -r peak_entries peak_age < <(peak_queue "$WORK/samples" "$server:$name")
-    echo "| ${LABEL[$name]} | $rps | $ratio | $(ms "$(value p50_us "$r")") | $(ms "$(value p90_us "$r")") | $(ms "$(value p99_us "$r")") | $(ms "$(value max_us "$r")") | $(value status_errors "$r") | $(value socket_errors "$r") | $peak_entries | $peak_age |" >>"$md"
+    echo "| ${LABEL[$name]} | $rps | $ratio | $(ms "$(value p50_us "$r")") | $(ms "$(value p90_us "$r")") | $(ms "$(value p99_us "$r")") | $(ms "$(value max_us "$r")") | $(value status_errors "$r") | $(value socket_errors "$r") | $peak_entries | $peak_age | ${CPU[$server:$name]% *} | ${CPU[$server:$name]#* } |" >>"$md"
     echo "$i \"$name\" $rps $(ms "$(value p50_us "$r")") $(ms "$(value p99_us "$r")")" >>"$dat"
     i=$((i + 1))
   done
@@ -113,6 +117,10 @@ write_scenario_report() {
     echo "Peak lag is the largest age of the oldest queued write not yet persisted/indexed, sampled once a second from"
     echo "\`/metrics\` (\`chat_queue_oldest_age_seconds\`); in embedded mode writes are committed before the answer, so"
     echo "it only shows writes waiting for the group-commit writer."
+    echo
+    echo "CPU per request is the CPU time used during the scenario divided by the requests answered: of the server process"
+    echo "(for the stack in role \`all\`, its workers included) and of the whole box (every process: wrk, the server, and"
+    echo "for the stack MariaDB, Redis and Elasticsearch). Unlike req/s it hardly depends on what else shares the machine."
     echo
     echo "- Peak server RSS over the run: **$peak_rss MB** (sampled once a second)."
     echo "- Seeded: ${SEEDED_CHATS[$server]} chats in one application, ${SEEDED_MESSAGES[$server]} messages in the chat read and searched."
@@ -190,19 +198,22 @@ compare_mode() {
     echo "moment of this shared, noisy machine. The stack's queue is drained between scenarios. Seeded on each: as in"
     echo "\`bench/run embedded|stack\` (embedded ${SEEDED_CHATS[embedded]} chats / ${SEEDED_MESSAGES[embedded]} messages, stack ${SEEDED_CHATS[stack]} / ${SEEDED_MESSAGES[stack]})."
     echo
-    echo "| scenario | embedded req/s | stack req/s | stack / embedded | embedded p99 ms | stack p99 ms | p99 stack / embedded | non-2xx e / s | stack peak queue | stack peak lag s |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| scenario | embedded req/s | stack req/s | stack / embedded | embedded p99 ms | stack p99 ms | p99 stack / embedded | non-2xx e / s | stack peak queue | stack peak lag s | server CPU µs/req e / s | box CPU µs/req e / s |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     for name in "${NAMES[@]}"; do
       e="${RESULT[embedded:$name]}"
       s="${RESULT[stack:$name]}"
       awk -v l="${LABEL[$name]}" -v er="$(value rps "$e")" -v sr="$(value rps "$s")" \
         -v ep="$(value p99_us "$e")" -v sp="$(value p99_us "$s")" \
         -v errors="$(value status_errors "$e") / $(value status_errors "$s")" -v peak="$(peak_queue "$WORK/samples-stack" "stack:$name")" \
-        'BEGIN { split(peak, q, " ")
-          printf "| %s | %.1f | %.1f | %.2f | %.2f | %.2f | %.2f | %s | %d | %.3f |\n", l, er, sr, sr / er, ep / 1000, sp / 1000, sp / ep, errors, q[1], q[2] }'
+        -v ecpu="${CPU[embedded:$name]}" -v scpu="${CPU[stack:$name]}" \
+        'BEGIN { split(peak, q, " "); split(ecpu, ec, " "); split(scpu, sc, " ")
+          printf "| %s | %.1f | %.1f | %.2f | %.2f | %.2f | %.2f | %s | %d | %.3f | %s / %s | %s / %s |\n", l, er, sr, sr / er, ep / 1000, sp / 1000, sp / ep, errors, q[1], q[2], ec[1], sc[1], ec[2], sc[2] }'
     done
     echo
-    echo "A ratio above 1 in req/s means the stack serves more; in p99, that the stack's tail is longer."
+    echo "A ratio above 1 in req/s means the stack serves more; in p99, that the stack's tail is longer. CPU per request:"
+    echo "CPU time during the scenario over the requests answered, of the server process (the stack's in role \`all\`,"
+    echo "workers included) and of the whole box (both servers are running; the idle one costs little)."
   } >"$md"
   log "wrote $md"
   cat "$md"
