@@ -23,6 +23,7 @@ lag_mode() {
   sleep 2
   wait_drained
   start_sampler stack "$WORK/samples"
+  curl -sf "$BASE/metrics" >"$WORK/metrics-before.txt"
   echo load >"$WORK/current"
   log "load: $LAG_RATE creates/s for ${LAG_DURATION}s over 8 x $per_app chats, $LAG_CONNECTIONS connections; probe every ${PROBE_INTERVAL} ms"
   (cd "$BENCH/lua" && exec wrk -t"$THREADS" -c"$LAG_CONNECTIONS" -d"${LAG_DURATION}s" --latency -s load.lua "$BASE" \
@@ -41,6 +42,7 @@ lag_mode() {
   log "  $probe"
   [ -s "$WORK/probe.err" ] && log "  probe stderr: $(sort "$WORK/probe.err" | uniq -c | sort -rn | head -3)"
   wait_drained
+  curl -sf "$BASE/metrics" >"$WORK/metrics-after.txt"
   stop_helpers
   mkdir -p "$RESULTS"
   {
@@ -76,6 +78,10 @@ lag_tables() {
   awk '$2 == "load" || $2 == "after" { if ($4 > pe) pe = $4; if ($5 > ie) ie = $5; if ($6 > pa) pa = $6; if ($7 > ia) ia = $7 }
     END { printf "| persist stage | %d | %.3f |\n| index stage | %d | %.3f |\n", pe, pa, ie, ia }' "$samples"
   echo
+  echo "| worker batches during the load and the drain after it (/metrics) | batches | mean entries per batch |"
+  echo "|---|---:|---:|"
+  batch_stats "$WORK/metrics-before.txt" "$WORK/metrics-after.txt"
+  echo
   echo "How it is measured: a probe (\`bench/Probe.java\`) creates one message every $PROBE_INTERVAL ms in a chat of its own in"
   echo "a loaded shard, each with a word no other message has, and times from its 201 (probe create latency p50"
   echo "$(value create_p50_ms "$probe") ms, p99 $(value create_p99_ms "$probe") ms) until (a) its row is in the MySQL tables, read over JDBC (not"
@@ -83,4 +89,14 @@ lag_tables() {
   echo "polled every $PROBE_POLL ms, search every $PROBE_SEARCH_POLL ms (a search costs the server far more), one query for all"
   echo "outstanding probes, so each lag is late by at most one poll interval and one query. The peak ages cover every"
   echo "shard and also the queue draining after the load ended (\`after\`)."
+}
+
+# batch_stats BEFORE AFTER: per stage, the worker batches between two /metrics scrapes and their mean size.
+batch_stats() {
+  awk 'FNR == 1 { file++ }
+    /^chat_worker_batch_entries_(sum|count)\{/ {
+      match($0, /stage="[a-z]+"/); stage = substr($0, RSTART + 7, RLENGTH - 8)
+      kind = $0 ~ /_sum\{/ ? "sum" : "count"
+      v[stage, kind] += (file == 1 ? -1 : 1) * $NF; stages[stage] = 1 }
+    END { for (s in stages) { n = v[s, "count"]; printf "| %s stage | %d | %.1f |\n", s, n, (n > 0 ? v[s, "sum"] / n : 0) } }' "$1" "$2" | sort
 }
