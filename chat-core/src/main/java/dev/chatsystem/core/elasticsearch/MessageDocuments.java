@@ -4,10 +4,11 @@ import co.elastic.clients.elasticsearch._types.mapping.DynamicMapping;
 import co.elastic.clients.elasticsearch._types.mapping.TypeMapping;
 import dev.chatsystem.core.search.WordGrams;
 import dev.chatsystem.core.spi.IndexedMessage;
-import java.util.Collection;
-import java.util.List;
 
-/** The index layout: field names, the mapping, and how a message becomes a document and where it is routed. */
+/**
+ * The index layout: field names, the mapping, a message's document id and where it is routed. {@link BulkBody}
+ * writes the documents.
+ */
 final class MessageDocuments {
     /** Unique key token/chat/message, also the document {@code _id}. */
     static final String ID = "id";
@@ -22,21 +23,7 @@ final class MessageDocuments {
     /** The trigrams of each word of the body ({@link WordGrams}), one value per word, for prefix and infix phrases. */
     static final String GRAMS = "grams";
 
-    /** The JSON document; field names match the mapping, which is strict. */
-    record Document(String id, String token, String chat, long number, String body, List<String> grams) {}
-
     private MessageDocuments() {}
-
-    /** The document of {@code message}, whose body analyzes to the distinct {@code words}. */
-    static Document toDocument(IndexedMessage message, Collection<String> words) {
-        return new Document(
-                id(message),
-                message.token(),
-                chatKey(message.token(), message.chatNumber()),
-                message.messageNumber(),
-                message.body(),
-                WordGrams.fieldValues(words));
-    }
 
     static String id(IndexedMessage message) {
         return chatKey(message.token(), message.chatNumber()) + "/" + message.messageNumber();

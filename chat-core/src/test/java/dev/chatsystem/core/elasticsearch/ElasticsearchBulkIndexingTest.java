@@ -1,0 +1,211 @@
+package dev.chatsystem.core.elasticsearch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.mapping.DynamicMapping;
+import co.elastic.clients.elasticsearch.core.GetResponse;
+import co.elastic.clients.json.jackson.JacksonJsonpMapper;
+import co.elastic.clients.transport.rest5_client.Rest5ClientTransport;
+import co.elastic.clients.transport.rest5_client.low_level.Rest5Client;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chatsystem.core.BackendUnavailableException;
+import dev.chatsystem.core.search.QueryWords;
+import dev.chatsystem.core.search.WordGrams;
+import dev.chatsystem.core.spi.IndexedMessage;
+import dev.chatsystem.core.testing.Services;
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the hand-written {@code _bulk} requests ({@link BulkBody}, read back by {@link ClientCalls}) must get right
+ * beyond the contract suite: escaping, per-document and whole-request refusals, versions, the index name in the
+ * path. Against a real node ({@code scripts/services up}).
+ */
+class ElasticsearchBulkIndexingTest {
+    private static final String APP = "app-token";
+    private static final long CHAT = 1;
+
+    private static URI url;
+    private static ElasticsearchClient admin;
+
+    private final List<String> indexNames = new ArrayList<>();
+
+    @BeforeAll
+    static void connect() {
+        url = Services.requireElasticsearch();
+        admin = new ElasticsearchClient(
+                new Rest5ClientTransport(Rest5Client.builder(url).build(), new JacksonJsonpMapper()));
+    }
+
+    @AfterAll
+    static void disconnect() throws IOException {
+        if (admin != null) {
+            admin._transport().close();
+        }
+    }
+
+    @AfterEach
+    void deleteIndices() throws IOException {
+        for (String name : indexNames) {
+            admin.indices().delete(d -> d.index(name).ignoreUnavailable(true));
+        }
+    }
+
+    @Test
+    void storesBodiesThatJsonMustEscapeExactly() throws IOException {
+        List<String> bodies = List.of(
+                "say \"quoted\" words",
+                "back\\slash C:\\temp\\new and \\u0041 literally",
+                "first line\nsecond line\r\nthird\ttabbed",
+                "control \u0000 nul \u0001 soh \u001f us \u007f del and \u2028 separator",
+                "emoji 😀🎉 flags 🇫🇷 and 日本語 straße",
+                "</script> {\"json\": [1, 2]} '\\n' \\\"");
+        String name = newIndexName();
+        try (ElasticsearchSearchIndex index = ElasticsearchSearchIndex.open(url, name)) {
+            List<IndexedMessage> messages = new ArrayList<>();
+            for (int i = 0; i < bodies.size(); i++) {
+                messages.add(new IndexedMessage(APP, CHAT, i + 1, bodies.get(i), 1));
+            }
+            index.upsert(messages);
+
+            for (IndexedMessage message : messages) {
+                JsonNode source = source(name, message);
+                assertThat(source.path(MessageDocuments.BODY).asText()).isEqualTo(message.body());
+                List<String> grams = new ArrayList<>();
+                source.path(MessageDocuments.GRAMS).forEach(gram -> grams.add(gram.asText()));
+                try (QueryWords words = new QueryWords()) {
+                    assertThat(grams).isEqualTo(WordGrams.fieldValues(words.bodyWords(message.body())));
+                }
+            }
+            assertThat(index.search(APP, CHAT, "quoted", 10)).containsExactly(1L);
+            assertThat(index.search(APP, CHAT, "temp", 10)).containsExactly(2L);
+            assertThat(index.search(APP, CHAT, "second", 10)).containsExactly(3L);
+            assertThat(index.search(APP, CHAT, "tabbed", 10)).containsExactly(3L);
+            assertThat(index.search(APP, CHAT, "separator", 10)).containsExactly(4L);
+            assertThat(index.search(APP, CHAT, "😀", 10)).containsExactly(5L);
+            assertThat(index.search(APP, CHAT, "日本", 10)).containsExactly(5L);
+            assertThat(index.search(APP, CHAT, "script", 10)).containsExactly(6L);
+        }
+    }
+
+    /**
+     * An index whose mapping someone extended with a keyword sub-field of the body (opening keeps it: mappings only
+     * grow) refuses a body longer than a keyword term may be: that document fails, the others are indexed.
+     */
+    @Test
+    void namesTheDocumentElasticsearchRefuses() throws IOException {
+        String name = newIndexName();
+        admin.indices()
+                .create(c -> c.index(name)
+                        .mappings(m -> m.dynamic(DynamicMapping.Strict)
+                                .properties(
+                                        MessageDocuments.BODY,
+                                        p -> p.text(
+                                                t -> t.analyzer("standard").fields("raw", f -> f.keyword(k -> k))))));
+        try (ElasticsearchSearchIndex index = ElasticsearchSearchIndex.open(url, name)) {
+            String tooLong = "word ".repeat(7_000); // 35,000 bytes; a term may have 32,766
+            List<IndexedMessage> batch = List.of(
+                    new IndexedMessage(APP, CHAT, 1, "fine before", 1),
+                    new IndexedMessage(APP, CHAT, 2, tooLong, 1),
+                    new IndexedMessage(APP, CHAT, 3, "fine after", 1));
+
+            assertThatThrownBy(() -> index.upsert(batch))
+                    .isInstanceOf(BackendUnavailableException.class)
+                    .hasMessageStartingWith("search index: cannot index messages: document app-token/1/2: ")
+                    .hasMessageContaining("document_parsing_exception")
+                    .hasMessageContaining("body.raw");
+            assertThat(index.count()).isEqualTo(2);
+        }
+    }
+
+    /** A request Elasticsearch refuses as a whole answers 400; that names the action and Elasticsearch's error. */
+    @Test
+    void reportsARefusedRequest() {
+        try (ElasticsearchSearchIndex index = ElasticsearchSearchIndex.open(url, newIndexName())) {
+            IndexedMessage idTooLong = new IndexedMessage("t".repeat(600), CHAT, 1, "an _id has at most 512 bytes");
+
+            assertThatThrownBy(() -> index.upsert(List.of(idTooLong)))
+                    .isInstanceOf(BackendUnavailableException.class)
+                    .hasMessageStartingWith(
+                            "search index: cannot index messages: HTTP 400: action_request_validation_exception: ")
+                    .hasMessageContaining("is too long");
+            assertThat(index.count()).isZero();
+        }
+    }
+
+    @Test
+    void keepsTheNewestOfStaleAndFreshVersionsInOneBulk() throws IOException {
+        String name = newIndexName();
+        try (ElasticsearchSearchIndex index = ElasticsearchSearchIndex.open(url, name)) {
+            index.upsert(List.of(
+                    new IndexedMessage(APP, CHAT, 1, "kept alpha", 3),
+                    new IndexedMessage(APP, CHAT, 2, "old beta", 1),
+                    new IndexedMessage(APP, CHAT, 3, "kept gamma", 2)));
+            List<IndexedMessage> mixed = List.of(
+                    new IndexedMessage(APP, CHAT, 1, "stale alpha", 2),
+                    new IndexedMessage(APP, CHAT, 2, "fresh beta", 5),
+                    new IndexedMessage(APP, CHAT, 3, "stale gamma", 1),
+                    new IndexedMessage(APP, CHAT, 4, "fresh delta", 1),
+                    new IndexedMessage(APP, CHAT, 3, "stale gamma again", 1));
+
+            index.upsert(mixed);
+            index.upsert(mixed.reversed()); // now every versioned item conflicts or repeats its version
+
+            assertThat(index.search(APP, CHAT, "stale", 10)).isEmpty();
+            assertThat(index.search(APP, CHAT, "old", 10)).isEmpty();
+            assertThat(index.search(APP, CHAT, "kept", 10)).containsExactlyInAnyOrder(1L, 3L);
+            assertThat(index.search(APP, CHAT, "fresh", 10)).containsExactlyInAnyOrder(2L, 4L);
+            assertThat(version(name, mixed.get(0))).isEqualTo(3);
+            assertThat(version(name, mixed.get(1))).isEqualTo(5);
+            assertThat(version(name, mixed.get(2))).isEqualTo(2);
+            assertThat(index.count()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void indexesIntoAnIndexWhoseNameNeedsEncodingInAPath() {
+        String name = newIndexName() + "+plus"; // '+' means a space in a query string, not in a path
+        indexNames.add(name);
+        try (ElasticsearchSearchIndex index = ElasticsearchSearchIndex.open(url, name)) {
+            index.upsert(List.of(new IndexedMessage(APP, CHAT, 1, "plus sign")));
+
+            assertThat(index.search(APP, CHAT, "sign", 10)).containsExactly(1L);
+        }
+    }
+
+    private String newIndexName() {
+        String name = "chat-test-" + UUID.randomUUID().toString().toLowerCase(Locale.ROOT);
+        indexNames.add(name);
+        return name;
+    }
+
+    private static JsonNode source(String index, IndexedMessage message) throws IOException {
+        return document(index, message).source();
+    }
+
+    private static long version(String index, IndexedMessage message) throws IOException {
+        return document(index, message).version();
+    }
+
+    private static GetResponse<JsonNode> document(String index, IndexedMessage message) throws IOException {
+        GetResponse<JsonNode> response = admin.get(
+                g -> g.index(index)
+                        .id(MessageDocuments.id(message))
+                        .routing(MessageDocuments.chatKey(message.token(), message.chatNumber())),
+                JsonNode.class);
+        assertThat(response.found())
+                .as("document %s", MessageDocuments.id(message))
+                .isTrue();
+        return response;
+    }
+}
