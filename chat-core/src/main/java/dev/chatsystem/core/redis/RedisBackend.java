@@ -28,14 +28,23 @@ public final class RedisBackend implements AutoCloseable {
     /** The name the connection pool's MBean starts with; a second client in one JVM gets a number appended. */
     public static final String POOL_JMX_NAME = "chat-redis";
 
+    /** Threads sending request scripts in shared pipelines: two, so one can send while the other waits. */
+    static final int PIPELINE_SENDERS = 2;
+
+    private static final int SOCKET_TIMEOUT_MILLIS = 5_000;
+
     private final RedisClient redis;
+    private final ScriptPipeline scripts;
     private final RedisKeys keys;
     private final RedisWritePath writePath;
 
     private RedisBackend(RedisClient redis, int shards, ChatStore store) {
         this.redis = redis;
         this.keys = new RedisKeys(shards);
-        this.writePath = new RedisWritePath(redis, keys, store, MAX_STREAM_LENGTH);
+        // A caller waits longer than the socket timeout, so a dead connection fails its pipeline first.
+        this.scripts =
+                new ScriptPipeline(redis, PIPELINE_SENDERS, java.time.Duration.ofMillis(SOCKET_TIMEOUT_MILLIS + 1_000));
+        this.writePath = new RedisWritePath(redis, scripts, keys, store, MAX_STREAM_LENGTH);
     }
 
     /**
@@ -56,7 +65,7 @@ public final class RedisBackend implements AutoCloseable {
         pool.setJmxNamePrefix(POOL_JMX_NAME);
         DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(2_000)
-                .socketTimeoutMillis(5_000)
+                .socketTimeoutMillis(SOCKET_TIMEOUT_MILLIS)
                 .clientName("chat-system");
         String userInfo = url.getUserInfo();
         if (userInfo != null && !userInfo.isEmpty()) {
@@ -125,8 +134,13 @@ public final class RedisBackend implements AutoCloseable {
                         keys.job(job), owner, SetParams.setParams().nx().px(period.toMillis()))));
     }
 
+    /** Answers every queued script, then closes the client. */
     @Override
     public void close() {
-        redis.close();
+        try {
+            scripts.close();
+        } finally {
+            redis.close();
+        }
     }
 }

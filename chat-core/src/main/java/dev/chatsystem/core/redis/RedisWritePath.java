@@ -31,9 +31,11 @@ final class RedisWritePath implements WritePath, Numbering {
     private final ChatStore store;
     private final long maxStreamLength;
     private final PendingReads pendingReads;
+    private final ScriptPipeline scripts;
 
-    RedisWritePath(UnifiedJedis redis, RedisKeys keys, ChatStore store, long maxStreamLength) {
+    RedisWritePath(UnifiedJedis redis, ScriptPipeline scripts, RedisKeys keys, ChatStore store, long maxStreamLength) {
         this.redis = redis;
+        this.scripts = scripts;
         this.keys = keys;
         this.store = store;
         this.maxStreamLength = maxStreamLength;
@@ -233,7 +235,7 @@ final class RedisWritePath implements WritePath, Numbering {
         }
     }
 
-    /** The Redis client belongs to {@link RedisBackend}, which closes it. */
+    /** The Redis client and the pipeline belong to {@link RedisBackend}, which closes them. */
     @Override
     public void close() {}
 
@@ -279,8 +281,9 @@ final class RedisWritePath implements WritePath, Numbering {
         return List.of(keys.counters(token), keys.pending(token), keys.stream(token));
     }
 
+    /** Through the shared pipeline: creates from many requests share round trips (see {@link ScriptPipeline}). */
     private Object run(Script script, List<String> scriptKeys, List<String> args) {
-        return call(() -> script.run(redis, scriptKeys, args));
+        return call(() -> scripts.run(script, scriptKeys, args));
     }
 
     private static boolean isSeedRequest(Object reply) {

@@ -18,6 +18,11 @@ final class Script {
         this.sha = sha1(source);
     }
 
+    /** The SHA-1 the server caches the script under. */
+    String sha() {
+        return sha;
+    }
+
     Object run(UnifiedJedis redis, List<String> keys, List<String> args) {
         try {
             return redis.evalsha(sha, keys, args);

@@ -292,8 +292,9 @@ class RedisBackendTest {
 
     @Test
     void aFullShardStreamRefusesCreatesInsteadOfGrowing() {
-        try (RedisClient redis = RedisClient.create(REDIS)) {
-            RedisWritePath writes = new RedisWritePath(redis, new RedisKeys(4), store, 5);
+        try (RedisClient redis = RedisClient.create(REDIS);
+                ScriptPipeline scripts = new ScriptPipeline(redis, 1, Duration.ofSeconds(5))) {
+            RedisWritePath writes = new RedisWritePath(redis, scripts, new RedisKeys(4), store, 5);
             String token = application();
             writes.createChat(token, AT); // entry 1 of 5
             for (int i = 0; i < 4; i++) {

@@ -81,6 +81,27 @@ class WorkerBatchesTest {
     }
 
     @Test
+    void aSteadyTrickleIsDrainedInFullerBatches() throws Exception {
+        String token = "t" + System.nanoTime();
+        store.createApplication(token, "app", AT);
+        backend.writePath().createChat(token, AT);
+        int messages = 100;
+        try (AutoCloseable workers = backend.startWorkers(store, index, 500, "w", Duration.ofHours(24), listener)) {
+            awaitTrue(() -> listener.total(QueueBacklog.PERSIST) == 1);
+            for (int i = 0; i < messages; i++) {
+                backend.writePath().createMessage(token, 1, "message " + i, AT);
+                Thread.sleep(5); // a trickle: each message alone, were the workers to read as soon as one arrives
+            }
+            awaitTrue(() -> listener.total(QueueBacklog.PERSIST) == messages + 1
+                    && listener.total(QueueBacklog.INDEX) == messages + 1);
+        }
+        // Waiting ShardDrainer.LINGER (50 ms) after a small batch gathers about ten 5 ms-apart messages per batch.
+        assertThat(listener.entries(QueueBacklog.PERSIST)).hasSizeLessThan(messages / 4);
+        assertThat(listener.entries(QueueBacklog.INDEX)).hasSizeLessThan(messages / 4);
+        assertThat(store.countMessages(java.util.Optional.of(token))).isEqualTo(messages);
+    }
+
+    @Test
     void lagIsMeasuredFromTheStreamIdAndNeverNegative() {
         List<redis.clients.jedis.resps.StreamEntry> entries = List.of(
                 new redis.clients.jedis.resps.StreamEntry(

@@ -1,0 +1,149 @@
+package dev.chatsystem.core.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.chatsystem.core.BackendUnavailableException;
+import dev.chatsystem.core.testing.Services;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/** The shared pipeline against a real Redis: every caller gets its own reply, whatever else shares its round trip. */
+class ScriptPipelineTest {
+    private static final URI REDIS = Services.requireRedis().resolve("/8"); // a database of its own, flushed per test
+
+    /** Counts a call and answers with the caller's own argument, so a reply handed to the wrong caller shows. */
+    private static final Script ECHO_COUNT = new Script("return {ARGV[1], redis.call('INCR', KEYS[1])}");
+
+    private static final Script FAIL_ON_NEGATIVE = new Script(
+            "if tonumber(ARGV[1]) < 0 then return redis.error_reply('NEGATIVE') end return tonumber(ARGV[1])");
+
+    private RedisClient redis;
+
+    @BeforeEach
+    void connect() {
+        redis = RedisClient.create(REDIS);
+        redis.flushDB();
+    }
+
+    @AfterEach
+    void disconnect() {
+        redis.flushDB();
+        redis.close();
+    }
+
+    @Test
+    void concurrentCallersEachGetTheirOwnReply() throws Exception {
+        int callers = 64;
+        int callsEach = 300;
+        try (ScriptPipeline pipeline = new ScriptPipeline(redis, 2, Duration.ofSeconds(10));
+                ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<List<Long>>> counts = new ArrayList<>();
+            for (int c = 0; c < callers; c++) {
+                String caller = "caller-" + c;
+                counts.add(threads.submit(() -> {
+                    List<Long> mine = new ArrayList<>();
+                    for (int i = 0; i < callsEach; i++) {
+                        List<?> reply =
+                                (List<?>) pipeline.run(ECHO_COUNT, List.of("{t}:count"), List.of(caller + "/" + i));
+                        assertThat(reply.get(0)).isEqualTo(caller + "/" + i);
+                        mine.add((Long) reply.get(1));
+                    }
+                    return mine;
+                }));
+            }
+            List<Long> all = new ArrayList<>();
+            for (Future<List<Long>> count : counts) {
+                List<Long> mine = count.get(60, TimeUnit.SECONDS);
+                assertThat(mine).isSorted(); // one caller's calls stay in its order
+                all.addAll(mine);
+            }
+            assertThat(all).doesNotHaveDuplicates().hasSize(callers * callsEach);
+            assertThat(redis.get("{t}:count")).isEqualTo(Integer.toString(callers * callsEach));
+        }
+    }
+
+    @Test
+    void anErrorReplyFailsOnlyItsOwnCall() throws Exception {
+        try (ScriptPipeline pipeline = new ScriptPipeline(redis, 1, Duration.ofSeconds(10));
+                ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Object>> replies = new ArrayList<>();
+            for (int i = -20; i < 20; i++) {
+                String value = Integer.toString(i);
+                replies.add(threads.submit(() -> pipeline.run(FAIL_ON_NEGATIVE, List.of("{t}:k"), List.of(value))));
+            }
+            for (int i = -20; i < 20; i++) {
+                Future<Object> reply = replies.get(i + 20);
+                if (i < 0) {
+                    assertThatThrownBy(() -> reply.get(10, TimeUnit.SECONDS))
+                            .hasCauseInstanceOf(JedisDataException.class)
+                            .hasMessageContaining("NEGATIVE");
+                } else {
+                    assertThat(reply.get(10, TimeUnit.SECONDS)).isEqualTo((long) i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aServerThatLostItsScriptsIsSentTheSource() {
+        try (ScriptPipeline pipeline = new ScriptPipeline(redis, 1, Duration.ofSeconds(10))) {
+            assertThat(pipeline.run(FAIL_ON_NEGATIVE, List.of("{t}:k"), List.of("1")))
+                    .isEqualTo(1L);
+            redis.scriptFlush();
+            assertThat(pipeline.run(FAIL_ON_NEGATIVE, List.of("{t}:k"), List.of("2")))
+                    .isEqualTo(2L);
+        }
+    }
+
+    @Test
+    void anUnreachableServerFailsTheCallPromptly() {
+        try (RedisClient nowhere = RedisClient.create("127.0.0.1", 1);
+                ScriptPipeline pipeline = new ScriptPipeline(nowhere, 1, Duration.ofSeconds(10))) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> pipeline.run(ECHO_COUNT, List.of("{t}:count"), List.of("x")))
+                    .isInstanceOf(JedisConnectionException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void closeAnswersEveryAcceptedCallAndRefusesLaterOnes() throws Exception {
+        ScriptPipeline pipeline = new ScriptPipeline(redis, 2, Duration.ofSeconds(10));
+        List<Future<Object>> replies = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 2_000; i++) {
+                String value = Integer.toString(i);
+                replies.add(threads.submit(() -> pipeline.run(ECHO_COUNT, List.of("{t}:count"), List.of(value))));
+            }
+            pipeline.close();
+            int answered = 0;
+            for (Future<Object> reply : replies) {
+                try {
+                    reply.get(10, TimeUnit.SECONDS); // never hangs
+                    answered++;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    assertThat(e.getCause())
+                            .isInstanceOf(BackendUnavailableException.class)
+                            .hasMessageContaining("closed");
+                }
+            }
+            // Whatever was answered ran exactly once; whatever was refused did not run.
+            assertThat(redis.get("{t}:count")).isEqualTo(Integer.toString(answered));
+        }
+        assertThatThrownBy(() -> pipeline.run(ECHO_COUNT, List.of("{t}:count"), List.of("late")))
+                .isInstanceOf(BackendUnavailableException.class);
+    }
+}
