@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.chatsystem.core.ChatSystem;
 import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.ContentTooLargeResponse;
 import io.javalin.http.Context;
@@ -28,6 +29,9 @@ public final class ChatServer {
     /** How long a stop waits for in-flight requests to finish. */
     static final long STOP_TIMEOUT_MILLIS = 10_000;
 
+    /** Gzip for bodies of 1,500 bytes or more, Javalin's default, named here because {@link JsonResponses} needs it. */
+    private static final CompressionStrategy COMPRESSION = CompressionStrategy.GZIP;
+
     private ChatServer() {}
 
     /** A configured, not yet started server, with meters of its own (without the workers' meters). */
@@ -45,10 +49,11 @@ public final class ChatServer {
         metrics.bind(chatSystem);
         ObjectMapper mapper = objectMapper();
         JsonBody json = new JsonBody(mapper);
-        ApplicationHandlers applications = new ApplicationHandlers(chatSystem, json);
-        ChatHandlers chats = new ChatHandlers(chatSystem);
-        MessageHandlers messages = new MessageHandlers(chatSystem, json);
-        HealthHandler health = new HealthHandler(chatSystem);
+        JsonResponses responses = new JsonResponses(mapper, COMPRESSION.getDefaultMinSizeForCompression());
+        ApplicationHandlers applications = new ApplicationHandlers(chatSystem, json, responses);
+        ChatHandlers chats = new ChatHandlers(chatSystem, responses);
+        MessageHandlers messages = new MessageHandlers(chatSystem, json, responses);
+        HealthHandler health = new HealthHandler(chatSystem, responses);
         return Javalin.create(config -> {
             configureServer(config, mapper);
             config.requestLogger.http(metrics::record);
@@ -98,6 +103,7 @@ public final class ChatServer {
         config.startup.showOldJavalinVersionWarning = false;
         config.http.maxRequestSize = MAX_REQUEST_SIZE;
         config.http.prefer405over404 = true;
+        config.http.compressionStrategy = COMPRESSION;
         config.jsonMapper(new JavalinJackson(mapper, true));
         config.jetty.modifyServer(server -> {
             // Graceful stop: refuse new connections, let in-flight requests finish for up to the timeout.
