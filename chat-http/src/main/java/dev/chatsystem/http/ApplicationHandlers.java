@@ -11,10 +11,12 @@ import java.util.Objects;
 final class ApplicationHandlers {
     private final ChatSystem chatSystem;
     private final JsonBody json;
+    private final JsonResponses responses;
 
-    ApplicationHandlers(ChatSystem chatSystem, JsonBody json) {
+    ApplicationHandlers(ChatSystem chatSystem, JsonBody json, JsonResponses responses) {
         this.chatSystem = Objects.requireNonNull(chatSystem, "chatSystem");
         this.json = Objects.requireNonNull(json, "json");
+        this.responses = Objects.requireNonNull(responses, "responses");
     }
 
     void create(Context ctx) {
@@ -22,18 +24,18 @@ final class ApplicationHandlers {
         Application application = IdempotencyHeaders.key(ctx)
                 .map(key -> IdempotencyHeaders.unwrap(ctx, chatSystem.createApplication(name, key)))
                 .orElseGet(() -> chatSystem.createApplication(name));
-        ctx.status(HttpStatus.CREATED)
-                .header(Header.LOCATION, Paths.application(application.token()))
-                .json(ApplicationResponse.of(application));
+        responses.send(
+                ctx.status(HttpStatus.CREATED).header(Header.LOCATION, Paths.application(application.token())),
+                ApplicationResponse.of(application));
     }
 
     void show(Context ctx) {
-        ctx.json(ApplicationResponse.of(chatSystem.application(PathParams.token(ctx))));
+        responses.send(ctx, ApplicationResponse.of(chatSystem.application(PathParams.token(ctx))));
     }
 
     void rename(Context ctx) {
         String token = PathParams.token(ctx);
         String name = json.requiredString(ctx, "name");
-        ctx.json(ApplicationResponse.of(chatSystem.renameApplication(token, name)));
+        responses.send(ctx, ApplicationResponse.of(chatSystem.renameApplication(token, name)));
     }
 }

@@ -11,9 +11,11 @@ import java.util.Objects;
 /** {@code /api/v1/applications/{token}/chats}: create, list and show chats. A create needs no body. */
 final class ChatHandlers {
     private final ChatSystem chatSystem;
+    private final JsonResponses responses;
 
-    ChatHandlers(ChatSystem chatSystem) {
+    ChatHandlers(ChatSystem chatSystem, JsonResponses responses) {
         this.chatSystem = Objects.requireNonNull(chatSystem, "chatSystem");
+        this.responses = Objects.requireNonNull(responses, "responses");
     }
 
     void create(Context ctx) {
@@ -21,18 +23,18 @@ final class ChatHandlers {
         Chat chat = IdempotencyHeaders.key(ctx)
                 .map(key -> IdempotencyHeaders.unwrap(ctx, chatSystem.createChat(token, key)))
                 .orElseGet(() -> chatSystem.createChat(token));
-        ctx.status(HttpStatus.CREATED)
-                .header(Header.LOCATION, Paths.chat(token, chat.chatNumber()))
-                .json(ChatResponse.of(chat));
+        responses.send(
+                ctx.status(HttpStatus.CREATED).header(Header.LOCATION, Paths.chat(token, chat.chatNumber())),
+                ChatResponse.of(chat));
     }
 
     void list(Context ctx) {
         Page<Chat> page = chatSystem.listChats(PathParams.token(ctx), QueryParams.page(ctx));
         Pagination.linkNext(ctx, page);
-        ctx.json(page.items().stream().map(ChatResponse::of).toList());
+        responses.send(ctx, page.items().stream().map(ChatResponse::of).toList());
     }
 
     void show(Context ctx) {
-        ctx.json(ChatResponse.of(chatSystem.chat(PathParams.token(ctx), PathParams.chatNumber(ctx))));
+        responses.send(ctx, ChatResponse.of(chatSystem.chat(PathParams.token(ctx), PathParams.chatNumber(ctx))));
     }
 }

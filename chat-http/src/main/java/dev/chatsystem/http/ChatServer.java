@@ -1,6 +1,8 @@
 package dev.chatsystem.http;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -9,6 +11,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.chatsystem.core.ChatSystem;
 import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.ContentTooLargeResponse;
 import io.javalin.http.Context;
@@ -28,6 +31,12 @@ public final class ChatServer {
     /** How long a stop waits for in-flight requests to finish. */
     static final long STOP_TIMEOUT_MILLIS = 10_000;
 
+    /** Gzip for bodies of 1,500 bytes or more, Javalin's default, named here because {@link JsonResponses} needs it. */
+    private static final CompressionStrategy COMPRESSION = CompressionStrategy.GZIP;
+
+    /** Jackson buffer sets kept for reuse, beyond which released ones are dropped: requests in flight, with room. */
+    private static final int RECYCLED_BUFFERS = 64;
+
     private ChatServer() {}
 
     /** A configured, not yet started server, with meters of its own (without the workers' meters). */
@@ -45,10 +54,11 @@ public final class ChatServer {
         metrics.bind(chatSystem);
         ObjectMapper mapper = objectMapper();
         JsonBody json = new JsonBody(mapper);
-        ApplicationHandlers applications = new ApplicationHandlers(chatSystem, json);
-        ChatHandlers chats = new ChatHandlers(chatSystem);
-        MessageHandlers messages = new MessageHandlers(chatSystem, json);
-        HealthHandler health = new HealthHandler(chatSystem);
+        JsonResponses responses = new JsonResponses(mapper, COMPRESSION.getDefaultMinSizeForCompression());
+        ApplicationHandlers applications = new ApplicationHandlers(chatSystem, json, responses);
+        ChatHandlers chats = new ChatHandlers(chatSystem, responses);
+        MessageHandlers messages = new MessageHandlers(chatSystem, json, responses);
+        HealthHandler health = new HealthHandler(chatSystem, responses);
         return Javalin.create(config -> {
             configureServer(config, mapper);
             config.requestLogger.http(metrics::record);
@@ -98,6 +108,7 @@ public final class ChatServer {
         config.startup.showOldJavalinVersionWarning = false;
         config.http.maxRequestSize = MAX_REQUEST_SIZE;
         config.http.prefer405over404 = true;
+        config.http.compressionStrategy = COMPRESSION;
         config.jsonMapper(new JavalinJackson(mapper, true));
         config.jetty.modifyServer(server -> {
             // Graceful stop: refuse new connections, let in-flight requests finish for up to the timeout.
@@ -116,16 +127,19 @@ public final class ChatServer {
     }
 
     static ObjectMapper objectMapper() {
-        ObjectMapper mapper = JsonMapper.builder()
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(
+                        StreamReadConstraints.builder().maxNestingDepth(64).build())
+                // Javalin runs each request on a new virtual thread: with Jackson's default, per-thread pool every
+                // response was written with fresh buffers (about 19 KB); a pool shared by all threads reuses them.
+                .recyclerPool(JsonRecyclerPools.newBoundedPool(RECYCLED_BUFFERS))
+                .build();
+        return JsonMapper.builder(factory)
                 .addModule(new JavaTimeModule())
                 .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .build();
-        mapper.getFactory()
-                .setStreamReadConstraints(
-                        StreamReadConstraints.builder().maxNestingDepth(64).build());
-        return mapper;
     }
 }

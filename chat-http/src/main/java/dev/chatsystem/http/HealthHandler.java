@@ -16,17 +16,20 @@ final class HealthHandler {
     static final Duration FRESH_FOR = Duration.ofSeconds(1);
 
     private final ChatSystem chatSystem;
+    private final JsonResponses responses;
     private Health last;
     private long checkedAt;
 
-    HealthHandler(ChatSystem chatSystem) {
+    HealthHandler(ChatSystem chatSystem, JsonResponses responses) {
         this.chatSystem = Objects.requireNonNull(chatSystem, "chatSystem");
+        this.responses = Objects.requireNonNull(responses, "responses");
     }
 
     void handle(Context ctx) {
         Health health = current();
-        ctx.status(health.healthy() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
-                .json(HealthResponse.of(health));
+        responses.send(
+                ctx.status(health.healthy() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE),
+                HealthResponse.of(health));
     }
 
     /** Concurrent probes wait for one check instead of each running their own. */

@@ -1,7 +1,8 @@
 package dev.chatsystem.http;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chatsystem.core.InvalidInputException;
 import io.javalin.http.Context;
@@ -10,9 +11,20 @@ import java.util.Objects;
 
 /**
  * Reads request bodies as JSON objects and extracts typed fields strictly: a number, {@code null}, an object or an
- * array where a string is expected is invalid input (400), never coerced. Unknown fields are ignored.
+ * array where a string is expected is invalid input (400), never coerced. Unknown fields are ignored. Nothing may
+ * follow the object, and the mapper's stream read constraints (nesting depth…) apply.
+ *
+ * <p>A field given twice counts with its last value, as a JSON tree or a data-bound record would have it.
+ *
+ * <p>Streams over the tokens instead of building a tree: the whole body is still read and validated before any field
+ * is judged, so a syntax error anywhere wins over a missing field, and the details are those the tree reader gave.
  */
 final class JsonBody {
+    /** Jackson's wording when its tree reader refused trailing tokens; clients have always seen this detail. */
+    private static final String TRAILING = "Trailing token (of type %s) found after value (bound as"
+            + " `com.fasterxml.jackson.databind.JsonNode`): not allowed as per"
+            + " `DeserializationFeature.FAIL_ON_TRAILING_TOKENS`";
+
     private final ObjectMapper mapper;
 
     JsonBody(ObjectMapper mapper) {
@@ -21,34 +33,69 @@ final class JsonBody {
 
     /** The string field {@code field} of the JSON object in the body. */
     String requiredString(Context ctx, String field) {
-        JsonNode value = object(ctx).get(field);
-        if (value == null || value.isNull()) {
-            throw new InvalidInputException("the request body needs a string field '" + field + "'");
-        }
-        if (!value.isTextual()) {
-            throw new InvalidInputException("'" + field + "' must be a string, was "
-                    + value.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
-        }
-        return value.textValue();
+        return requiredString(ctx.bodyAsBytes(), field); // bodyAsBytes enforces the maximum request size (413)
     }
 
-    private JsonNode object(Context ctx) {
-        byte[] body = ctx.bodyAsBytes(); // enforces the maximum request size (413)
-        JsonNode node;
-        try {
-            node = body.length == 0 ? null : mapper.readTree(body);
+    /** The string field {@code field} of the JSON object in {@code body}. */
+    String requiredString(byte[] body, String field) {
+        if (body.length == 0) {
+            throw new InvalidInputException("the request body must be a JSON object");
+        }
+        JsonToken root;
+        JsonToken value = null;
+        String text = null;
+        try (JsonParser parser = mapper.createParser(body)) { // the mapper's constraints and features
+            root = parser.nextToken();
+            if (root == null) {
+                throw new InvalidInputException("the request body must be a JSON object");
+            }
+            if (root == JsonToken.START_OBJECT) {
+                for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+                    JsonToken token = parser.nextToken();
+                    if (name.equals(field)) {
+                        value = token;
+                        text = token == JsonToken.VALUE_STRING ? parser.getText() : null;
+                    }
+                    parser.skipChildren();
+                }
+            } else {
+                parser.skipChildren();
+            }
+            JsonToken trailing = parser.nextToken();
+            if (trailing != null) {
+                throw invalidJson(String.format(TRAILING, trailing));
+            }
         } catch (JacksonException e) {
-            throw new InvalidInputException("the request body is not valid JSON: " + e.getOriginalMessage());
+            throw invalidJson(e.getOriginalMessage());
         } catch (IOException e) {
             throw new InvalidInputException("the request body could not be read");
         }
-        if (node == null || node.isMissingNode()) {
-            throw new InvalidInputException("the request body must be a JSON object");
+        if (root != JsonToken.START_OBJECT) {
+            throw new InvalidInputException("the request body must be a JSON object, was " + kind(root));
         }
-        if (!node.isObject()) {
-            throw new InvalidInputException("the request body must be a JSON object, was "
-                    + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+        if (value == null || value == JsonToken.VALUE_NULL) {
+            throw new InvalidInputException("the request body needs a string field '" + field + "'");
         }
-        return node;
+        if (value != JsonToken.VALUE_STRING) {
+            throw new InvalidInputException("'" + field + "' must be a string, was " + kind(value));
+        }
+        return text;
+    }
+
+    private static InvalidInputException invalidJson(String detail) {
+        return new InvalidInputException("the request body is not valid JSON: " + detail);
+    }
+
+    /** The kind of a value starting with {@code token}, named as JSON trees name their node types. */
+    private static String kind(JsonToken token) {
+        return switch (token) {
+            case START_OBJECT -> "object";
+            case START_ARRAY -> "array";
+            case VALUE_STRING -> "string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "number";
+            case VALUE_TRUE, VALUE_FALSE -> "boolean";
+            case VALUE_NULL -> "null";
+            default -> "unknown"; // embedded objects, never produced when parsing text
+        };
     }
 }

@@ -13,10 +13,12 @@ import java.util.Objects;
 final class MessageHandlers {
     private final ChatSystem chatSystem;
     private final JsonBody json;
+    private final JsonResponses responses;
 
-    MessageHandlers(ChatSystem chatSystem, JsonBody json) {
+    MessageHandlers(ChatSystem chatSystem, JsonBody json, JsonResponses responses) {
         this.chatSystem = Objects.requireNonNull(chatSystem, "chatSystem");
         this.json = Objects.requireNonNull(json, "json");
+        this.responses = Objects.requireNonNull(responses, "responses");
     }
 
     void create(Context ctx) {
@@ -26,22 +28,23 @@ final class MessageHandlers {
         Message message = IdempotencyHeaders.key(ctx)
                 .map(key -> IdempotencyHeaders.unwrap(ctx, chatSystem.createMessage(token, chatNumber, body, key)))
                 .orElseGet(() -> chatSystem.createMessage(token, chatNumber, body));
-        ctx.status(HttpStatus.CREATED)
-                .header(Header.LOCATION, Paths.message(token, chatNumber, message.messageNumber()))
-                .json(MessageResponse.of(message));
+        responses.send(
+                ctx.status(HttpStatus.CREATED)
+                        .header(Header.LOCATION, Paths.message(token, chatNumber, message.messageNumber())),
+                MessageResponse.of(message));
     }
 
     void list(Context ctx) {
         Page<Message> page =
                 chatSystem.listMessages(PathParams.token(ctx), PathParams.chatNumber(ctx), QueryParams.page(ctx));
         Pagination.linkNext(ctx, page);
-        ctx.json(page.items().stream().map(MessageResponse::of).toList());
+        responses.send(ctx, page.items().stream().map(MessageResponse::of).toList());
     }
 
     void show(Context ctx) {
         Message message =
                 chatSystem.message(PathParams.token(ctx), PathParams.chatNumber(ctx), PathParams.messageNumber(ctx));
-        ctx.json(MessageResponse.of(message));
+        responses.send(ctx, MessageResponse.of(message));
     }
 
     void edit(Context ctx) {
@@ -49,7 +52,7 @@ final class MessageHandlers {
         long chatNumber = PathParams.chatNumber(ctx);
         long messageNumber = PathParams.messageNumber(ctx);
         String body = json.requiredString(ctx, "body");
-        ctx.json(MessageResponse.of(chatSystem.editMessage(token, chatNumber, messageNumber, body)));
+        responses.send(ctx, MessageResponse.of(chatSystem.editMessage(token, chatNumber, messageNumber, body)));
     }
 
     void search(Context ctx) {
@@ -57,6 +60,6 @@ final class MessageHandlers {
         long chatNumber = PathParams.chatNumber(ctx);
         String query = QueryParams.query(ctx);
         List<Message> found = chatSystem.searchMessages(token, chatNumber, query, QueryParams.limit(ctx));
-        ctx.json(found.stream().map(MessageResponse::of).toList());
+        responses.send(ctx, found.stream().map(MessageResponse::of).toList());
     }
 }
