@@ -58,8 +58,8 @@ class H2ChatStoreTest extends ChatStoreContract {
     @Test
     void reservesIdentityValuesInLargeBlocks() throws SQLException {
         // H2's default (32) persisted a new reservation every 32 inserts, a tenth of the embedded writer's time.
-        try (Connection connection =
-                        DriverManager.getConnection(H2Database.url(dir.toAbsolutePath().normalize()), "sa", "");
+        try (Connection connection = DriverManager.getConnection(
+                        H2Database.url(dir.toAbsolutePath().normalize()), "sa", "");
                 var columns = connection
                         .createStatement()
                         .executeQuery("SELECT table_name, identity_cache FROM information_schema.columns"
