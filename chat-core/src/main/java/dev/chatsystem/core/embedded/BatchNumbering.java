@@ -32,6 +32,7 @@ final class BatchNumbering {
     private final List<Write> writes = new ArrayList<>();
     private final List<IdempotencyRecord> records = new ArrayList<>();
     private final List<IndexedMessage> indexed = new ArrayList<>();
+    private final List<PendingWrite> indexedFrom = new ArrayList<>();
     private final List<Object> outcomes = new ArrayList<>();
 
     BatchNumbering(
@@ -63,6 +64,11 @@ final class BatchNumbering {
 
     List<IndexedMessage> indexed() {
         return indexed;
+    }
+
+    /** The write each of {@link #indexed()} comes from, in the same order. */
+    List<PendingWrite> indexedFrom() {
+        return indexedFrom;
     }
 
     /** Completes the i-th pending write of the batch with its outcome, once the batch is committed. */
@@ -102,6 +108,7 @@ final class BatchNumbering {
                 long version = versions.next(p.at());
                 writes.add(new Write.MessageCreated(p.token(), p.chatNumber(), next, p.body(), p.at(), version));
                 indexed.add(new IndexedMessage(p.token(), p.chatNumber(), next, p.body(), version));
+                indexedFrom.add(p);
                 yield next;
             }
             case EDIT_MESSAGE -> {
@@ -109,6 +116,7 @@ final class BatchNumbering {
                 writes.add(new Write.MessageEdited(
                         p.token(), p.chatNumber(), p.messageNumber(), p.body(), p.at(), version));
                 indexed.add(new IndexedMessage(p.token(), p.chatNumber(), p.messageNumber(), p.body(), version));
+                indexedFrom.add(p);
                 yield 0;
             }
         };
