@@ -204,12 +204,10 @@ public final class GroupCommitWritePath implements WritePath {
         accepting = false;
         try {
             queue.put(STOP);
-            writer.join();
+            writer.join(); // the writer stops the indexer last, even when this wait is interrupted
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return; // the writer may still hand batches over: the indexer must outlive it
         }
-        indexing.close();
     }
 
     private Accepted submit(PendingWrite write) {
@@ -248,23 +246,27 @@ public final class GroupCommitWritePath implements WritePath {
     private void run() {
         List<PendingWrite> batch = new ArrayList<>(batchSize);
         boolean stopping = false;
-        while (!stopping) {
-            try {
-                batch.add(queue.take());
-            } catch (InterruptedException e) {
-                // Only close() stops the writer: accepted writes must be finished.
-                continue;
+        try {
+            while (!stopping) {
+                try {
+                    batch.add(queue.take());
+                } catch (InterruptedException e) {
+                    // Only close() stops the writer: accepted writes must be finished.
+                    continue;
+                }
+                queue.drainTo(batch, batchSize - 1);
+                stopping = batch.remove(STOP);
+                if (stopping) {
+                    queue.drainTo(batch); // anything that slipped in before accepting flipped
+                }
+                if (!batch.isEmpty()) {
+                    commit(batch);
+                }
+                purgeExpiredKeys();
+                batch.clear();
             }
-            queue.drainTo(batch, batchSize - 1);
-            stopping = batch.remove(STOP);
-            if (stopping) {
-                queue.drainTo(batch); // anything that slipped in before accepting flipped
-            }
-            if (!batch.isEmpty()) {
-                commit(batch);
-            }
-            purgeExpiredKeys();
-            batch.clear();
+        } finally {
+            indexing.close(); // nothing more will be handed over: the indexer finishes its queue and stops
         }
     }
 

@@ -161,7 +161,7 @@ final class IndexStage implements AutoCloseable {
         return missedWrites;
     }
 
-    /** Indexes everything queued (the writer has stopped: nothing more comes), then stops the indexer. */
+    /** Writer thread, as it stops (nothing more comes): lets the indexer index everything queued, then stop. */
     @Override
     public void close() {
         try {
