@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * Turns one batch of pending writes into numbered {@link Write}s and idempotency records, refusing messages for chats
@@ -32,7 +33,9 @@ final class BatchNumbering {
     private final List<Write> writes = new ArrayList<>();
     private final List<IdempotencyRecord> records = new ArrayList<>();
     private final List<IndexedMessage> indexed = new ArrayList<>();
+    /** The write each of {@link #indexed} comes from. */
     private final List<PendingWrite> indexedFrom = new ArrayList<>();
+
     private final List<Object> outcomes = new ArrayList<>();
 
     BatchNumbering(
@@ -66,9 +69,15 @@ final class BatchNumbering {
         return indexed;
     }
 
-    /** The write each of {@link #indexed()} comes from, in the same order. */
-    List<PendingWrite> indexedFrom() {
-        return indexedFrom;
+    /** The documents for the indexer, numbered by {@code sequence}; empty when the batch changed no message. */
+    Optional<IndexStage.Batch> forIndex(LongSupplier sequence) {
+        if (indexed.isEmpty()) {
+            return Optional.empty();
+        }
+        long[] queuedNanos =
+                indexedFrom.stream().mapToLong(PendingWrite::queuedNanos).toArray();
+        return Optional.of(new IndexStage.Batch(
+                sequence.getAsLong(), indexed, queuedNanos, indexedFrom.get(0).at()));
     }
 
     /** Completes the i-th pending write of the batch with its outcome, once the batch is committed. */

@@ -41,11 +41,6 @@ import org.slf4j.LoggerFactory;
 public final class GroupCommitWritePath implements WritePath {
     static final Duration OFFER_TIMEOUT = Duration.ofSeconds(5);
     static final Duration PURGE_EVERY = Duration.ofMinutes(10);
-    /** Batches, not documents: a batch holds at most the batch size, and the indexer takes all queued at once. */
-    static final int INDEX_QUEUE_BATCHES = 64;
-    /** Long enough for any healthy indexer to catch up, short enough that a stuck one does not hang reads. */
-    static final Duration SEARCHABLE_WITHIN = Duration.ofSeconds(5);
-
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWritePath.class);
     private static final PendingWrite STOP = PendingWrite.createChat("", Instant.EPOCH, Optional.empty());
 
@@ -80,11 +75,7 @@ public final class GroupCommitWritePath implements WritePath {
         this.versions = new WriteVersions(store.maxMessageVersion());
         this.writer = Thread.ofPlatform().name("chat-writer").unstarted(this::run);
         this.indexing = IndexStage.start(
-                Objects.requireNonNull(index, "index"),
-                Objects.requireNonNull(indexLock, "indexLock"),
-                INDEX_QUEUE_BATCHES,
-                listener,
-                SEARCHABLE_WITHIN);
+                Objects.requireNonNull(index, "index"), Objects.requireNonNull(indexLock, "indexLock"), listener);
     }
 
     /**
@@ -170,7 +161,7 @@ public final class GroupCommitWritePath implements WritePath {
 
     /**
      * Waits until every write acknowledged before the call was attempted by the indexer, at most
-     * {@link #SEARCHABLE_WITHIN}.
+     * {@link IndexStage#SEARCHABLE_WITHIN}.
      */
     @Override
     public void awaitSearchable() {
@@ -298,26 +289,13 @@ public final class GroupCommitWritePath implements WritePath {
             return;
         }
         long[] lag = lagMillis(batch, System.nanoTime());
-        Optional<IndexStage.Batch> documents = documents(numbered);
+        // Numbered before the callers are answered, so that their searches wait for these documents.
+        Optional<IndexStage.Batch> documents = numbered.forIndex(indexing::next);
         for (int i = 0; i < batch.size(); i++) {
             numbered.complete(i, batch.get(i));
         }
         documents.ifPresent(indexing::hand);
         listener.batchHandled(QueueBacklog.PERSIST, 0, lag); // after answering: callers never wait for monitoring
-    }
-
-    /** The batch's documents, numbered before its callers are answered so that their searches wait for them. */
-    private Optional<IndexStage.Batch> documents(BatchNumbering numbered) {
-        List<PendingWrite> from = numbered.indexedFrom();
-        if (from.isEmpty()) {
-            return Optional.empty();
-        }
-        long[] queuedNanos = new long[from.size()];
-        for (int i = 0; i < queuedNanos.length; i++) {
-            queuedNanos[i] = from.get(i).queuedNanos();
-        }
-        return Optional.of(new IndexStage.Batch(
-                indexing.next(), numbered.indexed(), queuedNanos, from.get(0).at()));
     }
 
     /** How long each write waited from being queued until its batch was committed. */

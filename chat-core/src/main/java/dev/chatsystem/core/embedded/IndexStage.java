@@ -38,6 +38,11 @@ import org.slf4j.LoggerFactory;
  */
 final class IndexStage implements AutoCloseable {
     static final int MAX_UNINDEXED = 100_000;
+    /** Batches, not documents: a batch holds at most the writer's batch size, and the indexer takes all at once. */
+    static final int CAPACITY = 64;
+    /** Long enough for a healthy indexer to catch up, short enough that a stuck one does not hang searches. */
+    static final Duration SEARCHABLE_WITHIN = Duration.ofSeconds(5);
+
     static final Duration RETRY_EVERY = Duration.ofSeconds(1);
     private static final Duration WARN_EVERY = Duration.ofMinutes(1);
     private static final Logger log = LoggerFactory.getLogger(IndexStage.class);
@@ -77,6 +82,11 @@ final class IndexStage implements AutoCloseable {
         this.searchableWithin = searchableWithin;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.indexer = Thread.ofPlatform().name("chat-indexer").unstarted(this::run);
+    }
+
+    /** Starts the indexer with {@link #CAPACITY} and {@link #SEARCHABLE_WITHIN}. */
+    static IndexStage start(SearchIndex index, Lock indexLock, WorkerListener listener) {
+        return start(index, indexLock, CAPACITY, listener, SEARCHABLE_WITHIN);
     }
 
     /**
