@@ -17,8 +17,9 @@ public interface WorkerListener {
     /**
      * A batch of writes was handled (committed to the store, or sent to the search index) and will not be retried.
      *
-     * @param stage {@link QueueBacklog#PERSIST} or {@link QueueBacklog#INDEX}; the embedded default persists and
-     *     indexes in the same batch, and reports it as {@code persist}
+     * @param stage {@link QueueBacklog#PERSIST} or {@link QueueBacklog#INDEX}; the embedded default's writer
+     *     reports its committed batches as {@code persist} and its indexer the batches it indexed as {@code index}
+     *     (a batch the index refused is reported once a retry succeeds)
      * @param shard the queue shard (always 0 for the embedded default)
      * @param lagMillis for each write of the batch, how long it waited from being accepted until its batch was
      *     handled, in milliseconds, never negative; its length is the size of the batch. The array is the

@@ -86,6 +86,24 @@ class ConcurrentCreationTest {
         }
     }
 
+    @Test
+    void aSearchRightAfterEachOfManyConcurrentCreatesFindsIt() throws Exception {
+        try (ChatSystem chats = ChatSystem.open(ChatConfig.embedded(dataDir))) {
+            String token = chats.createApplication("searching").token();
+            chats.createChat(token);
+            runConcurrently(THREADS, thread -> {
+                for (int i = 0; i < 20; i++) {
+                    String word = "w" + thread + "x" + i + "y"; // a word no other message contains
+                    Message created = chats.createMessage(token, 1, "note " + word);
+                    assertThat(chats.searchMessages(token, 1, word, 5))
+                            .as("search for %s right after its create", word)
+                            .extracting(Message::messageNumber)
+                            .containsExactly(created.messageNumber());
+                }
+            });
+        }
+    }
+
     private static List<Long> range(long from, long to) {
         return LongStream.rangeClosed(from, to).boxed().toList();
     }

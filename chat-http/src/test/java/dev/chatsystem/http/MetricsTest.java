@@ -63,11 +63,13 @@ class MetricsTest {
                 .contains("system_cpu_count")
                 .contains("hikaricp_connections_active{pool=\"chat-h2\"}")
                 .contains("chat_queue_entries{shard=\"0\",stage=\"persist\"}")
-                .contains("chat_queue_oldest_age_seconds{shard=\"0\",stage=\"persist\"}");
+                .contains("chat_queue_oldest_age_seconds{shard=\"0\",stage=\"persist\"}")
+                .contains("chat_queue_entries{shard=\"0\",stage=\"index\"}")
+                .contains("chat_queue_oldest_age_seconds{shard=\"0\",stage=\"index\"}");
     }
 
     @Test
-    void exposesTheWritersBatchSizesAndLagAndReconcileRuns() throws Exception {
+    void exposesTheWritersAndIndexersBatchSizesAndLagAndReconcileRuns() throws Exception {
         String token = http.newApplication("Batches");
         long chat = http.newChat(token);
         for (int i = 0; i < 3; i++) {
@@ -75,8 +77,9 @@ class MetricsTest {
         }
         http.chatSystem.reconcileCounts();
 
-        // The writer answers before it reports a batch: wait for the last one to land.
-        String metrics = awaitScrape(m -> value(m, "chat_worker_lag_seconds_count{stage=\"persist\"}") >= 4);
+        // The writer answers before it reports a batch, the indexer after it: wait for the last ones to land.
+        String metrics = awaitScrape(m -> value(m, "chat_worker_lag_seconds_count{stage=\"persist\"}") >= 4
+                && value(m, "chat_worker_lag_seconds_count{stage=\"index\"}") >= 3);
 
         assertThat(value(metrics, "chat_worker_batch_entries_count{stage=\"persist\"}"))
                 .isPositive();
@@ -85,6 +88,8 @@ class MetricsTest {
         assertThat(metrics)
                 .contains("chat_worker_lag_seconds_bucket{stage=\"persist\",le=\"0.001\"}")
                 .contains("chat_worker_lag_seconds_max{stage=\"persist\"}");
+        assertThat(value(metrics, "chat_worker_batch_entries_sum{stage=\"index\"}"))
+                .isGreaterThanOrEqualTo(3);
         assertThat(value(metrics, "chat_reconcile_runs_total{outcome=\"ok\"}")).isGreaterThanOrEqualTo(1);
         assertThat(metrics)
                 .contains("chat_reconcile_runs_total{outcome=\"failed\"} 0")

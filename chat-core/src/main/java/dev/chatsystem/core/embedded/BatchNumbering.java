@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * Turns one batch of pending writes into numbered {@link Write}s and idempotency records, refusing messages for chats
@@ -32,6 +33,9 @@ final class BatchNumbering {
     private final List<Write> writes = new ArrayList<>();
     private final List<IdempotencyRecord> records = new ArrayList<>();
     private final List<IndexedMessage> indexed = new ArrayList<>();
+    /** The write each of {@link #indexed} comes from. */
+    private final List<PendingWrite> indexedFrom = new ArrayList<>();
+
     private final List<Object> outcomes = new ArrayList<>();
 
     BatchNumbering(
@@ -63,6 +67,17 @@ final class BatchNumbering {
 
     List<IndexedMessage> indexed() {
         return indexed;
+    }
+
+    /** The documents for the indexer, numbered by {@code sequence}; empty when the batch changed no message. */
+    Optional<IndexStage.Batch> forIndex(LongSupplier sequence) {
+        if (indexed.isEmpty()) {
+            return Optional.empty();
+        }
+        long[] queuedNanos =
+                indexedFrom.stream().mapToLong(PendingWrite::queuedNanos).toArray();
+        return Optional.of(new IndexStage.Batch(
+                sequence.getAsLong(), indexed, queuedNanos, indexedFrom.get(0).at()));
     }
 
     /** Completes the i-th pending write of the batch with its outcome, once the batch is committed. */
@@ -102,6 +117,7 @@ final class BatchNumbering {
                 long version = versions.next(p.at());
                 writes.add(new Write.MessageCreated(p.token(), p.chatNumber(), next, p.body(), p.at(), version));
                 indexed.add(new IndexedMessage(p.token(), p.chatNumber(), next, p.body(), version));
+                indexedFrom.add(p);
                 yield next;
             }
             case EDIT_MESSAGE -> {
@@ -109,6 +125,7 @@ final class BatchNumbering {
                 writes.add(new Write.MessageEdited(
                         p.token(), p.chatNumber(), p.messageNumber(), p.body(), p.at(), version));
                 indexed.add(new IndexedMessage(p.token(), p.chatNumber(), p.messageNumber(), p.body(), version));
+                indexedFrom.add(p);
                 yield 0;
             }
         };

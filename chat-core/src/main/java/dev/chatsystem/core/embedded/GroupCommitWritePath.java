@@ -10,7 +10,6 @@ import dev.chatsystem.core.WorkerListener;
 import dev.chatsystem.core.spi.Accepted;
 import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.Idempotency;
-import dev.chatsystem.core.spi.IndexedMessage;
 import dev.chatsystem.core.spi.SearchIndex;
 import dev.chatsystem.core.spi.WritePath;
 import java.time.Duration;
@@ -30,33 +29,31 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedded write path: callers queue their write and wait; one writer thread takes everything queued, numbers it,
- * commits it to the store in one transaction (group commit), indexes it, and only then answers every caller.
+ * commits it to the store in one transaction (group commit), answers every caller and hands the batch's documents to
+ * the indexer ({@link IndexStage}), which {@link #awaitSearchable()} waits for.
  *
  * <p>One writer makes numbering trivially gap-free and keeps edits of a message in acceptance order; batching makes
- * the cost of a durable commit shared by all writes waiting at that moment. The queue is bounded: when it is full
- * for {@link #OFFER_TIMEOUT}, the write is refused with {@link BackendUnavailableException} rather than letting
- * memory grow.
+ * the cost of a durable commit shared by all writes waiting at that moment. Indexing is a stage of its own so the
+ * writer, the bottleneck of creates, spends its time on commits only. The queue is bounded: when it is full for
+ * {@link #OFFER_TIMEOUT}, the write is refused with {@link BackendUnavailableException} rather than letting memory
+ * grow.
  */
 public final class GroupCommitWritePath implements WritePath {
     static final Duration OFFER_TIMEOUT = Duration.ofSeconds(5);
-    static final int MAX_UNINDEXED = 100_000;
     static final Duration PURGE_EVERY = Duration.ofMinutes(10);
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWritePath.class);
     private static final PendingWrite STOP = PendingWrite.createChat("", Instant.EPOCH, Optional.empty());
 
     private final ChatStore store;
-    private final SearchIndex index;
-    private final Lock indexLock;
     private final int batchSize;
     private final BlockingQueue<PendingWrite> queue;
     private final Thread writer;
-    private final List<IndexedMessage> unindexed = new ArrayList<>();
+    private final IndexStage indexing;
     /** Touched by the writer thread only. */
     private final CommittedNumbers committedChats = new CommittedNumbers();
 
     private final CommittedNumbers committedMessages = new CommittedNumbers();
     private final WriteVersions versions;
-    private volatile boolean indexMissedWrites;
     private volatile boolean accepting = true;
     private final Duration keyRetention;
     private final WorkerListener listener;
@@ -73,18 +70,19 @@ public final class GroupCommitWritePath implements WritePath {
         this.keyRetention = keyRetention;
         this.listener = Objects.requireNonNull(listener, "listener");
         this.store = Objects.requireNonNull(store, "store");
-        this.index = Objects.requireNonNull(index, "index");
-        this.indexLock = Objects.requireNonNull(indexLock, "indexLock");
         this.batchSize = batchSize;
         this.queue = new ArrayBlockingQueue<>(capacity + 1);
         this.versions = new WriteVersions(store.maxMessageVersion());
         this.writer = Thread.ofPlatform().name("chat-writer").unstarted(this::run);
+        this.indexing = IndexStage.start(
+                Objects.requireNonNull(index, "index"), Objects.requireNonNull(indexLock, "indexLock"), listener);
     }
 
     /**
-     * Starts a writer over {@code store} and {@code index}; {@code indexLock} is held while a batch is written.
-     * Idempotency records older than {@code keyRetention} are purged every {@link #PURGE_EVERY}. Each committed
-     * batch is reported to {@code listener} as stage {@code persist} of shard 0; it must not throw.
+     * Starts a writer over {@code store} and an indexer over {@code index}; {@code indexLock} is held while documents
+     * are upserted. Idempotency records older than {@code keyRetention} are purged every {@link #PURGE_EVERY}. Each
+     * committed batch is reported to {@code listener} as stage {@code persist} of shard 0, each indexed one as stage
+     * {@code index}; it must not throw.
      */
     public static GroupCommitWritePath start(
             ChatStore store,
@@ -151,14 +149,23 @@ public final class GroupCommitWritePath implements WritePath {
         return queue.size();
     }
 
-    /** The writes waiting for the writer; indexing happens in the same batch, so there is no separate stage. */
+    /** The writes waiting for the writer ({@code persist}), and the committed ones waiting for the indexer. */
     @Override
     public List<QueueBacklog> backlog() {
         PendingWrite oldest = queue.peek();
         Duration age = oldest == null || oldest == STOP
                 ? Duration.ZERO
                 : Duration.between(oldest.at(), Instant.now()).abs();
-        return List.of(new QueueBacklog(0, QueueBacklog.PERSIST, queue.size(), age));
+        return List.of(new QueueBacklog(0, QueueBacklog.PERSIST, queue.size(), age), indexing.backlog());
+    }
+
+    /**
+     * Waits until every write acknowledged before the call was attempted by the indexer, at most
+     * {@link IndexStage#SEARCHABLE_WITHIN}.
+     */
+    @Override
+    public void awaitSearchable() {
+        indexing.awaitSearchable();
     }
 
     @Override
@@ -166,14 +173,20 @@ public final class GroupCommitWritePath implements WritePath {
         if (!writer.isAlive()) {
             return BackendStatus.down("writes", "group-commit", "writer stopped");
         }
-        if (indexMissedWrites) {
+        if (!indexing.running()) {
+            return BackendStatus.down("writes", "group-commit", "indexer stopped");
+        }
+        if (indexing.missedWrites()) {
             return BackendStatus.down(
                     "writes", "group-commit", "the search index missed writes while it was failing; run a reindex");
         }
         return BackendStatus.up("writes", "group-commit");
     }
 
-    /** Refuses new writes, lets the writer finish every accepted one, then waits for it to stop. */
+    /**
+     * Refuses new writes, lets the writer finish every accepted one and then the indexer everything committed, so a
+     * clean close leaves the index complete.
+     */
     @Override
     public void close() {
         if (!accepting) {
@@ -182,7 +195,7 @@ public final class GroupCommitWritePath implements WritePath {
         accepting = false;
         try {
             queue.put(STOP);
-            writer.join();
+            writer.join(); // the writer stops the indexer last, even when this wait is interrupted
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -224,23 +237,27 @@ public final class GroupCommitWritePath implements WritePath {
     private void run() {
         List<PendingWrite> batch = new ArrayList<>(batchSize);
         boolean stopping = false;
-        while (!stopping) {
-            try {
-                batch.add(queue.take());
-            } catch (InterruptedException e) {
-                // Only close() stops the writer: accepted writes must be finished.
-                continue;
+        try {
+            while (!stopping) {
+                try {
+                    batch.add(queue.take());
+                } catch (InterruptedException e) {
+                    // Only close() stops the writer: accepted writes must be finished.
+                    continue;
+                }
+                queue.drainTo(batch, batchSize - 1);
+                stopping = batch.remove(STOP);
+                if (stopping) {
+                    queue.drainTo(batch); // anything that slipped in before accepting flipped
+                }
+                if (!batch.isEmpty()) {
+                    commit(batch);
+                }
+                purgeExpiredKeys();
+                batch.clear();
             }
-            queue.drainTo(batch, batchSize - 1);
-            stopping = batch.remove(STOP);
-            if (stopping) {
-                queue.drainTo(batch); // anything that slipped in before accepting flipped
-            }
-            if (!batch.isEmpty()) {
-                commit(batch);
-            }
-            purgeExpiredKeys();
-            batch.clear();
+        } finally {
+            indexing.close(); // nothing more will be handed over: the indexer finishes its queue and stops
         }
     }
 
@@ -259,12 +276,10 @@ public final class GroupCommitWritePath implements WritePath {
 
     private void commit(List<PendingWrite> batch) {
         BatchNumbering numbered;
-        indexLock.lock();
         try {
             numbered = new BatchNumbering(store, committedChats, committedMessages, versions, batch);
             store.apply(numbered.writes(), numbered.records());
             numbered.committed();
-            index(numbered.indexed());
         } catch (RuntimeException e) {
             log.warn("write batch of {} failed: {}", batch.size(), e.toString());
             BackendUnavailableException failure = e instanceof BackendUnavailableException b
@@ -272,44 +287,23 @@ public final class GroupCommitWritePath implements WritePath {
                     : new BackendUnavailableException("store write failed: " + e.getMessage(), e);
             batch.forEach(p -> p.result().completeExceptionally(failure));
             return;
-        } finally {
-            indexLock.unlock();
         }
         long[] lag = lagMillis(batch, System.nanoTime());
+        // Numbered before the callers are answered, so that their searches wait for these documents.
+        Optional<IndexStage.Batch> documents = numbered.forIndex(indexing::next);
         for (int i = 0; i < batch.size(); i++) {
             numbered.complete(i, batch.get(i));
         }
+        documents.ifPresent(indexing::hand);
         listener.batchHandled(QueueBacklog.PERSIST, 0, lag); // after answering: callers never wait for monitoring
     }
 
-    /** How long each write waited from being queued until its batch was committed and indexed. */
+    /** How long each write waited from being queued until its batch was committed. */
     private static long[] lagMillis(List<PendingWrite> batch, long nowNanos) {
         long[] lag = new long[batch.size()];
         for (int i = 0; i < lag.length; i++) {
             lag[i] = TimeUnit.NANOSECONDS.toMillis(nowNanos - batch.get(i).queuedNanos());
         }
         return lag;
-    }
-
-    /**
-     * Indexes after the commit. An index failure does not fail the writes (they are durable); the documents are kept
-     * and retried with the next batch.
-     */
-    private void index(List<IndexedMessage> documents) {
-        unindexed.addAll(documents);
-        if (unindexed.isEmpty()) {
-            return;
-        }
-        try {
-            index.upsert(unindexed);
-            unindexed.clear();
-        } catch (RuntimeException e) {
-            log.warn("indexing {} messages failed, will retry with the next batch: {}", unindexed.size(), e.toString());
-            if (unindexed.size() > MAX_UNINDEXED) {
-                // Bounded memory beats a perfect retry: a reindex from the store repairs the index.
-                unindexed.clear();
-                indexMissedWrites = true;
-            }
-        }
     }
 }

@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The adapters one {@link DefaultChatSystem} runs on, and what to release when it closes.
  *
- * @param indexLock held by whoever writes to the index from the store (the embedded writer, a reindex batch) so a
- *     rebuild never overwrites a newer edit with an older body
+ * @param indexLock held by whoever writes to the index what the store committed (the embedded indexer, a reindex
+ *     batch) so a rebuild never overwrites a newer edit with an older body
  * @param closeInOrder everything the composition root opened, in the order to release it: the write path and workers
  *     first (they finish accepted work), the backends they write to last
  */

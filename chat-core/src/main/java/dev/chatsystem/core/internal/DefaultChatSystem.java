@@ -239,6 +239,7 @@ final class DefaultChatSystem implements ChatSystem {
         String valid = Validation.searchQuery(query);
         Validation.searchLimit(limit);
         requireChat(token, chatNumber);
+        writes().awaitSearchable();
         List<Long> ranked = backends.index().search(token, chatNumber, valid, limit);
         if (ranked.isEmpty()) {
             return List.of();
@@ -289,6 +290,7 @@ final class DefaultChatSystem implements ChatSystem {
 
     @Override
     public Stats stats() {
+        writes().awaitSearchable(); // else the index count trails the caller's own writes, as search would
         return new Stats(
                 store().countApplications(),
                 store().countChats(),

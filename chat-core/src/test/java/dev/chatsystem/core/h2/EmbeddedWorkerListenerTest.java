@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The embedded default reports to its {@link dev.chatsystem.core.WorkerListener}: the writer's batches, and the
- * periodic reconciler, which repairs a count broken behind the store's back (here, in the h2 package, to reach the
- * database URL).
+ * The embedded default reports to its {@link dev.chatsystem.core.WorkerListener}: the writer's and the indexer's
+ * batches, and the periodic reconciler, which repairs a count broken behind the store's back (here, in the h2
+ * package, to reach the database URL).
  */
 class EmbeddedWorkerListenerTest {
     @TempDir
@@ -30,7 +30,7 @@ class EmbeddedWorkerListenerTest {
     private final RecordingWorkerListener listener = new RecordingWorkerListener();
 
     @Test
-    void reportsEveryCommittedWriteAsPersistedWithItsLag() {
+    void reportsEveryCommittedWriteAsPersistedAndEveryMessageWriteAsIndexedWithItsLag() {
         try (ChatSystem chats = open(Duration.ZERO)) {
             String token = chats.createApplication("app").token();
             chats.createChat(token);
@@ -40,11 +40,11 @@ class EmbeddedWorkerListenerTest {
             chats.editMessage(token, 1, 1, "edited");
 
             // The writer answers before it reports, so the last batch may arrive a moment after the last write.
-            awaitTrue(() -> listener.total(QueueBacklog.PERSIST) == 7);
+            awaitTrue(() -> listener.total(QueueBacklog.PERSIST) == 7 && listener.total(QueueBacklog.INDEX) == 6);
             assertThat(listener.batches)
                     .allSatisfy(batch -> assertThat(batch.shard()).isZero());
             assertThat(listener.lags(QueueBacklog.PERSIST)).hasSize(7).allMatch(lag -> lag >= 0 && lag < 10_000);
-            assertThat(listener.entries(QueueBacklog.INDEX)).isEmpty();
+            assertThat(listener.lags(QueueBacklog.INDEX)).hasSize(6).allMatch(lag -> lag >= 0 && lag < 10_000);
             assertThat(listener.reconciled).isEmpty(); // the interval of zero turns the reconciler off
         }
     }

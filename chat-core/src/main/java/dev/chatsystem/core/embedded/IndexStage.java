@@ -1,0 +1,305 @@
+package dev.chatsystem.core.embedded;
+
+import dev.chatsystem.core.QueueBacklog;
+import dev.chatsystem.core.WorkerListener;
+import dev.chatsystem.core.spi.IndexedMessage;
+import dev.chatsystem.core.spi.SearchIndex;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded write path's second stage: one thread indexes what the writer committed, so the writer answers its
+ * callers without waiting for the index.
+ *
+ * <p>One thread and a FIFO queue, because the Lucene index keeps no versions: the last upsert of a message must be its
+ * newest state, so documents are upserted in the order the writer committed them. The indexer holds the index lock
+ * while it upserts, as a reindex batch does while it reads the store and upserts: a document reaches the indexer only
+ * after its commit, so whichever of the two takes the lock second writes a body at least as new as the other's.
+ *
+ * <p>An index failure never fails a write (it is durable): the documents are kept and retried, with the next batch or
+ * after {@link #RETRY_EVERY}, up to {@link #MAX_UNINDEXED}; beyond that they are dropped and {@link #missedWrites()}
+ * asks for a reindex, as bounded memory beats a perfect retry. A full queue makes the writer wait.
+ *
+ * <p>Read-your-writes: the writer gives every batch it hands over a sequence number ({@link #next()}) before it
+ * answers the batch's callers; the indexer publishes the last sequence it attempted, failed or not, so a failing index
+ * costs searches the unindexed documents, never a hang. {@link #awaitSearchable()} waits for the sequence given last
+ * when it was called.
+ */
+final class IndexStage implements AutoCloseable {
+    static final int MAX_UNINDEXED = 100_000;
+    /** Batches, not documents: a batch holds at most the writer's batch size, and the indexer takes all at once. */
+    static final int CAPACITY = 64;
+    /** Long enough for a healthy indexer to catch up, short enough that a stuck one does not hang searches. */
+    static final Duration SEARCHABLE_WITHIN = Duration.ofSeconds(5);
+
+    static final Duration RETRY_EVERY = Duration.ofSeconds(1);
+    private static final Duration WARN_EVERY = Duration.ofMinutes(1);
+    private static final Logger log = LoggerFactory.getLogger(IndexStage.class);
+    private static final Batch STOP = new Batch(Long.MAX_VALUE, List.of(), new long[0], Instant.EPOCH);
+
+    /**
+     * The documents of one committed writer batch.
+     *
+     * @param queuedNanos for each document, {@link System#nanoTime()} when its write was queued, for the lag
+     * @param oldestAt when the oldest of them was accepted, for the backlog's age
+     */
+    record Batch(long sequence, List<IndexedMessage> documents, long[] queuedNanos, Instant oldestAt) {}
+
+    private final SearchIndex index;
+    private final Lock indexLock;
+    private final WorkerListener listener;
+    private final Duration searchableWithin;
+    private final BlockingQueue<Batch> queue;
+    private final Thread indexer;
+    private final AtomicLong given = new AtomicLong();
+    private final AtomicLong waiting = new AtomicLong();
+    private final ReentrantLock progress = new ReentrantLock();
+    private final Condition attemptedMore = progress.newCondition();
+    private final AtomicLong lastSlowWarning = new AtomicLong(System.nanoTime() - WARN_EVERY.toNanos());
+    /** Touched by the indexer thread only: documents taken from the queue and not yet indexed. */
+    private final List<Batch> held = new ArrayList<>();
+
+    private volatile long attempted;
+    private volatile Instant heldSince;
+    private volatile boolean missedWrites;
+
+    private IndexStage(
+            SearchIndex index, Lock indexLock, int capacity, WorkerListener listener, Duration searchableWithin) {
+        this.index = index;
+        this.indexLock = indexLock;
+        this.listener = listener;
+        this.searchableWithin = searchableWithin;
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.indexer = Thread.ofPlatform().name("chat-indexer").unstarted(this::run);
+    }
+
+    /** Starts the indexer with {@link #CAPACITY} and {@link #SEARCHABLE_WITHIN}. */
+    static IndexStage start(SearchIndex index, Lock indexLock, WorkerListener listener) {
+        return start(index, indexLock, CAPACITY, listener, SEARCHABLE_WITHIN);
+    }
+
+    /**
+     * Starts the indexer; at most {@code capacity} batches wait for it. {@link #awaitSearchable()} gives up after
+     * {@code searchableWithin}.
+     */
+    static IndexStage start(
+            SearchIndex index, Lock indexLock, int capacity, WorkerListener listener, Duration searchableWithin) {
+        IndexStage stage = new IndexStage(index, indexLock, capacity, listener, searchableWithin);
+        stage.indexer.start();
+        return stage;
+    }
+
+    /** Writer thread, before answering a committed batch's callers: from now on searches wait for that batch. */
+    long next() {
+        return given.incrementAndGet();
+    }
+
+    /** Writer thread: queues the batch given {@link #next()}, waiting while the queue is full. */
+    void hand(Batch batch) {
+        waiting.addAndGet(batch.documents().size());
+        while (true) {
+            try {
+                if (offer(batch)) {
+                    return;
+                }
+                log.error(
+                        "the indexer has stopped; {} committed messages are not indexed: run a reindex",
+                        batch.documents().size());
+                waiting.addAndGet(-batch.documents().size());
+                missedWrites = true;
+                return;
+            } catch (InterruptedException e) {
+                // The writer stops only through close(), and this batch is committed: it must reach the index.
+            }
+        }
+    }
+
+    /** Waits until every batch given a sequence before this call was attempted, for at most the configured bound. */
+    void awaitSearchable() {
+        long target = given.get();
+        if (attempted >= target) {
+            return;
+        }
+        long remaining = searchableWithin.toNanos();
+        progress.lock();
+        try {
+            while (attempted < target) {
+                if (remaining <= 0 || !indexer.isAlive()) {
+                    warnSlow(target);
+                    return;
+                }
+                remaining = attemptedMore.awaitNanos(remaining);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            progress.unlock();
+        }
+    }
+
+    /** The documents handed over and not yet indexed (queued, being indexed or kept for a retry). */
+    QueueBacklog backlog() {
+        Instant oldest = heldSince;
+        if (oldest == null) {
+            Batch head = queue.peek();
+            oldest = head == null || head == STOP ? null : head.oldestAt();
+        }
+        long entries = waiting.get();
+        Duration age = oldest == null || entries == 0
+                ? Duration.ZERO
+                : Duration.between(oldest, Instant.now()).abs();
+        return new QueueBacklog(0, QueueBacklog.INDEX, entries, age);
+    }
+
+    boolean running() {
+        return indexer.isAlive();
+    }
+
+    /** True once documents were dropped: the index misses committed writes until a reindex. */
+    boolean missedWrites() {
+        return missedWrites;
+    }
+
+    /** Writer thread, as it stops (nothing more comes): lets the indexer index everything queued, then stop. */
+    @Override
+    public void close() {
+        try {
+            offer(STOP);
+            indexer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** False when the indexer has died, so nothing will ever make room. */
+    private boolean offer(Batch batch) throws InterruptedException {
+        while (!queue.offer(batch, 1, TimeUnit.SECONDS)) {
+            if (!indexer.isAlive()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void run() {
+        List<Batch> taken = new ArrayList<>();
+        boolean stopping = false;
+        try {
+            while (!stopping) {
+                try {
+                    Batch first =
+                            held.isEmpty() ? queue.take() : queue.poll(RETRY_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+                    if (first != null) {
+                        taken.add(first);
+                        queue.drainTo(taken);
+                    }
+                } catch (InterruptedException e) {
+                    continue; // only close() stops the indexer: queued documents belong to acknowledged writes
+                }
+                stopping = taken.remove(STOP);
+                index(taken);
+                taken.clear();
+            }
+            if (!held.isEmpty()) {
+                log.warn("closing with {} messages not indexed: run a reindex", waiting.get());
+            }
+        } finally {
+            signal(); // a dead indexer must not keep searches waiting for the rest of their bound
+        }
+    }
+
+    /**
+     * One upsert of everything held, oldest first. The sequences taken count as attempted either way, published once
+     * the outcome shows in the backlog and health, and before the listener hears of it.
+     */
+    private void index(List<Batch> taken) {
+        held.addAll(taken);
+        if (held.isEmpty()) {
+            return;
+        }
+        heldSince = held.get(0).oldestAt();
+        List<IndexedMessage> documents = new ArrayList<>();
+        held.forEach(b -> documents.addAll(b.documents()));
+        boolean indexed = upsert(documents);
+        boolean dropped = !indexed && documents.size() > MAX_UNINDEXED;
+        long[] lag = indexed ? lagMillis(held, System.nanoTime()) : null;
+        if (dropped) {
+            log.error("dropped {} messages the index refused: run a reindex", documents.size());
+            missedWrites = true;
+        }
+        if (indexed || dropped) {
+            waiting.addAndGet(-documents.size());
+            held.clear();
+            heldSince = null;
+        }
+        if (!taken.isEmpty()) {
+            attempted = taken.get(taken.size() - 1).sequence();
+            signal();
+        }
+        if (lag != null) {
+            listener.batchHandled(QueueBacklog.INDEX, 0, lag);
+        }
+    }
+
+    private boolean upsert(List<IndexedMessage> documents) {
+        indexLock.lock();
+        try {
+            index.upsert(documents);
+            return true;
+        } catch (RuntimeException e) {
+            log.warn(
+                    "indexing {} messages failed, will retry within {} s: {}",
+                    documents.size(),
+                    RETRY_EVERY.toSeconds(),
+                    e.toString());
+            return false;
+        } finally {
+            indexLock.unlock();
+        }
+    }
+
+    private void signal() {
+        progress.lock();
+        try {
+            attemptedMore.signalAll();
+        } finally {
+            progress.unlock();
+        }
+    }
+
+    private void warnSlow(long target) {
+        long now = System.nanoTime();
+        long last = lastSlowWarning.get();
+        if (now - last >= WARN_EVERY.toNanos() && lastSlowWarning.compareAndSet(last, now)) {
+            log.warn(
+                    "search did not wait for batch {} to be indexed (indexer at {}, {}): it may miss recent writes",
+                    target,
+                    attempted,
+                    indexer.isAlive() ? "slower than " + searchableWithin.toMillis() + " ms" : "stopped");
+        }
+    }
+
+    /** How long each write waited from being queued until its document was indexed. */
+    private static long[] lagMillis(List<Batch> batches, long nowNanos) {
+        long[] lag =
+                new long[batches.stream().mapToInt(b -> b.queuedNanos().length).sum()];
+        int i = 0;
+        for (Batch batch : batches) {
+            for (long queued : batch.queuedNanos()) {
+                lag[i++] = TimeUnit.NANOSECONDS.toMillis(nowNanos - queued);
+            }
+        }
+        return lag;
+    }
+}

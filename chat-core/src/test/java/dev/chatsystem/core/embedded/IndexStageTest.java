@@ -1,0 +1,122 @@
+package dev.chatsystem.core.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chatsystem.core.WorkerListener;
+import dev.chatsystem.core.lucene.LuceneSearchIndex;
+import dev.chatsystem.core.spi.IndexedMessage;
+import dev.chatsystem.core.testing.Await;
+import dev.chatsystem.core.testing.ControlledIndex;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The indexer stage on its own: the search barrier and its bound, back-pressure, and the bound on kept failures. */
+class IndexStageTest {
+    private static final String TOKEN = "index-stage-token-0123456789";
+    private static final Duration PATIENT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    private ControlledIndex index;
+    private IndexStage stage;
+
+    @BeforeEach
+    void open() {
+        index = new ControlledIndex(LuceneSearchIndex.open(dir));
+    }
+
+    @AfterEach
+    void close() {
+        index.failing(false);
+        index.release();
+        if (stage != null) {
+            stage.close();
+        }
+        index.close();
+    }
+
+    @Test
+    void aSearchWaitsUntilWhatWasCommittedBeforeItWasAttempted() throws Exception {
+        stage = IndexStage.start(index, new ReentrantLock(), 4, WorkerListener.NONE, PATIENT);
+        stage.awaitSearchable(); // nothing committed yet: returns at once
+        index.hold();
+        stage.hand(batch(1, 2));
+
+        CompletableFuture<Void> search = CompletableFuture.runAsync(stage::awaitSearchable);
+        Thread.sleep(200);
+        assertThat(search).isNotDone();
+        index.release();
+        search.get(10, TimeUnit.SECONDS);
+        assertThat(index.search(TOKEN, 1, "body2", 10)).containsExactly(2L);
+    }
+
+    @Test
+    void aSearchGivesUpWaitingForAStuckIndexerAfterTheBound() {
+        stage = IndexStage.start(index, new ReentrantLock(), 4, WorkerListener.NONE, Duration.ofMillis(300));
+        index.hold();
+        stage.hand(batch(1));
+
+        long started = System.nanoTime();
+        stage.awaitSearchable();
+        Duration waited = Duration.ofNanos(System.nanoTime() - started);
+        assertThat(waited).isBetween(Duration.ofMillis(250), Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aFullQueueMakesTheWriterWaitAndNothingIsDropped() throws Exception {
+        stage = IndexStage.start(index, new ReentrantLock(), 1, WorkerListener.NONE, PATIENT);
+        index.hold();
+        stage.hand(batch(1));
+        Await.until(() -> index.waitingAtGate() == 1, PATIENT);
+        stage.hand(batch(2)); // fills the queue of one
+
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> stage.hand(batch(3)));
+        Thread.sleep(200);
+        assertThat(writer).isNotDone();
+        index.release();
+        writer.get(10, TimeUnit.SECONDS);
+        stage.awaitSearchable();
+
+        List<Long> upserted = new ArrayList<>();
+        index.upserted().forEach(u -> u.forEach(m -> upserted.add(m.messageNumber())));
+        assertThat(upserted).containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
+    void beyondTheBoundFailedDocumentsAreDroppedAndAReindexIsAskedFor() {
+        stage = IndexStage.start(index, new ReentrantLock(), 4, WorkerListener.NONE, PATIENT);
+        index.failing(true);
+        stage.hand(batch(1, 2, 3));
+        stage.awaitSearchable();
+        assertThat(stage.missedWrites()).isFalse();
+        assertThat(stage.backlog().entries()).isEqualTo(3);
+
+        stage.hand(batch(LongStream.rangeClosed(4, IndexStage.MAX_UNINDEXED + 1).toArray()));
+        stage.awaitSearchable();
+        assertThat(stage.missedWrites()).isTrue();
+        assertThat(stage.backlog().entries()).isZero();
+    }
+
+    /** One committed batch of messages of chat 1, given its sequence as the writer does. */
+    private IndexStage.Batch batch(long... messageNumbers) {
+        List<IndexedMessage> documents = LongStream.of(messageNumbers)
+                .mapToObj(n -> new IndexedMessage(TOKEN, 1, n, "body" + n))
+                .toList();
+        long[] queued = new long[documents.size()];
+        Arrays.fill(queued, System.nanoTime());
+        return new IndexStage.Batch(stage.next(), documents, queued, Instant.now());
+    }
+}
