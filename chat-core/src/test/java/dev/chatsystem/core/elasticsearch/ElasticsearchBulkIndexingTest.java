@@ -3,28 +3,18 @@ package dev.chatsystem.core.elasticsearch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.mapping.DynamicMapping;
 import co.elastic.clients.elasticsearch.core.GetResponse;
-import co.elastic.clients.json.jackson.JacksonJsonpMapper;
-import co.elastic.clients.transport.rest5_client.Rest5ClientTransport;
-import co.elastic.clients.transport.rest5_client.low_level.Rest5Client;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.search.QueryWords;
 import dev.chatsystem.core.search.WordGrams;
 import dev.chatsystem.core.spi.IndexedMessage;
-import dev.chatsystem.core.testing.Services;
 import java.io.IOException;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What the hand-written {@code _bulk} requests ({@link BulkBody}, read back by {@link ClientCalls}) must get right
@@ -35,31 +25,8 @@ class ElasticsearchBulkIndexingTest {
     private static final String APP = "app-token";
     private static final long CHAT = 1;
 
-    private static URI url;
-    private static ElasticsearchClient admin;
-
-    private final List<String> indexNames = new ArrayList<>();
-
-    @BeforeAll
-    static void connect() {
-        url = Services.requireElasticsearch();
-        admin = new ElasticsearchClient(
-                new Rest5ClientTransport(Rest5Client.builder(url).build(), new JacksonJsonpMapper()));
-    }
-
-    @AfterAll
-    static void disconnect() throws IOException {
-        if (admin != null) {
-            admin._transport().close();
-        }
-    }
-
-    @AfterEach
-    void deleteIndices() throws IOException {
-        for (String name : indexNames) {
-            admin.indices().delete(d -> d.index(name).ignoreUnavailable(true));
-        }
-    }
+    @RegisterExtension
+    static final TestIndices indices = new TestIndices();
 
     @Test
     void storesBodiesThatJsonMustEscapeExactly() throws IOException {
@@ -70,8 +37,8 @@ class ElasticsearchBulkIndexingTest {
                 "control \u0000 nul \u0001 soh \u001f us \u007f del and \u2028 separator",
                 "emoji 😀🎉 flags 🇫🇷 and 日本語 straße",
                 "</script> {\"json\": [1, 2]} '\\n' \\\"");
-        String name = newIndexName();
-        try (ElasticsearchSearchIndex index = ElasticsearchSearchIndex.open(url, name)) {
+        String name = indices.newName();
+        try (ElasticsearchSearchIndex index = ElasticsearchSearchIndex.open(indices.url(), name)) {
             List<IndexedMessage> messages = new ArrayList<>();
             for (int i = 0; i < bodies.size(); i++) {
                 messages.add(new IndexedMessage(APP, CHAT, i + 1, bodies.get(i), 1));
@@ -104,15 +71,16 @@ class ElasticsearchBulkIndexingTest {
      */
     @Test
     void namesTheDocumentElasticsearchRefuses() throws IOException {
-        String name = newIndexName();
-        admin.indices()
+        String name = indices.newName();
+        indices.admin()
+                .indices()
                 .create(c -> c.index(name)
                         .mappings(m -> m.dynamic(DynamicMapping.Strict)
                                 .properties(
                                         MessageDocuments.BODY,
                                         p -> p.text(
                                                 t -> t.analyzer("standard").fields("raw", f -> f.keyword(k -> k))))));
-        try (ElasticsearchSearchIndex index = ElasticsearchSearchIndex.open(url, name)) {
+        try (ElasticsearchSearchIndex index = ElasticsearchSearchIndex.open(indices.url(), name)) {
             String tooLong = "word ".repeat(7_000); // 35,000 bytes; a term may have 32,766
             List<IndexedMessage> batch = List.of(
                     new IndexedMessage(APP, CHAT, 1, "fine before", 1),
@@ -131,7 +99,7 @@ class ElasticsearchBulkIndexingTest {
     /** A request Elasticsearch refuses as a whole answers 400; that names the action and Elasticsearch's error. */
     @Test
     void reportsARefusedRequest() {
-        try (ElasticsearchSearchIndex index = ElasticsearchSearchIndex.open(url, newIndexName())) {
+        try (ElasticsearchSearchIndex index = ElasticsearchSearchIndex.open(indices.url(), indices.newName())) {
             IndexedMessage idTooLong = new IndexedMessage("t".repeat(600), CHAT, 1, "an _id has at most 512 bytes");
 
             assertThatThrownBy(() -> index.upsert(List.of(idTooLong)))
@@ -145,8 +113,8 @@ class ElasticsearchBulkIndexingTest {
 
     @Test
     void keepsTheNewestOfStaleAndFreshVersionsInOneBulk() throws IOException {
-        String name = newIndexName();
-        try (ElasticsearchSearchIndex index = ElasticsearchSearchIndex.open(url, name)) {
+        String name = indices.newName();
+        try (ElasticsearchSearchIndex index = ElasticsearchSearchIndex.open(indices.url(), name)) {
             index.upsert(List.of(
                     new IndexedMessage(APP, CHAT, 1, "kept alpha", 3),
                     new IndexedMessage(APP, CHAT, 2, "old beta", 1),
@@ -174,19 +142,13 @@ class ElasticsearchBulkIndexingTest {
 
     @Test
     void indexesIntoAnIndexWhoseNameNeedsEncodingInAPath() {
-        String name = newIndexName() + "+plus"; // '+' means a space in a query string, not in a path
-        indexNames.add(name);
-        try (ElasticsearchSearchIndex index = ElasticsearchSearchIndex.open(url, name)) {
+        String name = indices.newName() + "+plus"; // '+' means a space in a query string, not in a path
+        indices.track(name);
+        try (ElasticsearchSearchIndex index = ElasticsearchSearchIndex.open(indices.url(), name)) {
             index.upsert(List.of(new IndexedMessage(APP, CHAT, 1, "plus sign")));
 
             assertThat(index.search(APP, CHAT, "sign", 10)).containsExactly(1L);
         }
-    }
-
-    private String newIndexName() {
-        String name = "chat-test-" + UUID.randomUUID().toString().toLowerCase(Locale.ROOT);
-        indexNames.add(name);
-        return name;
     }
 
     private static JsonNode source(String index, IndexedMessage message) throws IOException {
@@ -198,11 +160,12 @@ class ElasticsearchBulkIndexingTest {
     }
 
     private static GetResponse<JsonNode> document(String index, IndexedMessage message) throws IOException {
-        GetResponse<JsonNode> response = admin.get(
-                g -> g.index(index)
-                        .id(MessageDocuments.id(message))
-                        .routing(MessageDocuments.chatKey(message.token(), message.chatNumber())),
-                JsonNode.class);
+        GetResponse<JsonNode> response = indices.admin()
+                .get(
+                        g -> g.index(index)
+                                .id(MessageDocuments.id(message))
+                                .routing(MessageDocuments.chatKey(message.token(), message.chatNumber())),
+                        JsonNode.class);
         assertThat(response.found())
                 .as("document %s", MessageDocuments.id(message))
                 .isTrue();

@@ -3,13 +3,9 @@ package dev.chatsystem.core.elasticsearch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.mapping.DynamicMapping;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
-import co.elastic.clients.json.jackson.JacksonJsonpMapper;
-import co.elastic.clients.transport.rest5_client.Rest5ClientTransport;
-import co.elastic.clients.transport.rest5_client.low_level.Rest5Client;
 import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
 import dev.chatsystem.core.search.QueryWords;
@@ -17,17 +13,14 @@ import dev.chatsystem.core.spi.IndexedMessage;
 import dev.chatsystem.core.spi.SearchCorpus;
 import dev.chatsystem.core.spi.SearchIndex;
 import dev.chatsystem.core.spi.SearchIndexContract;
-import dev.chatsystem.core.testing.Services;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -37,58 +30,28 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The contract suite and Elasticsearch specifics, against a real node ({@code scripts/services up}). */
 class ElasticsearchSearchIndexTest extends SearchIndexContract {
-    private static URI url;
-    private static ElasticsearchClient admin;
-
-    private final List<String> indexNames = new ArrayList<>();
+    @RegisterExtension
+    static final TestIndices indices = new TestIndices();
 
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void connect() {
-        url = Services.requireElasticsearch();
-        admin = new ElasticsearchClient(
-                new Rest5ClientTransport(Rest5Client.builder(url).build(), new JacksonJsonpMapper()));
-    }
-
-    @AfterAll
-    static void disconnect() throws IOException {
-        if (admin != null) {
-            admin._transport().close();
-        }
-    }
-
     @Override
     protected SearchIndex newIndex() {
-        return ElasticsearchSearchIndex.open(url, newIndexName());
-    }
-
-    private String newIndexName() {
-        String name = "chat-test-" + UUID.randomUUID().toString().toLowerCase(Locale.ROOT);
-        indexNames.add(name);
-        return name;
-    }
-
-    @AfterEach
-    void deleteIndices() throws IOException {
-        for (String name : indexNames) {
-            admin.indices().delete(d -> d.index(name).ignoreUnavailable(true));
-        }
+        return ElasticsearchSearchIndex.open(indices.url(), indices.newName());
     }
 
     @Test
     void addsTheGramsFieldToAnIndexCreatedBeforeIt() throws IOException {
-        String name = newIndexName();
-        admin.indices()
+        String name = indices.newName();
+        indices.admin()
+                .indices()
                 .create(c -> c.index(name)
                         .mappings(m -> m.dynamic(DynamicMapping.Strict)
                                 .properties(MessageDocuments.ID, p -> p.keyword(k -> k))
@@ -97,7 +60,7 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
                                 .properties(MessageDocuments.NUMBER, p -> p.long_(l -> l))
                                 .properties(MessageDocuments.BODY, p -> p.text(t -> t.analyzer("standard")))));
 
-        try (SearchIndex upgraded = ElasticsearchSearchIndex.open(url, name)) {
+        try (SearchIndex upgraded = ElasticsearchSearchIndex.open(indices.url(), name)) {
             upgraded.upsert(List.of(message(1, "indexed after the upgrade")));
 
             assertThat(upgraded.search(APP, CHAT, "upgr", 10)).containsExactly(1L);
@@ -135,8 +98,8 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
 
     @Test
     void routesEachChatToOneShard() throws IOException {
-        String name = newIndexName();
-        try (ElasticsearchSearchIndex sharded = ElasticsearchSearchIndex.open(url, name, 2)) {
+        String name = indices.newName();
+        try (ElasticsearchSearchIndex sharded = ElasticsearchSearchIndex.open(indices.url(), name, 2)) {
             sharded.upsert(LongStream.rangeClosed(1, 20)
                     .mapToObj(chat -> new IndexedMessage(APP, chat, chat, "routed words in chat " + chat))
                     .toList());
@@ -146,14 +109,16 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
                 assertThat(response.shards().total()).isEqualTo(1);
                 assertThat(response.hits().hits()).hasSize(1);
             }
-            assertThat(admin.indices()
+            assertThat(indices.admin()
+                            .indices()
                             .get(g -> g.index(name))
                             .get(name)
                             .settings()
                             .index()
                             .numberOfShards())
                     .isEqualTo("2");
-            List<Hit<Void>> all = admin.search(s -> s.index(name).size(100), Void.class)
+            List<Hit<Void>> all = indices.admin()
+                    .search(s -> s.index(name).size(100), Void.class)
                     .hits()
                     .hits();
             assertThat(all)
@@ -224,12 +189,12 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
 
     @Test
     void opensConcurrentlyOnANewIndex() throws Exception {
-        String name = newIndexName();
+        String name = indices.newName();
         CountDownLatch start = new CountDownLatch(1);
         List<Callable<Long>> openers = IntStream.range(0, 6)
                 .<Callable<Long>>mapToObj(i -> () -> {
                     start.await();
-                    try (SearchIndex opened = ElasticsearchSearchIndex.open(url, name)) {
+                    try (SearchIndex opened = ElasticsearchSearchIndex.open(indices.url(), name)) {
                         opened.upsert(List.of(new IndexedMessage(APP, CHAT, i, "racing " + i)));
                         return opened.count();
                     }
@@ -242,7 +207,7 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
                 assertThat(result.get()).isBetween(1L, 6L);
             }
         }
-        try (SearchIndex opened = ElasticsearchSearchIndex.open(url, name)) {
+        try (SearchIndex opened = ElasticsearchSearchIndex.open(indices.url(), name)) {
             assertThat(opened.count()).isEqualTo(6);
         }
     }
@@ -266,7 +231,7 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
 
     @Test
     void refusesToOpenAnIndexElasticsearchRejects() {
-        assertThatThrownBy(() -> ElasticsearchSearchIndex.open(url, "Not-Lower-Case"))
+        assertThatThrownBy(() -> ElasticsearchSearchIndex.open(indices.url(), "Not-Lower-Case"))
                 .isInstanceOf(BackendUnavailableException.class)
                 .hasMessageContaining("invalid_index_name_exception");
     }
@@ -285,16 +250,16 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
 
     @Test
     void reportsTheFirstRejectedDocumentOfABulk() throws IOException {
-        String name = indexNames.getLast();
+        String name = indices.last();
         index.upsert(List.of(message(1, "before the block")));
-        admin.indices().putSettings(p -> p.index(name).settings(st -> st.blocks(b -> b.write(true))));
+        indices.admin().indices().putSettings(p -> p.index(name).settings(st -> st.blocks(b -> b.write(true))));
         try {
             assertThatThrownBy(() -> index.upsert(List.of(message(2, "blocked"), message(3, "blocked too"))))
                     .isInstanceOf(BackendUnavailableException.class)
                     .hasMessageContaining("cannot index messages")
                     .hasMessageContaining("document app-token/1/2");
         } finally {
-            admin.indices().putSettings(p -> p.index(name).settings(st -> st.blocks(b -> b.write(false))));
+            indices.admin().indices().putSettings(p -> p.index(name).settings(st -> st.blocks(b -> b.write(false))));
         }
         assertThat(search("block")).containsExactly(1L);
     }

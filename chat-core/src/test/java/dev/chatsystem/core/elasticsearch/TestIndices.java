@@ -1,0 +1,73 @@
+package dev.chatsystem.core.elasticsearch;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.json.jackson.JacksonJsonpMapper;
+import co.elastic.clients.transport.rest5_client.Rest5ClientTransport;
+import co.elastic.clients.transport.rest5_client.low_level.Rest5Client;
+import dev.chatsystem.core.testing.Services;
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The real node a test class works on ({@code scripts/services up}), an admin client for looking behind the adapter,
+ * and fresh index names, every index named deleted after each test. Register it as a static extension field.
+ */
+final class TestIndices implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
+    private final List<String> names = new ArrayList<>();
+    private URI url;
+    private ElasticsearchClient admin;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        url = Services.requireElasticsearch();
+        admin = new ElasticsearchClient(
+                new Rest5ClientTransport(Rest5Client.builder(url).build(), new JacksonJsonpMapper()));
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws IOException {
+        for (String name : names) {
+            admin.indices().delete(d -> d.index(name).ignoreUnavailable(true));
+        }
+        names.clear();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+        if (admin != null) {
+            admin._transport().close();
+        }
+    }
+
+    URI url() {
+        return url;
+    }
+
+    ElasticsearchClient admin() {
+        return admin;
+    }
+
+    /** A name no other test uses, deleted after this test. */
+    String newName() {
+        return track("chat-test-" + UUID.randomUUID().toString().toLowerCase(Locale.ROOT));
+    }
+
+    /** The name given last. */
+    String last() {
+        return names.getLast();
+    }
+
+    /** Deletes {@code name} after this test too. */
+    String track(String name) {
+        names.add(name);
+        return name;
+    }
+}
