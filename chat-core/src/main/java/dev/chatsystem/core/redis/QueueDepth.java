@@ -28,7 +28,7 @@ final class QueueDepth {
                 if (StreamWorkers.PERSIST.equals(group.getName())) {
                     Object lag = group.getGroupInfo().get("lag");
                     if (lag instanceof Long known) {
-                        return group.getPending() + known;
+                        return group.getPending() + undelivered(redis, stream, group, known);
                     }
                 }
             }
@@ -71,7 +71,7 @@ final class QueueDepth {
             oldest = first(redis, stream, "-");
         } else {
             Object lag = group.getGroupInfo().get("lag");
-            entries = group.getPending() + (lag instanceof Long known ? known : 0);
+            entries = group.getPending() + (lag instanceof Long known ? undelivered(redis, stream, group, known) : 0);
             if (group.getPending() > 0) {
                 StreamPendingSummary summary = redis.xpending(stream, name);
                 oldest = summary.getMinId();
@@ -81,6 +81,18 @@ final class QueueDepth {
         }
         Duration age = oldest == null ? Duration.ZERO : Duration.ofMillis(Math.max(0, nowMillis - oldest.getTime()));
         return new QueueBacklog(shard, name, entries, age);
+    }
+
+    /**
+     * The group's lag, unless nothing follows its last delivered entry: Redis derives the lag from counters that can
+     * be one off (seen after a group was created on a stream that already had an entry), and a backlog of 1 that never
+     * drains would keep anyone waiting for an empty queue waiting for ever.
+     */
+    private static long undelivered(UnifiedJedis redis, String stream, StreamGroupInfo group, long lag) {
+        if (lag == 0 || first(redis, stream, "(" + group.getLastDeliveredId()) != null) {
+            return lag;
+        }
+        return 0;
     }
 
     private static StreamEntryID first(UnifiedJedis redis, String stream, String from) {
