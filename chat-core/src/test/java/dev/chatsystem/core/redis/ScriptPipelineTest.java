@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chatsystem.core.BackendUnavailableException;
-import dev.chatsystem.core.testing.Services;
-import java.net.URI;
+import dev.chatsystem.core.testing.RedisDatabase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,16 +12,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /** The shared pipeline against a real Redis: every caller gets its own reply, whatever else shares its round trip. */
 class ScriptPipelineTest {
-    private static final URI REDIS = Services.requireRedis().resolve("/8"); // a database of its own, flushed per test
 
     /** Counts a call and answers with the caller's own argument, so a reply handed to the wrong caller shows. */
     private static final Script ECHO_COUNT = new Script("return {ARGV[1], redis.call('INCR', KEYS[1])}");
@@ -30,25 +27,14 @@ class ScriptPipelineTest {
     private static final Script FAIL_ON_NEGATIVE = new Script(
             "if tonumber(ARGV[1]) < 0 then return redis.error_reply('NEGATIVE') end return tonumber(ARGV[1])");
 
-    private RedisClient redis;
-
-    @BeforeEach
-    void connect() {
-        redis = RedisClient.create(REDIS);
-        redis.flushDB();
-    }
-
-    @AfterEach
-    void disconnect() {
-        redis.flushDB();
-        redis.close();
-    }
+    @RegisterExtension
+    final RedisDatabase database = new RedisDatabase(8); // a database of its own, flushed around each test
 
     @Test
     void concurrentCallersEachGetTheirOwnReply() throws Exception {
         int callers = 64;
         int callsEach = 300;
-        try (ScriptPipeline pipeline = new ScriptPipeline(redis, 2, Duration.ofSeconds(10));
+        try (ScriptPipeline pipeline = new ScriptPipeline(database.client(), 2, Duration.ofSeconds(10));
                 ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<List<Long>>> counts = new ArrayList<>();
             for (int c = 0; c < callers; c++) {
@@ -71,13 +57,13 @@ class ScriptPipelineTest {
                 all.addAll(mine);
             }
             assertThat(all).doesNotHaveDuplicates().hasSize(callers * callsEach);
-            assertThat(redis.get("{t}:count")).isEqualTo(Integer.toString(callers * callsEach));
+            assertThat(database.client().get("{t}:count")).isEqualTo(Integer.toString(callers * callsEach));
         }
     }
 
     @Test
     void anErrorReplyFailsOnlyItsOwnCall() throws Exception {
-        try (ScriptPipeline pipeline = new ScriptPipeline(redis, 1, Duration.ofSeconds(10));
+        try (ScriptPipeline pipeline = new ScriptPipeline(database.client(), 1, Duration.ofSeconds(10));
                 ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Object>> replies = new ArrayList<>();
             for (int i = -20; i < 20; i++) {
@@ -99,10 +85,10 @@ class ScriptPipelineTest {
 
     @Test
     void aServerThatLostItsScriptsIsSentTheSource() {
-        try (ScriptPipeline pipeline = new ScriptPipeline(redis, 1, Duration.ofSeconds(10))) {
+        try (ScriptPipeline pipeline = new ScriptPipeline(database.client(), 1, Duration.ofSeconds(10))) {
             assertThat(pipeline.run(FAIL_ON_NEGATIVE, List.of("{t}:k"), List.of("1")))
                     .isEqualTo(1L);
-            redis.scriptFlush();
+            database.client().scriptFlush();
             assertThat(pipeline.run(FAIL_ON_NEGATIVE, List.of("{t}:k"), List.of("2")))
                     .isEqualTo(2L);
         }
@@ -121,7 +107,7 @@ class ScriptPipelineTest {
 
     @Test
     void closeAnswersEveryAcceptedCallAndRefusesLaterOnes() throws Exception {
-        ScriptPipeline pipeline = new ScriptPipeline(redis, 2, Duration.ofSeconds(10));
+        ScriptPipeline pipeline = new ScriptPipeline(database.client(), 2, Duration.ofSeconds(10));
         List<Future<Object>> replies = new ArrayList<>();
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < 2_000; i++) {
@@ -141,7 +127,7 @@ class ScriptPipelineTest {
                 }
             }
             // Whatever was answered ran exactly once; whatever was refused did not run.
-            assertThat(redis.get("{t}:count")).isEqualTo(Integer.toString(answered));
+            assertThat(database.client().get("{t}:count")).isEqualTo(Integer.toString(answered));
         }
         assertThatThrownBy(() -> pipeline.run(ECHO_COUNT, List.of("{t}:count"), List.of("late")))
                 .isInstanceOf(BackendUnavailableException.class);
