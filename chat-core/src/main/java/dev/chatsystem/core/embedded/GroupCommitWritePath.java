@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * the indexer ({@link IndexStage}), which {@link #awaitSearchable()} waits for.
  *
  * <p>One writer makes numbering trivially gap-free and keeps edits of a message in acceptance order; batching makes
- * the cost of a durable commit shared by all writes waiting at that moment. Indexing is a stage of its own so the
- * writer, the bottleneck of creates, spends its time on commits only. The queue is bounded: when it is full for
+ * the cost of a durable commit shared by all writes waiting at that moment. Indexing is a stage of its own so callers are
+ * answered once their batch is durable, not after Lucene's analysis too. The queue is bounded: when it is full for
  * {@link #OFFER_TIMEOUT}, the write is refused with {@link BackendUnavailableException} rather than letting memory
  * grow.
  */
