@@ -37,6 +37,7 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
     private final JdbcDatabase database;
     private final SqlDialect dialect;
     private final Jdbi jdbi;
+    private final ChatIds chatIds = new ChatIds(ChatIds.DEFAULT_CAPACITY);
 
     /** A store on the database, which it closes on {@link #close()}. */
     protected JdbcChatStore(JdbcDatabase database) {
@@ -107,7 +108,11 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
 
     @Override
     public List<Message> messages(String token, long chatNumber, long after, int limit) {
-        return call("list messages", handle -> Reads.messages(handle, token, chatNumber, after, limit));
+        return call(
+                "list messages",
+                handle -> chatIds.find(handle, token, chatNumber)
+                        .map(id -> Reads.messages(handle, id, chatNumber, after, limit))
+                        .orElse(List.of()));
     }
 
     @Override
@@ -115,7 +120,11 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
         if (messageNumbers.isEmpty()) {
             return List.of();
         }
-        return call("read messages", handle -> Reads.messages(handle, token, chatNumber, messageNumbers));
+        return call(
+                "read messages",
+                handle -> chatIds.find(handle, token, chatNumber)
+                        .map(id -> Reads.messages(handle, id, chatNumber, messageNumbers))
+                        .orElse(List.of()));
     }
 
     @Override
@@ -125,7 +134,11 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
 
     @Override
     public long maxMessageNumber(String token, long chatNumber) {
-        return call("read the last message number", handle -> Reads.maxMessageNumber(handle, token, chatNumber));
+        return call(
+                "read the last message number",
+                handle -> chatIds.find(handle, token, chatNumber)
+                        .map(id -> Reads.maxMessageNumber(handle, id))
+                        .orElse(0L));
     }
 
     @Override

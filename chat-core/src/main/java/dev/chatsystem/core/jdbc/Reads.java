@@ -99,22 +99,18 @@ final class Reads {
                 .findOne();
     }
 
-    static List<Message> messages(Handle handle, String token, long chatNumber, long after, int limit) {
-        return chatId(handle, token, chatNumber)
-                .map(id -> query(handle, MESSAGES_AFTER, id, after, limit)
-                        .map(Rows.messageOf(chatNumber))
-                        .list())
-                .orElse(List.of());
+    /** The page of messages after {@code after} of the chat with id {@code chatId} (numbered {@code chatNumber}). */
+    static List<Message> messages(Handle handle, long chatId, long chatNumber, long after, int limit) {
+        return query(handle, MESSAGES_AFTER, chatId, after, limit)
+                .map(Rows.messageOf(chatNumber))
+                .list();
     }
 
-    static List<Message> messages(Handle handle, String token, long chatNumber, Collection<Long> numbers) {
-        Optional<Long> chatId = chatId(handle, token, chatNumber);
-        if (chatId.isEmpty() || numbers.isEmpty()) {
-            return List.of();
-        }
+    /** The messages numbered {@code numbers} (not empty) of the chat with id {@code chatId}. */
+    static List<Message> messages(Handle handle, long chatId, long chatNumber, Collection<Long> numbers) {
         List<Object> binds = new ArrayList<>();
         for (Long number : new LinkedHashSet<>(numbers)) {
-            binds.add(chatId.get());
+            binds.add(chatId);
             binds.add(number);
         }
         return query(handle, messagesIn(binds.size() / 2), binds.toArray())
@@ -145,10 +141,10 @@ final class Reads {
                 .one();
     }
 
-    static long maxMessageNumber(Handle handle, String token, long chatNumber) {
-        return chatId(handle, token, chatNumber)
-                .flatMap(id ->
-                        query(handle, MAX_MESSAGE_NUMBER, id).mapTo(Long.class).findOne())
+    static long maxMessageNumber(Handle handle, long chatId) {
+        return query(handle, MAX_MESSAGE_NUMBER, chatId)
+                .mapTo(Long.class)
+                .findOne()
                 .orElse(0L);
     }
 
