@@ -20,11 +20,6 @@ import java.util.Objects;
  * is judged, so a syntax error anywhere wins over a missing field, and the details are those the tree reader gave.
  */
 final class JsonBody {
-    /** Jackson's wording when its tree reader refused trailing tokens; clients have always seen this detail. */
-    private static final String TRAILING = "Trailing token (of type %s) found after value (bound as"
-            + " `com.fasterxml.jackson.databind.JsonNode`): not allowed as per"
-            + " `DeserializationFeature.FAIL_ON_TRAILING_TOKENS`";
-
     private final ObjectMapper mapper;
 
     JsonBody(ObjectMapper mapper) {
@@ -63,7 +58,7 @@ final class JsonBody {
             }
             JsonToken trailing = parser.nextToken();
             if (trailing != null) {
-                throw invalidJson(String.format(TRAILING, trailing));
+                throw invalidJson("nothing may follow the first value, found " + article(kind(trailing)));
             }
         } catch (JacksonException e) {
             throw invalidJson(e.getOriginalMessage());
@@ -84,6 +79,14 @@ final class JsonBody {
 
     private static InvalidInputException invalidJson(String detail) {
         return new InvalidInputException("the request body is not valid JSON: " + detail);
+    }
+
+    private static String article(String kind) {
+        return switch (kind) {
+            case "null" -> "null";
+            case "object", "array", "unknown" -> "an " + kind;
+            default -> "a " + kind;
+        };
     }
 
     /** The kind of a value starting with {@code token}, named as JSON trees name their node types. */
