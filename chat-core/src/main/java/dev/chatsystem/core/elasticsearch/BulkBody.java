@@ -1,5 +1,6 @@
 package dev.chatsystem.core.elasticsearch;
 
+import co.elastic.clients.elasticsearch.core.search.Hit;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -10,12 +11,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Objects;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 
 /**
- * The NDJSON body of a {@code _bulk} request that indexes messages, written with Jackson's streaming generator:
+ * The NDJSON body of a {@code _bulk} request that indexes messages (or deletes documents), written with Jackson's streaming generator:
  * the typed client's builders and its data-binding of each document cost over a third of an index worker's CPU.
  * The documents are those of {@link MessageDocuments} (its field names; the mapping is strict).
  */
@@ -47,6 +49,30 @@ final class BulkBody {
         } catch (IOException e) {
             // Writing to memory does no I/O; Jackson escapes every character it may meet, unpaired surrogates too.
             throw new UncheckedIOException(e);
+        }
+        return buffer.entity();
+    }
+
+    /**
+     * One delete action per hit, with its routing and the version it was found at ({@code external_gte}): see
+     * {@link ElasticsearchSearchIndex#clear} for why deletes are versioned.
+     */
+    static HttpEntity deletes(List<Hit<Void>> hits) {
+        Buffer buffer = new Buffer(64 + 200 * hits.size());
+        try (JsonGenerator json = JSON.createGenerator(buffer)) {
+            for (Hit<Void> hit : hits) {
+                json.writeStartObject();
+                json.writeObjectFieldStart("delete");
+                json.writeStringField("_id", hit.id());
+                json.writeStringField("routing", hit.routing());
+                json.writeNumberField("version", Objects.requireNonNull(hit.version(), "the hit's version"));
+                json.writeStringField("version_type", "external_gte");
+                json.writeEndObject();
+                json.writeEndObject();
+            }
+            json.writeRaw('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // see index()
         }
         return buffer.entity();
     }

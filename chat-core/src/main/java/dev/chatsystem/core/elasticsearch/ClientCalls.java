@@ -1,8 +1,6 @@
 package dev.chatsystem.core.elasticsearch;
 
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
-import co.elastic.clients.elasticsearch.core.BulkResponse;
-import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import co.elastic.clients.transport.rest5_client.low_level.Response;
 import co.elastic.clients.transport.rest5_client.low_level.ResponseException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -47,26 +45,10 @@ final class ClientCalls {
     }
 
     /**
-     * The first failed item of a bulk response that is not a version conflict, if any. For versioned operations a
-     * conflict means the document already holds a newer (or, for a delete, a newer-than-seen) state: that is the
-     * outcome asked for, not a failure.
-     */
-    static Optional<String> firstErrorBesidesConflicts(BulkResponse response) {
-        if (!response.errors()) {
-            return Optional.empty();
-        }
-        Optional<String> error = response.items().stream()
-                .filter(item -> item.error() != null && !isVersionConflict(item))
-                .findFirst()
-                .map(ClientCalls::describe);
-        return error.isPresent() || response.items().stream().anyMatch(item -> item.error() != null)
-                ? error
-                : Optional.of("unknown bulk error");
-    }
-
-    /**
-     * The same for the raw answer of a {@code _bulk} request filtered to {@code errors} and, of each item, {@code
-     * _id}, {@code status}, {@code error.type} and {@code error.reason}.
+     * The first failed item of the answer of a {@code _bulk} request (filtered to {@code errors} and, of each item,
+     * {@code _id}, {@code status}, {@code error.type} and {@code error.reason}) that is not a version conflict, if
+     * any. For versioned operations a conflict means the document already holds a newer (or, for a delete, a
+     * newer-than-seen) state: that is the outcome asked for, not a failure.
      */
     static Optional<String> firstErrorBesidesConflicts(JsonNode response) {
         if (!response.path("errors").asBoolean(true)) {
@@ -112,14 +94,6 @@ final class ClientCalls {
         try (InputStream body = entity.getContent()) {
             return JSON.readTree(body);
         }
-    }
-
-    private static boolean isVersionConflict(BulkResponseItem item) {
-        return item.status() == 409 && VERSION_CONFLICT.equals(item.error().type());
-    }
-
-    private static String describe(BulkResponseItem item) {
-        return describe(item.id(), item.error().type(), item.error().reason());
     }
 
     private static String describe(String id, String type, String reason) {

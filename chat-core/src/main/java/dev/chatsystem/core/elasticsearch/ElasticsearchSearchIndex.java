@@ -3,12 +3,8 @@ package dev.chatsystem.core.elasticsearch;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch._types.HealthStatus;
-import co.elastic.clients.elasticsearch._types.Refresh;
-import co.elastic.clients.elasticsearch._types.VersionType;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.cluster.HealthResponse;
-import co.elastic.clients.elasticsearch.core.BulkRequest;
-import co.elastic.clients.elasticsearch.core.BulkResponse;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import co.elastic.clients.json.jackson.JacksonJsonpMapper;
@@ -148,14 +144,18 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
         } catch (AlreadyClosedException e) { // closed concurrently
             throw new BackendUnavailableException("the search index is closed", e);
         }
+        bulk("index messages", body, refresh);
+    }
+
+    /** Sends one {@code _bulk} body; a version conflict means a newer state is there already: done, not failed. */
+    private void bulk(String action, HttpEntity body, String refresh) {
         Request request = new Request("POST", bulkEndpoint);
         request.addParameter("refresh", refresh);
         request.addParameter("filter_path", BULK_FILTER);
         request.setEntity(body);
-        JsonNode response = call("index messages", () -> ClientCalls.json(rest.performRequest(request)));
-        // A version conflict means a newer state of that message is indexed already: done, not failed.
+        JsonNode response = call(action, () -> ClientCalls.json(rest.performRequest(request)));
         ClientCalls.firstErrorBesidesConflicts(response).ifPresent(error -> {
-            throw new BackendUnavailableException("search index: cannot index messages: " + error);
+            throw new BackendUnavailableException("search index: cannot " + action + ": " + error);
         });
     }
 
@@ -227,16 +227,7 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
     }
 
     private void deleteAll(List<Hit<Void>> hits) {
-        BulkRequest.Builder bulk = new BulkRequest.Builder().index(indexName).refresh(Refresh.True);
-        for (Hit<Void> hit : hits) {
-            bulk.operations(op -> op.delete(d ->
-                    d.id(hit.id()).routing(hit.routing()).version(hit.version()).versionType(VersionType.ExternalGte)));
-        }
-        BulkRequest request = bulk.build();
-        BulkResponse response = call("clear", () -> client.bulk(request));
-        ClientCalls.firstErrorBesidesConflicts(response).ifPresent(error -> {
-            throw new BackendUnavailableException("search index: cannot clear: " + error);
-        });
+        bulk("clear", BulkBody.deletes(hits), "true");
     }
 
     @Override
