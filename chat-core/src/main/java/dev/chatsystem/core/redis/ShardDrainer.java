@@ -49,6 +49,7 @@ final class ShardDrainer implements Runnable {
     private final int batchSize;
     private final Handler handler;
     private final Runnable afterBatch;
+    private final Runnable groupCreated;
     private final WorkerListener listener;
     private volatile boolean running = true;
     private long leaseRenewedAt;
@@ -63,6 +64,7 @@ final class ShardDrainer implements Runnable {
             int batchSize,
             Handler handler,
             Runnable afterBatch,
+            Runnable groupCreated,
             WorkerListener listener) {
         this.redis = redis;
         this.shard = shard;
@@ -73,6 +75,7 @@ final class ShardDrainer implements Runnable {
         this.batchSize = batchSize;
         this.handler = handler;
         this.afterBatch = afterBatch;
+        this.groupCreated = groupCreated;
         this.listener = listener;
     }
 
@@ -151,6 +154,10 @@ final class ShardDrainer implements Runnable {
         return reply.get(0).getValue();
     }
 
+    /**
+     * Creates the group (and the stream) unless it exists. Finding it missing means a new deployment, or that Redis
+     * lost its data and with it whatever was queued: {@code groupCreated} is told.
+     */
     private void createGroup() {
         try {
             redis.xgroupCreate(stream, group, new StreamEntryID(0, 0), true);
@@ -158,7 +165,10 @@ final class ShardDrainer implements Runnable {
             if (!String.valueOf(e.getMessage()).startsWith("BUSYGROUP")) {
                 throw e;
             }
+            return;
         }
+        log.info("{} had no group {}: created it (a new deployment, or Redis lost its data)", stream, group);
+        groupCreated.run();
     }
 
     private boolean holdLease() {

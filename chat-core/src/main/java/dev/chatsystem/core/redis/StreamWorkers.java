@@ -32,6 +32,7 @@ final class StreamWorkers implements AutoCloseable {
 
     private final List<ShardDrainer> drainers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
+    private final IndexCatchUp catchUp;
 
     StreamWorkers(
             UnifiedJedis redis,
@@ -44,6 +45,7 @@ final class StreamWorkers implements AutoCloseable {
             WorkerListener listener) {
         // Whoever drains shard 0 into the store also purges expired idempotency keys of applications: exactly one
         // instance at a time, since it holds that lease.
+        catchUp = new IndexCatchUp(store, index);
         Runnable purgePeriodically = every(
                 PURGE_EVERY, () -> store.purgeIdempotencyRecords(Instant.now().minus(keyRetention)));
         for (int shard = 0; shard < keys.shards(); shard++) {
@@ -64,9 +66,19 @@ final class StreamWorkers implements AutoCloseable {
                     batchSize,
                     persist(redis, keys, store),
                     housekeeping,
+                    () -> {}, // what was queued is gone; the drill "Redis FLUSHDB" measures that window
                     listener));
-            drainers.add(
-                    new ShardDrainer(redis, keys, shard, INDEX, owner, batchSize, index(index), () -> {}, listener));
+            drainers.add(new ShardDrainer(
+                    redis,
+                    keys,
+                    shard,
+                    INDEX,
+                    owner,
+                    batchSize,
+                    index(index),
+                    () -> {},
+                    catchUp::request, // stored messages whose index entries were lost with the queue
+                    listener));
         }
         for (ShardDrainer drainer : drainers) {
             threads.add(Thread.ofVirtual().name("chat-worker").start(drainer));
@@ -127,6 +139,7 @@ final class StreamWorkers implements AutoCloseable {
     /** Lets every drainer finish its batch, then gives the leases back so another instance takes over at once. */
     @Override
     public void close() {
+        catchUp.close();
         drainers.forEach(ShardDrainer::stop);
         for (Thread thread : threads) {
             try {

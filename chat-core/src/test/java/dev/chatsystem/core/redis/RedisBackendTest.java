@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -272,6 +273,31 @@ class RedisBackendTest {
                 .extracting(Message::messageNumber)
                 .containsExactlyElementsOf(range(1, 200));
         assertThat(store.chat(token, 1).orElseThrow().messagesCount()).isEqualTo(200);
+    }
+
+    @Test
+    void storedMessagesWhoseIndexEntriesRedisLostAreIndexedAgain() throws Exception {
+        RedisBackend backend = backend(store);
+        String token = application();
+        List<Write> stored = new ArrayList<>(List.of(new Write.ChatCreated(token, 1, AT)));
+        for (long number = 1; number <= 2_500; number++) { // more than one catch-up batch
+            stored.add(new Write.MessageCreated(token, 1, number, "entry " + number, AT, number));
+        }
+        store.apply(stored);
+        workers(backend, "w1"); // a new deployment's queue: its groups are created, a pass indexes what is stored
+        backend.writePath().createMessage(token, 1, "queued", AT);
+        awaitTrue(() -> index.count() == 2_501 && store.countMessages(Optional.empty()) == 2_501);
+
+        index.clear(Optional.of(token)); // as if these had been persisted while their index entries were queued
+        Thread.sleep(1_500);
+        assertThat(index.count()).isZero(); // nothing indexes them again by itself...
+
+        flush(); // ...until Redis loses its data (FLUSHALL, a restart without persistence)
+        assertThat(backend.writePath().createMessage(token, 1, "after the flush", AT))
+                .isEqualTo(2_502);
+
+        awaitTrue(() -> index.count() == 2_502);
+        assertThat(index.search(token, 1, "entry", 5_000)).hasSize(2_500);
     }
 
     @Test

@@ -1,0 +1,101 @@
+package dev.chatsystem.core.redis;
+
+import dev.chatsystem.core.spi.ChatStore;
+import dev.chatsystem.core.spi.MessageBatch;
+import dev.chatsystem.core.spi.SearchIndex;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Indexes every stored message again after an index queue was found missing: when Redis loses its data (FLUSHALL, a
+ * restart without persistence), messages already persisted whose index entries were still queued would otherwise
+ * stay out of search until someone ran a reindex. Unlike a reindex it clears nothing, so search keeps answering, and
+ * documents are versioned, so a message edited meanwhile keeps its newer state.
+ *
+ * <p>The queue's groups are also missing on a new deployment, where the pass finds nothing or little to do. One pass
+ * at a time, on its own thread; requests during a pass (every shard reports its own loss) start one more pass after
+ * it. A pass that fails (Elasticsearch down) resumes where it stopped after a pause.
+ */
+final class IndexCatchUp implements AutoCloseable {
+    static final int BATCH_SIZE = 1_000;
+    /** Lets the other shards' drainers notice the same loss, so that one pass serves them all. */
+    private static final Duration SETTLE = Duration.ofSeconds(1);
+
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+    private static final Logger log = LoggerFactory.getLogger(IndexCatchUp.class);
+
+    private final ChatStore store;
+    private final SearchIndex index;
+    private final BlockingQueue<Boolean> requests = new ArrayBlockingQueue<>(1);
+    private final Thread thread;
+
+    IndexCatchUp(ChatStore store, SearchIndex index) {
+        this.store = store;
+        this.index = index;
+        this.thread = Thread.ofVirtual().name("chat-index-catch-up").start(this::run);
+    }
+
+    /** Asks for a pass over every stored message; returns at once. */
+    void request() {
+        requests.offer(Boolean.TRUE); // one waiting request is enough: a full queue means a pass is asked for
+    }
+
+    private void run() {
+        try {
+            while (true) {
+                requests.take();
+                Thread.sleep(SETTLE);
+                requests.clear();
+                passWithRetries();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // closed
+        }
+    }
+
+    private void passWithRetries() throws InterruptedException {
+        long started = System.nanoTime();
+        long cursor = 0;
+        long indexed = 0;
+        while (true) {
+            MessageBatch batch;
+            try {
+                batch = store.messagesForIndex(Optional.empty(), cursor, BATCH_SIZE);
+                if (batch.messages().isEmpty()) {
+                    break;
+                }
+                index.indexInBackground(batch.messages());
+            } catch (RuntimeException e) {
+                log.warn(
+                        "index catch-up failed after {} messages, resuming in {} s: {}",
+                        indexed,
+                        RETRY_AFTER.toSeconds(),
+                        e.toString());
+                Thread.sleep(RETRY_AFTER);
+                continue;
+            }
+            indexed += batch.messages().size();
+            cursor = batch.nextCursor();
+        }
+        log.info(
+                "index catch-up after a missing queue: {} messages indexed again in {} ms",
+                indexed,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    /** Stops a pass in progress (the next loss, or an operator's reindex, covers what it did not reach). */
+    @Override
+    public void close() {
+        thread.interrupt();
+        try {
+            thread.join(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
