@@ -5,7 +5,6 @@ import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch._types.HealthStatus;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.cluster.HealthResponse;
-import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import co.elastic.clients.json.jackson.JacksonJsonpMapper;
 import co.elastic.clients.transport.rest5_client.Rest5ClientTransport;
@@ -63,14 +62,18 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
     private static final String BULK_FILTER =
             "errors,items.*.status,items.*.error.type,items.*.error.reason,items.*._id";
 
+    /** A search answers only what it needs: each hit's sort values, and how many shards it searched. */
+    private static final String SEARCH_FILTER = "hits.hits.sort,_shards.total";
+
     private final Rest5ClientTransport transport;
-    /** The transport's own low-level client, for bulk indexing (see {@link #bulkIndex}). */
+    /** The transport's own low-level client, for bulk indexing and searches (see {@link #bulkIndex}). */
     private final Rest5Client rest;
 
     private final ElasticsearchClient client;
     private final IndexCreator creator;
     private final String indexName;
     private final String bulkEndpoint;
+    private final String searchEndpoint;
     private final QueryWords queryWords = new QueryWords();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -80,6 +83,7 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
         this.client = new ElasticsearchClient(transport);
         this.indexName = indexName;
         this.bulkEndpoint = "/" + URLEncoder.encode(indexName, StandardCharsets.UTF_8) + "/_bulk";
+        this.searchEndpoint = "/" + URLEncoder.encode(indexName, StandardCharsets.UTF_8) + "/_search";
         this.creator = new IndexCreator(client, indexName, shards);
     }
 
@@ -173,20 +177,25 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
         if (words.isEmpty() || limit <= 0) {
             return List.of();
         }
-        List<Hit<Void>> hits =
-                searchResponse(token, chatNumber, words, limit).hits().hits();
+        JsonNode hits =
+                searchResponse(token, chatNumber, words, limit).path("hits").path("hits");
         List<Long> numbers = new ArrayList<>(hits.size());
-        for (Hit<Void> hit : hits) {
-            numbers.add(hit.sort().get(1).longValue()); // sorted by _score, then number
+        for (JsonNode hit : hits) {
+            numbers.add(hit.path("sort").path(1).asLong()); // sorted by _score, then number
         }
         return List.copyOf(numbers);
     }
 
-    /** The raw response of a search, for tests that check how it was executed (e.g. on how many shards). */
-    SearchResponse<Void> searchResponse(String token, long chatNumber, SequencedSet<String> words, int limit) {
-        return call(
-                "search",
-                () -> client.search(MessageSearches.request(indexName, token, chatNumber, words, limit), Void.class));
+    /**
+     * The answer to a search, filtered to each hit's sort values and the number of shards searched (for tests that
+     * check the routing).
+     */
+    JsonNode searchResponse(String token, long chatNumber, SequencedSet<String> words, int limit) {
+        Request request = new Request("POST", searchEndpoint);
+        request.addParameter("routing", MessageDocuments.chatKey(token, chatNumber));
+        request.addParameter("filter_path", SEARCH_FILTER);
+        request.setEntity(MessageSearches.body(token, chatNumber, words, limit));
+        return call("search", () -> ClientCalls.json(rest.performRequest(request)));
     }
 
     /**
