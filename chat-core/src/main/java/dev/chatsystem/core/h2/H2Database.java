@@ -34,7 +34,7 @@ final class H2Database implements JdbcDatabase {
      * LOCK_TIMEOUT lets concurrent batches that touch one application row queue instead of failing after 1 s.
      */
     private static final String SETTINGS = ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=0;FILE_LOCK=FS"
-            + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000";
+            + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=64";
 
     private final FileChannel lockFile;
     private final FileLock lock;

@@ -63,7 +63,7 @@ final class KeyLookups {
     static void lock(Handle handle, String table, Collection<Long> ids) {
         List<Long> sorted = List.copyOf(new TreeSet<>(ids));
         for (int from = 0; from < sorted.size(); from += KEYS_PER_STATEMENT) {
-            List<Long> chunk = sorted.subList(from, Math.min(sorted.size(), from + KEYS_PER_STATEMENT));
+            List<Object> chunk = padded(sorted.subList(from, Math.min(sorted.size(), from + KEYS_PER_STATEMENT)), 1);
             PositionalStatements.query(
                     handle,
                     "SELECT id FROM " + table + " WHERE id IN " + inList(chunk.size(), 1) + " ORDER BY id FOR UPDATE",
@@ -85,8 +85,27 @@ final class KeyLookups {
             List<Object> binds = new ArrayList<>();
             chunk.forEach(key -> binds.addAll(values.apply(key)));
             int width = binds.size() / chunk.size();
-            PositionalStatements.query(handle, select + inList(chunk.size(), width), binds, rows);
+            List<Object> padded = padded(binds, width);
+            PositionalStatements.query(handle, select + inList(padded.size() / width, width), padded, rows);
         }
+    }
+
+    /**
+     * The binds of a chunk with its last key repeated up to the next power of two keys (at most {@link
+     * #KEYS_PER_STATEMENT}), so that a statement text recurs across batches of different sizes and the engine's
+     * cache of parsed statements finds it (H2 parsed every lookup anew: batch sizes hardly ever repeat). A key named
+     * twice in an IN list matches its row once.
+     */
+    static List<Object> padded(List<?> binds, int width) {
+        int keys = binds.size() / width;
+        int target = keys <= 1 ? keys : Math.min(KEYS_PER_STATEMENT, Integer.highestOneBit(keys - 1) << 1);
+        List<Object> padded = new ArrayList<>(Math.max(keys, target) * width);
+        padded.addAll(binds);
+        List<?> last = binds.subList(binds.size() - width, binds.size());
+        for (int key = keys; key < target; key++) {
+            padded.addAll(last);
+        }
+        return padded;
     }
 
     /** {@code (?, ?)} for one key of width 1, {@code ((?, ?), (?, ?))} for two of width 2, and so on. */
