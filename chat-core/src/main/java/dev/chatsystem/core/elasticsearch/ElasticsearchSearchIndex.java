@@ -82,8 +82,9 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
         this.rest = transport.restClient();
         this.client = new ElasticsearchClient(transport);
         this.indexName = indexName;
-        this.bulkEndpoint = "/" + URLEncoder.encode(indexName, StandardCharsets.UTF_8) + "/_bulk";
-        this.searchEndpoint = "/" + URLEncoder.encode(indexName, StandardCharsets.UTF_8) + "/_search";
+        String index = "/" + URLEncoder.encode(indexName, StandardCharsets.UTF_8);
+        this.bulkEndpoint = index + "/_bulk";
+        this.searchEndpoint = index + "/_search";
         this.creator = new IndexCreator(client, indexName, shards);
     }
 

@@ -16,6 +16,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
@@ -108,11 +110,12 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
 
     @Override
     public List<Message> messages(String token, long chatNumber, long after, int limit) {
-        return call(
+        return inChat(
                 "list messages",
-                handle -> chatIds.find(handle, token, chatNumber)
-                        .map(id -> Reads.messages(handle, id, chatNumber, after, limit))
-                        .orElse(List.of()));
+                token,
+                chatNumber,
+                List.of(),
+                (handle, id) -> Reads.messages(handle, id, chatNumber, after, limit));
     }
 
     @Override
@@ -120,11 +123,12 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
         if (messageNumbers.isEmpty()) {
             return List.of();
         }
-        return call(
+        return inChat(
                 "read messages",
-                handle -> chatIds.find(handle, token, chatNumber)
-                        .map(id -> Reads.messages(handle, id, chatNumber, messageNumbers))
-                        .orElse(List.of()));
+                token,
+                chatNumber,
+                List.of(),
+                (handle, id) -> Reads.messages(handle, id, chatNumber, messageNumbers));
     }
 
     @Override
@@ -134,11 +138,7 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
 
     @Override
     public long maxMessageNumber(String token, long chatNumber) {
-        return call(
-                "read the last message number",
-                handle -> chatIds.find(handle, token, chatNumber)
-                        .map(id -> Reads.maxMessageNumber(handle, id))
-                        .orElse(0L));
+        return inChat("read the last message number", token, chatNumber, 0L, Reads::maxMessageNumber);
     }
 
     @Override
@@ -263,6 +263,15 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
     @Override
     public void close() {
         database.close();
+    }
+
+    /** Reads from the chat's rows through its id ({@link ChatIds}); {@code none} when there is no such chat. */
+    private <T> T inChat(String action, String token, long chatNumber, T none, BiFunction<Handle, Long, T> read) {
+        return call(
+                action,
+                handle -> chatIds.find(handle, token, chatNumber)
+                        .map(id -> read.apply(handle, id))
+                        .orElse(none));
     }
 
     private <T> T call(String action, HandleCallback<T, RuntimeException> callback) {
