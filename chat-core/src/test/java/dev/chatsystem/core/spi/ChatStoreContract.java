@@ -372,6 +372,33 @@ public abstract class ChatStoreContract {
     }
 
     @Test
+    void countsGrowByEachParentsOwnRowsInABatchOverMoreParentsThanOneStatementTakes() {
+        store.createApplication("a", "a", T0);
+        store.createApplication("b", "b", T0);
+        chatWithMessages("a", 1, 1);
+        int chats = 301; // more than one count statement takes (250), and the second one padded
+        List<Write> writes = new ArrayList<>();
+        for (int chat = 2; chat <= chats; chat++) {
+            writes.add(new ChatCreated("a", chat, T1));
+        }
+        writes.add(new ChatCreated("b", 1, T1));
+        for (int chat = 1; chat <= chats; chat++) {
+            for (int n = chat == 1 ? 2 : 1; n <= 1 + chat % 3; n++) {
+                writes.add(new MessageCreated("a", chat, n, "m", T1, 1));
+            }
+        }
+        store.apply(writes);
+
+        assertThat(store.application("a").orElseThrow().chatsCount()).isEqualTo(chats);
+        assertThat(store.application("b").orElseThrow().chatsCount()).isEqualTo(1);
+        for (int chat = 1; chat <= chats; chat++) {
+            assertThat(store.chat("a", chat).orElseThrow().messagesCount())
+                    .as("chat %d", chat)
+                    .isEqualTo(1 + chat % 3);
+        }
+    }
+
+    @Test
     void reconcileCorrectsCorruptedCounts() {
         store.createApplication("a", "a", T0);
         store.createApplication("b", "b", T0);
