@@ -97,7 +97,7 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
     }
 
     @Test
-    void routesEachChatToOneShard() throws IOException {
+    void routesEachChatToOneShardOfTheIndexItCreated() throws IOException {
         String name = indices.newName();
         try (ElasticsearchSearchIndex sharded = ElasticsearchSearchIndex.open(indices.url(), name, 2)) {
             sharded.upsert(LongStream.rangeClosed(1, 20)
@@ -117,6 +117,15 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
                             .index()
                             .numberOfShards())
                     .isEqualTo("2");
+            assertThat(indices.admin()
+                            .indices()
+                            .get(g -> g.index(name))
+                            .get(name)
+                            .settings()
+                            .index()
+                            .refreshInterval()
+                            .time())
+                    .isEqualTo(IndexCreator.REFRESH_INTERVAL);
             List<Hit<Void>> all = indices.admin()
                     .search(s -> s.index(name).size(100), Void.class)
                     .hits()
