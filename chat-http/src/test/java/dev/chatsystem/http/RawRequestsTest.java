@@ -61,6 +61,19 @@ class RawRequestsTest {
         }
     }
 
+    @Test
+    void aBodyOfUndeclaredLengthIsReadToItsEnd() throws IOException {
+        String token = http.newApplication("chunked");
+        long chat = http.newChat(token);
+        String path = "/api/v1/applications/" + token + "/chats/" + chat + "/messages";
+        String request = "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n"
+                + "9\r\n{\"body\":\"\r\n" + "c\r\nhello chunks\r\n" + "2\r\n\"}\r\n" + "0\r\n\r\n";
+
+        assertThat(statusOf(exchange(request, false))).isEqualTo(201);
+        assertThat(TestServer.json(http.get(path + "/1")).path("body").asText()).isEqualTo("hello chunks");
+    }
+
     /** Sends the bytes, optionally half-closes, and reads until the server closes or 3 s pass. */
     private String exchange(String request, boolean halfClose) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
