@@ -3,6 +3,10 @@ package dev.chatsystem.core.mysql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.mysql.cj.conf.PropertyDefinitions.OpenTelemetry;
+import com.mysql.cj.conf.PropertyKey;
+import com.mysql.cj.conf.PropertySet;
+import com.mysql.cj.jdbc.JdbcConnection;
 import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.ChatStoreContract;
@@ -101,6 +105,21 @@ class MySqlChatStoreTest extends ChatStoreContract {
                 .hasMessageContaining("messages' doesn't exist")
                 .hasMessageNotContaining("\n")
                 .hasRootCauseInstanceOf(SQLException.class);
+    }
+
+    @Test
+    void poolConnectionsBatchIntoMultiRowStatementsAndOpenNoTracingSpans() throws SQLException {
+        try (MySqlDatabase pool = MySqlDatabase.open(database.url, MySqlTestDatabase.USER, MySqlTestDatabase.PASSWORD);
+                Connection connection = pool.dataSource().getConnection()) {
+            PropertySet properties = connection.unwrap(JdbcConnection.class).getPropertySet();
+
+            assertThat(properties.getEnumProperty(PropertyKey.openTelemetry).getValue())
+                    .isEqualTo(OpenTelemetry.DISABLED);
+            assertThat(properties
+                            .getBooleanProperty(PropertyKey.rewriteBatchedStatements)
+                            .getValue())
+                    .isTrue();
+        }
     }
 
     @Test
