@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.LongSupplier;
 
 /**
  * Turns one batch of pending writes into numbered {@link Write}s and idempotency records, refusing messages for chats
@@ -70,14 +69,14 @@ final class BatchNumbering {
     }
 
     /** The documents for the indexer, numbered by {@code sequence}; empty when the batch changed no message. */
-    Optional<IndexStage.Batch> forIndex(LongSupplier sequence) {
+    Optional<IndexStage.Batch> forIndex(IndexStage indexing) {
         if (indexed.isEmpty()) {
             return Optional.empty();
         }
         long[] queuedNanos =
                 indexedFrom.stream().mapToLong(PendingWrite::queuedNanos).toArray();
-        return Optional.of(new IndexStage.Batch(
-                sequence.getAsLong(), indexed, queuedNanos, indexedFrom.get(0).at()));
+        return Optional.of(
+                indexing.give(indexed, queuedNanos, indexedFrom.get(0).at()));
     }
 
     /** Completes the i-th pending write of the batch with its outcome, once the batch is committed. */

@@ -168,6 +168,12 @@ public final class GroupCommitWritePath implements WritePath {
         indexing.awaitSearchable();
     }
 
+    /** Waits only for the writes to this chat: see {@link IndexStage#awaitSearchable(String, long)}. */
+    @Override
+    public void awaitSearchable(String token, long chatNumber) {
+        indexing.awaitSearchable(token, chatNumber);
+    }
+
     @Override
     public BackendStatus health() {
         if (!writer.isAlive()) {
@@ -290,7 +296,7 @@ public final class GroupCommitWritePath implements WritePath {
         }
         long[] lag = lagMillis(batch, System.nanoTime());
         // Numbered before the callers are answered, so that their searches wait for these documents.
-        Optional<IndexStage.Batch> documents = numbered.forIndex(indexing::next);
+        Optional<IndexStage.Batch> documents = numbered.forIndex(indexing);
         for (int i = 0; i < batch.size(); i++) {
             numbered.complete(i, batch.get(i));
         }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -31,10 +32,11 @@ import org.slf4j.LoggerFactory;
  * after {@link #RETRY_EVERY}, up to {@link #MAX_UNINDEXED}; beyond that they are dropped and {@link #missedWrites()}
  * asks for a reindex, as bounded memory beats a perfect retry. A full queue makes the writer wait.
  *
- * <p>Read-your-writes: the writer gives every batch it hands over a sequence number ({@link #next()}) before it
+ * <p>Read-your-writes: the writer gives every batch it hands over a sequence number ({@link #give}) before it
  * answers the batch's callers; the indexer publishes the last sequence it attempted, failed or not, so a failing index
  * costs searches the unindexed documents, never a hang. {@link #awaitSearchable()} waits for the sequence given last
- * when it was called.
+ * when it was called; {@link #awaitSearchable(String, long)} only for the last batch that held a document of that
+ * chat, so that a search in a chat nobody writes to does not wait behind the writes to other chats.
  */
 final class IndexStage implements AutoCloseable {
     static final int MAX_UNINDEXED = 100_000;
@@ -56,6 +58,12 @@ final class IndexStage implements AutoCloseable {
      */
     record Batch(long sequence, List<IndexedMessage> documents, long[] queuedNanos, Instant oldestAt) {}
 
+    private record ChatRef(String token, long chatNumber) {
+        static ChatRef of(IndexedMessage document) {
+            return new ChatRef(document.token(), document.chatNumber());
+        }
+    }
+
     private final SearchIndex index;
     private final Lock indexLock;
     private final WorkerListener listener;
@@ -63,6 +71,12 @@ final class IndexStage implements AutoCloseable {
     private final BlockingQueue<Batch> queue;
     private final Thread indexer;
     private final AtomicLong given = new AtomicLong();
+    /**
+     * Per chat, the sequence of the last batch given that holds one of its documents, until the indexer attempted it.
+     * Bounded by the documents handed over and not yet attempted.
+     */
+    private final ConcurrentHashMap<ChatRef, Long> lastBatchOfChat = new ConcurrentHashMap<>();
+
     private final AtomicLong waiting = new AtomicLong();
     private final ReentrantLock progress = new ReentrantLock();
     private final Condition attemptedMore = progress.newCondition();
@@ -100,9 +114,16 @@ final class IndexStage implements AutoCloseable {
         return stage;
     }
 
-    /** Writer thread, before answering a committed batch's callers: from now on searches wait for that batch. */
-    long next() {
-        return given.incrementAndGet();
+    /**
+     * Writer thread, before answering a committed batch's callers: the batch of these documents, with the next
+     * sequence. From now on searches wait for it, those in other chats excepted.
+     */
+    Batch give(List<IndexedMessage> documents, long[] queuedNanos, Instant oldestAt) {
+        long sequence = given.incrementAndGet();
+        for (IndexedMessage document : documents) {
+            lastBatchOfChat.put(ChatRef.of(document), sequence);
+        }
+        return new Batch(sequence, documents, queuedNanos, oldestAt);
     }
 
     /** Writer thread: queues the batch given {@link #next()}, waiting while the queue is full. */
@@ -127,7 +148,21 @@ final class IndexStage implements AutoCloseable {
 
     /** Waits until every batch given a sequence before this call was attempted, for at most the configured bound. */
     void awaitSearchable() {
-        long target = given.get();
+        await(given.get());
+    }
+
+    /**
+     * Waits until every batch given before this call that holds a document of the chat was attempted, for at most the
+     * configured bound.
+     */
+    void awaitSearchable(String token, long chatNumber) {
+        Long target = lastBatchOfChat.get(new ChatRef(token, chatNumber));
+        if (target != null) {
+            await(target);
+        }
+    }
+
+    private void await(long target) {
         if (attempted >= target) {
             return;
         }
@@ -246,6 +281,10 @@ final class IndexStage implements AutoCloseable {
         if (!taken.isEmpty()) {
             attempted = taken.get(taken.size() - 1).sequence();
             signal();
+            for (Batch batch : taken) {
+                // Unless a later batch of the chat was given meanwhile: then searches wait for that one.
+                batch.documents().forEach(document -> lastBatchOfChat.remove(ChatRef.of(document), batch.sequence()));
+            }
         }
         if (lag != null) {
             listener.batchHandled(QueueBacklog.INDEX, 0, lag);

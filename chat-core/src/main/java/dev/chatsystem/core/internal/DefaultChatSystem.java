@@ -239,7 +239,7 @@ final class DefaultChatSystem implements ChatSystem {
         String valid = Validation.searchQuery(query);
         Validation.searchLimit(limit);
         requireChat(token, chatNumber);
-        writes().awaitSearchable();
+        writes().awaitSearchable(token, chatNumber);
         List<Long> ranked = backends.index().search(token, chatNumber, valid, limit);
         if (ranked.isEmpty()) {
             return List.of();

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -80,6 +81,14 @@ public final class LuceneSearchIndex implements SearchIndex {
      * that returned before it started.
      */
     private final java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * Per chat, the value of {@link #written} after its last upsert, until a refresh made that visible: a search
+     * refreshes only for the writes to its own chat, so searches in chats nobody writes to do not reopen the reader
+     * (a refresh flushes a small segment) for every batch written elsewhere. The periodic commit refreshes too and
+     * forgets what is visible, which bounds this map by the chats written in about a commit interval.
+     */
+    private final ConcurrentHashMap<String, Long> lastWriteOfChat = new ConcurrentHashMap<>();
 
     private long visible;
     private final ScheduledExecutorService committer;
@@ -158,7 +167,10 @@ public final class LuceneSearchIndex implements SearchIndex {
                         MessageDocuments.idTerm(message),
                         MessageDocuments.toDocument(message, words.bodyWords(message.body())));
             }
-            written.incrementAndGet(); // the next reader refreshes, once for any number of upserts
+            long upTo = written.incrementAndGet(); // the next reader refreshes, once for any number of upserts
+            for (IndexedMessage message : messages) {
+                lastWriteOfChat.merge(MessageDocuments.chatKey(message.token(), message.chatNumber()), upTo, Math::max);
+            }
         } catch (IOException | AlreadyClosedException e) {
             throw unavailable("index messages", e);
         }
@@ -168,7 +180,8 @@ public final class LuceneSearchIndex implements SearchIndex {
     public List<Long> search(String token, long chatNumber, String query, int limit) {
         Objects.requireNonNull(token, "token");
         Objects.requireNonNull(query, "query");
-        return withSearcher("search", searcher -> {
+        Long wanted = lastWriteOfChat.get(MessageDocuments.chatKey(token, chatNumber));
+        return withSearcher("search", wanted == null ? 0 : wanted, searcher -> {
             // Built here so that a concurrent close surfaces as AlreadyClosedException from the analyzer, too.
             Optional<Query> built = queries.build(token, chatNumber, query);
             if (built.isEmpty() || limit <= 0) {
@@ -202,8 +215,8 @@ public final class LuceneSearchIndex implements SearchIndex {
 
     @Override
     public long count() {
-        return withSearcher(
-                "count", searcher -> (long) searcher.getIndexReader().numDocs());
+        return withSearcher("count", written.get(), searcher ->
+                (long) searcher.getIndexReader().numDocs());
     }
 
     @Override
@@ -269,34 +282,49 @@ public final class LuceneSearchIndex implements SearchIndex {
         try {
             if (writer.hasUncommittedChanges()) {
                 writer.commit();
+                refreshUpTo(written.get());
             }
         } catch (IOException | AlreadyClosedException e) {
             LOG.warn("Periodic commit of the search index failed", e);
         }
     }
 
-    private void refreshIfWritten() throws IOException {
-        long wanted = written.get();
-        if (wanted == visibleSoFar()) {
+    /** Makes the upserts up to {@code wanted} (a value of {@link #written}) visible to searchers, unless they are. */
+    private void refreshUpTo(long wanted) throws IOException {
+        if (wanted <= visibleSoFar()) {
             return;
         }
+        long upTo;
         synchronized (this) {
-            if (visible < wanted) {
-                long upTo = written.get(); // read before the refresh, which then includes at least these
-                searchers.maybeRefreshBlocking();
-                visible = upTo;
+            if (visible >= wanted) {
+                return;
             }
+            upTo = written.get(); // read before the refresh, which then includes at least these
+            searchers.maybeRefreshBlocking();
+            visible = upTo;
         }
+        lastWriteOfChat.values().removeIf(last -> last <= upTo);
     }
 
     private synchronized long visibleSoFar() {
         return visible;
     }
 
-    private <T> T withSearcher(String action, SearcherFunction<T> function) {
+    /** For tests: how many upserts (calls) searchers are known to see. */
+    long visibleUpserts() {
+        return visibleSoFar();
+    }
+
+    /** For tests: the chats with upserts no refresh has made visible yet. */
+    int chatsAwaitingRefresh() {
+        return lastWriteOfChat.size();
+    }
+
+    /** Runs {@code function} on a searcher that sees at least the upserts up to {@code wanted}. */
+    private <T> T withSearcher(String action, long wanted, SearcherFunction<T> function) {
         ensureOpen();
         try {
-            refreshIfWritten();
+            refreshUpTo(wanted);
             IndexSearcher searcher = searchers.acquire();
             try {
                 return function.apply(searcher);

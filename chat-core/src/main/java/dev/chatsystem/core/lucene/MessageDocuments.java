@@ -65,7 +65,7 @@ final class MessageDocuments {
         return new Term(CHAT, chatKey(token, chatNumber));
     }
 
-    private static String chatKey(String token, long chatNumber) {
+    static String chatKey(String token, long chatNumber) {
         return token + "/" + chatNumber;
     }
 

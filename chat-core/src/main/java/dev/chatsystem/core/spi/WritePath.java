@@ -99,6 +99,14 @@ public interface WritePath extends AutoCloseable {
      */
     default void awaitSearchable() {}
 
+    /**
+     * As {@link #awaitSearchable()}, for a search in one chat: it may wait for the writes to that chat alone, since
+     * no other write changes what such a search finds. The default waits for every write.
+     */
+    default void awaitSearchable(String token, long chatNumber) {
+        awaitSearchable();
+    }
+
     BackendStatus health();
 
     /** Finishes every accepted write, then stops. */

@@ -64,6 +64,23 @@ class IndexStageTest {
     }
 
     @Test
+    void aSearchInAChatWaitsOnlyForTheWritesToThatChat() throws Exception {
+        stage = IndexStage.start(index, new ReentrantLock(), 4, WorkerListener.NONE, PATIENT);
+        index.hold();
+        stage.hand(batchOfChat(2, 1)); // stuck in the index
+
+        long started = System.nanoTime();
+        stage.awaitSearchable(TOKEN, 1);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        CompletableFuture<Void> inChat2 = CompletableFuture.runAsync(() -> stage.awaitSearchable(TOKEN, 2));
+        Thread.sleep(200);
+        assertThat(inChat2).isNotDone();
+        index.release();
+        inChat2.get(10, TimeUnit.SECONDS);
+        assertThat(index.search(TOKEN, 2, "body1", 10)).containsExactly(1L);
+    }
+
+    @Test
     void aSearchGivesUpWaitingForAStuckIndexerAfterTheBound() {
         stage = IndexStage.start(index, new ReentrantLock(), 4, WorkerListener.NONE, Duration.ofMillis(300));
         index.hold();
@@ -112,11 +129,15 @@ class IndexStageTest {
 
     /** One committed batch of messages of chat 1, given its sequence as the writer does. */
     private IndexStage.Batch batch(long... messageNumbers) {
+        return batchOfChat(1, messageNumbers);
+    }
+
+    private IndexStage.Batch batchOfChat(long chatNumber, long... messageNumbers) {
         List<IndexedMessage> documents = LongStream.of(messageNumbers)
-                .mapToObj(n -> new IndexedMessage(TOKEN, 1, n, "body" + n))
+                .mapToObj(n -> new IndexedMessage(TOKEN, chatNumber, n, "body" + n))
                 .toList();
         long[] queued = new long[documents.size()];
         Arrays.fill(queued, System.nanoTime());
-        return new IndexStage.Batch(stage.next(), documents, queued, Instant.now());
+        return stage.give(documents, queued, Instant.now());
     }
 }

@@ -9,6 +9,7 @@ import dev.chatsystem.core.spi.IndexedMessage;
 import dev.chatsystem.core.spi.SearchCorpus;
 import dev.chatsystem.core.spi.SearchIndex;
 import dev.chatsystem.core.spi.SearchIndexContract;
+import dev.chatsystem.core.testing.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,6 +28,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
@@ -126,6 +128,31 @@ class LuceneSearchIndexTest extends SearchIndexContract {
                 }
             }
             assertThat(committed).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aSearchRefreshesTheReaderOnlyForUpsertsToItsOwnChat() {
+        try (LuceneSearchIndex quiet = LuceneSearchIndex.open(tmp.resolve("per-chat"), Duration.ofHours(1))) {
+            quiet.upsert(List.of(new IndexedMessage(APP, 2, 1, "elsewhere")));
+
+            assertThat(quiet.search(APP, CHAT, "elsewhere", 10)).isEmpty();
+            assertThat(quiet.visibleUpserts()).isZero();
+            assertThat(quiet.search(APP, 2, "elsewhere", 10)).containsExactly(1L);
+            assertThat(quiet.visibleUpserts()).isEqualTo(1);
+            assertThat(quiet.chatsAwaitingRefresh()).isZero();
+        }
+    }
+
+    @Test
+    void thePeriodicCommitMakesUpsertsVisibleAndForgetsTheirChats() {
+        try (LuceneSearchIndex running = LuceneSearchIndex.open(tmp.resolve("forgets"), Duration.ofMillis(20))) {
+            running.upsert(LongStream.rangeClosed(1, 100)
+                    .mapToObj(chat -> new IndexedMessage(APP, chat, 1, "in chat " + chat))
+                    .toList());
+
+            Await.until(() -> running.chatsAwaitingRefresh() == 0, Duration.ofSeconds(10));
+            assertThat(running.visibleUpserts()).isEqualTo(1);
         }
     }
 
