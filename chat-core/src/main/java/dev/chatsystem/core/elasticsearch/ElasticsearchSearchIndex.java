@@ -58,6 +58,13 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
     private static final Timeout CONNECT_TIMEOUT = Timeout.ofSeconds(2);
     private static final Timeout RESPONSE_TIMEOUT = Timeout.ofSeconds(30);
     private static final int CLEAR_BATCH = 1_000;
+    /**
+     * Connections to the cluster. The client's default of 10 let the queue workers' bulk requests (one in flight per
+     * shard, each taking a while under load) hold most of them, so searches queued in the client behind indexing:
+     * under a mixed load a search spent 5 ms in Elasticsearch and 100 ms in all. Elasticsearch queues what its
+     * thread pools cannot take at once, searches apart from writes.
+     */
+    static final int CONNECTIONS = 64;
     /** A clean bulk then answers just {@code {"errors":false}}; a failed item, its id, status and error. */
     private static final String BULK_FILTER =
             "errors,items.*.status,items.*.error.type,items.*.error.reason,items.*._id";
@@ -105,6 +112,8 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
         }
         Rest5Client rest = Rest5Client.builder(url)
                 .setConnectionConfigCallback(c -> c.setConnectTimeout(CONNECT_TIMEOUT))
+                .setConnectionManagerCallback(
+                        m -> m.setMaxConnPerRoute(CONNECTIONS).setMaxConnTotal(CONNECTIONS))
                 .setRequestConfigCallback(r -> r.setResponseTimeout(RESPONSE_TIMEOUT))
                 .build();
         ElasticsearchSearchIndex index = new ElasticsearchSearchIndex(
