@@ -105,7 +105,12 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
 
     @Override
     public Optional<Message> message(String token, long chatNumber, long messageNumber) {
-        return call("read a message", handle -> Reads.message(handle, token, chatNumber, messageNumber));
+        return inChat(
+                "read a message",
+                token,
+                chatNumber,
+                Optional.empty(),
+                (handle, id) -> Reads.message(handle, id, chatNumber, messageNumber));
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.chatsystem.core.jdbc;
 import static dev.chatsystem.core.jdbc.Rows.APPLICATION_COLUMNS;
 import static dev.chatsystem.core.jdbc.Rows.CHAT_COLUMNS;
 import static dev.chatsystem.core.jdbc.Rows.CHAT_MESSAGE_COLUMNS;
-import static dev.chatsystem.core.jdbc.Rows.MESSAGE_COLUMNS;
 
 import dev.chatsystem.core.Application;
 import dev.chatsystem.core.Chat;
@@ -25,7 +24,6 @@ final class Reads {
             " FROM chats c JOIN applications a ON a.id = c.application_id WHERE a.token = ?";
     private static final String MESSAGES_OF_APPLICATION = " FROM messages m JOIN chats c ON c.id = m.chat_id"
             + " JOIN applications a ON a.id = c.application_id WHERE a.token = ?";
-    private static final String MESSAGES_OF = MESSAGES_OF_APPLICATION + " AND c.chat_number = ?";
     private static final String INDEXED = "SELECT m.id, a.token, c.chat_number, m.message_number, m.body, m.version"
             + " FROM messages m JOIN chats c ON c.id = m.chat_id JOIN applications a ON a.id = c.application_id";
 
@@ -41,7 +39,8 @@ final class Reads {
     static final String CHAT_ID = "SELECT c.id" + CHATS_OF_APPLICATION + " AND c.chat_number = ?";
     static final String CHATS_AFTER = "SELECT " + CHAT_COLUMNS + " FROM chats c WHERE c.application_id = ?"
             + " AND c.chat_number > ? ORDER BY c.application_id, c.chat_number LIMIT ?";
-    static final String MESSAGE = "SELECT " + MESSAGE_COLUMNS + MESSAGES_OF + " AND m.message_number = ?";
+    static final String MESSAGE =
+            "SELECT " + CHAT_MESSAGE_COLUMNS + " FROM messages m WHERE m.chat_id = ? AND m.message_number = ?";
     static final String MESSAGES_AFTER = "SELECT " + CHAT_MESSAGE_COLUMNS + " FROM messages m WHERE m.chat_id = ?"
             + " AND m.message_number > ? ORDER BY m.chat_id, m.message_number LIMIT ?";
     static final String MAX_CHAT_NUMBER = "SELECT c.chat_number FROM chats c WHERE c.application_id = ?"
@@ -93,9 +92,10 @@ final class Reads {
         return query(handle, CHAT_ID, token, chatNumber).mapTo(Long.class).findOne();
     }
 
-    static Optional<Message> message(Handle handle, String token, long chatNumber, long messageNumber) {
-        return query(handle, MESSAGE, token, chatNumber, messageNumber)
-                .map(Rows.MESSAGE)
+    /** The message numbered {@code messageNumber} of the chat with id {@code chatId} (numbered {@code chatNumber}). */
+    static Optional<Message> message(Handle handle, long chatId, long chatNumber, long messageNumber) {
+        return query(handle, MESSAGE, chatId, messageNumber)
+                .map(Rows.messageOf(chatNumber))
                 .findOne();
     }
 

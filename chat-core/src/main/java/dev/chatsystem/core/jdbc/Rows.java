@@ -12,7 +12,6 @@ import org.jdbi.v3.core.mapper.RowMapper;
 final class Rows {
     static final String APPLICATION_COLUMNS = "a.token, a.name, a.chats_count, a.created_at";
     static final String CHAT_COLUMNS = "c.chat_number, c.messages_count, c.created_at";
-    static final String MESSAGE_COLUMNS = "c.chat_number, m.message_number, m.body, m.created_at, m.updated_at";
     /** A message's columns when its chat is known already. */
     static final String CHAT_MESSAGE_COLUMNS = "m.message_number, m.body, m.created_at, m.updated_at";
 
@@ -21,13 +20,6 @@ final class Rows {
 
     static final RowMapper<Chat> CHAT = (rs, ctx) ->
             new Chat(rs.getLong("chat_number"), rs.getLong("messages_count"), instant(rs.getLong("created_at")));
-
-    static final RowMapper<Message> MESSAGE = (rs, ctx) -> new Message(
-            rs.getLong("chat_number"),
-            rs.getLong("message_number"),
-            rs.getString("body"),
-            instant(rs.getLong("created_at")),
-            instant(rs.getLong("updated_at")));
 
     /** Messages of a chat read without joining the chat: the caller knows its number. */
     static RowMapper<Message> messageOf(long chatNumber) {
