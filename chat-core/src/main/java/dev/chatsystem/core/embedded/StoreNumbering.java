@@ -24,6 +24,12 @@ public final class StoreNumbering implements Numbering {
         return store.application(token).isPresent() ? 0 : -1;
     }
 
+    /** Asks the store, which remembers the chats it found: no maximum to read for every list or search. */
+    @Override
+    public boolean hasChat(String token, long chatNumber) {
+        return store.hasChat(token, chatNumber);
+    }
+
     /** Empty: the store's counts are exact in the embedded form. */
     @Override
     public java.util.Map<Long, Long> lastMessageNumbers(String token, java.util.Collection<Long> chatNumbers) {

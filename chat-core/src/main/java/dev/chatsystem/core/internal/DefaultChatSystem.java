@@ -333,7 +333,7 @@ final class DefaultChatSystem implements ChatSystem {
 
     private void requireChat(String token, long chatNumber) {
         requirePlausibleChat(token, chatNumber);
-        if (chatNumber > backends.numbering().lastChatNumber(token)) {
+        if (!backends.numbering().hasChat(token, chatNumber)) {
             throw chatNotFound(token, chatNumber);
         }
     }

@@ -24,6 +24,11 @@ final class ChatIds {
         this.ids = Caffeine.newBuilder().maximumSize(capacity).build();
     }
 
+    /** Whether the chat's id is cached, so that the chat exists; asks nothing of the database. */
+    boolean cached(String token, long chatNumber) {
+        return ids.getIfPresent(new Key(token, chatNumber)) != null;
+    }
+
     /** The chat's id, from the cache or else the database through {@code handle}; empty if there is no such chat. */
     Optional<Long> find(Handle handle, String token, long chatNumber) {
         Key key = new Key(token, chatNumber);

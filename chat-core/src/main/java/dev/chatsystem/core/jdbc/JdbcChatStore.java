@@ -98,6 +98,13 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
         return call("read a chat", handle -> Reads.chat(handle, token, chatNumber));
     }
 
+    /** From the cache of chat ids without a connection when the chat was found before, else one id lookup. */
+    @Override
+    public boolean hasChat(String token, long chatNumber) {
+        return chatIds.cached(token, chatNumber)
+                || inChat("find a chat", token, chatNumber, false, (handle, id) -> true);
+    }
+
     @Override
     public List<Chat> chats(String token, long after, int limit) {
         return call("list chats", handle -> Reads.chats(handle, token, after, limit));

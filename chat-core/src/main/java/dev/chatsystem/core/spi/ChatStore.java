@@ -31,6 +31,11 @@ public interface ChatStore extends AutoCloseable {
 
     Optional<Chat> chat(String token, long chatNumber);
 
+    /** Whether the chat is stored; a store may answer from what it remembers of chats found before. */
+    default boolean hasChat(String token, long chatNumber) {
+        return chat(token, chatNumber).isPresent();
+    }
+
     /** Chats of the application numbered strictly after {@code after}, ascending, at most {@code limit}. */
     List<Chat> chats(String token, long after, int limit);
 

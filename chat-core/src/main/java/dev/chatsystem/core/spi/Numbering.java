@@ -14,6 +14,11 @@ public interface Numbering {
      */
     long lastChatNumber(String token);
 
+    /** Whether the chat exists (its number was handed out). The default compares with {@link #lastChatNumber}. */
+    default boolean hasChat(String token, long chatNumber) {
+        return chatNumber >= 1 && chatNumber <= lastChatNumber(token);
+    }
+
     /** Tells the numbering about a new application, so its first chat never needs the store. */
     void applicationCreated(String token);
 

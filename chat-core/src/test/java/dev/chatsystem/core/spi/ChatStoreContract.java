@@ -351,6 +351,19 @@ public abstract class ChatStoreContract {
     }
 
     @Test
+    void knowsWhichChatsAreStoredAndNeverRemembersAMissingOne() {
+        store.createApplication("a", "a", T0);
+        chatWithMessages("a", 1, 0);
+
+        assertThat(store.hasChat("a", 1)).isTrue();
+        assertThat(store.hasChat("a", 1)).isTrue();
+        assertThat(store.hasChat("a", 2)).isFalse();
+        assertThat(store.hasChat("nope", 1)).isFalse();
+        chatWithMessages("a", 2, 0);
+        assertThat(store.hasChat("a", 2)).isTrue();
+    }
+
+    @Test
     void keepsCountsExactAcrossBatchesAndApplications() {
         store.createApplication("a", "a", T0);
         store.createApplication("b", "b", T0);
