@@ -230,6 +230,12 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
         return call("read messages to index", handle -> Reads.messagesForIndex(handle, token, cursor, limit));
     }
 
+    /** The highest message id: the cursor of messagesForIndex is the last id it returned. */
+    @Override
+    public long lastIndexCursor() {
+        return call("read the last message id", Reads::maxMessageId);
+    }
+
     @Override
     public long countMessages(Optional<String> token) {
         return call("count messages", handle -> Reads.countMessages(handle, token));

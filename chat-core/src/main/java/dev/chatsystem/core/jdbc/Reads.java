@@ -135,6 +135,12 @@ final class Reads {
                 .orElse(0L);
     }
 
+    static long maxMessageId(Handle handle) {
+        return handle.createQuery("SELECT COALESCE(MAX(id), 0) FROM messages")
+                .mapTo(Long.class)
+                .one();
+    }
+
     static long maxMessageVersion(Handle handle) {
         return handle.createQuery("SELECT COALESCE(MAX(version), 0) FROM messages")
                 .mapTo(Long.class)

@@ -17,13 +17,19 @@ import org.slf4j.LoggerFactory;
  * stay out of search until someone ran a reindex. Unlike a reindex it clears nothing, so search keeps answering, and
  * documents are versioned, so a message edited meanwhile keeps its newer state.
  *
- * <p>The queue's groups are also missing on a new deployment, where the pass finds nothing or little to do. One pass
- * at a time, on its own thread; requests during a pass (every shard reports its own loss) start one more pass after
- * it. A pass that fails (Elasticsearch down) resumes where it stopped after a pause.
+ * <p>A pass covers the messages stored when it starts, after a pause that lets persist batches already under way
+ * commit: whatever is persisted later comes from entries the new queue holds, which the index workers take. So on a
+ * new deployment, whose groups are missing too, and while workers drain a backlog that API instances queued before
+ * any worker ran, a pass finds little to do instead of indexing the whole drain a second time. One pass at a time, on
+ * its own thread; requests during a pass (every shard reports its own loss) start one more pass after it. A pass that
+ * fails (Elasticsearch down) resumes where it stopped after a pause.
  */
 final class IndexCatchUp implements AutoCloseable {
     static final int BATCH_SIZE = 1_000;
-    /** Lets the other shards' drainers notice the same loss, so that one pass serves them all. */
+    /**
+     * Lets the other shards' drainers notice the same loss, so that one pass serves them all, and persist batches read
+     * from the lost queue commit before the pass reads where the store ends.
+     */
     private static final Duration SETTLE = Duration.ofSeconds(1);
 
     private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
@@ -60,11 +66,16 @@ final class IndexCatchUp implements AutoCloseable {
 
     private void passWithRetries() throws InterruptedException {
         long started = System.nanoTime();
+        long end = -1;
         long cursor = 0;
         long indexed = 0;
-        while (true) {
+        while (end < 0 || cursor < end) {
             MessageBatch batch;
             try {
+                if (end < 0) {
+                    end = store.lastIndexCursor();
+                    continue;
+                }
                 batch = store.messagesForIndex(Optional.empty(), cursor, BATCH_SIZE);
                 if (batch.messages().isEmpty()) {
                     break;

@@ -90,6 +90,14 @@ public interface ChatStore extends AutoCloseable {
     /** Stored messages after {@code cursor} (start with 0), of one application when {@code token} is present. */
     MessageBatch messagesForIndex(Optional<String> token, long cursor, int limit);
 
+    /**
+     * The cursor of {@link #messagesForIndex} after the last message stored now: a pass that stops there has seen
+     * every message stored before this call. The default, {@link Long#MAX_VALUE}, bounds nothing.
+     */
+    default long lastIndexCursor() {
+        return Long.MAX_VALUE;
+    }
+
     /** How many messages are stored, of one application when {@code token} is present. */
     long countMessages(Optional<String> token);
 

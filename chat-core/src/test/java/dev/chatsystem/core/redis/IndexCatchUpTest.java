@@ -54,4 +54,35 @@ class IndexCatchUpTest {
             assertThat(lucene.search("tok", 1, "stored", 3_000)).hasSize(2_500);
         }
     }
+
+    @Test
+    void aPassCoversTheMessagesStoredWhenItStartsNotThoseAWorkerPersistsDuringIt() throws InterruptedException {
+        try (H2ChatStore store = H2ChatStore.open(dataDir);
+                LuceneSearchIndex lucene = LuceneSearchIndex.open(dataDir.resolve("index"))) {
+            store.createApplication("tok", "app", AT);
+            store.apply(List.of(
+                    new Write.ChatCreated("tok", 1, AT), new Write.MessageCreated("tok", 1, 1, "before", AT, 1)));
+            ControlledIndex index = new ControlledIndex(lucene);
+            AtomicInteger calls = new AtomicInteger();
+            index.beforeUpsert(() -> {
+                if (calls.incrementAndGet() == 1) { // while the pass indexes its first batch, a worker persists more
+                    List<Write> drained = new ArrayList<>();
+                    for (long number = 2; number <= 1_500; number++) {
+                        drained.add(new Write.MessageCreated("tok", 1, number, "drained " + number, AT, number));
+                    }
+                    store.apply(drained);
+                }
+            });
+
+            try (IndexCatchUp catchUp = new IndexCatchUp(store, index)) {
+                catchUp.request();
+                Await.until(() -> lucene.count() == 1, Duration.ofSeconds(30));
+                Await.until(() -> !index.upserted().isEmpty(), Duration.ofSeconds(30));
+                Thread.sleep(2_000); // a pass that went on would index the drained messages well within this
+            }
+
+            assertThat(index.upserted()).extracting(List::size).containsExactly(1);
+            assertThat(lucene.search("tok", 1, "drained", 3_000)).isEmpty(); // the index workers' part, not the pass's
+        }
+    }
 }
