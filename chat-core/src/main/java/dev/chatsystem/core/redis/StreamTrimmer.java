@@ -5,7 +5,6 @@ import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.XTrimParams;
 import redis.clients.jedis.resps.StreamGroupInfo;
-import redis.clients.jedis.resps.StreamPendingSummary;
 
 /**
  * Trims a shard stream up to the oldest entry some consumer group still needs, so the stream holds the backlog and
@@ -32,8 +31,13 @@ final class StreamTrimmer {
             StreamEntryID delivered = group.getLastDeliveredId();
             StreamEntryID needed = new StreamEntryID(delivered.getTime(), delivered.getSequence() + 1);
             if (group.getPending() > 0) {
-                StreamPendingSummary summary = redis.xpending(stream, group.getName());
-                needed = summary.getMinId();
+                // Read after the group info: if the group acknowledged everything meanwhile, nothing is pending (no
+                // min id) and it has read up to its last delivered entry at least, so that bound holds.
+                StreamEntryID oldestPending =
+                        redis.xpending(stream, group.getName()).getMinId();
+                if (oldestPending != null) {
+                    needed = oldestPending;
+                }
             }
             if (keepFrom == null || needed.compareTo(keepFrom) < 0) {
                 keepFrom = needed;
