@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import co.elastic.clients.elasticsearch._types.mapping.DynamicMapping;
 import co.elastic.clients.elasticsearch.core.search.Hit;
+import co.elastic.clients.elasticsearch.indices.IndexSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
@@ -109,23 +110,14 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
                 assertThat(response.path("_shards").path("total").asInt()).isEqualTo(1);
                 assertThat(response.path("hits").path("hits")).hasSize(1);
             }
-            assertThat(indices.admin()
-                            .indices()
-                            .get(g -> g.index(name))
-                            .get(name)
-                            .settings()
-                            .index()
-                            .numberOfShards())
-                    .isEqualTo("2");
-            assertThat(indices.admin()
-                            .indices()
-                            .get(g -> g.index(name))
-                            .get(name)
-                            .settings()
-                            .index()
-                            .refreshInterval()
-                            .time())
-                    .isEqualTo(IndexCreator.REFRESH_INTERVAL);
+            IndexSettings settings = indices.admin()
+                    .indices()
+                    .get(g -> g.index(name))
+                    .get(name)
+                    .settings()
+                    .index();
+            assertThat(settings.numberOfShards()).isEqualTo("2");
+            assertThat(settings.refreshInterval().time()).isEqualTo(IndexCreator.REFRESH_INTERVAL);
             List<Hit<Void>> all = indices.admin()
                     .search(s -> s.index(name).size(100), Void.class)
                     .hits()
