@@ -126,7 +126,7 @@ final class IndexStage implements AutoCloseable {
         return new Batch(sequence, documents, queuedNanos, oldestAt);
     }
 
-    /** Writer thread: queues the batch given {@link #next()}, waiting while the queue is full. */
+    /** Writer thread: queues the batch {@link #give} made, waiting while the queue is full. */
     void hand(Batch batch) {
         waiting.addAndGet(batch.documents().size());
         while (true) {
