@@ -85,7 +85,10 @@ start_server() {
       CHAT_REDIS_URL="redis://127.0.0.1:6379/15" CHAT_ELASTICSEARCH_URL="http://127.0.0.1:9200")
   fi
   log "starting the server $name ($kind, role $role) on port $port"
-  env "${env[@]}" "$JAVA_HOME/bin/java" -Xmx"$HEAP" -XX:+UseParallelGC \
+  # TrimNativeHeapInterval: the JVM hands native memory it freed (JIT arenas and the like) back to the OS once a
+  # second; glibc keeps it otherwise. Paired runs of an embedded server under creates and searches: anonymous RSS
+  # 378-409 MB with it, 397-432 MB without.
+  env "${env[@]}" "$JAVA_HOME/bin/java" -Xmx"$HEAP" -XX:+UseParallelGC -XX:TrimNativeHeapInterval=1000 \
     -jar "$ROOT/chat-http/target/chat-server.jar" >"$WORK/server-$name.log" 2>&1 &
   SERVER_PID[$name]=$!
   SERVER_PORT[$name]=$port
