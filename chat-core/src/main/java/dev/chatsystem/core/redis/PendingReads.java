@@ -7,6 +7,8 @@ import dev.chatsystem.core.Message;
 import dev.chatsystem.core.spi.ChatStore;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -14,9 +16,6 @@ import redis.clients.jedis.UnifiedJedis;
  * any instance (see {@link Scripts} for the value format).
  */
 final class PendingReads {
-    /** Lists merge pending writes only while an application has at most this many; beyond, lists wait for workers. */
-    static final int MAX_PENDING_LISTED = 10_000;
-
     private final UnifiedJedis redis;
     private final RedisKeys keys;
     private final ChatStore store;
@@ -44,34 +43,25 @@ final class PendingReads {
     }
 
     /**
-     * The pending entries under {@code prefix} numbered after {@code after}, ascending, at most {@code limit}. Lists
-     * only while the application's pending hash is small; a big backlog is left to persistence.
+     * The pending entries numbered {@code after + 1} to {@code after + limit}, ascending, read with one {@code HMGET}
+     * of exactly those fields. Numbers are gap-free, so the first {@code limit} numbers after {@code after} are those,
+     * each either stored or pending: a page merged from the store's rows and these misses nothing, however many
+     * writes the application has pending (scanning the whole hash for a page would cost as much as the backlog).
      */
-    private java.util.SortedMap<Long, String> pendingFields(String token, String prefix, long after, int limit) {
-        String key = keys.pending(token);
-        long size = call(() -> redis.hlen(key));
-        java.util.SortedMap<Long, String> found = new java.util.TreeMap<>();
-        if (size == 0 || size > MAX_PENDING_LISTED) {
+    private SortedMap<Long, String> pendingFields(String token, String prefix, long after, int limit) {
+        SortedMap<Long, String> found = new TreeMap<>();
+        int count = (int) Math.min(limit, Long.MAX_VALUE - after);
+        if (count <= 0) {
             return found;
         }
-        java.util.TreeSet<Long> numbers = new java.util.TreeSet<>();
-        for (String field : call(() -> redis.hkeys(key))) {
-            if (field.startsWith(prefix) && field.indexOf(':', prefix.length()) < 0) {
-                long number = Long.parseLong(field.substring(prefix.length()));
-                if (number > after) {
-                    numbers.add(number);
-                }
-            }
+        String[] fields = new String[count];
+        for (int i = 0; i < count; i++) {
+            fields[i] = prefix + (after + 1 + i);
         }
-        List<Long> wanted = numbers.stream().limit(limit).toList();
-        if (wanted.isEmpty()) {
-            return found;
-        }
-        String[] fields = wanted.stream().map(n -> prefix + n).toArray(String[]::new);
-        List<String> values = call(() -> redis.hmget(key, fields));
-        for (int i = 0; i < wanted.size(); i++) {
-            if (values.get(i) != null) { // persisted and forgotten in between: the store has it
-                found.put(wanted.get(i), values.get(i));
+        List<String> values = call(() -> redis.hmget(keys.pending(token), fields));
+        for (int i = 0; i < count; i++) {
+            if (values.get(i) != null) { // null: stored already (or never created): the store's rows cover it
+                found.put(after + 1 + i, values.get(i));
             }
         }
         return found;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chatsystem.core.BackendUnavailableException;
+import dev.chatsystem.core.Chat;
 import dev.chatsystem.core.Message;
 import dev.chatsystem.core.NotFoundException;
 import dev.chatsystem.core.WorkerListener;
@@ -173,6 +174,30 @@ class RedisBackendTest {
                 .isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> writes.editMessage(token, 1, 9, "no such message", AT))
                 .isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void listsPageThroughABacklogOfAnySize() {
+        RedisWritePath writes = (RedisWritePath) backend(store).writePath();
+        String token = application();
+        long chat = writes.createChat(token, AT);
+        int backlog = 10_050; // more than an application's pending writes lists used to merge (10,000)
+        for (int i = 1; i <= backlog; i++) {
+            writes.createMessage(token, chat, "m" + i, AT);
+        }
+
+        assertThat(writes.pendingMessages(token, chat, 0, 3))
+                .extracting(Message::messageNumber)
+                .containsExactly(1L, 2L, 3L);
+        assertThat(writes.pendingMessages(token, chat, 10_000, 100))
+                .extracting(Message::messageNumber, Message::body)
+                .hasSize(50)
+                .startsWith(org.assertj.core.groups.Tuple.tuple(10_001L, "m10001"))
+                .endsWith(org.assertj.core.groups.Tuple.tuple(10_050L, "m10050"));
+        assertThat(writes.pendingMessages(token, chat, backlog, 100)).isEmpty();
+        assertThat(writes.pendingChats(token, 0, 100))
+                .extracting(Chat::chatNumber)
+                .containsExactly(chat);
     }
 
     @Test
