@@ -4,12 +4,13 @@ import dev.chatsystem.core.WorkerListener;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
-import redis.clients.jedis.params.XReadGroupParams;
+import redis.clients.jedis.params.XReadParams;
 import redis.clients.jedis.resps.StreamEntry;
 
 /**
@@ -17,7 +18,10 @@ import redis.clients.jedis.resps.StreamEntry;
  *
  * <p>Only the holder of the shard's lease reads, always as the same consumer name, so per-chat order holds and a new
  * holder first re-reads (from id 0) whatever the previous holder read but did not acknowledge, for example because
- * it was killed mid-batch. Handlers must be idempotent. A failing handler is retried with backoff on the same
+ * it was killed mid-batch. Each read checks the lease in the same script ({@link Scripts#FENCED_READ}), so a holder
+ * that lost the lease without noticing (paused longer than the lease, or Redis lost the key) cannot take entries its
+ * successor would not see; a batch it had read already is re-read and applied by the successor too, which handlers
+ * being idempotent and edits versioned make harmless. Handlers must be idempotent. A failing handler is retried with backoff on the same
  * entries; nothing is acknowledged until it succeeds. Each acknowledged batch is reported to the listener, named by
  * the group ({@code persist}, {@code index}).
  */
@@ -31,6 +35,9 @@ final class ShardDrainer implements Runnable {
      * were a handful of entries each. Adds at most this much to the persistence lag; a full batch never waits.
      */
     static final Duration LINGER = Duration.ofMillis(50);
+
+    /** How long an idle drainer waits for a new entry before it reads through the fence again. */
+    static final Duration IDLE_WAIT = Duration.ofMillis(500);
 
     private static final String CONSUMER = "lease-holder";
     private static final Logger log = LoggerFactory.getLogger(ShardDrainer.class);
@@ -94,7 +101,13 @@ final class ShardDrainer implements Runnable {
                     sleep(Duration.ofSeconds(1));
                     continue;
                 }
-                List<StreamEntry> entries = read(readPending);
+                Optional<List<StreamEntry>> read = read(readPending);
+                if (read.isEmpty()) { // the lease was lost: the next holder re-reads what this one had read
+                    holding = false;
+                    readPending = true;
+                    continue;
+                }
+                List<StreamEntry> entries = read.get();
                 if (entries.isEmpty()) {
                     readPending = false;
                 } else {
@@ -132,26 +145,41 @@ final class ShardDrainer implements Runnable {
         return lag;
     }
 
-    private List<StreamEntry> read(boolean pending) {
-        XReadGroupParams params = XReadGroupParams.xReadGroupParams().count(batchSize);
-        if (!pending) {
-            params.block(500);
+    /**
+     * The next batch: the consumer's pending entries (read again after taking the lease or a failure) or new ones,
+     * read by {@link Scripts#FENCED_READ} only while this worker holds the lease; empty when the lease was lost. With
+     * nothing new, waits up to {@link #IDLE_WAIT} for an entry after the stream's last one (a plain {@code XREAD},
+     * which takes nothing) and answers an empty batch, so the loop reads again through the fence.
+     */
+    private Optional<List<StreamEntry>> read(boolean pending) {
+        List<String> args = List.of(
+                owner,
+                Long.toString(LEASE_TTL.toMillis()),
+                group,
+                CONSUMER,
+                Integer.toString(batchSize),
+                pending ? "0" : ">");
+        List<?> reply = (List<?>) Scripts.FENCED_READ.run(redis, List.of(lease, stream), args);
+        long status = (Long) reply.get(0);
+        if (status == 0) {
+            return Optional.empty();
         }
-        StreamEntryID from = pending ? new StreamEntryID(0, 0) : StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY;
-        List<Map.Entry<String, List<StreamEntry>>> reply;
-        try {
-            reply = redis.xreadGroup(group, CONSUMER, params, Map.of(stream, from));
-        } catch (JedisDataException e) {
-            if (String.valueOf(e.getMessage()).startsWith("NOGROUP")) {
-                createGroup();
-                return List.of();
+        leaseRenewedAt = System.nanoTime();
+        if (status == 2) {
+            String error = String.valueOf(reply.get(1));
+            if (!error.startsWith("NOGROUP")) {
+                throw new JedisDataException(error);
             }
-            throw e;
+            createGroup();
+            return Optional.of(List.of());
         }
-        if (reply == null || reply.isEmpty()) {
-            return List.of();
+        List<StreamEntry> entries = StreamEntries.fromReply((List<?>) reply.get(2));
+        if (entries.isEmpty() && !pending) {
+            redis.xread(
+                    XReadParams.xReadParams().count(1).block((int) IDLE_WAIT.toMillis()),
+                    Map.of(stream, new StreamEntryID((String) reply.get(1))));
         }
-        return reply.get(0).getValue();
+        return Optional.of(entries);
     }
 
     /**

@@ -2,9 +2,13 @@ package dev.chatsystem.core.redis;
 
 import dev.chatsystem.core.spi.IndexedMessage;
 import dev.chatsystem.core.spi.Write;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.resps.StreamEntry;
 
 /** Decodes the stream entries the scripts append (fields: k kind, t token, c chat, n number, b body, a micros). */
 final class StreamEntries {
@@ -12,6 +16,26 @@ final class StreamEntries {
     static final long SEQUENCES_PER_MILLI = 1_000_000L;
 
     private StreamEntries() {}
+
+    /**
+     * The entries of a stream read as a script returns them: each {@code [id, [field, value, ...]]}, its fields null
+     * (Lua false) when the entry was trimmed away while pending.
+     */
+    static List<StreamEntry> fromReply(List<?> reply) {
+        List<StreamEntry> entries = new ArrayList<>(reply.size());
+        for (Object item : reply) {
+            List<?> entry = (List<?>) item;
+            Map<String, String> fields = null;
+            if (entry.size() > 1 && entry.get(1) instanceof List<?> pairs) {
+                fields = new HashMap<>();
+                for (int i = 0; i + 1 < pairs.size(); i += 2) {
+                    fields.put((String) pairs.get(i), (String) pairs.get(i + 1));
+                }
+            }
+            entries.add(new StreamEntry(new StreamEntryID((String) entry.get(0)), fields));
+        }
+        return entries;
+    }
 
     /**
      * The write an entry carries; empty for an entry that was trimmed away while pending (no fields). Its version is

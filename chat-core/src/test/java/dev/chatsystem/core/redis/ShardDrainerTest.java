@@ -1,0 +1,115 @@
+package dev.chatsystem.core.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chatsystem.core.WorkerListener;
+import dev.chatsystem.core.testing.Await;
+import dev.chatsystem.core.testing.Services;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.params.XAddParams;
+import redis.clients.jedis.params.XReadGroupParams;
+import redis.clients.jedis.resps.StreamEntry;
+
+/**
+ * A drainer reads only while it holds its shard's lease: one that lost it (paused past the lease, or Redis lost the
+ * key) while its successor took over must not take entries the successor never sees, which would split one chat's
+ * writes between two workers applying them in parallel.
+ */
+class ShardDrainerTest {
+    private static final URI REDIS = Services.redisUrl().resolve("/6"); // this test's own database, flushed per test
+
+    private final RedisKeys keys = new RedisKeys(1);
+    private final List<StreamEntry> handled = new CopyOnWriteArrayList<>();
+    private RedisClient redis;
+    private Thread thread;
+    private ShardDrainer drainer;
+
+    @BeforeEach
+    void setUp() {
+        Services.requireRedis();
+        redis = RedisClient.create(REDIS);
+        redis.flushDB();
+    }
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        if (drainer != null) {
+            drainer.stop();
+            thread.join(Duration.ofSeconds(5));
+        }
+        redis.close();
+    }
+
+    @Test
+    void aDrainerWhoseLeaseWasTakenReadsNothingMore() throws InterruptedException {
+        start("first");
+        append("1");
+        awaitTrue(() -> handled.size() == 1);
+
+        // The lease passes to another worker, as when this one paused longer than the lease.
+        redis.set(keys.lease(0, StreamWorkers.PERSIST), "second");
+        append("2");
+        append("3");
+        Thread.sleep(ShardDrainer.IDLE_WAIT.toMillis() * 3);
+
+        assertThat(handled).extracting(entry -> entry.getFields().get("v")).containsExactly("1");
+        // Still undelivered: the successor reads them with the group, in order.
+        assertThat(redis.xpending(keys.stream(0), StreamWorkers.PERSIST).getTotal())
+                .isZero();
+        assertThat(redis.xreadGroup(
+                                StreamWorkers.PERSIST,
+                                "lease-holder",
+                                XReadGroupParams.xReadGroupParams(),
+                                Map.of(keys.stream(0), StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY))
+                        .get(0)
+                        .getValue())
+                .extracting(entry -> entry.getFields().get("v"))
+                .containsExactly("2", "3");
+    }
+
+    @Test
+    void aDrainerTakesTheLeaseBackWhenRedisLostItAndReadsOn() {
+        start("first");
+        append("1");
+        awaitTrue(() -> handled.size() == 1);
+
+        redis.del(keys.lease(0, StreamWorkers.PERSIST)); // as after FLUSHALL: nobody holds it
+        append("2");
+
+        awaitTrue(() -> handled.size() == 2);
+        assertThat(redis.get(keys.lease(0, StreamWorkers.PERSIST))).isEqualTo("first");
+    }
+
+    private void start(String owner) {
+        drainer = new ShardDrainer(
+                redis,
+                keys,
+                0,
+                StreamWorkers.PERSIST,
+                owner,
+                10,
+                handled::addAll,
+                () -> {},
+                () -> {},
+                WorkerListener.NONE);
+        thread = Thread.ofVirtual().start(drainer);
+    }
+
+    private void append(String value) {
+        redis.xadd(keys.stream(0), XAddParams.xAddParams(), Map.of("v", value));
+    }
+
+    private static void awaitTrue(BooleanSupplier condition) {
+        Await.until(condition, Duration.ofSeconds(10));
+    }
+}
