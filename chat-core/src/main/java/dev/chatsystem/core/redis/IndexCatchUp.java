@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,12 +34,18 @@ final class IndexCatchUp implements AutoCloseable {
     private static final Duration SETTLE = Duration.ofSeconds(1);
 
     private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+    private static final Duration POLL = Duration.ofMillis(100);
     private static final Logger log = LoggerFactory.getLogger(IndexCatchUp.class);
 
     private final ChatStore store;
     private final SearchIndex index;
     private final BlockingQueue<Boolean> requests = new ArrayBlockingQueue<>(1);
     private final Thread thread;
+    /**
+     * Set by {@link #close}, which never interrupts the thread: an interrupt that lands inside a write to a Lucene
+     * index closes its file channel and with it the whole index writer.
+     */
+    private volatile boolean closed;
 
     IndexCatchUp(ChatStore store, SearchIndex index) {
         this.store = store;
@@ -52,24 +59,33 @@ final class IndexCatchUp implements AutoCloseable {
     }
 
     private void run() {
-        try {
-            while (true) {
-                requests.take();
-                Thread.sleep(SETTLE);
-                requests.clear();
+        while (!closed) {
+            if (requests.poll() == null) {
+                pause(POLL);
+                continue;
+            }
+            pause(SETTLE);
+            requests.clear();
+            if (!closed) {
                 passWithRetries();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // closed
         }
     }
 
-    private void passWithRetries() throws InterruptedException {
+    /** Sleeps for {@code duration}, or less once closed. */
+    private void pause(Duration duration) {
+        long end = System.nanoTime() + duration.toNanos();
+        while (!closed && System.nanoTime() < end) {
+            LockSupport.parkNanos(Math.min(POLL.toNanos(), end - System.nanoTime()));
+        }
+    }
+
+    private void passWithRetries() {
         long started = System.nanoTime();
         long end = -1;
         long cursor = 0;
         long indexed = 0;
-        while (end < 0 || cursor < end) {
+        while (!closed && (end < 0 || cursor < end)) {
             MessageBatch batch;
             try {
                 if (end < 0) {
@@ -87,7 +103,7 @@ final class IndexCatchUp implements AutoCloseable {
                         indexed,
                         RETRY_AFTER.toSeconds(),
                         e.toString());
-                Thread.sleep(RETRY_AFTER);
+                pause(RETRY_AFTER);
                 continue;
             }
             indexed += batch.messages().size();
@@ -99,10 +115,13 @@ final class IndexCatchUp implements AutoCloseable {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
-    /** Stops a pass in progress (the next loss, or an operator's reindex, covers what it did not reach). */
+    /**
+     * Stops a pass in progress after its current batch (the next loss, or an operator's reindex, covers what it did
+     * not reach).
+     */
     @Override
     public void close() {
-        thread.interrupt();
+        closed = true;
         try {
             thread.join(Duration.ofSeconds(10));
         } catch (InterruptedException e) {
