@@ -12,10 +12,12 @@ import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.Idempotency;
 import dev.chatsystem.core.spi.Numbering;
 import dev.chatsystem.core.spi.WritePath;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -25,6 +27,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * maximum once to seed it.
  */
 final class RedisWritePath implements WritePath, Numbering {
+    /** How long a missing counter waits before it reads the store's maximum: see {@link #seed}. */
+    static final Duration SEED_SETTLE = Duration.ofSeconds(1);
 
     private final UnifiedJedis redis;
     private final RedisKeys keys;
@@ -114,7 +118,7 @@ final class RedisWritePath implements WritePath, Numbering {
         if (store.application(token).isEmpty()) {
             return -1;
         }
-        return seed(token, "c", "c:", store.maxChatNumber(token));
+        return seed(token, "c", "c:", () -> store.maxChatNumber(token));
     }
 
     /** Starts the chat counter at 0, so the application's creates never need the store. */
@@ -133,7 +137,7 @@ final class RedisWritePath implements WritePath, Numbering {
         if (chatNumber > lastChatNumber(token)) {
             return 0; // no such chat (or application)
         }
-        return seed(token, field, field + ":", store.maxMessageNumber(token, chatNumber));
+        return seed(token, field, field + ":", () -> store.maxMessageNumber(token, chatNumber));
     }
 
     /** Walks every application and chat of the store and raises any counter below the stored maximum. */
@@ -239,11 +243,23 @@ final class RedisWritePath implements WritePath, Numbering {
     @Override
     public void close() {}
 
-    private long seed(String token, String field, String pendingPrefix, long storeMaximum) {
+    /**
+     * Seeds a missing counter from the store's maximum after {@link #SEED_SETTLE}: a counter goes missing when Redis
+     * lost its data, and a persist batch a worker read before the loss may still be committing numbers the store does
+     * not show yet; seeding below them would hand those numbers out again and the new writes would be dropped as
+     * duplicates. Normal operation never seeds (counters start at 0 when an application or chat is created).
+     */
+    private long seed(String token, String field, String pendingPrefix, LongSupplier storeMaximum) {
+        try {
+            Thread.sleep(SEED_SETTLE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendUnavailableException("interrupted while seeding a counter", e);
+        }
         Object reply = run(
                 Scripts.SEED,
                 List.of(keys.counters(token), keys.pending(token)),
-                List.of(field, pendingPrefix, Long.toString(storeMaximum)));
+                List.of(field, pendingPrefix, Long.toString(storeMaximum.getAsLong())));
         return (Long) reply;
     }
 

@@ -262,6 +262,32 @@ class RedisBackendTest {
     }
 
     @Test
+    void aBatchStillCommittingWhenRedisLostItsDataIsNotNumberedOver() throws Exception {
+        RedisBackend backend = backend(store);
+        String token = application();
+        backend.writePath().createChat(token, AT);
+        backend.writePath().createMessage(token, 1, "persisted", AT);
+        store.apply(List.of(
+                new Write.ChatCreated(token, 1, AT), new Write.MessageCreated(token, 1, 1, "persisted", AT, 1)));
+
+        flush(); // Redis loses its data while a worker is still committing messages 2 and 3 it read before
+        Thread inFlight = Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(RedisWritePath.SEED_SETTLE.toMillis() / 3);
+            } catch (InterruptedException e) {
+                return;
+            }
+            store.apply(List.of(
+                    new Write.MessageCreated(token, 1, 2, "in flight", AT, 2),
+                    new Write.MessageCreated(token, 1, 3, "in flight", AT, 3)));
+        });
+
+        assertThat(backend.writePath().createMessage(token, 1, "after the loss", AT))
+                .isEqualTo(4);
+        inFlight.join();
+    }
+
+    @Test
     void reseedRaisesLostCountersButNeverLowersOne() {
         RedisBackend backend = backend(store);
         String token = application();
@@ -303,7 +329,8 @@ class RedisBackendTest {
     @Test
     void storedMessagesWhoseIndexEntriesRedisLostAreIndexedAgain() throws Exception {
         RedisBackend backend = backend(store);
-        String token = application();
+        String token = "t" + System.nanoTime(); // stored before Redis knew it: its counters are seeded from the store
+        store.createApplication(token, "app", AT);
         List<Write> stored = new ArrayList<>(List.of(new Write.ChatCreated(token, 1, AT)));
         for (long number = 1; number <= 2_500; number++) { // more than one catch-up batch
             stored.add(new Write.MessageCreated(token, 1, number, "entry " + number, AT, number));
@@ -365,9 +392,13 @@ class RedisBackendTest {
                 .hasMessageContaining("cannot reach Redis");
     }
 
+    /** An application as the product creates one: stored, its chat counter started at 0 (no seeding needed). */
     private String application() {
         String token = "t" + System.nanoTime();
         store.createApplication(token, "app", AT);
+        try (RedisClient redis = RedisClient.create(REDIS)) {
+            redis.hsetnx(new RedisKeys(4).counters(token), "c", "0");
+        }
         return token;
     }
 
