@@ -152,9 +152,12 @@ public final class ChatSystems {
                 + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    /** A new index, or one that may have missed writes before a crash: build it from the store, the truth. */
+    /**
+     * A new index, one that may have missed writes before a crash, or one whose last rebuild did not finish: build it
+     * from the store, the truth. Should this fail, the index still asks for it at the next open.
+     */
     private static void rebuild(DefaultChatSystem system) {
-        log.info("search index is new or was not closed cleanly; building it from the store");
+        log.info("search index is new, incomplete or was not closed cleanly; building it from the store");
         ReindexReport report = system.reindex(Optional.empty(), ReindexListener.NONE);
         log.info(
                 "search index rebuilt: {} messages in {} ms",

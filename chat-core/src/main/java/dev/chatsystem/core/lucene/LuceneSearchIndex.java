@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,10 +19,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
-import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
@@ -51,19 +48,16 @@ import org.slf4j.LoggerFactory;
  * (by one daemon thread, and only when something changed), by {@link #rebuilt}, {@link #clear} and {@link #close}.
  * A crash can therefore lose the last second of writes. To detect that, {@link #open} creates an fsync'd marker
  * file {@code dirty} in the directory, and only a clean {@link #close} (after its final commit) deletes it. When
- * the marker is found at open, or the directory holds no committed index yet, {@link #needsRebuild} is true until
- * {@link #rebuilt} is called; the marker itself stays until the next clean close.
+ * the marker is found at open, or the directory holds no complete index of the current layout, {@link #needsRebuild}
+ * is true until {@link #rebuilt} is called; the marker itself stays until the next clean close. A {@link #clear} makes
+ * the index incomplete too (of one application: until a full rebuild), and an incomplete index is committed as such
+ * ({@link Completeness}), so a rebuild that fails halfway is redone at the next open even after a clean close.
  *
  * <p>Thread-safe: Lucene's writer and searcher manager are. Failures surface as {@link BackendUnavailableException}.
  */
 public final class LuceneSearchIndex implements SearchIndex {
     private static final Logger LOG = LoggerFactory.getLogger(LuceneSearchIndex.class);
     private static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
-    /**
-     * Recorded with every commit of a complete index; an index committed without it (or with an older value) was
-     * written with another document layout and is rebuilt at open. Version 2 added the word trigrams.
-     */
-    static final Map<String, String> LAYOUT_COMMIT_DATA = Map.of("layout", "2");
 
     private static final Sort BEST_THEN_NEWEST =
             new Sort(SortField.FIELD_SCORE, new SortField(MessageDocuments.NUMBER, SortField.Type.LONG, true));
@@ -92,7 +86,7 @@ public final class LuceneSearchIndex implements SearchIndex {
 
     private long visible;
     private final ScheduledExecutorService committer;
-    private volatile boolean needsRebuild;
+    private final Completeness completeness;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private LuceneSearchIndex(
@@ -100,7 +94,7 @@ public final class LuceneSearchIndex implements SearchIndex {
             DirtyMarker marker,
             Analyzer analyzer,
             IndexWriter writer,
-            boolean needsRebuild,
+            boolean complete,
             Duration commitInterval)
             throws IOException {
         this.directory = directory;
@@ -108,7 +102,7 @@ public final class LuceneSearchIndex implements SearchIndex {
         this.analyzer = analyzer;
         this.writer = writer;
         this.searchers = new SearcherManager(writer, null);
-        this.needsRebuild = needsRebuild;
+        this.completeness = new Completeness(writer, complete);
         this.committer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("lucene-commit").daemon().factory());
         long millis = commitInterval.toMillis();
@@ -129,27 +123,16 @@ public final class LuceneSearchIndex implements SearchIndex {
             Files.createDirectories(dir);
             directory = FSDirectory.open(dir);
             DirtyMarker marker = new DirtyMarker(dir);
-            boolean needsRebuild = marker.exists() || !hasCurrentLayout(directory);
+            boolean complete = !marker.exists() && Completeness.committedComplete(directory);
             writer = new IndexWriter(
                     directory,
                     new IndexWriterConfig(analyzer).setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND));
-            if (!needsRebuild) {
-                writer.setLiveCommitData(LAYOUT_COMMIT_DATA.entrySet());
-            }
             marker.create(); // only once the writer holds the directory's lock
-            return new LuceneSearchIndex(directory, marker, analyzer, writer, needsRebuild, commitInterval);
+            return new LuceneSearchIndex(directory, marker, analyzer, writer, complete, commitInterval);
         } catch (IOException | RuntimeException e) {
             IOUtils.closeWhileHandlingException(writer, directory, analyzer);
             throw new BackendUnavailableException("cannot open the search index in " + dir + ": " + e, e);
         }
-    }
-
-    private static boolean hasCurrentLayout(Directory directory) throws IOException {
-        if (!DirectoryReader.indexExists(directory)) {
-            return false;
-        }
-        Map<String, String> committed = SegmentInfos.readLatestCommit(directory).getUserData();
-        return LAYOUT_COMMIT_DATA.entrySet().stream().allMatch(e -> e.getValue().equals(committed.get(e.getKey())));
     }
 
     @Override
@@ -196,14 +179,20 @@ public final class LuceneSearchIndex implements SearchIndex {
         });
     }
 
+    /**
+     * Deletes, commits and marks the index incomplete first: a full clear until the {@link #rebuilt} that follows it,
+     * one application's until a full rebuild (the index cannot tell when that application is restored).
+     */
     @Override
     public void clear(Optional<String> token) {
         Objects.requireNonNull(token, "token");
         ensureOpen();
         try {
             if (token.isPresent()) {
+                completeness.clearingOne();
                 writer.deleteDocuments(MessageDocuments.tokenTerm(token.get()));
             } else {
+                completeness.clearingAll();
                 writer.deleteAll();
             }
             writer.commit();
@@ -221,19 +210,21 @@ public final class LuceneSearchIndex implements SearchIndex {
 
     @Override
     public boolean needsRebuild() {
-        return needsRebuild;
+        return !completeness.complete();
     }
 
+    /**
+     * Commits; the index is complete from now on unless one application was cleared since the last full clear (or
+     * since open, when nothing was cleared).
+     */
     @Override
     public void rebuilt() {
         ensureOpen();
         try {
-            writer.setLiveCommitData(LAYOUT_COMMIT_DATA.entrySet());
-            writer.commit();
+            completeness.rebuilt();
         } catch (IOException | AlreadyClosedException e) {
             throw unavailable("commit the rebuilt index", e);
         }
-        needsRebuild = false;
     }
 
     @Override

@@ -179,6 +179,67 @@ class LuceneSearchIndexTest extends SearchIndexContract {
     }
 
     @Test
+    void aRebuildThatFailedAfterAnUncleanShutdownIsRedoneEvenAfterACleanClose() throws IOException {
+        Path dir = tmp.resolve("failed-rebuild");
+        try (SearchIndex first = LuceneSearchIndex.open(dir)) {
+            first.upsert(List.of(message(1, "complete"), message(2, "complete")));
+            first.rebuilt();
+        }
+        new DirtyMarker(dir).create(); // what a kill -9 leaves behind: the last commit still says complete
+
+        try (SearchIndex restarted = LuceneSearchIndex.open(dir)) {
+            assertThat(restarted.needsRebuild()).isTrue();
+            restarted.clear(Optional.empty()); // the start-up rebuild begins ...
+            restarted.upsert(List.of(message(1, "complete")));
+        } // ... and fails (a store read times out): the chat system closes everything cleanly
+
+        try (SearchIndex next = LuceneSearchIndex.open(dir)) {
+            assertThat(next.needsRebuild()).isTrue();
+            next.clear(Optional.empty());
+            next.upsert(List.of(message(1, "complete"), message(2, "complete")));
+            next.rebuilt();
+        }
+        try (SearchIndex rebuilt = LuceneSearchIndex.open(dir)) {
+            assertThat(rebuilt.needsRebuild()).isFalse();
+            assertThat(rebuilt.count()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aClearedIndexNeedsARebuildUntilRebuiltEvenAcrossACleanClose() {
+        Path dir = tmp.resolve("cleared");
+        try (SearchIndex trusted = LuceneSearchIndex.open(dir)) {
+            trusted.upsert(List.of(message(1, "indexed")));
+            trusted.rebuilt();
+
+            trusted.clear(Optional.empty()); // a reindex that then fails
+            assertThat(trusted.needsRebuild()).isTrue();
+        }
+
+        try (SearchIndex reopened = LuceneSearchIndex.open(dir)) {
+            assertThat(reopened.needsRebuild()).isTrue();
+        }
+    }
+
+    @Test
+    void clearingOneApplicationAsksForAFullRebuild() {
+        Path dir = tmp.resolve("cleared-app");
+        try (SearchIndex trusted = LuceneSearchIndex.open(dir)) {
+            trusted.rebuilt();
+            trusted.clear(Optional.of(APP));
+            assertThat(trusted.needsRebuild()).isTrue();
+            trusted.rebuilt(); // not after a full clear: the application may still be missing
+            assertThat(trusted.needsRebuild()).isTrue();
+        }
+        try (SearchIndex reopened = LuceneSearchIndex.open(dir)) {
+            assertThat(reopened.needsRebuild()).isTrue();
+            reopened.clear(Optional.empty());
+            reopened.rebuilt();
+            assertThat(reopened.needsRebuild()).isFalse();
+        }
+    }
+
+    @Test
     void ignoresWordsBeyondTheCap() {
         String words = IntStream.range(0, QueryWords.MAX_WORDS + 8)
                 .mapToObj(i -> "w" + i)

@@ -1,0 +1,94 @@
+package dev.chatsystem.core.lucene;
+
+import java.io.IOException;
+import java.util.Map;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.store.Directory;
+
+/**
+ * Whether the index holds every message of the store, and the label its commits carry about that. Only a complete
+ * index is committed with {@link #COMPLETE_COMMIT_DATA}; any other commit says a rebuild is pending, because the writer
+ * would otherwise carry the last commit's label forward. So an index that was opened dirty or was cleared is rebuilt
+ * at the next open however this process ends: after a crash by the dirty marker, after a clean close (or a rebuild
+ * that failed halfway) by the label.
+ *
+ * <p>Losses (an application cleared) are counted. A full clear starts a rebuild that covers every loss counted before
+ * it, and {@link #rebuilt} makes the index complete again only when nothing was lost since that clear (or since open,
+ * for a rebuild that cleared nothing). Thread-safe.
+ */
+final class Completeness {
+    /**
+     * Recorded with every commit of a complete index; an index committed without it (or with an older value) was
+     * written with another document layout, or is incomplete, and is rebuilt at open. Version 2 added the word
+     * trigrams.
+     */
+    static final Map<String, String> COMPLETE_COMMIT_DATA = Map.of("layout", "2");
+
+    static final Map<String, String> INCOMPLETE_COMMIT_DATA = Map.of("rebuild", "pending");
+
+    private final IndexWriter writer;
+    private long losses;
+    /** The losses counted before the last full clear (or open): what a rebuild completing now covers. */
+    private long coveredUpTo;
+
+    private volatile boolean complete;
+
+    /** Labels the writer's next commits with what {@code complete} says. */
+    Completeness(IndexWriter writer, boolean complete) {
+        this.writer = writer;
+        this.complete = complete;
+        writer.setLiveCommitData((complete ? COMPLETE_COMMIT_DATA : INCOMPLETE_COMMIT_DATA).entrySet());
+    }
+
+    /** True when the last commit in {@code directory} is of a complete index of the current layout. */
+    static boolean committedComplete(Directory directory) throws IOException {
+        if (!DirectoryReader.indexExists(directory)) {
+            return false;
+        }
+        Map<String, String> committed = SegmentInfos.readLatestCommit(directory).getUserData();
+        return COMPLETE_COMMIT_DATA.entrySet().stream()
+                .allMatch(e -> e.getValue().equals(committed.get(e.getKey())));
+    }
+
+    boolean complete() {
+        return complete;
+    }
+
+    /** Before one application's documents are deleted: only a full rebuild is known to restore them. */
+    synchronized void clearingOne() {
+        lose();
+    }
+
+    /** Before every document is deleted: a rebuild starts, which covers every loss so far. */
+    synchronized void clearingAll() {
+        coveredUpTo = losses;
+        incomplete();
+    }
+
+    /** A rebuild has written every message of the store: commits, labelled complete unless something was lost since. */
+    synchronized void rebuilt() throws IOException {
+        boolean whole = losses == coveredUpTo;
+        if (whole) {
+            writer.setLiveCommitData(COMPLETE_COMMIT_DATA.entrySet());
+        }
+        try {
+            writer.commit();
+        } catch (IOException | RuntimeException e) {
+            incomplete();
+            throw e;
+        }
+        complete = whole;
+    }
+
+    private void lose() {
+        incomplete();
+        losses++;
+    }
+
+    private void incomplete() {
+        complete = false;
+        writer.setLiveCommitData(INCOMPLETE_COMMIT_DATA.entrySet());
+    }
+}
