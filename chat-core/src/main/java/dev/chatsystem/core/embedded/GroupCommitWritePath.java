@@ -63,6 +63,7 @@ public final class GroupCommitWritePath implements WritePath {
             ChatStore store,
             SearchIndex index,
             Lock indexLock,
+            MissedWrites missedWrites,
             int capacity,
             int batchSize,
             Duration keyRetention,
@@ -75,25 +76,30 @@ public final class GroupCommitWritePath implements WritePath {
         this.versions = new WriteVersions(store.maxMessageVersion());
         this.writer = Thread.ofPlatform().name("chat-writer").unstarted(this::run);
         this.indexing = IndexStage.start(
-                Objects.requireNonNull(index, "index"), Objects.requireNonNull(indexLock, "indexLock"), listener);
+                Objects.requireNonNull(index, "index"),
+                Objects.requireNonNull(indexLock, "indexLock"),
+                Objects.requireNonNull(missedWrites, "missedWrites"),
+                listener);
     }
 
     /**
      * Starts a writer over {@code store} and an indexer over {@code index}; {@code indexLock} is held while documents
-     * are upserted. Idempotency records older than {@code keyRetention} are purged every {@link #PURGE_EVERY}. Each
-     * committed batch is reported to {@code listener} as stage {@code persist} of shard 0, each indexed one as stage
-     * {@code index}; it must not throw.
+     * are upserted, and committed documents the indexer drops are reported to {@code missedWrites}. Idempotency
+     * records older than {@code keyRetention} are purged every {@link #PURGE_EVERY}. Each committed batch is reported
+     * to {@code listener} as stage {@code persist} of shard 0, each indexed one as stage {@code index}; it must not
+     * throw.
      */
     public static GroupCommitWritePath start(
             ChatStore store,
             SearchIndex index,
             Lock indexLock,
+            MissedWrites missedWrites,
             int capacity,
             int batchSize,
             Duration keyRetention,
             WorkerListener listener) {
-        GroupCommitWritePath path =
-                new GroupCommitWritePath(store, index, indexLock, capacity, batchSize, keyRetention, listener);
+        GroupCommitWritePath path = new GroupCommitWritePath(
+                store, index, indexLock, missedWrites, capacity, batchSize, keyRetention, listener);
         path.writer.start();
         return path;
     }

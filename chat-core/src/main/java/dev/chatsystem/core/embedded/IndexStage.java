@@ -29,8 +29,10 @@ import org.slf4j.LoggerFactory;
  * after its commit, so whichever of the two takes the lock second writes a body at least as new as the other's.
  *
  * <p>An index failure never fails a write (it is durable): the documents are kept and retried, with the next batch or
- * after {@link #RETRY_EVERY}, up to {@link #MAX_UNINDEXED}; beyond that they are dropped and {@link #missedWrites()}
- * asks for a reindex, as bounded memory beats a perfect retry. A full queue makes the writer wait.
+ * after {@link #RETRY_EVERY}, up to {@link #MAX_UNINDEXED}; beyond that they are dropped, as bounded memory beats a
+ * perfect retry. So are documents handed to a dead indexer and those still unindexed when the stage closes. Every drop
+ * is reported to {@link MissedWrites}, which gets the index rebuilt; {@link #missedWrites()} asks for a reindex until
+ * then. A full queue makes the writer wait.
  *
  * <p>Read-your-writes: the writer gives every batch it hands over a sequence number ({@link #give}) before it
  * answers the batch's callers; the indexer publishes the last sequence it attempted, failed or not, so a failing index
@@ -86,12 +88,18 @@ final class IndexStage implements AutoCloseable {
 
     private volatile long attempted;
     private volatile Instant heldSince;
-    private volatile boolean missedWrites;
+    private final MissedWrites missed;
 
     private IndexStage(
-            SearchIndex index, Lock indexLock, int capacity, WorkerListener listener, Duration searchableWithin) {
+            SearchIndex index,
+            Lock indexLock,
+            MissedWrites missed,
+            int capacity,
+            WorkerListener listener,
+            Duration searchableWithin) {
         this.index = index;
         this.indexLock = indexLock;
+        this.missed = missed;
         this.listener = listener;
         this.searchableWithin = searchableWithin;
         this.queue = new ArrayBlockingQueue<>(capacity);
@@ -99,8 +107,8 @@ final class IndexStage implements AutoCloseable {
     }
 
     /** Starts the indexer with {@link #CAPACITY} and {@link #SEARCHABLE_WITHIN}. */
-    static IndexStage start(SearchIndex index, Lock indexLock, WorkerListener listener) {
-        return start(index, indexLock, CAPACITY, listener, SEARCHABLE_WITHIN);
+    static IndexStage start(SearchIndex index, Lock indexLock, MissedWrites missed, WorkerListener listener) {
+        return start(index, indexLock, missed, CAPACITY, listener, SEARCHABLE_WITHIN);
     }
 
     /**
@@ -108,8 +116,13 @@ final class IndexStage implements AutoCloseable {
      * {@code searchableWithin}.
      */
     static IndexStage start(
-            SearchIndex index, Lock indexLock, int capacity, WorkerListener listener, Duration searchableWithin) {
-        IndexStage stage = new IndexStage(index, indexLock, capacity, listener, searchableWithin);
+            SearchIndex index,
+            Lock indexLock,
+            MissedWrites missed,
+            int capacity,
+            WorkerListener listener,
+            Duration searchableWithin) {
+        IndexStage stage = new IndexStage(index, indexLock, missed, capacity, listener, searchableWithin);
         stage.indexer.start();
         return stage;
     }
@@ -134,11 +147,8 @@ final class IndexStage implements AutoCloseable {
                 if (offer(batch)) {
                     return;
                 }
-                log.error(
-                        "the indexer has stopped; {} committed messages are not indexed: run a reindex",
-                        batch.documents().size());
                 waiting.addAndGet(-batch.documents().size());
-                missedWrites = true;
+                dropped(batch.documents().size(), "the indexer has stopped");
                 return;
             } catch (InterruptedException e) {
                 // The writer stops only through close(), and this batch is committed: it must reach the index.
@@ -201,12 +211,15 @@ final class IndexStage implements AutoCloseable {
         return indexer.isAlive();
     }
 
-    /** True once documents were dropped: the index misses committed writes until a reindex. */
+    /** True once documents were dropped, until the index was repaired: it misses committed writes. */
     boolean missedWrites() {
-        return missedWrites;
+        return missed.unrepaired();
     }
 
-    /** Writer thread, as it stops (nothing more comes): lets the indexer index everything queued, then stop. */
+    /**
+     * Writer thread, as it stops (nothing more comes): lets the indexer index everything queued, then stop. What it
+     * could not index (the index failing, or the indexer dead) is dropped.
+     */
     @Override
     public void close() {
         try {
@@ -214,6 +227,10 @@ final class IndexStage implements AutoCloseable {
             indexer.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        long unindexed = waiting.getAndSet(0);
+        if (unindexed > 0) {
+            dropped(unindexed, "closing");
         }
     }
 
@@ -246,9 +263,6 @@ final class IndexStage implements AutoCloseable {
                 index(taken);
                 taken.clear();
             }
-            if (!held.isEmpty()) {
-                log.warn("closing with {} messages not indexed: run a reindex", waiting.get());
-            }
         } finally {
             signal(); // a dead indexer must not keep searches waiting for the rest of their bound
         }
@@ -269,14 +283,13 @@ final class IndexStage implements AutoCloseable {
         boolean indexed = upsert(documents);
         boolean dropped = !indexed && documents.size() > MAX_UNINDEXED;
         long[] lag = indexed ? lagMillis(held, System.nanoTime()) : null;
-        if (dropped) {
-            log.error("dropped {} messages the index refused: run a reindex", documents.size());
-            missedWrites = true;
-        }
         if (indexed || dropped) {
             waiting.addAndGet(-documents.size());
             held.clear();
             heldSince = null;
+        }
+        if (dropped) {
+            dropped(documents.size(), "the index refused them for too long");
         }
         if (!taken.isEmpty()) {
             attempted = taken.get(taken.size() - 1).sequence();
@@ -306,6 +319,12 @@ final class IndexStage implements AutoCloseable {
         } finally {
             indexLock.unlock();
         }
+    }
+
+    /** Reports committed documents that will never be indexed, so that the index is rebuilt. */
+    private void dropped(long count, String why) {
+        log.error("dropped {} committed messages, not indexed ({}): the index needs a rebuild", count, why);
+        missed.record();
     }
 
     private void signal() {

@@ -9,6 +9,7 @@ import dev.chatsystem.core.WorkerListener;
 import dev.chatsystem.core.elasticsearch.ElasticsearchSearchIndex;
 import dev.chatsystem.core.embedded.GroupCommitWritePath;
 import dev.chatsystem.core.embedded.LocalJobLease;
+import dev.chatsystem.core.embedded.MissedWrites;
 import dev.chatsystem.core.embedded.StoreNumbering;
 import dev.chatsystem.core.h2.H2ChatStore;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
@@ -68,7 +69,8 @@ public final class ChatSystems {
         }
         WorkerListener listener = GuardedWorkerListener.of(config.workerListener());
         H2ChatStore store = remember(opened, H2ChatStore.open(config.dataDir()));
-        SearchIndex index = remember(opened, embeddedIndex(config));
+        EmbeddedIndex embeddedIndex = embeddedIndex(config, opened);
+        SearchIndex index = embeddedIndex.index();
         ReentrantLock indexLock = new ReentrantLock();
         GroupCommitWritePath writes = remember(
                 opened,
@@ -76,6 +78,7 @@ public final class ChatSystems {
                         store,
                         index,
                         indexLock,
+                        embeddedIndex.missedWrites(),
                         config.writeQueueCapacity(),
                         config.writeBatchSize(),
                         config.idempotencyRetention(),
@@ -98,10 +101,19 @@ public final class ChatSystems {
         return system;
     }
 
-    private static SearchIndex embeddedIndex(ChatConfig config) {
-        return config.elasticsearchUrl()
-                .<SearchIndex>map(url -> ElasticsearchSearchIndex.open(url, INDEX_NAME))
-                .orElseGet(() -> LuceneSearchIndex.open(config.dataDir().resolve("index")));
+    /** The embedded form's index, and where its indexer reports the documents it drops. */
+    private record EmbeddedIndex(SearchIndex index, MissedWrites missedWrites) {}
+
+    /** Lucene remembers dropped documents in its commits, so the next start rebuilds it; Elasticsearch cannot. */
+    private static EmbeddedIndex embeddedIndex(ChatConfig config, Deque<AutoCloseable> opened) {
+        if (config.elasticsearchUrl().isPresent()) {
+            SearchIndex elasticsearch =
+                    ElasticsearchSearchIndex.open(config.elasticsearchUrl().get(), INDEX_NAME);
+            return new EmbeddedIndex(remember(opened, elasticsearch), MissedWrites.inMemory());
+        }
+        LuceneSearchIndex lucene =
+                remember(opened, LuceneSearchIndex.open(config.dataDir().resolve("index")));
+        return new EmbeddedIndex(lucene, MissedWrites.of(lucene::missedWrites, lucene::missesWrites));
     }
 
     /**

@@ -10,13 +10,13 @@ import org.apache.lucene.store.Directory;
 /**
  * Whether the index holds every message of the store, and the label its commits carry about that. Only a complete
  * index is committed with {@link #COMPLETE_COMMIT_DATA}; any other commit says a rebuild is pending, because the writer
- * would otherwise carry the last commit's label forward. So an index that was opened dirty or was cleared is rebuilt
- * at the next open however this process ends: after a crash by the dirty marker, after a clean close (or a rebuild
- * that failed halfway) by the label.
+ * would otherwise carry the last commit's label forward. So an index that was opened dirty, was cleared or missed
+ * writes is rebuilt at the next open however this process ends: after a crash by the dirty marker, after a clean close
+ * (or a rebuild that failed halfway) by the label.
  *
- * <p>Losses (an application cleared) are counted. A full clear starts a rebuild that covers every loss counted before
- * it, and {@link #rebuilt} makes the index complete again only when nothing was lost since that clear (or since open,
- * for a rebuild that cleared nothing). Thread-safe.
+ * <p>Losses (an application cleared, writes missed) are counted. A full clear starts a rebuild that covers every loss
+ * counted before it, and {@link #rebuilt} makes the index complete again only when nothing was lost since that clear
+ * (or since open, for a rebuild that cleared nothing). Thread-safe.
  */
 final class Completeness {
     /**
@@ -32,6 +32,10 @@ final class Completeness {
     private long losses;
     /** The losses counted before the last full clear (or open): what a rebuild completing now covers. */
     private long coveredUpTo;
+    /** The losses covered by the last completed rebuild. */
+    private long repairedUpTo;
+    /** The number of the last loss that was missed writes, 0 if none. */
+    private long lastMiss;
 
     private volatile boolean complete;
 
@@ -54,6 +58,17 @@ final class Completeness {
 
     boolean complete() {
         return complete;
+    }
+
+    /** True from {@link #missedWrites()} until a rebuild that started after it has completed. */
+    synchronized boolean missesWrites() {
+        return lastMiss > repairedUpTo;
+    }
+
+    /** Writes committed to the store will never reach the index. */
+    synchronized void missedWrites() {
+        lastMiss = ++losses;
+        incomplete();
     }
 
     /** Before one application's documents are deleted: only a full rebuild is known to restore them. */
@@ -79,12 +94,13 @@ final class Completeness {
             incomplete();
             throw e;
         }
+        repairedUpTo = coveredUpTo;
         complete = whole;
     }
 
     private void lose() {
-        incomplete();
         losses++;
+        incomplete();
     }
 
     private void incomplete() {

@@ -50,8 +50,9 @@ import org.slf4j.LoggerFactory;
  * file {@code dirty} in the directory, and only a clean {@link #close} (after its final commit) deletes it. When
  * the marker is found at open, or the directory holds no complete index of the current layout, {@link #needsRebuild}
  * is true until {@link #rebuilt} is called; the marker itself stays until the next clean close. A {@link #clear} makes
- * the index incomplete too (of one application: until a full rebuild), and an incomplete index is committed as such
- * ({@link Completeness}), so a rebuild that fails halfway is redone at the next open even after a clean close.
+ * the index incomplete too (of one application: until a full rebuild), as does {@link #missedWrites}; an incomplete
+ * index is committed as such ({@link Completeness}), so a rebuild that fails halfway, or writes the indexer dropped,
+ * are redone at the next open even after a clean close.
  *
  * <p>Thread-safe: Lucene's writer and searcher manager are. Failures surface as {@link BackendUnavailableException}.
  */
@@ -214,8 +215,8 @@ public final class LuceneSearchIndex implements SearchIndex {
     }
 
     /**
-     * Commits; the index is complete from now on unless one application was cleared since the last full clear (or
-     * since open, when nothing was cleared).
+     * Commits; the index is complete from now on unless one application was cleared, or writes were missed, since the
+     * last full clear (or since open, when nothing was cleared).
      */
     @Override
     public void rebuilt() {
@@ -225,6 +226,32 @@ public final class LuceneSearchIndex implements SearchIndex {
         } catch (IOException | AlreadyClosedException e) {
             throw unavailable("commit the rebuilt index", e);
         }
+    }
+
+    /**
+     * Records that writes committed to the store will never be upserted here (the embedded indexer dropped them): the
+     * index needs a rebuild from now on, across a clean close too, and {@link #missesWrites} is true until a rebuild
+     * that started after this call has completed. Call it before {@link #close}; after, it can only leave the dirty
+     * marker behind. Never throws: the indexer that calls it has nobody to tell.
+     */
+    public void missedWrites() {
+        try {
+            completeness.missedWrites();
+        } catch (AlreadyClosedException e) {
+            // the marker below asks for the rebuild instead
+        }
+        if (closed.get()) {
+            try {
+                marker.create();
+            } catch (IOException | RuntimeException e) {
+                LOG.error("cannot record that the search index missed writes: run a reindex", e);
+            }
+        }
+    }
+
+    /** True from {@link #missedWrites} until a rebuild that started after it has completed. */
+    public boolean missesWrites() {
+        return completeness.missesWrites();
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -30,12 +31,14 @@ class IndexStageTest {
     @TempDir
     Path dir;
 
+    private LuceneSearchIndex lucene;
     private ControlledIndex index;
     private IndexStage stage;
 
     @BeforeEach
     void open() {
-        index = new ControlledIndex(LuceneSearchIndex.open(dir));
+        lucene = LuceneSearchIndex.open(dir);
+        index = new ControlledIndex(lucene);
     }
 
     @AfterEach
@@ -50,7 +53,7 @@ class IndexStageTest {
 
     @Test
     void aSearchWaitsUntilWhatWasCommittedBeforeItWasAttempted() throws Exception {
-        stage = IndexStage.start(index, new ReentrantLock(), 4, WorkerListener.NONE, PATIENT);
+        stage = IndexStage.start(index, new ReentrantLock(), MissedWrites.inMemory(), 4, WorkerListener.NONE, PATIENT);
         stage.awaitSearchable(); // nothing committed yet: returns at once
         index.hold();
         stage.hand(batch(1, 2));
@@ -65,7 +68,7 @@ class IndexStageTest {
 
     @Test
     void aSearchInAChatWaitsOnlyForTheWritesToThatChat() throws Exception {
-        stage = IndexStage.start(index, new ReentrantLock(), 4, WorkerListener.NONE, PATIENT);
+        stage = IndexStage.start(index, new ReentrantLock(), MissedWrites.inMemory(), 4, WorkerListener.NONE, PATIENT);
         index.hold();
         stage.hand(batchOfChat(2, 1)); // stuck in the index
 
@@ -82,7 +85,8 @@ class IndexStageTest {
 
     @Test
     void aSearchGivesUpWaitingForAStuckIndexerAfterTheBound() {
-        stage = IndexStage.start(index, new ReentrantLock(), 4, WorkerListener.NONE, Duration.ofMillis(300));
+        stage = IndexStage.start(
+                index, new ReentrantLock(), MissedWrites.inMemory(), 4, WorkerListener.NONE, Duration.ofMillis(300));
         index.hold();
         stage.hand(batch(1));
 
@@ -94,7 +98,7 @@ class IndexStageTest {
 
     @Test
     void aFullQueueMakesTheWriterWaitAndNothingIsDropped() throws Exception {
-        stage = IndexStage.start(index, new ReentrantLock(), 1, WorkerListener.NONE, PATIENT);
+        stage = IndexStage.start(index, new ReentrantLock(), MissedWrites.inMemory(), 1, WorkerListener.NONE, PATIENT);
         index.hold();
         stage.hand(batch(1));
         Await.until(() -> index.waitingAtGate() == 1, PATIENT);
@@ -114,7 +118,7 @@ class IndexStageTest {
 
     @Test
     void beyondTheBoundFailedDocumentsAreDroppedAndAReindexIsAskedFor() {
-        stage = IndexStage.start(index, new ReentrantLock(), 4, WorkerListener.NONE, PATIENT);
+        stage = IndexStage.start(index, new ReentrantLock(), MissedWrites.inMemory(), 4, WorkerListener.NONE, PATIENT);
         index.failing(true);
         stage.hand(batch(1, 2, 3));
         stage.awaitSearchable();
@@ -125,6 +129,77 @@ class IndexStageTest {
         stage.awaitSearchable();
         assertThat(stage.missedWrites()).isTrue();
         assertThat(stage.backlog().entries()).isZero();
+    }
+
+    @Test
+    void droppedDocumentsAreRebuiltAtTheNextOpenEvenAfterACleanClose() {
+        lucene.rebuilt(); // a complete index, as after the start-up rebuild
+        stage = startReportingToLucene();
+        index.failing(true);
+        stage.hand(batch(LongStream.rangeClosed(1, IndexStage.MAX_UNINDEXED + 1).toArray()));
+        stage.awaitSearchable();
+        assertThat(stage.missedWrites()).isTrue();
+
+        stage.close();
+        index.close(); // clean: the final commit succeeds and the dirty marker goes
+        try (LuceneSearchIndex reopened = LuceneSearchIndex.open(dir)) {
+            assertThat(reopened.needsRebuild()).isTrue();
+        }
+    }
+
+    @Test
+    void onlyARebuildStartedAfterTheDropsEndsTheReport() {
+        lucene.rebuilt();
+        stage = startReportingToLucene();
+        index.failing(true);
+        stage.hand(batch(LongStream.rangeClosed(1, IndexStage.MAX_UNINDEXED + 1).toArray()));
+        stage.awaitSearchable();
+
+        lucene.clear(Optional.empty()); // a reindex starts ...
+        stage.hand(batch(LongStream.rangeClosed(1, IndexStage.MAX_UNINDEXED + 1).toArray()));
+        stage.awaitSearchable(); // ... and the indexer drops more meanwhile
+        lucene.rebuilt();
+        assertThat(stage.missedWrites()).isTrue();
+        assertThat(lucene.needsRebuild()).isTrue();
+
+        lucene.clear(Optional.empty()); // the reindex health asks for
+        lucene.rebuilt();
+        assertThat(stage.missedWrites()).isFalse();
+        assertThat(lucene.needsRebuild()).isFalse();
+    }
+
+    @Test
+    void documentsStillUnindexedAtCloseAreReported() {
+        lucene.rebuilt();
+        stage = startReportingToLucene();
+        index.failing(true);
+        stage.hand(batch(1, 2, 3));
+        stage.awaitSearchable();
+        assertThat(stage.missedWrites()).isFalse(); // kept for a retry
+
+        stage.close();
+        assertThat(stage.missedWrites()).isTrue();
+        assertThat(stage.backlog().entries()).isZero();
+        assertThat(lucene.needsRebuild()).isTrue();
+    }
+
+    @Test
+    void documentsADeadIndexerHeldAreReportedAtClose() {
+        lucene.rebuilt();
+        stage = startReportingToLucene();
+        index.dieOnUpsert(new Error("the indexer dies (on purpose)"));
+        stage.hand(batch(1));
+        Await.until(() -> !stage.running(), PATIENT);
+        stage.hand(batch(2)); // queued behind nobody
+
+        stage.close();
+        assertThat(stage.missedWrites()).isTrue();
+        assertThat(lucene.needsRebuild()).isTrue();
+    }
+
+    private IndexStage startReportingToLucene() {
+        MissedWrites missed = MissedWrites.of(lucene::missedWrites, lucene::missesWrites);
+        return IndexStage.start(index, new ReentrantLock(), missed, 4, WorkerListener.NONE, PATIENT);
     }
 
     /** One committed batch of messages of chat 1, given its sequence as the writer does. */

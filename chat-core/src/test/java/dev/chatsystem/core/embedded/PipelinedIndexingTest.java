@@ -47,7 +47,8 @@ class PipelinedIndexingTest {
         store = H2ChatStore.open(dir.resolve("db"));
         index = new ControlledIndex(LuceneSearchIndex.open(dir.resolve("index")));
         index.rebuilt(); // what opening a chat system does to a new index
-        path = GroupCommitWritePath.start(store, index, new ReentrantLock(), 10_000, 500, Duration.ofDays(1), listener);
+        path = GroupCommitWritePath.start(
+                store, index, new ReentrantLock(), MissedWrites.inMemory(), 10_000, 500, Duration.ofDays(1), listener);
         store.createApplication(TOKEN, "app", Instant.now());
         path.createChat(TOKEN, Instant.now());
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.chatsystem.core.ReindexListener;
 import dev.chatsystem.core.WorkerListener;
 import dev.chatsystem.core.embedded.GroupCommitWritePath;
+import dev.chatsystem.core.embedded.MissedWrites;
 import dev.chatsystem.core.h2.H2ChatStore;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
 import dev.chatsystem.core.testing.ControlledIndex;
@@ -33,7 +34,14 @@ class ReindexWhileIndexingTest {
         try (H2ChatStore store = H2ChatStore.open(dir.resolve("db"));
                 ControlledIndex index = new ControlledIndex(LuceneSearchIndex.open(dir.resolve("index")));
                 GroupCommitWritePath path = GroupCommitWritePath.start(
-                        store, index, indexLock, 100, 10, Duration.ofDays(1), WorkerListener.NONE)) {
+                        store,
+                        index,
+                        indexLock,
+                        MissedWrites.inMemory(),
+                        100,
+                        10,
+                        Duration.ofDays(1),
+                        WorkerListener.NONE)) {
             store.createApplication(TOKEN, "app", Instant.now());
             path.createChat(TOKEN, Instant.now());
             path.createMessage(TOKEN, 1, "older", Instant.now());

@@ -240,6 +240,20 @@ class LuceneSearchIndexTest extends SearchIndexContract {
     }
 
     @Test
+    void writesMissedAfterCloseLeaveTheDirtyMarker() {
+        Path dir = tmp.resolve("missed-late");
+        LuceneSearchIndex late = LuceneSearchIndex.open(dir);
+        late.rebuilt();
+        late.close();
+
+        late.missedWrites(); // out of order, yet not forgotten
+
+        try (SearchIndex reopened = LuceneSearchIndex.open(dir)) {
+            assertThat(reopened.needsRebuild()).isTrue();
+        }
+    }
+
+    @Test
     void ignoresWordsBeyondTheCap() {
         String words = IntStream.range(0, QueryWords.MAX_WORDS + 8)
                 .mapToObj(i -> "w" + i)
