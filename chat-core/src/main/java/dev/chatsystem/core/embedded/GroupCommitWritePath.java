@@ -23,6 +23,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +56,7 @@ public final class GroupCommitWritePath implements WritePath {
     private final CommittedNumbers committedMessages = new CommittedNumbers();
     private final WriteVersions versions;
     private volatile boolean accepting = true;
+    private final AtomicBoolean stopQueued = new AtomicBoolean();
     private final Duration keyRetention;
     private final WorkerListener listener;
     private long lastPurge = System.nanoTime();
@@ -197,20 +199,16 @@ public final class GroupCommitWritePath implements WritePath {
 
     /**
      * Refuses new writes, lets the writer finish every accepted one and then the indexer everything committed, so a
-     * clean close leaves the index complete.
+     * clean close leaves the index complete. Returns only once both have stopped, even when the calling thread is
+     * interrupted meanwhile (the interrupt is kept): the store and the index are closed next.
      */
     @Override
     public void close() {
-        if (!accepting) {
-            return;
-        }
         accepting = false;
-        try {
-            queue.put(STOP);
-            writer.join(); // the writer stops the indexer last, even when this wait is interrupted
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (stopQueued.compareAndSet(false, true)) {
+            Uninterruptibly.offerWhileAlive(queue, STOP, writer);
         }
+        Uninterruptibly.join(writer); // the writer stops the indexer last
     }
 
     private Accepted submit(PendingWrite write) {

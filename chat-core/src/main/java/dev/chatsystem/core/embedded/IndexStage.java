@@ -217,17 +217,13 @@ final class IndexStage implements AutoCloseable {
     }
 
     /**
-     * Writer thread, as it stops (nothing more comes): lets the indexer index everything queued, then stop. What it
-     * could not index (the index failing, or the indexer dead) is dropped.
+     * Writer thread, as it stops (nothing more comes): lets the indexer index everything queued, then stop, even when
+     * interrupted meanwhile. What it could not index (the index failing, or the indexer dead) is dropped.
      */
     @Override
     public void close() {
-        try {
-            offer(STOP);
-            indexer.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Uninterruptibly.offerWhileAlive(queue, STOP, indexer);
+        Uninterruptibly.join(indexer);
         long unindexed = waiting.getAndSet(0);
         if (unindexed > 0) {
             dropped(unindexed, "closing");

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -134,6 +135,43 @@ class PipelinedIndexingTest {
                     .as("message %d", number)
                     .containsExactly(number));
         }
+    }
+
+    @Test
+    void aCloseCalledInterruptedStillStopsTheWriterAndKeepsTheInterrupt() {
+        create("before");
+
+        Thread.currentThread().interrupt();
+        path.close();
+
+        assertThat(Thread.interrupted()).as("interrupt kept (and cleared here)").isTrue();
+        assertThat(path.health().detail()).contains("writer stopped");
+        assertThat(index.search(TOKEN, 1, "before", 10)).containsExactly(1L);
+    }
+
+    @Test
+    void aCloseInterruptedWhileWaitingStillWaitsForTheIndexer() throws Exception {
+        index.hold();
+        create("held");
+        awaitTrue(() -> index.waitingAtGate() == 1);
+        AtomicBoolean interruptKept = new AtomicBoolean();
+        Thread closer = Thread.ofPlatform().start(() -> {
+            path.close();
+            interruptKept.set(Thread.currentThread().isInterrupted());
+        });
+        awaitTrue(() -> closer.getState() == Thread.State.WAITING); // in close, waiting for the writer
+
+        closer.interrupt();
+        closer.join(300);
+        assertThat(closer.isAlive())
+                .as("close returned while the indexer still held a document")
+                .isTrue();
+
+        index.release();
+        closer.join(TimeUnit.SECONDS.toMillis(15));
+        assertThat(closer.isAlive()).isFalse();
+        assertThat(interruptKept).isTrue();
+        assertThat(index.search(TOKEN, 1, "held", 10)).containsExactly(1L);
     }
 
     @Test
