@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * the cost of a durable commit shared by all writes waiting at that moment. Indexing is a stage of its own so callers are
  * answered once their batch is durable, not after Lucene's analysis too. The queue is bounded: when it is full for
  * {@link #OFFER_TIMEOUT}, the write is refused with {@link BackendUnavailableException} rather than letting memory
- * grow.
+ * grow. A batch the store refuses fails its callers and the writer goes on; an {@link Error} (out of memory, say)
+ * stops the writer for good, as its numbering may no longer match the store: health reports it, and every caller
+ * still waiting, and every later one, gets {@link BackendUnavailableException}.
  */
 public final class GroupCommitWritePath implements WritePath {
     static final Duration OFFER_TIMEOUT = Duration.ofSeconds(5);
@@ -231,14 +233,22 @@ public final class GroupCommitWritePath implements WritePath {
         }
     }
 
-    /** Waits for the writer; a write queued after the writer stopped for good is failed instead of hanging. */
+    /**
+     * Waits for the writer. Once it has stopped for good, nobody will answer: a write still queued is failed, and so,
+     * as a last resort, is one it took and died before answering.
+     */
     private Accepted await(PendingWrite write) throws InterruptedException, ExecutionException {
         while (true) {
             try {
                 return write.result().get(1, TimeUnit.SECONDS);
             } catch (TimeoutException e) {
-                if (!writer.isAlive() && queue.remove(write)) {
-                    throw new BackendUnavailableException("the chat system is shutting down");
+                if (!writer.isAlive()) {
+                    if (queue.remove(write)) {
+                        throw new BackendUnavailableException("the chat system is shutting down");
+                    }
+                    write.result()
+                            .completeExceptionally(new BackendUnavailableException(
+                                    "the writer stopped before answering; the write may not have been applied"));
                 }
             }
         }
@@ -266,6 +276,15 @@ public final class GroupCommitWritePath implements WritePath {
                 purgeExpiredKeys();
                 batch.clear();
             }
+        } catch (RuntimeException | Error e) {
+            // The numbering and the store may disagree now: stop for good (health reports it) and answer everyone.
+            log.error("the writer stopped; writes fail until a restart", e);
+            BackendUnavailableException stopped = new BackendUnavailableException("the writer stopped: " + e, e);
+            fail(batch, stopped);
+            List<PendingWrite> queued = new ArrayList<>();
+            queue.drainTo(queued);
+            queued.remove(STOP);
+            fail(queued, stopped);
         } finally {
             indexing.close(); // nothing more will be handed over: the indexer finishes its queue and stops
         }
@@ -292,11 +311,11 @@ public final class GroupCommitWritePath implements WritePath {
             numbered.committed();
         } catch (RuntimeException e) {
             log.warn("write batch of {} failed: {}", batch.size(), e.toString());
-            BackendUnavailableException failure = e instanceof BackendUnavailableException b
-                    ? b
-                    : new BackendUnavailableException("store write failed: " + e.getMessage(), e);
-            batch.forEach(p -> p.result().completeExceptionally(failure));
+            fail(batch, storeFailure(e));
             return;
+        } catch (Error e) {
+            fail(batch, storeFailure(e)); // the writer dies (see run), but none of these callers waits for ever
+            throw e;
         }
         long[] lag = lagMillis(batch, System.nanoTime());
         // Numbered before the callers are answered, so that their searches wait for these documents.
@@ -306,6 +325,17 @@ public final class GroupCommitWritePath implements WritePath {
         }
         documents.ifPresent(indexing::hand);
         listener.batchHandled(QueueBacklog.PERSIST, 0, lag); // after answering: callers never wait for monitoring
+    }
+
+    private static BackendUnavailableException storeFailure(Throwable cause) {
+        return cause instanceof BackendUnavailableException b
+                ? b
+                : new BackendUnavailableException("store write failed: " + cause.getMessage(), cause);
+    }
+
+    /** Answers every write not answered yet with {@code failure}. */
+    private static void fail(List<PendingWrite> writes, BackendUnavailableException failure) {
+        writes.forEach(p -> p.result().completeExceptionally(failure));
     }
 
     /** How long each write waited from being queued until its batch was committed. */
