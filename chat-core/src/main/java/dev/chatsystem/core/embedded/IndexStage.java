@@ -29,10 +29,11 @@ import org.slf4j.LoggerFactory;
  * after its commit, so whichever of the two takes the lock second writes a body at least as new as the other's.
  *
  * <p>An index failure never fails a write (it is durable): the documents are kept and retried, with the next batch or
- * after {@link #RETRY_EVERY}, up to {@link #MAX_UNINDEXED}; beyond that they are dropped, as bounded memory beats a
- * perfect retry. So are documents handed to a dead indexer and those still unindexed when the stage closes. Every drop
- * is reported to {@link MissedWrites}, which gets the index rebuilt; {@link #missedWrites()} asks for a reindex until
- * then. A full queue makes the writer wait.
+ * after {@link #RETRY_EVERY}, up to {@link #MAX_UNINDEXED} documents or {@link #MAX_UNINDEXED_CHARS} characters of
+ * bodies (checked after each attempt, so what one attempt took from the queue may exceed them); beyond that they are
+ * dropped, as bounded memory beats a perfect retry. So are documents handed to a dead indexer and those still
+ * unindexed when the stage closes. Every drop is reported to {@link MissedWrites}, which gets the index rebuilt;
+ * {@link #missedWrites()} asks for a reindex until then. A full queue makes the writer wait.
  *
  * <p>Read-your-writes: the writer gives every batch it hands over a sequence number ({@link #give}) before it
  * answers the batch's callers; the indexer publishes the last sequence it attempted, failed or not, so a failing index
@@ -42,6 +43,11 @@ import org.slf4j.LoggerFactory;
  */
 final class IndexStage implements AutoCloseable {
     static final int MAX_UNINDEXED = 100_000;
+    /**
+     * Bodies may be up to 65,535 bytes, so the count alone could hold gigabytes while a broken index refuses every
+     * upsert. 16 Mi characters take 16 to 32 MiB, an eighth at most of the 256 MiB heap the benchmarks give a server.
+     */
+    static final long MAX_UNINDEXED_CHARS = 16L << 20;
     /** Batches, not documents: a batch holds at most the writer's batch size, and the indexer takes all at once. */
     static final int CAPACITY = 64;
     /** Long enough for a healthy indexer to catch up, short enough that a stuck one does not hang searches. */
@@ -277,7 +283,7 @@ final class IndexStage implements AutoCloseable {
         List<IndexedMessage> documents = new ArrayList<>();
         held.forEach(b -> documents.addAll(b.documents()));
         boolean indexed = upsert(documents);
-        boolean dropped = !indexed && documents.size() > MAX_UNINDEXED;
+        boolean dropped = !indexed && (documents.size() > MAX_UNINDEXED || chars(documents) > MAX_UNINDEXED_CHARS);
         long[] lag = indexed ? lagMillis(held, System.nanoTime()) : null;
         if (indexed || dropped) {
             waiting.addAndGet(-documents.size());
@@ -342,6 +348,14 @@ final class IndexStage implements AutoCloseable {
                     attempted,
                     indexer.isAlive() ? "slower than " + searchableWithin.toMillis() + " ms" : "stopped");
         }
+    }
+
+    private static long chars(List<IndexedMessage> documents) {
+        long chars = 0;
+        for (IndexedMessage document : documents) {
+            chars += document.body().length();
+        }
+        return chars;
     }
 
     /** How long each write waited from being queued until its document was indexed. */

@@ -132,6 +132,23 @@ class IndexStageTest {
     }
 
     @Test
+    void failedDocumentsAreAlsoBoundedByTheSizeOfTheirBodies() {
+        stage = IndexStage.start(index, new ReentrantLock(), MissedWrites.inMemory(), 4, WorkerListener.NONE, PATIENT);
+        index.failing(true);
+        String longest = "x".repeat(65_535); // shared: the test itself holds one copy
+        int fit = (int) (IndexStage.MAX_UNINDEXED_CHARS / longest.length());
+        stage.hand(batchOfBodies(longest, fit));
+        stage.awaitSearchable();
+        assertThat(stage.missedWrites()).isFalse();
+        assertThat(stage.backlog().entries()).isEqualTo(fit);
+
+        stage.hand(batchOfBodies(longest, 1));
+        stage.awaitSearchable();
+        assertThat(stage.missedWrites()).isTrue();
+        assertThat(stage.backlog().entries()).isZero();
+    }
+
+    @Test
     void droppedDocumentsAreRebuiltAtTheNextOpenEvenAfterACleanClose() {
         lucene.rebuilt(); // a complete index, as after the start-up rebuild
         stage = startReportingToLucene();
@@ -207,10 +224,21 @@ class IndexStageTest {
         return batchOfChat(1, messageNumbers);
     }
 
+    private IndexStage.Batch batchOfBodies(String body, int count) {
+        List<IndexedMessage> documents = LongStream.rangeClosed(1, count)
+                .mapToObj(n -> new IndexedMessage(TOKEN, 1, n, body))
+                .toList();
+        return give(documents);
+    }
+
     private IndexStage.Batch batchOfChat(long chatNumber, long... messageNumbers) {
         List<IndexedMessage> documents = LongStream.of(messageNumbers)
                 .mapToObj(n -> new IndexedMessage(TOKEN, chatNumber, n, "body" + n))
                 .toList();
+        return give(documents);
+    }
+
+    private IndexStage.Batch give(List<IndexedMessage> documents) {
         long[] queued = new long[documents.size()];
         Arrays.fill(queued, System.nanoTime());
         return stage.give(documents, queued, Instant.now());
