@@ -113,8 +113,9 @@ public final class ChatServer {
         config.http.compressionStrategy = COMPRESSION;
         config.jsonMapper(new JavalinJackson(mapper, true));
         config.jetty.modifyServer(server -> {
-            // Graceful stop: refuse new connections, let in-flight requests finish for up to the timeout.
-            server.setHandler(new GracefulHandler());
+            // Graceful stop: refuse new connections, let in-flight requests finish for up to the timeout. Javalin
+            // puts its own handler inside the innermost wrapper, so every request passes the stripper first.
+            server.setHandler(new GracefulHandler(new MethodOverrideStripper()));
             server.setStopTimeout(STOP_TIMEOUT_MILLIS);
             server.setErrorHandler(new JettyProblems(mapper));
         });

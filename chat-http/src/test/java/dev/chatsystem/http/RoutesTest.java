@@ -81,6 +81,30 @@ class RoutesTest {
     }
 
     @Test
+    void routesByTheRequestLineIgnoringMethodOverrideHeaders() {
+        String token = http.newApplication("Original");
+        String path = "/api/v1/applications/" + token;
+
+        HttpResponse<String> get = http.send(withOverride(path, "GET", "PUT", "{\"name\":\"Renamed\"}"));
+        HttpResponse<String> head =
+                http.send(withOverride("/api/v1/applications", "HEAD", "POST", "{\"name\":\"Created\"}"));
+        HttpResponse<String> post = http.send(withOverride("/api/v1/applications", "POST", "GET", "{\"name\":\"x\"}"));
+
+        assertThat(get.statusCode()).isEqualTo(200);
+        assertThat(json(get).get("name").asText()).isEqualTo("Original");
+        assertThat(json(http.get(path)).get("name").asText()).isEqualTo("Original");
+        assertThat(head.statusCode()).isEqualTo(405);
+        assertThat(post.statusCode()).isEqualTo(201);
+    }
+
+    private java.net.http.HttpRequest.Builder withOverride(String path, String method, String override, String json) {
+        return java.net.http.HttpRequest.newBuilder(http.uri(path))
+                .header("Content-Type", "application/json")
+                .header("X-HTTP-Method-Override", override)
+                .method(method, java.net.http.HttpRequest.BodyPublishers.ofString(json));
+    }
+
+    @Test
     void createsListsAndShowsChats() {
         String token = http.newApplication("chats");
         for (String body : new String[] {"", "{}"}) {
