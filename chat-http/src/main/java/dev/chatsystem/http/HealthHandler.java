@@ -6,6 +6,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * {@code GET /health}: 200 when every backend is up, 503 otherwise, with the state of each. A check asks every
@@ -17,6 +18,7 @@ final class HealthHandler {
 
     private final ChatSystem chatSystem;
     private final JsonResponses responses;
+    private final ReentrantLock lock = new ReentrantLock(); // guards last and checkedAt
     private Health last;
     private long checkedAt;
 
@@ -32,13 +34,23 @@ final class HealthHandler {
                 HealthResponse.of(health));
     }
 
-    /** Concurrent probes wait for one check instead of each running their own. */
-    private synchronized Health current() {
-        long now = System.nanoTime();
-        if (last == null || now - checkedAt >= FRESH_FOR.toNanos()) {
-            last = chatSystem.health();
-            checkedAt = System.nanoTime();
+    /**
+     * Concurrent probes wait for one check instead of each running their own. A {@link ReentrantLock}, not {@code
+     * synchronized}: the check blocks on JDBC, Redis and Elasticsearch, and on JDK 21 to 23 a virtual thread that
+     * blocks inside {@code synchronized} pins its carrier thread. With one slow backend, the check and the probes
+     * queued behind it would hold every carrier (one per core) and freeze every request, not only the probes.
+     */
+    private Health current() {
+        lock.lock();
+        try {
+            long now = System.nanoTime();
+            if (last == null || now - checkedAt >= FRESH_FOR.toNanos()) {
+                last = chatSystem.health();
+                checkedAt = System.nanoTime();
+            }
+            return last;
+        } finally {
+            lock.unlock();
         }
-        return last;
     }
 }

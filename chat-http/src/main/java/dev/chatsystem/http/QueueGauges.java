@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +20,7 @@ final class QueueGauges {
     private static final Logger log = LoggerFactory.getLogger(QueueGauges.class);
 
     private final ChatSystem chatSystem;
+    private final ReentrantLock lock = new ReentrantLock(); // guards last, fetchedAt and fetched
     private List<QueueBacklog> last = List.of();
     private long fetchedAt;
     private boolean fetched;
@@ -66,17 +68,27 @@ final class QueueGauges {
                 .findFirst();
     }
 
-    private synchronized List<QueueBacklog> current() {
-        long now = System.nanoTime();
-        if (!fetched || now - fetchedAt >= CACHE_FOR.toNanos()) {
-            fetched = true;
-            fetchedAt = now;
-            try {
-                last = chatSystem.queueBacklog();
-            } catch (RuntimeException e) {
-                last = List.of(); // gauges read NaN while the backend is down
+    /**
+     * Concurrent scrapes wait for one fetch. A {@link ReentrantLock}, not {@code synchronized}: the fetch blocks on the
+     * queue backend (Redis) while {@code GET /metrics} runs on a virtual thread, and on JDK 21 to 23 blocking inside
+     * {@code synchronized} pins the carrier thread, so a slow Redis would stall every request of the server.
+     */
+    private List<QueueBacklog> current() {
+        lock.lock();
+        try {
+            long now = System.nanoTime();
+            if (!fetched || now - fetchedAt >= CACHE_FOR.toNanos()) {
+                fetched = true;
+                fetchedAt = now;
+                try {
+                    last = chatSystem.queueBacklog();
+                } catch (RuntimeException e) {
+                    last = List.of(); // gauges read NaN while the backend is down
+                }
             }
+            return last;
+        } finally {
+            lock.unlock();
         }
-        return last;
     }
 }

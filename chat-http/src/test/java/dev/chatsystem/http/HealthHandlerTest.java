@@ -1,0 +1,81 @@
+package dev.chatsystem.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chatsystem.core.BackendStatus;
+import dev.chatsystem.core.ChatSystem;
+import dev.chatsystem.core.Health;
+import io.javalin.Javalin;
+import java.lang.reflect.Proxy;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** {@code GET /health} while a backend is slow: one check serves the probes waiting for it, and nothing else waits. */
+class HealthHandlerTest {
+    private final AtomicInteger checks = new AtomicInteger();
+    private final CountDownLatch checking = new CountDownLatch(1);
+    private final CountDownLatch backendAnswers = new CountDownLatch(1);
+
+    @Test
+    void probesWaitingForASlowCheckShareItAndDoNotHoldUpOtherRequests() throws Exception {
+        Javalin server = ChatServer.start(slowHealthSystem(), 0);
+        try (HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1) // a connection per probe, all in flight at once
+                .build()) {
+            // More probes than the virtual threads' carriers (one per core): had they pinned their carriers while
+            // waiting (synchronized on JDK 21 to 23), no other request could run until the backend answered. JDK 24
+            // and later no longer pin there, so on them this part holds either way.
+            int probes = Runtime.getRuntime().availableProcessors() + 2;
+            List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int i = 0; i < probes; i++) {
+                answers.add(client.sendAsync(request(server, "/health"), HttpResponse.BodyHandlers.ofString()));
+            }
+            assertThat(checking.await(10, TimeUnit.SECONDS)).isTrue();
+
+            HttpResponse<String> other =
+                    client.send(request(server, "/no/such/path"), HttpResponse.BodyHandlers.ofString());
+            assertThat(other.statusCode()).isEqualTo(404);
+            assertThat(answers).noneMatch(CompletableFuture::isDone);
+
+            backendAnswers.countDown();
+            for (CompletableFuture<HttpResponse<String>> answer : answers) {
+                assertThat(answer.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            }
+            assertThat(checks).hasValue(1);
+        } finally {
+            backendAnswers.countDown();
+            server.stop();
+        }
+    }
+
+    private static HttpRequest request(Javalin server, String path) {
+        return HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + path))
+                .timeout(Duration.ofSeconds(10))
+                .build();
+    }
+
+    /** A chat system whose health check blocks until the test lets it answer; everything else fails. */
+    private ChatSystem slowHealthSystem() {
+        Health up = new Health(List.of(BackendStatus.up("store", "h2")));
+        return (ChatSystem) Proxy.newProxyInstance(
+                ChatSystem.class.getClassLoader(), new Class<?>[] {ChatSystem.class}, (proxy, method, args) -> {
+                    if (!method.getName().equals("health")) {
+                        throw new UnsupportedOperationException(method.getName());
+                    }
+                    checks.incrementAndGet();
+                    checking.countDown();
+                    backendAnswers.await(); // a backend call that takes its time
+                    return up;
+                });
+    }
+}
