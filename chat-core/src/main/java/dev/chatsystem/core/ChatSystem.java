@@ -36,7 +36,10 @@ public interface ChatSystem extends AutoCloseable {
     /** Renames the application; the name is trimmed and must be 1..255 characters. */
     Application renameApplication(String token, String name);
 
-    /** Applications ordered by token, those after {@code afterToken} (exclusive) when present. */
+    /**
+     * Applications ordered by token, those after {@code afterToken} (exclusive) when present; an {@code afterToken}
+     * that is not a token (no application can have it) is an {@link InvalidInputException}.
+     */
     List<Application> listApplications(Optional<String> afterToken, int limit);
 
     /** Creates the next chat of the application, numbered one more than the last. */

@@ -9,6 +9,7 @@ import dev.chatsystem.core.Created;
 import dev.chatsystem.core.Health;
 import dev.chatsystem.core.IdempotencyKey;
 import dev.chatsystem.core.IdempotencyMismatchException;
+import dev.chatsystem.core.InvalidInputException;
 import dev.chatsystem.core.Message;
 import dev.chatsystem.core.NotFoundException;
 import dev.chatsystem.core.Page;
@@ -106,6 +107,11 @@ final class DefaultChatSystem implements ChatSystem {
 
     @Override
     public List<Application> listApplications(Optional<String> afterToken, int limit) {
+        // The cursor is a token from an earlier page. Anything else is refused before the store sees it: MySQL cannot
+        // even compare a non-ASCII string with the ascii_bin token column, and would fail the call as unavailable.
+        if (afterToken.isPresent() && !Tokens.plausible(afterToken.get())) {
+            throw new InvalidInputException("after must be an application token, was " + abbreviate(afterToken.get()));
+        }
         return store().applications(afterToken, new PageRequest(0, limit).limit());
     }
 
@@ -206,6 +212,9 @@ final class DefaultChatSystem implements ChatSystem {
     public Message message(String token, long chatNumber, long messageNumber) {
         Validation.number("chat_number", chatNumber);
         Validation.number("message_number", messageNumber);
+        if (!Tokens.plausible(token)) {
+            throw applicationNotFound(token);
+        }
         return latest(token, chatNumber, messageNumber)
                 .orElseThrow(() -> messageNotFound(token, chatNumber, messageNumber));
     }
@@ -366,7 +375,8 @@ final class DefaultChatSystem implements ChatSystem {
     }
 
     private NotFoundException messageNotFound(String token, long chatNumber, long messageNumber) {
-        if (chatNumber > backends.numbering().lastChatNumber(token)) {
+        // Callers check the token first; this one asks the numbering (Redis, then the store), so it checks too.
+        if (!Tokens.plausible(token) || chatNumber > backends.numbering().lastChatNumber(token)) {
             return chatNotFound(token, chatNumber);
         }
         return new NotFoundException("chat " + chatNumber + " has no message " + messageNumber);
