@@ -6,6 +6,9 @@ import io.javalin.http.Context;
 import io.javalin.http.Header;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
+import io.javalin.http.MethodNotAllowedResponse;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +21,11 @@ final class Problems {
     static final String CONTENT_TYPE = "application/problem+json";
     private static final String TYPE_BASE = "https://chat-system.dev/problems/";
     private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
+
+    /** The keys under which Javalin's {@link MethodNotAllowedResponse} carries the path's methods. */
+    private static final String AVAILABLE = "availableMethods";
+
+    private static final String AVAILABLE_HTML = "Available methods";
 
     private Problems() {}
 
@@ -59,10 +67,28 @@ final class Problems {
             detail = "No resource at " + ctx.path();
         } else if (status == HttpStatus.METHOD_NOT_ALLOWED) {
             detail = "Method " + ctx.method() + " is not allowed on " + ctx.path();
+            String allowed = allowedMethods(e);
+            if (!allowed.isEmpty()) {
+                ctx.header(Header.ALLOW, allowed); // RFC 9110 §15.5.6: a 405 lists the target's methods
+                detail += "; allowed: " + allowed;
+            }
         } else if (status == HttpStatus.CONTENT_TOO_LARGE) {
             detail = "The request body is larger than " + ChatServer.MAX_REQUEST_SIZE + " bytes";
         }
         render(ctx, new Problem("about:blank", title, e.getStatus(), detail));
+    }
+
+    /**
+     * The methods registered for the path, as {@code Allow} spells them. Javalin's router finds them when it raises
+     * the 405 and passes them on only as a detail of the exception, comma-separated, under a key that depends on
+     * whether the client accepts HTML.
+     */
+    private static String allowedMethods(HttpResponseException e) {
+        String methods = e.getDetails().getOrDefault(AVAILABLE, e.getDetails().getOrDefault(AVAILABLE_HTML, ""));
+        return Arrays.stream(methods.split(","))
+                .map(String::strip)
+                .filter(method -> !method.isEmpty())
+                .collect(Collectors.joining(", "));
     }
 
     private static void unexpected(Exception e, Context ctx) {

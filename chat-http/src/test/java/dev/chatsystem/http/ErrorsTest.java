@@ -113,11 +113,27 @@ class ErrorsTest {
     }
 
     @Test
-    void wrongMethodsOnKnownPathsAre405Problems() {
-        assertProblem(http.send("DELETE", "/api/v1/applications/" + token, ""), 405);
-        assertProblem(http.get("/api/v1/applications"), 405);
-        assertProblem(http.send("PATCH", chat + "/messages/1", "{}"), 405);
-        assertProblem(http.post("/health", "{}"), 405);
+    void wrongMethodsOnKnownPathsAre405ProblemsThatSayWhatIsAllowed() {
+        assertMethodNotAllowed(http.send("DELETE", "/api/v1/applications/" + token, ""), "GET", "HEAD", "PUT");
+        assertMethodNotAllowed(http.send("M1", "/api/v1/applications/" + token, ""), "GET", "HEAD", "PUT");
+        assertMethodNotAllowed(http.get("/api/v1/applications"), "POST");
+        assertMethodNotAllowed(http.send("PATCH", chat + "/messages/1", "{}"), "GET", "HEAD", "PUT");
+        assertMethodNotAllowed(http.post("/health", "{}"), "GET", "HEAD");
+        assertMethodNotAllowed( // Javalin words its 405 differently for browsers
+                http.send(HttpRequest.newBuilder(http.uri("/health"))
+                        .header("Accept", "text/html")
+                        .POST(HttpRequest.BodyPublishers.noBody())),
+                "GET",
+                "HEAD");
+    }
+
+    /** RFC 9110 §15.5.6: a 405 lists the target's methods in {@code Allow}. */
+    private static void assertMethodNotAllowed(HttpResponse<String> response, String... allowed) {
+        JsonNode problem = assertProblem(response, 405);
+        assertThat(response.headers().firstValue("Allow"))
+                .hasValueSatisfying(allow -> assertThat(allow.split(", ")).containsExactlyInAnyOrder(allowed));
+        assertThat(problem.get("detail").asText())
+                .contains(response.headers().firstValue("Allow").orElseThrow());
     }
 
     @Test
