@@ -16,6 +16,7 @@ import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.ContentTooLargeResponse;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.Header;
 import io.javalin.json.JavalinJackson;
 import java.time.Instant;
@@ -67,6 +68,7 @@ public final class ChatServer {
             config.events.serverStopped(metrics::close);
             Problems.install(config);
             config.routes.before(ChatServer::rejectLargeDeclaredBodies);
+            config.routes.before(Paths.MESSAGE_SEARCH, ChatServer::onlyReadSearches);
             config.routes.post(Paths.APPLICATIONS, applications::create);
             getAndHead(config, Paths.APPLICATION, applications::show);
             config.routes.put(Paths.APPLICATION, applications::rename);
@@ -119,6 +121,16 @@ public final class ChatServer {
             server.setStopTimeout(STOP_TIMEOUT_MILLIS);
             server.setErrorHandler(new JettyProblems(mapper));
         });
+    }
+
+    /**
+     * Search answers only GET and HEAD. Its path also fits the message template, so without this check a PUT was
+     * routed to the edit (a 400 for the message number "search") and other methods got a 405 that allowed PUT.
+     */
+    private static void onlyReadSearches(Context ctx) {
+        if (!ctx.method().equals(HandlerType.GET) && !ctx.method().equals(HandlerType.HEAD)) {
+            throw Problems.methodNotAllowed(HandlerType.GET, HandlerType.HEAD);
+        }
     }
 
     /** Refuses a body declared too large before anything reads it, also on routes that ignore bodies. */

@@ -3,11 +3,13 @@ package dev.chatsystem.http;
 import dev.chatsystem.core.ChatException;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.Header;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.MethodNotAllowedResponse;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,6 +78,12 @@ final class Problems {
             detail = "The request body is larger than " + ChatServer.MAX_REQUEST_SIZE + " bytes";
         }
         render(ctx, new Problem("about:blank", title, e.getStatus(), detail));
+    }
+
+    /** A 405 for a path that allows only {@code allowed}, carrying them as Javalin's own 405s do. */
+    static MethodNotAllowedResponse methodNotAllowed(HandlerType... allowed) {
+        String methods = Arrays.stream(allowed).map(HandlerType::name).collect(Collectors.joining(","));
+        return new MethodNotAllowedResponse(HttpStatus.METHOD_NOT_ALLOWED.getMessage(), Map.of(AVAILABLE, methods));
     }
 
     /**

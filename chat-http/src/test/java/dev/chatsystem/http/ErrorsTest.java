@@ -127,6 +127,15 @@ class ErrorsTest {
                 "HEAD");
     }
 
+    @Test
+    void searchIsReadOnlyThoughItsPathFitsTheMessageTemplate() {
+        // "search" would match {message_number}, where PUT is routed: it must not be taken for a message number.
+        assertMethodNotAllowed(http.put(chat + "/messages/search", "{\"body\":\"x\"}"), "GET", "HEAD");
+        assertMethodNotAllowed(http.send("DELETE", chat + "/messages/search", ""), "GET", "HEAD");
+        assertMethodNotAllowed(http.post(chat + "/messages/search", "{\"body\":\"x\"}"), "GET", "HEAD");
+        assertThat(http.get(chat + "/messages/search?query=hello").statusCode()).isEqualTo(200);
+    }
+
     /** RFC 9110 §15.5.6: a 405 lists the target's methods in {@code Allow}. */
     private static void assertMethodNotAllowed(HttpResponse<String> response, String... allowed) {
         JsonNode problem = assertProblem(response, 405);
