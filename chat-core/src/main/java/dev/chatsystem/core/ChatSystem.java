@@ -20,7 +20,10 @@ public interface ChatSystem extends AutoCloseable {
         return ChatSystems.open(config);
     }
 
-    /** Creates an application with a fresh unguessable token. The name is trimmed and must be 1..255 characters. */
+    /**
+     * Creates an application with a fresh unguessable token. The name is trimmed and must be 1..255 characters as
+     * {@link String#length()} counts them (an emoji counts as two).
+     */
     Application createApplication(String name);
 
     /**
@@ -33,7 +36,7 @@ public interface ChatSystem extends AutoCloseable {
     /** The application with this token. */
     Application application(String token);
 
-    /** Renames the application; the name is trimmed and must be 1..255 characters. */
+    /** Renames the application; the name is trimmed and must be 1..255 characters, as for a new application. */
     Application renameApplication(String token, String name);
 
     /**

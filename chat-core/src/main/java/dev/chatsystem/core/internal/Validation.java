@@ -16,7 +16,12 @@ final class Validation {
 
     private Validation() {}
 
-    /** The trimmed name: 1..255 characters (UTF-16 units), no control characters. */
+    /**
+     * The trimmed name: 1..255 characters as {@link String#length()} counts them (UTF-16 code units: one outside the
+     * Basic Multilingual Plane, such as most emoji, counts as two), no control characters. Both stores' {@code
+     * VARCHAR(255)} hold every such name: H2 counts UTF-16 units too, MySQL counts code points, which are never more.
+     * Counting code points here would let H2 refuse, as a failure of the store, a name of more than 127 emoji.
+     */
     static String applicationName(String name) {
         if (name == null) {
             throw new InvalidInputException("name is required");
@@ -26,8 +31,9 @@ final class Validation {
             throw new InvalidInputException("name must not be blank");
         }
         if (trimmed.length() > MAX_NAME_LENGTH) {
-            throw new InvalidInputException(
-                    "name must be at most " + MAX_NAME_LENGTH + " characters, was " + trimmed.length());
+            throw new InvalidInputException("name must be at most " + MAX_NAME_LENGTH
+                    + " UTF-16 code units (emoji and other characters outside the Basic Multilingual Plane count as"
+                    + " two), was " + trimmed.length());
         }
         if (trimmed.chars().anyMatch(Character::isISOControl)) {
             throw new InvalidInputException("name must not contain control characters");

@@ -21,6 +21,16 @@ class ValidationTest {
                 .hasMessageContaining("255");
     }
 
+    @Test
+    void nameLengthIsCountedInUtf16CodeUnitsAsTheReadmeSays() {
+        String longest = "\uD83D\uDE80".repeat(127) + "x"; // 127 rockets and an x: 128 characters, 255 code units
+        assertThat(Validation.applicationName(longest)).isEqualTo(longest);
+        assertThatThrownBy(() -> Validation.applicationName("\uD83D\uDE80".repeat(128)))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessage("name must be at most 255 UTF-16 code units (emoji and other characters outside the Basic"
+                        + " Multilingual Plane count as two), was 256");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", " ", "\t\n", "a\u0000b", "bell\u0007"})
     void blankOrControlNamesAreRejected(String name) {

@@ -129,6 +129,20 @@ public abstract class ChatStoreContract {
         assertThat(store.countApplications()).isEqualTo(1);
     }
 
+    /** The API's longest names (255 UTF-16 code units) never fail in a store: H2 counts units, MySQL code points. */
+    @Test
+    void storesTheLongestNamesTheApiAccepts() {
+        List<String> names = List.of("x".repeat(255), "é".repeat(255), "\uD83D\uDE80".repeat(127) + "x");
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            store.createApplication("tok" + i, name, T0);
+            assertThat(store.application("tok" + i)).map(Application::name).hasValue(name);
+        }
+        assertThat(store.renameApplication("tok0", names.get(2), T1))
+                .map(Application::name)
+                .hasValue(names.get(2));
+    }
+
     @Test
     void roundTripsInstantsToTheMicrosecond() {
         Instant beforeEpoch = Instant.parse("1969-12-31T23:59:59.999999999Z");
