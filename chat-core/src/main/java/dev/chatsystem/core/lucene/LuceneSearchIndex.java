@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
@@ -85,7 +86,15 @@ public final class LuceneSearchIndex implements SearchIndex {
      */
     private final ConcurrentHashMap<String, Long> lastWriteOfChat = new ConcurrentHashMap<>();
 
-    private long visible;
+    /** Written under {@link #refreshing}. */
+    private volatile long visible;
+    /**
+     * Serializes refreshes. A lock rather than {@code synchronized}: a refresh reads files, and on JDK 21 to 23 a
+     * virtual thread blocking in (or waiting to enter) a monitor holds its carrier thread, so searches waiting for
+     * one refresh could stall every request of the server.
+     */
+    private final ReentrantLock refreshing = new ReentrantLock();
+
     private final ScheduledExecutorService committer;
     private final Completeness completeness;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -313,18 +322,21 @@ public final class LuceneSearchIndex implements SearchIndex {
             return;
         }
         long upTo;
-        synchronized (this) {
+        refreshing.lock();
+        try {
             if (visible >= wanted) {
                 return;
             }
             upTo = written.get(); // read before the refresh, which then includes at least these
             searchers.maybeRefreshBlocking();
             visible = upTo;
+        } finally {
+            refreshing.unlock();
         }
         lastWriteOfChat.values().removeIf(last -> last <= upTo);
     }
 
-    private synchronized long visibleSoFar() {
+    private long visibleSoFar() {
         return visible;
     }
 
