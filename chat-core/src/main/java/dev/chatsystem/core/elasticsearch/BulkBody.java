@@ -10,6 +10,7 @@ import dev.chatsystem.core.spi.IndexedMessage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.apache.hc.core5.http.ContentType;
@@ -28,7 +29,37 @@ final class BulkBody {
 
     private static final ContentType NDJSON = ContentType.create("application/x-ndjson");
 
+    /**
+     * The most a bulk body may hold, estimated ({@link #estimatedSize}): a batch of long bodies (500 of 64 KB make
+     * some 200 MB with their grams) would otherwise exceed Elasticsearch's request limit (100 MB by default) and be
+     * refused on every retry, stalling its shard's indexing, and would need as much heap to build.
+     */
+    static final long MAX_BYTES = 8L * 1024 * 1024;
+
     private BulkBody() {}
+
+    /**
+     * {@code messages} split, in order, into runs whose bodies are estimated at most {@code maxBytes} (a single
+     * message larger than that alone).
+     */
+    static List<List<IndexedMessage>> chunks(List<IndexedMessage> messages, long maxBytes) {
+        List<List<IndexedMessage>> chunks = new ArrayList<>();
+        int from = 0;
+        long size = 0;
+        for (int i = 0; i < messages.size(); i++) {
+            long next = estimatedSize(messages.get(i));
+            if (i > from && size + next > maxBytes) {
+                chunks.add(messages.subList(from, i));
+                from = i;
+                size = 0;
+            }
+            size += next;
+        }
+        if (from < messages.size()) {
+            chunks.add(messages.subList(from, messages.size()));
+        }
+        return chunks;
+    }
 
     /**
      * One index action per message, routed by chat and, when the message has a version, versioned {@code
@@ -113,9 +144,13 @@ final class BulkBody {
     private static int estimatedSize(List<IndexedMessage> messages) {
         long size = 1;
         for (IndexedMessage message : messages) {
-            size += 200 + 6L * message.body().length() + 5L * message.token().length();
+            size += estimatedSize(message);
         }
         return (int) Math.min(size, Integer.MAX_VALUE - 16);
+    }
+
+    private static long estimatedSize(IndexedMessage message) {
+        return 200 + 6L * message.body().length() + 5L * message.token().length();
     }
 
     /** Hands its array to the entity as is, without the copy {@link #toByteArray} makes. */

@@ -152,13 +152,15 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
             return;
         }
         ensureOpen();
-        HttpEntity body;
-        try {
-            body = BulkBody.index(messages, queryWords);
-        } catch (AlreadyClosedException e) { // closed concurrently
-            throw new BackendUnavailableException("the search index is closed", e);
+        for (List<IndexedMessage> chunk : BulkBody.chunks(messages, BulkBody.MAX_BYTES)) {
+            HttpEntity body;
+            try {
+                body = BulkBody.index(chunk, queryWords);
+            } catch (AlreadyClosedException e) { // closed concurrently
+                throw new BackendUnavailableException("the search index is closed", e);
+            }
+            bulk("index messages", body, refresh);
         }
-        bulk("index messages", body, refresh);
     }
 
     /** Sends one {@code _bulk} body; a version conflict means a newer state is there already: done, not failed. */
@@ -204,6 +206,8 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
         Request request = new Request("POST", searchEndpoint);
         request.addParameter("routing", MessageDocuments.chatKey(token, chatNumber));
         request.addParameter("filter_path", SEARCH_FILTER);
+        // An index deleted under us finds nothing until the next bulk request recreates it (IndexCreator's template).
+        request.addParameter("ignore_unavailable", "true");
         request.setEntity(MessageSearches.body(token, chatNumber, words, limit));
         return call("search", () -> ClientCalls.json(rest.performRequest(request)));
     }

@@ -2,6 +2,8 @@ package dev.chatsystem.core.elasticsearch;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.elasticsearch.indices.IndexSettings;
+import co.elastic.clients.util.ObjectBuilder;
 import dev.chatsystem.core.BackendUnavailableException;
 import java.io.IOException;
 
@@ -11,6 +13,8 @@ import java.io.IOException;
  */
 final class IndexCreator {
     private static final String ALREADY_EXISTS = "resource_already_exists_exception";
+    /** Above the built-in templates' (which match other patterns anyway), so ours applies to our name. */
+    private static final long TEMPLATE_PRIORITY = 500;
 
     /**
      * Half Elasticsearch's default of 1 s. A document becomes searchable at the first refresh after it is indexed, and
@@ -46,18 +50,38 @@ final class IndexCreator {
             } else {
                 create();
             }
+            putTemplate();
             return null;
         });
         created = true;
     }
 
+    /**
+     * An index template of the same settings and mapping for exactly this name: should someone delete the index under
+     * running processes, the next bulk request creates it again through the template, rather than with dynamic
+     * mappings under which the chat filter of every search would match nothing. Idempotent.
+     */
+    private void putTemplate() throws IOException {
+        client.indices()
+                .putIndexTemplate(t -> t.name(templateName(indexName))
+                        .indexPatterns(indexName)
+                        .priority(TEMPLATE_PRIORITY)
+                        .template(template -> template.settings(this::settings).mappings(MessageDocuments.mapping())));
+    }
+
+    /** The name of the template {@link #ensureCreated} puts for {@code indexName}. */
+    static String templateName(String indexName) {
+        return "chat-system-" + indexName;
+    }
+
+    private ObjectBuilder<IndexSettings> settings(IndexSettings.Builder settings) {
+        return settings.numberOfShards(Integer.toString(shards)).refreshInterval(t -> t.time(REFRESH_INTERVAL));
+    }
+
     private void create() throws IOException {
         try {
             client.indices()
-                    .create(c -> c.index(indexName)
-                            .settings(s -> s.numberOfShards(Integer.toString(shards))
-                                    .refreshInterval(t -> t.time(REFRESH_INTERVAL)))
-                            .mappings(MessageDocuments.mapping()));
+                    .create(c -> c.index(indexName).settings(this::settings).mappings(MessageDocuments.mapping()));
         } catch (ElasticsearchException e) {
             if (!ALREADY_EXISTS.equals(e.response().error().type())) {
                 throw e;

@@ -66,6 +66,72 @@ class ElasticsearchBulkIndexingTest {
     }
 
     /**
+     * A batch of the longest bodies, one long word each (some 6 bytes of document per body character with the grams),
+     * goes out in several bulk requests of at most {@link BulkBody#MAX_BYTES}: as one, 500 of them would pass
+     * Elasticsearch's 100 MB request limit and be refused on every retry.
+     */
+    @Test
+    void splitsABatchOfLongBodiesIntoBoundedRequests() {
+        java.util.Random random = new java.util.Random(7);
+        List<IndexedMessage> messages = new ArrayList<>();
+        for (int i = 1; i <= 40; i++) {
+            StringBuilder body = new StringBuilder("needle").append(i).append(' ');
+            while (body.length() < 65_535) {
+                body.append((char) ('a' + random.nextInt(26)));
+            }
+            messages.add(new IndexedMessage(APP, CHAT, i, body.toString(), i));
+        }
+        assertThat(BulkBody.chunks(messages, BulkBody.MAX_BYTES)).hasSizeGreaterThan(1);
+
+        try (ElasticsearchSearchIndex index = ElasticsearchSearchIndex.open(indices.url(), indices.newName())) {
+            index.upsert(messages);
+
+            assertThat(index.count()).isEqualTo(40);
+            assertThat(index.search(APP, CHAT, "needle40", 10)).containsExactly(40L);
+        }
+    }
+
+    /**
+     * Someone deletes the index under a running process: searches find nothing instead of failing, and the next bulk
+     * request creates it again with its mapping (through the template), so the chat filter keeps matching.
+     */
+    @Test
+    void anIndexDeletedWhileOpenComesBackWithItsMapping() throws IOException {
+        String name = indices.newName();
+        try (ElasticsearchSearchIndex index = ElasticsearchSearchIndex.open(indices.url(), name)) {
+            index.upsert(List.of(new IndexedMessage(APP, CHAT, 1, "before the delete", 1)));
+            indices.admin().indices().delete(d -> d.index(name));
+
+            assertThat(index.search(APP, CHAT, "before", 10)).isEmpty();
+            index.upsert(List.of(new IndexedMessage(APP, CHAT, 2, "after the delete", 2)));
+
+            assertThat(index.search(APP, CHAT, "after", 10)).containsExactly(2L);
+            assertThat(indices.admin()
+                            .indices()
+                            .getMapping(m -> m.index(name))
+                            .get(name)
+                            .mappings()
+                            .dynamic())
+                    .isEqualTo(DynamicMapping.Strict);
+        }
+    }
+
+    @Test
+    void chunksKeepOrderAndBoundTheirEstimatedSize() {
+        List<IndexedMessage> messages = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            messages.add(new IndexedMessage(APP, CHAT, i, "x".repeat(i == 5 ? 5_000 : 100), i));
+        }
+        // 200 + 6 * 100 + 5 * 9 = 845 estimated bytes for a short message, 30,245 for the long one
+        List<List<IndexedMessage>> chunks = BulkBody.chunks(messages, 2_000);
+
+        assertThat(chunks).flatExtracting(chunk -> chunk).containsExactlyElementsOf(messages);
+        assertThat(chunks).extracting(List::size).containsExactly(2, 2, 1, 2, 2, 1);
+        assertThat(BulkBody.chunks(messages, Long.MAX_VALUE)).hasSize(1);
+        assertThat(BulkBody.chunks(List.of(), 2_000)).isEmpty();
+    }
+
+    /**
      * An index whose mapping someone extended with a keyword sub-field of the body (opening keeps it: mappings only
      * grow) refuses a body longer than a keyword term may be: that document fails, the others are indexed.
      */

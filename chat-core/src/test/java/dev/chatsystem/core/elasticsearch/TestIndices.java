@@ -36,6 +36,11 @@ final class TestIndices implements BeforeAllCallback, AfterEachCallback, AfterAl
     public void afterEach(ExtensionContext context) throws IOException {
         for (String name : names) {
             admin.indices().delete(d -> d.index(name).ignoreUnavailable(true));
+            if (admin.indices()
+                    .existsIndexTemplate(t -> t.name(IndexCreator.templateName(name)))
+                    .value()) {
+                admin.indices().deleteIndexTemplate(t -> t.name(IndexCreator.templateName(name)));
+            }
         }
         names.clear();
     }
