@@ -125,7 +125,13 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
                 index.close(); // Elasticsearch answered and said no (e.g. an invalid name): retrying cannot help
                 throw e;
             }
-            LOG.warn("Elasticsearch at {} is unavailable; index {} will be created when it answers", url, indexName, e);
+            // The reason, not a stack trace: an operator's every CLI command would print one while it is down.
+            LOG.warn(
+                    "Elasticsearch at {} is unavailable; index {} will be created when it answers: {}",
+                    url,
+                    indexName,
+                    e.getMessage());
+            LOG.debug("Elasticsearch unavailable at open", e);
         }
         return index;
     }
