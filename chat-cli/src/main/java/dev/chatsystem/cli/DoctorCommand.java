@@ -5,6 +5,7 @@ import dev.chatsystem.core.ChatConfig;
 import dev.chatsystem.core.ChatException;
 import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.Health;
+import dev.chatsystem.core.Urls;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -61,12 +62,12 @@ final class DoctorCommand implements Callable<Integer> {
 
     private static Check config(ChatConfig config) {
         String detail = config.production()
-                ? "database " + config.database().orElseThrow().url().replaceAll("\\?.*", "") + ", redis "
-                        + config.redisUrl().orElseThrow() + ", elasticsearch "
-                        + config.elasticsearchUrl().orElseThrow()
+                ? "database " + Urls.redact(config.database().orElseThrow().url()) + ", redis "
+                        + Urls.redact(config.redisUrl().orElseThrow()) + ", elasticsearch "
+                        + Urls.redact(config.elasticsearchUrl().orElseThrow())
                 : "data dir " + config.dataDir().toAbsolutePath()
                         + config.elasticsearchUrl()
-                                .map(url -> ", elasticsearch " + url)
+                                .map(url -> ", elasticsearch " + Urls.redact(url))
                                 .orElse("");
         return new Check("config", config.production() ? "production" : "embedded", true, detail, "");
     }

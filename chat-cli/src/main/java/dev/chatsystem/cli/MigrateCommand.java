@@ -2,6 +2,7 @@ package dev.chatsystem.cli;
 
 import dev.chatsystem.core.ChatConfig;
 import dev.chatsystem.core.ChatSystem;
+import dev.chatsystem.core.Urls;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,9 +30,8 @@ final class MigrateCommand implements Callable<Integer> {
     public Integer call() {
         ChatConfig config = context.config();
         try (ChatSystem system = context.open()) {
-            // the database URL without its query string, which may carry credentials
             String store = config.database()
-                    .map(database -> database.url().replaceAll("\\?.*", ""))
+                    .map(database -> Urls.redact(database.url()))
                     .orElse(config.dataDir().toAbsolutePath().toString());
             String version = system.schemaVersion();
             context.output(spec)

@@ -127,6 +127,23 @@ class CliBasicsTest {
     }
 
     @Test
+    void doctorShowsTheUrlsWithoutTheirPasswords() {
+        Map<String, String> production = Map.of(
+                "CHAT_DB_URL", "jdbc:mysql://chat:s3cret@127.0.0.1:1/chat?password=s3cret",
+                "CHAT_REDIS_URL", "redis://:s3cret@127.0.0.1:1/2",
+                "CHAT_ELASTICSEARCH_URL", "http://elastic:s3cret@127.0.0.1:1");
+
+        Cli.Result table = Cli.run(production, "doctor");
+        Cli.Result json = Cli.run(production, "doctor", "--json");
+
+        assertThat(table.out())
+                .contains("jdbc:mysql://chat:***@127.0.0.1:1/chat?password=***", "redis://:***@127.0.0.1:1/2")
+                .contains("http://elastic:***@127.0.0.1:1");
+        assertThat(json.json().get(0).get("detail").asText()).contains("redis://:***@127.0.0.1:1/2");
+        assertThat(table.out() + table.err() + json.out() + json.err()).doesNotContain("s3cret");
+    }
+
+    @Test
     void commandsThatNeedNoBackendDoNotOpenTheDataDir() {
         Path untouched = dir.resolve("never-created");
 

@@ -74,6 +74,20 @@ class ProductionCommandsTest {
         assertThat(reseed.json().get("counters_raised").asLong()).isGreaterThanOrEqualTo(0);
     }
 
+    @Test
+    void migrateShowsTheDatabaseUrlWithoutItsPassword() {
+        Map<String, String> withUserInfo = new HashMap<>(stack);
+        String credentials = MySqlTestDatabase.USER + ":" + MySqlTestDatabase.PASSWORD + "@";
+        withUserInfo.put("CHAT_DB_URL", database.url.replace("jdbc:mysql://", "jdbc:mysql://" + credentials));
+
+        Cli.Result migrate = Cli.run(withUserInfo, "migrate", "--json");
+
+        assertThat(migrate.code()).as(migrate.err()).isZero();
+        assertThat(migrate.json().get("store").asText())
+                .startsWith("jdbc:mysql://" + MySqlTestDatabase.USER + ":***@")
+                .contains(database.name);
+    }
+
     private static void flushRedis(URI redis) {
         try (RedisClient client = RedisClient.create(redis.resolve("/" + REDIS_DB))) {
             client.flushDB();

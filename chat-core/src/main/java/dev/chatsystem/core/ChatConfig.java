@@ -62,13 +62,13 @@ public record ChatConfig(
             Objects.requireNonNull(user, "user");
             Objects.requireNonNull(password, "password");
             if (!url.startsWith("jdbc:mysql:") && !url.startsWith("jdbc:mariadb:")) {
-                throw new ConfigurationException("CHAT_DB_URL must be a jdbc:mysql:// URL, was " + url);
+                throw new ConfigurationException("CHAT_DB_URL must be a jdbc:mysql:// URL, was " + Urls.redact(url));
             }
         }
 
         @Override
         public String toString() {
-            return "Database[url=" + url + ", user=" + user + "]";
+            return "Database[url=" + Urls.redact(url) + ", user=" + user + "]";
         }
     }
 
@@ -106,6 +106,16 @@ public record ChatConfig(
         }
         redisUrl.ifPresent(url -> requireScheme("CHAT_REDIS_URL", url, "redis", "rediss"));
         elasticsearchUrl.ifPresent(url -> requireScheme("CHAT_ELASTICSEARCH_URL", url, "http", "https"));
+    }
+
+    /** The configuration with the URLs' passwords hidden, so that logging it leaks none. */
+    @Override
+    public String toString() {
+        return "ChatConfig[dataDir=" + dataDir + ", database=" + database + ", redisUrl=" + redisUrl.map(Urls::redact)
+                + ", elasticsearchUrl=" + elasticsearchUrl.map(Urls::redact) + ", role=" + role + ", shards=" + shards
+                + ", writeQueueCapacity=" + writeQueueCapacity + ", writeBatchSize=" + writeBatchSize
+                + ", idempotencyRetention=" + idempotencyRetention + ", reconcileInterval=" + reconcileInterval
+                + ", workerListener=" + workerListener + "]";
     }
 
     /** The embedded default: everything in {@code dataDir}, no servers needed. */
@@ -146,7 +156,8 @@ public record ChatConfig(
 
     private static void requireScheme(String key, URI url, String... schemes) {
         if (url.getScheme() == null || url.getHost() == null || !Set.of(schemes).contains(url.getScheme())) {
-            throw new ConfigurationException(key + " must look like " + schemes[0] + "://host:port, was " + url);
+            throw new ConfigurationException(
+                    key + " must look like " + schemes[0] + "://host:port, was " + Urls.redact(url));
         }
     }
 
@@ -272,7 +283,7 @@ public record ChatConfig(
             try {
                 return URI.create(text);
             } catch (IllegalArgumentException e) {
-                throw new ConfigurationException(key + " is not a valid URL: " + text);
+                throw new ConfigurationException(key + " is not a valid URL: " + Urls.redact(text));
             }
         }
 

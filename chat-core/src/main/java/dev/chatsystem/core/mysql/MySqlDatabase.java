@@ -3,6 +3,7 @@ package dev.chatsystem.core.mysql;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.chatsystem.core.ConfigurationException;
+import dev.chatsystem.core.Urls;
 import dev.chatsystem.core.jdbc.Failures;
 import dev.chatsystem.core.jdbc.JdbcDatabase;
 import dev.chatsystem.core.jdbc.SqlDialect;
@@ -56,7 +57,7 @@ final class MySqlDatabase implements JdbcDatabase {
 
     static MySqlDatabase open(String jdbcUrl, String user, String password) {
         if (!jdbcUrl.startsWith("jdbc:mysql:")) {
-            throw new ConfigurationException("mysql url must start with jdbc:mysql:, got " + jdbcUrl);
+            throw new ConfigurationException("mysql url must start with jdbc:mysql:, got " + Urls.redact(jdbcUrl));
         }
         HikariDataSource pool = null;
         try {
@@ -72,8 +73,7 @@ final class MySqlDatabase implements JdbcDatabase {
             if (pool != null) {
                 pool.close();
             }
-            // Only the part before the query string: properties may hold a password.
-            throw Failures.unavailable(SqlDialect.MYSQL, "open " + jdbcUrl.split("\\?", 2)[0], e);
+            throw Failures.unavailable(SqlDialect.MYSQL, "open " + Urls.redact(jdbcUrl), e);
         }
     }
 

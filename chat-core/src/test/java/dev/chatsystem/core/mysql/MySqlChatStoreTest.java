@@ -147,6 +147,16 @@ class MySqlChatStoreTest extends ChatStoreContract {
                 .hasMessageNotContaining("\n");
     }
 
+    @Test
+    void anUnreachableServerIsReportedWithoutThePasswordsInItsUrl() {
+        assertThatThrownBy(() -> MySqlChatStore.open(
+                        "jdbc:mysql://chat:s3cret@127.0.0.1:1/none?password=s3cret&connectTimeout=1000", "root", ""))
+                .isInstanceOf(BackendUnavailableException.class)
+                .hasMessageStartingWith("mysql store could not open jdbc:mysql://chat:***@127.0.0.1:1/none"
+                        + "?password=***&connectTimeout=1000: ")
+                .hasMessageNotContaining("s3cret");
+    }
+
     /** The column's type and character set, plus its collation when that is a binary one. */
     private String column(String table, String column) throws SQLException {
         try (Connection connection = database.connect();

@@ -1,0 +1,79 @@
+package dev.chatsystem.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Passwords never reach a message, a log line or the admin tool's output. */
+class UrlsTest {
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "redis://:s3cret@host:6379/2               | redis://:***@host:6379/2",
+                "rediss://admin:s3cret@host                | rediss://admin:***@host",
+                "redis://s3cret@host:6379                  | redis://***@host:6379",
+                "http://elastic:s3cret@es:9200/            | http://elastic:***@es:9200/",
+                "jdbc:mysql://user:s3cret@db:3306/chat     | jdbc:mysql://user:***@db:3306/chat",
+                "jdbc:mysql://user:s3@cret@db/chat?a=b     | jdbc:mysql://user:***@db/chat?a=b",
+                "jdbc:mysql://db/chat?user=u&password=s3cret&socketTimeout=1 | "
+                        + "jdbc:mysql://db/chat?user=u&password=***&socketTimeout=1",
+                "jdbc:mysql://db/chat?PASSWORD1=s3cret&trustCertificateKeyStorePassword=s3cret | "
+                        + "jdbc:mysql://db/chat?PASSWORD1=***&trustCertificateKeyStorePassword=***",
+                "jdbc:mysql://(host=db,user=u,password=s3cret)/chat | jdbc:mysql://(host=db,user=u,password=***)/chat",
+                "redis://:p%zz@h                           | redis://:***@h",
+                "redis://host:6379/0                       | redis://host:6379/0",
+                "jdbc:mysql://db:3306/chat?useSSL=true     | jdbc:mysql://db:3306/chat?useSSL=true",
+                "not a url                                 | not a url"
+            })
+    void hidesPasswordsAndKeepsTheRest(String url, String redacted) {
+        assertThat(Urls.redact(url)).isEqualTo(redacted).doesNotContain("s3cret");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"redis://:s3cret@host:6379, redis://:***@host:6379", "http://u:s3cret@es:9200, http://u:***@es:9200"})
+    void redactsAUri(String url, String redacted) {
+        assertThat(Urls.redact(URI.create(url))).isEqualTo(redacted);
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "CHAT_REDIS_URL         | redis://:p%zz@h:6379",
+                "CHAT_REDIS_URL         | redis//:pzz@h:6379",
+                "CHAT_ELASTICSEARCH_URL | ftp://u:pzz@h:9200",
+                "CHAT_DB_URL            | jdbc:postgresql://u:pzz@h/db?password=pzz"
+            })
+    void configurationErrorsQuoteTheUrlWithoutItsPassword(String key, String url) {
+        Map<String, String> environment = new java.util.HashMap<>(Map.of(
+                "CHAT_DB_URL", "jdbc:mysql://db/chat",
+                "CHAT_REDIS_URL", "redis://redis:6379",
+                "CHAT_ELASTICSEARCH_URL", "http://es:9200"));
+        environment.put(key, url);
+
+        assertThatThrownBy(() -> ChatConfig.builder().environment(environment).build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining(key)
+                .hasMessageContaining("***")
+                .hasMessageNotContaining("pzz");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"redis://:s3cret@redis:6379, http://u:s3cret@es:9200, jdbc:mysql://u:s3cret@db/chat?password=s3cret"})
+    void aConfigPrintsNoPassword(String redis, String elasticsearch, String database) {
+        ChatConfig config = ChatConfig.builder()
+                .environment(Map.of(
+                        "CHAT_DB_URL", database, "CHAT_REDIS_URL", redis, "CHAT_ELASTICSEARCH_URL", elasticsearch))
+                .build();
+
+        assertThat(config.toString())
+                .doesNotContain("s3cret")
+                .contains("redis://:***@redis:6379", "http://u:***@es:9200", "jdbc:mysql://u:***@db/chat?password=***");
+    }
+}
