@@ -1,5 +1,6 @@
 package dev.chatsystem.core.mysql;
 
+import com.mysql.cj.conf.ConnectionUrlParser;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.chatsystem.core.ConfigurationException;
@@ -8,6 +9,8 @@ import dev.chatsystem.core.jdbc.Failures;
 import dev.chatsystem.core.jdbc.JdbcDatabase;
 import dev.chatsystem.core.jdbc.SqlDialect;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -85,7 +88,17 @@ final class MySqlDatabase implements JdbcDatabase {
         config.setJdbcUrl(jdbcUrl);
         config.setUsername(user);
         config.setPassword(password);
-        PROPERTIES.forEach(config::addDataSourceProperty);
+        // Connector/J lets the properties it is handed override the URL's own, so a default the URL names (say
+        // socketTimeout=300000 for a long migration) is left out rather than silently replacing the operator's value.
+        Set<String> inUrl = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        inUrl.addAll(ConnectionUrlParser.parseConnectionString(jdbcUrl)
+                .getProperties()
+                .keySet());
+        PROPERTIES.forEach((key, value) -> {
+            if (!inUrl.contains(key)) {
+                config.addDataSourceProperty(key, value);
+            }
+        });
         config.setMaximumPoolSize(POOL_SIZE);
         config.setMinimumIdle(2);
         config.setConnectionTimeout(5_000);

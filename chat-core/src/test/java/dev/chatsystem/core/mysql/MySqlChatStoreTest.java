@@ -123,6 +123,27 @@ class MySqlChatStoreTest extends ChatStoreContract {
     }
 
     @Test
+    void propertiesInTheUrlWinOverTheStoreDefaults() throws SQLException {
+        String url = database.url + (database.url.contains("?") ? "&" : "?")
+                + "socketTimeout=300000&sessionVariables=innodb_lock_wait_timeout=42";
+        try (MySqlDatabase pool = MySqlDatabase.open(url, MySqlTestDatabase.USER, MySqlTestDatabase.PASSWORD);
+                Connection connection = pool.dataSource().getConnection();
+                ResultSet rs = connection.createStatement().executeQuery("SELECT @@SESSION.innodb_lock_wait_timeout")) {
+            PropertySet properties = connection.unwrap(JdbcConnection.class).getPropertySet();
+
+            assertThat(properties.getIntegerProperty(PropertyKey.socketTimeout).getValue())
+                    .isEqualTo(300_000);
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getLong(1)).isEqualTo(42);
+            // the defaults the URL does not name still apply
+            assertThat(properties
+                            .getBooleanProperty(PropertyKey.rewriteBatchedStatements)
+                            .getValue())
+                    .isTrue();
+        }
+    }
+
+    @Test
     void createsInnoDbTables() throws SQLException {
         try (Connection connection = database.connect();
                 ResultSet rs = connection
