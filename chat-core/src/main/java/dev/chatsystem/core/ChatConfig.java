@@ -61,7 +61,12 @@ public record ChatConfig(
             Objects.requireNonNull(url, "url");
             Objects.requireNonNull(user, "user");
             Objects.requireNonNull(password, "password");
-            if (!url.startsWith("jdbc:mysql:") && !url.startsWith("jdbc:mariadb:")) {
+            if (url.startsWith("jdbc:mariadb:")) {
+                // Only MySQL Connector/J is bundled; it speaks to MariaDB too, so the fix is the scheme alone.
+                throw new ConfigurationException("CHAT_DB_URL must be a jdbc:mysql:// URL, was " + Urls.redact(url)
+                        + ": the MariaDB driver is not included, use jdbc:mysql:// (it works against MariaDB)");
+            }
+            if (!url.startsWith("jdbc:mysql:")) {
                 throw new ConfigurationException("CHAT_DB_URL must be a jdbc:mysql:// URL, was " + Urls.redact(url));
             }
         }

@@ -35,6 +35,16 @@ class ChatConfigTest {
     }
 
     @Test
+    void refusesAMariaDbUrlSayingToUseTheMysqlScheme() {
+        assertThatThrownBy(() -> new ChatConfig.Database("jdbc:mariadb://db:3306/chat", "chat", ""))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("CHAT_DB_URL")
+                .hasMessageContaining("use jdbc:mysql://");
+        assertThat(new ChatConfig.Database("jdbc:mysql://db:3306/chat", "chat", "").url())
+                .isEqualTo("jdbc:mysql://db:3306/chat");
+    }
+
+    @Test
     void defaultsToHourlyWithoutAListenerAndKeepsBothThroughToBuilder() {
         ChatConfig defaults = ChatConfig.builder().build();
         assertThat(defaults.reconcileInterval()).isEqualTo(Duration.ofHours(1));
