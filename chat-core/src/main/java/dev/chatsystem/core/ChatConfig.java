@@ -109,8 +109,8 @@ public record ChatConfig(
             throw new ConfigurationException("role " + role.name().toLowerCase(java.util.Locale.ROOT)
                     + " needs the production backends (CHAT_DB_URL, CHAT_REDIS_URL, CHAT_ELASTICSEARCH_URL)");
         }
-        redisUrl.ifPresent(url -> requireScheme("CHAT_REDIS_URL", url, "redis", "rediss"));
-        elasticsearchUrl.ifPresent(url -> requireScheme("CHAT_ELASTICSEARCH_URL", url, "http", "https"));
+        redisUrl.ifPresent(ServerUrls::requireRedis);
+        elasticsearchUrl.ifPresent(ServerUrls::requireElasticsearch);
     }
 
     /** The configuration with the URLs' passwords hidden, so that logging it leaks none. */
@@ -156,13 +156,6 @@ public record ChatConfig(
     private static void requireBetween(String key, int value, int min, int max) {
         if (value < min || value > max) {
             throw new ConfigurationException(key + " must be between " + min + " and " + max + ", was " + value);
-        }
-    }
-
-    private static void requireScheme(String key, URI url, String... schemes) {
-        if (url.getScheme() == null || url.getHost() == null || !Set.of(schemes).contains(url.getScheme())) {
-            throw new ConfigurationException(
-                    key + " must look like " + schemes[0] + "://host:port, was " + Urls.redact(url));
         }
     }
 

@@ -1,12 +1,20 @@
 package dev.chatsystem.core;
 
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Backend URLs as they may be shown to people: in messages, logs and the admin tool's output. The database, Redis and
- * Elasticsearch URLs may carry credentials, so nothing prints one without passing it through {@link #redact}.
+ * Backend URLs: their parts, and their text as it may be shown to people (in messages, logs and the admin tool's
+ * output). The database, Redis and Elasticsearch URLs may carry credentials, so nothing prints one without passing
+ * it through {@link #redact}.
+ *
+ * <p>{@link URI} finds no host in {@code redis://chat_redis:6379}: an underscore is legal in DNS names (Docker service
+ * names have them) but not in an RFC 2396 host, so it parses the authority as "registry-based". {@link #host},
+ * {@link #port} and {@link #userInfo} read such an authority themselves.
  */
 public final class Urls {
     /** A {@code key=value} whose key names a password: {@code password=}, {@code password1=}, {@code ...Password=}. */
@@ -14,6 +22,11 @@ public final class Urls {
             Pattern.compile("(?i)([a-z0-9_.-]*password[a-z0-9_.-]*=)[^&;,)#\\s]*");
 
     private static final String HIDDEN = "***";
+
+    /** A host name as DNS resolvers take it: letters, digits, '-', '.' and '_'. */
+    private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
+
+    private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
 
     private Urls() {}
 
@@ -32,6 +45,56 @@ public final class Urls {
     /** {@link #redact(String)} of the URL's text. */
     public static String redact(URI url) {
         return redact(url.toString());
+    }
+
+    /** The URL's host, also when it holds an underscore; empty when it has none. */
+    public static Optional<String> host(URI url) {
+        return authority(url).map(Authority::host);
+    }
+
+    /** The URL's port, or {@code defaultPort} when it names none. */
+    public static int port(URI url, int defaultPort) {
+        int port = authority(url).map(Authority::port).orElse(-1);
+        return port < 0 ? defaultPort : port;
+    }
+
+    /** The URL's user info, decoded ({@code user:password}); empty when it has none. */
+    public static Optional<String> userInfo(URI url) {
+        return authority(url).map(Authority::userInfo);
+    }
+
+    /** A server authority: user info (null when absent), host, port (-1 when absent). */
+    private record Authority(String userInfo, String host, int port) {}
+
+    private static Optional<Authority> authority(URI url) {
+        Objects.requireNonNull(url, "url");
+        if (url.getHost() != null) {
+            // URI takes any number of digits as a port; a client would fail on one above 65535.
+            return url.getPort() > 65_535
+                    ? Optional.empty()
+                    : Optional.of(new Authority(url.getUserInfo(), url.getHost(), url.getPort()));
+        }
+        String raw = url.getRawAuthority();
+        if (raw == null) {
+            return Optional.empty();
+        }
+        int at = raw.lastIndexOf('@');
+        String hostPort = raw.substring(at + 1);
+        int colon = hostPort.lastIndexOf(':');
+        String host = colon < 0 ? hostPort : hostPort.substring(0, colon);
+        String port = colon < 0 ? "" : hostPort.substring(colon + 1);
+        if (!HOST_NAME.matcher(host).matches()
+                || !(port.isEmpty() || PORT.matcher(port).matches())) {
+            return Optional.empty();
+        }
+        int number = port.isEmpty() ? -1 : Integer.parseInt(port);
+        if (number > 65_535) {
+            return Optional.empty();
+        }
+        // URLDecoder would read '+' as a space, which in a URI it is not.
+        String userInfo =
+                at < 0 ? null : URLDecoder.decode(raw.substring(0, at).replace("+", "%2B"), StandardCharsets.UTF_8);
+        return Optional.of(new Authority(userInfo, host, number));
     }
 
     private static String redactUserInfo(String url) {

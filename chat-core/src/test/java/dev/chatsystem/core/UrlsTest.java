@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Passwords never reach a message, a log line or the admin tool's output. */
 class UrlsTest {
@@ -39,6 +41,53 @@ class UrlsTest {
     @CsvSource({"redis://:s3cret@host:6379, redis://:***@host:6379", "http://u:s3cret@es:9200, http://u:***@es:9200"})
     void redactsAUri(String url, String redacted) {
         assertThat(Urls.redact(URI.create(url))).isEqualTo(redacted);
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "redis://chat_redis:6379              | chat_redis | 6379 | ",
+                "redis://:p%40ss+w@chat_redis:6380/2  | chat_redis | 6380 | :p@ss+w",
+                "rediss://user:pw@redis_1.chat_net    | redis_1.chat_net | 1 | user:pw",
+                "http://es_1:9201/                    | es_1       | 9201 | ",
+                "redis://u:pw@127.0.0.1:6379          | 127.0.0.1  | 6379 | u:pw",
+            })
+    void readsHostPortAndUserInfoAlsoWhereUriFindsNoHost(String url, String host, int port, String userInfo) {
+        URI uri = URI.create(url);
+
+        assertThat(Urls.host(uri)).hasValue(host);
+        assertThat(Urls.port(uri, 1)).isEqualTo(port);
+        assertThat(Urls.userInfo(uri)).isEqualTo(java.util.Optional.ofNullable(userInfo));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"redis://:6379", "redis://h:port", "redis://h:99999", "redis://h!:1", "redis:opaque"})
+    void findsNoHostInAMalformedAuthority(String url) {
+        assertThat(Urls.host(URI.create(url))).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"redis://chat_redis:6379", "rediss://:pw@chat_redis:6379/3", "redis://chat_redis"})
+    void acceptsARedisHostWithAnUnderscore(String url) {
+        ChatConfig config = ChatConfig.builder()
+                .environment(Map.of(
+                        "CHAT_DB_URL", "jdbc:mysql://db/chat",
+                        "CHAT_REDIS_URL", url,
+                        "CHAT_ELASTICSEARCH_URL", "http://es:9200"))
+                .build();
+
+        assertThat(config.redisUrl()).hasValue(URI.create(url));
+    }
+
+    @Test
+    void refusesAnElasticsearchHostWithAnUnderscoreSayingWhy() {
+        assertThatThrownBy(() -> ChatConfig.builder()
+                        .environment(Map.of("CHAT_ELASTICSEARCH_URL", "http://chat_es:9200"))
+                        .build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("CHAT_ELASTICSEARCH_URL host chat_es")
+                .hasMessageContaining("without underscores");
     }
 
     @ParameterizedTest

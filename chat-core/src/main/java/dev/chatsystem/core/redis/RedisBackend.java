@@ -1,6 +1,8 @@
 package dev.chatsystem.core.redis;
 
 import dev.chatsystem.core.BackendUnavailableException;
+import dev.chatsystem.core.ConfigurationException;
+import dev.chatsystem.core.Urls;
 import dev.chatsystem.core.WorkerListener;
 import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.JobLease;
@@ -67,7 +69,8 @@ public final class RedisBackend implements AutoCloseable {
                 .connectionTimeoutMillis(2_000)
                 .socketTimeoutMillis(SOCKET_TIMEOUT_MILLIS)
                 .clientName("chat-system");
-        String userInfo = url.getUserInfo();
+        // Urls, not URI: URI finds no host nor user info in redis://chat_redis:6379 (a Docker service name).
+        String userInfo = Urls.userInfo(url).orElse(null);
         if (userInfo != null && !userInfo.isEmpty()) {
             int colon = userInfo.indexOf(':');
             if (colon >= 0) {
@@ -84,8 +87,9 @@ public final class RedisBackend implements AutoCloseable {
             client.database(Integer.parseInt(path.substring(1)));
         }
         client.ssl("rediss".equals(url.getScheme()));
+        HostAndPort address = address(url);
         RedisClient redis = RedisClient.builder()
-                .hostAndPort(new HostAndPort(url.getHost(), url.getPort() > 0 ? url.getPort() : 6379))
+                .hostAndPort(address)
                 .clientConfig(client.build())
                 .poolConfig(pool)
                 .build();
@@ -93,10 +97,16 @@ public final class RedisBackend implements AutoCloseable {
             redis.ping();
         } catch (JedisException e) {
             redis.close();
-            throw new BackendUnavailableException(
-                    "cannot reach Redis at " + url.getHost() + ":" + url.getPort() + ": " + e.getMessage());
+            throw new BackendUnavailableException("cannot reach Redis at " + address + ": " + e.getMessage());
         }
         return new RedisBackend(redis, shards, store);
+    }
+
+    static HostAndPort address(URI url) {
+        String host = Urls.host(url)
+                .orElseThrow(() -> new ConfigurationException(
+                        "CHAT_REDIS_URL must look like redis://host:port, was " + Urls.redact(url)));
+        return new HostAndPort(host, Urls.port(url, 6379));
     }
 
     /** Creates go through one atomic script: the number and the queued write never diverge. */
