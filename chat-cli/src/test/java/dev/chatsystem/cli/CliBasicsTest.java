@@ -144,6 +144,23 @@ class CliBasicsTest {
     }
 
     @Test
+    void aRedisDatabaseThatIsNotANumberFailsBeforeAnyBackendOpens() {
+        Map<String, String> production = Map.of(
+                "CHAT_DB_URL", "jdbc:mysql://127.0.0.1:1/chat",
+                "CHAT_REDIS_URL", "redis://127.0.0.1:1/x",
+                "CHAT_ELASTICSEARCH_URL", "http://127.0.0.1:1");
+
+        Cli.Result result = Cli.run(production, "migrate");
+
+        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.err().lines().toList())
+                .singleElement()
+                .asString()
+                .contains("CHAT_REDIS_URL may end with /N, a database number")
+                .doesNotContain("mysql", "unexpected");
+    }
+
+    @Test
     void commandsThatNeedNoBackendDoNotOpenTheDataDir() {
         Path untouched = dir.resolve("never-created");
 

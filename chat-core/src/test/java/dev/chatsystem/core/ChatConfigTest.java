@@ -34,6 +34,30 @@ class ChatConfigTest {
                 .hasMessageContaining("CHAT_RECONCILE_INTERVAL");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"/x", "/0/", "/-1", "/1a", "/9999999999", "/0/1"})
+    void refusesARedisDatabaseThatIsNotANumber(String path) {
+        assertThatThrownBy(() -> production("redis://:s3cret@redis:6379" + path))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("CHAT_REDIS_URL may end with /N, a database number")
+                .hasMessageNotContaining("s3cret");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "/", "/0", "/15"})
+    void acceptsARedisDatabaseNumberOrNone(String path) {
+        assertThat(production("redis://redis:6379" + path).redisUrl()).isPresent();
+    }
+
+    private static ChatConfig production(String redisUrl) {
+        return ChatConfig.builder()
+                .environment(Map.of(
+                        "CHAT_DB_URL", "jdbc:mysql://db/chat",
+                        "CHAT_REDIS_URL", redisUrl,
+                        "CHAT_ELASTICSEARCH_URL", "http://es:9200"))
+                .build();
+    }
+
     @Test
     void refusesAMariaDbUrlSayingToUseTheMysqlScheme() {
         assertThatThrownBy(() -> new ChatConfig.Database("jdbc:mariadb://db:3306/chat", "chat", ""))

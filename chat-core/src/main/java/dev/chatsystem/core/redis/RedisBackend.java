@@ -84,7 +84,7 @@ public final class RedisBackend implements AutoCloseable {
         }
         String path = url.getPath();
         if (path != null && path.length() > 1) {
-            client.database(Integer.parseInt(path.substring(1)));
+            client.database(database(url, path.substring(1)));
         }
         client.ssl("rediss".equals(url.getScheme()));
         HostAndPort address = address(url);
@@ -100,6 +100,15 @@ public final class RedisBackend implements AutoCloseable {
             throw new BackendUnavailableException("cannot reach Redis at " + address + ": " + e.getMessage());
         }
         return new RedisBackend(redis, shards, store);
+    }
+
+    /** ChatConfig has checked it; a caller passing its own URL gets the same one-line failure. */
+    private static int database(URI url, String number) {
+        if (!number.matches("[0-9]{1,9}")) {
+            throw new ConfigurationException(
+                    "CHAT_REDIS_URL may end with /N, a database number such as /0, was " + Urls.redact(url));
+        }
+        return Integer.parseInt(number);
     }
 
     static HostAndPort address(URI url) {
