@@ -29,9 +29,37 @@ final class Rows {
         return table;
     }
 
-    /** Bodies may hold newlines and be long: a table shows one shortened line, --json the whole text. */
-    private static String oneLine(String body) {
-        String line = body.replaceAll("\\s+", " ").strip();
-        return line.length() <= BODY_WIDTH ? line : line.substring(0, BODY_WIDTH - 1) + "…";
+    /**
+     * Bodies may hold newlines and be long: a table shows one shortened line, --json the whole text. They come from
+     * API clients, so other control characters (an ESC starting a terminal sequence, a bidi override) are shown as
+     * a backslash, "u" and their four hex digits rather than sent to the admin's terminal, and the line is cut between
+     * code points, never inside a surrogate pair or such an escape.
+     */
+    static String oneLine(String body) {
+        List<String> shown = body.replaceAll("[\\s\\u2028\\u2029]+", " ")
+                .strip()
+                .codePoints()
+                .mapToObj(Rows::visible)
+                .toList();
+        int width = shown.stream().mapToInt(String::length).sum();
+        if (width <= BODY_WIDTH) {
+            return String.join("", shown);
+        }
+        StringBuilder line = new StringBuilder();
+        for (String piece : shown) {
+            if (line.length() + piece.length() > BODY_WIDTH - 1) {
+                break;
+            }
+            line.append(piece);
+        }
+        return line.append('…').toString();
+    }
+
+    private static String visible(int codePoint) {
+        boolean bidiControl =
+                (codePoint >= 0x202A && codePoint <= 0x202E) || (codePoint >= 0x2066 && codePoint <= 0x2069);
+        return Character.isISOControl(codePoint) || bidiControl
+                ? String.format("\\u%04x", codePoint)
+                : Character.toString(codePoint);
     }
 }
