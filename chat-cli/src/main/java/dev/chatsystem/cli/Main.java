@@ -1,6 +1,9 @@
 package dev.chatsystem.cli;
 
 import dev.chatsystem.core.ChatSystem;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -17,8 +20,8 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        CliContext context =
-                new CliContext(System.getenv(), ChatSystem::open, System.console() != null, System::nanoTime);
+        CliContext context = new CliContext(
+                System.getenv(), ChatSystem::open, isTerminal(Path.of("/proc/self/fd/2")), System::nanoTime);
         CommandLine commandLine = commandLine(context);
         commandLine.setExecutionStrategy(parseResult -> {
             // logback reads these when it starts, which is when a command first opens the chat system
@@ -31,6 +34,22 @@ public final class Main {
             return new CommandLine.RunLast().execute(parseResult);
         });
         System.exit(commandLine.execute(args));
+    }
+
+    /**
+     * Whether {@code fd}, a file descriptor's link under /proc, leads to a terminal. Progress goes to stderr, so that
+     * is the stream to ask about: System.console() answers for stdin and stdout (in {@code reindex 2>log} it is a
+     * terminal console while stderr is a file), is non-null on JDK 22 to 24 even when they are redirected, and
+     * Console.isTerminal() is not in Java 21. Where there is no /proc (macOS, Windows) stderr cannot be told apart,
+     * so progress is printed as plain lines, which read well on a terminal too.
+     */
+    static boolean isTerminal(Path fd) {
+        try {
+            String target = Files.readSymbolicLink(fd).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return false;
+        }
     }
 
     /** The command line for {@code context}; tests call it with their own environment and writers. */
