@@ -25,11 +25,18 @@ final class ReseedCommand implements Callable<Integer> {
         this.context = context;
     }
 
+    /** What {@code --json} prints on the embedded backends: the production form's key, and why it is zero. */
+    record NothingToDo(long countersRaised, String note) {}
+
     @Override
     public Integer call() {
         if (context.config().redisUrl().isEmpty()) {
-            spec.commandLine().getOut().println(EMBEDDED);
-            spec.commandLine().getOut().flush();
+            Output output = context.output(spec);
+            if (output.json()) {
+                output.print(new NothingToDo(0, EMBEDDED), Table.keyValue());
+            } else {
+                output.note(EMBEDDED);
+            }
             return ExitCodes.OK;
         }
         try (ChatSystem system = context.open()) {

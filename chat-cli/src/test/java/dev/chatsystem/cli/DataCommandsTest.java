@@ -126,5 +126,9 @@ class DataCommandsTest {
     void reseedExplainsThatItAppliesOnlyToRedis() {
         Cli.Result result = run("reseed");
         assertThat(result.out()).contains("applies only to the Redis numbering backend");
+
+        JsonNode json = run("reseed", "--json").json();
+        assertThat(json.get("counters_raised").asLong()).isZero();
+        assertThat(json.get("note").asText()).contains("applies only to the Redis numbering backend");
     }
 }
