@@ -33,14 +33,25 @@ final class AppListCommand implements Callable<Integer> {
     public Integer call() {
         try (ChatSystem system = context.open()) {
             List<Application> page = system.listApplications(Optional.ofNullable(after), pageSize.limit);
-            // the core returns a bare list: a full page may have a successor, a short one has none
-            String next = page.size() == pageSize.limit ? page.getLast().token() : null;
+            String next = nextAfter(system, page);
             Output output = context.output(spec);
             output.print(new Listing(page, next), Rows.applications(page));
             if (next != null) {
-                output.note("more may follow: chat-cli app list --after " + next + " --limit " + pageSize.limit);
+                output.note("more: chat-cli app list --after " + next + " --limit " + pageSize.limit);
             }
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * The core returns a bare list: a short page is the last, a full one is the last only when nothing follows it.
+     * That is asked with a second call of one row, since fetching limit + 1 could exceed the core's maximum.
+     */
+    private String nextAfter(ChatSystem system, List<Application> page) {
+        if (page.size() < pageSize.limit) {
+            return null;
+        }
+        String last = page.getLast().token();
+        return system.listApplications(Optional.of(last), 1).isEmpty() ? null : last;
     }
 }

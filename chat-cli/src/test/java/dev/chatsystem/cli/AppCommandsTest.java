@@ -60,7 +60,7 @@ class AppCommandsTest {
     }
 
     @Test
-    void listPagesByTokenAndPrintsTheNextCommandWhenThePageIsFull() {
+    void listPagesByTokenAndPrintsTheNextCommandWhenMoreFollow() {
         create("one");
         create("two");
         create("three");
@@ -71,7 +71,7 @@ class AppCommandsTest {
                 .hasSize(2);
         String hint = first.out()
                 .lines()
-                .filter(line -> line.startsWith("more may follow"))
+                .filter(line -> line.startsWith("more: chat-cli app list --after "))
                 .findFirst()
                 .orElseThrow();
         String after = hint.replaceAll(".*--after (\\S+).*", "$1");
@@ -81,6 +81,22 @@ class AppCommandsTest {
         assertThat(second.code()).isZero();
         assertThat(second.json().get("items")).hasSize(1);
         assertThat(second.json().get("next_after").isNull()).isTrue();
+    }
+
+    @Test
+    void anExactlyFullLastPageHasNoNextPage() {
+        create("one");
+        create("two");
+
+        Cli.Result json = Cli.run("--json", "app", "list", "--limit", "2", "--data-dir", dir.toString());
+        Cli.Result table = Cli.run("app", "list", "--limit", "2", "--data-dir", dir.toString());
+        Cli.Result first = Cli.run("--json", "app", "list", "--limit", "1", "--data-dir", dir.toString());
+
+        assertThat(json.json().get("items")).hasSize(2);
+        assertThat(json.json().get("next_after").isNull()).isTrue();
+        assertThat(table.out()).doesNotContain("more");
+        assertThat(first.json().get("next_after").asText())
+                .isEqualTo(first.json().get("items").get(0).get("token").asText());
     }
 
     @Test
