@@ -76,7 +76,10 @@ public final class Main {
                 return command == null ? CommandLine.defaultFactory().create(type) : type.cast(command.get());
             }
         };
+        // No @file expansion: an argument such as a search word or a name that starts with '@' is taken as typed,
+        // never replaced by the contents of a file of that name.
         return new CommandLine(RootCommand.class, factory)
+                .setExpandAtFiles(false)
                 .setExecutionExceptionHandler(new ExitCodes(context.options()));
     }
 }

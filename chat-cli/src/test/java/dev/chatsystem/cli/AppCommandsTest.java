@@ -163,6 +163,17 @@ class AppCommandsTest {
     }
 
     @Test
+    void anArgumentStartingWithAtIsTakenAsTypedNotReadFromAFile() throws java.io.IOException {
+        Path file = java.nio.file.Files.writeString(dir.resolve("docs"), "from the file");
+        String name = "@" + file;
+
+        Cli.Result result = Cli.run("app", "create", name, "--json", "--data-dir", dir.toString());
+
+        assertThat(result.code()).as(result.err()).isZero();
+        assertThat(result.json().get("name").asText()).isEqualTo(name);
+    }
+
+    @Test
     void anInvalidNameIsAFailureNotAUsageError() {
         Cli.Result result = Cli.run("app", "create", "   ", "--data-dir", dir.toString());
 
