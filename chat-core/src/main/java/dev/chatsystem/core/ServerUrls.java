@@ -27,13 +27,6 @@ final class ServerUrls {
 
     static void requireElasticsearch(URI url) {
         requireServer("CHAT_ELASTICSEARCH_URL", url, "http", "https");
-        if (url.getHost() == null) {
-            // The Elasticsearch client takes its host from URI.getHost(), which has none for such a name.
-            throw new ConfigurationException(
-                    "CHAT_ELASTICSEARCH_URL host " + Urls.host(url).orElseThrow()
-                            + " is not a name the Elasticsearch client accepts (it has an '_'); use a host name without"
-                            + " underscores, such as a network alias, or its address, was " + Urls.redact(url));
-        }
     }
 
     private static void requireServer(String key, URI url, String... schemes) {

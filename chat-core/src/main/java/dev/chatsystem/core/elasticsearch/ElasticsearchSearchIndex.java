@@ -10,9 +10,12 @@ import co.elastic.clients.json.jackson.JacksonJsonpMapper;
 import co.elastic.clients.transport.rest5_client.Rest5ClientTransport;
 import co.elastic.clients.transport.rest5_client.low_level.Request;
 import co.elastic.clients.transport.rest5_client.low_level.Rest5Client;
+import co.elastic.clients.transport.rest5_client.low_level.Rest5ClientBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chatsystem.core.BackendStatus;
 import dev.chatsystem.core.BackendUnavailableException;
+import dev.chatsystem.core.ConfigurationException;
+import dev.chatsystem.core.Urls;
 import dev.chatsystem.core.search.QueryWords;
 import dev.chatsystem.core.spi.IndexedMessage;
 import dev.chatsystem.core.spi.SearchIndex;
@@ -27,6 +30,7 @@ import java.util.Optional;
 import java.util.SequencedSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.util.Timeout;
 import org.apache.lucene.store.AlreadyClosedException;
 import org.slf4j.Logger;
@@ -110,7 +114,7 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
         if (shards < 1) {
             throw new IllegalArgumentException("shards must be at least 1, was " + shards);
         }
-        Rest5Client rest = Rest5Client.builder(url)
+        Rest5Client rest = clientBuilder(url)
                 .setConnectionConfigCallback(c -> c.setConnectTimeout(CONNECT_TIMEOUT))
                 .setConnectionManagerCallback(
                         m -> m.setMaxConnPerRoute(CONNECTIONS).setMaxConnTotal(CONNECTIONS))
@@ -128,12 +132,29 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
             // The reason, not a stack trace: an operator's every CLI command would print one while it is down.
             LOG.warn(
                     "Elasticsearch at {} is unavailable; index {} will be created when it answers: {}",
-                    url,
+                    Urls.redact(url),
                     indexName,
                     e.getMessage());
             LOG.debug("Elasticsearch unavailable at open", e);
         }
         return index;
+    }
+
+    /**
+     * The client for {@code url}. A host name with an underscore (a Docker service name) is valid but not to {@link
+     * URI#getHost}, from which the client's own URI reading takes it: such a host is read by {@link Urls}.
+     */
+    private static Rest5ClientBuilder clientBuilder(URI url) {
+        if (url.getHost() != null) {
+            return Rest5Client.builder(url);
+        }
+        String host = Urls.host(url)
+                .orElseThrow(() -> new ConfigurationException("no host in the Elasticsearch URL " + Urls.redact(url)));
+        Rest5ClientBuilder builder = Rest5Client.builder(new HttpHost(url.getScheme(), host, Urls.port(url, 9200)));
+        if (url.getPath() != null && !url.getPath().isEmpty() && !url.getPath().equals("/")) {
+            builder.setPathPrefix(url.getPath());
+        }
+        return builder;
     }
 
     @Override
