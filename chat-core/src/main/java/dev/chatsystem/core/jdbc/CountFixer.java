@@ -8,17 +8,22 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * Recomputes {@code chats_count} and {@code messages_count} from the rows with set-based SQL that runs on H2 and
- * MySQL alike.
+ * MySQL alike, a range of ids at a time: one statement over every chat aggregates the whole messages table, which
+ * on a large store outlasts the connection's socket timeout and holds its locks as long.
  */
 final class CountFixer {
+    /** Applications or chats (by id) one transaction checks: bounds each statement's time and the locks it holds. */
+    static final int IDS_PER_TRANSACTION = 10_000;
+
     static final String WRONG_APPLICATIONS = "SELECT a.id, a.token, 0 AS chat_number, a.chats_count AS was, "
             + "COUNT(c.id) AS actual FROM applications a LEFT JOIN chats c ON c.application_id = a.id "
-            + "GROUP BY a.id, a.token, a.chats_count HAVING a.chats_count <> COUNT(c.id) ORDER BY a.token";
+            + "WHERE a.id > ? AND a.id <= ? "
+            + "GROUP BY a.id, a.token, a.chats_count HAVING a.chats_count <> COUNT(c.id)";
     static final String WRONG_CHATS = "SELECT c.id, a.token, c.chat_number, c.messages_count AS was, "
             + "COUNT(m.id) AS actual FROM chats c JOIN applications a ON a.id = c.application_id "
             + "LEFT JOIN messages m ON m.chat_id = c.id "
-            + "GROUP BY c.id, a.token, c.chat_number, c.messages_count HAVING c.messages_count <> COUNT(m.id) "
-            + "ORDER BY a.token, c.chat_number";
+            + "WHERE c.id > ? AND c.id <= ? "
+            + "GROUP BY c.id, a.token, c.chat_number, c.messages_count HAVING c.messages_count <> COUNT(m.id)";
 
     // The new value is counted again under the row lock the UPDATE takes, so a batch that commits between the
     // SELECT above and the UPDATE is not undone, and concurrent runs converge on the same value.
@@ -31,16 +36,31 @@ final class CountFixer {
 
     private CountFixer() {}
 
-    /** Corrects every wrong count inside the caller's transaction and reports each with its value after the fix. */
-    static List<Correction> fix(Handle handle) {
-        List<Correction> corrections = new ArrayList<>();
-        corrections.addAll(fix(handle, WRONG_APPLICATIONS, FIX_APPLICATION, "applications", "chats_count"));
-        corrections.addAll(fix(handle, WRONG_CHATS, FIX_CHAT, "chats", "messages_count"));
-        return corrections;
+    /** The highest id of {@code table} ({@code applications} or {@code chats}), 0 when it is empty. */
+    static long maxId(Handle handle, String table) {
+        return handle.createQuery("SELECT COALESCE(MAX(id), 0) FROM " + table)
+                .mapTo(Long.class)
+                .one();
     }
 
-    private static List<Correction> fix(Handle handle, String select, String update, String table, String column) {
+    /**
+     * Corrects the wrong {@code chats_count} of the applications with ids in ({@code after}, {@code upTo}] inside the
+     * caller's transaction and reports each with its value after the fix.
+     */
+    static List<Correction> fixApplications(Handle handle, long after, long upTo) {
+        return fix(handle, WRONG_APPLICATIONS, after, upTo, FIX_APPLICATION, "applications", "chats_count");
+    }
+
+    /** The same for the {@code messages_count} of the chats with ids in ({@code after}, {@code upTo}]. */
+    static List<Correction> fixChats(Handle handle, long after, long upTo) {
+        return fix(handle, WRONG_CHATS, after, upTo, FIX_CHAT, "chats", "messages_count");
+    }
+
+    private static List<Correction> fix(
+            Handle handle, String select, long after, long upTo, String update, String table, String column) {
         List<Wrong> wrong = handle.createQuery(select)
+                .bind(0, after)
+                .bind(1, upTo)
                 .map((rs, ctx) -> new Wrong(
                         rs.getLong("id"), rs.getString("token"), rs.getLong("chat_number"), rs.getLong("was")))
                 .list();

@@ -12,6 +12,7 @@ import dev.chatsystem.core.spi.IdempotencyRecord;
 import dev.chatsystem.core.spi.MessageBatch;
 import dev.chatsystem.core.spi.Write;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -253,7 +254,25 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
 
     @Override
     public ReconcileReport reconcile() {
-        return new ReconcileReport(transaction("reconcile counts", CountFixer::fix));
+        return reconcile(CountFixer.IDS_PER_TRANSACTION);
+    }
+
+    /** Checks {@code idsPerTransaction} applications, then chats, per transaction, in id order. */
+    ReconcileReport reconcile(int idsPerTransaction) {
+        List<ReconcileReport.Correction> corrections = new ArrayList<>();
+        long applications = call("reconcile counts", handle -> CountFixer.maxId(handle, "applications"));
+        for (long after = 0; after < applications; after += idsPerTransaction) {
+            long from = after;
+            corrections.addAll(transaction(
+                    "reconcile counts", handle -> CountFixer.fixApplications(handle, from, from + idsPerTransaction)));
+        }
+        long chats = call("reconcile counts", handle -> CountFixer.maxId(handle, "chats"));
+        for (long after = 0; after < chats; after += idsPerTransaction) {
+            long from = after;
+            corrections.addAll(transaction(
+                    "reconcile counts", handle -> CountFixer.fixChats(handle, from, from + idsPerTransaction)));
+        }
+        return new ReconcileReport(corrections);
     }
 
     @Override

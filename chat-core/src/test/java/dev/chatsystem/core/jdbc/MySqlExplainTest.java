@@ -108,8 +108,11 @@ class MySqlExplainTest {
                         Set.of()),
                 // The reconciler checks every application and every chat, so their scan is the point.
                 Arguments.of(
-                        "reconcile: wrong application counts", CountFixer.WRONG_APPLICATIONS, List.of(), Set.of("a")),
-                Arguments.of("reconcile: wrong chat counts", CountFixer.WRONG_CHATS, List.of(), Set.of("c")));
+                        "reconcile: wrong application counts",
+                        CountFixer.WRONG_APPLICATIONS,
+                        List.of(0, 10_000),
+                        Set.of("a")),
+                Arguments.of("reconcile: wrong chat counts", CountFixer.WRONG_CHATS, List.of(0, 10_000), Set.of("c")));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -425,6 +425,24 @@ public abstract class ChatStoreContract {
         }
     }
 
+    /** The reconciler checks a range of ids per transaction: counts past the first range are corrected too. */
+    @Test
+    void reconcileCorrectsCountsBeyondItsFirstRangeOfIds() {
+        store.createApplication("a", "a", T0);
+        List<Write> writes = new ArrayList<>();
+        for (long chat = 1; chat <= 10_001; chat++) {
+            writes.add(new ChatCreated("a", chat, T0));
+        }
+        writes.add(new MessageCreated("a", 10_001, 1, "last", T0, 1));
+        store.apply(writes);
+        corruptCount("a", 10_001, 9);
+        corruptCount("a", 1, 4);
+
+        assertThat(reconciler().reconcile().corrections())
+                .containsExactly(new Correction("a", 1, 4, 0), new Correction("a", 10_001, 9, 1));
+        assertThat(store.chat("a", 10_001).orElseThrow().messagesCount()).isEqualTo(1);
+    }
+
     @Test
     void reconcileCorrectsCorruptedCounts() {
         store.createApplication("a", "a", T0);
