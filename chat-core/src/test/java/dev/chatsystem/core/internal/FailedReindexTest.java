@@ -19,7 +19,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A reindex that fails after clearing the index leaves it to be rebuilt at the next open, however the process ends. */
+/**
+ * A reindex that fails after clearing the index leaves it to be rebuilt at the next open, however the process ends;
+ * one application's reindex clears nothing.
+ */
 class FailedReindexTest {
     private static final String TOKEN = "failed-reindex-token-0123456789";
     private static final int MESSAGES = Reindexer.BATCH_SIZE + 10;
@@ -58,6 +61,29 @@ class FailedReindexTest {
 
         try (LuceneSearchIndex reopened = LuceneSearchIndex.open(dir.resolve("index"))) {
             assertThat(reopened.needsRebuild()).isTrue();
+        }
+    }
+
+    /**
+     * One application's reindex replaces its documents without clearing them: searches keep finding them meanwhile,
+     * and the index stays complete (a clear would leave it to be rebuilt in full at the next open).
+     */
+    @Test
+    void aReindexOfOneApplicationKeepsTheIndexCompleteAndSearchable() {
+        try (H2ChatStore store = H2ChatStore.open(dir.resolve("db"));
+                ControlledIndex index = new ControlledIndex(LuceneSearchIndex.open(dir.resolve("index")))) {
+            List<Long> foundDuring = new ArrayList<>();
+            index.beforeUpsert(() -> foundDuring.add(
+                    (long) index.search(TOKEN, 1, "message", 5_000).size()));
+
+            new Reindexer(store, index, new ReentrantLock()).reindex(Optional.of(TOKEN), ReindexListener.NONE);
+
+            assertThat(foundDuring).isNotEmpty().allMatch(found -> found == MESSAGES);
+            assertThat(index.needsRebuild()).isFalse();
+        }
+        try (LuceneSearchIndex reopened = LuceneSearchIndex.open(dir.resolve("index"))) {
+            assertThat(reopened.needsRebuild()).isFalse();
+            assertThat(reopened.count()).isEqualTo(MESSAGES);
         }
     }
 }
