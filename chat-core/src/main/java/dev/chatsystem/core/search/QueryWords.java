@@ -2,6 +2,7 @@ package dev.chatsystem.core.search;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.text.Normalizer;
 import java.util.LinkedHashSet;
 import java.util.SequencedSet;
 import org.apache.lucene.analysis.Analyzer;
@@ -14,7 +15,8 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
  * Splits query text into the words a search looks for, exactly as the port specifies: Lucene's
  * {@code StandardAnalyzer} without stop words (the same tokenization as Elasticsearch's {@code standard}
  * analyzer), distinct words in order of appearance, at most {@link #MAX_WORDS} of them, each cut to
- * {@link #MAX_WORD_LENGTH} characters. The text is never parsed as query syntax.
+ * {@link #MAX_WORD_LENGTH} characters, after {@link #normalized normalizing} the text (bodies and queries alike). The
+ * text is never parsed as query syntax.
  *
  * <p>Thread-safe; {@link #close} releases the analyzer.
  */
@@ -41,7 +43,7 @@ public final class QueryWords implements AutoCloseable {
 
     private SequencedSet<String> analyze(String text, int maxWords, int maxLength) {
         SequencedSet<String> words = new LinkedHashSet<>();
-        try (TokenStream stream = analyzer.tokenStream("body", text)) {
+        try (TokenStream stream = analyzer.tokenStream("body", normalized(text))) {
             CharTermAttribute term = stream.addAttribute(CharTermAttribute.class);
             stream.reset();
             while (words.size() < maxWords && stream.incrementToken()) {
@@ -75,6 +77,20 @@ public final class QueryWords implements AutoCloseable {
     @Override
     public void close() {
         analyzer.close();
+    }
+
+    /**
+     * The text as words are compared: composed (NFC), so that an accent typed as a combining mark matches the same
+     * letter typed precomposed, and with the typographic apostrophes phones type (U+2019, U+2018, U+02BC) as the
+     * ASCII one, so that "don’t" and "don't" are one word.
+     */
+    static String normalized(String text) {
+        String composed = Normalizer.isNormalized(text, Normalizer.Form.NFC)
+                ? text
+                : Normalizer.normalize(text, Normalizer.Form.NFC);
+        return composed.indexOf('\u2019') < 0 && composed.indexOf('\u2018') < 0 && composed.indexOf('\u02BC') < 0
+                ? composed
+                : composed.replace('\u2019', '\'').replace('\u2018', '\'').replace('\u02BC', '\'');
     }
 
     private static String truncate(String word, int maxLength) {

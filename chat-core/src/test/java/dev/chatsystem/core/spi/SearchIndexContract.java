@@ -214,6 +214,21 @@ public abstract class SearchIndexContract {
         assertThat(search("日本語")).containsExactly(2L);
     }
 
+    /** A phone's typographic apostrophe and an accent typed as a combining mark find the plain spellings, both ways. */
+    @Test
+    void matchesWordsHoweverTheirApostrophesAndAccentsWereTyped() {
+        index.upsert(List.of(
+                message(1, "I don\u2019t know"),
+                message(2, "we can't stay"),
+                message(3, "meet at the cafe\u0301 tonight"),
+                message(4, "the caf\u00e9 downstairs")));
+
+        assertThat(search("don't")).containsExactly(1L);
+        assertThat(search("can\u2019t")).containsExactly(2L);
+        assertThat(search("caf\u00e9")).containsExactlyInAnyOrder(3L, 4L);
+        assertThat(search("cafe\u0301")).containsExactlyInAnyOrder(3L, 4L);
+    }
+
     static Stream<String> hostileQueries() {
         List<String> queries = new ArrayList<>(List.of(
                 "\"",
