@@ -127,7 +127,9 @@ final class BulkBody {
         json.writeStringField(MessageDocuments.TOKEN, message.token());
         json.writeStringField(MessageDocuments.CHAT, MessageDocuments.chatKey(message.token(), message.chatNumber()));
         json.writeNumberField(MessageDocuments.NUMBER, message.messageNumber());
-        json.writeStringField(MessageDocuments.BODY, message.body());
+        // Normalized as query words are, so that the whole-word clause compares like with like (reads take the body
+        // from the store, never from here).
+        json.writeStringField(MessageDocuments.BODY, QueryWords.normalized(message.body()));
         json.writeArrayFieldStart(MessageDocuments.GRAMS);
         for (String value : WordGrams.fieldValues(words.bodyWords(message.body()))) {
             json.writeString(value);

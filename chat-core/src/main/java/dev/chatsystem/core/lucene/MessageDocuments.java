@@ -1,5 +1,6 @@
 package dev.chatsystem.core.lucene;
 
+import dev.chatsystem.core.search.QueryWords;
 import dev.chatsystem.core.search.WordGrams;
 import dev.chatsystem.core.spi.IndexedMessage;
 import java.util.Collection;
@@ -21,7 +22,7 @@ final class MessageDocuments {
     static final String CHAT = "chat";
     /** The message number as doc values: the tie-break sort and what a search returns. */
     static final String NUMBER = "number";
-    /** The analyzed body; not stored, the store holds the text. */
+    /** The analyzed body, normalized as query words are ({@link QueryWords#normalized}); not stored. */
     static final String WORDS = "words";
     /** The trigrams of each word of the body ({@link WordGrams}), for prefix and infix phrases. */
     static final String GRAMS = "grams";
@@ -38,7 +39,7 @@ final class MessageDocuments {
         doc.add(new StringField(TOKEN, message.token(), Field.Store.NO));
         doc.add(new StringField(CHAT, chatKey(message.token(), message.chatNumber()), Field.Store.NO));
         doc.add(new NumericDocValuesField(NUMBER, message.messageNumber()));
-        doc.add(new TextField(WORDS, message.body(), Field.Store.NO));
+        doc.add(new TextField(WORDS, QueryWords.normalized(message.body()), Field.Store.NO));
         for (String grams : WordGrams.fieldValues(words)) {
             doc.add(new Field(GRAMS, grams, GRAMS_TYPE));
         }

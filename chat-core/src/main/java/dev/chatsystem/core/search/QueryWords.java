@@ -84,7 +84,7 @@ public final class QueryWords implements AutoCloseable {
      * letter typed precomposed, and with the typographic apostrophes phones type (U+2019, U+2018, U+02BC) as the
      * ASCII one, so that "don’t" and "don't" are one word.
      */
-    static String normalized(String text) {
+    public static String normalized(String text) {
         String composed = Normalizer.isNormalized(text, Normalizer.Form.NFC)
                 ? text
                 : Normalizer.normalize(text, Normalizer.Form.NFC);

@@ -229,6 +229,15 @@ public abstract class SearchIndexContract {
         assertThat(search("cafe\u0301")).containsExactlyInAnyOrder(3L, 4L);
     }
 
+    /** The whole-word clause compares normalized words too: an exact word still ranks above a longer one. */
+    @Test
+    void aNormalizedWordStillMatchesAsAWholeWord() {
+        index.upsert(List.of(message(1, "I don\u2019t"), message(2, "don'ts and dos"), message(3, "x e\u0301 y")));
+
+        assertThat(search("don\u2019t")).containsExactly(1L, 2L);
+        assertThat(search("e\u0301")).contains(3L);
+    }
+
     static Stream<String> hostileQueries() {
         List<String> queries = new ArrayList<>(List.of(
                 "\"",
