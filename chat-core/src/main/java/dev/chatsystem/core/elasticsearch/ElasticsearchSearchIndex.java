@@ -179,14 +179,17 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
             return;
         }
         ensureOpen();
-        for (List<IndexedMessage> chunk : BulkBody.chunks(messages, BulkBody.MAX_BYTES)) {
+        List<List<IndexedMessage>> chunks = BulkBody.chunks(messages, BulkBody.MAX_BYTES);
+        for (int i = 0; i < chunks.size(); i++) {
+            List<IndexedMessage> chunk = chunks.get(i);
             HttpEntity body;
             try {
                 body = BulkBody.index(chunk, queryWords);
             } catch (AlreadyClosedException e) { // closed concurrently
                 throw new BackendUnavailableException("the search index is closed", e);
             }
-            bulk("index messages", body, refresh);
+            // Only the last chunk waits for a refresh (wait_for): it makes the earlier ones visible too.
+            bulk("index messages", body, i == chunks.size() - 1 ? refresh : "false");
         }
     }
 

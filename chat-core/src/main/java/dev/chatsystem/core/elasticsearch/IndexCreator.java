@@ -6,12 +6,15 @@ import co.elastic.clients.elasticsearch.indices.IndexSettings;
 import co.elastic.clients.util.ObjectBuilder;
 import dev.chatsystem.core.BackendUnavailableException;
 import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates the index with its mapping unless it exists (then adds any field the mapping gained), once per process;
  * safe when several processes start at the same time (the loser of the race gets {@code resource_already_exists_exception}, which is success).
  */
 final class IndexCreator {
+    private static final Logger LOG = LoggerFactory.getLogger(IndexCreator.class);
     private static final String ALREADY_EXISTS = "resource_already_exists_exception";
     /** Above the built-in templates' (which match other patterns anyway), so ours applies to our name. */
     private static final long TEMPLATE_PRIORITY = 500;
@@ -62,11 +65,23 @@ final class IndexCreator {
      * mappings under which the chat filter of every search would match nothing. Idempotent.
      */
     private void putTemplate() throws IOException {
-        client.indices()
-                .putIndexTemplate(t -> t.name(templateName(indexName))
-                        .indexPatterns(indexName)
-                        .priority(TEMPLATE_PRIORITY)
-                        .template(template -> template.settings(this::settings).mappings(MessageDocuments.mapping())));
+        try {
+            client.indices()
+                    .putIndexTemplate(t -> t.name(templateName(indexName))
+                            .indexPatterns(indexName)
+                            .priority(TEMPLATE_PRIORITY)
+                            .template(template ->
+                                    template.settings(this::settings).mappings(MessageDocuments.mapping())));
+        } catch (ElasticsearchException e) {
+            if (e.status() >= 500) {
+                throw e;
+            }
+            // Refused (a user without manage_index_templates, an overlapping template): the index works without it.
+            LOG.warn(
+                    "cannot put the index template for {} (a deleted index would come back without its mapping): {}",
+                    indexName,
+                    e.getMessage());
+        }
     }
 
     /** The name of the template {@link #ensureCreated} puts for {@code indexName}. */
