@@ -278,6 +278,7 @@ public final class GroupCommitWritePath implements WritePath {
             }
         } catch (RuntimeException | Error e) {
             // The numbering and the store may disagree now: stop for good (health reports it) and answer everyone.
+            accepting = false; // later writes fail at once instead of queueing for nobody
             log.error("the writer stopped; writes fail until a restart", e);
             BackendUnavailableException stopped = new BackendUnavailableException("the writer stopped: " + e, e);
             fail(batch, stopped);
