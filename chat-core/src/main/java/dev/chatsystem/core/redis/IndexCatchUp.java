@@ -60,9 +60,13 @@ final class IndexCatchUp implements AutoCloseable {
 
     private void run() {
         while (!closed) {
-            if (requests.poll() == null) {
-                pause(POLL);
-                continue;
+            try {
+                if (requests.poll(POLL.toMillis(), TimeUnit.MILLISECONDS) == null) {
+                    continue;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // nobody interrupts it (see closed): stop
+                return;
             }
             pause(SETTLE);
             requests.clear();
