@@ -254,25 +254,27 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
 
     @Override
     public ReconcileReport reconcile() {
-        return reconcile(CountFixer.IDS_PER_TRANSACTION);
+        List<ReconcileReport.Correction> corrections = new ArrayList<>();
+        corrections.addAll(fixInRanges("applications", CountFixer::fixApplications));
+        corrections.addAll(fixInRanges("chats", CountFixer::fixChats));
+        return new ReconcileReport(corrections);
     }
 
-    /** Checks {@code idsPerTransaction} applications, then chats, per transaction, in id order. */
-    ReconcileReport reconcile(int idsPerTransaction) {
+    /** A {@link CountFixer} pass over the rows with ids in ({@code after}, {@code upTo}]. */
+    private interface RangeFix {
+        List<ReconcileReport.Correction> fix(Handle handle, long after, long upTo);
+    }
+
+    /** Runs {@code fix} over {@code table} in id order, {@link CountFixer#IDS_PER_TRANSACTION} ids per transaction. */
+    private List<ReconcileReport.Correction> fixInRanges(String table, RangeFix fix) {
+        int ids = CountFixer.IDS_PER_TRANSACTION;
         List<ReconcileReport.Correction> corrections = new ArrayList<>();
-        long applications = call("reconcile counts", handle -> CountFixer.maxId(handle, "applications"));
-        for (long after = 0; after < applications; after += idsPerTransaction) {
+        long maxId = call("reconcile counts", handle -> CountFixer.maxId(handle, table));
+        for (long after = 0; after < maxId; after += ids) {
             long from = after;
-            corrections.addAll(transaction(
-                    "reconcile counts", handle -> CountFixer.fixApplications(handle, from, from + idsPerTransaction)));
+            corrections.addAll(transaction("reconcile counts", handle -> fix.fix(handle, from, from + ids)));
         }
-        long chats = call("reconcile counts", handle -> CountFixer.maxId(handle, "chats"));
-        for (long after = 0; after < chats; after += idsPerTransaction) {
-            long from = after;
-            corrections.addAll(transaction(
-                    "reconcile counts", handle -> CountFixer.fixChats(handle, from, from + idsPerTransaction)));
-        }
-        return new ReconcileReport(corrections);
+        return corrections;
     }
 
     @Override
