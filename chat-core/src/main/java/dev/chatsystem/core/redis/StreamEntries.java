@@ -62,17 +62,21 @@ final class StreamEntries {
     }
 
     /**
-     * A stream entry id {@code ms-seq} as one long, {@code ms * 1,000,000 + seq}, ordered as the ids are. All writes
-     * of an application go to one shard stream, whose ids Redis keeps strictly increasing, so this orders every
-     * write of a message whichever worker applies it. Bounds: {@code ms} up to about 9.2 * 10^12 (the year 2262) and
-     * {@code seq} below a million: Redis restarts {@code seq} at 0 every millisecond, so only a server clock set back
-     * by minutes under a heavy load could reach it, and an id beyond the bound fails loudly rather than misorder.
+     * A stream entry id {@code ms-seq} as one long, {@code ms * 1,000,000 + min(seq, 999,999)}, ordered as the ids
+     * are. All writes of an application go to one shard stream, whose ids Redis keeps strictly increasing, so this
+     * orders every write of a message whichever worker applies it. Redis restarts {@code seq} at 0 every
+     * millisecond; only a server clock set back by minutes under load holds one millisecond long enough to pass a
+     * million (Redis keeps the last millisecond and counts up). Such ids share the top version: writes of equal
+     * versions are applied in stream order and the later one wins everywhere (MySQL, Elasticsearch's {@code
+     * external_gte}), so only a worker stalled past its lease could still revert one of them, whereas failing the
+     * entry would stop its shard for good. {@code ms} fits up to about 9.2 * 10^12 (the year 2262).
      */
     static long version(StreamEntryID id) {
-        if (id.getSequence() < 0 || id.getSequence() >= SEQUENCES_PER_MILLI) {
-            throw new IllegalArgumentException("stream entry id " + id + ": sequence beyond " + SEQUENCES_PER_MILLI);
+        if (id.getSequence() < 0) {
+            throw new IllegalArgumentException("stream entry id " + id + ": negative sequence");
         }
-        return Math.addExact(Math.multiplyExact(id.getTime(), SEQUENCES_PER_MILLI), id.getSequence());
+        long sequence = Math.min(id.getSequence(), SEQUENCES_PER_MILLI - 1);
+        return Math.addExact(Math.multiplyExact(id.getTime(), SEQUENCES_PER_MILLI), sequence);
     }
 
     /** What the search index needs from a write: message creates and edits carry a body. */

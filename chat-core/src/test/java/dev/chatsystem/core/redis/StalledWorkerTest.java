@@ -1,7 +1,6 @@
 package dev.chatsystem.core.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chatsystem.core.h2.H2ChatStore;
 import dev.chatsystem.core.spi.ChatStore;
@@ -53,9 +52,17 @@ class StalledWorkerTest {
         assertThat(StreamEntries.version(new StreamEntryID(1_700_000_000_000L, 999_999)))
                 .isLessThan(StreamEntries.version(new StreamEntryID(1_700_000_000_001L, 0)))
                 .isEqualTo(1_700_000_000_000_999_999L);
-        assertThatThrownBy(() -> StreamEntries.version(new StreamEntryID(1, 1_000_000)))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("sequence");
+    }
+
+    @Test
+    void aSequenceBeyondTheBoundSharesTheMillisecondsTopVersionInsteadOfStoppingTheShard() {
+        long top = StreamEntries.version(new StreamEntryID(1_700_000_000_000L, 999_999));
+
+        assertThat(StreamEntries.version(new StreamEntryID(1_700_000_000_000L, 1_000_000)))
+                .isEqualTo(top);
+        assertThat(StreamEntries.version(new StreamEntryID(1_700_000_000_000L, 5_000_000)))
+                .isEqualTo(top)
+                .isLessThan(StreamEntries.version(new StreamEntryID(1_700_000_000_001L, 0)));
     }
 
     private void staleBatchKeepsTheNewestEdit(ChatStore store) {
