@@ -36,6 +36,13 @@ final class ShardDrainer implements Runnable {
      */
     static final Duration LINGER = Duration.ofMillis(50);
 
+    /**
+     * The most bytes of entry fields one batch holds (a single larger entry alone): the count alone let a backlog of
+     * long bodies (500 of 64 KB per read, two stages of eight shards reading at once) fill a worker's heap, which then
+     * failed every batch and acknowledged nothing. Bodies of ordinary length come nowhere near it.
+     */
+    static final int MAX_BATCH_BYTES = 1 << 20;
+
     /** How long an idle drainer waits for a new entry before it reads through the fence again. */
     static final Duration IDLE_WAIT = Duration.ofMillis(500);
 
@@ -61,6 +68,8 @@ final class ShardDrainer implements Runnable {
     private volatile boolean running = true;
     private long leaseRenewedAt;
     private boolean holding;
+    /** Entries the next read asks for: below the batch size after reads the byte limit cut, so few are read twice. */
+    private int count;
 
     ShardDrainer(
             UnifiedJedis redis,
@@ -80,6 +89,7 @@ final class ShardDrainer implements Runnable {
         this.group = group;
         this.owner = owner;
         this.batchSize = batchSize;
+        this.count = batchSize;
         this.handler = handler;
         this.afterBatch = afterBatch;
         this.groupCreated = groupCreated;
@@ -101,13 +111,20 @@ final class ShardDrainer implements Runnable {
                     sleep(Duration.ofSeconds(1));
                     continue;
                 }
-                Optional<List<StreamEntry>> read = read(readPending);
+                Optional<Batch> read = read(readPending);
                 if (read.isEmpty()) { // the lease was lost: the next holder re-reads what this one had read
                     holding = false;
                     readPending = true;
                     continue;
                 }
-                List<StreamEntry> entries = read.get();
+                Batch batch = read.get();
+                List<StreamEntry> entries = batch.entries();
+                if (batch.cut()) {
+                    readPending = true; // the rest of what was read waits among the consumer's pending entries
+                    count = entries.size();
+                } else {
+                    count = Math.min(batchSize, count * 2);
+                }
                 if (entries.isEmpty()) {
                     readPending = false;
                 } else {
@@ -120,7 +137,7 @@ final class ShardDrainer implements Runnable {
                     backoff.reset();
                 }
                 afterBatch.run();
-                if (!entries.isEmpty() && entries.size() < batchSize / 2) {
+                if (!batch.cut() && !entries.isEmpty() && entries.size() < batchSize / 2) {
                     sleep(LINGER);
                 }
             } catch (RuntimeException e) {
@@ -151,14 +168,15 @@ final class ShardDrainer implements Runnable {
      * nothing new, waits up to {@link #IDLE_WAIT} for an entry after the stream's last one (a plain {@code XREAD},
      * which takes nothing) and answers an empty batch, so the loop reads again through the fence.
      */
-    private Optional<List<StreamEntry>> read(boolean pending) {
+    private Optional<Batch> read(boolean pending) {
         List<String> args = List.of(
                 owner,
                 Long.toString(LEASE_TTL.toMillis()),
                 group,
                 CONSUMER,
-                Integer.toString(batchSize),
-                pending ? "0" : ">");
+                Integer.toString(count),
+                pending ? "0" : ">",
+                Integer.toString(MAX_BATCH_BYTES));
         List<?> reply = (List<?>) Scripts.FENCED_READ.run(redis, List.of(lease, stream), args);
         long status = (Long) reply.get(0);
         if (status == 0) {
@@ -171,7 +189,7 @@ final class ShardDrainer implements Runnable {
                 throw new JedisDataException(error);
             }
             createGroup();
-            return Optional.of(List.of());
+            return Optional.of(new Batch(List.of(), false));
         }
         List<StreamEntry> entries = StreamEntries.fromReply((List<?>) reply.get(2));
         if (entries.isEmpty() && !pending) {
@@ -179,8 +197,11 @@ final class ShardDrainer implements Runnable {
                     XReadParams.xReadParams().count(1).block((int) IDLE_WAIT.toMillis()),
                     Map.of(stream, new StreamEntryID((String) reply.get(1))));
         }
-        return Optional.of(entries);
+        return Optional.of(new Batch(entries, Long.valueOf(1).equals(reply.get(3))));
     }
+
+    /** What one read returned; {@code cut} when the byte limit left entries it had read among the pending ones. */
+    private record Batch(List<StreamEntry> entries, boolean cut) {}
 
     /**
      * Creates the group (and the stream) unless it exists. Finding it missing means a new deployment, or that Redis

@@ -90,18 +90,44 @@ class ShardDrainerTest {
         assertThat(redis.get(keys.lease(0, StreamWorkers.PERSIST))).isEqualTo("first");
     }
 
+    @Test
+    void batchesOfLongEntriesStopAtTheByteLimitAndTheRestFollowsInOrder() {
+        String body = "x".repeat(300_000);
+        for (int i = 0; i < 12; i++) {
+            redis.xadd(keys.stream(0), XAddParams.xAddParams(), Map.of("v", Integer.toString(i), "b", body));
+        }
+        List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+        start("first", entries -> {
+            batchSizes.add(entries.size());
+            handled.addAll(entries);
+        });
+
+        awaitTrue(() -> handled.size() >= 12);
+        assertThat(handled)
+                .extracting(entry -> entry.getFields().get("v"))
+                .containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11");
+        // 3 of 300 KB fit in 1 MB: every batch stays within it, however many the count allowed.
+        assertThat(batchSizes).allSatisfy(size -> assertThat(size).isBetween(1, 3));
+        awaitTrue(() -> redis.xpending(keys.stream(0), StreamWorkers.PERSIST).getTotal() == 0);
+    }
+
+    @Test
+    void aSingleEntryAboveTheByteLimitStillPasses() {
+        redis.xadd(keys.stream(0), XAddParams.xAddParams(), Map.of("v", "big", "b", "y".repeat(1_500_000)));
+        append("small");
+        start("first");
+
+        awaitTrue(() -> handled.size() == 2);
+        assertThat(handled).extracting(entry -> entry.getFields().get("v")).containsExactly("big", "small");
+    }
+
     private void start(String owner) {
+        start(owner, handled::addAll);
+    }
+
+    private void start(String owner, ShardDrainer.Handler handler) {
         drainer = new ShardDrainer(
-                redis,
-                keys,
-                0,
-                StreamWorkers.PERSIST,
-                owner,
-                10,
-                handled::addAll,
-                () -> {},
-                () -> {},
-                WorkerListener.NONE);
+                redis, keys, 0, StreamWorkers.PERSIST, owner, 10, handler, () -> {}, () -> {}, WorkerListener.NONE);
         thread = Thread.ofVirtual().start(drainer);
     }
 
