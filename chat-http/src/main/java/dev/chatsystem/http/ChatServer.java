@@ -60,7 +60,7 @@ public final class ChatServer {
         JsonResponses responses = new JsonResponses(mapper, COMPRESSION.getDefaultMinSizeForCompression());
         ApplicationHandlers applications = new ApplicationHandlers(chatSystem, json, responses);
         ChatHandlers chats = new ChatHandlers(chatSystem, responses);
-        MessageHandlers messages = new MessageHandlers(chatSystem, json, responses);
+        MessageHandlers messages = new MessageHandlers(chatSystem, json, responses, BodyBudget.quarterOfHeap());
         HealthHandler health = new HealthHandler(chatSystem, responses);
         return Javalin.create(config -> {
             configureServer(config, mapper);

@@ -5,9 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.javalin.http.ContentType;
 import io.javalin.http.Context;
+import io.javalin.http.Header;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.Locale;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * Sends the wire records as {@code application/json} bodies, what {@code ctx.json} does, for less CPU. A body too small
@@ -43,6 +47,102 @@ final class JsonResponses {
             response.getOutputStream().write(body);
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the response", e);
+        }
+    }
+
+    /**
+     * Ends {@code ctx} with {@code value} as its JSON body written from within the handler, for responses that hold
+     * message bodies: {@link BodyBudget} counts their memory until the handler returns, and they never exist whole as
+     * bytes. What fits under the compression threshold goes as {@link #send} sends it; a larger body streams, gzipped
+     * for clients that accept gzip.
+     */
+    void stream(Context ctx, Object value) {
+        ctx.contentType(ContentType.APPLICATION_JSON);
+        try (SpillingBody body = new SpillingBody(ctx.res(), acceptsGzip(ctx.header(Header.ACCEPT_ENCODING)))) {
+            writer.writeValue(body, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the response", e);
+        }
+    }
+
+    /** Whether an {@code Accept-Encoding} value lists gzip (or {@code *}) without {@code q=0}. */
+    static boolean acceptsGzip(String acceptEncoding) {
+        if (acceptEncoding == null) {
+            return false;
+        }
+        for (String coding : acceptEncoding.split(",")) {
+            String[] parts = coding.split(";");
+            String name = parts[0].strip().toLowerCase(Locale.ROOT);
+            if (name.equals("gzip") || name.equals("*")) {
+                boolean refused = false;
+                for (int i = 1; i < parts.length; i++) {
+                    String parameter = parts[i].strip().toLowerCase(Locale.ROOT).replace(" ", "");
+                    refused |= parameter.matches("q=0(\\.0{0,3})?");
+                }
+                return !refused;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Keeps the first bytes; if the body ends within them, sends them whole with their length, otherwise streams
+     * them and the rest (gzipped when {@code gzip}).
+     */
+    private final class SpillingBody extends OutputStream {
+        private final HttpServletResponse response;
+        private final boolean gzip;
+        private final byte[] head = new byte[minSizeForCompression];
+        private int count;
+        private OutputStream out;
+        private boolean closed;
+
+        SpillingBody(HttpServletResponse response, boolean gzip) {
+            this.response = response;
+            this.gzip = gzip;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            if (out == null) {
+                if (count + length < head.length) {
+                    System.arraycopy(bytes, offset, head, count, length);
+                    count += length;
+                    return;
+                }
+                spill();
+            }
+            out.write(bytes, offset, length);
+        }
+
+        private void spill() throws IOException {
+            response.addHeader(Header.VARY, Header.ACCEPT_ENCODING);
+            out = response.getOutputStream();
+            if (gzip) {
+                response.setHeader(Header.CONTENT_ENCODING, "gzip");
+                out = new GZIPOutputStream(out, 8192);
+            }
+            out.write(head, 0, count);
+        }
+
+        /** Idempotent: Jackson closes the stream it wrote, and so does the caller. */
+        @Override
+        public void close() throws IOException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (out == null) {
+                response.setContentLength(count);
+                response.getOutputStream().write(head, 0, count);
+            } else if (out instanceof GZIPOutputStream zipped) {
+                zipped.finish();
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package dev.chatsystem.http;
 import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.Message;
 import dev.chatsystem.core.Page;
+import dev.chatsystem.core.PageRequest;
 import io.javalin.http.Context;
 import io.javalin.http.Header;
 import io.javalin.http.HttpStatus;
@@ -14,11 +15,13 @@ final class MessageHandlers {
     private final ChatSystem chatSystem;
     private final JsonBody json;
     private final JsonResponses responses;
+    private final BodyBudget budget;
 
-    MessageHandlers(ChatSystem chatSystem, JsonBody json, JsonResponses responses) {
+    MessageHandlers(ChatSystem chatSystem, JsonBody json, JsonResponses responses, BodyBudget budget) {
         this.chatSystem = Objects.requireNonNull(chatSystem, "chatSystem");
         this.json = Objects.requireNonNull(json, "json");
         this.responses = Objects.requireNonNull(responses, "responses");
+        this.budget = Objects.requireNonNull(budget, "budget");
     }
 
     void create(Context ctx) {
@@ -35,10 +38,15 @@ final class MessageHandlers {
     }
 
     void list(Context ctx) {
-        Page<Message> page =
-                chatSystem.listMessages(PathParams.token(ctx), PathParams.chatNumber(ctx), QueryParams.page(ctx));
-        Pagination.linkNext(ctx, page);
-        responses.send(ctx, page.items().stream().map(MessageResponse::of).toList());
+        String token = PathParams.token(ctx);
+        long chatNumber = PathParams.chatNumber(ctx);
+        PageRequest request = QueryParams.page(ctx);
+        try (BodyBudget.Reservation reserved = budget.reserve(request.limit())) {
+            Page<Message> page = chatSystem.listMessages(token, chatNumber, request);
+            reserved.keep(page.items());
+            Pagination.linkNext(ctx, page);
+            responses.stream(ctx, page.items().stream().map(MessageResponse::of).toList());
+        }
     }
 
     void show(Context ctx) {
@@ -59,7 +67,11 @@ final class MessageHandlers {
         String token = PathParams.token(ctx);
         long chatNumber = PathParams.chatNumber(ctx);
         String query = QueryParams.query(ctx);
-        List<Message> found = chatSystem.searchMessages(token, chatNumber, query, QueryParams.limit(ctx));
-        responses.send(ctx, found.stream().map(MessageResponse::of).toList());
+        int limit = QueryParams.limit(ctx);
+        try (BodyBudget.Reservation reserved = budget.reserve(limit)) {
+            List<Message> found = chatSystem.searchMessages(token, chatNumber, query, limit);
+            reserved.keep(found);
+            responses.stream(ctx, found.stream().map(MessageResponse::of).toList());
+        }
     }
 }

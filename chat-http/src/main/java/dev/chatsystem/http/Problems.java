@@ -74,6 +74,8 @@ final class Problems {
                 ctx.header(Header.ALLOW, allowed); // RFC 9110 §15.5.6: a 405 lists the target's methods
                 detail += "; allowed: " + allowed;
             }
+        } else if (status == HttpStatus.SERVICE_UNAVAILABLE) {
+            ctx.header(Header.RETRY_AFTER, "1"); // busy, not broken: a retry soon is welcome
         } else if (status == HttpStatus.CONTENT_TOO_LARGE) {
             detail = "The request body is larger than " + ChatServer.MAX_REQUEST_SIZE + " bytes";
         }

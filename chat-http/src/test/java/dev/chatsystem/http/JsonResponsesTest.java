@@ -95,6 +95,32 @@ class JsonResponsesTest {
         }
     }
 
+    @Test
+    void largeSearchResultsAreStreamedGzippedAndSmallOnesSentWhole() throws IOException {
+        HttpResponse<byte[]> many = send(HttpRequest.newBuilder(http.uri(messages + "/search?query=gzip&limit=100"))
+                .header("Accept-Encoding", "gzip"));
+        HttpResponse<byte[]> one = send(HttpRequest.newBuilder(http.uri(messages + "/search?query=small"))
+                .header("Accept-Encoding", "gzip"));
+
+        assertThat(many.statusCode()).isEqualTo(200);
+        assertThat(many.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        assertThat(JSON.readTree(new GZIPInputStream(new ByteArrayInputStream(many.body())).readAllBytes()))
+                .hasSize(100);
+        assertThat(one.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(one.headers().firstValue("Content-Length")).hasValue(String.valueOf(one.body().length));
+    }
+
+    @Test
+    void gzipIsUsedOnlyWhenTheClientAcceptsIt() {
+        assertThat(JsonResponses.acceptsGzip("gzip")).isTrue();
+        assertThat(JsonResponses.acceptsGzip("deflate, GZIP;q=0.5")).isTrue();
+        assertThat(JsonResponses.acceptsGzip("*")).isTrue();
+        assertThat(JsonResponses.acceptsGzip("gzip;q=0")).isFalse();
+        assertThat(JsonResponses.acceptsGzip("gzip; q=0.000")).isFalse();
+        assertThat(JsonResponses.acceptsGzip("br, deflate")).isFalse();
+        assertThat(JsonResponses.acceptsGzip(null)).isFalse();
+    }
+
     private HttpResponse<byte[]> send(HttpRequest.Builder request) {
         try {
             return http.client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());

@@ -1,0 +1,69 @@
+package dev.chatsystem.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.chatsystem.core.Message;
+import io.javalin.http.HttpResponseException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The memory budget of responses that carry message bodies: reserve the worst case, keep what was loaded. */
+class BodyBudgetTest {
+    private static final Instant AT = Instant.parse("2026-01-01T00:00:00Z");
+
+    @Test
+    void aRequestReservesItsWorstCaseThenKeepsWhatItsBodiesTakeAndGivesItAllBack() {
+        BodyBudget budget = new BodyBudget(10_000, Duration.ofMillis(10));
+
+        try (BodyBudget.Reservation reserved = budget.reserve(100)) {
+            assertThat(budget.availableKib()).isEqualTo(10_000 - (100 * BodyBudget.WORST_KIB_PER_MESSAGE + 1));
+
+            reserved.keep(List.of(message("x".repeat(10_240)), message("short")));
+
+            // 20 KiB for 10,240 characters at two bytes each, one for the short one, and their overheads.
+            assertThat(10_000 - budget.availableKib()).isBetween(22, 26);
+        }
+        assertThat(budget.availableKib()).isEqualTo(10_000);
+    }
+
+    @Test
+    void aWorstCaseBeyondTheBudgetTakesAllOfItAndRunsAlone() {
+        BodyBudget budget = new BodyBudget(1_000, Duration.ofMillis(50));
+
+        try (BodyBudget.Reservation reserved = budget.reserve(1_000)) {
+            assertThat(budget.availableKib()).isZero();
+            assertThatThrownBy(() -> budget.reserve(1))
+                    .isInstanceOfSatisfying(
+                            HttpResponseException.class,
+                            e -> assertThat(e.getStatus()).isEqualTo(503));
+        }
+        assertThat(budget.availableKib()).isEqualTo(1_000);
+    }
+
+    @Test
+    void aWaitingRequestProceedsOnceRoomIsGivenBack() throws Exception {
+        BodyBudget budget = new BodyBudget(1_000, Duration.ofSeconds(10));
+        BodyBudget.Reservation first = budget.reserve(1_000);
+
+        CompletableFuture<Integer> second = CompletableFuture.supplyAsync(() -> {
+            try (BodyBudget.Reservation reserved = budget.reserve(10)) {
+                return 1_000 - budget.availableKib();
+            }
+        });
+        Thread.sleep(100);
+        assertThat(second).isNotDone();
+        first.close();
+
+        assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo(10 * BodyBudget.WORST_KIB_PER_MESSAGE + 1);
+        assertThat(budget.availableKib()).isEqualTo(1_000);
+    }
+
+    private static Message message(String body) {
+        return new Message(1, 1, body, AT, AT);
+    }
+}
