@@ -18,7 +18,7 @@ import java.util.zip.GZIPOutputStream;
  * to be compressed is written to the response at once, with its length: {@code ctx.json} would encode a string, then
  * copy it through a fresh 32 KiB buffer (Javalin's result stream) and match the content type against the compression
  * exclusions on every response. A body large enough to compress takes Javalin's way, which gzips it for clients that
- * accept gzip.
+ * accept gzip, except with {@link #stream}, which writes it from the handler itself.
  *
  * <p>Call it last in a handler: a small body commits the response, so nothing can change it afterwards. It is not seen
  * by {@code config.http.generateEtags}, which the server leaves off.
