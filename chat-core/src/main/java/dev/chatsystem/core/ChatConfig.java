@@ -171,7 +171,7 @@ public record ChatConfig(
         private Role role = Role.ALL;
         private int shards = 8;
         private int writeQueueCapacity = 10_000;
-        private int writeBatchSize = 500;
+        private int writeBatchSize = 2_000;
         private java.time.Duration idempotencyRetention = java.time.Duration.ofHours(24);
         private java.time.Duration reconcileInterval = java.time.Duration.ofHours(1);
         private WorkerListener workerListener = WorkerListener.NONE;
