@@ -47,6 +47,11 @@ class FaultDrills {
     private static final int KILLS = 10;
     private static final Duration KILL_BUDGET = Duration.ofSeconds(75);
     private static final int FUZZ_REQUESTS = 10_000;
+    private static final int LONG_APPLICATIONS = 8;
+    private static final int LONG_BODY_CHARS = 60_000;
+    private static final int LONG_BACKLOG = 2_400;
+    private static final int LONG_SEARCHES = 128;
+    private static final int LONG_SEARCHERS = 32;
     private static final Path RESULTS =
             Path.of(System.getProperty("user.dir")).getParent().resolve("bench/results/faults.md");
 
@@ -324,6 +329,111 @@ class FaultDrills {
         }
     }
 
+    /**
+     * Bodies near the 64 KB limit: a backlog of them queued while no worker runs, drained by a worker of 256 MB heap
+     * (reads bounded by entries alone filled it: OutOfMemoryError, nothing acknowledged), then searches each returning
+     * every long message of a chat, many at once, from an API process of 256 MB (they filled it too).
+     */
+    @Test
+    @Order(8)
+    void longBodies() throws Exception {
+        List<AutoCloseable> resources = new ArrayList<>();
+        try {
+            StackWorld world = track(resources, StackWorld.create(6));
+            ServerProcess api = track(resources, ServerProcess.start("long-api", world.environment("api"), workDir));
+            ServerProcess worker =
+                    track(resources, ServerProcess.start("long-worker", world.environment("worker"), workDir));
+            Api client = new Api(api.baseUrl());
+            List<String> tokens = new ArrayList<>();
+            for (int i = 0; i < LONG_APPLICATIONS; i++) {
+                tokens.add(application(client, world));
+            }
+            worker.kill(); // the backlog builds up with no worker running
+            String word = "lorem ipsum dolor sit amet ".repeat(LONG_BODY_CHARS / 27);
+            List<Load> loads = tokens.stream()
+                    .map(token -> Load.start(client, token, CHATS, 1, word, Duration.ZERO))
+                    .toList();
+            Await.until(
+                    Duration.ofSeconds(120),
+                    "a backlog of long bodies",
+                    () -> 0,
+                    () -> loads.stream().mapToInt(Load::acknowledgedCount).sum() >= LONG_BACKLOG);
+            loads.forEach(Load::stop);
+            long restarted = System.nanoTime();
+            worker.restart();
+            Map<String, List<Load.Ack>> acks = new HashMap<>();
+            for (int i = 0; i < tokens.size(); i++) {
+                acks.put(tokens.get(i), loads.get(i).acks());
+            }
+            long failures = loads.stream().mapToLong(l -> l.failures().size()).sum();
+            Row row = record(
+                    "long bodies: a backlog of ~60 KB messages, then " + LONG_SEARCHES + " searches returning them",
+                    world,
+                    acks,
+                    restarted,
+                    a -> true,
+                    false,
+                    "queued with no worker running, drained by one worker process of 256 MB heap; non-201 answers: "
+                            + failures);
+            SearchTally searches = searchLongBodies(client, tokens.getFirst(), acks.get(tokens.getFirst()));
+            int health = client.health().status();
+            Row searched = new Row(
+                    row.drill(),
+                    row.acknowledged(),
+                    row.stored(),
+                    row.indexed(),
+                    row.duplicates(),
+                    row.gaps(),
+                    row.recovery(),
+                    searches.complete() == LONG_SEARCHES && health == 200 ? row.verdict() : "FAIL",
+                    row.note() + "; then " + LONG_SEARCHES + " searches (limit 1000, " + LONG_SEARCHERS
+                            + " at a time) each returning every message of a chat, " + searches.summary()
+                            + "; after: /health " + health);
+            ROWS.set(ROWS.indexOf(row), searched);
+            assertThat(searched.verdict()).as(searches.summary()).startsWith("PASS");
+        } finally {
+            closeAll(resources);
+        }
+    }
+
+    /** How the searches of {@link #longBodies} went: complete answers, other statuses, bytes answered. */
+    private record SearchTally(int complete, Map<Integer, Integer> statuses, long megabytes, String took) {
+        String summary() {
+            return complete + " complete, statuses " + statuses + ", " + megabytes + " MB answered in " + took;
+        }
+    }
+
+    private static SearchTally searchLongBodies(Api client, String token, List<Load.Ack> acks) throws Exception {
+        Map<Long, Long> perChat = new HashMap<>();
+        for (Load.Ack ack : acks) {
+            perChat.merge(ack.chat(), 1L, Long::sum);
+        }
+        Map<Integer, Integer> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicInteger complete = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
+        long started = System.nanoTime();
+        List<Thread> searchers = new ArrayList<>();
+        for (int t = 0; t < LONG_SEARCHERS; t++) {
+            int first = t;
+            searchers.add(Thread.ofVirtual().start(() -> {
+                for (int i = first; i < LONG_SEARCHES; i += LONG_SEARCHERS) {
+                    long chat = 1 + i % CHATS;
+                    Api.Reply reply = client.search(token, chat, "dolor");
+                    statuses.merge(reply.status(), 1, Integer::sum);
+                    if (reply.status() == 200 && reply.json().size() == perChat.getOrDefault(chat, 0L)) {
+                        complete.incrementAndGet();
+                    }
+                    bytes.addAndGet(reply.text() == null ? 0 : reply.text().length());
+                }
+            }));
+        }
+        for (Thread searcher : searchers) {
+            searcher.join(Duration.ofMinutes(3));
+        }
+        return new SearchTally(
+                complete.get(), Map.copyOf(statuses), bytes.get() >> 20, seconds(started, System.nanoTime()));
+    }
+
     @AfterAll
     static void writeTable() throws IOException {
         StringBuilder out = new StringBuilder();
@@ -383,17 +493,30 @@ class FaultDrills {
             Predicate<Load.Ack> mustSurvive,
             boolean lossByDesign,
             String note) {
-        List<Load.Ack> must = acks.stream().filter(mustSurvive).toList();
+        return record(drill, world, Map.of(token, acks), faultEnd, mustSurvive, lossByDesign, note);
+    }
+
+    /** {@link #record} over several applications, each with its own acknowledged creates, summed into one row. */
+    private static Row record(
+            String drill,
+            StackWorld world,
+            Map<String, List<Load.Ack>> acksByToken,
+            long faultEnd,
+            Predicate<Load.Ack> mustSurvive,
+            boolean lossByDesign,
+            String note) {
         long deadline = System.nanoTime() + CATCH_UP.toNanos();
         String recovery = "> " + CATCH_UP.toSeconds() + " s";
-        List<Map.Entry<String, String>> stored;
-        long indexed;
+        Map<String, Tally> tallies;
         while (true) {
-            stored = world.storedBodies(token);
-            indexed = world.indexedMessages(token);
-            Set<Map.Entry<String, String>> present = new HashSet<>(stored);
-            boolean all = must.stream().allMatch(a -> present.contains(Map.entry(a.key(), a.body())));
-            if (all && indexed == stored.size()) {
+            tallies = new HashMap<>();
+            boolean caughtUp = true;
+            for (Map.Entry<String, List<Load.Ack>> app : acksByToken.entrySet()) {
+                Tally tally = Tally.of(world, app.getKey(), app.getValue(), mustSurvive);
+                tallies.put(app.getKey(), tally);
+                caughtUp &= tally.caughtUp();
+            }
+            if (caughtUp) {
                 recovery = String.format("%.1f s", (System.nanoTime() - faultEnd) / 1e9);
                 break;
             }
@@ -402,33 +525,24 @@ class FaultDrills {
             }
             sleep(250);
         }
-        Set<Map.Entry<String, String>> present = new HashSet<>(stored);
-        long storedAcks = acks.stream()
-                .filter(a -> present.contains(Map.entry(a.key(), a.body())))
-                .count();
-        long lost = acks.size() - storedAcks;
-        long lostMust = must.size()
-                - must.stream()
-                        .filter(a -> present.contains(Map.entry(a.key(), a.body())))
-                        .count();
-        Map<String, Integer> perKey = new HashMap<>();
-        Map<String, Integer> perBody = new HashMap<>();
-        for (Map.Entry<String, String> row : stored) {
-            perKey.merge(row.getKey(), 1, Integer::sum);
-            perBody.merge(row.getValue(), 1, Integer::sum);
+        long acknowledged = 0;
+        long storedAcks = 0;
+        long lost = 0;
+        long lostMust = 0;
+        long duplicates = 0;
+        long gaps = 0;
+        long indexed = 0;
+        long rows = 0;
+        for (Tally tally : tallies.values()) {
+            acknowledged += tally.acknowledged();
+            storedAcks += tally.storedAcks();
+            lost += tally.acknowledged() - tally.storedAcks();
+            lostMust += tally.lostMust();
+            duplicates += tally.duplicates();
+            gaps += tally.gaps();
+            indexed += tally.indexed();
+            rows += tally.rows();
         }
-        long duplicates = perKey.values().stream().mapToLong(n -> n - 1).sum()
-                + perBody.values().stream().mapToLong(n -> n - 1).sum();
-        Map<Long, Long> maxima = maxima(stored);
-        Map<Long, Set<Long>> numbers = new HashMap<>();
-        for (String key : perKey.keySet()) {
-            String[] parts = key.split("/");
-            numbers.computeIfAbsent(Long.parseLong(parts[0]), c -> new HashSet<>())
-                    .add(Long.parseLong(parts[1]));
-        }
-        long gaps = maxima.entrySet().stream()
-                .mapToLong(e -> e.getValue() - numbers.get(e.getKey()).size())
-                .sum();
         boolean recovered = !recovery.startsWith(">");
         String verdict;
         String fullNote = note;
@@ -436,18 +550,71 @@ class FaultDrills {
             verdict = lostMust == 0 && duplicates == 0 && gaps == 0 && recovered ? "PASS (loss window)" : "FAIL";
             fullNote = "lost by design (queued in Redis at the flush): " + lost + "; " + note;
         } else {
-            verdict = lost == 0 && duplicates == 0 && gaps == 0 && recovered && indexed == stored.size()
+            verdict = lost == 0 && duplicates == 0 && gaps == 0 && recovered && indexed == rows
                     ? "PASS"
                     : "FAIL (" + lost + " acknowledged not stored)";
         }
-        if (stored.size() != storedAcks) {
-            fullNote += "; MySQL rows in all: " + stored.size();
+        if (rows != storedAcks) {
+            fullNote += "; MySQL rows in all: " + rows;
         }
-        Row row = new Row(drill, acks.size(), storedAcks, indexed, duplicates, gaps, recovery, verdict, fullNote);
+        Row row = new Row(drill, acknowledged, storedAcks, indexed, duplicates, gaps, recovery, verdict, fullNote);
         ROWS.add(row);
         System.out.println("drill: " + row);
         assertThat(verdict).as(drill).startsWith("PASS");
         return row;
+    }
+
+    /** What the backends hold of one application's acknowledged creates. */
+    private record Tally(
+            long acknowledged,
+            long storedAcks,
+            long lostMust,
+            long duplicates,
+            long gaps,
+            long indexed,
+            long rows,
+            boolean caughtUp) {
+
+        static Tally of(StackWorld world, String token, List<Load.Ack> acks, Predicate<Load.Ack> mustSurvive) {
+            List<Load.Ack> must = acks.stream().filter(mustSurvive).toList();
+            List<Map.Entry<String, String>> stored = world.storedBodies(token);
+            long indexed = world.indexedMessages(token);
+            Set<Map.Entry<String, String>> present = new HashSet<>(stored);
+            long storedAcks = acks.stream()
+                    .filter(a -> present.contains(Map.entry(a.key(), a.body())))
+                    .count();
+            long storedMust = must.stream()
+                    .filter(a -> present.contains(Map.entry(a.key(), a.body())))
+                    .count();
+            Map<String, Integer> perKey = new HashMap<>();
+            Map<String, Integer> perBody = new HashMap<>();
+            for (Map.Entry<String, String> row : stored) {
+                perKey.merge(row.getKey(), 1, Integer::sum);
+                perBody.merge(row.getValue(), 1, Integer::sum);
+            }
+            long duplicates = perKey.values().stream().mapToLong(n -> n - 1).sum()
+                    + perBody.values().stream().mapToLong(n -> n - 1).sum();
+            Map<Long, Long> maxima = maxima(stored);
+            Map<Long, Set<Long>> numbers = new HashMap<>();
+            for (String key : perKey.keySet()) {
+                String[] parts = key.split("/");
+                numbers.computeIfAbsent(Long.parseLong(parts[0]), c -> new HashSet<>())
+                        .add(Long.parseLong(parts[1]));
+            }
+            long gaps = maxima.entrySet().stream()
+                    .mapToLong(e -> e.getValue() - numbers.get(e.getKey()).size())
+                    .sum();
+            boolean caughtUp = storedMust == must.size() && indexed == stored.size();
+            return new Tally(
+                    acks.size(),
+                    storedAcks,
+                    must.size() - storedMust,
+                    duplicates,
+                    gaps,
+                    indexed,
+                    stored.size(),
+                    caughtUp);
+        }
     }
 
     private static Row withVerdict(Row row, String verdict) {
