@@ -139,40 +139,51 @@ final class Scripts {
             return 0
             """);
 
+    /** Entries {@link #FENCED_READ} asks XREADGROUP for at a time. */
+    static final int READ_CHUNK = 100;
+
     /**
      * Reads a batch for a consumer group only while the caller holds the shard's lease, and renews it: the check and
      * the read are one atomic step, so a worker that lost its lease (a pause longer than the lease, Redis losing the
      * key) can never read entries its successor does not see. KEYS: lease, stream. ARGV: owner, ttl millis, group,
      * consumer, count, id to read after ({@code 0} for the consumer's pending entries, {@code >} for new ones), most
-     * bytes of field values to return. Returns {@code {0}} when the caller does not hold the lease, {@code {2, error}}
-     * when the read fails (NOGROUP), else {@code {1, last id, entries, cut}}: the entries as XREADGROUP gives them
-     * and, when there are none, the id of the stream's last entry ({@code 0-0} for none) for a blocking {@code XREAD}
-     * to wait after. The entries stop before the one that would pass the byte limit (the first is always returned);
-     * {@code cut} is 1 when some were left out: they are delivered to the consumer all the same, so a read of its
+     * bytes of fields (names and values) to return. Returns {@code {0}} when the caller does not hold the lease,
+     * {@code {2, error}} when the read fails (NOGROUP), else {@code {1, last id, entries, cut}}: the entries as
+     * XREADGROUP gives them and, when there are none, the id of the stream's last entry ({@code 0-0} for none) for a
+     * blocking {@code XREAD} to wait after.
+     *
+     * <p>It reads {@value #READ_CHUNK} entries at a time and stops before the entry that would pass the byte limit
+     * (the first is always returned), so Redis never builds a reply of thousands of long bodies. {@code cut} is 1
+     * when it stopped there: the rest of that chunk was delivered to the consumer all the same, so a read of its
      * pending entries ({@code 0}) returns them next, in order.
      */
     static final Script FENCED_READ = new Script("""
             if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {0} end
             redis.call('PEXPIRE', KEYS[1], ARGV[2])
-            local reply = redis.pcall('XREADGROUP', 'GROUP', ARGV[3], ARGV[4], 'COUNT', ARGV[5],
-              'STREAMS', KEYS[2], ARGV[6])
-            if type(reply) == 'table' and reply.err then return {2, reply.err} end
-            if reply and reply[1] and #reply[1][2] > 0 then
-              local entries, kept, bytes, limit = reply[1][2], {}, 0, tonumber(ARGV[7])
-              for i, entry in ipairs(entries) do
+            local want, limit, after = tonumber(ARGV[5]), tonumber(ARGV[7]), ARGV[6]
+            local kept, bytes = {}, 0
+            while #kept < want do
+              local count = math.min(%d, want - #kept)
+              local reply = redis.pcall('XREADGROUP', 'GROUP', ARGV[3], ARGV[4], 'COUNT', count,
+                'STREAMS', KEYS[2], after)
+              if type(reply) == 'table' and reply.err then return {2, reply.err} end
+              local entries = reply and reply[1] and reply[1][2] or {}
+              for _, entry in ipairs(entries) do
                 local size = 0
                 if type(entry[2]) == 'table' then
-                  for _, value in ipairs(entry[2]) do size = size + #value end
+                  for _, field in ipairs(entry[2]) do size = size + #field end
                 end
-                if i > 1 and bytes + size > limit then return {1, '', kept, 1} end
+                if #kept > 0 and bytes + size > limit then return {1, '', kept, 1} end
                 bytes = bytes + size
-                kept[i] = entry
+                kept[#kept + 1] = entry
               end
-              return {1, '', kept, 0}
+              if #entries < count then break end
+              if after ~= '>' then after = entries[#entries][1] end
             end
+            if #kept > 0 then return {1, '', kept, 0} end
             local last = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)
             return {1, last[1] and last[1][1] or '0-0', {}, 0}
-            """);
+            """.formatted(READ_CHUNK));
 
     /** Gives a lease back if the caller still holds it. KEYS: lease. ARGV: owner. */
     static final Script RELEASE = new Script("""

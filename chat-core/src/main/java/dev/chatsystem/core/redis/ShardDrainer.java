@@ -111,7 +111,8 @@ final class ShardDrainer implements Runnable {
                     sleep(Duration.ofSeconds(1));
                     continue;
                 }
-                Optional<Batch> read = read(readPending);
+                boolean pending = readPending;
+                Optional<Batch> read = read(pending);
                 if (read.isEmpty()) { // the lease was lost: the next holder re-reads what this one had read
                     holding = false;
                     readPending = true;
@@ -119,12 +120,16 @@ final class ShardDrainer implements Runnable {
                 }
                 Batch batch = read.get();
                 List<StreamEntry> entries = batch.entries();
+                int asked = count;
                 if (batch.cut()) {
                     readPending = true; // the rest of what was read waits among the consumer's pending entries
                     count = entries.size();
                 } else {
                     count = Math.min(batchSize, count * 2);
                 }
+                // Only new entries far fewer than asked for mean a trickle worth waiting for; pending ones and
+                // batches cut by the byte limit mean more is there.
+                boolean trickle = !pending && !batch.cut() && entries.size() < asked / 2;
                 if (entries.isEmpty()) {
                     readPending = false;
                 } else {
@@ -137,7 +142,7 @@ final class ShardDrainer implements Runnable {
                     backoff.reset();
                 }
                 afterBatch.run();
-                if (!batch.cut() && !entries.isEmpty() && entries.size() < batchSize / 2) {
+                if (trickle && !entries.isEmpty()) {
                     sleep(LINGER);
                 }
             } catch (RuntimeException e) {

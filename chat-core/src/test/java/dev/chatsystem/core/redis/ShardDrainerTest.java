@@ -121,13 +121,46 @@ class ShardDrainerTest {
         assertThat(handled).extracting(entry -> entry.getFields().get("v")).containsExactly("big", "small");
     }
 
+    @Test
+    void aReadGathersSeveralChunksUpToTheCountInStreamOrder() {
+        int entries = Scripts.READ_CHUNK * 2 + 50;
+        for (int i = 0; i < entries; i++) {
+            append(Integer.toString(i));
+        }
+        List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+        start("first", 1_000, batch -> {
+            batchSizes.add(batch.size());
+            handled.addAll(batch);
+        });
+
+        awaitTrue(() -> handled.size() >= entries);
+        assertThat(batchSizes.getFirst()).isEqualTo(entries);
+        assertThat(handled)
+                .extracting(entry -> Integer.parseInt(entry.getFields().get("v")))
+                .isSorted()
+                .hasSize(entries);
+    }
+
     private void start(String owner) {
         start(owner, handled::addAll);
     }
 
     private void start(String owner, ShardDrainer.Handler handler) {
+        start(owner, 10, handler);
+    }
+
+    private void start(String owner, int batchSize, ShardDrainer.Handler handler) {
         drainer = new ShardDrainer(
-                redis, keys, 0, StreamWorkers.PERSIST, owner, 10, handler, () -> {}, () -> {}, WorkerListener.NONE);
+                redis,
+                keys,
+                0,
+                StreamWorkers.PERSIST,
+                owner,
+                batchSize,
+                handler,
+                () -> {},
+                () -> {},
+                WorkerListener.NONE);
         thread = Thread.ofVirtual().start(drainer);
     }
 
