@@ -44,6 +44,9 @@ import org.slf4j.LoggerFactory;
 public final class GroupCommitWritePath implements WritePath {
     static final Duration OFFER_TIMEOUT = Duration.ofSeconds(5);
     static final Duration PURGE_EVERY = Duration.ofMinutes(10);
+    /** Body characters one batch takes at most (a single longer write alone): about 1 MB of plain text. */
+    static final long MAX_BATCH_CHARS = 1L << 20;
+
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWritePath.class);
     private static final PendingWrite STOP = PendingWrite.createChat("", Instant.EPOCH, Optional.empty());
 
@@ -254,6 +257,26 @@ public final class GroupCommitWritePath implements WritePath {
         }
     }
 
+    /**
+     * Adds what is queued behind the batch's first write, up to the batch size and about {@link #MAX_BATCH_CHARS}
+     * of bodies: a batch of 2,000 bodies of 64 KB would be 128 MB in one H2 transaction.
+     */
+    private void takeQueued(List<PendingWrite> batch) {
+        long chars = bodyChars(batch.getFirst());
+        while (batch.size() < batchSize && chars < MAX_BATCH_CHARS) {
+            PendingWrite next = queue.poll();
+            if (next == null) {
+                return;
+            }
+            batch.add(next);
+            chars += bodyChars(next);
+        }
+    }
+
+    private static long bodyChars(PendingWrite write) {
+        return write.body() == null ? 0 : write.body().length();
+    }
+
     private void run() {
         List<PendingWrite> batch = new ArrayList<>(batchSize);
         boolean stopping = false;
@@ -265,7 +288,7 @@ public final class GroupCommitWritePath implements WritePath {
                     // Only close() stops the writer: accepted writes must be finished.
                     continue;
                 }
-                queue.drainTo(batch, batchSize - 1);
+                takeQueued(batch);
                 stopping = batch.remove(STOP);
                 if (stopping) {
                     queue.drainTo(batch); // anything that slipped in before accepting flipped
