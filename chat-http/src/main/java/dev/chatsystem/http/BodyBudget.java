@@ -13,9 +13,12 @@ import java.util.concurrent.TimeUnit;
  * 1,000 may hold 64 MB, and a few dozen of them in flight filled a 256 MB heap: {@code OutOfMemoryError} and 500s
  * for everyone (measured: 32 concurrent searches of 300 bodies of 56 KB). A request reserves its worst case before
  * it loads messages, keeps what the loaded bodies take until its response is written, then gives it all back; one
- * that cannot reserve in time gets a 503 with {@code Retry-After}. A worst case above the whole budget
- * reserves the whole budget, so such a request runs alone rather than never. Permits are kibibytes, handed out in
- * arrival order.
+ * that cannot reserve in time gets a 503 with {@code Retry-After}. Permits are kibibytes, handed out in arrival order.
+ *
+ * <p>No request reserves more than half the budget: one reserving all of it would wait for every response in flight,
+ * a slow reader's included, and hold up every request behind it. A request whose bodies turn out larger than that half
+ * (a search of 1,000 bodies averaging over 32 KB) goes beyond the budget; at most two can, so the heap they hold stays
+ * within twice the budget.
  */
 final class BodyBudget {
     /** A body's worst case on the heap: 64 KB of text as a Java string, and the row and record around it. */
@@ -47,7 +50,7 @@ final class BodyBudget {
      * @throws HttpResponseException 503 when there was no room in time ({@link Problems} adds {@code Retry-After})
      */
     Reservation reserve(int messages) {
-        int worst = (int) Math.min(totalKib, (long) messages * WORST_KIB_PER_MESSAGE + 1);
+        int worst = (int) Math.min(Math.max(1, totalKib / 2), (long) messages * WORST_KIB_PER_MESSAGE + 1);
         boolean acquired;
         try {
             acquired = kib.tryAcquire(worst, wait.toMillis(), TimeUnit.MILLISECONDS);
@@ -80,8 +83,9 @@ final class BodyBudget {
         void keep(List<Message> loaded) {
             long needed = 1;
             for (Message message : loaded) {
-                // UTF-16 at worst, and the record, row and JSON around it.
-                needed += (2L * message.body().length() + 512) / 1024 + 1;
+                // A Java string of UTF-16 at worst, never above the 64 KB its UTF-8 may take (one byte per Latin-1
+                // character either way), and the record, row and JSON around it.
+                needed += (Math.min(2L * message.body().length(), 65_536) + 512) / 1024 + 1;
             }
             int kept = (int) Math.min(held, needed);
             kib.release(held - kept);

@@ -65,24 +65,31 @@ final class JsonResponses {
         }
     }
 
-    /** Whether an {@code Accept-Encoding} value lists gzip (or {@code *}) without {@code q=0}. */
+    /**
+     * Whether an {@code Accept-Encoding} value accepts gzip: its {@code gzip} entry decides, else its {@code *} entry;
+     * {@code q=0} refuses.
+     */
     static boolean acceptsGzip(String acceptEncoding) {
         if (acceptEncoding == null) {
             return false;
         }
+        Boolean any = null;
         for (String coding : acceptEncoding.split(",")) {
             String[] parts = coding.split(";");
             String name = parts[0].strip().toLowerCase(Locale.ROOT);
-            if (name.equals("gzip") || name.equals("*")) {
-                boolean refused = false;
-                for (int i = 1; i < parts.length; i++) {
-                    String parameter = parts[i].strip().toLowerCase(Locale.ROOT).replace(" ", "");
-                    refused |= parameter.matches("q=0(\\.0{0,3})?");
-                }
-                return !refused;
+            boolean accepted = true;
+            for (int i = 1; i < parts.length; i++) {
+                String parameter = parts[i].strip().toLowerCase(Locale.ROOT).replace(" ", "");
+                accepted &= !parameter.matches("q=0(\\.0{0,3})?");
+            }
+            if (name.equals("gzip")) {
+                return accepted;
+            }
+            if (name.equals("*")) {
+                any = accepted;
             }
         }
-        return false;
+        return any != null && any;
     }
 
     /**
@@ -141,7 +148,7 @@ final class JsonResponses {
                 response.setContentLength(count);
                 response.getOutputStream().write(head, 0, count);
             } else if (out instanceof GZIPOutputStream zipped) {
-                zipped.finish();
+                zipped.close(); // writes the trailer and frees the deflater's native memory at once
             }
         }
     }

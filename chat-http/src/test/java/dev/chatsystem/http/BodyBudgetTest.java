@@ -18,24 +18,25 @@ class BodyBudgetTest {
 
     @Test
     void aRequestReservesItsWorstCaseThenKeepsWhatItsBodiesTakeAndGivesItAllBack() {
-        BodyBudget budget = new BodyBudget(10_000, Duration.ofMillis(10));
+        BodyBudget budget = new BodyBudget(20_000, Duration.ofMillis(10));
 
         try (BodyBudget.Reservation reserved = budget.reserve(100)) {
-            assertThat(budget.availableKib()).isEqualTo(10_000 - (100 * BodyBudget.WORST_KIB_PER_MESSAGE + 1));
+            assertThat(budget.availableKib()).isEqualTo(20_000 - (100 * BodyBudget.WORST_KIB_PER_MESSAGE + 1));
 
             reserved.keep(List.of(message("x".repeat(10_240)), message("short")));
 
             // 20 KiB for 10,240 characters at two bytes each, one for the short one, and their overheads.
-            assertThat(10_000 - budget.availableKib()).isBetween(22, 26);
+            assertThat(20_000 - budget.availableKib()).isBetween(22, 26);
         }
-        assertThat(budget.availableKib()).isEqualTo(10_000);
+        assertThat(budget.availableKib()).isEqualTo(20_000);
     }
 
     @Test
-    void aWorstCaseBeyondTheBudgetTakesAllOfItAndRunsAlone() {
+    void noRequestReservesMoreThanHalfTheBudgetSoTwoLargeOnesProceedTogether() {
         BodyBudget budget = new BodyBudget(1_000, Duration.ofMillis(50));
 
-        try (BodyBudget.Reservation reserved = budget.reserve(1_000)) {
+        try (BodyBudget.Reservation first = budget.reserve(1_000);
+                BodyBudget.Reservation second = budget.reserve(1_000)) {
             assertThat(budget.availableKib()).isZero();
             assertThatThrownBy(() -> budget.reserve(1))
                     .isInstanceOfSatisfying(
@@ -49,17 +50,19 @@ class BodyBudgetTest {
     void aWaitingRequestProceedsOnceRoomIsGivenBack() throws Exception {
         BodyBudget budget = new BodyBudget(1_000, Duration.ofSeconds(10));
         BodyBudget.Reservation first = budget.reserve(1_000);
+        BodyBudget.Reservation second = budget.reserve(1_000);
 
-        CompletableFuture<Integer> second = CompletableFuture.supplyAsync(() -> {
-            try (BodyBudget.Reservation reserved = budget.reserve(10)) {
+        CompletableFuture<Integer> third = CompletableFuture.supplyAsync(() -> {
+            try (BodyBudget.Reservation reserved = budget.reserve(5)) {
                 return 1_000 - budget.availableKib();
             }
         });
         Thread.sleep(100);
-        assertThat(second).isNotDone();
+        assertThat(third).isNotDone();
         first.close();
 
-        assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo(10 * BodyBudget.WORST_KIB_PER_MESSAGE + 1);
+        assertThat(third.get(5, TimeUnit.SECONDS)).isEqualTo(500 + 5 * BodyBudget.WORST_KIB_PER_MESSAGE + 1);
+        second.close();
         assertThat(budget.availableKib()).isEqualTo(1_000);
     }
 

@@ -118,6 +118,9 @@ class JsonResponsesTest {
         assertThat(JsonResponses.acceptsGzip("gzip;q=0")).isFalse();
         assertThat(JsonResponses.acceptsGzip("gzip; q=0.000")).isFalse();
         assertThat(JsonResponses.acceptsGzip("br, deflate")).isFalse();
+        assertThat(JsonResponses.acceptsGzip("*, gzip;q=0")).isFalse();
+        assertThat(JsonResponses.acceptsGzip("*;q=0, gzip")).isTrue();
+        assertThat(JsonResponses.acceptsGzip("*;q=0")).isFalse();
         assertThat(JsonResponses.acceptsGzip(null)).isFalse();
     }
 
