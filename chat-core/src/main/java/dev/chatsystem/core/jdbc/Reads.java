@@ -49,14 +49,34 @@ final class Reads {
             + " ORDER BY m.chat_id DESC, m.message_number DESC LIMIT 1";
     // The page of messages is cut first, by the primary key, and only its rows are joined: written as one join,
     // MariaDB starts from the small applications table and sorts every message to return the first few.
-    static final String INDEXED_AFTER = "SELECT m.id, a.token, c.chat_number, m.message_number, m.body, m.version"
-            + " FROM (SELECT id, chat_id, message_number, body, version FROM messages WHERE id > ? ORDER BY id LIMIT ?) m"
-            + " JOIN chats c ON c.id = m.chat_id JOIN applications a ON a.id = c.application_id ORDER BY m.id";
+    static final String INDEXED_AFTER =
+            boundedByBodies("SELECT m.id, a.token, c.chat_number, m.message_number, m.body, m.version"
+                    + " FROM (SELECT id, chat_id, message_number, body, version FROM messages"
+                    + " WHERE id > ? ORDER BY id LIMIT ?) m"
+                    + " JOIN chats c ON c.id = m.chat_id JOIN applications a ON a.id = c.application_id");
     static final String INDEXED_OF_APPLICATION_AFTER =
-            INDEXED + " WHERE a.token = ? AND m.id > ? ORDER BY m.id LIMIT ?";
+            boundedByBodies(INDEXED + " WHERE a.token = ? AND m.id > ? ORDER BY m.id LIMIT ?");
+
+    /**
+     * Body characters one {@link #messagesForIndex} batch holds at most (a single longer message alone): a thousand
+     * bodies of 64 KB would be 64 MB, and the driver holds a copy of its own.
+     */
+    static final long INDEX_FEED_MAX_CHARS = 2L << 20;
+
     static final String COUNT_MESSAGES_OF_APPLICATION = "SELECT COUNT(*)" + MESSAGES_OF_APPLICATION;
 
     private Reads() {}
+
+    /**
+     * {@code feed} (columns id, token, chat_number, message_number, body, version), cut in the database, in id order,
+     * before the row whose body would take the total past one more bound parameter: only what a batch keeps crosses
+     * the wire. A running sum over a window, which MySQL 8, MariaDB 10.2 and H2 all have.
+     */
+    private static String boundedByBodies(String feed) {
+        return "SELECT w.id, w.token, w.chat_number, w.message_number, w.body, w.version FROM (SELECT f.*,"
+                + " SUM(CHAR_LENGTH(f.body)) OVER (ORDER BY f.id) - CHAR_LENGTH(f.body) AS chars_before"
+                + " FROM (" + feed + ") f) w WHERE w.chars_before < ? ORDER BY w.id";
+    }
 
     static Optional<Application> application(Handle handle, String token) {
         return query(handle, APPLICATION, token).map(Rows.APPLICATION).findOne();
@@ -156,8 +176,8 @@ final class Reads {
 
     static MessageBatch messagesForIndex(Handle handle, Optional<String> token, long cursor, int limit) {
         Query query = token.isPresent()
-                ? query(handle, INDEXED_OF_APPLICATION_AFTER, token.get(), cursor, limit)
-                : query(handle, INDEXED_AFTER, cursor, limit);
+                ? query(handle, INDEXED_OF_APPLICATION_AFTER, token.get(), cursor, limit, INDEX_FEED_MAX_CHARS)
+                : query(handle, INDEXED_AFTER, cursor, limit, INDEX_FEED_MAX_CHARS);
         long[] last = {cursor};
         List<IndexedMessage> messages = query.map((rs, ctx) -> {
                     last[0] = rs.getLong("id");

@@ -87,7 +87,10 @@ public interface ChatStore extends AutoCloseable {
     /** Deletes idempotency records made before {@code before}; returns how many. */
     long purgeIdempotencyRecords(Instant before);
 
-    /** Stored messages after {@code cursor} (start with 0), of one application when {@code token} is present. */
+    /**
+     * Stored messages after {@code cursor} (start with 0), of one application when {@code token} is present: at most
+     * {@code limit}, and fewer when their bodies are long (a batch's size is bounded; the next call goes on from it).
+     */
     MessageBatch messagesForIndex(Optional<String> token, long cursor, int limit);
 
     /**

@@ -72,11 +72,11 @@ class MySqlExplainTest {
                 Arguments.of("messages by numbers", Reads.messagesIn(3), List.of(5, 1, 5, 7, 5, 9), Set.of()),
                 Arguments.of("max chat number", Reads.MAX_CHAT_NUMBER, List.of(3), Set.of()),
                 Arguments.of("max message number", Reads.MAX_MESSAGE_NUMBER, List.of(5), Set.of()),
-                Arguments.of("index feed", Reads.INDEXED_AFTER, List.of(100, 50), Set.of()),
+                Arguments.of("index feed", Reads.INDEXED_AFTER, List.of(100, 50, 2_000_000), Set.of()),
                 Arguments.of(
                         "index feed of a token",
                         Reads.INDEXED_OF_APPLICATION_AFTER,
-                        List.of("tok3", 100, 50),
+                        List.of("tok3", 100, 50, 2_000_000),
                         Set.of()),
                 Arguments.of(
                         "count messages of a token", Reads.COUNT_MESSAGES_OF_APPLICATION, List.of("tok3"), Set.of()),

@@ -17,6 +17,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -488,16 +489,44 @@ public abstract class ChatStoreContract {
         assertThat(drain(Optional.of("nope"))).isEmpty();
     }
 
+    @Test
+    void indexBatchesOfLongBodiesStopAtAboutTwoMillionCharactersAndTheNextGoesOn() {
+        String body = "x".repeat(60_000);
+        for (String token : List.of("a", "b")) {
+            store.createApplication(token, "app", T0);
+            List<Write> writes = new ArrayList<>(List.of(new ChatCreated(token, 1, T0)));
+            for (long number = 1; number <= 40; number++) {
+                writes.add(new MessageCreated(token, 1, number, body, T0, number));
+            }
+            store.apply(writes);
+        }
+
+        MessageBatch first = store.messagesForIndex(Optional.empty(), 0, 1_000);
+        // 2 Mi characters hold 34 bodies of 60,000 and the one that crosses it is left for the next batch.
+        assertThat(first.messages()).hasSizeBetween(30, 36);
+        assertThat(drain(Optional.empty(), 1_000))
+                .extracting(message -> message.token() + "/" + message.messageNumber())
+                .hasSize(80)
+                .doesNotHaveDuplicates();
+        assertThat(drain(Optional.of("b"), 1_000))
+                .extracting(IndexedMessage::messageNumber)
+                .containsExactlyElementsOf(LongStream.rangeClosed(1, 40).boxed().toList());
+    }
+
     private List<IndexedMessage> drain(Optional<String> token) {
+        return drain(token, 2);
+    }
+
+    private List<IndexedMessage> drain(Optional<String> token, int limit) {
         List<IndexedMessage> all = new ArrayList<>();
         long cursor = 0;
         while (true) {
-            MessageBatch batch = store.messagesForIndex(token, cursor, 2);
+            MessageBatch batch = store.messagesForIndex(token, cursor, limit);
             if (batch.messages().isEmpty()) {
                 assertThat(batch.nextCursor()).isEqualTo(cursor);
                 return all;
             }
-            assertThat(batch.messages()).hasSizeLessThanOrEqualTo(2);
+            assertThat(batch.messages()).hasSizeLessThanOrEqualTo(limit);
             assertThat(batch.nextCursor()).isGreaterThan(cursor);
             all.addAll(batch.messages());
             cursor = batch.nextCursor();
