@@ -29,10 +29,11 @@ final class ShardDrainer implements Runnable {
     static final Duration LEASE_TTL = Duration.ofSeconds(10);
 
     /**
-     * After a batch of less than half the batch size, wait this long before reading again, so that a shard under a
+     * After a read of new entries that got less than half of what it asked for, wait this long, so that a shard under a
      * steady trickle is drained in fuller batches: every batch costs a MySQL commit and an Elasticsearch bulk request
      * (each with its own log fsync) whatever its size, and under a steady load spread over all shards the batches
-     * were a handful of entries each. Adds at most this much to the persistence lag; a full batch never waits.
+     * were a handful of entries each. Adds at most this much to the persistence lag; a full batch, pending entries and
+     * a batch the byte limit cut never wait.
      */
     static final Duration LINGER = Duration.ofMillis(50);
 
