@@ -377,14 +377,8 @@ class FaultDrills {
                             + failures);
             SearchTally searches = searchLongBodies(client, tokens.getFirst(), acks.get(tokens.getFirst()));
             int health = client.health().status();
-            Row searched = new Row(
-                    row.drill(),
-                    row.acknowledged(),
-                    row.stored(),
-                    row.indexed(),
-                    row.duplicates(),
-                    row.gaps(),
-                    row.recovery(),
+            Row searched = withVerdictAndNote(
+                    row,
                     searches.complete() == LONG_SEARCHES && health == 200 ? row.verdict() : "FAIL",
                     row.note() + "; then " + LONG_SEARCHES + " searches (limit 1000, " + LONG_SEARCHERS
                             + " at a time) each returning every message of a chat, " + searches.summary()
@@ -636,6 +630,10 @@ class FaultDrills {
     }
 
     private static Row withVerdict(Row row, String verdict) {
+        return withVerdictAndNote(row, verdict, row.note());
+    }
+
+    private static Row withVerdictAndNote(Row row, String verdict, String note) {
         return new Row(
                 row.drill(),
                 row.acknowledged(),
@@ -645,7 +643,7 @@ class FaultDrills {
                 row.gaps(),
                 row.recovery(),
                 verdict,
-                row.note());
+                note);
     }
 
     private static long reissued(List<Load.Ack> acks) {
