@@ -2,7 +2,9 @@
 # shellcheck shell=bash
 
 DURATION="${BENCH_DURATION:-15s}"
-WARMUP="${BENCH_WARMUP:-3s}"
+WARMUP="${BENCH_WARMUP:-5s}"
+WARMUP_JIT_PERCENT="${BENCH_WARMUP_JIT_PERCENT:-5}"
+WARMUP_ROUNDS="${BENCH_WARMUP_ROUNDS:-6}"
 CONNECTIONS="${BENCH_CONNECTIONS:-64}"
 THREADS="${BENCH_THREADS:-2}"
 PORT="${BENCH_PORT:-18080}"
@@ -119,6 +121,14 @@ use_server() {
 # CPU time in clock ticks: of one process (user + system), and of the whole box (every CPU, all but idle and iowait).
 process_cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 box_cpu_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
+# jit_cpu_ticks PID: CPU time of the JVM's JIT compiler threads (named "C1/C2 CompilerThreadN", cut to 15 characters
+# in /proc). The name holds a space, so the fields are counted from the ")" that closes it.
+jit_cpu_ticks() {
+  awk '/^[0-9]+ \(C[12] CompilerThre/ { rest = $0; sub(/^.*\) /, "", rest); split(rest, f, " "); t += f[12] + f[13] }
+    END { print t + 0 }' /proc/"$1"/task/*/stat 2>/dev/null
+}
+# percent PART WHOLE: PART as a percentage of WHOLE, one decimal ("-" when WHOLE is 0).
+percent() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", 100 * a / b; else printf "-" }'; }
 # cpu_per_request BEFORE AFTER RESULT: microseconds of CPU per request answered between the two tick readings.
 cpu_per_request() {
   awk -v t="$(($2 - $1))" -v n="$(value requests "$3")" -v hz="$(getconf CLK_TCK)" \
