@@ -5,15 +5,18 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Bounds the heap that responses carrying message bodies hold at once. A body may be 64 KB, so one page or search of
- * 1,000 may hold 64 MB, and a few dozen of them in flight filled a 256 MB heap: {@code OutOfMemoryError} and 500s
- * for everyone (measured: 32 concurrent searches of 300 bodies of 56 KB). A request reserves its worst case before
- * it loads messages, keeps what the loaded bodies take until its response is written, then gives it all back; one
- * that cannot reserve in time gets a 503 with {@code Retry-After}. Permits are kibibytes, handed out in arrival order.
+ * Bounds the heap that message bodies hold at once, in responses or in requests (the server keeps one budget of each,
+ * so that a create never queues behind a large search). A body may be 64 KB, so one page or search of 1,000 may hold
+ * 64 MB, and a few dozen of them in flight filled a 256 MB heap: {@code OutOfMemoryError} and 500s for everyone
+ * (measured: 32 concurrent searches of 300 bodies of 56 KB). A request body may be 1 MiB, so a few hundred uploads at
+ * once would do the same. A request reserves its worst case before it loads messages or reads its body, keeps what it
+ * needs until its response is written, then gives it all back; one that cannot reserve in time gets a 503 with
+ * {@code Retry-After}. Permits are kibibytes, handed out in arrival order.
  *
  * <p>No request reserves more than half the budget: one reserving all of it would wait for every response in flight,
  * a slow reader's included, and hold up every request behind it. A request whose bodies turn out larger than that half
@@ -50,7 +53,23 @@ final class BodyBudget {
      * @throws HttpResponseException 503 when there was no room in time ({@link Problems} adds {@code Retry-After})
      */
     Reservation reserve(int messages) {
-        int worst = (int) Math.min(Math.max(1, totalKib / 2), (long) messages * WORST_KIB_PER_MESSAGE + 1);
+        return tryReserve((long) messages * WORST_KIB_PER_MESSAGE + 1)
+                .orElseThrow(() -> new HttpResponseException(
+                        HttpStatus.SERVICE_UNAVAILABLE.getCode(),
+                        "The server is busy sending other large responses; retry shortly."));
+    }
+
+    /**
+     * Reserves room for a request body of {@code bytes}, waiting for it as long as the budget says: the bytes, and
+     * the text decoded from them (two bytes a character at worst), while its request is handled. Empty when there
+     * was no room in time.
+     */
+    Optional<Reservation> tryReserveRequestBody(long bytes) {
+        return tryReserve(3 * bytes / 1024 + 1);
+    }
+
+    private Optional<Reservation> tryReserve(long worstKib) {
+        int worst = (int) Math.min(Math.max(1, totalKib / 2), worstKib);
         boolean acquired;
         try {
             acquired = kib.tryAcquire(worst, wait.toMillis(), TimeUnit.MILLISECONDS);
@@ -58,12 +77,7 @@ final class BodyBudget {
             Thread.currentThread().interrupt();
             acquired = false;
         }
-        if (!acquired) {
-            throw new HttpResponseException(
-                    HttpStatus.SERVICE_UNAVAILABLE.getCode(),
-                    "The server is busy sending other large responses; retry shortly.");
-        }
-        return new Reservation(worst);
+        return acquired ? Optional.of(new Reservation(worst)) : Optional.empty();
     }
 
     /** Kibibytes free now (for tests and diagnostics). */

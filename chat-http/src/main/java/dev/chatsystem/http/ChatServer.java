@@ -53,6 +53,11 @@ public final class ChatServer {
      * stops.
      */
     static Javalin create(ChatSystem chatSystem, ServerMetrics metrics) {
+        return create(chatSystem, metrics, BodyBudget.quarterOfHeap());
+    }
+
+    /** As {@link #create(ChatSystem, ServerMetrics)}, with {@code requestBodies} bounding the request bodies held. */
+    static Javalin create(ChatSystem chatSystem, ServerMetrics metrics, BodyBudget requestBodies) {
         Objects.requireNonNull(chatSystem, "chatSystem");
         metrics.bind(chatSystem);
         ObjectMapper mapper = objectMapper();
@@ -63,7 +68,7 @@ public final class ChatServer {
         MessageHandlers messages = new MessageHandlers(chatSystem, json, responses, BodyBudget.quarterOfHeap());
         HealthHandler health = new HealthHandler(chatSystem, responses);
         return Javalin.create(config -> {
-            configureServer(config, mapper);
+            configureServer(config, mapper, requestBodies);
             config.requestLogger.http(metrics::record);
             config.events.serverStopped(metrics::close);
             Problems.install(config);
@@ -106,7 +111,7 @@ public final class ChatServer {
         return create(chatSystem, metrics).start(port);
     }
 
-    private static void configureServer(JavalinConfig config, ObjectMapper mapper) {
+    private static void configureServer(JavalinConfig config, ObjectMapper mapper, BodyBudget requestBodies) {
         config.concurrency.useVirtualThreads = true;
         config.startup.showJavalinBanner = false;
         config.startup.showOldJavalinVersionWarning = false;
@@ -116,8 +121,9 @@ public final class ChatServer {
         config.jsonMapper(new JavalinJackson(mapper, true));
         config.jetty.modifyServer(server -> {
             // Graceful stop: refuse new connections, let in-flight requests finish for up to the timeout. Javalin
-            // puts its own handler inside the innermost wrapper, so every request passes the stripper first.
-            server.setHandler(new GracefulHandler(new MethodOverrideStripper()));
+            // puts its own handler inside the innermost wrapper, so every request passes the budget and the stripper
+            // first.
+            server.setHandler(new GracefulHandler(new RequestBodyBudget(requestBodies, new MethodOverrideStripper())));
             server.setStopTimeout(STOP_TIMEOUT_MILLIS);
             server.setErrorHandler(new JettyProblems(mapper));
         });

@@ -12,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The memory budget of responses that carry message bodies: reserve the worst case, keep what was loaded. */
+/** The memory budget of message bodies in requests and responses: reserve the worst case, keep what was loaded. */
 class BodyBudgetTest {
     private static final Instant AT = Instant.parse("2026-01-01T00:00:00Z");
 
@@ -42,6 +42,21 @@ class BodyBudgetTest {
                     .isInstanceOfSatisfying(
                             HttpResponseException.class,
                             e -> assertThat(e.getStatus()).isEqualTo(503));
+        }
+        assertThat(budget.availableKib()).isEqualTo(1_000);
+    }
+
+    @Test
+    void aRequestBodyReservesItsBytesAndTheirTextUpToHalfTheBudget() {
+        BodyBudget budget = new BodyBudget(1_000, Duration.ofMillis(50));
+
+        try (BodyBudget.Reservation small = budget.tryReserveRequestBody(10_240).orElseThrow()) {
+            assertThat(budget.availableKib()).isEqualTo(1_000 - 31); // 10 KiB of bytes, 20 of text, 1 for the rest
+            try (BodyBudget.Reservation large =
+                    budget.tryReserveRequestBody(ChatServer.MAX_REQUEST_SIZE).orElseThrow()) {
+                assertThat(budget.availableKib()).isEqualTo(1_000 - 31 - 500);
+                assertThat(budget.tryReserveRequestBody(1_000_000)).isEmpty();
+            }
         }
         assertThat(budget.availableKib()).isEqualTo(1_000);
     }

@@ -41,6 +41,15 @@ final class TestServer implements AutoCloseable {
         return new TestServer(ChatSystem.open(ChatConfig.embedded(dataDir)));
     }
 
+    /** With {@code requestBodies} bounding the request bodies the server holds at once. */
+    static TestServer start(Path dataDir, BodyBudget requestBodies) {
+        ChatSystem chatSystem = ChatSystem.open(ChatConfig.embedded(dataDir));
+        return new TestServer(
+                chatSystem,
+                ChatServer.create(chatSystem, ServerMetrics.create(), requestBodies)
+                        .start(0));
+    }
+
     /** Wired as {@link Main} wires it: the workers report to the meters {@code GET /metrics} renders. */
     static TestServer startLikeMain(ChatConfig config) {
         ServerMetrics metrics = ServerMetrics.create();

@@ -1,0 +1,78 @@
+package dev.chatsystem.http;
+
+import java.util.Objects;
+import java.util.Optional;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Holds room in a {@link BodyBudget} for each request body from before anything reads it until its response is
+ * complete, so that many large bodies at once wait, then get a 503 with {@code Retry-After}, instead of filling the
+ * heap. Without it, a few hundred clients each sending a body of 1 MiB (the largest accepted) ran a 256 MB server out
+ * of memory, whether or not the bodies were valid. A body of unknown length (chunked) counts as the largest accepted;
+ * one declared larger than that is refused before it is read and holds nothing.
+ */
+final class RequestBodyBudget extends Handler.Wrapper {
+    private final BodyBudget budget;
+
+    RequestBodyBudget(BodyBudget budget, Handler handler) {
+        super(handler);
+        this.budget = Objects.requireNonNull(budget, "budget");
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        long bytes = bodyBytes(request);
+        if (bytes == 0) {
+            return super.handle(request, response, callback);
+        }
+        Optional<BodyBudget.Reservation> reserved = budget.tryReserveRequestBody(bytes);
+        if (reserved.isEmpty()) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+            Response.writeError(
+                    request,
+                    response,
+                    callback,
+                    503,
+                    "The server is busy receiving other large requests; retry shortly.");
+            return true;
+        }
+        BodyBudget.Reservation reservation = reserved.get();
+        Callback releasing = new Callback.Nested(callback) {
+            @Override
+            public void succeeded() {
+                reservation.close();
+                super.succeeded();
+            }
+
+            @Override
+            public void failed(Throwable failure) {
+                reservation.close();
+                super.failed(failure);
+            }
+        };
+        boolean handled;
+        try {
+            handled = super.handle(request, response, releasing);
+        } catch (Throwable e) {
+            reservation.close();
+            throw e;
+        }
+        if (!handled) {
+            reservation.close();
+        }
+        return handled;
+    }
+
+    /** What the body may take: its declared length, the largest accepted when chunked, none when refused unread. */
+    static long bodyBytes(Request request) {
+        long declared = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+        if (declared >= 0) {
+            return declared <= ChatServer.MAX_REQUEST_SIZE ? declared : 0;
+        }
+        return request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING) ? ChatServer.MAX_REQUEST_SIZE : 0;
+    }
+}

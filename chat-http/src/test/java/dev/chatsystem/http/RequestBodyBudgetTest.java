@@ -1,0 +1,93 @@
+package dev.chatsystem.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Request bodies held at once stay within the server's budget for them; what waits too long gets a 503. */
+class RequestBodyBudgetTest {
+    private static final int BUDGET_KIB = 1_000;
+
+    @Test
+    void uploadsBeyondTheBudgetWaitThenGetA503AndTheRoomComesBackWhenTheyEnd(@TempDir Path dataDir) throws Exception {
+        BodyBudget budget = new BodyBudget(BUDGET_KIB, Duration.ofMillis(300));
+        try (TestServer http = TestServer.start(dataDir, budget)) {
+            String token = http.newApplication("uploads");
+            long chat = http.newChat(token);
+            String path = "/api/v1/applications/" + token + "/chats/" + chat + "/messages";
+            List<Socket> slowUploads = new ArrayList<>();
+            try {
+                // Each holds half the budget (its worst case is more; no request takes more than half): one body
+                // declared at 1,000,000 bytes, one chunked, both sent in part and then left hanging.
+                slowUploads.add(startUpload(http, path, "Content-Length: 1000000\r\n", "{\"body\":\"abc"));
+                slowUploads.add(startUpload(http, path, "Transfer-Encoding: chunked\r\n", "4\r\n{\"bo\r\n"));
+                awaitAvailable(budget, 0);
+
+                HttpResponse<String> refused = http.post(path, "{\"body\":\"small\"}");
+
+                assertThat(refused.statusCode()).isEqualTo(503);
+                assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+                assertThat(refused.body()).contains("busy receiving other large requests");
+            } finally {
+                for (Socket upload : slowUploads) {
+                    upload.close();
+                }
+            }
+            // The abandoned uploads end in a client error the server gives up on; their room comes back.
+            awaitAvailable(budget, BUDGET_KIB);
+            assertThat(http.post(path, "{\"body\":\"small\"}").statusCode()).isEqualTo(201);
+            awaitAvailable(budget, BUDGET_KIB);
+        }
+    }
+
+    @Test
+    void requestsWithoutABodyOrWithOneRefusedUnreadPassAFullBudget(@TempDir Path dataDir) throws Exception {
+        BodyBudget budget = new BodyBudget(BUDGET_KIB, Duration.ofMillis(300));
+        try (TestServer http = TestServer.start(dataDir, budget)) {
+            String token = http.newApplication("nothing held");
+            long chat = http.newChat(token);
+            String path = "/api/v1/applications/" + token + "/chats/" + chat + "/messages";
+            try (Socket first = startUpload(http, path, "Content-Length: 1000000\r\n", "{");
+                    Socket second = startUpload(http, path, "Content-Length: 1000000\r\n", "{")) {
+                awaitAvailable(budget, 0);
+
+                assertThat(http.get(path).statusCode()).isEqualTo(200);
+                HttpResponse<String> tooLarge = http.send(HttpRequest.newBuilder(http.uri(path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[(int) ChatServer.MAX_REQUEST_SIZE + 1])));
+                assertThat(tooLarge.statusCode()).isEqualTo(413);
+            }
+            awaitAvailable(budget, BUDGET_KIB);
+        }
+    }
+
+    private static Socket startUpload(TestServer http, String path, String lengthHeader, String part)
+            throws IOException {
+        Socket socket = new Socket("127.0.0.1", http.uri("/").getPort());
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + lengthHeader + "\r\n"
+                        + part)
+                .getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+        return socket;
+    }
+
+    private static void awaitAvailable(BodyBudget budget, int kib) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (budget.availableKib() != kib && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(budget.availableKib()).isEqualTo(kib);
+    }
+}
