@@ -102,6 +102,10 @@ final class Problems {
     }
 
     private static void unexpected(Exception e, Context ctx) {
+        if (endedEarly(e) && ctx.res().isCommitted()) { // a streamed response's reader went away: nothing to answer
+            LOG.debug("the client closed the connection during the response: {} {}", ctx.method(), ctx.path(), e);
+            return;
+        }
         if (endedEarly(e)) { // the client closed before sending the whole body: its fault, not ours
             LOG.debug("request body ended early: {} {}", ctx.method(), ctx.path(), e);
             HttpStatus status = HttpStatus.BAD_REQUEST;
