@@ -19,6 +19,7 @@ BENCH_DB="" # the stack's database, created by prepare_stack and dropped by clea
 BASE=""     # the server use_server chose: every helper below talks to it
 API=""
 declare -A SERVER_PID=() SERVER_PORT=()
+declare -A WARMED=() # how warm_jit left each server, for the reports
 declare -a HELPER_PIDS=()       # samplers and other background loops, stopped by cleanup
 declare -a BENCH_SCRIPT_KEYS=() # Redis keys `bench/run script` made for redis-benchmark, deleted by cleanup
 
@@ -127,6 +128,27 @@ jit_cpu_ticks() {
   awk '/^[0-9]+ \(C[12] CompilerThre/ { rest = $0; sub(/^.*\) /, "", rest); split(rest, f, " "); t += f[12] + f[13] }
     END { print t + 0 }' /proc/"$1"/task/*/stat 2>/dev/null
 }
+# warm_jit SERVER COMMAND...: runs COMMAND (one round of unmeasured load on SERVER) again and again until the JIT
+# compiler threads take under BENCH_WARMUP_JIT_PERCENT (5) of the server's CPU in a round, or BENCH_WARMUP_ROUNDS (6)
+# rounds; WARMED[SERVER] says how it ended. On two cores a C2 compiler thread still compiled for over a minute of
+# creates: a short warm-up measured creates with a fifth to a third of the server's CPU in the JIT and /health (warm
+# in seconds) without, which under-stated every ratio to /health.
+warm_jit() {
+  local server=$1 pid=${SERVER_PID[$1]} round=0 server_before jit_before share
+  shift
+  while :; do
+    round=$((round + 1))
+    server_before=$(process_cpu_ticks "$pid")
+    jit_before=$(jit_cpu_ticks "$pid")
+    "$@"
+    share=$(percent "$(($(jit_cpu_ticks "$pid") - jit_before))" "$(($(process_cpu_ticks "$pid") - server_before))")
+    log "warm-up round $round on $server: the JIT took $share % of the server's CPU"
+    WARMED[$server]="$round round(s); the JIT took $share % of the server's CPU in the last"
+    awk -v s="$share" -v max="$WARMUP_JIT_PERCENT" 'BEGIN { exit !(s == "-" || s + 0 < max + 0) }' && return
+    [ "$round" -lt "$WARMUP_ROUNDS" ] || return 0
+  done
+}
+
 # percent PART WHOLE: PART as a percentage of WHOLE, one decimal ("-" when WHOLE is 0).
 percent() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", 100 * a / b; else printf "-" }'; }
 # cpu_per_request BEFORE AFTER RESULT: microseconds of CPU per request answered between the two tick readings.

@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 
 declare -a NAMES=(health create_message_hot create_message_spread create_chat get_message list_messages search mixed)
-declare -A LABEL=() ARGS=() RESULT=() CPU=() JIT=() WARMED=() SEEDED_CHATS=() SEEDED_MESSAGES=()
+declare -A LABEL=() ARGS=() RESULT=() CPU=() JIT=() SEEDED_CHATS=() SEEDED_MESSAGES=()
 
 # seed_scenarios SERVER: seeds the data the scenarios read and write on SERVER and records their wrk arguments
 # as ARGS[SERVER:scenario].
@@ -66,29 +66,20 @@ run_scenario() {
   sleep 1
 }
 
-# warm_up SERVER: runs every scenario for BENCH_WARMUP (5s), unmeasured, in rounds until the JIT compiler threads
-# take under BENCH_WARMUP_JIT_PERCENT (5) of the server's CPU in a round, or BENCH_WARMUP_ROUNDS (6) rounds.
-# On two cores a C2 compiler thread still compiled for over a minute of creates: one 3 s pass measured creates with
-# a fifth to a third of the server's CPU in the JIT, /health without (it warms in seconds), and so under-stated
-# every ratio to /health.
+# warm_up SERVER: every scenario for BENCH_WARMUP (5s), unmeasured, in rounds until the JIT is quiet (warm_jit).
 warm_up() {
-  local server=$1 pid=${SERVER_PID[$1]} round=0 name server_before jit_before share
-  use_server "$server"
-  while :; do
-    round=$((round + 1))
-    server_before=$(process_cpu_ticks "$pid")
-    jit_before=$(jit_cpu_ticks "$pid")
-    for name in "${NAMES[@]}"; do
-      # shellcheck disable=SC2086 # the arguments are words
-      run_wrk "$server-warmup-$name" "$name.lua" "$WARMUP" "$CONNECTIONS" ${ARGS[$server:$name]} >/dev/null
-    done
-    share=$(percent "$(($(jit_cpu_ticks "$pid") - jit_before))" "$(($(process_cpu_ticks "$pid") - server_before))")
-    log "warm-up round $round on $server (${WARMUP} per scenario): the JIT took $share % of the server's CPU"
-    WARMED[$server]="$round round(s) of ${WARMUP} per scenario; the JIT took $share % of the server's CPU in the last"
-    awk -v s="$share" -v max="$WARMUP_JIT_PERCENT" 'BEGIN { exit !(s == "-" || s + 0 < max + 0) }' && break
-    [ "$round" -lt "$WARMUP_ROUNDS" ] || break
+  use_server "$1"
+  warm_jit "$1" warm_round "$1"
+  [ "$1" = embedded ] || wait_drained
+}
+
+# warm_round SERVER: one unmeasured run of every scenario against SERVER.
+warm_round() {
+  local name
+  for name in "${NAMES[@]}"; do
+    # shellcheck disable=SC2086 # the arguments are words
+    run_wrk "$1-warmup-$name" "$name.lua" "$WARMUP" "$CONNECTIONS" ${ARGS[$1:$name]} >/dev/null
   done
-  [ "$server" = embedded ] || wait_drained
 }
 
 # peak_queue SAMPLES LABEL: "<peak entries of both stages> <peak oldest age of either stage>" while LABEL ran.
@@ -136,7 +127,7 @@ write_scenario_report() {
     echo "(for the stack in role \`all\`, its workers included) and of the whole box (every process: wrk, the server, and"
     echo "for the stack MariaDB, Redis and Elasticsearch). Unlike req/s it hardly depends on what else shares the machine."
     echo
-    echo "Warm-up before the first scenario: ${WARMED[$server]}. The last column is the JIT compiler threads' share"
+    echo "Warm-up before the first scenario: ${WARMED[$server]} (${WARMUP} per scenario). The last column is the JIT compiler threads' share"
     echo "of the server's CPU during each scenario: near 0 is the steady state the figures are meant to show."
     echo
     echo "- Peak server RSS over the run: **$peak_rss MB** (sampled once a second)."
