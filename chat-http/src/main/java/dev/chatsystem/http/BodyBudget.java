@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Bounds the heap that message bodies hold at once, in responses or in requests (the server keeps one budget of each,
@@ -33,6 +35,7 @@ final class BodyBudget {
     private final int totalKib;
     private final Duration wait;
     private final Semaphore kib;
+    private final LongAdder refusals = new LongAdder();
 
     /** A budget of {@code totalKib} kibibytes (at least 1); a request waits up to {@code wait} for room. */
     BodyBudget(int totalKib, Duration wait) {
@@ -77,7 +80,16 @@ final class BodyBudget {
             Thread.currentThread().interrupt();
             acquired = false;
         }
-        return acquired ? Optional.of(new Reservation(worst)) : Optional.empty();
+        if (!acquired) {
+            refusals.increment();
+            return Optional.empty();
+        }
+        return Optional.of(new Reservation(worst));
+    }
+
+    /** Requests refused so far for want of room (each answered 503). */
+    long refusals() {
+        return refusals.sum();
     }
 
     /** Kibibytes free now (for tests and diagnostics). */
@@ -85,12 +97,15 @@ final class BodyBudget {
         return kib.availablePermits();
     }
 
-    /** Room held by one request; close it once its response is written. Not thread-safe: one request's own. */
+    /**
+     * Room held by one request; close it once its response is written. Closing is atomic and gives the room back once,
+     * whichever thread completes the response; {@link #keep} is for the request's own thread, before it closes.
+     */
     final class Reservation implements AutoCloseable {
-        private int held;
+        private final AtomicInteger held;
 
         private Reservation(int held) {
-            this.held = held;
+            this.held = new AtomicInteger(held);
         }
 
         /** Gives back what {@code loaded} does not need of the worst case reserved. */
@@ -101,15 +116,16 @@ final class BodyBudget {
                 // character either way), and the record, row and JSON around it.
                 needed += (Math.min(2L * message.body().length(), 65_536) + 512) / 1024 + 1;
             }
-            int kept = (int) Math.min(held, needed);
-            kib.release(held - kept);
-            held = kept;
+            int before = held.get();
+            int kept = (int) Math.min(before, needed);
+            if (held.compareAndSet(before, kept)) {
+                kib.release(before - kept);
+            }
         }
 
         @Override
         public void close() {
-            kib.release(held);
-            held = 0;
+            kib.release(held.getAndSet(0));
         }
     }
 }

@@ -31,6 +31,13 @@ public final class ChatServer {
     /** The largest request body accepted; larger ones are refused with 413. */
     public static final long MAX_REQUEST_SIZE = 1024 * 1024;
 
+    /**
+     * Bytes a second below which a request body being read fails (408), so that a client trickling its body cannot
+     * hold its room in the request-body budget ({@link RequestBodyBudget}) for long; a body of 64 KB may take 16 s.
+     * A client sending nothing at all is cut by the idle timeout (30 s).
+     */
+    static final long MIN_REQUEST_DATA_RATE = 4096;
+
     /** How long a stop waits for in-flight requests to finish. */
     static final long STOP_TIMEOUT_MILLIS = 10_000;
 
@@ -65,7 +72,10 @@ public final class ChatServer {
         JsonResponses responses = new JsonResponses(mapper, COMPRESSION.getDefaultMinSizeForCompression());
         ApplicationHandlers applications = new ApplicationHandlers(chatSystem, json, responses);
         ChatHandlers chats = new ChatHandlers(chatSystem, responses);
-        MessageHandlers messages = new MessageHandlers(chatSystem, json, responses, BodyBudget.quarterOfHeap());
+        BodyBudget responseBodies = BodyBudget.quarterOfHeap();
+        metrics.bindBudget("responses", responseBodies);
+        metrics.bindBudget("request_bodies", requestBodies);
+        MessageHandlers messages = new MessageHandlers(chatSystem, json, responses, responseBodies);
         HealthHandler health = new HealthHandler(chatSystem, responses);
         return Javalin.create(config -> {
             configureServer(config, mapper, requestBodies);
@@ -119,6 +129,7 @@ public final class ChatServer {
         config.http.prefer405over404 = true;
         config.http.compressionStrategy = COMPRESSION;
         config.jsonMapper(new JavalinJackson(mapper, true));
+        config.jetty.modifyHttpConfiguration(http -> http.setMinRequestDataRate(MIN_REQUEST_DATA_RATE));
         config.jetty.modifyServer(server -> {
             // Graceful stop: refuse new connections, let in-flight requests finish for up to the timeout. Javalin
             // puts its own handler inside the innermost wrapper, so every request passes the budget and the stripper

@@ -41,6 +41,12 @@ final class JettyProblems extends ErrorHandler {
         response.write(true, ByteBuffer.wrap(body(code, message)), callback);
     }
 
+    /** Every method gets its problem details, a PUT refused before the routes too (Jetty's default: GET and POST). */
+    @Override
+    public boolean errorPageForMethod(String method) {
+        return true;
+    }
+
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
         fields.put(HttpHeader.CONTENT_TYPE, Problems.CONTENT_TYPE);

@@ -106,6 +106,14 @@ final class Problems {
             LOG.debug("the client closed the connection during the response: {} {}", ctx.method(), ctx.path(), e);
             return;
         }
+        org.eclipse.jetty.http.HttpException refused = jettyClientError(e);
+        if (refused != null) { // Jetty refused the body as it was read (408: it came in too slowly)
+            HttpStatus status = HttpStatus.forStatus(refused.getCode());
+            String title = status == HttpStatus.UNKNOWN ? "Error" : status.getMessage();
+            ctx.header(Header.CONNECTION, "close"); // the rest of the body is still on its way
+            render(ctx, new Problem("about:blank", title, refused.getCode(), refused.getReason()));
+            return;
+        }
         if (endedEarly(e)) { // the client closed before sending the whole body: its fault, not ours
             LOG.debug("request body ended early: {} {}", ctx.method(), ctx.path(), e);
             HttpStatus status = HttpStatus.BAD_REQUEST;
@@ -121,6 +129,18 @@ final class Problems {
         LOG.error("unexpected failure serving {} {}", ctx.method(), ctx.path(), e);
         HttpStatus status = HttpStatus.INTERNAL_SERVER_ERROR;
         render(ctx, new Problem("about:blank", status.getMessage(), status.getCode(), "An unexpected error occurred."));
+    }
+
+    /** The 4xx Jetty raised while the handler read the request, if that is what {@code e} is or was caused by. */
+    private static org.eclipse.jetty.http.HttpException jettyClientError(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof org.eclipse.jetty.http.HttpException http
+                    && http.getCode() >= 400
+                    && http.getCode() < 500) {
+                return http;
+            }
+        }
+        return null;
     }
 
     private static boolean endedEarly(Throwable e) {

@@ -13,7 +13,10 @@ import org.eclipse.jetty.util.Callback;
  * complete, so that many large bodies at once wait, then get a 503 with {@code Retry-After}, instead of filling the
  * heap. Without it, a few hundred clients each sending a body of 1 MiB (the largest accepted) ran a 256 MB server out
  * of memory, whether or not the bodies were valid. A body of unknown length (chunked) counts as the largest accepted;
- * one declared larger than that is refused before it is read and holds nothing.
+ * one declared larger than that is refused before it is read and holds nothing. A client cannot hold its room by
+ * sending slowly: bodies arriving slower than {@link ChatServer#MIN_REQUEST_DATA_RATE} fail, and silent connections
+ * end at the idle timeout. (HTTP/1.1 only, as the server speaks: an HTTP/2 body of unknown length has no
+ * {@code Transfer-Encoding} and would hold nothing.)
  */
 final class RequestBodyBudget extends Handler.Wrapper {
     private final BodyBudget budget;

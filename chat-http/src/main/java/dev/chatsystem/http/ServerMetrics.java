@@ -4,6 +4,8 @@ import dev.chatsystem.core.ChatConfig;
 import dev.chatsystem.core.ChatSystem;
 import io.javalin.http.Context;
 import io.javalin.router.Endpoint;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -83,6 +85,23 @@ final class ServerMetrics implements AutoCloseable {
         PoolGauges.bindTo(registry);
         QueueGauges.bindTo(registry, chatSystem);
         return this;
+    }
+
+    /**
+     * The room free in a {@link BodyBudget} and the requests it refused (503): {@code chat_http_budget_available_kibibytes}
+     * and {@code chat_http_budget_refusals_total}, tagged {@code budget=name}. Refusals of request bodies happen before
+     * Javalin sees the request, so the request timers never count them.
+     */
+    void bindBudget(String name, BodyBudget budget) {
+        Gauge.builder("chat.http.budget.available", budget, BodyBudget::availableKib)
+                .tag("budget", name)
+                .baseUnit("kibibytes")
+                .description("Room free in the heap budget of message bodies")
+                .register(registry);
+        FunctionCounter.builder("chat.http.budget.refusals", budget, BodyBudget::refusals)
+                .tag("budget", name)
+                .description("Requests answered 503 because the budget had no room in time")
+                .register(registry);
     }
 
     /** Times a finished request; installed as Javalin's request logger, which sees every request. */

@@ -39,6 +39,13 @@ class RequestBodyBudgetTest {
                 assertThat(refused.statusCode()).isEqualTo(503);
                 assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
                 assertThat(refused.body()).contains("busy receiving other large requests");
+                HttpResponse<String> refusedPut = http.put("/api/v1/applications/" + token, "{\"name\":\"other\"}");
+                assertThat(refusedPut.statusCode()).isEqualTo(503);
+                assertThat(refusedPut.headers().firstValue("Content-Type")).hasValue(Problems.CONTENT_TYPE);
+                assertThat(refusedPut.body()).contains("busy receiving other large requests");
+                assertThat(http.get("/metrics").body())
+                        .contains("chat_http_budget_refusals_total{budget=\"request_bodies\"} 2.0")
+                        .contains("chat_http_budget_available_kibibytes{budget=\"request_bodies\"} 0.0");
             } finally {
                 for (Socket upload : slowUploads) {
                     upload.close();
@@ -65,8 +72,30 @@ class RequestBodyBudgetTest {
                 assertThat(http.get(path).statusCode()).isEqualTo(200);
                 HttpResponse<String> tooLarge = http.send(HttpRequest.newBuilder(http.uri(path))
                         .header("Content-Type", "application/json")
+                        .expectContinue(true) // else the 413 and the close can race the upload (a reset)
                         .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[(int) ChatServer.MAX_REQUEST_SIZE + 1])));
                 assertThat(tooLarge.statusCode()).isEqualTo(413);
+            }
+            awaitAvailable(budget, BUDGET_KIB);
+        }
+    }
+
+    @Test
+    void aBodyTrickledInSlowerThanTheMinimumRateFailsAndGivesItsRoomBack(@TempDir Path dataDir) throws Exception {
+        BodyBudget budget = new BodyBudget(BUDGET_KIB, Duration.ofSeconds(1));
+        try (TestServer http = TestServer.start(dataDir, budget)) {
+            String token = http.newApplication("trickle");
+            long chat = http.newChat(token);
+            String path = "/api/v1/applications/" + token + "/chats/" + chat + "/messages";
+            try (Socket trickle = startUpload(http, path, "Content-Length: 100000\r\n", "{")) {
+                awaitAvailable(budget, BUDGET_KIB - 293);
+                Thread.sleep(1_500); // far below 4 KiB/s by the next byte
+                trickle.getOutputStream().write('"');
+                trickle.getOutputStream().flush();
+                trickle.setSoTimeout(5_000);
+                String answer = new String(trickle.getInputStream().readNBytes(12), StandardCharsets.ISO_8859_1);
+
+                assertThat(answer).startsWith("HTTP/1.1 4");
             }
             awaitAvailable(budget, BUDGET_KIB);
         }
