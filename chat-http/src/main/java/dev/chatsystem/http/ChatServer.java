@@ -31,13 +31,6 @@ public final class ChatServer {
     /** The largest request body accepted; larger ones are refused with 413. */
     public static final long MAX_REQUEST_SIZE = 1024 * 1024;
 
-    /**
-     * Bytes a second below which a request body being read fails (408), so that a client trickling its body cannot
-     * hold its room in the request-body budget ({@link RequestBodyBudget}) for long; a body of 64 KB may take 16 s.
-     * A client sending nothing at all is cut by the idle timeout (30 s).
-     */
-    static final long MIN_REQUEST_DATA_RATE = 4096;
-
     /** How long a stop waits for in-flight requests to finish. */
     static final long STOP_TIMEOUT_MILLIS = 10_000;
 
@@ -129,7 +122,6 @@ public final class ChatServer {
         config.http.prefer405over404 = true;
         config.http.compressionStrategy = COMPRESSION;
         config.jsonMapper(new JavalinJackson(mapper, true));
-        config.jetty.modifyHttpConfiguration(http -> http.setMinRequestDataRate(MIN_REQUEST_DATA_RATE));
         config.jetty.modifyServer(server -> {
             // Graceful stop: refuse new connections, let in-flight requests finish for up to the timeout. Javalin
             // puts its own handler inside the innermost wrapper, so every request passes the budget and the stripper

@@ -10,6 +10,7 @@ import io.javalin.http.HttpStatus;
 import io.javalin.http.MethodNotAllowedResponse;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,7 +112,8 @@ final class Problems {
             HttpStatus status = HttpStatus.forStatus(refused.getCode());
             String title = status == HttpStatus.UNKNOWN ? "Error" : status.getMessage();
             ctx.header(Header.CONNECTION, "close"); // the rest of the body is still on its way
-            render(ctx, new Problem("about:blank", title, refused.getCode(), refused.getReason()));
+            String detail = Objects.requireNonNullElse(refused.getReason(), title);
+            render(ctx, new Problem("about:blank", title, refused.getCode(), detail));
             return;
         }
         if (endedEarly(e)) { // the client closed before sending the whole body: its fault, not ours

@@ -89,7 +89,7 @@ class RequestBodyBudgetTest {
             String path = "/api/v1/applications/" + token + "/chats/" + chat + "/messages";
             try (Socket trickle = startUpload(http, path, "Content-Length: 100000\r\n", "{")) {
                 awaitAvailable(budget, BUDGET_KIB - 293);
-                Thread.sleep(1_500); // far below 4 KiB/s by the next byte
+                Thread.sleep(RequestBodyBudget.GRACE.toMillis() + 1_000); // then far below 4 KiB/s
                 trickle.getOutputStream().write('"');
                 trickle.getOutputStream().flush();
                 trickle.setSoTimeout(5_000);
@@ -98,6 +98,26 @@ class RequestBodyBudgetTest {
                 assertThat(answer).startsWith("HTTP/1.1 4");
             }
             awaitAvailable(budget, BUDGET_KIB);
+        }
+    }
+
+    @Test
+    void aBodyThatPausesWithinTheGracePeriodIsStillRead(@TempDir Path dataDir) throws Exception {
+        try (TestServer http = TestServer.start(dataDir, new BodyBudget(BUDGET_KIB, Duration.ofSeconds(1)))) {
+            String token = http.newApplication("pause");
+            long chat = http.newChat(token);
+            String path = "/api/v1/applications/" + token + "/chats/" + chat + "/messages";
+            String body = "{\"body\":\"" + "x".repeat(3_000) + "\"}";
+            try (Socket paused =
+                    startUpload(http, path, "Content-Length: " + body.length() + "\r\n", body.substring(0, 1_400))) {
+                Thread.sleep(1_500); // a retransmission's delay: far below 4 KiB/s for these 1,400 bytes
+                paused.getOutputStream().write(body.substring(1_400).getBytes(StandardCharsets.ISO_8859_1));
+                paused.getOutputStream().flush();
+                paused.setSoTimeout(5_000);
+                String answer = new String(paused.getInputStream().readNBytes(12), StandardCharsets.ISO_8859_1);
+
+                assertThat(answer).isEqualTo("HTTP/1.1 201");
+            }
         }
     }
 
