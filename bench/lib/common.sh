@@ -91,7 +91,10 @@ start_server() {
   # TrimNativeHeapInterval: the JVM hands native memory it freed (JIT arenas and the like) back to the OS once a
   # second; glibc keeps it otherwise. Paired runs of an embedded server under creates and searches: anonymous RSS
   # 378-409 MB with it, 397-432 MB without.
+  # -UseDynamicNumberOfCompilerThreads: compiler threads the JVM starts for a burst would end with their CPU time,
+  # which jit_cpu_ticks then could not see (on two cores there is one C1 and one C2 thread either way).
   env "${env[@]}" "$JAVA_HOME/bin/java" -Xmx"$HEAP" -XX:+UseParallelGC -XX:TrimNativeHeapInterval=1000 \
+    -XX:-UseDynamicNumberOfCompilerThreads \
     -jar "$ROOT/chat-http/target/chat-server.jar" >"$WORK/server-$name.log" 2>&1 &
   SERVER_PID[$name]=$!
   SERVER_PORT[$name]=$port
@@ -124,9 +127,18 @@ process_cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 box_cpu_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
 # jit_cpu_ticks PID: CPU time of the JVM's JIT compiler threads (named "C1/C2 CompilerThreadN", cut to 15 characters
 # in /proc). The name holds a space, so the fields are counted from the ")" that closes it.
+# A thread may end between the glob and the read: cat skips it, where awk would give up on the whole reading.
 jit_cpu_ticks() {
-  awk '/^[0-9]+ \(C[12] CompilerThre/ { rest = $0; sub(/^.*\) /, "", rest); split(rest, f, " "); t += f[12] + f[13] }
-    END { print t + 0 }' /proc/"$1"/task/*/stat 2>/dev/null
+  { cat /proc/"$1"/task/*/stat 2>/dev/null || :; } |
+    awk '/^[0-9]+ \(C[12] CompilerThre/ { rest = $0; sub(/^.*\) /, "", rest); split(rest, f, " "); t += f[12] + f[13] }
+      END { print t + 0 }'
+}
+# commit_id: the commit the reports were measured at, "-dirty" when tracked files (results aside) differ from it.
+commit_id() {
+  local id
+  id=$(git -C "$ROOT" rev-parse --short HEAD)
+  git -C "$ROOT" diff --quiet HEAD -- . ':(exclude)bench/results' || id="$id-dirty"
+  echo "$id"
 }
 # warm_jit SERVER COMMAND...: runs COMMAND (one round of unmeasured load on SERVER) again and again until the JIT
 # compiler threads take under BENCH_WARMUP_JIT_PERCENT (5) of the server's CPU in a round, or BENCH_WARMUP_ROUNDS (6)

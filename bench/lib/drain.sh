@@ -67,7 +67,7 @@ drain_mode() {
     echo "# Benchmark: backlog drain (stack)"
     echo
     echo "Measured $(date -u +%Y-%m-%dT%H:%MZ) by \`bench/run drain\` on $(nproc) cores, loopback, MariaDB, Redis,"
-    echo "Elasticsearch and both server processes (heap -Xmx$HEAP each) in the same box; commit $(git -C "$ROOT" rev-parse --short HEAD)."
+    echo "Elasticsearch and both server processes (heap -Xmx$HEAP each) in the same box; commit $(commit_id)."
     echo "A server in role \`api\` (no workers) took $BACKLOG message creates from wrk ($CONNECTIONS connections, as fast as"
     echo "it went) into random chats of 8 applications (one on each queue shard) of $per_app chats each; then a second"
     echo "process in role \`worker\` started on the same backends and drained the queue."

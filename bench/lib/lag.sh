@@ -58,10 +58,10 @@ lag_mode() {
     echo "# Benchmark: persistence and search lag under a steady create rate (stack)"
     echo
     echo "Measured $(date -u +%Y-%m-%dT%H:%MZ) by \`bench/run lag\` on $(nproc) cores, loopback, MariaDB, Redis,"
-    echo "Elasticsearch, the server (role all, heap -Xmx$HEAP) and the load in the same box; commit $(git -C "$ROOT" rev-parse --short HEAD)."
+    echo "Elasticsearch, the server (role all, heap -Xmx$HEAP) and the load in the same box; commit $(commit_id)."
     echo "Load: wrk (\`bench/lua/load.lua\`), offered $LAG_RATE creates/s for ${LAG_DURATION} s over $LAG_CONNECTIONS connections"
-    echo "into random chats of 8 applications (one on each queue shard) of $per_app chats each, after ${LAG_WARMUP} s of the"
-    echo "same load unmeasured (the JIT's warm-up)."
+    echo "into random chats of 8 applications (one on each queue shard) of $per_app chats each$(
+      [ "$LAG_WARMUP" -gt 0 ] && echo ", after ${LAG_WARMUP} s of the same load unmeasured (the JIT's warm-up)")."
     echo
     lag_tables "$load" "$probe" "$WORK/samples"
   } >"$md"

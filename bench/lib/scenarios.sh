@@ -99,7 +99,7 @@ write_scenario_report() {
     echo
     echo "Measured $(date -u +%Y-%m-%dT%H:%MZ) by \`bench/run $mode\` on $(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)),"
     echo "loopback, wrk in the same box: $THREADS wrk threads, $CONNECTIONS connections, $DURATION per scenario,"
-    echo "server heap -Xmx$HEAP, commit $(git -C "$ROOT" rev-parse --short HEAD)."
+    echo "server heap -Xmx$HEAP, commit $(commit_id)."
     echo "The machine is shared with other engineers' builds and tests: absolute figures are noisy; the ratio to"
     echo "\`/health\` is measured in the same run and is the figure to compare."
     echo
@@ -201,7 +201,7 @@ compare_mode() {
     echo
     echo "Measured $(date -u +%Y-%m-%dT%H:%MZ) by \`bench/run compare\` on $(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)),"
     echo "loopback, wrk in the same box: $THREADS wrk threads, $CONNECTIONS connections, $DURATION per scenario and server,"
-    echo "server heap -Xmx$HEAP each, commit $(git -C "$ROOT" rev-parse --short HEAD). Both servers run during the whole"
+    echo "server heap -Xmx$HEAP each, commit $(commit_id). Both servers run during the whole"
     echo "run (the idle one costs little); each scenario runs on embedded, then at once on stack, so both see the same"
     echo "moment of this shared, noisy machine. The stack's queue is drained between scenarios. Seeded on each: as in"
     echo "\`bench/run embedded|stack\` (embedded ${SEEDED_CHATS[embedded]} chats / ${SEEDED_MESSAGES[embedded]} messages, stack ${SEEDED_CHATS[stack]} / ${SEEDED_MESSAGES[stack]})."

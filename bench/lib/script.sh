@@ -62,7 +62,7 @@ script_mode() {
     echo "# Benchmark: create message over its Redis script alone (stack)"
     echo
     echo "Measured $(date -u +%Y-%m-%dT%H:%MZ) by \`bench/run script\` on $(nproc) cores, loopback, everything in the same box;"
-    echo "commit $(git -C "$ROOT" rev-parse --short HEAD). Back to back in one run: wrk creating messages in random chats of"
+    echo "commit $(commit_id). Back to back in one run: wrk creating messages in random chats of"
     echo "$chats through the server ($CONNECTIONS connections, $DURATION), then \`redis-benchmark\` ($SCRIPT_CLIENTS clients,"
     echo "$SCRIPT_REQUESTS requests, db 15) running EVALSHA of the very script a create runs (\`CREATE_MESSAGE\` of"
     echo "\`Scripts.java\`, SHA-1 $sha; the server had loaded the same: $on_server) with the arguments a create passes,"
