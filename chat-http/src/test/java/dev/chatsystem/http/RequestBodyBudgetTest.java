@@ -62,9 +62,7 @@ class RequestBodyBudgetTest {
     void requestsWithoutABodyOrWithOneRefusedUnreadPassAFullBudget(@TempDir Path dataDir) throws Exception {
         BodyBudget budget = new BodyBudget(BUDGET_KIB, Duration.ofMillis(300));
         try (TestServer http = TestServer.start(dataDir, budget)) {
-            String token = http.newApplication("nothing held");
-            long chat = http.newChat(token);
-            String path = "/api/v1/applications/" + token + "/chats/" + chat + "/messages";
+            String path = newChatMessages(http, "nothing held");
             try (Socket first = startUpload(http, path, "Content-Length: 1000000\r\n", "{");
                     Socket second = startUpload(http, path, "Content-Length: 1000000\r\n", "{")) {
                 awaitAvailable(budget, 0);
@@ -84,9 +82,7 @@ class RequestBodyBudgetTest {
     void aBodyTrickledInSlowerThanTheMinimumRateFailsAndGivesItsRoomBack(@TempDir Path dataDir) throws Exception {
         BodyBudget budget = new BodyBudget(BUDGET_KIB, Duration.ofSeconds(1));
         try (TestServer http = TestServer.start(dataDir, budget)) {
-            String token = http.newApplication("trickle");
-            long chat = http.newChat(token);
-            String path = "/api/v1/applications/" + token + "/chats/" + chat + "/messages";
+            String path = newChatMessages(http, "trickle");
             try (Socket trickle = startUpload(http, path, "Content-Length: 100000\r\n", "{")) {
                 awaitAvailable(budget, BUDGET_KIB - 293);
                 Thread.sleep(RequestBodyBudget.GRACE.toMillis() + 1_000); // then far below 4 KiB/s
@@ -104,9 +100,7 @@ class RequestBodyBudgetTest {
     @Test
     void aBodyThatPausesWithinTheGracePeriodIsStillRead(@TempDir Path dataDir) throws Exception {
         try (TestServer http = TestServer.start(dataDir, new BodyBudget(BUDGET_KIB, Duration.ofSeconds(1)))) {
-            String token = http.newApplication("pause");
-            long chat = http.newChat(token);
-            String path = "/api/v1/applications/" + token + "/chats/" + chat + "/messages";
+            String path = newChatMessages(http, "pause");
             String body = "{\"body\":\"" + "x".repeat(3_000) + "\"}";
             try (Socket paused =
                     startUpload(http, path, "Content-Length: " + body.length() + "\r\n", body.substring(0, 1_400))) {
@@ -119,6 +113,12 @@ class RequestBodyBudgetTest {
                 assertThat(answer).isEqualTo("HTTP/1.1 201");
             }
         }
+    }
+
+    /** The messages path of a new chat in a new application. */
+    private static String newChatMessages(TestServer http, String name) {
+        String token = http.newApplication(name);
+        return "/api/v1/applications/" + token + "/chats/" + http.newChat(token) + "/messages";
     }
 
     private static Socket startUpload(TestServer http, String path, String lengthHeader, String part)
