@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
+import org.eclipse.jetty.http.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,13 +108,12 @@ final class Problems {
             LOG.debug("the client closed the connection during the response: {} {}", ctx.method(), ctx.path(), e);
             return;
         }
-        org.eclipse.jetty.http.HttpException refused = jettyClientError(e);
+        HttpException refused = jettyClientError(e);
         if (refused != null) { // Jetty refused the body as it was read (408: it came in too slowly)
-            HttpStatus status = HttpStatus.forStatus(refused.getCode());
-            String title = status == HttpStatus.UNKNOWN ? "Error" : status.getMessage();
             ctx.header(Header.CONNECTION, "close"); // the rest of the body is still on its way
-            String detail = Objects.requireNonNullElse(refused.getReason(), title);
-            render(ctx, new Problem("about:blank", title, refused.getCode(), detail));
+            httpResponse(
+                    new HttpResponseException(refused.getCode(), Objects.requireNonNullElse(refused.getReason(), "")),
+                    ctx);
             return;
         }
         if (endedEarly(e)) { // the client closed before sending the whole body: its fault, not ours
@@ -134,11 +134,9 @@ final class Problems {
     }
 
     /** The 4xx Jetty raised while the handler read the request, if that is what {@code e} is or was caused by. */
-    private static org.eclipse.jetty.http.HttpException jettyClientError(Throwable e) {
+    private static HttpException jettyClientError(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof org.eclipse.jetty.http.HttpException http
-                    && http.getCode() >= 400
-                    && http.getCode() < 500) {
+            if (cause instanceof HttpException http && http.getCode() >= 400 && http.getCode() < 500) {
                 return http;
             }
         }
