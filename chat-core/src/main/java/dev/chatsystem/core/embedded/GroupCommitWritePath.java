@@ -22,7 +22,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
 import org.slf4j.Logger;
@@ -61,6 +60,9 @@ public final class GroupCommitWritePath implements WritePath {
     private final CommittedNumbers committedMessages = new CommittedNumbers();
     private final WriteVersions versions;
     private volatile boolean accepting = true;
+    /** Set by the writer before its last drain of the queue: a write queued after it must fail by itself. */
+    private volatile boolean writerDone;
+
     private final AtomicBoolean stopQueued = new AtomicBoolean();
     private final Duration keyRetention;
     private final WorkerListener listener;
@@ -224,7 +226,12 @@ public final class GroupCommitWritePath implements WritePath {
             if (!queue.offer(write, OFFER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new BackendUnavailableException("write queue is full; retry later");
             }
-            return await(write);
+            if (writerDone && queue.remove(write)) { // queued after the writer's last look at the queue
+                throw new BackendUnavailableException("the chat system is shutting down");
+            }
+            // Untimed: the writer answers every write it takes or finds queued when it stops (see run). A timed wait
+            // would cost each write a timer task on the JDK's delay scheduler, a tenth of the server's CPU.
+            return write.result().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BackendUnavailableException("interrupted while waiting for the write", e);
@@ -233,27 +240,6 @@ public final class GroupCommitWritePath implements WritePath {
                 throw chat;
             }
             throw new BackendUnavailableException("write failed: " + e.getCause(), e.getCause());
-        }
-    }
-
-    /**
-     * Waits for the writer. Once it has stopped for good, nobody will answer: a write still queued is failed, and so,
-     * as a last resort, is one it took and died before answering.
-     */
-    private Accepted await(PendingWrite write) throws InterruptedException, ExecutionException {
-        while (true) {
-            try {
-                return write.result().get(1, TimeUnit.SECONDS);
-            } catch (TimeoutException e) {
-                if (!writer.isAlive()) {
-                    if (queue.remove(write)) {
-                        throw new BackendUnavailableException("the chat system is shutting down");
-                    }
-                    write.result()
-                            .completeExceptionally(new BackendUnavailableException(
-                                    "the writer stopped before answering; the write may not have been applied"));
-                }
-            }
         }
     }
 
@@ -310,6 +296,16 @@ public final class GroupCommitWritePath implements WritePath {
             queued.remove(STOP);
             fail(queued, stopped);
         } finally {
+            // Writes queued by callers that passed the accepting check just before it flipped: nobody will take them.
+            writerDone = true;
+            List<PendingWrite> late = new ArrayList<>();
+            queue.drainTo(late);
+            late.remove(STOP);
+            fail(late, new BackendUnavailableException("the chat system is shutting down"));
+            fail(
+                    batch,
+                    new BackendUnavailableException(
+                            "the writer stopped before answering; the write may not have been applied"));
             indexing.close(); // nothing more will be handed over: the indexer finishes its queue and stops
         }
     }

@@ -8,8 +8,10 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;
@@ -33,6 +35,11 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * every call in it with the client's exception (as a failed single call would: the script may or may not have run,
  * which the Idempotency-Key retry covers). The queue is bounded: a caller that cannot queue within the pool's wait
  * gets {@link BackendUnavailableException}, never unbounded memory.
+ *
+ * <p>Callers wait without a timeout of their own; a watchdog fails every call not answered within the reply wait
+ * instead (checked a few times per wait, so a call fails after 1 to 1.25 times it), and senders skip calls it failed
+ * while they were queued. A timed wait would cost every create a timer: a virtual thread's timed park schedules and
+ * cancels a task on the JDK's delay scheduler, waking its thread twice, which took a tenth of a stack server's CPU.
  */
 final class ScriptPipeline implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ScriptPipeline.class);
@@ -45,24 +52,36 @@ final class ScriptPipeline implements AutoCloseable {
     private final Duration replyWait;
     private final BlockingQueue<Call> queue = new ArrayBlockingQueue<>(CAPACITY);
     private final List<Thread> senders = new ArrayList<>();
+    /** Per sender, the calls of the pipeline it is sending (never changed once published), or null. */
+    private final AtomicReferenceArray<List<Call>> inFlight;
+
+    private final ScheduledExecutorService watchdog;
     private volatile boolean accepting = true;
     private volatile boolean stopped;
 
     /**
-     * Starts {@code senders} threads sending over {@code redis}; a caller waits at most {@code replyWait} for its
-     * reply (longer than the client's socket timeout, so a dead connection fails the call first).
+     * Starts {@code senders} threads sending over {@code redis}; a caller waits about {@code replyWait} for its reply
+     * at most (longer than the client's socket timeout, so a dead connection fails the call first).
      */
     ScriptPipeline(UnifiedJedis redis, int senders, Duration replyWait) {
         this.redis = redis;
         this.replyWait = replyWait;
+        this.inFlight = new AtomicReferenceArray<>(senders);
         for (int i = 0; i < senders; i++) {
+            int slot = i;
             Thread sender = Thread.ofPlatform()
                     .name("chat-redis-pipeline-" + i)
                     .daemon()
-                    .unstarted(this::send);
+                    .unstarted(() -> send(slot));
             this.senders.add(sender);
             sender.start();
         }
+        long every = Math.max(1, replyWait.toMillis() / 4);
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
+                .name("chat-redis-pipeline-watchdog")
+                .daemon()
+                .factory());
+        watchdog.scheduleWithFixedDelay(this::failOverdue, every, every, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -80,12 +99,10 @@ final class ScriptPipeline implements AutoCloseable {
             if (stopped && queue.remove(call)) { // queued after close() failed what the senders left
                 throw closed();
             }
-            return call.reply.get(replyWait.toMillis(), TimeUnit.MILLISECONDS);
+            return call.reply.get(); // the watchdog bounds the wait
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BackendUnavailableException("interrupted while waiting for Redis", e);
-        } catch (TimeoutException e) {
-            throw new BackendUnavailableException("Redis did not answer within " + replyWait.toMillis() + " ms", e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException failure) {
                 throw failure;
@@ -118,16 +135,52 @@ final class ScriptPipeline implements AutoCloseable {
         stopped = true;
         List<Call> left = new ArrayList<>();
         queue.drainTo(left);
+        for (int i = 0; i < inFlight.length(); i++) { // a sender still stuck after the wait
+            List<Call> stuck = inFlight.get(i);
+            if (stuck != null) {
+                left.addAll(stuck);
+            }
+        }
         left.stream().filter(call -> call != STOP).forEach(call -> call.reply.completeExceptionally(closed()));
+        watchdog.shutdownNow();
+    }
+
+    /** Fails the calls queued or in flight for longer than the reply wait; the queue is oldest first. */
+    private void failOverdue() {
+        long now = System.nanoTime();
+        long wait = replyWait.toNanos();
+        try {
+            for (Call call : queue) {
+                if (call != STOP && now - call.queuedNanos < wait) {
+                    break; // about oldest first: one behind it is failed at the next check at the latest
+                }
+                failIfOverdue(call, now);
+            }
+            for (int i = 0; i < inFlight.length(); i++) {
+                List<Call> sending = inFlight.get(i);
+                if (sending != null) {
+                    sending.forEach(call -> failIfOverdue(call, now));
+                }
+            }
+        } catch (RuntimeException e) { // would cancel the schedule: log and go on
+            log.warn("checking for unanswered Redis calls failed", e);
+        }
+    }
+
+    private void failIfOverdue(Call call, long now) {
+        if (call != STOP && now - call.queuedNanos >= replyWait.toNanos() && !call.reply.isDone()) {
+            call.reply.completeExceptionally(
+                    new BackendUnavailableException("Redis did not answer within " + replyWait.toMillis() + " ms"));
+        }
     }
 
     private static BackendUnavailableException closed() {
         return new BackendUnavailableException("the Redis client is closed");
     }
 
-    private void send() {
-        List<Call> batch = new ArrayList<>(MAX_PIPELINE);
+    private void send(int slot) {
         while (true) {
+            List<Call> batch = new ArrayList<>(MAX_PIPELINE);
             try {
                 batch.add(queue.take());
             } catch (InterruptedException e) {
@@ -139,10 +192,12 @@ final class ScriptPipeline implements AutoCloseable {
                 queue.addAll(batch.subList(stop + 1, batch.size())); // other senders' STOPs, callers refused after
                 batch.subList(stop, batch.size()).clear();
             }
+            batch.removeIf(call -> call.reply.isDone()); // failed by the watchdog while queued: never run it late
             if (!batch.isEmpty()) {
+                inFlight.set(slot, batch);
                 sendPipeline(batch);
+                inFlight.set(slot, null);
             }
-            batch.clear();
             if (stop >= 0) {
                 return;
             }
@@ -182,9 +237,10 @@ final class ScriptPipeline implements AutoCloseable {
         }
     }
 
-    private record Call(Script script, List<String> keys, List<String> args, CompletableFuture<Object> reply) {
+    private record Call(
+            Script script, List<String> keys, List<String> args, CompletableFuture<Object> reply, long queuedNanos) {
         Call(Script script, List<String> keys, List<String> args) {
-            this(script, keys, args, new CompletableFuture<>());
+            this(script, keys, args, new CompletableFuture<>(), System.nanoTime());
         }
     }
 }

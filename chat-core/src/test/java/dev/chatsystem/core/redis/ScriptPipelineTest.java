@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.testing.RedisDatabase;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,6 +104,23 @@ class ScriptPipelineTest {
             assertThatThrownBy(() -> pipeline.run(ECHO_COUNT, List.of("{t}:count"), List.of("x")))
                     .isInstanceOf(JedisConnectionException.class);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void aServerThatNeverAnswersFailsTheCallAfterTheReplyWait() throws Exception {
+        // Accepts the connection and reads nothing: the pipeline's write succeeds and its read waits for the client's
+        // socket timeout (2 s), which the reply wait undercuts.
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                RedisClient client = RedisClient.create("127.0.0.1", silent.getLocalPort());
+                ScriptPipeline pipeline = new ScriptPipeline(client, 1, Duration.ofMillis(400))) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> pipeline.run(ECHO_COUNT, List.of("{t}:count"), List.of("x")))
+                    .isInstanceOf(BackendUnavailableException.class)
+                    .hasMessageContaining("did not answer within 400 ms");
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(400))
+                    .isLessThan(Duration.ofMillis(1_500));
         }
     }
 
