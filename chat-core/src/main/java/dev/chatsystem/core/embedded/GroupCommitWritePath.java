@@ -296,18 +296,30 @@ public final class GroupCommitWritePath implements WritePath {
             queued.remove(STOP);
             fail(queued, stopped);
         } finally {
-            // Writes queued by callers that passed the accepting check just before it flipped: nobody will take them.
             writerDone = true;
-            List<PendingWrite> late = new ArrayList<>();
-            queue.drainTo(late);
-            late.remove(STOP);
-            fail(late, new BackendUnavailableException("the chat system is shutting down"));
-            fail(
-                    batch,
-                    new BackendUnavailableException(
-                            "the writer stopped before answering; the write may not have been applied"));
-            indexing.close(); // nothing more will be handed over: the indexer finishes its queue and stops
+            try {
+                failLeftovers(batch);
+            } finally {
+                indexing.close(); // nothing more will be handed over: the indexer finishes its queue and stops
+            }
         }
+    }
+
+    /**
+     * Fails the writes nobody will answer now that the writer stops: those queued by callers that passed the
+     * accepting check just before it flipped, and, as a last resort, any of the batch left unanswered.
+     */
+    private void failLeftovers(List<PendingWrite> batch) {
+        BackendUnavailableException stopped = new BackendUnavailableException("the chat system is shutting down");
+        for (PendingWrite late = queue.poll(); late != null; late = queue.poll()) {
+            if (late != STOP) {
+                late.result().completeExceptionally(stopped);
+            }
+        }
+        fail(
+                batch,
+                new BackendUnavailableException(
+                        "the writer stopped before answering; the write may not have been applied"));
     }
 
     private void purgeExpiredKeys() {

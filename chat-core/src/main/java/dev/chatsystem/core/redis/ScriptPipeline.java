@@ -37,16 +37,16 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * gets {@link BackendUnavailableException}, never unbounded memory.
  *
  * <p>Callers wait without a timeout of their own; a watchdog fails every call not answered within the reply wait
- * instead (checked a few times per wait, so a call fails after 1 to 1.25 times it), and senders skip calls it failed
- * while they were queued. A timed wait would cost every create a timer: a virtual thread's timed park schedules and
- * cancels a task on the JDK's delay scheduler, waking its thread twice, which took a tenth of a stack server's CPU.
+ * instead (checked four times per wait, so a call fails after 1 to 1.25 times it), and senders skip the calls it
+ * failed while they were queued (one failed just as it is sent may still run, as with any failed call). A timed wait
+ * would cost every create a timer: a virtual thread's timed park schedules and cancels a task on the JDK's delay
+ * scheduler, waking its thread twice, which took a tenth of a stack server's CPU.
  */
 final class ScriptPipeline implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ScriptPipeline.class);
     private static final int MAX_PIPELINE = 256;
     private static final int CAPACITY = 16_384;
     private static final Duration QUEUE_WAIT = Duration.ofSeconds(2);
-    private static final Call STOP = new Call(null, List.of(), List.of());
 
     private final UnifiedJedis redis;
     private final Duration replyWait;
@@ -96,7 +96,7 @@ final class ScriptPipeline implements AutoCloseable {
                         ? new BackendUnavailableException("Redis: too many commands waiting; retry later")
                         : closed();
             }
-            if (stopped && queue.remove(call)) { // queued after close() failed what the senders left
+            if (stopped && queue.remove(call)) { // queued after close() drained the queue: nobody would send it
                 throw closed();
             }
             return call.reply.get(); // the watchdog bounds the wait
@@ -112,49 +112,45 @@ final class ScriptPipeline implements AutoCloseable {
     }
 
     /**
-     * Refuses new calls, lets the senders answer every call queued before, then stops them; a call that slipped in
-     * behind the stop is refused, never left waiting.
+     * Refuses new calls and lets the senders answer every call queued, then fails whatever a sender stuck past the
+     * reply wait still holds: no caller is left waiting.
      */
     @Override
     public void close() {
         if (!accepting) {
             return;
         }
-        accepting = false;
-        for (int i = 0; i < senders.size(); i++) {
-            queue.add(STOP); // behind every call queued so far
-        }
-        for (Thread sender : senders) {
-            try {
-                sender.join(replyWait.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+        accepting = false; // senders stop once they find the queue empty
+        try {
+            for (Thread sender : senders) {
+                sender.join(replyWait);
             }
-        }
-        stopped = true;
-        List<Call> left = new ArrayList<>();
-        queue.drainTo(left);
-        for (int i = 0; i < inFlight.length(); i++) { // a sender still stuck after the wait
-            List<Call> stuck = inFlight.get(i);
-            if (stuck != null) {
-                left.addAll(stuck);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            stopped = true;
+            List<Call> left = new ArrayList<>();
+            queue.drainTo(left);
+            for (int i = 0; i < inFlight.length(); i++) {
+                List<Call> stuck = inFlight.get(i);
+                if (stuck != null) {
+                    left.addAll(stuck);
+                }
             }
+            left.forEach(call -> call.reply.completeExceptionally(closed()));
+            watchdog.shutdownNow();
         }
-        left.stream().filter(call -> call != STOP).forEach(call -> call.reply.completeExceptionally(closed()));
-        watchdog.shutdownNow();
     }
 
-    /** Fails the calls queued or in flight for longer than the reply wait; the queue is oldest first. */
+    /**
+     * Fails the calls queued or in flight for longer than the reply wait. Every queued call is looked at: the queue is
+     * not in age order (a call's age counts from before its wait to queue).
+     */
     private void failOverdue() {
-        long now = System.nanoTime();
-        long wait = replyWait.toNanos();
         try {
-            for (Call call : queue) {
-                if (call != STOP && now - call.queuedNanos < wait) {
-                    break; // about oldest first: one behind it is failed at the next check at the latest
-                }
-                failIfOverdue(call, now);
+            long now = System.nanoTime();
+            for (Object call : queue.toArray()) {
+                failIfOverdue((Call) call, now);
             }
             for (int i = 0; i < inFlight.length(); i++) {
                 List<Call> sending = inFlight.get(i);
@@ -162,13 +158,13 @@ final class ScriptPipeline implements AutoCloseable {
                     sending.forEach(call -> failIfOverdue(call, now));
                 }
             }
-        } catch (RuntimeException e) { // would cancel the schedule: log and go on
-            log.warn("checking for unanswered Redis calls failed", e);
+        } catch (Throwable e) { // anything thrown would cancel the schedule for good: log it and go on
+            log.error("checking for unanswered Redis calls failed", e);
         }
     }
 
     private void failIfOverdue(Call call, long now) {
-        if (call != STOP && now - call.queuedNanos >= replyWait.toNanos() && !call.reply.isDone()) {
+        if (now - call.queuedNanos >= replyWait.toNanos() && !call.reply.isDone()) {
             call.reply.completeExceptionally(
                     new BackendUnavailableException("Redis did not answer within " + replyWait.toMillis() + " ms"));
         }
@@ -178,28 +174,38 @@ final class ScriptPipeline implements AutoCloseable {
         return new BackendUnavailableException("the Redis client is closed");
     }
 
+    /** Sends what is queued until close() was called and the queue is empty. */
     private void send(int slot) {
         while (true) {
-            List<Call> batch = new ArrayList<>(MAX_PIPELINE);
+            Call first;
             try {
-                batch.add(queue.take());
+                // A platform thread: the timed wait costs no timer task, and it notices close() within 100 ms.
+                first = queue.poll(100, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 continue; // only close() stops a sender: queued callers must be answered
             }
+            if (first == null) {
+                if (!accepting) {
+                    return;
+                }
+                continue;
+            }
+            List<Call> batch = new ArrayList<>(MAX_PIPELINE);
+            batch.add(first);
             queue.drainTo(batch, MAX_PIPELINE - 1);
-            int stop = batch.indexOf(STOP);
-            if (stop >= 0) {
-                queue.addAll(batch.subList(stop + 1, batch.size())); // other senders' STOPs, callers refused after
-                batch.subList(stop, batch.size()).clear();
+            batch.removeIf(call -> call.reply.isDone()); // failed by the watchdog while queued: not sent late
+            if (batch.isEmpty()) {
+                continue;
             }
-            batch.removeIf(call -> call.reply.isDone()); // failed by the watchdog while queued: never run it late
-            if (!batch.isEmpty()) {
-                inFlight.set(slot, batch);
+            inFlight.set(slot, batch);
+            try {
                 sendPipeline(batch);
+            } catch (Throwable e) { // an Error (out of memory): answer these callers, keep sending for the others
+                log.error("sending a pipeline of {} failed", batch.size(), e);
+                BackendUnavailableException failure = new BackendUnavailableException("Redis: " + e, e);
+                batch.forEach(call -> call.reply.completeExceptionally(failure));
+            } finally {
                 inFlight.set(slot, null);
-            }
-            if (stop >= 0) {
-                return;
             }
         }
     }
