@@ -80,11 +80,11 @@ final class StreamWorkers implements AutoCloseable {
                     catchUp::request, // stored messages whose index entries were lost with the queue
                     listener));
         }
-        // Platform threads, not virtual ones: a batch keeps the CPU for milliseconds at a stretch (parsing up to
-        // thousands of entries, writing a bulk body), and a virtual thread is never preempted, so in a process that
-        // also serves requests a drainer held one of the few carrier threads away from them for that long.
+        // Virtual threads: in role all they share the carriers with the requests. Platform threads were tried: with
+        // one busy shard the requests got more of the CPU, but with every shard busy sixteen runnable drainers
+        // outweighed the two carriers (bench/HISTORY.md, ninth session).
         for (ShardDrainer drainer : drainers) {
-            threads.add(Thread.ofPlatform().name("chat-worker").daemon().start(drainer));
+            threads.add(Thread.ofVirtual().name("chat-worker").start(drainer));
         }
         log.info("queue workers started as {} over {} shards", owner, keys.shards());
     }
