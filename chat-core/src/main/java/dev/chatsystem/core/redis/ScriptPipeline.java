@@ -112,8 +112,8 @@ final class ScriptPipeline implements AutoCloseable {
     }
 
     /**
-     * Refuses new calls and lets the senders answer every call queued, then fails whatever a sender stuck past the
-     * reply wait still holds: no caller is left waiting.
+     * Refuses new calls and lets the senders send what is queued (waiting up to the reply wait for each), then fails
+     * whatever is left, queued or held by a sender still stuck: no caller is left waiting.
      */
     @Override
     public void close() {
