@@ -266,6 +266,7 @@ public final class GroupCommitWritePath implements WritePath {
     private void run() {
         List<PendingWrite> batch = new ArrayList<>(batchSize);
         boolean stopping = false;
+        BackendUnavailableException failure = null;
         try {
             while (!stopping) {
                 try {
@@ -289,16 +290,15 @@ public final class GroupCommitWritePath implements WritePath {
             // The numbering and the store may disagree now: stop for good (health reports it) and answer everyone.
             accepting = false; // later writes fail at once instead of queueing for nobody
             log.error("the writer stopped; writes fail until a restart", e);
-            BackendUnavailableException stopped = new BackendUnavailableException("the writer stopped: " + e, e);
-            fail(batch, stopped);
-            List<PendingWrite> queued = new ArrayList<>();
-            queue.drainTo(queued);
-            queued.remove(STOP);
-            fail(queued, stopped);
+            failure = new BackendUnavailableException("the writer stopped: " + e, e);
         } finally {
             writerDone = true;
             try {
-                failLeftovers(batch);
+                failLeftovers(
+                        batch,
+                        failure != null
+                                ? failure
+                                : new BackendUnavailableException("the chat system is shutting down"));
             } finally {
                 indexing.close(); // nothing more will be handed over: the indexer finishes its queue and stops
             }
@@ -306,20 +306,17 @@ public final class GroupCommitWritePath implements WritePath {
     }
 
     /**
-     * Fails the writes nobody will answer now that the writer stops: those queued by callers that passed the
-     * accepting check just before it flipped, and, as a last resort, any of the batch left unanswered.
+     * Fails with {@code failure} every write nobody will answer now that the writer stops: the batch in hand (empty
+     * after a clean stop) and whatever is still queued, such as writes of callers that passed the accepting check just
+     * before it flipped.
      */
-    private void failLeftovers(List<PendingWrite> batch) {
-        BackendUnavailableException stopped = new BackendUnavailableException("the chat system is shutting down");
+    private void failLeftovers(List<PendingWrite> batch, BackendUnavailableException failure) {
+        fail(batch, failure);
         for (PendingWrite late = queue.poll(); late != null; late = queue.poll()) {
             if (late != STOP) {
-                late.result().completeExceptionally(stopped);
+                late.result().completeExceptionally(failure);
             }
         }
-        fail(
-                batch,
-                new BackendUnavailableException(
-                        "the writer stopped before answering; the write may not have been applied"));
     }
 
     private void purgeExpiredKeys() {
