@@ -9,18 +9,17 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Reads of the pending hash: accepted writes a worker has not persisted yet, so a caller reads its own writes from
  * any instance (see {@link Scripts} for the value format).
  */
 final class PendingReads {
-    private final UnifiedJedis redis;
+    private final SharedPipeline redis;
     private final RedisKeys keys;
     private final ChatStore store;
 
-    PendingReads(UnifiedJedis redis, RedisKeys keys, ChatStore store) {
+    PendingReads(SharedPipeline redis, RedisKeys keys, ChatStore store) {
         this.redis = redis;
         this.keys = keys;
         this.store = store;
@@ -83,6 +82,4 @@ final class PendingReads {
                 value,
                 () -> store.message(token, chatNumber, messageNumber).map(Message::createdAt)));
     }
-
-    /** Entries the persisting group has not acknowledged yet: its pending entries plus its lag. */
 }

@@ -30,13 +30,13 @@ public final class RedisBackend implements AutoCloseable {
     /** The name the connection pool's MBean starts with; a second client in one JVM gets a number appended. */
     public static final String POOL_JMX_NAME = "chat-redis";
 
-    /** Threads sending request scripts in shared pipelines: two, so one can send while the other waits. */
+    /** Threads sending the requests' commands in shared pipelines: two, so one can send while the other waits. */
     static final int PIPELINE_SENDERS = 2;
 
     private static final int SOCKET_TIMEOUT_MILLIS = 5_000;
 
     private final RedisClient redis;
-    private final ScriptPipeline scripts;
+    private final SharedPipeline pipeline;
     private final RedisKeys keys;
     private final RedisWritePath writePath;
 
@@ -44,9 +44,9 @@ public final class RedisBackend implements AutoCloseable {
         this.redis = redis;
         this.keys = new RedisKeys(shards);
         // A caller waits longer than the socket timeout, so a dead connection fails its pipeline first.
-        this.scripts =
-                new ScriptPipeline(redis, PIPELINE_SENDERS, java.time.Duration.ofMillis(SOCKET_TIMEOUT_MILLIS + 1_000));
-        this.writePath = new RedisWritePath(redis, scripts, keys, store, MAX_STREAM_LENGTH);
+        this.pipeline =
+                new SharedPipeline(redis, PIPELINE_SENDERS, java.time.Duration.ofMillis(SOCKET_TIMEOUT_MILLIS + 1_000));
+        this.writePath = new RedisWritePath(redis, pipeline, keys, store, MAX_STREAM_LENGTH);
     }
 
     /**
@@ -157,7 +157,7 @@ public final class RedisBackend implements AutoCloseable {
     @Override
     public void close() {
         try {
-            scripts.close();
+            pipeline.close();
         } finally {
             redis.close();
         }

@@ -35,15 +35,15 @@ final class RedisWritePath implements WritePath, Numbering {
     private final ChatStore store;
     private final long maxStreamLength;
     private final PendingReads pendingReads;
-    private final ScriptPipeline scripts;
+    private final SharedPipeline pipeline;
 
-    RedisWritePath(UnifiedJedis redis, ScriptPipeline scripts, RedisKeys keys, ChatStore store, long maxStreamLength) {
+    RedisWritePath(UnifiedJedis redis, SharedPipeline pipeline, RedisKeys keys, ChatStore store, long maxStreamLength) {
         this.redis = redis;
-        this.scripts = scripts;
+        this.pipeline = pipeline;
         this.keys = keys;
         this.store = store;
         this.maxStreamLength = maxStreamLength;
-        this.pendingReads = new PendingReads(redis, keys, store);
+        this.pendingReads = new PendingReads(pipeline, keys, store);
     }
 
     @Override
@@ -110,7 +110,7 @@ final class RedisWritePath implements WritePath, Numbering {
 
     @Override
     public long lastChatNumber(String token) {
-        String last = call(() -> redis.hget(keys.counters(token), "c"));
+        String last = call(() -> pipeline.hget(keys.counters(token), "c"));
         if (last != null) {
             return Long.parseLong(last);
         }
@@ -130,7 +130,7 @@ final class RedisWritePath implements WritePath, Numbering {
     @Override
     public long lastMessageNumber(String token, long chatNumber) {
         String field = "m:" + chatNumber;
-        String last = call(() -> redis.hget(keys.counters(token), field));
+        String last = call(() -> pipeline.hget(keys.counters(token), field));
         if (last != null) {
             return Long.parseLong(last);
         }
@@ -177,7 +177,7 @@ final class RedisWritePath implements WritePath, Numbering {
         }
         List<Long> chats = List.copyOf(chatNumbers);
         String[] fields = chats.stream().map(n -> "m:" + n).toArray(String[]::new);
-        List<String> values = call(() -> redis.hmget(keys.counters(token), fields));
+        List<String> values = call(() -> pipeline.hmget(keys.counters(token), fields));
         java.util.Map<Long, Long> last = new java.util.HashMap<>();
         for (int i = 0; i < chats.size(); i++) {
             if (values.get(i) != null) {
@@ -297,9 +297,9 @@ final class RedisWritePath implements WritePath, Numbering {
         return List.of(keys.counters(token), keys.pending(token), keys.stream(token));
     }
 
-    /** Through the shared pipeline: creates from many requests share round trips (see {@link ScriptPipeline}). */
+    /** Through the shared pipeline: creates from many requests share round trips (see {@link SharedPipeline}). */
     private Object run(Script script, List<String> scriptKeys, List<String> args) {
-        return call(() -> scripts.run(script, scriptKeys, args));
+        return call(() -> pipeline.run(script, scriptKeys, args));
     }
 
     private static boolean isSeedRequest(Object reply) {

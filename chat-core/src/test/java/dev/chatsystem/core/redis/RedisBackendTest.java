@@ -371,7 +371,7 @@ class RedisBackendTest {
     @Test
     void aFullShardStreamRefusesCreatesInsteadOfGrowing() {
         try (RedisClient redis = RedisClient.create(REDIS);
-                ScriptPipeline scripts = new ScriptPipeline(redis, 1, Duration.ofSeconds(5))) {
+                SharedPipeline scripts = new SharedPipeline(redis, 1, Duration.ofSeconds(5))) {
             RedisWritePath writes = new RedisWritePath(redis, scripts, new RedisKeys(4), store, 5);
             String token = application();
             writes.createChat(token, AT); // entry 1 of 5

@@ -23,7 +23,7 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /** The shared pipeline against a real Redis: every caller gets its own reply, whatever else shares its round trip. */
-class ScriptPipelineTest {
+class SharedPipelineTest {
 
     /** Counts a call and answers with the caller's own argument, so a reply handed to the wrong caller shows. */
     private static final Script ECHO_COUNT = new Script("return {ARGV[1], redis.call('INCR', KEYS[1])}");
@@ -38,7 +38,7 @@ class ScriptPipelineTest {
     void concurrentCallersEachGetTheirOwnReply() throws Exception {
         int callers = 64;
         int callsEach = 300;
-        try (ScriptPipeline pipeline = new ScriptPipeline(database.client(), 2, Duration.ofSeconds(10));
+        try (SharedPipeline pipeline = new SharedPipeline(database.client(), 2, Duration.ofSeconds(10));
                 ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<List<Long>>> counts = new ArrayList<>();
             for (int c = 0; c < callers; c++) {
@@ -67,7 +67,7 @@ class ScriptPipelineTest {
 
     @Test
     void anErrorReplyFailsOnlyItsOwnCall() throws Exception {
-        try (ScriptPipeline pipeline = new ScriptPipeline(database.client(), 1, Duration.ofSeconds(10));
+        try (SharedPipeline pipeline = new SharedPipeline(database.client(), 1, Duration.ofSeconds(10));
                 ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Object>> replies = new ArrayList<>();
             for (int i = -20; i < 20; i++) {
@@ -88,8 +88,36 @@ class ScriptPipelineTest {
     }
 
     @Test
+    void hashReadsShareThePipelinesWithScripts() throws Exception {
+        database.client().hset("{t}:h", java.util.Map.of("a", "1", "b", "2"));
+        database.client().set("{t}:s", "a string");
+        try (SharedPipeline pipeline = new SharedPipeline(database.client(), 1, Duration.ofSeconds(10));
+                ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> calls = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                String value = Integer.toString(i);
+                calls.add(threads.submit(() -> {
+                    assertThat(pipeline.hget("{t}:h", "a")).isEqualTo("1");
+                    assertThat(pipeline.hget("{t}:h", "missing")).isNull();
+                    assertThat(pipeline.hmget("{t}:h", "b", "missing", "a")).containsExactly("2", null, "1");
+                    assertThat(pipeline.run(FAIL_ON_NEGATIVE, List.of("{t}:k"), List.of(value)))
+                            .isEqualTo((long) Integer.parseInt(value));
+                    // A read of the wrong type fails alone, as the script errors do.
+                    assertThatThrownBy(() -> pipeline.hget("{t}:s", "a"))
+                            .isInstanceOf(JedisDataException.class)
+                            .hasMessageContaining("WRONGTYPE");
+                    return null;
+                }));
+            }
+            for (Future<?> call : calls) {
+                call.get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
     void aServerThatLostItsScriptsIsSentTheSource() {
-        try (ScriptPipeline pipeline = new ScriptPipeline(database.client(), 1, Duration.ofSeconds(10))) {
+        try (SharedPipeline pipeline = new SharedPipeline(database.client(), 1, Duration.ofSeconds(10))) {
             assertThat(pipeline.run(FAIL_ON_NEGATIVE, List.of("{t}:k"), List.of("1")))
                     .isEqualTo(1L);
             database.client().scriptFlush();
@@ -101,7 +129,7 @@ class ScriptPipelineTest {
     @Test
     void anUnreachableServerFailsTheCallPromptly() {
         try (RedisClient nowhere = RedisClient.create("127.0.0.1", 1);
-                ScriptPipeline pipeline = new ScriptPipeline(nowhere, 1, Duration.ofSeconds(10))) {
+                SharedPipeline pipeline = new SharedPipeline(nowhere, 1, Duration.ofSeconds(10))) {
             long start = System.nanoTime();
             assertThatThrownBy(() -> pipeline.run(ECHO_COUNT, List.of("{t}:count"), List.of("x")))
                     .isInstanceOf(JedisConnectionException.class);
@@ -120,7 +148,7 @@ class ScriptPipelineTest {
                                 .socketTimeoutMillis(3_000)
                                 .build())
                         .build();
-                ScriptPipeline pipeline = new ScriptPipeline(client, 1, Duration.ofMillis(400))) {
+                SharedPipeline pipeline = new SharedPipeline(client, 1, Duration.ofMillis(400))) {
             long start = System.nanoTime();
             assertThatThrownBy(() -> pipeline.run(ECHO_COUNT, List.of("{t}:count"), List.of("x")))
                     .isInstanceOf(BackendUnavailableException.class)
@@ -133,7 +161,7 @@ class ScriptPipelineTest {
 
     @Test
     void closeAnswersEveryAcceptedCallAndRefusesLaterOnes() throws Exception {
-        ScriptPipeline pipeline = new ScriptPipeline(database.client(), 2, Duration.ofSeconds(10));
+        SharedPipeline pipeline = new SharedPipeline(database.client(), 2, Duration.ofSeconds(10));
         List<Future<Object>> replies = new ArrayList<>();
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < 2_000; i++) {

@@ -21,14 +21,17 @@ import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
- * Runs the scripts of many concurrent requests in shared pipelines: a caller queues its call and waits; a sender
- * thread takes everything queued at that moment, sends it as one pipeline on one connection and hands every caller
- * its own reply (Lettuce calls this auto-pipelining; Jedis has none).
+ * Runs the Redis commands of many concurrent requests (their scripts, and the hash reads of read-your-writes) in
+ * shared pipelines: a caller queues its call and waits; a sender thread takes everything queued at that moment, sends
+ * it as one pipeline on one connection and hands every caller its own reply (Lettuce calls this auto-pipelining;
+ * Jedis has none).
  *
  * <p>Why: with one round trip per request, each create costs Redis a read and a write system call and an event-loop
  * turn of its own, about as much as the script itself; in a pipeline of N those are shared by N (side by side with
  * {@code redis-benchmark}: 21 µs of Redis CPU per create script alone, 8 µs in pipelines of 16), and the request
- * threads no longer borrow a pooled connection and block on its socket each.
+ * threads no longer borrow a pooled connection and block on its socket each. That blocking read has a timeout (the
+ * socket's), so on a virtual thread it costs a timer too (see below): a third of a stack server's CPU on a {@code GET}
+ * of a message went to its hash read, its timer and the delay scheduler's thread.
  *
  * <p>Semantics are those of a single call: scripts are atomic and independent, and concurrent callers have no order
  * among themselves; one caller's calls stay in its own order because it waits for each reply. A failed pipeline fails
@@ -42,8 +45,8 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * would cost every create a timer: a virtual thread's timed park schedules and cancels a task on the JDK's delay
  * scheduler, waking its thread twice, which took a tenth of a stack server's CPU.
  */
-final class ScriptPipeline implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(ScriptPipeline.class);
+final class SharedPipeline implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SharedPipeline.class);
     private static final int MAX_PIPELINE = 256;
     private static final int CAPACITY = 16_384;
     private static final Duration QUEUE_WAIT = Duration.ofSeconds(2);
@@ -63,7 +66,7 @@ final class ScriptPipeline implements AutoCloseable {
      * Starts {@code senders} threads sending over {@code redis}; a caller waits about {@code replyWait} for its reply
      * at most (longer than the client's socket timeout, so a dead connection fails the call first).
      */
-    ScriptPipeline(UnifiedJedis redis, int senders, Duration replyWait) {
+    SharedPipeline(UnifiedJedis redis, int senders, Duration replyWait) {
         this.redis = redis;
         this.replyWait = replyWait;
         this.inFlight = new AtomicReferenceArray<>(senders);
@@ -89,7 +92,22 @@ final class ScriptPipeline implements AutoCloseable {
      * JedisException} as is, so that callers translate failures as they do for direct calls.
      */
     Object run(Script script, List<String> keys, List<String> args) {
-        Call call = new Call(script, keys, args);
+        return call(new ScriptCommand(script, keys, args));
+    }
+
+    /** {@code HGET}, in the next pipeline. */
+    String hget(String key, String field) {
+        return (String) call(new HashGet(key, field));
+    }
+
+    /** {@code HMGET}, in the next pipeline. */
+    @SuppressWarnings("unchecked")
+    List<String> hmget(String key, String... fields) {
+        return (List<String>) call(new HashMultiGet(key, fields));
+    }
+
+    private Object call(Command command) {
+        Call call = new Call(command);
         try {
             if (!accepting || !queue.offer(call, QUEUE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw accepting
@@ -211,10 +229,10 @@ final class ScriptPipeline implements AutoCloseable {
     }
 
     private void sendPipeline(List<Call> batch) {
-        List<Response<Object>> responses = new ArrayList<>(batch.size());
+        List<Response<?>> responses = new ArrayList<>(batch.size());
         try (AbstractPipeline pipeline = redis.pipelined()) {
             for (Call call : batch) {
-                responses.add(pipeline.evalsha(call.script.sha(), call.keys, call.args));
+                responses.add(call.command.queue(pipeline));
             }
             pipeline.sync();
         } catch (RuntimeException e) {
@@ -237,16 +255,59 @@ final class ScriptPipeline implements AutoCloseable {
 
     private void complete(Call call) {
         try {
-            call.reply.complete(call.script.run(redis, call.keys, call.args));
+            call.reply.complete(call.command.runAlone(redis));
         } catch (RuntimeException e) {
             call.reply.completeExceptionally(e);
         }
     }
 
-    private record Call(
-            Script script, List<String> keys, List<String> args, CompletableFuture<Object> reply, long queuedNanos) {
-        Call(Script script, List<String> keys, List<String> args) {
-            this(script, keys, args, new CompletableFuture<>(), System.nanoTime());
+    /** One command of a pipeline. */
+    private interface Command {
+        Response<?> queue(AbstractPipeline pipeline);
+
+        /** Runs it on its own: a script the server no longer had cached (its source is sent). */
+        Object runAlone(UnifiedJedis redis);
+    }
+
+    private record ScriptCommand(Script script, List<String> keys, List<String> args) implements Command {
+        @Override
+        public Response<?> queue(AbstractPipeline pipeline) {
+            return pipeline.evalsha(script.sha(), keys, args);
+        }
+
+        @Override
+        public Object runAlone(UnifiedJedis redis) {
+            return script.run(redis, keys, args);
+        }
+    }
+
+    private record HashGet(String key, String field) implements Command {
+        @Override
+        public Response<?> queue(AbstractPipeline pipeline) {
+            return pipeline.hget(key, field);
+        }
+
+        @Override
+        public Object runAlone(UnifiedJedis redis) {
+            return redis.hget(key, field);
+        }
+    }
+
+    private record HashMultiGet(String key, String[] fields) implements Command {
+        @Override
+        public Response<?> queue(AbstractPipeline pipeline) {
+            return pipeline.hmget(key, fields);
+        }
+
+        @Override
+        public Object runAlone(UnifiedJedis redis) {
+            return redis.hmget(key, fields);
+        }
+    }
+
+    private record Call(Command command, CompletableFuture<Object> reply, long queuedNanos) {
+        Call(Command command) {
+            this(command, new CompletableFuture<>(), System.nanoTime());
         }
     }
 }
