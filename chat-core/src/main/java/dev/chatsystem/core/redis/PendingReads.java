@@ -15,12 +15,12 @@ import java.util.TreeMap;
  * any instance (see {@link Scripts} for the value format).
  */
 final class PendingReads {
-    private final SharedPipeline redis;
+    private final SharedPipeline pipeline;
     private final RedisKeys keys;
     private final ChatStore store;
 
-    PendingReads(SharedPipeline redis, RedisKeys keys, ChatStore store) {
-        this.redis = redis;
+    PendingReads(SharedPipeline pipeline, RedisKeys keys, ChatStore store) {
+        this.pipeline = pipeline;
         this.keys = keys;
         this.store = store;
     }
@@ -57,7 +57,7 @@ final class PendingReads {
         for (int i = 0; i < count; i++) {
             fields[i] = prefix + (after + 1 + i);
         }
-        List<String> values = call(() -> redis.hmget(keys.pending(token), fields));
+        List<String> values = call(() -> pipeline.hmget(keys.pending(token), fields));
         for (int i = 0; i < count; i++) {
             if (values.get(i) != null) { // null: stored already (or never created): the store's rows cover it
                 found.put(after + 1 + i, values.get(i));
@@ -67,12 +67,13 @@ final class PendingReads {
     }
 
     Optional<Chat> chat(String token, long chatNumber) {
-        String value = call(() -> redis.hget(keys.pending(token), RedisKeys.chatField(chatNumber)));
+        String value = call(() -> pipeline.hget(keys.pending(token), RedisKeys.chatField(chatNumber)));
         return Optional.ofNullable(value).map(v -> PendingValues.chat(chatNumber, v));
     }
 
     Optional<Message> message(String token, long chatNumber, long messageNumber) {
-        String value = call(() -> redis.hget(keys.pending(token), RedisKeys.messageField(chatNumber, messageNumber)));
+        String value =
+                call(() -> pipeline.hget(keys.pending(token), RedisKeys.messageField(chatNumber, messageNumber)));
         if (value == null) {
             return Optional.empty();
         }

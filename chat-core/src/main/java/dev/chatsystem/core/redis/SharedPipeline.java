@@ -30,8 +30,8 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * turn of its own, about as much as the script itself; in a pipeline of N those are shared by N (side by side with
  * {@code redis-benchmark}: 21 µs of Redis CPU per create script alone, 8 µs in pipelines of 16), and the request
  * threads no longer borrow a pooled connection and block on its socket each. That blocking read has a timeout (the
- * socket's), so on a virtual thread it costs a timer too (see below): a third of a stack server's CPU on a {@code GET}
- * of a message went to its hash read, its timer and the delay scheduler's thread.
+ * socket's), so on a virtual thread it costs a timer too (see below): over a fifth of a stack server's CPU on a {@code
+ * GET} of a message went to its one hash read, its timer and the delay scheduler's thread.
  *
  * <p>Semantics are those of a single call: scripts are atomic and independent, and concurrent callers have no order
  * among themselves; one caller's calls stay in its own order because it waits for each reply. A failed pipeline fails
