@@ -97,13 +97,13 @@ final class SharedPipeline implements AutoCloseable {
 
     /** {@code HGET}, in the next pipeline. */
     String hget(String key, String field) {
-        return (String) call(new HashGet(key, field));
+        return (String) call(pipeline -> pipeline.hget(key, field));
     }
 
     /** {@code HMGET}, in the next pipeline. */
     @SuppressWarnings("unchecked")
     List<String> hmget(String key, String... fields) {
-        return (List<String>) call(new HashMultiGet(key, fields));
+        return (List<String>) call(pipeline -> pipeline.hmget(key, fields));
     }
 
     private Object call(Command command) {
@@ -262,11 +262,14 @@ final class SharedPipeline implements AutoCloseable {
     }
 
     /** One command of a pipeline. */
+    @FunctionalInterface
     private interface Command {
         Response<?> queue(AbstractPipeline pipeline);
 
-        /** Runs it on its own: a script the server no longer had cached (its source is sent). */
-        Object runAlone(UnifiedJedis redis);
+        /** Runs it on its own, after the server answered that it no longer had the script cached. */
+        default Object runAlone(UnifiedJedis redis) {
+            throw new IllegalStateException("only a script can be missing from the server's cache");
+        }
     }
 
     private record ScriptCommand(Script script, List<String> keys, List<String> args) implements Command {
@@ -278,30 +281,6 @@ final class SharedPipeline implements AutoCloseable {
         @Override
         public Object runAlone(UnifiedJedis redis) {
             return script.run(redis, keys, args);
-        }
-    }
-
-    private record HashGet(String key, String field) implements Command {
-        @Override
-        public Response<?> queue(AbstractPipeline pipeline) {
-            return pipeline.hget(key, field);
-        }
-
-        @Override
-        public Object runAlone(UnifiedJedis redis) {
-            return redis.hget(key, field);
-        }
-    }
-
-    private record HashMultiGet(String key, String[] fields) implements Command {
-        @Override
-        public Response<?> queue(AbstractPipeline pipeline) {
-            return pipeline.hmget(key, fields);
-        }
-
-        @Override
-        public Object runAlone(UnifiedJedis redis) {
-            return redis.hmget(key, fields);
         }
     }
 
