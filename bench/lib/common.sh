@@ -174,13 +174,15 @@ value() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 ms() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1000 }'; }
 now() { date +%s.%N; }
 
-# run_wrk NAME SCRIPT DURATION CONNECTIONS ARGS...: prints wrk's RESULT line.
+# run_wrk NAME SCRIPT DURATION CONNECTIONS ARGS...: prints wrk's RESULT line (see common.done in bench/lua/common.lua;
+# every wrk run gives its scripts WRK_CONNECTIONS, which undoing wrk's latency correction needs).
 run_wrk() {
   local name=$1 script=$2 duration=$3 connections=$4
   shift 4
-  (cd "$BENCH/lua" && wrk -t"$THREADS" -c"$connections" -d"$duration" --latency -s "$script" "$BASE" -- "$@") \
+  (cd "$BENCH/lua" && WRK_CONNECTIONS=$connections wrk -t"$THREADS" -c"$connections" -d"$duration" --latency -s "$script" "$BASE" -- "$@") \
     >"$WORK/$name.out" 2>&1 || { cat "$WORK/$name.out" >&2; die "wrk failed in $name"; }
   grep '^RESULT ' "$WORK/$name.out" || { cat "$WORK/$name.out" >&2; die "no RESULT line in $name"; }
+  grep -q '^RESULT .*latency_check=ok' "$WORK/$name.out" || die "$name: undoing wrk's latency correction failed"
 }
 
 # seed PATH KIND COUNT COUNT_URL FIELD: POSTs COUNT chats or messages with wrk (16 connections), until the count
@@ -188,7 +190,7 @@ run_wrk() {
 # script stops each wrk thread at its quota and this function ends wrk once the server counts them all.
 seed() {
   local path=$1 kind=$2 count=$3 count_url=$4 field=$5
-  (cd "$BENCH/lua" && exec wrk -t"$THREADS" -c16 -d600s -s seed.lua "$BASE" -- "$path" "$kind" "$count" "$THREADS") \
+  (cd "$BENCH/lua" && WRK_CONNECTIONS=16 exec wrk -t"$THREADS" -c16 -d600s -s seed.lua "$BASE" -- "$path" "$kind" "$count" "$THREADS") \
     >"$WORK/seed-$kind.out" 2>&1 &
   local wrk_pid=$! seeded=0 last=-1 still=0
   for _ in $(seq 1 1200); do

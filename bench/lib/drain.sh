@@ -24,7 +24,7 @@ drain_mode() {
   read -r base _ < <(queue_stages)
   log "queueing $BACKLOG messages with no worker running"
   start=$(now)
-  (cd "$BENCH/lua" && exec wrk -t"$THREADS" -c"$CONNECTIONS" -d3600s --latency -s load.lua "$BASE" \
+  (cd "$BENCH/lua" && WRK_CONNECTIONS=$CONNECTIONS exec wrk -t"$THREADS" -c"$CONNECTIONS" -d3600s --latency -s load.lua "$BASE" \
     -- 0 "$BACKLOG" "$THREADS" "$per_app" "${APPS[@]}") >"$WORK/drain-wrk.out" 2>&1 &
   wrk_pid=$!
   while true; do
@@ -158,7 +158,8 @@ search_report() {
   echo
   echo "After the drain, one more chat of $MESSAGES messages was created through the API and indexed; the \`search\`"
   echo "scenario (a random word or word prefix of 3+ characters, limit 20) then ran for $DURATION at 1 connection"
-  echo "(latency) and at $CONNECTIONS (throughput), against the API process."
+  echo "(latency) and at $CONNECTIONS (throughput), against the API process. Latencies are of the requests as answered"
+  echo "(wrk's correction for coordinated omission undone, see bench/lua/latency.lua)."
   echo
   echo "Stored and indexed: $STORED_MESSAGES messages in MySQL, $SEARCH_DOCS documents in Elasticsearch, counted"
   echo "$INDEX_WAIT_S s after the queue's index stage read empty (the last bulk requests and a refresh); a count below"

@@ -27,7 +27,7 @@ lag_mode() {
   # compiler threads take a large share of the CPU for the first minute, which is start-up, not lag.
   if [ "$LAG_WARMUP" -gt 0 ]; then
     log "warm-up: $LAG_RATE creates/s for ${LAG_WARMUP}s, unmeasured"
-    (cd "$BENCH/lua" && exec wrk -t"$THREADS" -c"$LAG_CONNECTIONS" -d"${LAG_WARMUP}s" -s load.lua "$BASE" \
+    (cd "$BENCH/lua" && WRK_CONNECTIONS=$LAG_CONNECTIONS exec wrk -t"$THREADS" -c"$LAG_CONNECTIONS" -d"${LAG_WARMUP}s" -s load.lua "$BASE" \
       -- "$LAG_RATE" 0 "$THREADS" "$per_app" "${APPS[@]}") >/dev/null 2>&1 || die "the warm-up load failed"
     wait_drained
   fi
@@ -35,7 +35,7 @@ lag_mode() {
   curl -sf "$BASE/metrics" >"$WORK/metrics-before.txt"
   echo load >"$WORK/current"
   log "load: $LAG_RATE creates/s for ${LAG_DURATION}s over 8 x $per_app chats, $LAG_CONNECTIONS connections; probe every ${PROBE_INTERVAL} ms"
-  (cd "$BENCH/lua" && exec wrk -t"$THREADS" -c"$LAG_CONNECTIONS" -d"${LAG_DURATION}s" --latency -s load.lua "$BASE" \
+  (cd "$BENCH/lua" && WRK_CONNECTIONS=$LAG_CONNECTIONS exec wrk -t"$THREADS" -c"$LAG_CONNECTIONS" -d"${LAG_DURATION}s" --latency -s load.lua "$BASE" \
     -- "$LAG_RATE" 0 "$THREADS" "$per_app" "${APPS[@]}") >"$WORK/lag-wrk.out" 2>&1 &
   wrk_pid=$!
   "$JAVA_HOME/bin/java" -cp "$WORK/probe:$ROOT/chat-http/target/chat-server.jar" Probe "$BASE" "${APPS[0]}" \
@@ -74,7 +74,7 @@ lag_tables() {
   local load=$1 probe=$2 samples=$3 seconds requests
   seconds=$(value seconds "$load")
   requests=$(value requests "$load")
-  echo "| load | offered/s | achieved/s | creates | p50 ms | p99 ms | max ms | non-2xx | socket errors |"
+  echo "| load (latencies of the creates as answered, see bench/lua/latency.lua) | offered/s | achieved/s | creates | p50 ms | p99 ms | max ms | non-2xx | socket errors |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
   echo "| creates | $LAG_RATE | $(value rps "$load") | $requests in $seconds s | $(ms "$(value p50_us "$load")") | $(ms "$(value p99_us "$load")") | $(ms "$(value max_us "$load")") | $(value status_errors "$load") | $(value socket_errors "$load") |"
   echo

@@ -103,8 +103,8 @@ write_scenario_report() {
     echo "The machine is shared with other engineers' builds and tests: absolute figures are noisy; the ratio to"
     echo "\`/health\` is measured in the same run and is the figure to compare."
     echo
-    echo "| scenario | req/s | vs /health | p50 ms | p90 ms | p99 ms | max ms | non-2xx | socket errors | peak queue | peak lag s | server CPU µs/req | box CPU µs/req | JIT % of server CPU |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| scenario | req/s | vs /health | p50 ms | p90 ms | p99 ms | max ms | wrk's p99 ms | non-2xx | socket errors | peak queue | peak lag s | server CPU µs/req | box CPU µs/req | JIT % of server CPU |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   } >"$md"
   : >"$dat"
   for name in "${NAMES[@]}"; do
@@ -112,12 +112,17 @@ write_scenario_report() {
     rps=$(value rps "$r")
     ratio=$(awk -v a="$rps" -v b="$health_rps" 'BEGIN { printf "%.0f %%", 100 * a / b }')
     read -r peak_entries peak_age < <(peak_queue "$WORK/samples" "$server:$name")
-    echo "| ${LABEL[$name]} | $rps | $ratio | $(ms "$(value p50_us "$r")") | $(ms "$(value p90_us "$r")") | $(ms "$(value p99_us "$r")") | $(ms "$(value max_us "$r")") | $(value status_errors "$r") | $(value socket_errors "$r") | $peak_entries | $peak_age | ${CPU[$server:$name]% *} | ${CPU[$server:$name]#* } | ${JIT[$server:$name]} |" >>"$md"
+    echo "| ${LABEL[$name]} | $rps | $ratio | $(ms "$(value p50_us "$r")") | $(ms "$(value p90_us "$r")") | $(ms "$(value p99_us "$r")") | $(ms "$(value max_us "$r")") | $(ms "$(value wrk_p99_us "$r")") | $(value status_errors "$r") | $(value socket_errors "$r") | $peak_entries | $peak_age | ${CPU[$server:$name]% *} | ${CPU[$server:$name]#* } | ${JIT[$server:$name]} |" >>"$md"
     echo "$i \"$name\" $rps $(ms "$(value p50_us "$r")") $(ms "$(value p99_us "$r")")" >>"$dat"
     i=$((i + 1))
   done
   peak_rss=$(awk '{ if ($3 > m) m = $3 } END { printf "%.0f", m / 1024 }' "$WORK/samples")
   {
+    echo
+    echo "Latencies are those of the requests as answered, from wrk's histogram with its correction for coordinated"
+    echo "omission undone (bench/lua/latency.lua): wrk adds made-up samples for each request slower than twice the mean"
+    echo "interval between a connection's requests, which in a closed loop at full load multiplies rare slow requests."
+    echo "wrk's own p99, corrected so, is the column after max."
     echo
     echo "Peak lag is the largest age of the oldest queued write not yet persisted/indexed, sampled once a second from"
     echo "\`/metrics\` (\`chat_queue_oldest_age_seconds\`); in embedded mode writes are committed before the answer, so"
@@ -219,7 +224,8 @@ compare_mode() {
           printf "| %s | %.1f | %.1f | %.2f | %.2f | %.2f | %.2f | %s | %d | %.3f | %s / %s | %s / %s |\n", l, er, sr, sr / er, ep / 1000, sp / 1000, sp / ep, errors, q[1], q[2], ec[1], sc[1], ec[2], sc[2] }'
     done
     echo
-    echo "A ratio above 1 in req/s means the stack serves more; in p99, that the stack's tail is longer. CPU per request:"
+    echo "A ratio above 1 in req/s means the stack serves more; in p99, that the stack's tail is longer. p99 is of the"
+    echo "requests as answered (wrk's correction for coordinated omission undone, see bench/lua/latency.lua). CPU per request:"
     echo "CPU time during the scenario over the requests answered, of the server process (the stack's in role \`all\`,"
     echo "workers included) and of the whole box (both servers are running; the idle one costs little)."
   } >"$md"
