@@ -1,6 +1,7 @@
 package dev.chatsystem.cli;
 
 import dev.chatsystem.core.ChatSystem;
+import dev.chatsystem.core.ReconcileFailedException;
 import dev.chatsystem.core.ReconcileReport;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,25 +24,35 @@ final class ReconcileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Output output = context.output(spec);
         try (ChatSystem system = context.open()) {
-            ReconcileReport report = system.reconcileCounts();
-            Table table = Table.of("TOKEN", "CHAT", "COUNT", "WAS", "NOW");
-            for (ReconcileReport.Correction c : report.corrections()) {
-                boolean application = c.chatNumber() == 0;
-                table.row(
-                        c.token(),
-                        application ? "-" : c.chatNumber(),
-                        application ? "chats_count" : "messages_count",
-                        c.was(),
-                        c.now());
+            ReconcileReport report;
+            try {
+                report = system.reconcileCounts();
+            } catch (ReconcileFailedException e) {
+                print(output, e.committed()); // committed before the failure, which the caller reports next
+                throw e;
             }
-            Output output = context.output(spec);
             if (report.corrections().isEmpty() && !output.json()) {
                 output.note("all counts were correct");
             } else {
-                output.print(report, table);
+                print(output, report);
             }
         }
         return ExitCodes.OK;
+    }
+
+    private static void print(Output output, ReconcileReport report) {
+        Table table = Table.of("TOKEN", "CHAT", "COUNT", "WAS", "NOW");
+        for (ReconcileReport.Correction c : report.corrections()) {
+            boolean application = c.chatNumber() == 0;
+            table.row(
+                    c.token(),
+                    application ? "-" : c.chatNumber(),
+                    application ? "chats_count" : "messages_count",
+                    c.was(),
+                    c.now());
+        }
+        output.print(report, table);
     }
 }

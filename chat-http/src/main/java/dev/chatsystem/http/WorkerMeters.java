@@ -1,5 +1,6 @@
 package dev.chatsystem.http;
 
+import dev.chatsystem.core.ReconcileFailedException;
 import dev.chatsystem.core.ReconcileReport;
 import dev.chatsystem.core.WorkerListener;
 import io.micrometer.core.instrument.Counter;
@@ -67,6 +68,9 @@ final class WorkerMeters implements WorkerListener {
     @Override
     public void reconcileFailed(RuntimeException failure, Duration took) {
         reconcilesFailed.increment();
+        if (failure instanceof ReconcileFailedException partly) { // what it corrected before failing is committed
+            corrections.increment(partly.committed().corrections().size());
+        }
         reconcileDuration.record(took);
     }
 

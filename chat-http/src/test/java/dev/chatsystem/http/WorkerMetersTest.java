@@ -3,6 +3,7 @@ package dev.chatsystem.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chatsystem.core.BackendUnavailableException;
+import dev.chatsystem.core.ReconcileFailedException;
 import dev.chatsystem.core.ReconcileReport;
 import dev.chatsystem.core.ReconcileReport.Correction;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -56,6 +57,11 @@ class WorkerMetersTest {
                 Duration.ofMillis(40));
         meters.reconciled(new ReconcileReport(List.of()), Duration.ofMillis(10));
         meters.reconcileFailed(new BackendUnavailableException("down"), Duration.ofMillis(5));
+        meters.reconcileFailed( // failed part way: what it corrected before is committed, so it is counted
+                new ReconcileFailedException(
+                        new ReconcileReport(List.of(new Correction("b", 2, 1, 0))),
+                        new BackendUnavailableException("down")),
+                Duration.ofMillis(7));
 
         assertThat(registry.get(WorkerMeters.RECONCILE_RUNS)
                         .tag("outcome", "ok")
@@ -66,14 +72,14 @@ class WorkerMetersTest {
                         .tag("outcome", "failed")
                         .counter()
                         .count())
-                .isEqualTo(1);
-        assertThat(registry.get(WorkerMeters.RECONCILE_CORRECTIONS).counter().count())
                 .isEqualTo(2);
+        assertThat(registry.get(WorkerMeters.RECONCILE_CORRECTIONS).counter().count())
+                .isEqualTo(3);
         var duration = registry.get(WorkerMeters.RECONCILE_DURATION).timer();
-        assertThat(duration.count()).isEqualTo(3);
-        assertThat(duration.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(55);
+        assertThat(duration.count()).isEqualTo(4);
+        assertThat(duration.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(62);
         assertThat(registry.scrape())
-                .contains("chat_reconcile_corrections_total 2")
-                .contains("chat_reconcile_duration_seconds_count 3");
+                .contains("chat_reconcile_corrections_total 3")
+                .contains("chat_reconcile_duration_seconds_count 4");
     }
 }

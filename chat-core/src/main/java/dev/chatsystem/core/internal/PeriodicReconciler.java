@@ -1,5 +1,6 @@
 package dev.chatsystem.core.internal;
 
+import dev.chatsystem.core.ReconcileFailedException;
 import dev.chatsystem.core.ReconcileReport;
 import dev.chatsystem.core.spi.CountReconciler;
 import dev.chatsystem.core.spi.JobLease;
@@ -74,6 +75,12 @@ final class PeriodicReconciler implements AutoCloseable {
                         "periodic reconcile corrected {} counts",
                         report.corrections().size());
             }
+        } catch (ReconcileFailedException e) {
+            log.warn(
+                    "periodic reconcile failed after correcting {} counts, will retry in {}: {}",
+                    e.committed().corrections().size(),
+                    interval,
+                    e.getCause().toString());
         } catch (RuntimeException e) {
             log.warn("periodic reconcile failed, will retry in {}: {}", interval, e.toString());
         }

@@ -5,6 +5,7 @@ import dev.chatsystem.core.BackendStatus;
 import dev.chatsystem.core.Chat;
 import dev.chatsystem.core.ConflictException;
 import dev.chatsystem.core.Message;
+import dev.chatsystem.core.ReconcileFailedException;
 import dev.chatsystem.core.ReconcileReport;
 import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.CountReconciler;
@@ -252,11 +253,24 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
         return call("count chats", handle -> Reads.count(handle, "SELECT COUNT(*) FROM chats"));
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws ReconcileFailedException when a range fails after earlier ones committed corrections (any other
+     *     failure is thrown as it is)
+     */
     @Override
     public ReconcileReport reconcile() {
         List<ReconcileReport.Correction> corrections = new ArrayList<>();
-        corrections.addAll(fixInRanges("applications", CountFixer::fixApplications));
-        corrections.addAll(fixInRanges("chats", CountFixer::fixChats));
+        try {
+            fixInRanges("applications", CountFixer::fixApplications, corrections);
+            fixInRanges("chats", CountFixer::fixChats, corrections);
+        } catch (RuntimeException e) {
+            if (corrections.isEmpty()) {
+                throw e;
+            }
+            throw new ReconcileFailedException(new ReconcileReport(corrections), e);
+        }
         return new ReconcileReport(corrections);
     }
 
@@ -265,16 +279,17 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
         List<ReconcileReport.Correction> fix(Handle handle, long after, long upTo);
     }
 
-    /** Runs {@code fix} over {@code table} in id order, {@link CountFixer#IDS_PER_TRANSACTION} ids per transaction. */
-    private List<ReconcileReport.Correction> fixInRanges(String table, RangeFix fix) {
+    /**
+     * Runs {@code fix} over {@code table} in id order, {@link CountFixer#IDS_PER_TRANSACTION} ids per transaction, and
+     * adds what each transaction committed to {@code corrections} as it commits.
+     */
+    private void fixInRanges(String table, RangeFix fix, List<ReconcileReport.Correction> corrections) {
         int ids = CountFixer.IDS_PER_TRANSACTION;
-        List<ReconcileReport.Correction> corrections = new ArrayList<>();
         long maxId = call("reconcile counts", handle -> CountFixer.maxId(handle, table));
         for (long after = 0; after < maxId; after += ids) {
             long from = after;
             corrections.addAll(transaction("reconcile counts", handle -> fix.fix(handle, from, from + ids)));
         }
-        return corrections;
     }
 
     @Override

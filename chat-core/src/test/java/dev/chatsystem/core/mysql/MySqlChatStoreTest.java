@@ -47,24 +47,8 @@ class MySqlChatStoreTest extends ChatStoreContract {
     }
 
     @Override
-    protected void corruptCount(String token, long chatNumber, long value) {
-        String sql = chatNumber == 0
-                ? "UPDATE applications SET chats_count = ? WHERE token = ?"
-                : "UPDATE chats SET messages_count = ? WHERE chat_number = ? AND application_id ="
-                        + " (SELECT id FROM applications WHERE token = ?)";
-        try (Connection connection = database.connect();
-                PreparedStatement update = connection.prepareStatement(sql)) {
-            update.setLong(1, value);
-            if (chatNumber == 0) {
-                update.setString(2, token);
-            } else {
-                update.setLong(2, chatNumber);
-                update.setString(3, token);
-            }
-            assertThat(update.executeUpdate()).isEqualTo(1);
-        } catch (SQLException e) {
-            throw new AssertionError(e);
-        }
+    protected Connection connect() throws SQLException {
+        return database.connect();
     }
 
     @Test

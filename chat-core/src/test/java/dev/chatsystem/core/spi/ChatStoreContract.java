@@ -4,14 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chatsystem.core.Application;
+import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.Chat;
+import dev.chatsystem.core.ChatException;
 import dev.chatsystem.core.ConflictException;
 import dev.chatsystem.core.Message;
+import dev.chatsystem.core.ReconcileFailedException;
 import dev.chatsystem.core.ReconcileReport.Correction;
 import dev.chatsystem.core.spi.Write.ChatCreated;
 import dev.chatsystem.core.spi.Write.MessageCreated;
 import dev.chatsystem.core.spi.Write.MessageEdited;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -24,7 +31,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The behaviour every {@link ChatStore} and {@link CountReconciler} adapter shares. An adapter's test extends this
- * class and supplies a fresh, empty store per test and a way to corrupt its counts.
+ * class and supplies a fresh, empty store per test and a connection of its own to the store's database, to change it
+ * behind the store's back.
  */
 public abstract class ChatStoreContract {
     /** An instant with nanoseconds, which stores keep to the microsecond. */
@@ -37,8 +45,38 @@ public abstract class ChatStoreContract {
     /** A fresh, empty store; closed after each test. It must also be a {@link CountReconciler}. */
     protected abstract ChatStore newStore();
 
+    /** A connection of the test's own to the database of the store {@link #newStore()} opened last. */
+    protected abstract Connection connect() throws SQLException;
+
     /** Overwrites a stored count behind the store's back: the application's for chat 0, else the chat's. */
-    protected abstract void corruptCount(String token, long chatNumber, long value);
+    protected void corruptCount(String token, long chatNumber, long value) {
+        String sql = chatNumber == 0
+                ? "UPDATE applications SET chats_count = ? WHERE token = ?"
+                : "UPDATE chats SET messages_count = ? WHERE chat_number = ? AND application_id ="
+                        + " (SELECT id FROM applications WHERE token = ?)";
+        try (Connection connection = connect();
+                PreparedStatement update = connection.prepareStatement(sql)) {
+            update.setLong(1, value);
+            if (chatNumber == 0) {
+                update.setString(2, token);
+            } else {
+                update.setLong(2, chatNumber);
+                update.setString(3, token);
+            }
+            assertThat(update.executeUpdate()).isEqualTo(1);
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private void execute(String sql) {
+        try (Connection connection = connect();
+                Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
 
     @BeforeEach
     void openStore() {
@@ -442,6 +480,46 @@ public abstract class ChatStoreContract {
         assertThat(reconciler().reconcile().corrections())
                 .containsExactly(new Correction("a", 1, 4, 0), new Correction("a", 10_001, 9, 1));
         assertThat(store.chat("a", 10_001).orElseThrow().messagesCount()).isEqualTo(1);
+    }
+
+    /**
+     * Each range is a transaction of its own: when a later one fails, the corrections committed before it are
+     * reported with the failure, not lost with it.
+     */
+    @Test
+    void aReconcileFailingPartWayReportsTheCorrectionsItCommitted() {
+        store.createApplication("a", "a", T0);
+        chatWithMessages("a", 1, 2);
+        corruptCount("a", 0, 5); // fixed by the applications pass, which runs first
+        corruptCount("a", 1, 7);
+        execute("ALTER TABLE messages RENAME TO messages_away"); // the chats pass counts messages: it fails
+        try {
+            assertThatThrownBy(() -> reconciler().reconcile())
+                    .isInstanceOfSatisfying(ReconcileFailedException.class, e -> {
+                        assertThat(e.committed().corrections()).containsExactly(new Correction("a", 0, 5, 1));
+                        assertThat(e.code()).isEqualTo(ChatException.Code.BACKEND_UNAVAILABLE);
+                        assertThat(e).hasMessageStartingWith("reconciling the counts failed after correcting 1: ");
+                    });
+        } finally {
+            execute("ALTER TABLE messages_away RENAME TO messages");
+        }
+        assertThat(store.application("a").orElseThrow().chatsCount()).isEqualTo(1);
+        assertThat(reconciler().reconcile().corrections()).containsExactly(new Correction("a", 1, 7, 2));
+    }
+
+    @Test
+    void aReconcileFailingBeforeAnyCorrectionThrowsTheFailureItself() {
+        store.createApplication("a", "a", T0);
+        chatWithMessages("a", 1, 2);
+        corruptCount("a", 1, 7);
+        execute("ALTER TABLE messages RENAME TO messages_away");
+        try {
+            assertThatThrownBy(() -> reconciler().reconcile())
+                    .isInstanceOf(BackendUnavailableException.class)
+                    .isNotInstanceOf(ReconcileFailedException.class);
+        } finally {
+            execute("ALTER TABLE messages_away RENAME TO messages");
+        }
     }
 
     @Test
