@@ -24,7 +24,6 @@ import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.Sort;
@@ -43,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * <p>Bodies and queries go through Lucene's {@code StandardAnalyzer} with no stop words, which tokenizes exactly
  * like Elasticsearch's built-in {@code standard} analyzer. A query keeps its first 32 distinct words and cuts each
  * to 100 characters; each word must match a word of the body whole, as a prefix or as an infix, scoring a constant
- * 7, 3 or 1 respectively, and ties go to the newer message.
+ * 7, 3 or 1 respectively, and ties go to the newer message. The messages matching every word whole are looked for
+ * first: when they fill the page, they are the page ({@link MessageQueries}).
  *
  * <p>Durability: writes are searchable as soon as {@link #upsert} returns, but committed to disk only once a second
  * (by one daemon thread, and only when something changed), by {@link #rebuilt}, {@link #clear} and {@link #close}.
@@ -61,8 +61,9 @@ public final class LuceneSearchIndex implements SearchIndex {
     private static final Logger LOG = LoggerFactory.getLogger(LuceneSearchIndex.class);
     private static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
 
-    private static final Sort BEST_THEN_NEWEST =
-            new Sort(SortField.FIELD_SCORE, new SortField(MessageDocuments.NUMBER, SortField.Type.LONG, true));
+    private static final SortField NEWEST_FIRST = new SortField(MessageDocuments.NUMBER, SortField.Type.LONG, true);
+    private static final Sort NEWEST = new Sort(NEWEST_FIRST);
+    private static final Sort BEST_THEN_NEWEST = new Sort(SortField.FIELD_SCORE, NEWEST_FIRST);
 
     private final Directory directory;
     private final DirtyMarker marker;
@@ -176,17 +177,25 @@ public final class LuceneSearchIndex implements SearchIndex {
         Long wanted = lastWriteOfChat.get(MessageDocuments.chatKey(token, chatNumber));
         return withSearcher("search", wanted == null ? 0 : wanted, searcher -> {
             // Built here so that a concurrent close surfaces as AlreadyClosedException from the analyzer, too.
-            Optional<Query> built = queries.build(token, chatNumber, query);
+            Optional<MessageQueries.Search> built = queries.build(token, chatNumber, query);
             if (built.isEmpty() || limit <= 0) {
                 return List.of();
             }
-            ScoreDoc[] hits = searcher.search(built.get(), limit, BEST_THEN_NEWEST).scoreDocs;
-            List<Long> numbers = new ArrayList<>(hits.length);
-            for (ScoreDoc hit : hits) {
-                numbers.add((Long) ((FieldDoc) hit).fields[1]);
+            ScoreDoc[] whole = searcher.search(built.get().wholeWords(), limit, NEWEST).scoreDocs;
+            if (whole.length == limit) {
+                return numbers(whole, 0);
             }
-            return List.copyOf(numbers);
+            return numbers(searcher.search(built.get().ranked(), limit, BEST_THEN_NEWEST).scoreDocs, 1);
         });
+    }
+
+    /** The message numbers of {@code hits}, each the sort value at {@code field}. */
+    private static List<Long> numbers(ScoreDoc[] hits, int field) {
+        List<Long> numbers = new ArrayList<>(hits.length);
+        for (ScoreDoc hit : hits) {
+            numbers.add((Long) ((FieldDoc) hit).fields[field]);
+        }
+        return List.copyOf(numbers);
     }
 
     /**

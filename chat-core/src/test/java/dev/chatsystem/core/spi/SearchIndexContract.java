@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -149,6 +150,69 @@ public abstract class SearchIndexContract {
         index.upsert(List.of(message(1, "I wonder why"), message(2, "wonderful stuff"), message(3, "nowonderland")));
 
         assertThat(search("wonder")).containsExactly(1L, 2L, 3L);
+    }
+
+    /** Messages holding every word whole come first even when fewer than the page: then prefixes, then infixes. */
+    @Test
+    void fillsThePageWithWholeWordsThenPrefixesThenInfixes() {
+        index.upsert(List.of(
+                message(1, "cat"),
+                message(2, "a cat"),
+                message(3, "catalog"),
+                message(4, "cats"),
+                message(5, "concat"),
+                message(6, "scatter"),
+                message(7, "dog")));
+
+        assertThat(index.search(APP, CHAT, "cat", 5)).containsExactly(2L, 1L, 4L, 3L, 6L);
+        assertThat(index.search(APP, CHAT, "cat", 2)).containsExactly(2L, 1L);
+        assertThat(index.search(APP, CHAT, "cat", 1)).containsExactly(2L);
+    }
+
+    /** Newer prefix and infix matches never displace whole-word matches from a page those fill. */
+    @Test
+    void aPageOfWholeWordsIgnoresNewerPartialMatches() {
+        List<IndexedMessage> messages = new ArrayList<>();
+        for (long n = 1; n <= 5; n++) {
+            messages.add(message(n, "hello number " + n));
+        }
+        messages.add(message(6, "helloworld"));
+        messages.add(message(7, "ohello"));
+        messages.add(message(8, "hello and hello"));
+        index.upsert(messages);
+
+        assertThat(index.search(APP, CHAT, "hello", 3)).containsExactly(8L, 5L, 4L);
+        assertThat(index.search(APP, CHAT, "hello number", 3)).containsExactly(5L, 4L, 3L);
+        assertThat(index.search(APP, CHAT, "hello", 8)).containsExactly(8L, 5L, 4L, 3L, 2L, 1L, 6L, 7L);
+    }
+
+    /**
+     * Whatever the limit, a page is the head of the full ranking: random chats of words that are prefixes and infixes
+     * of each other, random one- and two-word queries, every limit up to past the matches (a limit past the matches
+     * always runs the ranked query, which orders them all).
+     */
+    @Test
+    void everyPageIsTheHeadOfTheFullRanking() {
+        String[] vocabulary = {"cat", "cats", "catalog", "concat", "scatter", "at", "a", "bat", "batcat", "dog"};
+        Random random = new Random(42);
+        List<IndexedMessage> messages = new ArrayList<>();
+        for (long n = 1; n <= 60; n++) {
+            StringBuilder body = new StringBuilder();
+            for (int w = random.nextInt(3) + 1; w > 0; w--) {
+                body.append(vocabulary[random.nextInt(vocabulary.length)]).append(' ');
+            }
+            messages.add(message(n, body.toString().strip()));
+        }
+        index.upsert(messages);
+        String[] queries = {"cat", "at", "a", "cats", "ca", "tal", "cat dog", "at cat", "bat cat", "dog", "scat"};
+        for (String query : queries) {
+            List<Long> all = index.search(APP, CHAT, query, 1000);
+            for (int limit = 1; limit <= all.size() + 1; limit++) {
+                assertThat(index.search(APP, CHAT, query, limit))
+                        .as("%s, limit %d", query, limit)
+                        .containsExactlyElementsOf(all.subList(0, Math.min(limit, all.size())));
+            }
+        }
     }
 
     @Test
