@@ -27,6 +27,13 @@ public final class RedisBackend implements AutoCloseable {
     /** Per shard: beyond this many queued entries, creates are refused with 503 until workers catch up. */
     public static final long MAX_STREAM_LENGTH = 1_000_000;
 
+    /**
+     * Per shard: once its stream was measured at this many bytes, creates and edits are refused the same way (see
+     * {@link StreamMemoryBudget}). With the pending hashes, which hold the bodies of the writes not persisted yet again,
+     * the queue then takes Redis about 8 × 2 × 128 MiB at most, whatever the bodies' size.
+     */
+    public static final long MAX_STREAM_BYTES = 128L << 20;
+
     /** The name the connection pool's MBean starts with; a second client in one JVM gets a number appended. */
     public static final String POOL_JMX_NAME = "chat-redis";
 
@@ -38,6 +45,7 @@ public final class RedisBackend implements AutoCloseable {
     private final RedisClient redis;
     private final SharedPipeline pipeline;
     private final RedisKeys keys;
+    private final StreamMemoryBudget memory;
     private final RedisWritePath writePath;
 
     private RedisBackend(RedisClient redis, int shards, ChatStore store) {
@@ -46,7 +54,8 @@ public final class RedisBackend implements AutoCloseable {
         // A caller waits longer than the socket timeout, so a dead connection fails its pipeline first.
         this.pipeline =
                 new SharedPipeline(redis, PIPELINE_SENDERS, java.time.Duration.ofMillis(SOCKET_TIMEOUT_MILLIS + 1_000));
-        this.writePath = new RedisWritePath(redis, pipeline, keys, store, MAX_STREAM_LENGTH);
+        this.memory = StreamMemoryBudget.measuring(redis, keys, MAX_STREAM_BYTES);
+        this.writePath = new RedisWritePath(redis, pipeline, keys, store, MAX_STREAM_LENGTH, memory);
     }
 
     /**
@@ -157,6 +166,7 @@ public final class RedisBackend implements AutoCloseable {
     @Override
     public void close() {
         try {
+            memory.close();
             pipeline.close();
         } finally {
             redis.close();

@@ -30,24 +30,35 @@ final class RedisWritePath implements WritePath, Numbering {
     /** How long a missing counter waits before it reads the store's maximum: see {@link #seed}. */
     static final Duration SEED_SETTLE = Duration.ofSeconds(1);
 
+    static final String QUEUE_FULL = "the write queue is full (workers are behind); retry later";
+
     private final UnifiedJedis redis;
     private final RedisKeys keys;
     private final ChatStore store;
     private final long maxStreamLength;
+    private final StreamMemoryBudget memory;
     private final PendingReads pendingReads;
     private final SharedPipeline pipeline;
 
-    RedisWritePath(UnifiedJedis redis, SharedPipeline pipeline, RedisKeys keys, ChatStore store, long maxStreamLength) {
+    RedisWritePath(
+            UnifiedJedis redis,
+            SharedPipeline pipeline,
+            RedisKeys keys,
+            ChatStore store,
+            long maxStreamLength,
+            StreamMemoryBudget memory) {
         this.redis = redis;
         this.pipeline = pipeline;
         this.keys = keys;
         this.store = store;
         this.maxStreamLength = maxStreamLength;
+        this.memory = memory;
         this.pendingReads = new PendingReads(pipeline, keys, store);
     }
 
     @Override
     public Accepted createChat(String token, Instant at, Optional<Idempotency> idempotency) {
+        memory.check(token);
         List<String> scriptKeys = createKeys(token, idempotency);
         List<String> args = List.of(
                 token, micros(at), Long.toString(maxStreamLength), fingerprint(idempotency), ttlSeconds(idempotency));
@@ -64,6 +75,7 @@ final class RedisWritePath implements WritePath, Numbering {
     @Override
     public Accepted createMessage(
             String token, long chatNumber, String body, Instant at, Optional<Idempotency> idempotency) {
+        memory.check(token);
         List<String> scriptKeys = createKeys(token, idempotency);
         List<String> args = List.of(
                 token,
@@ -92,6 +104,7 @@ final class RedisWritePath implements WritePath, Numbering {
 
     @Override
     public void editMessage(String token, long chatNumber, long messageNumber, String body, Instant at) {
+        memory.check(token);
         List<String> scriptKeys = shardKeys(token);
         List<String> args = List.of(
                 token,
@@ -312,7 +325,7 @@ final class RedisWritePath implements WritePath, Numbering {
         }
         String why = reply instanceof List<?> list ? String.valueOf(list.get(0)) : String.valueOf(reply);
         throw switch (why) {
-            case "FULL" -> new BackendUnavailableException("the write queue is full (workers are behind); retry later");
+            case "FULL" -> new BackendUnavailableException(QUEUE_FULL);
             case "NOCHAT" -> new NotFoundException("application has no chat " + chatNumber);
             case "NOMSG" -> new NotFoundException("chat " + chatNumber + " has no such message");
             default -> new BackendUnavailableException("unexpected reply from Redis: " + why);

@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,6 +40,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.XAddParams;
+import redis.clients.jedis.params.XTrimParams;
 
 /** The Redis write path against a real Redis, persisting into the embedded store and index. */
 class RedisBackendTest {
@@ -372,7 +375,9 @@ class RedisBackendTest {
     void aFullShardStreamRefusesCreatesInsteadOfGrowing() {
         try (RedisClient redis = RedisClient.create(REDIS);
                 SharedPipeline scripts = new SharedPipeline(redis, 1, Duration.ofSeconds(5))) {
-            RedisWritePath writes = new RedisWritePath(redis, scripts, new RedisKeys(4), store, 5);
+            RedisKeys keys = new RedisKeys(4);
+            RedisWritePath writes = new RedisWritePath(
+                    redis, scripts, keys, store, 5, StreamMemoryBudget.measuredByCaller(redis, keys, Long.MAX_VALUE));
             String token = application();
             writes.createChat(token, AT); // entry 1 of 5
             for (int i = 0; i < 4; i++) {
@@ -382,6 +387,55 @@ class RedisBackendTest {
                     .isInstanceOf(BackendUnavailableException.class)
                     .hasMessageContaining("queue is full");
             assertThat(writes.lastMessageNumber(token, 1)).isEqualTo(4); // nothing consumed
+        }
+    }
+
+    @Test
+    void aShardStreamAtItsMemoryBudgetRefusesWritesUntilItShrinks() {
+        try (RedisClient redis = RedisClient.create(REDIS);
+                SharedPipeline scripts = new SharedPipeline(redis, 1, Duration.ofSeconds(5))) {
+            RedisKeys keys = new RedisKeys(4);
+            StreamMemoryBudget memory = StreamMemoryBudget.measuredByCaller(redis, keys, 1L << 20);
+            RedisWritePath writes = new RedisWritePath(redis, scripts, keys, store, 1_000_000, memory);
+            String token = application();
+            writes.createChat(token, AT);
+            String body = "x".repeat(60_000);
+            for (int i = 0; i < 20; i++) { // 1.2 MB of bodies: the budget is 1 MiB
+                writes.createMessage(token, 1, body, AT);
+            }
+            memory.measure();
+            assertThat(memory.measured(keys.shardOf(token))).isGreaterThan(1L << 20);
+
+            assertThatThrownBy(() -> writes.createMessage(token, 1, "one more", AT))
+                    .isInstanceOf(BackendUnavailableException.class)
+                    .hasMessageContaining("queue is full");
+            assertThatThrownBy(() -> writes.createChat(token, AT))
+                    .isInstanceOf(BackendUnavailableException.class)
+                    .hasMessageContaining("queue is full");
+            assertThatThrownBy(() -> writes.editMessage(token, 1, 1, "edited", AT))
+                    .isInstanceOf(BackendUnavailableException.class)
+                    .hasMessageContaining("queue is full");
+            assertThat(writes.lastMessageNumber(token, 1)).isEqualTo(20); // nothing consumed
+
+            redis.xtrim(keys.stream(token), XTrimParams.xTrimParams().maxLen(0));
+            memory.measure(); // as if the workers had caught up and the trimmer had run
+            assertThat(writes.createMessage(token, 1, "fits again", AT)).isEqualTo(21);
+        }
+    }
+
+    @Test
+    void aMeasuringBudgetMeasuresAtOnceAndThenPeriodically() {
+        RedisKeys keys = new RedisKeys(4);
+        String token = "any-token";
+        try (RedisClient redis = RedisClient.create(REDIS)) {
+            redis.xadd(keys.stream(token), XAddParams.xAddParams(), Map.of("b", "body"));
+            try (StreamMemoryBudget budget = StreamMemoryBudget.measuring(redis, keys, 1)) {
+                // measured before measuring() returns: the stream takes more than the budget of 1 byte
+                assertThatThrownBy(() -> budget.check(token)).isInstanceOf(BackendUnavailableException.class);
+                redis.del(keys.stream(token));
+                awaitTrue(() -> budget.measured(keys.shardOf(token)) == 0);
+                budget.check(token); // passes now
+            }
         }
     }
 
