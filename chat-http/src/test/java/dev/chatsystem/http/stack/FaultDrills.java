@@ -52,6 +52,7 @@ class FaultDrills {
     private static final int LONG_BACKLOG = 2_400;
     private static final int LONG_SEARCHES = 128;
     private static final int LONG_SEARCHERS = 32;
+    private static final Duration PAST_THE_BOUND = Duration.ofSeconds(5);
     private static final Path RESULTS =
             Path.of(System.getProperty("user.dir")).getParent().resolve("bench/results/faults.md");
 
@@ -388,6 +389,67 @@ class FaultDrills {
         } finally {
             closeAll(resources);
         }
+    }
+
+    /**
+     * A shard's stream reaching its memory bound ({@code RedisBackend.MAX_STREAM_BYTES}) with no worker running: creates
+     * of long bodies keep coming for {@link #PAST_THE_BOUND} after the first refusal, every one of them refused with
+     * 503, the stream stays near the bound, and everything acknowledged is stored and indexed once a worker returns.
+     */
+    @Test
+    @Order(9)
+    void streamAtItsMemoryBound() throws Exception {
+        List<AutoCloseable> resources = new ArrayList<>();
+        try {
+            StackWorld world = track(resources, StackWorld.create(6));
+            ServerProcess api = track(resources, ServerProcess.start("bound-api", world.environment("api"), workDir));
+            ServerProcess worker =
+                    track(resources, ServerProcess.start("bound-worker", world.environment("worker"), workDir));
+            Api client = new Api(api.baseUrl());
+            String token = application(client, world);
+            worker.kill(); // the stream of the application's shard fills up with no worker running
+            long usedBefore = world.redisUsedMemory();
+            String word = "lorem ipsum dolor sit amet ".repeat(LONG_BODY_CHARS / 27);
+            Load load = Load.start(client, token, CHATS, THREADS, word, Duration.ZERO);
+            Await.until(
+                    Duration.ofSeconds(120),
+                    "a refusal",
+                    () -> 0,
+                    () -> !load.failures().isEmpty());
+            Thread.sleep(PAST_THE_BOUND.toMillis());
+            load.stop();
+            long streamBytes = world.largestStreamMemory();
+            long usedAtBound = world.redisUsedMemory();
+            List<String> failures = load.failures();
+            long refusedFull = failures.stream()
+                    .filter(f -> f.startsWith("503 ") && f.contains("queue is full"))
+                    .count();
+            long restarted = System.nanoTime();
+            worker.restart();
+            Row row = record(
+                    "a shard's stream at its memory bound (128 MiB), creates of ~60 KB bodies going on "
+                            + PAST_THE_BOUND.toSeconds() + " s past the first refusal",
+                    world,
+                    token,
+                    load.acks(),
+                    restarted,
+                    a -> true,
+                    false,
+                    "no worker running: " + refusedFull + " creates answered 503 (queue full), other non-201: "
+                            + (failures.size() - refusedFull) + "; the stream measured " + mib(streamBytes)
+                            + " MiB at the end, Redis used_memory +" + mib(usedAtBound - usedBefore)
+                            + " MiB (stream and pending bodies); drained by one worker process");
+            boolean bounded = refusedFull == failures.size() && streamBytes < 2 * (128L << 20);
+            Row checked = withVerdictAndNote(row, bounded ? row.verdict() : "FAIL", row.note());
+            ROWS.set(ROWS.indexOf(row), checked);
+            assertThat(checked.verdict()).as(checked.note()).startsWith("PASS");
+        } finally {
+            closeAll(resources);
+        }
+    }
+
+    private static long mib(long bytes) {
+        return bytes >> 20;
     }
 
     /** How the searches of {@link #longBodies} went: complete answers, other statuses, bytes answered. */

@@ -27,6 +27,9 @@ final class StackWorld implements AutoCloseable {
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+    /** CHAT_SHARDS of every server on this stack. */
+    static final int SHARDS = 4;
+
     final MySqlTestDatabase database;
     final URI redisUrl;
     final URI elasticsearchUrl;
@@ -60,7 +63,7 @@ final class StackWorld implements AutoCloseable {
         env.put("CHAT_REDIS_URL", redisUrl.toString());
         env.put("CHAT_ELASTICSEARCH_URL", elasticsearchUrl);
         env.put("CHAT_ROLE", role);
-        env.put("CHAT_SHARDS", "4");
+        env.put("CHAT_SHARDS", Integer.toString(SHARDS));
         return env;
     }
 
@@ -73,6 +76,31 @@ final class StackWorld implements AutoCloseable {
     void flushRedis() {
         try (RedisClient redis = RedisClient.create(redisUrl)) {
             redis.flushDB();
+        }
+    }
+
+    /** Redis' {@code used_memory}: of every database, so of other users' data too. */
+    long redisUsedMemory() {
+        try (RedisClient redis = RedisClient.create(redisUrl)) {
+            String info = redis.info("memory");
+            return info.lines()
+                    .filter(line -> line.startsWith("used_memory:"))
+                    .mapToLong(line -> Long.parseLong(
+                            line.substring("used_memory:".length()).trim()))
+                    .findFirst()
+                    .orElseThrow();
+        }
+    }
+
+    /** The largest {@code MEMORY USAGE} of the shard streams, exact (every node counted). */
+    long largestStreamMemory() {
+        try (RedisClient redis = RedisClient.create(redisUrl)) {
+            long largest = 0;
+            for (int shard = 0; shard < SHARDS; shard++) {
+                Long bytes = redis.memoryUsage("{chat:s" + shard + "}:writes", 0);
+                largest = Math.max(largest, bytes == null ? 0 : bytes);
+            }
+            return largest;
         }
     }
 
