@@ -113,6 +113,11 @@ public interface ChatSystem extends AutoCloseable {
         return List.of();
     }
 
+    /** The memory each queue shard takes in the queue backend, as last measured: no backend call. Empty when unknown. */
+    default List<QueueMemory> queueMemory() {
+        return List.of();
+    }
+
     /** Stops accepting work, finishes what was accepted and releases every backend. */
     @Override
     void close();

@@ -2,6 +2,7 @@ package dev.chatsystem.http;
 
 import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.QueueBacklog;
+import dev.chatsystem.core.QueueMemory;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -38,6 +39,15 @@ final class QueueGauges {
             log.warn("queue gauges left out: the backlog is not readable at start-up: {}", e.toString());
             return;
         }
+        for (QueueMemory memory : chatSystem.queueMemory()) {
+            int shard = memory.shard();
+            Gauge.builder("chat.queue.stream", () -> streamBytes(chatSystem, shard))
+                    .baseUnit("bytes")
+                    .description(
+                            "the shard's queue stream as last measured; writes are refused at " + memory.maxBytes())
+                    .tag("shard", Integer.toString(shard))
+                    .register(registry);
+        }
         for (QueueBacklog backlog : shape) {
             gauges.register(registry, "chat.queue.entries", null, backlog, b -> b.entries());
             gauges.register(
@@ -47,6 +57,15 @@ final class QueueGauges {
                     backlog,
                     b -> b.oldestAge().toNanos() / 1e9);
         }
+    }
+
+    /** Last measured by the write path itself, so no cache: reading it calls no backend. */
+    private static double streamBytes(ChatSystem chatSystem, int shard) {
+        return chatSystem.queueMemory().stream()
+                .filter(m -> m.shard() == shard)
+                .mapToDouble(QueueMemory::bytes)
+                .findFirst()
+                .orElse(Double.NaN);
     }
 
     private void register(

@@ -15,6 +15,7 @@ import dev.chatsystem.core.NotFoundException;
 import dev.chatsystem.core.Page;
 import dev.chatsystem.core.PageRequest;
 import dev.chatsystem.core.QueueBacklog;
+import dev.chatsystem.core.QueueMemory;
 import dev.chatsystem.core.ReconcileReport;
 import dev.chatsystem.core.ReindexListener;
 import dev.chatsystem.core.ReindexReport;
@@ -311,6 +312,11 @@ final class DefaultChatSystem implements ChatSystem {
     @Override
     public List<QueueBacklog> queueBacklog() {
         return writes().backlog();
+    }
+
+    @Override
+    public List<QueueMemory> queueMemory() {
+        return writes().queueMemory();
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.chatsystem.core.IdempotencyMismatchException;
 import dev.chatsystem.core.Message;
 import dev.chatsystem.core.NotFoundException;
 import dev.chatsystem.core.QueueBacklog;
+import dev.chatsystem.core.QueueMemory;
 import dev.chatsystem.core.spi.Accepted;
 import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.Idempotency;
@@ -240,6 +241,11 @@ final class RedisWritePath implements WritePath, Numbering {
             backlog.addAll(call(() -> QueueDepth.backlog(redis, stream, shardNumber, now)));
         }
         return backlog;
+    }
+
+    @Override
+    public List<QueueMemory> queueMemory() {
+        return memory.all();
     }
 
     @Override

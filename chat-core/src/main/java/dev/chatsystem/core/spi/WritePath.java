@@ -4,6 +4,7 @@ import dev.chatsystem.core.BackendStatus;
 import dev.chatsystem.core.Chat;
 import dev.chatsystem.core.Message;
 import dev.chatsystem.core.QueueBacklog;
+import dev.chatsystem.core.QueueMemory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -85,6 +86,15 @@ public interface WritePath extends AutoCloseable {
      */
     default List<QueueBacklog> backlog() {
         return List.of(new QueueBacklog(0, QueueBacklog.PERSIST, pending(), Duration.ZERO));
+    }
+
+    /**
+     * The memory of each queue shard as last measured, for monitoring; never calls the backend. Empty for a write path
+     * whose queue has no memory bound of its own (the embedded writer's queue is bounded in writes and by the request
+     * body budget).
+     */
+    default List<QueueMemory> queueMemory() {
+        return List.of();
     }
 
     /**

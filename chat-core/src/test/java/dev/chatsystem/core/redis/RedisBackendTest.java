@@ -7,6 +7,7 @@ import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.Chat;
 import dev.chatsystem.core.Message;
 import dev.chatsystem.core.NotFoundException;
+import dev.chatsystem.core.QueueMemory;
 import dev.chatsystem.core.WorkerListener;
 import dev.chatsystem.core.h2.H2ChatStore;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
@@ -405,6 +406,9 @@ class RedisBackendTest {
             }
             memory.measure();
             assertThat(memory.measured(keys.shardOf(token))).isGreaterThan(1L << 20);
+            assertThat(writes.queueMemory())
+                    .hasSize(4)
+                    .contains(new QueueMemory(keys.shardOf(token), memory.measured(keys.shardOf(token)), 1L << 20));
 
             assertThatThrownBy(() -> writes.createMessage(token, 1, "one more", AT))
                     .isInstanceOf(BackendUnavailableException.class)

@@ -341,10 +341,9 @@ class FaultDrills {
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             StackWorld world = track(resources, StackWorld.create(6));
-            ServerProcess api = track(resources, ServerProcess.start("long-api", world.environment("api"), workDir));
-            ServerProcess worker =
-                    track(resources, ServerProcess.start("long-worker", world.environment("worker"), workDir));
-            Api client = new Api(api.baseUrl());
+            ApiAndWorker processes = startApiAndWorker(resources, world, "long");
+            ServerProcess worker = processes.worker();
+            Api client = processes.client();
             List<String> tokens = new ArrayList<>();
             for (int i = 0; i < LONG_APPLICATIONS; i++) {
                 tokens.add(application(client, world));
@@ -402,10 +401,9 @@ class FaultDrills {
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             StackWorld world = track(resources, StackWorld.create(6));
-            ServerProcess api = track(resources, ServerProcess.start("bound-api", world.environment("api"), workDir));
-            ServerProcess worker =
-                    track(resources, ServerProcess.start("bound-worker", world.environment("worker"), workDir));
-            Api client = new Api(api.baseUrl());
+            ApiAndWorker processes = startApiAndWorker(resources, world, "bound");
+            ServerProcess worker = processes.worker();
+            Api client = processes.client();
             String token = application(client, world);
             worker.kill(); // the stream of the application's shard fills up with no worker running
             long usedBefore = world.redisUsedMemory();
@@ -446,6 +444,16 @@ class FaultDrills {
         } finally {
             closeAll(resources);
         }
+    }
+
+    /** A client of an API process, and a worker process, both on {@code world} and tracked in {@code resources}. */
+    private record ApiAndWorker(Api client, ServerProcess worker) {}
+
+    private static ApiAndWorker startApiAndWorker(List<AutoCloseable> resources, StackWorld world, String name) {
+        ServerProcess api = track(resources, ServerProcess.start(name + "-api", world.environment("api"), workDir));
+        ServerProcess worker =
+                track(resources, ServerProcess.start(name + "-worker", world.environment("worker"), workDir));
+        return new ApiAndWorker(new Api(api.baseUrl()), worker);
     }
 
     private static long mib(long bytes) {

@@ -62,6 +62,16 @@ class TwoServersTest {
     }
 
     @Test
+    void metricsGiveEachShardsStreamMemoryAsLastMeasured() {
+        for (Api server : List.of(a, b)) {
+            String metrics = server.get("/metrics").text();
+            for (int shard = 0; shard < StackWorld.SHARDS; shard++) {
+                assertThat(metrics).containsPattern("chat_queue_stream_bytes\\{shard=\"" + shard + "\"\\} [0-9.E]+\n");
+            }
+        }
+    }
+
+    @Test
     void concurrentCreatesOnBothServersAreUniqueGapFreePersistedCountedAndSearchable() throws Exception {
         List<String> tokens = List.of(a.createApplication("one"), b.createApplication("two"));
         Map<String, AtomicLong> highestChat = new ConcurrentHashMap<>();
