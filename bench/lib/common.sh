@@ -218,15 +218,17 @@ queue_stages() {
     END { printf "%d %d %.3f %.3f\n", e["persist"], e["index"], a["persist"], a["index"] }'
 }
 
-# sampler NAME FILE: every second appends "<epoch s> <label> <rss kB> <persist> <index> <persist age> <index age>"
-# for server NAME to FILE, where label is the content of $WORK/current (what is running: "idle" when nothing).
+# sampler NAME FILE: every second appends "<epoch s> <label> <rss kB> <persist> <index> <persist age> <index age>
+# <anonymous rss kB> <file rss kB>" for server NAME to FILE, where label is the content of $WORK/current (what is
+# running: "idle" when nothing). RSS is VmRSS: anonymous memory (heap, JVM, native) plus mapped files' resident pages.
 sampler() {
   local name=$1 file=$2 rss stages
   use_server "$name"
   while true; do
-    rss=$(ps -o rss= -p "${SERVER_PID[$name]}" 2>/dev/null | tr -d ' ')
+    rss=$(awk '/^VmRSS:/ { r = $2 } /^RssAnon:/ { a = $2 } /^RssFile:/ { f = $2 } END { print r + 0, a + 0, f + 0 }' \
+      "/proc/${SERVER_PID[$name]}/status" 2>/dev/null) || rss="0 0 0"
     stages=$(queue_stages 2>/dev/null) || stages="0 0 0 0"
-    echo "$(date +%s.%N) $(cat "$WORK/current" 2>/dev/null || echo idle) ${rss:-0} $stages" >>"$file"
+    echo "$(date +%s.%N) $(cat "$WORK/current" 2>/dev/null || echo idle) ${rss%% *} $stages ${rss#* }" >>"$file"
     sleep 1
   done
 }

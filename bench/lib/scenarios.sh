@@ -116,7 +116,9 @@ write_scenario_report() {
     echo "$i \"$name\" $rps $(ms "$(value p50_us "$r")") $(ms "$(value p99_us "$r")")" >>"$dat"
     i=$((i + 1))
   done
-  peak_rss=$(awk '{ if ($3 > m) m = $3 } END { printf "%.0f", m / 1024 }' "$WORK/samples")
+  # the sample of the largest RSS: MB, what was running, anonymous MB, mapped files MB
+  read -r peak_rss peak_during peak_anon peak_file < <(awk '$3 > m { m = $3; l = $2; a = $8; f = $9 }
+    END { printf "%.0f %s %.0f %.0f\n", m / 1024, l, a / 1024, f / 1024 }' "$WORK/samples")
   {
     echo
     echo "Latencies are those of the requests as answered, from wrk's histogram with its correction for coordinated"
@@ -135,7 +137,9 @@ write_scenario_report() {
     echo "Warm-up before the first scenario: ${WARMED[$server]} (${WARMUP} per scenario). The last column is the JIT compiler threads' share"
     echo "of the server's CPU during each scenario: near 0 is the steady state the figures are meant to show."
     echo
-    echo "- Peak server RSS over the run: **$peak_rss MB** (sampled once a second)."
+    echo "- Peak server RSS over the run: **$peak_rss MB** (sampled once a second), during \`$peak_during\`: $peak_anon MB"
+    echo "  anonymous (heap, the JVM's own memory, native buffers) and $peak_file MB of mapped files' resident pages (the"
+    echo "  jar, the JVM's libraries and, embedded, Lucene's index files)."
     echo "- Seeded: ${SEEDED_CHATS[$server]} chats in one application, ${SEEDED_MESSAGES[$server]} messages in the chat read and searched."
     echo
     echo "From \`/metrics\` at the end of the run:"
