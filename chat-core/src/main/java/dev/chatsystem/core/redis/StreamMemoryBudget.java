@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
@@ -22,9 +23,14 @@ import redis.clients.jedis.UnifiedJedis;
  * bytes in the scripts instead (a running total in the entries, given back when trimmed) was exact, but cost Redis
  * 22.3-24.7 µs of CPU per create against 19.3-21.1 without (stack creates into one chat, runs alternated). Measured
  * from outside, the bound is soft: every API instance may pass it by what it accepts between two measurements.
+ *
+ * <p>A measurement older than {@link #STALE_AFTER} refuses nothing: the scripts' entry bound still holds, and a
+ * measurer that stopped (Redis unreachable, an {@link Error} that ended its schedule) must not keep a shard refused
+ * for good.
  */
 final class StreamMemoryBudget implements AutoCloseable {
     static final Duration MEASURE_EVERY = Duration.ofMillis(500);
+    static final Duration STALE_AFTER = Duration.ofSeconds(5);
 
     /**
      * Listpack nodes {@code MEMORY USAGE} looks at. On 100,000 entries of bodies from 10 bytes to 5 KB, 5 (its default)
@@ -38,10 +44,14 @@ final class StreamMemoryBudget implements AutoCloseable {
     private final RedisKeys keys;
     private final long maxBytes;
     private final AtomicLongArray measured;
+    private final LongSupplier nanoTime;
     private final ScheduledExecutorService measurer;
+    private volatile boolean everMeasured;
+    private volatile long measuredAt; // nano time of the last complete measurement
     private volatile boolean failing;
 
-    private StreamMemoryBudget(UnifiedJedis redis, RedisKeys keys, long maxBytes, boolean periodic) {
+    private StreamMemoryBudget(
+            UnifiedJedis redis, RedisKeys keys, long maxBytes, LongSupplier nanoTime, boolean periodic) {
         if (maxBytes < 1) {
             throw new IllegalArgumentException("maxBytes must be positive, was " + maxBytes);
         }
@@ -49,6 +59,7 @@ final class StreamMemoryBudget implements AutoCloseable {
         this.keys = keys;
         this.maxBytes = maxBytes;
         this.measured = new AtomicLongArray(keys.shards());
+        this.nanoTime = nanoTime;
         this.measurer = periodic
                 ? Executors.newSingleThreadScheduledExecutor(
                         Thread.ofPlatform().name("chat-stream-memory").daemon().factory())
@@ -57,21 +68,27 @@ final class StreamMemoryBudget implements AutoCloseable {
 
     /** Measures every shard now, then every {@link #MEASURE_EVERY} until closed. */
     static StreamMemoryBudget measuring(UnifiedJedis redis, RedisKeys keys, long maxBytes) {
-        StreamMemoryBudget budget = new StreamMemoryBudget(redis, keys, maxBytes, true);
+        StreamMemoryBudget budget = new StreamMemoryBudget(redis, keys, maxBytes, System::nanoTime, true);
         budget.measureQuietly();
         budget.measurer.scheduleWithFixedDelay(
                 budget::measureQuietly, MEASURE_EVERY.toMillis(), MEASURE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         return budget;
     }
 
-    /** Measures only when {@link #measure} is called: for tests. */
-    static StreamMemoryBudget measuredByCaller(UnifiedJedis redis, RedisKeys keys, long maxBytes) {
-        return new StreamMemoryBudget(redis, keys, maxBytes, false);
+    /** Measures only when {@link #measure} is called, on the clock {@code nanoTime}: for tests. */
+    static StreamMemoryBudget measuredByCaller(
+            UnifiedJedis redis, RedisKeys keys, long maxBytes, LongSupplier nanoTime) {
+        return new StreamMemoryBudget(redis, keys, maxBytes, nanoTime, false);
     }
 
-    /** Throws {@link BackendUnavailableException} when the stream of {@code token}'s shard was at the budget. */
+    /**
+     * Throws {@link BackendUnavailableException} when the stream of {@code token}'s shard was at the budget when last
+     * measured, unless that measurement is stale.
+     */
     void check(String token) {
-        if (measured.get(keys.shardOf(token)) >= maxBytes) {
+        if (measured.get(keys.shardOf(token)) >= maxBytes
+                && everMeasured
+                && nanoTime.getAsLong() - measuredAt <= STALE_AFTER.toNanos()) {
             throw new BackendUnavailableException(RedisWritePath.QUEUE_FULL);
         }
     }
@@ -95,6 +112,8 @@ final class StreamMemoryBudget implements AutoCloseable {
             Long bytes = redis.memoryUsage(keys.stream(shard), SAMPLES);
             measured.set(shard, bytes == null ? 0 : bytes); // null: no stream (nothing queued)
         }
+        measuredAt = nanoTime.getAsLong();
+        everMeasured = true;
     }
 
     /*

@@ -34,6 +34,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
@@ -378,7 +379,12 @@ class RedisBackendTest {
                 SharedPipeline scripts = new SharedPipeline(redis, 1, Duration.ofSeconds(5))) {
             RedisKeys keys = new RedisKeys(4);
             RedisWritePath writes = new RedisWritePath(
-                    redis, scripts, keys, store, 5, StreamMemoryBudget.measuredByCaller(redis, keys, Long.MAX_VALUE));
+                    redis,
+                    scripts,
+                    keys,
+                    store,
+                    5,
+                    StreamMemoryBudget.measuredByCaller(redis, keys, Long.MAX_VALUE, System::nanoTime));
             String token = application();
             writes.createChat(token, AT); // entry 1 of 5
             for (int i = 0; i < 4; i++) {
@@ -396,7 +402,8 @@ class RedisBackendTest {
         try (RedisClient redis = RedisClient.create(REDIS);
                 SharedPipeline scripts = new SharedPipeline(redis, 1, Duration.ofSeconds(5))) {
             RedisKeys keys = new RedisKeys(4);
-            StreamMemoryBudget memory = StreamMemoryBudget.measuredByCaller(redis, keys, 1L << 20);
+            AtomicLong nanoTime = new AtomicLong();
+            StreamMemoryBudget memory = StreamMemoryBudget.measuredByCaller(redis, keys, 1L << 20, nanoTime::get);
             RedisWritePath writes = new RedisWritePath(redis, scripts, keys, store, 1_000_000, memory);
             String token = application();
             writes.createChat(token, AT);
@@ -421,9 +428,17 @@ class RedisBackendTest {
                     .hasMessageContaining("queue is full");
             assertThat(writes.lastMessageNumber(token, 1)).isEqualTo(20); // nothing consumed
 
+            // A measurement gone stale (the measurer stopped) refuses nothing: the entry bound still holds.
+            nanoTime.addAndGet(StreamMemoryBudget.STALE_AFTER.toNanos() + 1);
+            assertThat(writes.createMessage(token, 1, "measured too long ago", AT))
+                    .isEqualTo(21);
+            memory.measure();
+            assertThatThrownBy(() -> writes.createMessage(token, 1, "measured again", AT))
+                    .isInstanceOf(BackendUnavailableException.class);
+
             redis.xtrim(keys.stream(token), XTrimParams.xTrimParams().maxLen(0));
             memory.measure(); // as if the workers had caught up and the trimmer had run
-            assertThat(writes.createMessage(token, 1, "fits again", AT)).isEqualTo(21);
+            assertThat(writes.createMessage(token, 1, "fits again", AT)).isEqualTo(22);
         }
     }
 
