@@ -46,8 +46,7 @@ final class StreamMemoryBudget implements AutoCloseable {
     private final AtomicLongArray measured;
     private final LongSupplier nanoTime;
     private final ScheduledExecutorService measurer;
-    private volatile boolean everMeasured;
-    private volatile long measuredAt; // nano time of the last complete measurement
+    private volatile long measuredAt; // nano time of the last complete measurement; stale until the first
     private volatile boolean failing;
 
     private StreamMemoryBudget(
@@ -60,6 +59,7 @@ final class StreamMemoryBudget implements AutoCloseable {
         this.maxBytes = maxBytes;
         this.measured = new AtomicLongArray(keys.shards());
         this.nanoTime = nanoTime;
+        this.measuredAt = nanoTime.getAsLong() - STALE_AFTER.toNanos() - 1;
         this.measurer = periodic
                 ? Executors.newSingleThreadScheduledExecutor(
                         Thread.ofPlatform().name("chat-stream-memory").daemon().factory())
@@ -87,7 +87,6 @@ final class StreamMemoryBudget implements AutoCloseable {
      */
     void check(String token) {
         if (measured.get(keys.shardOf(token)) >= maxBytes
-                && everMeasured
                 && nanoTime.getAsLong() - measuredAt <= STALE_AFTER.toNanos()) {
             throw new BackendUnavailableException(RedisWritePath.QUEUE_FULL);
         }
@@ -113,7 +112,6 @@ final class StreamMemoryBudget implements AutoCloseable {
             measured.set(shard, bytes == null ? 0 : bytes); // null: no stream (nothing queued)
         }
         measuredAt = nanoTime.getAsLong();
-        everMeasured = true;
     }
 
     /*
