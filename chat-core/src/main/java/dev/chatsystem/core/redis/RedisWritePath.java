@@ -59,10 +59,9 @@ final class RedisWritePath implements WritePath, Numbering {
 
     @Override
     public Accepted createChat(String token, Instant at, Optional<Idempotency> idempotency) {
-        memory.check(token);
         List<String> scriptKeys = createKeys(token, idempotency);
-        List<String> args = List.of(
-                token, micros(at), Long.toString(maxStreamLength), fingerprint(idempotency), ttlSeconds(idempotency));
+        List<String> args =
+                List.of(token, micros(at), streamBound(token), fingerprint(idempotency), ttlSeconds(idempotency));
         Object reply = run(Scripts.CREATE_CHAT, scriptKeys, args);
         if (isSeedRequest(reply)) {
             if (lastChatNumber(token) < 0) {
@@ -76,14 +75,13 @@ final class RedisWritePath implements WritePath, Numbering {
     @Override
     public Accepted createMessage(
             String token, long chatNumber, String body, Instant at, Optional<Idempotency> idempotency) {
-        memory.check(token);
         List<String> scriptKeys = createKeys(token, idempotency);
         List<String> args = List.of(
                 token,
                 Long.toString(chatNumber),
                 body,
                 micros(at),
-                Long.toString(maxStreamLength),
+                streamBound(token),
                 fingerprint(idempotency),
                 ttlSeconds(idempotency));
         Object reply = run(Scripts.CREATE_MESSAGE, scriptKeys, args);
@@ -105,15 +103,9 @@ final class RedisWritePath implements WritePath, Numbering {
 
     @Override
     public void editMessage(String token, long chatNumber, long messageNumber, String body, Instant at) {
-        memory.check(token);
         List<String> scriptKeys = shardKeys(token);
         List<String> args = List.of(
-                token,
-                Long.toString(chatNumber),
-                Long.toString(messageNumber),
-                body,
-                micros(at),
-                Long.toString(maxStreamLength));
+                token, Long.toString(chatNumber), Long.toString(messageNumber), body, micros(at), streamBound(token));
         Object reply = run(Scripts.EDIT_MESSAGE, scriptKeys, args);
         if (isSeedRequest(reply)) {
             lastMessageNumber(token, chatNumber);
@@ -280,6 +272,14 @@ final class RedisWritePath implements WritePath, Numbering {
                 List.of(keys.counters(token), keys.pending(token)),
                 List.of(field, pendingPrefix, Long.toString(storeMaximum.getAsLong())));
         return (Long) reply;
+    }
+
+    /**
+     * The entries the script lets the shard's stream hold: none while its memory is at the budget, so the script
+     * refuses every new write there but still answers the retry of an acknowledged create from its idempotency record.
+     */
+    private String streamBound(String token) {
+        return memory.full(token) ? "0" : Long.toString(maxStreamLength);
     }
 
     private List<String> createKeys(String token, Optional<Idempotency> idempotency) {

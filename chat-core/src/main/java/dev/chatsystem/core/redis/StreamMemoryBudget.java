@@ -1,6 +1,5 @@
 package dev.chatsystem.core.redis;
 
-import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.QueueMemory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,8 +15,9 @@ import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Bounds the memory of each shard stream: measures them every {@link #MEASURE_EVERY} ({@code MEMORY USAGE} with
- * {@value #SAMPLES} samples: 9-18 µs of Redis on a stream of 100,000 entries) and refuses writes to a shard
- * whose stream was at {@code maxBytes} when last measured.
+ * {@value #SAMPLES} samples: 9-18 µs of Redis on a stream of 100,000 entries) and tells which shards' streams
+ * were at {@code maxBytes} when last measured. {@link RedisWritePath} gives the create scripts an entry bound of 0 for
+ * those, so they refuse new writes but still answer the retry of an acknowledged create (its idempotency record).
  *
  * <p>The create scripts bound a stream's entries, which alone would let a shard hold a million bodies of 64 KB. Counting
  * bytes in the scripts instead (a running total in the entries, given back when trimmed) was exact, but cost Redis
@@ -82,14 +82,12 @@ final class StreamMemoryBudget implements AutoCloseable {
     }
 
     /**
-     * Throws {@link BackendUnavailableException} when the stream of {@code token}'s shard was at the budget when last
-     * measured, unless that measurement is stale.
+     * True when the stream of {@code token}'s shard was at the budget when last measured, unless that measurement is
+     * stale: writes to it are refused then.
      */
-    void check(String token) {
-        if (measured.get(keys.shardOf(token)) >= maxBytes
-                && nanoTime.getAsLong() - measuredAt <= STALE_AFTER.toNanos()) {
-            throw new BackendUnavailableException(RedisWritePath.QUEUE_FULL);
-        }
+    boolean full(String token) {
+        return measured.get(keys.shardOf(token)) >= maxBytes
+                && nanoTime.getAsLong() - measuredAt <= STALE_AFTER.toNanos();
     }
 
     /** Bytes the stream of each shard took when last measured. */
