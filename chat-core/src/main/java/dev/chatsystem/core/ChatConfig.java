@@ -20,6 +20,11 @@ import java.util.Set;
  * @param elasticsearchUrl the Elasticsearch server that indexes messages, when set ({@code http://host:port})
  * @param role whether this process serves the API, runs the queue workers, or both (production form only)
  * @param shards how many queue streams writes are spread over (by application); every instance must agree
+ * @param queueShardMaxEntries how many writes one shard's Redis stream may hold before creates and edits to it are
+ *     refused with {@link BackendUnavailableException} (production form; exact)
+ * @param queueShardMaxBytes how many bytes one shard's Redis stream may take before writes to it are refused the same
+ *     way (production form; measured twice a second, so every API instance may pass it by what it accepts between two
+ *     measurements)
  * @param writeQueueCapacity how many accepted writes may wait for the embedded writer before creates are refused;
  *     bounds memory (the production queue has its own per-shard bound in Redis)
  * @param writeBatchSize how many writes are committed in one transaction at most
@@ -36,6 +41,8 @@ public record ChatConfig(
         Optional<URI> elasticsearchUrl,
         Role role,
         int shards,
+        long queueShardMaxEntries,
+        long queueShardMaxBytes,
         int writeQueueCapacity,
         int writeBatchSize,
         java.time.Duration idempotencyRetention,
@@ -52,8 +59,14 @@ public record ChatConfig(
             "CHAT_ELASTICSEARCH_URL",
             "CHAT_ROLE",
             "CHAT_SHARDS",
+            "CHAT_QUEUE_SHARD_MAX_ENTRIES",
+            "CHAT_QUEUE_SHARD_MAX_MB",
             "CHAT_IDEMPOTENCY_RETENTION",
             "CHAT_RECONCILE_INTERVAL");
+
+    private static final long MIB = 1L << 20;
+    private static final long MAX_QUEUE_SHARD_ENTRIES = 100_000_000;
+    private static final long MAX_QUEUE_SHARD_MIB = 1L << 20; // a TiB: Redis holds the whole stream in memory
 
     /** A JDBC connection to the production database. The password is never printed. */
     public record Database(String url, String user, String password) {
@@ -84,6 +97,14 @@ public record ChatConfig(
         Objects.requireNonNull(elasticsearchUrl, "elasticsearchUrl");
         Objects.requireNonNull(role, "role");
         requireBetween("shards", shards, 1, 1024);
+        if (queueShardMaxEntries < 1 || queueShardMaxEntries > MAX_QUEUE_SHARD_ENTRIES) {
+            throw new ConfigurationException("queue shard bound (CHAT_QUEUE_SHARD_MAX_ENTRIES) must be between 1 and "
+                    + MAX_QUEUE_SHARD_ENTRIES + " entries, was " + queueShardMaxEntries);
+        }
+        if (queueShardMaxBytes < MIB || queueShardMaxBytes > MAX_QUEUE_SHARD_MIB * MIB) {
+            throw new ConfigurationException("queue shard bound (CHAT_QUEUE_SHARD_MAX_MB) must be between 1 and "
+                    + MAX_QUEUE_SHARD_MIB + " MiB, was " + queueShardMaxBytes + " bytes");
+        }
         requireBetween("writeQueueCapacity", writeQueueCapacity, 1, 10_000_000);
         requireBetween("writeBatchSize", writeBatchSize, 1, 10_000);
         Objects.requireNonNull(idempotencyRetention, "idempotencyRetention");
@@ -118,6 +139,7 @@ public record ChatConfig(
     public String toString() {
         return "ChatConfig[dataDir=" + dataDir + ", database=" + database + ", redisUrl=" + redisUrl.map(Urls::redact)
                 + ", elasticsearchUrl=" + elasticsearchUrl.map(Urls::redact) + ", role=" + role + ", shards=" + shards
+                + ", queueShardMaxEntries=" + queueShardMaxEntries + ", queueShardMaxBytes=" + queueShardMaxBytes
                 + ", writeQueueCapacity=" + writeQueueCapacity + ", writeBatchSize=" + writeBatchSize
                 + ", idempotencyRetention=" + idempotencyRetention + ", reconcileInterval=" + reconcileInterval
                 + ", workerListener=" + workerListener + "]";
@@ -142,6 +164,8 @@ public record ChatConfig(
                 .dataDir(dataDir)
                 .role(role)
                 .shards(shards)
+                .queueShardMaxEntries(queueShardMaxEntries)
+                .queueShardMaxBytes(queueShardMaxBytes)
                 .writeQueueCapacity(writeQueueCapacity)
                 .writeBatchSize(writeBatchSize)
                 .idempotencyRetention(idempotencyRetention)
@@ -160,8 +184,8 @@ public record ChatConfig(
     }
 
     /**
-     * Builds a {@link ChatConfig}; defaults: embedded in {@code ./chat-data}, role all, 8 shards, reconciling every
-     * hour, no listener.
+     * Builds a {@link ChatConfig}; defaults: embedded in {@code ./chat-data}, role all, 8 shards of at most 1,000,000
+     * entries and 128 MiB each, reconciling every hour, no listener.
      */
     public static final class Builder {
         private Path dataDir = Path.of("chat-data");
@@ -170,6 +194,8 @@ public record ChatConfig(
         private URI elasticsearchUrl;
         private Role role = Role.ALL;
         private int shards = 8;
+        private long queueShardMaxEntries = 1_000_000;
+        private long queueShardMaxBytes = 128 * MIB;
         private int writeQueueCapacity = 10_000;
         private int writeBatchSize = 2_000;
         private java.time.Duration idempotencyRetention = java.time.Duration.ofHours(24);
@@ -191,6 +217,12 @@ public record ChatConfig(
                     .ifPresent(url -> elasticsearchUrl(uri("CHAT_ELASTICSEARCH_URL", url)));
             value(environment, "CHAT_ROLE").ifPresent(role -> role(Role.parse(role)));
             value(environment, "CHAT_SHARDS").ifPresent(shards -> shards(integer("CHAT_SHARDS", shards)));
+            value(environment, "CHAT_QUEUE_SHARD_MAX_ENTRIES")
+                    .ifPresent(entries -> queueShardMaxEntries(
+                            count("CHAT_QUEUE_SHARD_MAX_ENTRIES", entries, MAX_QUEUE_SHARD_ENTRIES)));
+            value(environment, "CHAT_QUEUE_SHARD_MAX_MB")
+                    .ifPresent(mib ->
+                            queueShardMaxBytes(count("CHAT_QUEUE_SHARD_MAX_MB", mib, MAX_QUEUE_SHARD_MIB) * MIB));
             value(environment, "CHAT_IDEMPOTENCY_RETENTION")
                     .ifPresent(retention -> idempotencyRetention(duration("CHAT_IDEMPOTENCY_RETENTION", retention)));
             value(environment, "CHAT_RECONCILE_INTERVAL")
@@ -231,6 +263,18 @@ public record ChatConfig(
             return this;
         }
 
+        /** Writes one shard's Redis stream may hold before writes to it are refused. */
+        public Builder queueShardMaxEntries(long queueShardMaxEntries) {
+            this.queueShardMaxEntries = queueShardMaxEntries;
+            return this;
+        }
+
+        /** Bytes one shard's Redis stream may take before writes to it are refused. */
+        public Builder queueShardMaxBytes(long queueShardMaxBytes) {
+            this.queueShardMaxBytes = queueShardMaxBytes;
+            return this;
+        }
+
         public Builder writeQueueCapacity(int writeQueueCapacity) {
             this.writeQueueCapacity = writeQueueCapacity;
             return this;
@@ -266,6 +310,8 @@ public record ChatConfig(
                     Optional.ofNullable(elasticsearchUrl),
                     role,
                     shards,
+                    queueShardMaxEntries,
+                    queueShardMaxBytes,
                     writeQueueCapacity,
                     writeBatchSize,
                     idempotencyRetention,
@@ -300,6 +346,19 @@ public record ChatConfig(
             } catch (NumberFormatException e) {
                 throw new ConfigurationException(key + " must be a whole number, was '" + text + "'");
             }
+        }
+
+        /** A whole number from 1 to {@code max}, checked here so that a unit multiplied in cannot overflow. */
+        private static long count(String key, String text, long max) {
+            try {
+                long value = Long.parseLong(text);
+                if (value >= 1 && value <= max) {
+                    return value;
+                }
+            } catch (NumberFormatException e) {
+                // answered below
+            }
+            throw new ConfigurationException(key + " must be a whole number from 1 to " + max + ", was '" + text + "'");
         }
     }
 }

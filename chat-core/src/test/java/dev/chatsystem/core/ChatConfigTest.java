@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The reconcile interval and the worker listener: defaults, environment, limits. */
+/** The reconcile interval, the queue's bounds and the worker listener: defaults, environment, limits. */
 class ChatConfigTest {
 
     @ParameterizedTest
@@ -47,6 +47,50 @@ class ChatConfigTest {
     @ValueSource(strings = {"", "/", "/0", "/15"})
     void acceptsARedisDatabaseNumberOrNone(String path) {
         assertThat(production("redis://redis:6379" + path).redisUrl()).isPresent();
+    }
+
+    @Test
+    void readsTheQueueShardBoundsFromTheEnvironment() {
+        ChatConfig defaults = ChatConfig.builder().build();
+        assertThat(defaults.queueShardMaxEntries()).isEqualTo(1_000_000);
+        assertThat(defaults.queueShardMaxBytes()).isEqualTo(128L << 20);
+
+        ChatConfig config = ChatConfig.builder()
+                .environment(Map.of("CHAT_QUEUE_SHARD_MAX_ENTRIES", "5000", "CHAT_QUEUE_SHARD_MAX_MB", " 16 "))
+                .build();
+        assertThat(config.queueShardMaxEntries()).isEqualTo(5_000);
+        assertThat(config.queueShardMaxBytes()).isEqualTo(16L << 20);
+        assertThat(config.toBuilder().build()).isEqualTo(config);
+        assertThat(ChatConfig.ENVIRONMENT_KEYS).contains("CHAT_QUEUE_SHARD_MAX_ENTRIES", "CHAT_QUEUE_SHARD_MAX_MB");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "CHAT_QUEUE_SHARD_MAX_ENTRIES, 0",
+        "CHAT_QUEUE_SHARD_MAX_ENTRIES, -5",
+        "CHAT_QUEUE_SHARD_MAX_ENTRIES, 100000001",
+        "CHAT_QUEUE_SHARD_MAX_ENTRIES, 1e6",
+        "CHAT_QUEUE_SHARD_MAX_MB, 0",
+        "CHAT_QUEUE_SHARD_MAX_MB, 128MB",
+        "CHAT_QUEUE_SHARD_MAX_MB, 1048577",
+        "CHAT_QUEUE_SHARD_MAX_MB, 99999999999999999999"
+    })
+    void refusesAQueueShardBoundOutsideItsLimitsNamingTheKey(String key, String text) {
+        assertThatThrownBy(() ->
+                        ChatConfig.builder().environment(Map.of(key, text)).build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining(key)
+                .hasMessageContaining("from 1 to");
+    }
+
+    @Test
+    void refusesAQueueShardBoundSetInCodeOutsideItsLimits() {
+        assertThatThrownBy(() -> ChatConfig.builder().queueShardMaxBytes(1000).build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("CHAT_QUEUE_SHARD_MAX_MB");
+        assertThatThrownBy(() -> ChatConfig.builder().queueShardMaxEntries(0).build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("CHAT_QUEUE_SHARD_MAX_ENTRIES");
     }
 
     private static ChatConfig production(String redisUrl) {

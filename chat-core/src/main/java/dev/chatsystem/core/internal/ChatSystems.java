@@ -126,8 +126,14 @@ public final class ChatSystems {
         MySqlChatStore store = remember(opened, MySqlChatStore.open(db.url(), db.user(), db.password()));
         SearchIndex index = remember(
                 opened, ElasticsearchSearchIndex.open(config.elasticsearchUrl().orElseThrow(), INDEX_NAME));
-        RedisBackend redis =
-                remember(opened, RedisBackend.connect(config.redisUrl().orElseThrow(), config.shards(), store));
+        RedisBackend redis = remember(
+                opened,
+                RedisBackend.connect(
+                        config.redisUrl().orElseThrow(),
+                        config.shards(),
+                        config.queueShardMaxEntries(),
+                        config.queueShardMaxBytes(),
+                        store));
         CountReconciler reconciler = new ObservedReconciler(store, listener);
         AutoCloseable workers = () -> {};
         AutoCloseable reconciling = () -> {};

@@ -24,13 +24,13 @@ import redis.clients.jedis.params.SetParams;
  * and the queue workers ({@link #startWorkers}) for processes that run them. Owns the pooled client.
  */
 public final class RedisBackend implements AutoCloseable {
-    /** Per shard: beyond this many queued entries, creates are refused with 503 until workers catch up. */
+    /** Per shard by default: beyond this many queued entries, creates are refused with 503 until workers catch up. */
     public static final long MAX_STREAM_LENGTH = 1_000_000;
 
     /**
-     * Per shard: once its stream was measured at this many bytes, creates and edits are refused the same way (see
-     * {@link StreamMemoryBudget}). With the pending hashes, which hold the bodies of the writes not persisted yet again,
-     * the queue then takes Redis about 8 × 2 × 128 MiB at most, whatever the bodies' size.
+     * Per shard by default: once its stream was measured at this many bytes, creates and edits are refused the same way
+     * (see {@link StreamMemoryBudget}). With the pending hashes, which hold the bodies of the writes not persisted yet
+     * again, the queue then takes Redis about 8 × 2 × 128 MiB at most, whatever the bodies' size.
      */
     public static final long MAX_STREAM_BYTES = 128L << 20;
 
@@ -48,22 +48,35 @@ public final class RedisBackend implements AutoCloseable {
     private final StreamMemoryBudget memory;
     private final RedisWritePath writePath;
 
-    private RedisBackend(RedisClient redis, int shards, ChatStore store) {
+    private RedisBackend(RedisClient redis, int shards, long maxStreamLength, long maxStreamBytes, ChatStore store) {
         this.redis = redis;
         this.keys = new RedisKeys(shards);
         // A caller waits longer than the socket timeout, so a dead connection fails its pipeline first.
         this.pipeline =
                 new SharedPipeline(redis, PIPELINE_SENDERS, java.time.Duration.ofMillis(SOCKET_TIMEOUT_MILLIS + 1_000));
-        this.memory = StreamMemoryBudget.measuring(redis, keys, MAX_STREAM_BYTES);
-        this.writePath = new RedisWritePath(redis, pipeline, keys, store, MAX_STREAM_LENGTH, memory);
+        this.memory = StreamMemoryBudget.measuring(redis, keys, maxStreamBytes);
+        this.writePath = new RedisWritePath(redis, pipeline, keys, store, maxStreamLength, memory);
     }
 
     /**
      * Connects to {@code url} ({@code redis://[user:password@]host:port[/db]}) and checks that it answers. Every
-     * instance must use the same {@code shards}. {@code store} seeds counters that are missing.
+     * instance must use the same {@code shards}. {@code store} seeds counters that are missing. Each shard's stream is
+     * bounded by the defaults, {@link #MAX_STREAM_LENGTH} and {@link #MAX_STREAM_BYTES}.
      */
     public static RedisBackend connect(URI url, int shards, ChatStore store) {
+        return connect(url, shards, MAX_STREAM_LENGTH, MAX_STREAM_BYTES, store);
+    }
+
+    /**
+     * As {@link #connect(URI, int, ChatStore)}, each shard's stream bounded to {@code maxStreamLength} entries and
+     * {@code maxStreamBytes} as measured (see {@link StreamMemoryBudget}).
+     */
+    public static RedisBackend connect(
+            URI url, int shards, long maxStreamLength, long maxStreamBytes, ChatStore store) {
         Objects.requireNonNull(store, "store");
+        if (maxStreamLength < 1) {
+            throw new IllegalArgumentException("maxStreamLength must be positive, was " + maxStreamLength);
+        }
         GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
         // Every drainer holds a connection during its blocking read; requests need their own on top.
         pool.setMaxTotal(2 * shards + 128);
@@ -108,7 +121,7 @@ public final class RedisBackend implements AutoCloseable {
             redis.close();
             throw new BackendUnavailableException("cannot reach Redis at " + address + ": " + e.getMessage());
         }
-        return new RedisBackend(redis, shards, store);
+        return new RedisBackend(redis, shards, maxStreamLength, maxStreamBytes, store);
     }
 
     /** ChatConfig has checked it; a caller passing its own URL gets the same one-line failure. */

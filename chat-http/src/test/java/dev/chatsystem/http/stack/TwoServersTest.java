@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,6 +34,9 @@ class TwoServersTest {
     @TempDir
     static Path workDir;
 
+    /** CHAT_QUEUE_SHARD_MAX_MB of both servers: not the default, to show the setting reaches the Redis backend. */
+    static final long QUEUE_SHARD_MIB = 64;
+
     static StackWorld world;
     static ServerProcess first;
     static ServerProcess second;
@@ -42,8 +46,10 @@ class TwoServersTest {
     @BeforeAll
     static void startServers() {
         world = StackWorld.create(11);
-        first = ServerProcess.start("first", world.environment("all"), workDir);
-        second = ServerProcess.start("second", world.environment("all"), workDir);
+        Map<String, String> environment = new HashMap<>(world.environment("all"));
+        environment.put("CHAT_QUEUE_SHARD_MAX_MB", Long.toString(QUEUE_SHARD_MIB));
+        first = ServerProcess.start("first", environment, workDir);
+        second = ServerProcess.start("second", environment, workDir);
         a = new Api(first.baseUrl());
         b = new Api(second.baseUrl());
     }
@@ -62,9 +68,10 @@ class TwoServersTest {
     }
 
     @Test
-    void metricsGiveEachShardsStreamMemoryAsLastMeasured() {
+    void metricsGiveEachShardsStreamMemoryAsLastMeasuredAndTheConfiguredBound() {
         for (Api server : List.of(a, b)) {
             String metrics = server.get("/metrics").text();
+            assertThat(metrics).contains("writes are refused at " + (QUEUE_SHARD_MIB << 20));
             for (int shard = 0; shard < StackWorld.SHARDS; shard++) {
                 assertThat(metrics).containsPattern("chat_queue_stream_bytes\\{shard=\"" + shard + "\"\\} [0-9.E]+\n");
             }
