@@ -17,7 +17,6 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.ContentTooLargeResponse;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import io.javalin.http.Header;
 import io.javalin.json.JavalinJackson;
 import java.time.Instant;
 import java.util.Objects;
@@ -142,10 +141,13 @@ public final class ChatServer {
         }
     }
 
-    /** Refuses a body declared too large before anything reads it, also on routes that ignore bodies. */
+    /**
+     * Refuses a body declared too large before anything reads it, also on routes that ignore bodies. The declared
+     * length as a long: {@code ctx.contentLength()} is the servlet API's int, -1 past 2^31 - 1, which let a body
+     * declared at 2 GiB through to be read (and buffered) up to the maximum without a reservation.
+     */
     private static void rejectLargeDeclaredBodies(Context ctx) {
-        String length = ctx.header(Header.CONTENT_LENGTH);
-        if (length != null && ctx.contentLength() > MAX_REQUEST_SIZE) {
+        if (ctx.req().getContentLengthLong() > MAX_REQUEST_SIZE) {
             throw new ContentTooLargeResponse();
         }
     }

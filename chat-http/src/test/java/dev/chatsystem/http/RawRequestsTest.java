@@ -61,6 +61,18 @@ class RawRequestsTest {
         }
     }
 
+    /** Past 2^31 - 1, the servlet API's int content length reads -1: the check must use the declared long. */
+    @ParameterizedTest
+    @ValueSource(strings = {"1048577", "2147483648", "4294967296", "9223372036854775807"})
+    void aBodyDeclaredTooLargeIsRefusedBeforeItIsRead(String length) throws IOException {
+        String token = http.newApplication("declared too large");
+        long chat = http.newChat(token);
+        String request = "POST /api/v1/applications/" + token + "/chats/" + chat + "/messages HTTP/1.1\r\n"
+                + "Host: x\r\nContent-Type: application/json\r\nContent-Length: " + length + "\r\n\r\n{\"body\":\"a";
+
+        assertThat(statusOf(exchange(request, false))).isEqualTo(413);
+    }
+
     @Test
     void aBodyOfUndeclaredLengthIsReadToItsEnd() throws IOException {
         String token = http.newApplication("chunked");
