@@ -245,8 +245,11 @@ final class SharedPipeline implements AutoCloseable {
             try {
                 call.reply.complete(responses.get(i).get());
             } catch (JedisNoScriptException e) {
-                // The server lost its script cache (restart, SCRIPT FLUSH): send the source once, outside the batch.
-                complete(call);
+                // The server lost its script cache (restart, SCRIPT FLUSH): send the source once, outside the batch,
+                // unless the watchdog answered the caller meanwhile: the script did not run, and must not run late.
+                if (!call.reply.isDone()) {
+                    complete(call);
+                }
             } catch (RuntimeException e) {
                 call.reply.completeExceptionally(e);
             }
