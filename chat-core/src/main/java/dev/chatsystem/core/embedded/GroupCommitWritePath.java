@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -157,6 +158,12 @@ public final class GroupCommitWritePath implements WritePath {
     @Override
     public List<Message> pendingMessages(String token, long chatNumber, long after, int limit) {
         return List.of();
+    }
+
+    /** Always empty: a write is acknowledged only after it is committed to the store. */
+    @Override
+    public Map<Long, Message> pendingMessages(String token, long chatNumber, List<Long> numbers) {
+        return Map.of();
     }
 
     @Override

@@ -32,13 +32,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * The {@link ChatSystem} over the ports: validates input, answers existence from {@link Numbering}, sends creates and
@@ -254,8 +253,14 @@ final class DefaultChatSystem implements ChatSystem {
         if (ranked.isEmpty()) {
             return List.of();
         }
-        Map<Long, Message> found = store().messages(token, chatNumber, ranked).stream()
-                .collect(Collectors.toMap(Message::messageNumber, Function.identity()));
+        // Pending first: the index may be ahead of the store (its workers drain the queue apart from the store's), so
+        // a message it ranks may not be stored yet, or stored with the body from before the edit that matched.
+        Map<Long, Message> found = new HashMap<>(writes().pendingMessages(token, chatNumber, ranked));
+        List<Long> unpending =
+                ranked.stream().filter(number -> !found.containsKey(number)).toList();
+        if (!unpending.isEmpty()) {
+            store().messages(token, chatNumber, unpending).forEach(m -> found.put(m.messageNumber(), m));
+        }
         List<Message> result = new ArrayList<>(ranked.size());
         for (Long number : ranked) {
             Message message = found.get(number);

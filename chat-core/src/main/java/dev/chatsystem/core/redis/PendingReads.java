@@ -5,7 +5,9 @@ import static dev.chatsystem.core.redis.RedisWritePath.call;
 import dev.chatsystem.core.Chat;
 import dev.chatsystem.core.Message;
 import dev.chatsystem.core.spi.ChatStore;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -61,6 +63,32 @@ final class PendingReads {
         for (int i = 0; i < count; i++) {
             if (values.get(i) != null) { // null: stored already (or never created): the store's rows cover it
                 found.put(after + 1 + i, values.get(i));
+            }
+        }
+        return found;
+    }
+
+    /** The pending entries of the chat's messages {@code numbers}, by number, read with one {@code HMGET}. */
+    Map<Long, Message> messages(String token, long chatNumber, List<Long> numbers) {
+        if (numbers.isEmpty()) {
+            return Map.of();
+        }
+        String[] fields = numbers.stream()
+                .map(number -> RedisKeys.messageField(chatNumber, number))
+                .toArray(String[]::new);
+        List<String> values = call(() -> pipeline.hmget(keys.pending(token), fields));
+        Map<Long, Message> found = new HashMap<>();
+        for (int i = 0; i < fields.length; i++) {
+            String value = values.get(i);
+            if (value != null) {
+                long number = numbers.get(i);
+                found.put(
+                        number,
+                        PendingValues.message(
+                                chatNumber,
+                                number,
+                                value,
+                                () -> store.message(token, chatNumber, number).map(Message::createdAt)));
             }
         }
         return found;

@@ -204,6 +204,11 @@ final class RedisWritePath implements WritePath, Numbering {
     }
 
     @Override
+    public java.util.Map<Long, Message> pendingMessages(String token, long chatNumber, List<Long> numbers) {
+        return pendingReads.messages(token, chatNumber, numbers);
+    }
+
+    @Override
     public Optional<Chat> pendingChat(String token, long chatNumber) {
         return pendingReads.chat(token, chatNumber);
     }

@@ -8,6 +8,7 @@ import dev.chatsystem.core.QueueMemory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,7 +19,9 @@ import java.util.Optional;
  * <p>The caller has already validated input and, unless {@link #refusesUnknownParents()}, checked that the parent
  * exists. Thread-safe; writes that touch one
  * chat are applied in the order they were accepted. Throws {@link dev.chatsystem.core.BackendUnavailableException}
- * when the write could not be made durable, in which case no number was consumed.
+ * when the write could not be made durable, or when its outcome is unknown: a write refused (a full queue, a backend
+ * down before it was sent) consumed no number, but one whose answer was lost or came too late (a connection failing
+ * mid-send, a backend slower than the wait) may have been applied. A retry with an idempotency key tells which.
  */
 public interface WritePath extends AutoCloseable {
 
@@ -76,6 +79,12 @@ public interface WritePath extends AutoCloseable {
 
     /** As {@link #pendingChats} for the messages of one chat, with their latest accepted body. */
     List<Message> pendingMessages(String token, long chatNumber, long after, int limit);
+
+    /**
+     * Those of the chat's messages {@code numbers} whose create or edit was accepted but may not be in the store yet,
+     * with their latest accepted body, by number: a search ranks what the index holds, which may be ahead of the store.
+     */
+    Map<Long, Message> pendingMessages(String token, long chatNumber, List<Long> numbers);
 
     /** Accepted writes not yet persisted to the store. */
     long pending();

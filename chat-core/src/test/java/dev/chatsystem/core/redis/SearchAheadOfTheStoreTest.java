@@ -1,0 +1,58 @@
+package dev.chatsystem.core.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chatsystem.core.ChatConfig;
+import dev.chatsystem.core.ChatSystem;
+import dev.chatsystem.core.Message;
+import dev.chatsystem.core.Role;
+import dev.chatsystem.core.elasticsearch.ElasticsearchSearchIndex;
+import dev.chatsystem.core.spi.IndexedMessage;
+import dev.chatsystem.core.testing.MySqlTestDatabase;
+import dev.chatsystem.core.testing.RedisDatabase;
+import dev.chatsystem.core.testing.Services;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The index workers and the persist workers drain the queue apart, so Elasticsearch may rank a message MySQL does not
+ * hold yet, or holds with the body from before the edit that matched: a search answers it from the pending writes.
+ */
+class SearchAheadOfTheStoreTest {
+    @RegisterExtension
+    final RedisDatabase redis = new RedisDatabase(4);
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void aMessageIndexedBeforeItIsStoredIsFoundWithItsLatestBody() {
+        URI elasticsearch = Services.requireElasticsearch();
+        try (MySqlTestDatabase database = MySqlTestDatabase.create();
+                ChatSystem api = ChatSystem.open(ChatConfig.builder()
+                        .dataDir(dataDir)
+                        .database(new ChatConfig.Database(
+                                database.url, MySqlTestDatabase.USER, MySqlTestDatabase.PASSWORD))
+                        .redisUrl(redis.url())
+                        .elasticsearchUrl(elasticsearch)
+                        .role(Role.API) // no worker: nothing reaches MySQL or Elasticsearch by itself
+                        .build());
+                ElasticsearchSearchIndex index = ElasticsearchSearchIndex.open(elasticsearch, "chat-messages")) {
+            String token = api.createApplication("ahead of the store").token();
+            api.createChat(token);
+            api.createMessage(token, 1, "the first draft");
+            api.editMessage(token, 1, 1, "the final words");
+            // What an index worker that ran ahead of the persist workers leaves:
+            index.upsert(List.of(new IndexedMessage(token, 1, 1, "the final words", 1)));
+
+            List<Message> found = api.searchMessages(token, 1, "final", 10);
+
+            assertThat(found).extracting(Message::messageNumber).containsExactly(1L);
+            assertThat(found).extracting(Message::body).containsExactly("the final words");
+        }
+    }
+}
