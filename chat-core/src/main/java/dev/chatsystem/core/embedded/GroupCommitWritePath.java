@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * answered once their batch is durable, not after Lucene's analysis too. The queue is bounded: when it is full for
  * {@link #OFFER_TIMEOUT}, the write is refused with {@link BackendUnavailableException} rather than letting memory
  * grow. A batch the store refuses fails its callers and the writer goes on; an {@link Error} (out of memory, say)
- * stops the writer for good, as its numbering may no longer match the store: health reports it, and every caller
+ * stops the writer for good, as its numbering may no longer match the store: health reports it, the index is reported
+ * missing writes (the batch in hand may be committed without having reached it), and every caller
  * still waiting, and every later one, gets {@link BackendUnavailableException}.
  */
 public final class GroupCommitWritePath implements WritePath {
@@ -55,6 +56,7 @@ public final class GroupCommitWritePath implements WritePath {
     private final BlockingQueue<PendingWrite> queue;
     private final Thread writer;
     private final IndexStage indexing;
+    private final MissedWrites missedWrites;
     /** Touched by the writer thread only. */
     private final CommittedNumbers committedChats = new CommittedNumbers();
 
@@ -85,10 +87,11 @@ public final class GroupCommitWritePath implements WritePath {
         this.queue = new ArrayBlockingQueue<>(capacity + 1);
         this.versions = new WriteVersions(store.maxMessageVersion());
         this.writer = Thread.ofPlatform().name("chat-writer").unstarted(this::run);
+        this.missedWrites = Objects.requireNonNull(missedWrites, "missedWrites");
         this.indexing = IndexStage.start(
                 Objects.requireNonNull(index, "index"),
                 Objects.requireNonNull(indexLock, "indexLock"),
-                Objects.requireNonNull(missedWrites, "missedWrites"),
+                missedWrites,
                 listener);
     }
 
@@ -296,6 +299,8 @@ public final class GroupCommitWritePath implements WritePath {
         } catch (RuntimeException | Error e) {
             // The numbering and the store may disagree now: stop for good (health reports it) and answer everyone.
             accepting = false; // later writes fail at once instead of queueing for nobody
+            // The batch in hand may be committed without having reached the indexer: rebuild the index to be sure.
+            missedWrites.record();
             log.error("the writer stopped; writes fail until a restart", e);
             failure = new BackendUnavailableException("the writer stopped: " + e, e);
         } finally {

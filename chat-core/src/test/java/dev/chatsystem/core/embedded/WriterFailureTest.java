@@ -39,6 +39,8 @@ class WriterFailureTest {
     private final CountDownLatch applying = new CountDownLatch(1);
     private final CountDownLatch dieNow = new CountDownLatch(1);
     private volatile boolean dying;
+    private volatile boolean dyingAfterCommit;
+    private final MissedWrites missed = MissedWrites.inMemory();
     private H2ChatStore h2;
     private LuceneSearchIndex index;
     private GroupCommitWritePath path;
@@ -48,14 +50,7 @@ class WriterFailureTest {
         h2 = H2ChatStore.open(dir.resolve("db"));
         index = LuceneSearchIndex.open(dir.resolve("index"));
         path = GroupCommitWritePath.start(
-                dyingOnApply(h2),
-                index,
-                new ReentrantLock(),
-                MissedWrites.inMemory(),
-                100,
-                1,
-                Duration.ofDays(1),
-                WorkerListener.NONE);
+                dyingOnApply(h2), index, new ReentrantLock(), missed, 100, 1, Duration.ofDays(1), WorkerListener.NONE);
         h2.createApplication(TOKEN, "app", Instant.now());
         path.createChat(TOKEN, Instant.now());
     }
@@ -89,6 +84,21 @@ class WriterFailureTest {
         assertThatThrownBy(this::create).isInstanceOf(BackendUnavailableException.class);
     }
 
+    /**
+     * An {@link Error} after the store committed a batch (thrown by the store itself, or by anything before the batch
+     * reached the indexer) leaves committed messages the index may never get: they are reported missed, so the index is
+     * rebuilt from the store at the next start.
+     */
+    @Test
+    void aBatchCommittedBeforeTheWriterDiedIsReportedMissedFromTheIndex() {
+        dyingAfterCommit = true;
+        dieNow.countDown();
+        assertThatThrownBy(this::create).isInstanceOf(BackendUnavailableException.class);
+
+        assertThat(h2.message(TOKEN, 1, 1)).isPresent(); // committed: the caller's 503 was an unknown outcome
+        assertThat(missed.unrepaired()).isTrue();
+    }
+
     private long create() {
         return path.createMessage(TOKEN, 1, "body", Instant.now());
     }
@@ -100,10 +110,17 @@ class WriterFailureTest {
                 .isInstanceOf(BackendUnavailableException.class);
     }
 
-    /** The store, except that {@code apply} throws an {@link OutOfMemoryError} while {@link #dying}. */
+    /**
+     * The store, except that {@code apply} throws an {@link OutOfMemoryError} while {@link #dying} (without applying)
+     * or {@link #dyingAfterCommit} (once applied).
+     */
     private ChatStore dyingOnApply(ChatStore store) {
         return (ChatStore) Proxy.newProxyInstance(
                 ChatStore.class.getClassLoader(), new Class<?>[] {ChatStore.class}, (proxy, method, args) -> {
+                    if (dyingAfterCommit && method.getName().equals("apply")) {
+                        method.invoke(store, args);
+                        throw new OutOfMemoryError("after applying a batch (on purpose)");
+                    }
                     if (dying && method.getName().equals("apply")) {
                         applying.countDown();
                         dieNow.await();
