@@ -9,6 +9,7 @@ import dev.chatsystem.core.WorkerListener;
 import dev.chatsystem.core.elasticsearch.ElasticsearchSearchIndex;
 import dev.chatsystem.core.embedded.GroupCommitWritePath;
 import dev.chatsystem.core.embedded.LocalJobLease;
+import dev.chatsystem.core.embedded.MarkedSearchIndex;
 import dev.chatsystem.core.embedded.MissedWrites;
 import dev.chatsystem.core.embedded.StoreNumbering;
 import dev.chatsystem.core.h2.H2ChatStore;
@@ -104,12 +105,18 @@ public final class ChatSystems {
     /** The embedded form's index, and where its indexer reports the documents it drops. */
     private record EmbeddedIndex(SearchIndex index, MissedWrites missedWrites) {}
 
-    /** Lucene remembers dropped documents in its commits, so the next start rebuilds it; Elasticsearch cannot. */
+    /**
+     * Lucene remembers dropped documents and unclean closes in its own directory, so the next start rebuilds it;
+     * Elasticsearch in its place is marked in the data dir instead ({@link MarkedSearchIndex}).
+     */
     private static EmbeddedIndex embeddedIndex(ChatConfig config, Deque<AutoCloseable> opened) {
         if (config.elasticsearchUrl().isPresent()) {
-            SearchIndex elasticsearch =
-                    ElasticsearchSearchIndex.open(config.elasticsearchUrl().get(), INDEX_NAME);
-            return new EmbeddedIndex(remember(opened, elasticsearch), MissedWrites.inMemory());
+            SearchIndex elasticsearch = remember(
+                    opened,
+                    ElasticsearchSearchIndex.open(config.elasticsearchUrl().get(), INDEX_NAME));
+            MarkedSearchIndex marked = MarkedSearchIndex.open(elasticsearch, config.dataDir());
+            opened.pop(); // the marked index closes Elasticsearch's
+            return new EmbeddedIndex(remember(opened, marked), marked.missedWrites());
         }
         LuceneSearchIndex lucene =
                 remember(opened, LuceneSearchIndex.open(config.dataDir().resolve("index")));

@@ -8,25 +8,27 @@ import java.nio.file.StandardOpenOption;
 import org.apache.lucene.util.IOUtils;
 
 /**
- * An empty file whose presence means "an index writer had this directory open and did not close it cleanly". Its
- * creation and deletion are fsync'd, file and directory, so a crash cannot lose either.
+ * An empty file whose presence means "a writer had this index open and did not close it cleanly". Its creation and
+ * deletion are fsync'd, file and directory, so a crash cannot lose either. Lucene's index keeps one in its directory
+ * ({@link #FILE_NAME}); an index that keeps none of its own uses one in the embedded data dir.
  */
-final class DirtyMarker {
+public final class DirtyMarker {
     static final String FILE_NAME = "dirty";
 
     private final Path dir;
     private final Path file;
 
-    DirtyMarker(Path dir) {
-        this.dir = dir;
-        this.file = dir.resolve(FILE_NAME);
+    /** The marker {@code file}, whose directory must exist. */
+    public DirtyMarker(Path file) {
+        this.file = file.toAbsolutePath();
+        this.dir = this.file.getParent();
     }
 
-    boolean exists() {
+    public boolean exists() {
         return Files.exists(file);
     }
 
-    void create() throws IOException {
+    public void create() throws IOException {
         try (FileChannel channel =
                 FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.SYNC)) {
             channel.force(true);
@@ -34,7 +36,7 @@ final class DirtyMarker {
         IOUtils.fsync(dir, true);
     }
 
-    void delete() throws IOException {
+    public void delete() throws IOException {
         Files.deleteIfExists(file);
         IOUtils.fsync(dir, true);
     }

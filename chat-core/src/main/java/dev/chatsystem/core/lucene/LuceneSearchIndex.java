@@ -133,7 +133,7 @@ public final class LuceneSearchIndex implements SearchIndex {
         try {
             Files.createDirectories(dir);
             directory = FSDirectory.open(dir);
-            DirtyMarker marker = new DirtyMarker(dir);
+            DirtyMarker marker = new DirtyMarker(dir.resolve(DirtyMarker.FILE_NAME));
             boolean complete = !marker.exists() && Completeness.committedComplete(directory);
             writer = new IndexWriter(
                     directory,

@@ -185,7 +185,8 @@ class LuceneSearchIndexTest extends SearchIndexContract {
             first.upsert(List.of(message(1, "complete"), message(2, "complete")));
             first.rebuilt();
         }
-        new DirtyMarker(dir).create(); // what a kill -9 leaves behind: the last commit still says complete
+        new DirtyMarker(dir.resolve(DirtyMarker.FILE_NAME))
+                .create(); // what a kill -9 leaves behind: the last commit still says complete
 
         try (SearchIndex restarted = LuceneSearchIndex.open(dir)) {
             assertThat(restarted.needsRebuild()).isTrue();

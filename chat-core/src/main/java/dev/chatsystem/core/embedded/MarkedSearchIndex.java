@@ -1,0 +1,125 @@
+package dev.chatsystem.core.embedded;
+
+import dev.chatsystem.core.BackendStatus;
+import dev.chatsystem.core.BackendUnavailableException;
+import dev.chatsystem.core.lucene.DirtyMarker;
+import dev.chatsystem.core.spi.IndexedMessage;
+import dev.chatsystem.core.spi.SearchIndex;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A search index beside the embedded store that cannot tell by itself that it missed writes (Elasticsearch in place
+ * of Lucene). The group-commit writer hands committed documents to the indexer in memory, so a kill -9 loses those not
+ * indexed yet, and the documents the indexer dropped would be remembered by this process only. A marker file in the
+ * data dir, there from open until a close with nothing missed, makes the next start rebuild the index from the store;
+ * its {@link #missedWrites()} keeps it there.
+ */
+public final class MarkedSearchIndex implements SearchIndex {
+    /** The marker's name in the data dir. */
+    public static final String FILE_NAME = "index-incomplete";
+
+    private static final Logger log = LoggerFactory.getLogger(MarkedSearchIndex.class);
+
+    private final SearchIndex index;
+    private final DirtyMarker marker;
+    private volatile boolean needsRebuild;
+    private final AtomicLong misses = new AtomicLong();
+    private volatile long missesAtRebuildStart = -1; // none started
+    private volatile long missesRepaired;
+
+    private MarkedSearchIndex(SearchIndex index, DirtyMarker marker, boolean needsRebuild) {
+        this.index = index;
+        this.marker = marker;
+        this.needsRebuild = needsRebuild;
+    }
+
+    /** Marks {@code index} open in {@code dataDir}; it needs a rebuild when the marker was already there. */
+    public static MarkedSearchIndex open(SearchIndex index, Path dataDir) {
+        Objects.requireNonNull(index, "index");
+        DirtyMarker marker = new DirtyMarker(dataDir.resolve(FILE_NAME));
+        boolean dirty = marker.exists();
+        try {
+            marker.create();
+        } catch (IOException e) {
+            throw new BackendUnavailableException("cannot write " + FILE_NAME + " in " + dataDir + ": " + e, e);
+        }
+        return new MarkedSearchIndex(index, marker, dirty);
+    }
+
+    /** Where the indexer reports documents it dropped: repaired by a full rebuild that starts after the report. */
+    public MissedWrites missedWrites() {
+        return MissedWrites.of(misses::incrementAndGet, () -> misses.get() > missesRepaired);
+    }
+
+    @Override
+    public void upsert(List<IndexedMessage> messages) {
+        index.upsert(messages);
+    }
+
+    @Override
+    public void indexInBackground(List<IndexedMessage> messages) {
+        index.indexInBackground(messages);
+    }
+
+    @Override
+    public List<Long> search(String token, long chatNumber, String query, int limit) {
+        return index.search(token, chatNumber, query, limit);
+    }
+
+    /** A clear of everything starts a full rebuild: what was missed before it is repaired when it completes. */
+    @Override
+    public void clear(Optional<String> token) {
+        long missesNow = misses.get();
+        index.clear(token);
+        if (token.isEmpty()) {
+            missesAtRebuildStart = missesNow;
+        }
+    }
+
+    @Override
+    public long count() {
+        return index.count();
+    }
+
+    @Override
+    public boolean needsRebuild() {
+        return needsRebuild || index.needsRebuild();
+    }
+
+    @Override
+    public void rebuilt() {
+        index.rebuilt();
+        needsRebuild = false;
+        long repaired = missesAtRebuildStart;
+        if (repaired > missesRepaired) {
+            missesRepaired = repaired;
+        }
+    }
+
+    @Override
+    public BackendStatus health() {
+        return index.health();
+    }
+
+    /** Closes the index; the marker goes only when nothing was missed and no rebuild is owed. */
+    @Override
+    public void close() {
+        index.close();
+        if (needsRebuild() || misses.get() > missesRepaired) {
+            log.warn("the search index missed writes: it is rebuilt from the store at the next start");
+            return;
+        }
+        try {
+            marker.delete();
+        } catch (IOException e) {
+            log.warn("cannot delete {} (the next start rebuilds the index): {}", FILE_NAME, e.toString());
+        }
+    }
+}

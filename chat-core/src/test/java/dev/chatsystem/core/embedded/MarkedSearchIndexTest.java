@@ -1,0 +1,105 @@
+package dev.chatsystem.core.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chatsystem.core.ChatConfig;
+import dev.chatsystem.core.ChatSystem;
+import dev.chatsystem.core.lucene.LuceneSearchIndex;
+import dev.chatsystem.core.testing.Services;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The marker that makes the next start rebuild an index that cannot tell by itself that it missed writes. A real
+ * Lucene index stands in for Elasticsearch where the marker alone is tested; the wiring is tested on Elasticsearch.
+ */
+class MarkedSearchIndexTest {
+    @TempDir
+    Path dataDir;
+
+    private Path marker() {
+        return dataDir.resolve(MarkedSearchIndex.FILE_NAME);
+    }
+
+    private MarkedSearchIndex open(String indexDir) {
+        LuceneSearchIndex lucene = LuceneSearchIndex.open(dataDir.resolve(indexDir));
+        lucene.rebuilt(); // a new Lucene index asks for a build of its own; built from an empty store, it is complete
+        return MarkedSearchIndex.open(lucene, dataDir);
+    }
+
+    @Test
+    void aCleanCloseWithNothingMissedRemovesTheMarker() {
+        MarkedSearchIndex index = open("a");
+        assertThat(index.needsRebuild()).isFalse();
+        assertThat(marker()).exists();
+
+        index.close();
+        assertThat(marker()).doesNotExist();
+        MarkedSearchIndex again = open("a");
+        assertThat(again.needsRebuild()).isFalse();
+        again.close();
+    }
+
+    @Test
+    void aMarkerLeftByACrashAsksForARebuildUntilOneCompletes() {
+        MarkedSearchIndex crashed = open("a"); // never closed, as after a kill -9
+        MarkedSearchIndex next = open("b");
+
+        assertThat(next.needsRebuild()).isTrue();
+        next.clear(Optional.empty());
+        next.rebuilt();
+        assertThat(next.needsRebuild()).isFalse();
+        next.close();
+        assertThat(marker()).doesNotExist();
+        crashed.close(); // only to release its Lucene directory
+    }
+
+    @Test
+    void missedWritesKeepTheMarkerUntilAFullRebuildStartedAfterThem() {
+        MarkedSearchIndex index = open("a");
+        MissedWrites missed = index.missedWrites();
+        missed.record();
+        assertThat(missed.unrepaired()).isTrue();
+        index.close();
+        assertThat(marker()).exists();
+
+        MarkedSearchIndex reopened = open("a");
+        MissedWrites missedAgain = reopened.missedWrites();
+        assertThat(reopened.needsRebuild()).isTrue();
+        reopened.clear(Optional.empty());
+        missedAgain.record(); // during the rebuild: the rebuild may have passed that chat already
+        reopened.rebuilt();
+        assertThat(reopened.needsRebuild()).isFalse();
+        assertThat(missedAgain.unrepaired()).isTrue();
+        reopened.clear(Optional.of("one-application")); // one application's reindex repairs nothing else
+        reopened.rebuilt();
+        assertThat(missedAgain.unrepaired()).isTrue();
+        reopened.close();
+        assertThat(marker()).exists();
+
+        MarkedSearchIndex last = open("a");
+        last.clear(Optional.empty());
+        last.rebuilt();
+        last.close();
+        assertThat(marker()).doesNotExist();
+    }
+
+    @Test
+    void theEmbeddedStoreWithElasticsearchKeepsTheMarkerWhileOpen() {
+        ChatConfig config = ChatConfig.builder()
+                .dataDir(dataDir)
+                .elasticsearchUrl(Services.requireElasticsearch())
+                .build();
+        try (ChatSystem system = ChatSystem.open(config)) {
+            assertThat(marker()).exists();
+            String token = system.createApplication("marked").token();
+            system.createChat(token);
+            system.createMessage(token, 1, "indexed before the close");
+        }
+        assertThat(marker()).doesNotExist();
+        assertThat(Files.exists(dataDir.resolve("index"))).isFalse(); // no Lucene index beside it
+    }
+}
