@@ -36,6 +36,9 @@ final class ExitCodes implements IExecutionExceptionHandler {
 
     /** The failure as one sentence, with what to do about it when that is known. */
     static String sentence(Exception failure) {
+        if (failure instanceof java.io.UncheckedIOException io && io.getCause() != null) {
+            return io.getCause().getMessage();
+        }
         if (!(failure instanceof ChatException chat)) {
             return "unexpected error: " + failure;
         }

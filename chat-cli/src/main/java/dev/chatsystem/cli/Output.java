@@ -44,14 +44,26 @@ final class Output {
         } else {
             table.print(out);
         }
-        out.flush();
+        flush();
     }
 
     /** A line for humans, left out of JSON output. */
     void note(String line) {
         if (!json) {
             out.println(line);
-            out.flush();
+            flush();
+        }
+    }
+
+    /**
+     * Flushes, and fails when the output could not be written (a full disk, a closed pipe): a PrintWriter only
+     * remembers such errors, and a command that printed a new application's token nowhere must not exit 0.
+     */
+    private void flush() {
+        out.flush();
+        if (out.checkError()) {
+            throw new UncheckedIOException(
+                    new java.io.IOException("could not write the output (disk full? pipe closed?)"));
         }
     }
 }

@@ -13,7 +13,7 @@ final class Rows {
 
     static Table applications(List<Application> applications) {
         Table table = Table.of("TOKEN", "NAME", "CHATS", "CREATED");
-        applications.forEach(a -> table.row(a.token(), a.name(), a.chatsCount(), a.createdAt()));
+        applications.forEach(a -> table.row(a.token(), shown(a.name()), a.chatsCount(), a.createdAt()));
         return table;
     }
 
@@ -53,6 +53,14 @@ final class Rows {
             line.append(piece);
         }
         return line.append('…').toString();
+    }
+
+    /**
+     * A name as a table shows it: names come from API clients too, and may hold a bidi override (only control
+     * characters are refused in them), which would reorder the rest of the admin's line.
+     */
+    static String shown(String name) {
+        return name.codePoints().mapToObj(Rows::visible).collect(java.util.stream.Collectors.joining());
     }
 
     private static String visible(int codePoint) {

@@ -34,6 +34,14 @@ class AppCommandsTest {
     }
 
     @Test
+    void anOutputThatCannotBeWrittenFailsTheCommand() {
+        Cli.Result result = Cli.runWithUnwritableOutput("--data-dir", dir.toString(), "app", "create", "Support");
+
+        assertThat(result.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(result.err()).contains("could not write the output");
+    }
+
+    @Test
     void showPrintsJsonWithTheHttpApiKeys() {
         String token = create("Support");
 

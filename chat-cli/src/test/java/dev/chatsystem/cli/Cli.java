@@ -3,10 +3,13 @@ package dev.chatsystem.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chatsystem.core.ChatSystem;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 
 /** Runs the admin tool in-process, as {@code java -jar chat-cli.jar} would, capturing stdout and stderr. */
@@ -30,13 +33,36 @@ final class Cli {
     }
 
     static Result run(Map<String, String> environment, String... args) {
+        StringWriter out = new StringWriter();
+        return run(environment, out, out::toString, args);
+    }
+
+    /** Runs with a stdout that cannot be written, as a full disk or a closed pipe would be. */
+    static Result runWithUnwritableOutput(String... args) {
+        Writer full = new Writer() {
+            @Override
+            public void write(char[] chars, int offset, int length) throws IOException {
+                throw new IOException("No space left on device");
+            }
+
+            @Override
+            public void flush() throws IOException {
+                throw new IOException("No space left on device");
+            }
+
+            @Override
+            public void close() {}
+        };
+        return run(Map.of(), full, () -> "", args);
+    }
+
+    private static Result run(Map<String, String> environment, Writer out, Supplier<String> printed, String... args) {
         CliContext context = new CliContext(environment, ChatSystem::open, false, System::nanoTime);
         CommandLine commandLine = Main.commandLine(context);
-        StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         int code = commandLine.execute(args);
-        return new Result(code, out.toString(), err.toString());
+        return new Result(code, printed.get(), err.toString());
     }
 }

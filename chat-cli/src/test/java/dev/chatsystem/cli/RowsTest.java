@@ -16,6 +16,21 @@ class RowsTest {
     Path dir;
 
     @Test
+    void aBidiOverrideInAnApplicationNameIsShownEscapedInTablesAndKeptInJson() {
+        String name = "support\u202Eevil";
+        try (ChatSystem system = ChatSystem.open(ChatConfig.embedded(dir))) {
+            system.createApplication(name);
+        }
+
+        Cli.Result table = Cli.run("app", "list", "--data-dir", dir.toString());
+        Cli.Result json = Cli.run("--json", "app", "list", "--data-dir", dir.toString());
+
+        assertThat(table.code()).as(table.err()).isZero();
+        assertThat(table.out()).doesNotContain("\u202E").contains("support\\u202eevil");
+        assertThat(json.json().get("items").get(0).get("name").asText()).isEqualTo(name);
+    }
+
+    @Test
     void controlCharactersInBodiesAreShownEscapedInTablesAndKeptInJson() {
         String token;
         try (ChatSystem system = ChatSystem.open(ChatConfig.embedded(dir))) {
