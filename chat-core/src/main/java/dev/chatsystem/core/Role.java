@@ -7,7 +7,10 @@ package dev.chatsystem.core;
 public enum Role {
     /** Accepts requests and queues writes; runs no queue workers. */
     API,
-    /** Drains the write queue into the store and the search index; serves no requests of its own. */
+    /**
+     * Drains the write queue into the store and the search index. A worker's shell still answers requests (its
+     * health and metrics are how it is monitored); client traffic belongs on {@link #API} or {@link #ALL} instances.
+     */
     WORKER,
     /** Both. */
     ALL;

@@ -25,6 +25,8 @@ final class Problems {
     static final String CONTENT_TYPE = "application/problem+json";
     private static final String TYPE_BASE = "https://chat-system.dev/problems/";
     private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
+    static final String BACKEND_FAILED =
+            "A backend the server depends on failed or could not be reached; retry shortly (the server's log has why).";
 
     /** The keys under which Javalin's {@link MethodNotAllowedResponse} carries the path's methods. */
     private static final String AVAILABLE = "availableMethods";
@@ -57,9 +59,16 @@ final class Problems {
         } else if (status.getCode() >= 500) {
             LOG.error("failed to serve {} {}", ctx.method(), ctx.path(), e);
         }
-        String detail = status.getCode() >= 500 && e.code() != ChatException.Code.BACKEND_UNAVAILABLE
-                ? "The server is misconfigured."
-                : e.getMessage();
+        String detail;
+        if (e.code() == ChatException.Code.BACKEND_UNAVAILABLE) {
+            // Our own refusals (a full queue, a shutdown) say what happened; a failure carrying a driver's exception
+            // would show its text (hosts, user names, SQL), which belongs in the log above, not to API clients.
+            detail = e.getCause() == null ? e.getMessage() : BACKEND_FAILED;
+        } else if (status.getCode() >= 500) {
+            detail = "The server is misconfigured.";
+        } else {
+            detail = e.getMessage();
+        }
         render(ctx, new Problem(type, status.getMessage(), status.getCode(), detail));
     }
 

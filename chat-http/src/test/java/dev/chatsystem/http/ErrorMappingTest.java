@@ -37,6 +37,23 @@ class ErrorMappingTest {
     }
 
     @Test
+    void aBackendFailureKeepsItsDriversTextFromClients() throws Exception {
+        String driver = "Access denied for user 'chat'@'10.0.3.7' (using password: YES)";
+        HttpResponse<String> response = getWith(
+                () -> new BackendUnavailableException(
+                        "mysql store could not read an application: " + driver, new java.sql.SQLException(driver)),
+                "/api/v1/applications/t");
+        assertProblem(response, 503);
+        assertThat(response.body()).doesNotContain("Access denied", "10.0.3.7");
+        assertThat(json(response).get("detail").asText()).isEqualTo(Problems.BACKEND_FAILED);
+
+        HttpResponse<String> ours = getWith(
+                () -> new BackendUnavailableException("the write queue is full (workers are behind); retry later"),
+                "/api/v1/applications/t");
+        assertThat(json(ours).get("detail").asText()).contains("queue is full");
+    }
+
+    @Test
     void conflictIs409() throws Exception {
         assertProblem(getWith(() -> new ConflictException("duplicate"), "/api/v1/applications/t"), 409);
     }

@@ -50,13 +50,14 @@ class PaginationTest {
             pages.add(json(page).findValuesAsText("chat_number"));
             Optional<String> link = page.headers().firstValue("Link");
             link.ifPresent(links::add);
-            next = link.map(PaginationTest::target).orElse(null);
+            URI current = next;
+            next = link.map(PaginationTest::target).map(current::resolve).orElse(null);
         }
         assertThat(pages).containsExactly(List.of("1", "2"), List.of("3", "4"), List.of("5"));
         assertThat(links)
                 .containsExactly(
-                        "<" + http.base + "/api/v1/applications/" + token + "/chats?after=2&limit=2>; rel=\"next\"",
-                        "<" + http.base + "/api/v1/applications/" + token + "/chats?after=4&limit=2>; rel=\"next\"");
+                        "</api/v1/applications/" + token + "/chats?after=2&limit=2>; rel=\"next\"",
+                        "</api/v1/applications/" + token + "/chats?after=4&limit=2>; rel=\"next\"");
     }
 
     @Test
@@ -74,7 +75,7 @@ class PaginationTest {
         HttpResponse<String> after = http.get(messages + "?after=1&limit=1");
         assertThat(json(after).findValuesAsText("message_number")).containsExactly("2");
         assertThat(after.headers().firstValue("Link").map(PaginationTest::target))
-                .hasValue(http.uri(messages + "?after=2&limit=1"));
+                .hasValue(URI.create(messages + "?after=2&limit=1"));
 
         HttpResponse<String> past = http.get(messages + "?after=3");
         assertThat(past.statusCode()).isEqualTo(200);
