@@ -156,6 +156,11 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
     }
 
     @Override
+    public long maxMessageVersion(String token, long chatNumber) {
+        return inChat("read the chat's highest message version", token, chatNumber, 0L, Reads::chatMaxMessageVersion);
+    }
+
+    @Override
     public long maxMessageVersion() {
         return call("read the highest message version", Reads::maxMessageVersion);
     }

@@ -167,6 +167,12 @@ final class Reads {
                 .one();
     }
 
+    static long chatMaxMessageVersion(Handle handle, long chatId) {
+        return query(handle, "SELECT COALESCE(MAX(m.version), 0) FROM messages m WHERE m.chat_id = ?", chatId)
+                .mapTo(Long.class)
+                .one();
+    }
+
     static long maxMessageNumber(Handle handle, long chatId) {
         return query(handle, MAX_MESSAGE_NUMBER, chatId)
                 .mapTo(Long.class)

@@ -143,7 +143,21 @@ final class RedisWritePath implements WritePath, Numbering {
         if (chatNumber > lastChatNumber(token)) {
             return 0; // no such chat (or application)
         }
-        return seed(token, field, field + ":", () -> store.maxMessageNumber(token, chatNumber));
+        return seed(token, field, field + ":", () -> {
+            // Before the counter exists, so that no edit of the chat's stored messages is queued below their versions.
+            raiseStreamId(token, store.maxMessageVersion(token, chatNumber));
+            return store.maxMessageNumber(token, chatNumber);
+        });
+    }
+
+    /** Raises the stream of {@code token}'s shard to at least the entry id {@code version} was derived from. */
+    private void raiseStreamId(String token, long version) {
+        if (version <= 0) {
+            return;
+        }
+        long ms = version / StreamEntries.SEQUENCES_PER_MILLI;
+        long seq = version % StreamEntries.SEQUENCES_PER_MILLI;
+        run(Scripts.RAISE_STREAM_ID, List.of(keys.stream(token)), List.of(Long.toString(ms), Long.toString(seq)));
     }
 
     /** Walks every application and chat of the store and raises any counter below the stored maximum. */

@@ -103,6 +103,35 @@ final class Scripts {
             return seed
             """);
 
+    /**
+     * Raises the stream's last id to at least {@code ms-seq}, so that its next entry, and the version derived from it,
+     * comes after that: after a loss of Redis data the stream starts again from this server's clock, which may be
+     * behind the one that gave the stored messages their versions, and an edit with a lower version than the stored
+     * row would be dropped by the workers. A missing stream is created at that id (an entry added and deleted at
+     * once, which no reader sees). KEYS: stream. ARGV: ms, seq. 1 if raised.
+     */
+    static final Script RAISE_STREAM_ID = new Script("""
+            local ms, seq = tonumber(ARGV[1]), tonumber(ARGV[2])
+            local info = redis.pcall('XINFO', 'STREAM', KEYS[1])
+            if type(info) == 'table' and info.err then
+              local id = redis.call('XADD', KEYS[1], ARGV[1] .. '-' .. ARGV[2], 'k', 'x')
+              redis.call('XDEL', KEYS[1], id)
+              return 1
+            end
+            for i = 1, #info, 2 do
+              if info[i] == 'last-generated-id' then
+                local lastMs, lastSeq = string.match(info[i + 1], '^(%d+)-(%d+)$')
+                lastMs, lastSeq = tonumber(lastMs), tonumber(lastSeq)
+                if lastMs < ms or (lastMs == ms and lastSeq < seq) then
+                  redis.call('XSETID', KEYS[1], ARGV[1] .. '-' .. ARGV[2])
+                  return 1
+                end
+                return 0
+              end
+            end
+            return 0
+            """);
+
     /** Raises a counter to at least a value, never lowering it. KEYS: counters. ARGV: field, value. 1 if raised. */
     static final Script RAISE = new Script("""
             local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '-1')

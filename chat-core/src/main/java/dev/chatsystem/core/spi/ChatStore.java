@@ -60,6 +60,12 @@ public interface ChatStore extends AutoCloseable {
     long maxMessageVersion();
 
     /**
+     * The highest version a message of the chat was written with, 0 when none (or the chat is unknown). Reads the
+     * chat's messages: for seeding a lost counter, not for the request path.
+     */
+    long maxMessageVersion(String token, long chatNumber);
+
+    /**
      * Persists the writes in one transaction, in list order. Idempotent: a create whose (token, chat[, message]) key
      * exists is skipped, so a write delivered twice is stored once. An edit of a message that does not exist is
      * skipped. Adapters that keep exact counts update them in the same transaction. The idempotency records are

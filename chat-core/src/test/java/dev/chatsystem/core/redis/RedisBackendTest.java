@@ -42,8 +42,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.params.XAddParams;
 import redis.clients.jedis.params.XTrimParams;
+import redis.clients.jedis.resps.StreamEntry;
 
 /** The Redis write path against a real Redis, persisting into the embedded store and index. */
 class RedisBackendTest {
@@ -292,6 +294,49 @@ class RedisBackendTest {
         inFlight.join();
     }
 
+    /**
+     * The stored versions came from the lost Redis' stream ids; the new stream starts from this server's clock, which
+     * may be behind that one's (another host, a clock stepped back): an edit queued below the stored version would be
+     * dropped by the workers and the message keep its old body for good.
+     */
+    @Test
+    void afterALossOfRedisDataAnEditIsQueuedAboveTheStoredVersions() {
+        RedisBackend backend = backend(store);
+        String token = application();
+        long aheadMillis = System.currentTimeMillis() + Duration.ofDays(1).toMillis();
+        long storedVersion = aheadMillis * StreamEntries.SEQUENCES_PER_MILLI + 7;
+        store.apply(List.of(
+                new Write.ChatCreated(token, 1, AT),
+                new Write.MessageCreated(token, 1, 1, "written when the clock was ahead", AT, storedVersion)));
+
+        flush(); // the loss: the stream and the counters are gone
+        backend.writePath().editMessage(token, 1, 1, "edited after the loss", AT);
+
+        try (RedisClient redis = RedisClient.create(REDIS)) {
+            String stream = new RedisKeys(4).stream(token);
+            List<StreamEntry> entries = redis.xrange(stream, (StreamEntryID) null, (StreamEntryID) null);
+            assertThat(entries).hasSize(1); // the edit alone: nothing else is left in the stream
+            assertThat(StreamEntries.version(entries.getFirst().getID())).isGreaterThan(storedVersion);
+        }
+        workers(backend, "w1");
+        awaitTrue(() -> store.message(token, 1, 1).orElseThrow().body().equals("edited after the loss"));
+    }
+
+    @Test
+    void raisingTheStreamIdNeverLowersIt() {
+        try (RedisClient redis = RedisClient.create(REDIS)) {
+            String stream = new RedisKeys(4).stream("any-token");
+            StreamEntryID first = redis.xadd(stream, XAddParams.xAddParams(), Map.of("k", "x"));
+            Object lower = Scripts.RAISE_STREAM_ID.run(redis, List.of(stream), List.of("1", "0"));
+            assertThat(lower).isEqualTo(0L);
+            long ahead = first.getTime() + 1000;
+            Object higher = Scripts.RAISE_STREAM_ID.run(redis, List.of(stream), List.of(Long.toString(ahead), "5"));
+            assertThat(higher).isEqualTo(1L);
+            StreamEntryID next = redis.xadd(stream, XAddParams.xAddParams(), Map.of("k", "x"));
+            assertThat(next).isGreaterThan(new StreamEntryID(ahead, 5));
+        }
+    }
+
     @Test
     void reseedRaisesLostCountersButNeverLowersOne() {
         RedisBackend backend = backend(store);
@@ -535,6 +580,11 @@ class RedisBackendTest {
         @Override
         public long maxMessageVersion() {
             return delegate.maxMessageVersion();
+        }
+
+        @Override
+        public long maxMessageVersion(String token, long chatNumber) {
+            return delegate.maxMessageVersion(token, chatNumber);
         }
 
         @Override

@@ -339,6 +339,22 @@ public abstract class ChatStoreContract {
     }
 
     @Test
+    void theHighestMessageVersionOfAChatCountsThatChatAlone() {
+        store.createApplication("tok", "app", T0);
+        store.apply(List.of(
+                new ChatCreated("tok", 1, T0),
+                new ChatCreated("tok", 2, T0),
+                new MessageCreated("tok", 1, 1, "one", T0, 5),
+                new MessageEdited("tok", 1, 1, "one, edited", T0, 9),
+                new MessageCreated("tok", 2, 1, "two", T0, 40)));
+
+        assertThat(store.maxMessageVersion("tok", 1)).isEqualTo(9);
+        assertThat(store.maxMessageVersion("tok", 2)).isEqualTo(40);
+        assertThat(store.maxMessageVersion("tok", 3)).isZero(); // no such chat
+        assertThat(store.maxMessageVersion("no-such-token", 1)).isZero();
+    }
+
+    @Test
     void withinABatchTheNewestEditWinsWhateverItsPosition() {
         store.createApplication("tok", "app", T0);
         chatWithMessages("tok", 1, 1);
