@@ -186,6 +186,17 @@ class ErrorsTest {
         assertProblem(http.get(chat + "/messages/search" + queryString), 400);
     }
 
+    @Test
+    void aSearchOfTooManyOrTooLongWordsIsA400NotAPartialAnswer() {
+        String words = java.util.stream.IntStream.rangeClosed(1, 33)
+                .mapToObj(i -> "w" + i)
+                .collect(java.util.stream.Collectors.joining("+"));
+        assertProblem(http.get(chat + "/messages/search?query=" + words), 400);
+        assertProblem(http.get(chat + "/messages/search?query=" + "a".repeat(101)), 400);
+        assertThat(http.get(chat + "/messages/search?query=" + "a".repeat(100)).statusCode())
+                .isEqualTo(200);
+    }
+
     @ParameterizedTest
     @ValueSource(
             strings = {

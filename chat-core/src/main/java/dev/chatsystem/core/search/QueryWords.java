@@ -1,5 +1,6 @@
 package dev.chatsystem.core.search;
 
+import dev.chatsystem.core.InvalidInputException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.text.Normalizer;
@@ -14,23 +15,40 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 /**
  * Splits query text into the words a search looks for, exactly as the port specifies: Lucene's
  * {@code StandardAnalyzer} without stop words (the same tokenization as Elasticsearch's {@code standard}
- * analyzer), distinct words in order of appearance, at most {@link #MAX_WORDS} of them, each cut to
- * {@link #MAX_WORD_LENGTH} characters, after {@link #normalized normalizing} the text (bodies and queries alike). The
- * text is never parsed as query syntax.
+ * analyzer), distinct words in order of appearance, after {@link #normalized normalizing} the text (bodies and
+ * queries alike). A query of more than {@link #MAX_WORDS} words, or with a word longer than {@link #MAX_WORD_LENGTH}
+ * characters, is refused with {@link InvalidInputException}: ignoring the rest, or cutting a word, would answer
+ * messages that do not hold what was asked for. The text is never parsed as query syntax.
  *
  * <p>Thread-safe; {@link #close} releases the analyzer.
  */
 public final class QueryWords implements AutoCloseable {
-    /** Words beyond this many are ignored: each one costs a term-dictionary scan. */
+    /** The most words a query may hold: each one costs a term-dictionary scan. */
     public static final int MAX_WORDS = 32;
-    /** Longer words are cut to this length, which bounds the size of the infix automaton. */
+    /** The longest word a query may hold, which bounds the size of the infix automaton. */
     public static final int MAX_WORD_LENGTH = 100;
 
     private final Analyzer analyzer = new StandardAnalyzer(CharArraySet.EMPTY_SET);
 
-    /** The distinct analyzed words of {@code text}, in order, capped in number and length; empty when none. */
+    /**
+     * The distinct analyzed words of query {@code text}, in order; empty when none.
+     *
+     * @throws InvalidInputException when it holds more than {@link #MAX_WORDS} words or a word longer than {@link
+     *     #MAX_WORD_LENGTH} characters
+     */
     public SequencedSet<String> words(String text) {
-        return analyze(text, MAX_WORDS, MAX_WORD_LENGTH);
+        SequencedSet<String> words = analyze(text, MAX_WORDS + 1);
+        if (words.size() > MAX_WORDS) {
+            throw new InvalidInputException("a search may hold at most " + MAX_WORDS
+                    + " distinct words (each Chinese or Japanese character counts as one)");
+        }
+        for (String word : words) {
+            if (word.length() > MAX_WORD_LENGTH) {
+                throw new InvalidInputException(
+                        "a search word may have at most " + MAX_WORD_LENGTH + " characters, one has " + word.length());
+            }
+        }
+        return words;
     }
 
     /**
@@ -38,16 +56,16 @@ public final class QueryWords implements AutoCloseable {
      * it (at most 255 characters), which is what the index holds.
      */
     public SequencedSet<String> bodyWords(String text) {
-        return analyze(text, Integer.MAX_VALUE, Integer.MAX_VALUE);
+        return analyze(text, Integer.MAX_VALUE);
     }
 
-    private SequencedSet<String> analyze(String text, int maxWords, int maxLength) {
+    private SequencedSet<String> analyze(String text, int maxWords) {
         SequencedSet<String> words = new LinkedHashSet<>();
         try (TokenStream stream = analyzer.tokenStream("body", normalized(text))) {
             CharTermAttribute term = stream.addAttribute(CharTermAttribute.class);
             stream.reset();
             while (words.size() < maxWords && stream.incrementToken()) {
-                words.add(truncate(term.toString(), maxLength));
+                words.add(term.toString());
             }
             stream.end();
         } catch (IOException e) {
@@ -81,26 +99,39 @@ public final class QueryWords implements AutoCloseable {
 
     /**
      * The text as words are compared: composed (NFC), so that an accent typed as a combining mark matches the same
-     * letter typed precomposed, and with the typographic apostrophes phones type (U+2019, U+2018, U+02BC) as the
-     * ASCII one, so that "don’t" and "don't" are one word.
+     * letter typed precomposed; with the typographic apostrophes phones type (U+2019, U+2018, U+02BC) as the ASCII
+     * one, so that "don’t" and "don't" are one word; and with the two letters that lower-casing one character at a
+     * time (what the analyzers do) cannot fold: the final sigma as σ, so that "ΦΩΣ" finds "φως", and ß (ẞ) as ss,
+     * so that "STRASSE" finds "straße".
      */
     public static String normalized(String text) {
         String composed = Normalizer.isNormalized(text, Normalizer.Form.NFC)
                 ? text
                 : Normalizer.normalize(text, Normalizer.Form.NFC);
-        return composed.indexOf('\u2019') < 0 && composed.indexOf('\u2018') < 0 && composed.indexOf('\u02BC') < 0
-                ? composed
-                : composed.replace('\u2019', '\'').replace('\u2018', '\'').replace('\u02BC', '\'');
+        for (int i = 0; i < composed.length(); i++) {
+            if (folds(composed.charAt(i))) {
+                return folded(composed, i);
+            }
+        }
+        return composed;
     }
 
-    private static String truncate(String word, int maxLength) {
-        if (word.length() <= maxLength) {
-            return word;
+    private static boolean folds(char c) {
+        return c == '\u2019' || c == '\u2018' || c == '\u02BC' || c == '\u03C2' || c == '\u00DF' || c == '\u1E9E';
+    }
+
+    /** {@code text} with the characters {@link #folds} names replaced, the first of them at {@code from}. */
+    private static String folded(String text, int from) {
+        StringBuilder out = new StringBuilder(text.length() + 8).append(text, 0, from);
+        for (int i = from; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '\u2019', '\u2018', '\u02BC' -> out.append('\'');
+                case '\u03C2' -> out.append('\u03C3'); // final sigma: sigma
+                case '\u00DF', '\u1E9E' -> out.append("ss"); // sharp s, small and capital
+                default -> out.append(c);
+            }
         }
-        int end = maxLength;
-        if (Character.isHighSurrogate(word.charAt(end - 1))) {
-            end--; // never split a surrogate pair
-        }
-        return word.substring(0, end);
+        return out.toString();
     }
 }

@@ -8,6 +8,7 @@ import co.elastic.clients.elasticsearch.core.search.Hit;
 import co.elastic.clients.elasticsearch.indices.IndexSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chatsystem.core.BackendUnavailableException;
+import dev.chatsystem.core.InvalidInputException;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
 import dev.chatsystem.core.search.QueryWords;
 import dev.chatsystem.core.spi.IndexedMessage;
@@ -77,24 +78,28 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
     }
 
     @Test
-    void ignoresWordsBeyondTheCap() {
-        String words = IntStream.range(0, QueryWords.MAX_WORDS + 8)
-                .mapToObj(i -> "w" + i)
-                .collect(Collectors.joining(" "));
-        String firstWords =
+    void refusesAQueryOfMoreWordsThanTheCap() {
+        String cap =
                 IntStream.range(0, QueryWords.MAX_WORDS).mapToObj(i -> "w" + i).collect(Collectors.joining(" "));
-        index.upsert(List.of(message(1, firstWords)));
+        index.upsert(List.of(message(1, cap)));
 
-        assertThat(search(words)).containsExactly(1L);
+        assertThat(search(cap)).containsExactly(1L);
+        assertThat(search(cap + " w0")).containsExactly(1L); // a repeated word counts once
+        assertThatThrownBy(() -> search(cap + " w" + QueryWords.MAX_WORDS))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("at most " + QueryWords.MAX_WORDS);
     }
 
     @Test
-    void cutsLongWords() {
-        String longWord = "a".repeat(QueryWords.MAX_WORD_LENGTH) + "b";
-        index.upsert(List.of(message(1, longWord)));
+    void refusesAQueryWordLongerThanTheCap() {
+        String longest = "a".repeat(QueryWords.MAX_WORD_LENGTH);
+        index.upsert(List.of(message(1, longest + "b")));
 
-        assertThat(search(longWord)).containsExactly(1L);
-        assertThat(search("x" + longWord)).isEmpty();
+        assertThat(search(longest)).containsExactly(1L);
+        // Cut to the cap, it would have matched a message without the word asked for.
+        assertThatThrownBy(() -> search(longest + "c"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("at most " + QueryWords.MAX_WORD_LENGTH + " characters");
     }
 
     @Test
@@ -139,7 +144,8 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
                 message(4, "back\\slash and a*b?c wild*cards"),
                 message(5, "Ünïcödé straße ÆØÅ 日本語のテキスト 한국어 😀🎉 party"),
                 message(6, "under_score hyphen-ated dotted.word x=y+z"),
-                message(7, "(parens) [brackets] {braces} \"quotes\" <angle> field:value OR NOT AND"));
+                message(7, "(parens) [brackets] {braces} \"quotes\" <angle> field:value OR NOT AND"),
+                message(8, "ΦΩΣ στο σκοτάδι, φως"));
         List<String> queries = List.of(
                 "c",
                 "c++",
@@ -159,6 +165,12 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
                 "\\",
                 "straße",
                 "STRASSE",
+                "strasse",
+                "STRAẞE",
+                "φως",
+                "ΦΩΣ",
+                "φωσ",
+                "σκοτάδι",
                 "ünï",
                 "日本語",
                 "テキスト",

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chatsystem.core.BackendUnavailableException;
+import dev.chatsystem.core.InvalidInputException;
 import dev.chatsystem.core.search.QueryWords;
 import dev.chatsystem.core.spi.IndexedMessage;
 import dev.chatsystem.core.spi.SearchCorpus;
@@ -254,25 +255,42 @@ class LuceneSearchIndexTest extends SearchIndexContract {
         }
     }
 
+    /** Lower-casing one character at a time folds neither the final sigma nor ß: the normalization does. */
     @Test
-    void ignoresWordsBeyondTheCap() {
-        String words = IntStream.range(0, QueryWords.MAX_WORDS + 8)
-                .mapToObj(i -> "w" + i)
-                .collect(Collectors.joining(" "));
-        String firstWords =
-                IntStream.range(0, QueryWords.MAX_WORDS).mapToObj(i -> "w" + i).collect(Collectors.joining(" "));
-        index.upsert(List.of(message(1, firstWords)));
+    void findsWordsWhateverTheirFinalSigmaOrSharpS() {
+        index.upsert(List.of(message(1, "φως"), message(2, "STRASSE"), message(3, "Großes Fest")));
 
-        assertThat(search(words)).containsExactly(1L);
+        assertThat(search("ΦΩΣ")).containsExactly(1L);
+        assertThat(search("φωσ")).containsExactly(1L);
+        assertThat(search("straße")).containsExactly(2L);
+        assertThat(search("GROSS")).containsExactly(3L);
+        assertThat(search("größ")).isEmpty(); // the umlaut is a letter of its own
+        assertThat(search("groß")).containsExactly(3L);
     }
 
     @Test
-    void cutsLongWords() {
-        String longWord = "a".repeat(QueryWords.MAX_WORD_LENGTH) + "b";
-        index.upsert(List.of(message(1, longWord)));
+    void refusesAQueryOfMoreWordsThanTheCap() {
+        String cap =
+                IntStream.range(0, QueryWords.MAX_WORDS).mapToObj(i -> "w" + i).collect(Collectors.joining(" "));
+        index.upsert(List.of(message(1, cap)));
 
-        assertThat(search(longWord)).containsExactly(1L);
-        assertThat(search("x" + longWord)).isEmpty();
+        assertThat(search(cap)).containsExactly(1L);
+        assertThat(search(cap + " w0")).containsExactly(1L); // a repeated word counts once
+        assertThatThrownBy(() -> search(cap + " w" + QueryWords.MAX_WORDS))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("at most " + QueryWords.MAX_WORDS);
+    }
+
+    @Test
+    void refusesAQueryWordLongerThanTheCap() {
+        String longest = "a".repeat(QueryWords.MAX_WORD_LENGTH);
+        index.upsert(List.of(message(1, longest + "b")));
+
+        assertThat(search(longest)).containsExactly(1L);
+        // Cut to the cap, it would have matched a message without the word asked for.
+        assertThatThrownBy(() -> search(longest + "c"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("at most " + QueryWords.MAX_WORD_LENGTH + " characters");
     }
 
     @Test
