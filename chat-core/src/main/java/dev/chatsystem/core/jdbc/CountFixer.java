@@ -25,12 +25,22 @@ final class CountFixer {
             + "WHERE c.id > ? AND c.id <= ? "
             + "GROUP BY c.id, a.token, c.chat_number, c.messages_count HAVING c.messages_count <> COUNT(m.id)";
 
-    // The new value is counted again under the row lock the UPDATE takes, so a batch that commits between the
-    // SELECT above and the UPDATE is not undone, and concurrent runs converge on the same value.
-    static final String FIX_APPLICATION = "UPDATE applications SET chats_count = "
-            + "(SELECT COUNT(*) FROM chats c WHERE c.application_id = ?) WHERE id = ?";
-    static final String FIX_CHAT =
-            "UPDATE chats SET messages_count = " + "(SELECT COUNT(*) FROM messages m WHERE m.chat_id = ?) WHERE id = ?";
+    // The new value is counted again once the row is locked, in a statement of its own, so a batch that commits
+    // between the SELECT above and the lock is not undone, and concurrent runs converge on the same value. One
+    // UPDATE with the count as a subquery is not enough: H2 evaluates the subquery on the snapshot taken when the
+    // statement starts, before it waits for the writer's lock, and wrote back a count without that writer's rows.
+    static final String LOCK_APPLICATION = "SELECT id FROM applications WHERE id = ? FOR UPDATE";
+    static final String COUNT_CHATS = "SELECT COUNT(*) FROM chats c WHERE c.application_id = ?";
+    static final String SET_CHATS_COUNT = "UPDATE applications SET chats_count = ? WHERE id = ?";
+    static final String LOCK_CHAT = "SELECT id FROM chats WHERE id = ? FOR UPDATE";
+    static final String COUNT_MESSAGES = "SELECT COUNT(*) FROM messages m WHERE m.chat_id = ?";
+    static final String SET_MESSAGES_COUNT = "UPDATE chats SET messages_count = ? WHERE id = ?";
+
+    /** The statements that fix one row: lock it, count its children, set the count. */
+    private record Fix(String lock, String count, String set) {}
+
+    private static final Fix APPLICATION = new Fix(LOCK_APPLICATION, COUNT_CHATS, SET_CHATS_COUNT);
+    private static final Fix CHAT = new Fix(LOCK_CHAT, COUNT_MESSAGES, SET_MESSAGES_COUNT);
 
     private record Wrong(long id, String token, long chatNumber, long was) {}
 
@@ -48,16 +58,15 @@ final class CountFixer {
      * caller's transaction and reports each with its value after the fix.
      */
     static List<Correction> fixApplications(Handle handle, long after, long upTo) {
-        return fix(handle, WRONG_APPLICATIONS, after, upTo, FIX_APPLICATION, "applications", "chats_count");
+        return fix(handle, WRONG_APPLICATIONS, after, upTo, APPLICATION);
     }
 
     /** The same for the {@code messages_count} of the chats with ids in ({@code after}, {@code upTo}]. */
     static List<Correction> fixChats(Handle handle, long after, long upTo) {
-        return fix(handle, WRONG_CHATS, after, upTo, FIX_CHAT, "chats", "messages_count");
+        return fix(handle, WRONG_CHATS, after, upTo, CHAT);
     }
 
-    private static List<Correction> fix(
-            Handle handle, String select, long after, long upTo, String update, String table, String column) {
+    private static List<Correction> fix(Handle handle, String select, long after, long upTo, Fix fix) {
         List<Wrong> wrong = handle.createQuery(select)
                 .bind(0, after)
                 .bind(1, upTo)
@@ -68,11 +77,12 @@ final class CountFixer {
         // In id order, as apply locks rows, so a reconcile and a batch queue rather than deadlock.
         for (Wrong row :
                 wrong.stream().sorted(Comparator.comparingLong(Wrong::id)).toList()) {
-            handle.execute(update, row.id(), row.id());
-            long now = handle.createQuery("SELECT " + column + " FROM " + table + " WHERE id = ?")
+            handle.createQuery(fix.lock()).bind(0, row.id()).mapTo(Long.class).findOne();
+            long now = handle.createQuery(fix.count())
                     .bind(0, row.id())
                     .mapTo(Long.class)
                     .one();
+            handle.execute(fix.set(), now, row.id());
             if (now != row.was()) {
                 corrections.add(new Correction(row.token(), row.chatNumber(), row.was(), now));
             }
