@@ -4,7 +4,9 @@ import java.util.Objects;
 
 /**
  * A client-chosen key that makes a create safe to retry: the same key with the same request, within the retention
- * window, returns the original result instead of creating again. 1..255 printable ASCII characters.
+ * window, returns the original result instead of creating again. 1..255 printable ASCII characters, with no space at
+ * either end: MySQL compares keys ignoring trailing spaces (a PAD SPACE collation) and H2 does not, and an HTTP
+ * header's value never has them anyway.
  */
 public record IdempotencyKey(String value) {
     public static final int MAX_LENGTH = 255;
@@ -23,6 +25,9 @@ public record IdempotencyKey(String value) {
         }
         if (value.isBlank()) {
             throw new InvalidInputException("Idempotency-Key must not be blank");
+        }
+        if (value.charAt(0) == ' ' || value.charAt(value.length() - 1) == ' ') {
+            throw new InvalidInputException("Idempotency-Key must not start or end with a space");
         }
     }
 }

@@ -124,5 +124,8 @@ class IdempotencyTest {
         assertThatThrownBy(() -> new IdempotencyKey("tab\there")).isInstanceOf(InvalidInputException.class);
         assertThatThrownBy(() -> new IdempotencyKey("é")).isInstanceOf(InvalidInputException.class);
         assertThat(new IdempotencyKey("a b-c_1:{}").value()).isEqualTo("a b-c_1:{}");
+        // MySQL would take "k " for "k" (trailing spaces do not count in its comparison) and H2 would not.
+        assertThatThrownBy(() -> new IdempotencyKey("k ")).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> new IdempotencyKey(" k")).isInstanceOf(InvalidInputException.class);
     }
 }
