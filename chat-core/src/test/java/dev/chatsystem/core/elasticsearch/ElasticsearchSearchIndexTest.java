@@ -8,9 +8,7 @@ import co.elastic.clients.elasticsearch.core.search.Hit;
 import co.elastic.clients.elasticsearch.indices.IndexSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chatsystem.core.BackendUnavailableException;
-import dev.chatsystem.core.InvalidInputException;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
-import dev.chatsystem.core.search.QueryWords;
 import dev.chatsystem.core.spi.IndexedMessage;
 import dev.chatsystem.core.spi.SearchCorpus;
 import dev.chatsystem.core.spi.SearchIndex;
@@ -29,7 +27,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -75,31 +72,6 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
         assertThat(index.needsRebuild()).isFalse();
         index.rebuilt();
         assertThat(index.needsRebuild()).isFalse();
-    }
-
-    @Test
-    void refusesAQueryOfMoreWordsThanTheCap() {
-        String cap =
-                IntStream.range(0, QueryWords.MAX_WORDS).mapToObj(i -> "w" + i).collect(Collectors.joining(" "));
-        index.upsert(List.of(message(1, cap)));
-
-        assertThat(search(cap)).containsExactly(1L);
-        assertThat(search(cap + " w0")).containsExactly(1L); // a repeated word counts once
-        assertThatThrownBy(() -> search(cap + " w" + QueryWords.MAX_WORDS))
-                .isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("at most " + QueryWords.MAX_WORDS);
-    }
-
-    @Test
-    void refusesAQueryWordLongerThanTheCap() {
-        String longest = "a".repeat(QueryWords.MAX_WORD_LENGTH);
-        index.upsert(List.of(message(1, longest + "b")));
-
-        assertThat(search(longest)).containsExactly(1L);
-        // Cut to the cap, it would have matched a message without the word asked for.
-        assertThatThrownBy(() -> search(longest + "c"))
-                .isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("at most " + QueryWords.MAX_WORD_LENGTH + " characters");
     }
 
     @Test

@@ -1,13 +1,17 @@
 package dev.chatsystem.core.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.chatsystem.core.InvalidInputException;
+import dev.chatsystem.core.search.QueryWords;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -334,6 +338,44 @@ public abstract class SearchIndexContract {
         queries.add("x".repeat(10_000));
         queries.add("word ".repeat(2_000));
         return queries.stream();
+    }
+
+    /** Lower-casing one character at a time folds neither the final sigma nor ß: the normalization does. */
+    @Test
+    void findsWordsWhateverTheirFinalSigmaOrSharpS() {
+        index.upsert(List.of(message(1, "φως"), message(2, "STRASSE"), message(3, "Großes Fest")));
+
+        assertThat(search("ΦΩΣ")).containsExactly(1L);
+        assertThat(search("φωσ")).containsExactly(1L);
+        assertThat(search("straße")).containsExactly(2L);
+        assertThat(search("GROSS")).containsExactly(3L);
+        assertThat(search("größ")).isEmpty(); // the umlaut is a letter of its own
+        assertThat(search("groß")).containsExactly(3L);
+    }
+
+    @Test
+    void refusesAQueryOfMoreWordsThanTheCap() {
+        String cap =
+                IntStream.range(0, QueryWords.MAX_WORDS).mapToObj(i -> "w" + i).collect(Collectors.joining(" "));
+        index.upsert(List.of(message(1, cap)));
+
+        assertThat(search(cap)).containsExactly(1L);
+        assertThat(search(cap + " w0")).containsExactly(1L); // a repeated word counts once
+        assertThatThrownBy(() -> search(cap + " w" + QueryWords.MAX_WORDS))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("at most " + QueryWords.MAX_WORDS);
+    }
+
+    @Test
+    void refusesAQueryWordLongerThanTheCap() {
+        String longest = "a".repeat(QueryWords.MAX_WORD_LENGTH);
+        index.upsert(List.of(message(1, longest + "b")));
+
+        assertThat(search(longest)).containsExactly(1L);
+        // Cut to the cap, it would have matched a message without the word asked for.
+        assertThatThrownBy(() -> search(longest + "c"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("at most " + QueryWords.MAX_WORD_LENGTH + " characters");
     }
 
     @ParameterizedTest
