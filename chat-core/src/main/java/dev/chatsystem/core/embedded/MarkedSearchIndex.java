@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * of Lucene). The group-commit writer hands committed documents to the indexer in memory, so a kill -9 loses those not
  * indexed yet, and the documents the indexer dropped would be remembered by this process only. A marker file in the
  * data dir, there from open until a close with nothing missed, makes the next start rebuild the index from the store;
- * its {@link #missedWrites()} keeps it there.
+ * its {@link #missedWrites()} keeps it there. An index holding fewer documents than the store has messages (a new one,
+ * say, for a data dir that used Lucene until now) is rebuilt too.
  */
 public final class MarkedSearchIndex implements SearchIndex {
     /** The marker's name in the data dir. */
@@ -40,11 +41,14 @@ public final class MarkedSearchIndex implements SearchIndex {
         this.needsRebuild = needsRebuild;
     }
 
-    /** Marks {@code index} open in {@code dataDir}; it needs a rebuild when the marker was already there. */
-    public static MarkedSearchIndex open(SearchIndex index, Path dataDir) {
+    /**
+     * Marks {@code index} open in {@code dataDir}; it needs a rebuild when the marker was already there, or when it
+     * holds fewer documents than the {@code storedMessages} of the store beside it.
+     */
+    public static MarkedSearchIndex open(SearchIndex index, Path dataDir, long storedMessages) {
         Objects.requireNonNull(index, "index");
         DirtyMarker marker = new DirtyMarker(dataDir.resolve(FILE_NAME));
-        boolean dirty = marker.exists();
+        boolean dirty = marker.exists() || index.count() < storedMessages;
         try {
             marker.create();
         } catch (IOException e) {

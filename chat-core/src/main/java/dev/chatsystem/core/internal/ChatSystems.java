@@ -16,6 +16,7 @@ import dev.chatsystem.core.h2.H2ChatStore;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
 import dev.chatsystem.core.mysql.MySqlChatStore;
 import dev.chatsystem.core.redis.RedisBackend;
+import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.CountReconciler;
 import dev.chatsystem.core.spi.JobLease;
 import dev.chatsystem.core.spi.SearchIndex;
@@ -70,7 +71,7 @@ public final class ChatSystems {
         }
         WorkerListener listener = GuardedWorkerListener.of(config.workerListener());
         H2ChatStore store = remember(opened, H2ChatStore.open(config.dataDir()));
-        EmbeddedIndex embeddedIndex = embeddedIndex(config, opened);
+        EmbeddedIndex embeddedIndex = embeddedIndex(config, store, opened);
         SearchIndex index = embeddedIndex.index();
         ReentrantLock indexLock = new ReentrantLock();
         GroupCommitWritePath writes = remember(
@@ -109,12 +110,13 @@ public final class ChatSystems {
      * Lucene remembers dropped documents and unclean closes in its own directory, so the next start rebuilds it;
      * Elasticsearch in its place is marked in the data dir instead ({@link MarkedSearchIndex}).
      */
-    private static EmbeddedIndex embeddedIndex(ChatConfig config, Deque<AutoCloseable> opened) {
+    private static EmbeddedIndex embeddedIndex(ChatConfig config, ChatStore store, Deque<AutoCloseable> opened) {
         if (config.elasticsearchUrl().isPresent()) {
             SearchIndex elasticsearch = remember(
                     opened,
                     ElasticsearchSearchIndex.open(config.elasticsearchUrl().get(), INDEX_NAME));
-            MarkedSearchIndex marked = MarkedSearchIndex.open(elasticsearch, config.dataDir());
+            MarkedSearchIndex marked = MarkedSearchIndex.open(
+                    elasticsearch, config.dataDir(), store.countMessages(java.util.Optional.empty()));
             opened.pop(); // the marked index closes Elasticsearch's
             return new EmbeddedIndex(remember(opened, marked), marked.missedWrites());
         }

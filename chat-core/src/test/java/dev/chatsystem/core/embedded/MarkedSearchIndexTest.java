@@ -27,7 +27,7 @@ class MarkedSearchIndexTest {
     private MarkedSearchIndex open(String indexDir) {
         LuceneSearchIndex lucene = LuceneSearchIndex.open(dataDir.resolve(indexDir));
         lucene.rebuilt(); // a new Lucene index asks for a build of its own; built from an empty store, it is complete
-        return MarkedSearchIndex.open(lucene, dataDir);
+        return MarkedSearchIndex.open(lucene, dataDir, lucene.count());
     }
 
     @Test
@@ -55,6 +55,15 @@ class MarkedSearchIndexTest {
         next.close();
         assertThat(marker()).doesNotExist();
         crashed.close(); // only to release its Lucene directory
+    }
+
+    @Test
+    void anIndexHoldingFewerDocumentsThanTheStoreHasMessagesAsksForARebuild() {
+        LuceneSearchIndex lucene = LuceneSearchIndex.open(dataDir.resolve("a"));
+        lucene.rebuilt(); // complete by its own account, but empty: new beside a store that has messages
+        try (MarkedSearchIndex index = MarkedSearchIndex.open(lucene, dataDir, 1)) {
+            assertThat(index.needsRebuild()).isTrue();
+        }
     }
 
     @Test
