@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -123,6 +124,28 @@ class SharedPipelineTest {
             database.client().scriptFlush();
             assertThat(pipeline.run(FAIL_ON_NEGATIVE, List.of("{t}:k"), List.of("2")))
                     .isEqualTo(2L);
+        }
+    }
+
+    /**
+     * A call the watchdog failed while it was in flight has been answered (a 503 for a create): when the server then
+     * replies that it lost the script, the call must not be run after all.
+     */
+    @Test
+    void aCallFailedByTheWatchdogIsNotRunWhenTheServerTurnsOutToHaveLostTheScript() throws Exception {
+        try (SharedPipeline pipeline = new SharedPipeline(database.client(), 1, Duration.ofMillis(200))) {
+            database.client().scriptFlush();
+            // Redis holds every command for 1.5 s: the call is sent, then failed by the watchdog, then answered
+            // NOSCRIPT.
+            database.client().sendCommand(Protocol.Command.CLIENT, "PAUSE", "1500", "ALL");
+            assertThatThrownBy(() -> pipeline.run(ECHO_COUNT, List.of("{t}:count"), List.of("late")))
+                    .isInstanceOf(BackendUnavailableException.class)
+                    .hasMessageContaining("did not answer within 200 ms");
+
+            Thread.sleep(2_000); // the pause is over and the NOSCRIPT reply handled
+            assertThat(pipeline.run(FAIL_ON_NEGATIVE, List.of("{t}:k"), List.of("1")))
+                    .isEqualTo(1L);
+            assertThat(database.client().get("{t}:count")).isNull(); // the failed call never ran
         }
     }
 
