@@ -1,0 +1,40 @@
+package dev.chatsystem.core.h2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the H2-only migration step leaves of the shared schema: it bears on the cost of every group commit. */
+class H2SchemaTest {
+    @TempDir
+    Path dir;
+
+    /**
+     * H2 keeps an index of its own for a foreign key rather than using the unique index that starts with its column;
+     * that index cost a B-tree leaf per chat in every group commit, so the embedded store drops the constraint.
+     */
+    @Test
+    void messagesKeepTheirPrimaryKeyAndNumberIndexOnly() throws Exception {
+        try (H2ChatStore store = H2ChatStore.open(dir);
+                Connection connection = DriverManager.getConnection(
+                        H2Database.url(dir.toAbsolutePath().normalize()), "sa", "")) {
+            List<String> indexes = new ArrayList<>();
+            try (ResultSet rows = connection
+                    .createStatement()
+                    .executeQuery("SELECT INDEX_TYPE_NAME FROM INFORMATION_SCHEMA.INDEXES"
+                            + " WHERE TABLE_NAME = 'messages' ORDER BY INDEX_TYPE_NAME")) {
+                while (rows.next()) {
+                    indexes.add(rows.getString(1));
+                }
+            }
+            assertThat(indexes).containsExactly("PRIMARY KEY", "UNIQUE INDEX");
+        }
+    }
+}
