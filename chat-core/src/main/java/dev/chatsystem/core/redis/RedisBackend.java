@@ -74,8 +74,9 @@ public final class RedisBackend implements AutoCloseable {
     public static RedisBackend connect(
             URI url, int shards, long maxStreamLength, long maxStreamBytes, ChatStore store) {
         Objects.requireNonNull(store, "store");
-        if (maxStreamLength < 1) {
-            throw new IllegalArgumentException("maxStreamLength must be positive, was " + maxStreamLength);
+        if (maxStreamLength < 1 || maxStreamBytes < 1) {
+            throw new IllegalArgumentException("stream bounds must be positive, were " + maxStreamLength + " entries, "
+                    + maxStreamBytes + " bytes");
         }
         GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
         // Every drainer holds a connection during its blocking read; requests need their own on top.

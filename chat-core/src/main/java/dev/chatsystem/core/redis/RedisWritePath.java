@@ -145,24 +145,35 @@ final class RedisWritePath implements WritePath, Numbering {
         }
         return seed(token, field, field + ":", () -> {
             // Before the counter exists, so that no edit of the chat's stored messages is queued below their versions.
-            raiseStreamId(token, store.maxMessageVersion(token, chatNumber));
+            raiseStreamId(keys.stream(token), store.maxMessageVersion(token, chatNumber));
             return store.maxMessageNumber(token, chatNumber);
         });
     }
 
-    /** Raises the stream of {@code token}'s shard to at least the entry id {@code version} was derived from. */
-    private void raiseStreamId(String token, long version) {
+    /**
+     * Raises {@code stream}'s last id to at least the entry id {@code version} was derived from, so that no write queued
+     * after it gets a lower version (after a loss of Redis data the stream starts again from this server's clock).
+     */
+    private void raiseStreamId(String stream, long version) {
         if (version <= 0) {
             return;
         }
         long ms = version / StreamEntries.SEQUENCES_PER_MILLI;
         long seq = version % StreamEntries.SEQUENCES_PER_MILLI;
-        run(Scripts.RAISE_STREAM_ID, List.of(keys.stream(token)), List.of(Long.toString(ms), Long.toString(seq)));
+        run(Scripts.RAISE_STREAM_ID, List.of(stream), List.of(Long.toString(ms), Long.toString(seq)));
     }
 
-    /** Walks every application and chat of the store and raises any counter below the stored maximum. */
+    /**
+     * Walks every application and chat of the store and raises any counter below the stored maximum, after raising
+     * every shard stream's last id to the store's highest message version (see {@link #raiseStreamId}): a counter this
+     * creates is never seeded again, so no seed would raise the stream later.
+     */
     @Override
     public long reseed(ChatStore source) {
+        long highestVersion = source.maxMessageVersion();
+        for (int shard = 0; shard < keys.shards(); shard++) {
+            raiseStreamId(keys.stream(shard), highestVersion);
+        }
         long raised = 0;
         Optional<String> after = Optional.empty();
         List<dev.chatsystem.core.Application> page;

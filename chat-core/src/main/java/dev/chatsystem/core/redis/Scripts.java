@@ -107,15 +107,15 @@ final class Scripts {
      * Raises the stream's last id to at least {@code ms-seq}, so that its next entry, and the version derived from it,
      * comes after that: after a loss of Redis data the stream starts again from this server's clock, which may be
      * behind the one that gave the stored messages their versions, and an edit with a lower version than the stored
-     * row would be dropped by the workers. A missing stream is created at that id (an entry added and deleted at
-     * once, which no reader sees). KEYS: stream. ARGV: ms, seq. 1 if raised.
+     * row would be dropped by the workers. A missing stream is created at that id (an entry added and trimmed away at
+     * once, which no reader sees and which leaves no deleted entry behind). KEYS: stream. ARGV: ms, seq. 1 if
+     * raised.
      */
     static final Script RAISE_STREAM_ID = new Script("""
             local ms, seq = tonumber(ARGV[1]), tonumber(ARGV[2])
             local info = redis.pcall('XINFO', 'STREAM', KEYS[1])
             if type(info) == 'table' and info.err then
-              local id = redis.call('XADD', KEYS[1], ARGV[1] .. '-' .. ARGV[2], 'k', 'x')
-              redis.call('XDEL', KEYS[1], id)
+              redis.call('XADD', KEYS[1], 'MAXLEN', '0', ARGV[1] .. '-' .. ARGV[2], 'k', 'x')
               return 1
             end
             for i = 1, #info, 2 do

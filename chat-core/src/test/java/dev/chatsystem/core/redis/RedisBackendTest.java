@@ -322,6 +322,29 @@ class RedisBackendTest {
         awaitTrue(() -> store.message(token, 1, 1).orElseThrow().body().equals("edited after the loss"));
     }
 
+    /** A reseed creates every counter, so no seed raises the stream later: the reseed raises it itself. */
+    @Test
+    void afterALossOfRedisDataAReseedAlsoQueuesEditsAboveTheStoredVersions() {
+        RedisBackend backend = backend(store);
+        String token = application();
+        long storedVersion =
+                (System.currentTimeMillis() + Duration.ofDays(1).toMillis()) * StreamEntries.SEQUENCES_PER_MILLI + 7;
+        store.apply(List.of(
+                new Write.ChatCreated(token, 1, AT),
+                new Write.MessageCreated(token, 1, 1, "written when the clock was ahead", AT, storedVersion)));
+
+        flush();
+        backend.numbering().reseed(store);
+        backend.writePath().editMessage(token, 1, 1, "edited after the reseed", AT);
+
+        try (RedisClient redis = RedisClient.create(REDIS)) {
+            List<StreamEntry> entries =
+                    redis.xrange(new RedisKeys(4).stream(token), (StreamEntryID) null, (StreamEntryID) null);
+            assertThat(entries).hasSize(1);
+            assertThat(StreamEntries.version(entries.getFirst().getID())).isGreaterThan(storedVersion);
+        }
+    }
+
     @Test
     void raisingTheStreamIdNeverLowersIt() {
         try (RedisClient redis = RedisClient.create(REDIS)) {
