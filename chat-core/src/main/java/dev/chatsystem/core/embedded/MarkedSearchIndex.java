@@ -48,13 +48,25 @@ public final class MarkedSearchIndex implements SearchIndex {
     public static MarkedSearchIndex open(SearchIndex index, Path dataDir, long storedMessages) {
         Objects.requireNonNull(index, "index");
         DirtyMarker marker = new DirtyMarker(dataDir.resolve(FILE_NAME));
-        boolean dirty = marker.exists() || index.count() < storedMessages;
+        boolean dirty = marker.exists() || behind(index, storedMessages);
         try {
             marker.create();
         } catch (IOException e) {
             throw new BackendUnavailableException("cannot write " + FILE_NAME + " in " + dataDir + ": " + e, e);
         }
         return new MarkedSearchIndex(index, marker, dirty);
+    }
+
+    /** True when the index answers that it holds fewer documents than the store; false when it cannot answer now. */
+    private static boolean behind(SearchIndex index, long storedMessages) {
+        try {
+            return index.count() < storedMessages;
+        } catch (BackendUnavailableException e) {
+            log.warn(
+                    "cannot count the search index's documents now ({}): not checked against the store",
+                    e.getMessage());
+            return false;
+        }
     }
 
     /** Where the indexer reports documents it dropped: repaired by a full rebuild that starts after the report. */
@@ -81,6 +93,9 @@ public final class MarkedSearchIndex implements SearchIndex {
     @Override
     public void clear(Optional<String> token) {
         long missesNow = misses.get();
+        if (token.isEmpty()) {
+            needsRebuild = true; // until the rebuild completes: one that fails halfway leaves the marker
+        }
         index.clear(token);
         if (token.isEmpty()) {
             missesAtRebuildStart = missesNow;

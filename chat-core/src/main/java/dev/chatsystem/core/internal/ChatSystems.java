@@ -98,13 +98,27 @@ public final class ChatSystems {
                 List.of(reconciling, writes, index, store));
         DefaultChatSystem system = new DefaultChatSystem(backends, clock, config.idempotencyRetention());
         if (index.needsRebuild()) {
-            rebuild(system);
+            try {
+                rebuild(system);
+            } catch (BackendUnavailableException e) {
+                if (!embeddedIndex.remote()) {
+                    throw e;
+                }
+                // Elasticsearch down at start: serve anyway; the marker stays, so the next start rebuilds.
+                log.warn(
+                        "the search index could not be rebuilt now ({}); searches may miss messages until a"
+                                + " restart rebuilds it or chat-cli reindex runs",
+                        e.getMessage());
+            }
         }
         return system;
     }
 
-    /** The embedded form's index, and where its indexer reports the documents it drops. */
-    private record EmbeddedIndex(SearchIndex index, MissedWrites missedWrites) {}
+    /**
+     * The embedded form's index, where its indexer reports the documents it drops, and whether it is a server that may
+     * be down when this process starts.
+     */
+    private record EmbeddedIndex(SearchIndex index, MissedWrites missedWrites, boolean remote) {}
 
     /**
      * Lucene remembers dropped documents and unclean closes in its own directory, so the next start rebuilds it;
@@ -118,11 +132,11 @@ public final class ChatSystems {
             MarkedSearchIndex marked = MarkedSearchIndex.open(
                     elasticsearch, config.dataDir(), store.countMessages(java.util.Optional.empty()));
             opened.pop(); // the marked index closes Elasticsearch's
-            return new EmbeddedIndex(remember(opened, marked), marked.missedWrites());
+            return new EmbeddedIndex(remember(opened, marked), marked.missedWrites(), true);
         }
         LuceneSearchIndex lucene =
                 remember(opened, LuceneSearchIndex.open(config.dataDir().resolve("index")));
-        return new EmbeddedIndex(lucene, MissedWrites.of(lucene::missedWrites, lucene::missesWrites));
+        return new EmbeddedIndex(lucene, MissedWrites.of(lucene::missedWrites, lucene::missesWrites), false);
     }
 
     /**

@@ -61,9 +61,12 @@ public interface ChatStore extends AutoCloseable {
 
     /**
      * The highest version a message of the chat was written with, 0 when none (or the chat is unknown). Reads the
-     * chat's messages: for seeding a lost counter, not for the request path.
+     * chat's messages: for seeding a lost counter (after a loss of Redis data), not for normal requests. The default,
+     * 0, gives no floor for the versions of later edits.
      */
-    long maxMessageVersion(String token, long chatNumber);
+    default long maxMessageVersion(String token, long chatNumber) {
+        return 0;
+    }
 
     /**
      * Persists the writes in one transaction, in list order. Idempotent: a create whose (token, chat[, message]) key

@@ -83,8 +83,11 @@ public interface WritePath extends AutoCloseable {
     /**
      * Those of the chat's messages {@code numbers} whose create or edit was accepted but may not be in the store yet,
      * with their latest accepted body, by number: a search ranks what the index holds, which may be ahead of the store.
+     * The default knows of none (a write path that answers only once the store has the write).
      */
-    Map<Long, Message> pendingMessages(String token, long chatNumber, List<Long> numbers);
+    default Map<Long, Message> pendingMessages(String token, long chatNumber, List<Long> numbers) {
+        return Map.of();
+    }
 
     /** Accepted writes not yet persisted to the store. */
     long pending();

@@ -67,6 +67,38 @@ class MarkedSearchIndexTest {
     }
 
     @Test
+    void aFullRebuildThatDoesNotCompleteKeepsTheMarker() {
+        MarkedSearchIndex index = open("a");
+        index.clear(Optional.empty()); // a rebuild starts, and fails before rebuilt()
+        assertThat(index.needsRebuild()).isTrue();
+        index.close();
+        assertThat(marker()).exists();
+    }
+
+    @Test
+    void anIndexThatCannotCountNowIsCheckedByTheMarkerAlone() {
+        LuceneSearchIndex closed = LuceneSearchIndex.open(dataDir.resolve("a"));
+        closed.rebuilt();
+        closed.close(); // its count() fails, as Elasticsearch's does while it is down
+        MarkedSearchIndex index = MarkedSearchIndex.open(closed, dataDir, 5);
+        assertThat(index.needsRebuild()).isFalse();
+    }
+
+    @Test
+    void theEmbeddedStoreStartsWhileElasticsearchIsDownAndKeepsTheMarker() throws Exception {
+        Files.createFile(marker()); // left by a crash: a rebuild is owed
+        ChatConfig config = ChatConfig.builder()
+                .dataDir(dataDir)
+                .elasticsearchUrl(java.net.URI.create("http://127.0.0.1:1"))
+                .build();
+        try (ChatSystem system = ChatSystem.open(config)) {
+            String token = system.createApplication("while down").token();
+            assertThat(system.application(token).name()).isEqualTo("while down");
+        }
+        assertThat(marker()).exists();
+    }
+
+    @Test
     void missedWritesKeepTheMarkerUntilAFullRebuildStartedAfterThem() {
         MarkedSearchIndex index = open("a");
         MissedWrites missed = index.missedWrites();
