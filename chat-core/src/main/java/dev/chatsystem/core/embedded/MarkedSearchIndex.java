@@ -6,7 +6,9 @@ import dev.chatsystem.core.lucene.DirtyMarker;
 import dev.chatsystem.core.spi.IndexedMessage;
 import dev.chatsystem.core.spi.SearchIndex;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,41 +22,73 @@ import org.slf4j.LoggerFactory;
  * indexed yet, and the documents the indexer dropped would be remembered by this process only. A marker file in the
  * data dir, there from open until a close with nothing missed, makes the next start rebuild the index from the store;
  * its {@link #missedWrites()} keeps it there. An index holding fewer documents than the store has messages (a new one,
- * say, for a data dir that used Lucene until now) is rebuilt too.
+ * say, for a data dir that used Lucene until now) is rebuilt too, as is one whose documents were written with an older
+ * {@link #LAYOUT} than this code writes (recorded in the data dir by each full rebuild).
  */
 public final class MarkedSearchIndex implements SearchIndex {
     /** The marker's name in the data dir. */
     public static final String FILE_NAME = "index-incomplete";
 
+    /** Where the data dir records the {@link #LAYOUT} its index was last fully built with. */
+    public static final String LAYOUT_FILE = "index-layout";
+
+    /**
+     * What a document holds for a message, as far as this index cannot tell by itself: raised whenever it changes.
+     * Version 1 folds the final sigma and ß ({@link dev.chatsystem.core.search.QueryWords#normalized}).
+     */
+    static final String LAYOUT = "1";
+
     private static final Logger log = LoggerFactory.getLogger(MarkedSearchIndex.class);
 
     private final SearchIndex index;
     private final DirtyMarker marker;
+    private final Path layoutFile;
     private volatile boolean needsRebuild;
     private final AtomicLong misses = new AtomicLong();
     private volatile long missesAtRebuildStart = -1; // none started
     private volatile long missesRepaired;
 
-    private MarkedSearchIndex(SearchIndex index, DirtyMarker marker, boolean needsRebuild) {
+    private MarkedSearchIndex(SearchIndex index, DirtyMarker marker, Path layoutFile, boolean needsRebuild) {
         this.index = index;
         this.marker = marker;
+        this.layoutFile = layoutFile;
         this.needsRebuild = needsRebuild;
     }
 
     /**
-     * Marks {@code index} open in {@code dataDir}; it needs a rebuild when the marker was already there, or when it
-     * holds fewer documents than the {@code storedMessages} of the store beside it.
+     * Marks {@code index} open in {@code dataDir}; it needs a rebuild when the marker was already there, when it
+     * holds fewer documents than the {@code storedMessages} of the store beside it, or when the store has messages and
+     * the index was last built with another {@link #LAYOUT}. With no messages stored, the index is of this layout.
      */
     public static MarkedSearchIndex open(SearchIndex index, Path dataDir, long storedMessages) {
         Objects.requireNonNull(index, "index");
         DirtyMarker marker = new DirtyMarker(dataDir.resolve(FILE_NAME));
-        boolean dirty = marker.exists() || behind(index, storedMessages);
+        Path layoutFile = dataDir.resolve(LAYOUT_FILE);
+        boolean oldLayout = storedMessages > 0 && !LAYOUT.equals(readLayout(layoutFile));
+        boolean dirty = marker.exists() || oldLayout || behind(index, storedMessages);
         try {
             marker.create();
+            if (storedMessages == 0) {
+                writeLayout(layoutFile);
+            }
         } catch (IOException e) {
             throw new BackendUnavailableException("cannot write " + FILE_NAME + " in " + dataDir + ": " + e, e);
         }
-        return new MarkedSearchIndex(index, marker, dirty);
+        return new MarkedSearchIndex(index, marker, layoutFile, dirty);
+    }
+
+    private static String readLayout(Path layoutFile) {
+        try {
+            return Files.readString(layoutFile).strip();
+        } catch (IOException e) { // none recorded: an index built before layouts were
+            return "";
+        }
+    }
+
+    private static void writeLayout(Path layoutFile) throws IOException {
+        Path written = layoutFile.resolveSibling(LAYOUT_FILE + ".tmp");
+        Files.writeString(written, LAYOUT + "\n");
+        Files.move(written, layoutFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** True when the index answers that it holds fewer documents than the store; false when it cannot answer now. */
@@ -115,6 +149,11 @@ public final class MarkedSearchIndex implements SearchIndex {
     @Override
     public void rebuilt() {
         index.rebuilt();
+        try {
+            writeLayout(layoutFile);
+        } catch (IOException e) { // not recorded: the next start rebuilds once more
+            log.warn("cannot record the index layout in {}: {}", layoutFile, e.toString());
+        }
         needsRebuild = false;
         long repaired = missesAtRebuildStart;
         if (repaired > missesRepaired) {

@@ -66,6 +66,37 @@ class MarkedSearchIndexTest {
         }
     }
 
+    /** Documents of an older layout (before the ς/ß folding, say) are rebuilt once, and the layout recorded. */
+    @Test
+    void anIndexBuiltWithAnOlderLayoutIsRebuiltOnceAndTheLayoutRecorded() throws Exception {
+        LuceneSearchIndex lucene = LuceneSearchIndex.open(dataDir.resolve("a"));
+        lucene.rebuilt();
+        lucene.upsert(java.util.List.of(new dev.chatsystem.core.spi.IndexedMessage("tok", 1, 1, "straße", 1)));
+        Path layout = dataDir.resolve(MarkedSearchIndex.LAYOUT_FILE);
+        Files.writeString(layout, "0\n"); // as the data dir of an older version would have it, or none at all
+
+        MarkedSearchIndex old = MarkedSearchIndex.open(lucene, dataDir, 1);
+        assertThat(old.needsRebuild()).isTrue();
+        old.clear(Optional.empty());
+        old.rebuilt();
+        assertThat(Files.readString(layout).strip()).isEqualTo(MarkedSearchIndex.LAYOUT);
+        old.close();
+
+        MarkedSearchIndex current = open("a");
+        assertThat(current.needsRebuild()).isFalse();
+        current.close();
+    }
+
+    @Test
+    void aNewDataDirRecordsTheLayoutWithoutARebuild() throws Exception {
+        MarkedSearchIndex index = open("a"); // no messages stored
+        assertThat(index.needsRebuild()).isFalse();
+        assertThat(Files.readString(dataDir.resolve(MarkedSearchIndex.LAYOUT_FILE))
+                        .strip())
+                .isEqualTo(MarkedSearchIndex.LAYOUT);
+        index.close();
+    }
+
     @Test
     void aFullRebuildThatDoesNotCompleteKeepsTheMarker() {
         MarkedSearchIndex index = open("a");
@@ -76,7 +107,8 @@ class MarkedSearchIndexTest {
     }
 
     @Test
-    void anIndexThatCannotCountNowIsCheckedByTheMarkerAlone() {
+    void anIndexThatCannotCountNowIsCheckedByTheMarkerAlone() throws Exception {
+        Files.writeString(dataDir.resolve(MarkedSearchIndex.LAYOUT_FILE), MarkedSearchIndex.LAYOUT);
         LuceneSearchIndex closed = LuceneSearchIndex.open(dataDir.resolve("a"));
         closed.rebuilt();
         closed.close(); // its count() fails, as Elasticsearch's does while it is down
