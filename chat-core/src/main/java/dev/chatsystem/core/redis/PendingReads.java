@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.stream.LongStream;
 
 /**
  * Reads of the pending hash: accepted writes a worker has not persisted yet, so a caller reads its own writes from
@@ -34,13 +35,17 @@ final class PendingReads {
     }
 
     List<Message> messages(String token, long chatNumber, long after, int limit) {
-        return pendingFields(token, "m:" + chatNumber + ":", after, limit).entrySet().stream()
-                .map(e -> PendingValues.message(
-                        chatNumber,
-                        e.getKey(),
-                        e.getValue(),
-                        () -> store.message(token, chatNumber, e.getKey()).map(Message::createdAt)))
+        return pendingFields(token, messagePrefix(chatNumber), after, limit).entrySet().stream()
+                .map(e -> message(token, chatNumber, e.getKey(), e.getValue()))
                 .toList();
+    }
+
+    /** The pending entries of the chat's messages {@code numbers}, by number, read with one {@code HMGET}. */
+    Map<Long, Message> messages(String token, long chatNumber, List<Long> numbers) {
+        Map<Long, Message> found = new HashMap<>();
+        pendingValues(token, messagePrefix(chatNumber), numbers)
+                .forEach((number, value) -> found.put(number, message(token, chatNumber, number, value)));
+        return found;
     }
 
     /**
@@ -50,48 +55,40 @@ final class PendingReads {
      * writes the application has pending (scanning the whole hash for a page would cost as much as the backlog).
      */
     private SortedMap<Long, String> pendingFields(String token, String prefix, long after, int limit) {
-        SortedMap<Long, String> found = new TreeMap<>();
         int count = (int) Math.min(limit, Long.MAX_VALUE - after);
-        if (count <= 0) {
+        List<Long> numbers = count <= 0
+                ? List.of()
+                : LongStream.rangeClosed(after + 1, after + count).boxed().toList();
+        return pendingValues(token, prefix, numbers);
+    }
+
+    /** The values of the fields {@code prefix + number} that are pending, by number; one {@code HMGET}. */
+    private SortedMap<Long, String> pendingValues(String token, String prefix, List<Long> numbers) {
+        SortedMap<Long, String> found = new TreeMap<>();
+        if (numbers.isEmpty()) {
             return found;
         }
-        String[] fields = new String[count];
-        for (int i = 0; i < count; i++) {
-            fields[i] = prefix + (after + 1 + i);
-        }
+        String[] fields = numbers.stream().map(number -> prefix + number).toArray(String[]::new);
         List<String> values = call(() -> pipeline.hmget(keys.pending(token), fields));
-        for (int i = 0; i < count; i++) {
+        for (int i = 0; i < fields.length; i++) {
             if (values.get(i) != null) { // null: stored already (or never created): the store's rows cover it
-                found.put(after + 1 + i, values.get(i));
+                found.put(numbers.get(i), values.get(i));
             }
         }
         return found;
     }
 
-    /** The pending entries of the chat's messages {@code numbers}, by number, read with one {@code HMGET}. */
-    Map<Long, Message> messages(String token, long chatNumber, List<Long> numbers) {
-        if (numbers.isEmpty()) {
-            return Map.of();
-        }
-        String[] fields = numbers.stream()
-                .map(number -> RedisKeys.messageField(chatNumber, number))
-                .toArray(String[]::new);
-        List<String> values = call(() -> pipeline.hmget(keys.pending(token), fields));
-        Map<Long, Message> found = new HashMap<>();
-        for (int i = 0; i < fields.length; i++) {
-            String value = values.get(i);
-            if (value != null) {
-                long number = numbers.get(i);
-                found.put(
-                        number,
-                        PendingValues.message(
-                                chatNumber,
-                                number,
-                                value,
-                                () -> store.message(token, chatNumber, number).map(Message::createdAt)));
-            }
-        }
-        return found;
+    private static String messagePrefix(long chatNumber) {
+        return "m:" + chatNumber + ":";
+    }
+
+    /** A pending message; an edit of a stored message takes its creation time from the store. */
+    private Message message(String token, long chatNumber, long messageNumber, String value) {
+        return PendingValues.message(
+                chatNumber,
+                messageNumber,
+                value,
+                () -> store.message(token, chatNumber, messageNumber).map(Message::createdAt));
     }
 
     Optional<Chat> chat(String token, long chatNumber) {
@@ -102,13 +99,6 @@ final class PendingReads {
     Optional<Message> message(String token, long chatNumber, long messageNumber) {
         String value =
                 call(() -> pipeline.hget(keys.pending(token), RedisKeys.messageField(chatNumber, messageNumber)));
-        if (value == null) {
-            return Optional.empty();
-        }
-        return Optional.of(PendingValues.message(
-                chatNumber,
-                messageNumber,
-                value,
-                () -> store.message(token, chatNumber, messageNumber).map(Message::createdAt)));
+        return Optional.ofNullable(value).map(v -> message(token, chatNumber, messageNumber, v));
     }
 }
