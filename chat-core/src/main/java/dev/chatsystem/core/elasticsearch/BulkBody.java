@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.SequencedSet;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
@@ -130,17 +131,19 @@ final class BulkBody {
         // Normalized as query words are, so that the whole-word clause compares like with like (reads take the body
         // from the store, never from here).
         json.writeStringField(MessageDocuments.BODY, QueryWords.normalized(message.body()));
+        SequencedSet<String> bodyWords = words.bodyWords(message.body());
         json.writeArrayFieldStart(MessageDocuments.GRAMS);
-        for (String value : WordGrams.fieldValues(words.bodyWords(message.body()))) {
+        for (String value : WordGrams.fieldValues(bodyWords)) {
             json.writeString(value);
         }
         json.writeEndArray();
+        json.writeStringField(MessageDocuments.PIECES, WordGrams.pieces(bodyWords));
         json.writeEndObject();
     }
 
     /**
-     * Roughly the body's size for plain text, so that the buffer seldom grows: a document holds its body once and
-     * its grams (about four characters per body character); the action and the document hold the token five times
+     * Roughly the body's size for plain text, so that the buffer seldom grows: a document holds its body once, its
+     * grams (about four characters per body character) and its pieces (up to five, fewer as they repeat); the action and the document hold the token five times
      * (in the id, the chat key and alone).
      */
     private static int estimatedSize(List<IndexedMessage> messages) {
@@ -152,7 +155,7 @@ final class BulkBody {
     }
 
     private static long estimatedSize(IndexedMessage message) {
-        return 200 + 6L * message.body().length() + 5L * message.token().length();
+        return 200 + 9L * message.body().length() + 5L * message.token().length();
     }
 
     /** Hands its array to the entity as is, without the copy {@link #toByteArray} makes. */

@@ -1,6 +1,7 @@
 package dev.chatsystem.core.elasticsearch;
 
 import co.elastic.clients.elasticsearch._types.mapping.DynamicMapping;
+import co.elastic.clients.elasticsearch._types.mapping.IndexOptions;
 import co.elastic.clients.elasticsearch._types.mapping.TypeMapping;
 import dev.chatsystem.core.search.WordGrams;
 import dev.chatsystem.core.spi.IndexedMessage;
@@ -22,6 +23,8 @@ final class MessageDocuments {
     static final String BODY = "body";
     /** The trigrams of each word of the body ({@link WordGrams}), one value per word, for prefix and infix phrases. */
     static final String GRAMS = "grams";
+    /** The one- and two-character pieces of the body's words ({@link WordGrams#pieces}), for short query words. */
+    static final String PIECES = "pieces";
 
     private MessageDocuments() {}
 
@@ -40,8 +43,9 @@ final class MessageDocuments {
     /**
      * Keywords for the keys, a long for the number, the {@code standard} analyzer (no stop words) for text and the
      * {@code whitespace} analyzer for the precomputed grams, whose values (one per word) text fields keep 100
-     * positions apart ({@code position_increment_gap}), so that no phrase spans two words. Both analyzers are built
-     * in, so the minimal distribution without {@code analysis-common} serves this mapping too.
+     * positions apart ({@code position_increment_gap}), so that no phrase spans two words, and for the pieces, which
+     * need neither positions nor frequencies. Both analyzers are built in, so the minimal distribution without
+     * {@code analysis-common} serves this mapping too.
      */
     static TypeMapping mapping() {
         return TypeMapping.of(m -> m.dynamic(DynamicMapping.Strict)
@@ -50,6 +54,9 @@ final class MessageDocuments {
                 .properties(CHAT, p -> p.keyword(k -> k))
                 .properties(NUMBER, p -> p.long_(l -> l))
                 .properties(BODY, p -> p.text(t -> t.analyzer("standard")))
-                .properties(GRAMS, p -> p.text(t -> t.analyzer("whitespace").norms(false))));
+                .properties(GRAMS, p -> p.text(t -> t.analyzer("whitespace").norms(false)))
+                .properties(
+                        PIECES,
+                        p -> p.text(t -> t.analyzer("whitespace").norms(false).indexOptions(IndexOptions.Docs))));
     }
 }

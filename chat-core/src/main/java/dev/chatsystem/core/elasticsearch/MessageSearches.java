@@ -17,8 +17,8 @@ import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
  * Turns user text into the body of a {@code _search} request without query syntax, the same query the embedded
  * Lucene index runs: the text is analyzed client-side into {@link QueryWords}, and each word becomes a required
  * clause matching it as a whole word, a prefix or an infix. Prefixes and infixes are phrases over the word trigrams
- * ({@link WordGrams}); only words too short for a trigram fall back to {@code prefix} and {@code wildcard} queries
- * over the body's terms.
+ * ({@link WordGrams}), or for words too short for those, single terms of the words' pieces: never a {@code wildcard},
+ * which would walk the whole term dictionary.
  *
  * <p>Every sub-clause is a {@code constant_score}, so a word contributes 4 + 2 + 1 when it matches a whole word,
  * 2 + 1 as a prefix and 1 as an infix: the ranking does not depend on term statistics, which differ between
@@ -83,21 +83,11 @@ final class MessageSearches {
         constantScoreEnd(json, EXACT);
 
         constantScoreStart(json);
-        List<String> prefixGrams = WordGrams.prefixGrams(word);
-        if (prefixGrams.isEmpty()) {
-            leaf(json, "prefix", MessageDocuments.BODY, "value", word);
-        } else {
-            phrase(json, prefixGrams);
-        }
+        match(json, WordGrams.prefix(word));
         constantScoreEnd(json, PREFIX);
 
         constantScoreStart(json);
-        List<String> infixGrams = WordGrams.infixGrams(word);
-        if (infixGrams.isEmpty()) {
-            leaf(json, "wildcard", MessageDocuments.BODY, "value", QueryWords.infixPattern(word));
-        } else {
-            phrase(json, infixGrams);
-        }
+        match(json, WordGrams.infix(word));
         constantScoreEnd(json, INFIX);
 
         json.writeEndArray();
@@ -109,9 +99,13 @@ final class MessageSearches {
         leaf(json, "term", field, "value", value);
     }
 
-    /** The grams in sequence; the field's whitespace analyzer splits them back exactly. */
-    private static void phrase(JsonGenerator json, List<String> grams) throws IOException {
-        leaf(json, "match_phrase", MessageDocuments.GRAMS, "query", String.join(" ", grams));
+    /** A phrase of grams (the field's whitespace analyzer splits them back exactly) or a term of the pieces. */
+    private static void match(JsonGenerator json, WordGrams.Match match) throws IOException {
+        switch (match) {
+            case WordGrams.Match.Phrase(List<String> grams) ->
+                leaf(json, "match_phrase", MessageDocuments.GRAMS, "query", String.join(" ", grams));
+            case WordGrams.Match.Piece(String piece) -> term(json, MessageDocuments.PIECES, piece);
+        }
     }
 
     /** {@code {"<type>": {"<field>": {"<key>": "<value>"}}}} */

@@ -34,9 +34,10 @@ public final class MarkedSearchIndex implements SearchIndex {
 
     /**
      * What a document holds for a message, as far as this index cannot tell by itself: raised whenever it changes.
-     * Version 1 folds the final sigma and ß ({@link dev.chatsystem.core.search.QueryWords#normalized}).
+     * Version 1 folds the final sigma and ß ({@link dev.chatsystem.core.search.QueryWords#normalized}), version 2 adds
+     * the words' pieces ({@link dev.chatsystem.core.search.WordGrams#pieces}).
      */
-    static final String LAYOUT = "1";
+    static final String LAYOUT = "2";
 
     private static final Logger log = LoggerFactory.getLogger(MarkedSearchIndex.class);
 

@@ -8,7 +8,7 @@ import org.apache.lucene.analysis.standard.StandardAnalyzer;
 
 /**
  * The analyzer of the index: {@code StandardAnalyzer} without stop words for the body (Elasticsearch's
- * {@code standard}), and a whitespace split for the precomputed grams, whose values (one per word) lie
+ * {@code standard}), and a whitespace split for the precomputed grams and pieces; the grams' values (one per word) lie
  * {@value #GRAM_VALUE_GAP} positions apart like an Elasticsearch text field's array values, so that no phrase
  * spans two words.
  */
@@ -24,7 +24,7 @@ final class MessageAnalyzer extends DelegatingAnalyzerWrapper {
 
     @Override
     protected Analyzer getWrappedAnalyzer(String fieldName) {
-        return MessageDocuments.GRAMS.equals(fieldName) ? grams : body;
+        return MessageDocuments.WORDS.equals(fieldName) ? body : grams;
     }
 
     @Override

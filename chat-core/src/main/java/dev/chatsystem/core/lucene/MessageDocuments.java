@@ -10,6 +10,7 @@ import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.index.Term;
 
 /** The document layout: field names and how a message becomes a document. */
@@ -26,9 +27,13 @@ final class MessageDocuments {
     static final String WORDS = "words";
     /** The trigrams of each word of the body ({@link WordGrams}), for prefix and infix phrases. */
     static final String GRAMS = "grams";
+    /** The one- and two-character pieces of each word of the body ({@link WordGrams#pieces}), for short words. */
+    static final String PIECES = "pieces";
 
     /** Positions for phrases, no norms: every clause scores a constant. */
     private static final FieldType GRAMS_TYPE = gramsType();
+    /** Single terms: no positions, no frequencies, no norms. */
+    private static final FieldType PIECES_TYPE = piecesType();
 
     private MessageDocuments() {}
 
@@ -43,7 +48,16 @@ final class MessageDocuments {
         for (String grams : WordGrams.fieldValues(words)) {
             doc.add(new Field(GRAMS, grams, GRAMS_TYPE));
         }
+        doc.add(new Field(PIECES, WordGrams.pieces(words), PIECES_TYPE));
         return doc;
+    }
+
+    private static FieldType piecesType() {
+        FieldType type = new FieldType(TextField.TYPE_NOT_STORED);
+        type.setIndexOptions(IndexOptions.DOCS);
+        type.setOmitNorms(true);
+        type.freeze();
+        return type;
     }
 
     private static FieldType gramsType() {

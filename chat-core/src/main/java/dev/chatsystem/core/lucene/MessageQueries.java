@@ -11,10 +11,8 @@ import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.BoostQuery;
 import org.apache.lucene.search.ConstantScoreQuery;
 import org.apache.lucene.search.PhraseQuery;
-import org.apache.lucene.search.PrefixQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.TermQuery;
-import org.apache.lucene.search.WildcardQuery;
 
 /**
  * Turns user text into a query without ever parsing syntax: the text goes through the index analyzer and each
@@ -24,8 +22,8 @@ import org.apache.lucene.search.WildcardQuery;
  * prefix and 1 as an infix: the ranking does not depend on term statistics, which differ between shards, segments
  * and backends.
  *
- * <p>Prefixes and infixes are phrases over the word trigrams ({@link WordGrams}); only words too short for a
- * trigram fall back to prefix and wildcard queries over the body's terms.
+ * <p>Prefixes and infixes are phrases over the word trigrams ({@link WordGrams}), or for words too short for those,
+ * single terms of the words' pieces: never a wildcard, which would walk the whole term dictionary.
  *
  * <p>A whole word also matches as a prefix and an infix, so only a message holding every query word whole scores the
  * most (7 a word), and those rank newest first. {@link Search#wholeWords} finds just them, with no phrases to check
@@ -78,21 +76,16 @@ final class MessageQueries {
     private static Query wordQuery(String word) {
         return new BooleanQuery.Builder()
                 .add(constant(wholeWord(word), EXACT), Occur.SHOULD)
-                .add(constant(prefix(word), PREFIX), Occur.SHOULD)
-                .add(constant(infix(word), INFIX), Occur.SHOULD)
+                .add(constant(query(WordGrams.prefix(word)), PREFIX), Occur.SHOULD)
+                .add(constant(query(WordGrams.infix(word)), INFIX), Occur.SHOULD)
                 .build();
     }
 
-    private static Query prefix(String word) {
-        List<String> grams = WordGrams.prefixGrams(word);
-        return grams.isEmpty() ? new PrefixQuery(new Term(MessageDocuments.WORDS, word)) : phrase(grams);
-    }
-
-    private static Query infix(String word) {
-        List<String> grams = WordGrams.infixGrams(word);
-        return grams.isEmpty()
-                ? new WildcardQuery(new Term(MessageDocuments.WORDS, QueryWords.infixPattern(word)))
-                : phrase(grams);
+    private static Query query(WordGrams.Match match) {
+        return switch (match) {
+            case WordGrams.Match.Phrase(List<String> grams) -> phrase(grams);
+            case WordGrams.Match.Piece(String piece) -> new TermQuery(new Term(MessageDocuments.PIECES, piece));
+        };
     }
 
     /**

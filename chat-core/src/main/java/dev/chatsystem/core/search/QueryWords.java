@@ -23,9 +23,9 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
  * <p>Thread-safe; {@link #close} releases the analyzer.
  */
 public final class QueryWords implements AutoCloseable {
-    /** The most words a query may hold: each one costs a term-dictionary scan. */
+    /** The most words a query may hold: each one is a required clause of three. */
     public static final int MAX_WORDS = 32;
-    /** The longest word a query may hold, which bounds the size of the infix automaton. */
+    /** The longest word a query may hold, which bounds the length of its phrases. */
     public static final int MAX_WORD_LENGTH = 100;
 
     private final Analyzer analyzer = new StandardAnalyzer(CharArraySet.EMPTY_SET);
@@ -73,23 +73,6 @@ public final class QueryWords implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return words;
-    }
-
-    /**
-     * The wildcard pattern {@code *word*} matching {@code word} anywhere inside a word, with the wildcard
-     * characters {@code *}, {@code ?} and the escape {@code \} escaped (the syntax Lucene's {@code WildcardQuery}
-     * and Elasticsearch's {@code wildcard} query share).
-     */
-    public static String infixPattern(String word) {
-        StringBuilder pattern = new StringBuilder(word.length() + 8).append('*');
-        for (int i = 0; i < word.length(); i++) {
-            char c = word.charAt(i);
-            if (c == '*' || c == '?' || c == '\\') {
-                pattern.append('\\');
-            }
-            pattern.append(c);
-        }
-        return pattern.append('*').toString();
     }
 
     @Override

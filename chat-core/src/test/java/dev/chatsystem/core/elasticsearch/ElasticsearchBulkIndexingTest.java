@@ -54,6 +54,8 @@ class ElasticsearchBulkIndexingTest {
                 source.path(MessageDocuments.GRAMS).forEach(gram -> grams.add(gram.asText()));
                 try (QueryWords words = new QueryWords()) {
                     assertThat(grams).isEqualTo(WordGrams.fieldValues(words.bodyWords(message.body())));
+                    assertThat(source.path(MessageDocuments.PIECES).asText())
+                            .isEqualTo(WordGrams.pieces(words.bodyWords(message.body())));
                 }
             }
             assertThat(index.search(APP, CHAT, "quoted", 10)).containsExactly(1L);
@@ -63,6 +65,7 @@ class ElasticsearchBulkIndexingTest {
             assertThat(index.search(APP, CHAT, "separator", 10)).containsExactly(4L);
             assertThat(index.search(APP, CHAT, "😀", 10)).containsExactly(5L);
             assertThat(index.search(APP, CHAT, "日本", 10)).containsExactly(5L);
+            assertThat(index.search(APP, CHAT, "本", 10)).containsExactly(5L);
             assertThat(index.search(APP, CHAT, "script", 10)).containsExactly(6L);
         }
     }
@@ -124,13 +127,13 @@ class ElasticsearchBulkIndexingTest {
         for (int i = 1; i <= 10; i++) {
             messages.add(new IndexedMessage(APP, CHAT, i, "x".repeat(i == 5 ? 5_000 : 100), i));
         }
-        // 200 + 6 * 100 + 5 * 9 = 845 estimated bytes for a short message, 30,245 for the long one
-        List<List<IndexedMessage>> chunks = BulkBody.chunks(messages, 2_000);
+        // 200 + 9 * 100 + 5 * 9 = 1,145 estimated bytes for a short message, 45,245 for the long one
+        List<List<IndexedMessage>> chunks = BulkBody.chunks(messages, 2_500);
 
         assertThat(chunks).flatExtracting(chunk -> chunk).containsExactlyElementsOf(messages);
         assertThat(chunks).extracting(List::size).containsExactly(2, 2, 1, 2, 2, 1);
         assertThat(BulkBody.chunks(messages, Long.MAX_VALUE)).hasSize(1);
-        assertThat(BulkBody.chunks(List.of(), 2_000)).isEmpty();
+        assertThat(BulkBody.chunks(List.of(), 2_500)).isEmpty();
     }
 
     /**

@@ -34,21 +34,21 @@ class MessageSearchesTest {
                      {"bool": {"should": [
                        {"constant_score": {"filter": {"term": {"body": {"value": "ab"}}}, "boost": 4.0}},
                        {"constant_score": {"filter": {"match_phrase": {"grams": {"query": "^ab"}}}, "boost": 2.0}},
-                       {"constant_score": {"filter": {"wildcard": {"body": {"value": "*ab*"}}}, "boost": 1.0}}]}}
+                       {"constant_score": {"filter": {"term": {"pieces": {"value": "ab"}}}, "boost": 1.0}}]}}
                    ]}},
                  "sort": [{"_score": {"order": "desc"}}, {"number": {"order": "desc"}}]}
                 """));
     }
 
     @Test
-    void aOneLetterWordFallsBackToPrefixAndWildcardQueries() throws IOException {
+    void aOneLetterWordMatchesTermsOfThePieces() throws IOException {
         JsonNode should = read(MessageSearches.body("t", 1, new LinkedHashSet<>(List.of("a")), 5))
                 .at("/query/bool/must/0/bool/should");
 
         assertThat(should.at("/1/constant_score/filter"))
-                .isEqualTo(JSON.readTree("{\"prefix\":{\"body\":{\"value\":\"a\"}}}"));
+                .isEqualTo(JSON.readTree("{\"term\":{\"pieces\":{\"value\":\"^a\"}}}"));
         assertThat(should.at("/2/constant_score/filter"))
-                .isEqualTo(JSON.readTree("{\"wildcard\":{\"body\":{\"value\":\"*a*\"}}}"));
+                .isEqualTo(JSON.readTree("{\"term\":{\"pieces\":{\"value\":\"a\"}}}"));
     }
 
     private static JsonNode read(HttpEntity body) throws IOException {

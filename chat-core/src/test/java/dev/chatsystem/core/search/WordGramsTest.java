@@ -2,6 +2,7 @@ package dev.chatsystem.core.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chatsystem.core.search.WordGrams.Match;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -15,15 +16,54 @@ class WordGramsTest {
 
     @Test
     void aPrefixIsTheStartOfTheIndexedSequence() {
-        assertThat(WordGrams.prefixGrams("hel")).containsExactly("^he", "hel");
-        assertThat(WordGrams.prefixGrams("he")).containsExactly("^he");
-        assertThat(WordGrams.prefixGrams("h")).isEmpty();
+        assertThat(WordGrams.prefix("hel")).isEqualTo(new Match.Phrase(List.of("^he", "hel")));
+        assertThat(WordGrams.prefix("he")).isEqualTo(new Match.Phrase(List.of("^he")));
     }
 
     @Test
     void anInfixIsAnyRunOfTheIndexedSequenceWithoutTheMark() {
-        assertThat(WordGrams.infixGrams("ello")).containsExactly("ell", "llo");
-        assertThat(WordGrams.infixGrams("ll")).isEmpty();
+        assertThat(WordGrams.infix("ello")).isEqualTo(new Match.Phrase(List.of("ell", "llo")));
+        assertThat(WordGrams.infix("llo")).isEqualTo(new Match.Phrase(List.of("llo")));
+    }
+
+    @Test
+    void wordsTooShortForAPhraseMatchAPiece() {
+        assertThat(WordGrams.prefix("h")).isEqualTo(new Match.Piece("^h"));
+        assertThat(WordGrams.infix("ll")).isEqualTo(new Match.Piece("ll"));
+        assertThat(WordGrams.infix("l")).isEqualTo(new Match.Piece("l"));
+    }
+
+    @Test
+    void indexesEveryDistinctPieceOfOneAndTwoCharactersAndEachFirstCharacterMarked() {
+        assertThat(WordGrams.pieces(List.of("hello", "a", "ll")).split(" "))
+                .containsExactlyInAnyOrder("^h", "h", "he", "e", "el", "l", "ll", "lo", "o", "^a", "a", "^l");
+        assertThat(WordGrams.pieces(List.of())).isEmpty();
+    }
+
+    @Test
+    void everyShortQueryWordOfAWordIsAPieceOfIt() {
+        // Whatever a word of one or two code points matches as a prefix or infix, the word's pieces hold.
+        char[] alphabet = {'a', 'b', 'é', '\u4e2d', '\uD835', '\uDC00'};
+        Random random = new Random(11);
+        for (int i = 0; i < 5_000; i++) {
+            StringBuilder text = new StringBuilder();
+            for (int n = 1 + random.nextInt(8); n > 0; n--) {
+                text.append(alphabet[random.nextInt(alphabet.length)]);
+            }
+            String word = text.toString();
+            List<String> pieces = List.of(WordGrams.pieces(List.of(word)).split(" "));
+            int[] codePoints = word.codePoints().toArray();
+            for (int start = 0; start < codePoints.length; start++) {
+                for (int end = start + 1; end <= Math.min(start + 2, codePoints.length); end++) {
+                    String part = new String(codePoints, start, end - start);
+                    assertThat(pieces).contains(((Match.Piece) WordGrams.infix(part)).piece());
+                    if (start == 0 && end == 1) {
+                        assertThat(pieces).contains(((Match.Piece) WordGrams.prefix(part)).piece());
+                    }
+                }
+            }
+            assertThat(pieces).doesNotHaveDuplicates().allMatch(piece -> !piece.isEmpty());
+        }
     }
 
     @Test
@@ -31,7 +71,10 @@ class WordGramsTest {
         String mathA = "\uD835\uDC00"; // one code point, two chars
         assertThat(WordGrams.fieldValues(List.of(mathA))).isEmpty();
         assertThat(WordGrams.fieldValues(List.of(mathA + mathA))).containsExactly("^" + mathA + mathA);
-        assertThat(WordGrams.infixGrams(mathA + "b" + mathA)).containsExactly(mathA + "b" + mathA);
+        assertThat(WordGrams.infix(mathA + "b" + mathA)).isEqualTo(new Match.Phrase(List.of(mathA + "b" + mathA)));
+        assertThat(WordGrams.infix(mathA + "b")).isEqualTo(new Match.Piece(mathA + "b"));
+        assertThat(WordGrams.pieces(List.of(mathA + "b")).split(" "))
+                .containsExactlyInAnyOrder("^" + mathA, mathA, mathA + "b", "b");
     }
 
     @Test

@@ -116,6 +116,39 @@ public abstract class SearchIndexContract {
         assertThat(search("\uD835\uDC01\uD835\uDC02\uD835\uDC03")).containsExactly(1L);
         assertThat(search("x\uD835\uDC00")).containsExactly(1L);
         assertThat(search("\uD835\uDC03y")).containsExactly(1L);
+        assertThat(search("\uD835\uDC02")).containsExactly(1L);
+        assertThat(search("\uD835\uDC01\uD835\uDC02")).containsExactly(1L);
+        assertThat(search("\uD835\uDC01\uD835\uDC03")).isEmpty();
+    }
+
+    @Test
+    void ranksWordsOfOneAndTwoCharactersWholeThenPrefixThenInfix() {
+        index.upsert(List.of(
+                message(1, "xab"), message(2, "abx"), message(3, "ab"), message(4, "b a"), message(5, "nothing")));
+
+        assertThat(search("ab")).containsExactly(3L, 2L, 1L);
+        assertThat(search("a")).containsExactly(4L, 3L, 2L, 1L);
+        assertThat(search("x")).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void shortWordsNeverMatchAcrossTwoWords() {
+        index.upsert(List.of(message(1, "ab cd"), message(2, "xbc")));
+
+        assertThat(search("bc")).containsExactly(2L);
+        assertThat(search("c")).containsExactly(1L, 2L);
+        assertThat(search("dx")).isEmpty();
+    }
+
+    /** The tokenizer makes each Chinese or Japanese character a word of its own: each is found inside any text. */
+    @Test
+    void findsEachCharacterOfChineseAndJapaneseText() {
+        index.upsert(List.of(message(1, "日本語を話します"), message(2, "我们说中文"), message(3, "plain")));
+
+        assertThat(search("本")).containsExactly(1L);
+        assertThat(search("語")).containsExactly(1L);
+        assertThat(search("中文")).containsExactly(2L);
+        assertThat(search("日 中")).isEmpty();
     }
 
     @Test
