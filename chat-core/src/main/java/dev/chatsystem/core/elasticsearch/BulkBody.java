@@ -143,8 +143,10 @@ final class BulkBody {
 
     /**
      * Roughly the body's size for plain text, so that the buffer seldom grows: a document holds its body once, its
-     * grams (about four characters per body character) and its pieces (up to five, fewer as they repeat); the action and the document hold the token five times
-     * (in the id, the chat key and alone).
+     * grams (about four characters per body character) and its pieces (up to five, fewer as they repeat); the action
+     * and the document hold the token five times (in the id, the chat key and alone). Characters are counted, not
+     * UTF-8 bytes: a body of long words in a three-byte script (Hangul) takes up to 2.7 times the estimate, which
+     * keeps the largest bulk request ({@link #MAX_BYTES} estimated) far below Elasticsearch's 100 MB limit.
      */
     private static int estimatedSize(List<IndexedMessage> messages) {
         long size = 1;

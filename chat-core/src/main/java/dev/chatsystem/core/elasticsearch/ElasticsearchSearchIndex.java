@@ -50,8 +50,9 @@ import org.slf4j.LoggerFactory;
  * first write or search that finds Elasticsearch back.
  *
  * <p>Durability is Elasticsearch's (translog), so this adapter never asks for a rebuild: {@link #needsRebuild} is
- * always false and {@link #rebuilt} does nothing. Writes that failed while it was unreachable are repaired by the
- * caller retrying them (the write queue), not by a rebuild.
+ * always false. Writes that failed while it was unreachable are repaired by the caller retrying them (the write
+ * queue), not by a rebuild. A full rebuild ({@link #rebuilt}) records the document layout in the mapping, where an
+ * index of documents written by an older version is noticed at open and logged, as it needs {@code chat-cli reindex}.
  *
  * <p>Thread-safe: the client is. Every failure, including connection errors, surfaces as
  * {@link BackendUnavailableException}; no client type crosses the port.
@@ -293,9 +294,13 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
         return false; // see the class comment: Elasticsearch keeps what it acknowledged
     }
 
+    /** Records in the mapping that every document is of this code's layout (see {@link IndexCreator#layout}). */
     @Override
     public void rebuilt() {
-        // Nothing to record: this index never asks for a rebuild.
+        call("record the index layout", () -> {
+            creator.recordLayout();
+            return null;
+        });
     }
 
     @Override

@@ -3,9 +3,13 @@ package dev.chatsystem.core.elasticsearch;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch.indices.IndexSettings;
+import co.elastic.clients.json.JsonData;
 import co.elastic.clients.util.ObjectBuilder;
 import dev.chatsystem.core.BackendUnavailableException;
 import java.io.IOException;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +54,7 @@ final class IndexCreator {
                 client.indices()
                         .putMapping(m -> m.index(indexName)
                                 .properties(MessageDocuments.mapping().properties()));
+                checkLayout();
             } else {
                 create();
             }
@@ -57,6 +62,45 @@ final class IndexCreator {
             return null;
         });
         created = true;
+    }
+
+    /**
+     * Warns when the existing index holds documents of an older layout, which only a full reindex brings up to date;
+     * an empty one is of this layout already.
+     */
+    private void checkLayout() throws IOException {
+        Optional<String> layout = layout();
+        if (layout.equals(Optional.of(MessageDocuments.LAYOUT))) {
+            return;
+        }
+        if (client.count(c -> c.index(indexName)).count() == 0) {
+            recordLayout();
+            return;
+        }
+        LOG.warn(
+                "the Elasticsearch index {} holds documents of an older layout ({}; this version writes {}): until"
+                        + " `chat-cli reindex` runs, query words of one or two characters find those messages only"
+                        + " as whole words or, with two characters, as prefixes",
+                indexName,
+                layout.orElse("1"),
+                MessageDocuments.LAYOUT);
+    }
+
+    /** The layout the index's mapping records, empty when none (every index behind an alias must agree). */
+    Optional<String> layout() throws IOException {
+        Set<Optional<String>> layouts = new HashSet<>();
+        client.indices().getMapping(g -> g.index(indexName)).mappings().values().forEach(index -> {
+            JsonData layout = index.mappings().meta().get(MessageDocuments.LAYOUT_KEY);
+            layouts.add(Optional.ofNullable(layout).map(value -> value.to(String.class)));
+        });
+        return layouts.size() == 1 ? layouts.iterator().next() : Optional.empty();
+    }
+
+    /** Records that every document is of this code's layout: after a full rebuild, or in an empty index. */
+    void recordLayout() throws IOException {
+        client.indices()
+                .putMapping(m ->
+                        m.index(indexName).meta(MessageDocuments.LAYOUT_KEY, JsonData.of(MessageDocuments.LAYOUT)));
     }
 
     /**

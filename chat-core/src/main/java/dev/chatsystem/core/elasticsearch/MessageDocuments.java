@@ -3,6 +3,7 @@ package dev.chatsystem.core.elasticsearch;
 import co.elastic.clients.elasticsearch._types.mapping.DynamicMapping;
 import co.elastic.clients.elasticsearch._types.mapping.IndexOptions;
 import co.elastic.clients.elasticsearch._types.mapping.TypeMapping;
+import co.elastic.clients.json.JsonData;
 import dev.chatsystem.core.search.WordGrams;
 import dev.chatsystem.core.spi.IndexedMessage;
 
@@ -25,6 +26,15 @@ final class MessageDocuments {
     static final String GRAMS = "grams";
     /** The one- and two-character pieces of the body's words ({@link WordGrams#pieces}), for short query words. */
     static final String PIECES = "pieces";
+
+    /** The mapping's {@code _meta} entry holding the {@link #LAYOUT} of the index's documents. */
+    static final String LAYOUT_KEY = "chat_layout";
+
+    /**
+     * What a document holds, recorded in the mapping's {@code _meta} by whoever created the index or last rebuilt it
+     * in full. Version 2 added the {@link #PIECES}; indexes of earlier versions have no entry.
+     */
+    static final String LAYOUT = "2";
 
     private MessageDocuments() {}
 
@@ -49,6 +59,7 @@ final class MessageDocuments {
      */
     static TypeMapping mapping() {
         return TypeMapping.of(m -> m.dynamic(DynamicMapping.Strict)
+                .meta(LAYOUT_KEY, JsonData.of(LAYOUT))
                 .properties(ID, p -> p.keyword(k -> k))
                 .properties(TOKEN, p -> p.keyword(k -> k))
                 .properties(CHAT, p -> p.keyword(k -> k))

@@ -24,7 +24,10 @@ final class MessageAnalyzer extends DelegatingAnalyzerWrapper {
 
     @Override
     protected Analyzer getWrappedAnalyzer(String fieldName) {
-        return MessageDocuments.WORDS.equals(fieldName) ? body : grams;
+        return switch (fieldName) {
+            case MessageDocuments.GRAMS, MessageDocuments.PIECES -> grams;
+            default -> body;
+        };
     }
 
     @Override

@@ -3,9 +3,11 @@ package dev.chatsystem.core.elasticsearch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import co.elastic.clients.elasticsearch._types.Refresh;
 import co.elastic.clients.elasticsearch._types.mapping.DynamicMapping;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import co.elastic.clients.elasticsearch.indices.IndexSettings;
+import co.elastic.clients.json.JsonData;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
@@ -19,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Callable;
@@ -47,7 +50,7 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
     }
 
     @Test
-    void addsTheGramsFieldToAnIndexCreatedBeforeIt() throws IOException {
+    void addsTheGramsAndPiecesToAnIndexCreatedBeforeThem() throws IOException {
         String name = indices.newName();
         indices.admin()
                 .indices()
@@ -64,7 +67,82 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
 
             assertThat(upgraded.search(APP, CHAT, "upgr", 10)).containsExactly(1L);
             assertThat(upgraded.search(APP, CHAT, "pgrad", 10)).containsExactly(1L);
+            assertThat(upgraded.search(APP, CHAT, "pg", 10)).containsExactly(1L);
+            assertThat(upgraded.search(APP, CHAT, "u", 10)).containsExactly(1L);
         }
+    }
+
+    @Test
+    void recordsTheLayoutWhenItCreatesTheIndexAndAfterAFullRebuild() throws IOException {
+        String fresh = indices.newName();
+        try (ElasticsearchSearchIndex created = ElasticsearchSearchIndex.open(indices.url(), fresh)) {
+            created.upsert(List.of(message(1, "new")));
+        }
+        assertThat(layout(fresh)).isEqualTo(MessageDocuments.LAYOUT);
+
+        String older = indices.newName();
+        createWithoutPieces(older);
+        indices.admin()
+                .index(i -> i.index(older)
+                        .id(APP + "/" + CHAT + "/1")
+                        .routing(APP + "/" + CHAT)
+                        .refresh(Refresh.True)
+                        .document(Map.of(
+                                MessageDocuments.ID,
+                                APP + "/" + CHAT + "/1",
+                                MessageDocuments.TOKEN,
+                                APP,
+                                MessageDocuments.CHAT,
+                                APP + "/" + CHAT,
+                                MessageDocuments.NUMBER,
+                                1,
+                                MessageDocuments.BODY,
+                                "written before the pieces",
+                                MessageDocuments.GRAMS,
+                                List.of("^wr wri rit itt tte ten"))));
+        try (ElasticsearchSearchIndex upgraded = ElasticsearchSearchIndex.open(indices.url(), older)) {
+            assertThat(upgraded.search(APP, CHAT, "writ", 10)).containsExactly(1L);
+            // What the log warns about: a short infix misses the document until a full rebuild rewrites it.
+            assertThat(upgraded.search(APP, CHAT, "it", 10)).isEmpty();
+            assertThat(layout(older)).isNull();
+
+            upgraded.rebuilt();
+            assertThat(layout(older)).isEqualTo(MessageDocuments.LAYOUT);
+        }
+
+        String empty = indices.newName();
+        createWithoutPieces(empty);
+        try (ElasticsearchSearchIndex opened = ElasticsearchSearchIndex.open(indices.url(), empty)) {
+            assertThat(opened.search(APP, CHAT, "anything", 10)).isEmpty();
+        }
+        assertThat(layout(empty)).isEqualTo(MessageDocuments.LAYOUT);
+    }
+
+    private void createWithoutPieces(String name) throws IOException {
+        indices.admin()
+                .indices()
+                .create(c -> c.index(name)
+                        .mappings(m -> m.dynamic(DynamicMapping.Strict)
+                                .properties(MessageDocuments.ID, p -> p.keyword(k -> k))
+                                .properties(MessageDocuments.TOKEN, p -> p.keyword(k -> k))
+                                .properties(MessageDocuments.CHAT, p -> p.keyword(k -> k))
+                                .properties(MessageDocuments.NUMBER, p -> p.long_(l -> l))
+                                .properties(MessageDocuments.BODY, p -> p.text(t -> t.analyzer("standard")))
+                                .properties(
+                                        MessageDocuments.GRAMS,
+                                        p -> p.text(
+                                                t -> t.analyzer("whitespace").norms(false)))));
+    }
+
+    private String layout(String name) throws IOException {
+        JsonData layout = indices.admin()
+                .indices()
+                .getMapping(g -> g.index(name))
+                .get(name)
+                .mappings()
+                .meta()
+                .get(MessageDocuments.LAYOUT_KEY);
+        return layout == null ? null : layout.to(String.class);
     }
 
     @Test

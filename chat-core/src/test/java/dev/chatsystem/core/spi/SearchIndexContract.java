@@ -140,15 +140,28 @@ public abstract class SearchIndexContract {
         assertThat(search("dx")).isEmpty();
     }
 
-    /** The tokenizer makes each Chinese or Japanese character a word of its own: each is found inside any text. */
+    /**
+     * The tokenizer makes each Chinese character and each hiragana a word of its own, but a run of katakana or of
+     * Hangul one word: one or two of its characters are found inside it.
+     */
     @Test
-    void findsEachCharacterOfChineseAndJapaneseText() {
-        index.upsert(List.of(message(1, "日本語を話します"), message(2, "我们说中文"), message(3, "plain")));
+    void findsCharactersOfChineseJapaneseAndKoreanText() {
+        index.upsert(List.of(
+                message(1, "日本語を話します"),
+                message(2, "我们说中文"),
+                message(3, "コンピュータ"),
+                message(4, "안녕하세요"),
+                message(5, "plain")));
 
         assertThat(search("本")).containsExactly(1L);
-        assertThat(search("語")).containsExactly(1L);
         assertThat(search("中文")).containsExactly(2L);
         assertThat(search("日 中")).isEmpty();
+        assertThat(search("ピ")).containsExactly(3L);
+        assertThat(search("ピュ")).containsExactly(3L);
+        assertThat(search("コ")).containsExactly(3L);
+        assertThat(search("하세")).containsExactly(4L);
+        assertThat(search("녕")).containsExactly(4L);
+        assertThat(search("세하")).isEmpty();
     }
 
     @Test
