@@ -294,13 +294,23 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
         return false; // see the class comment: Elasticsearch keeps what it acknowledged
     }
 
-    /** Records in the mapping that every document is of this code's layout (see {@link IndexCreator#layout}). */
+    /**
+     * Records in the mapping that every document is of this code's layout (see {@link IndexCreator#layout}). Only
+     * bookkeeping: when Elasticsearch cannot take it, the rebuild still stands and processes keep warning at start.
+     */
     @Override
     public void rebuilt() {
-        call("record the index layout", () -> {
-            creator.recordLayout();
-            return null;
-        });
+        try {
+            call("record the index layout", () -> {
+                creator.recordLayout();
+                return null;
+            });
+        } catch (BackendUnavailableException e) {
+            LOG.warn(
+                    "every document is indexed, but the index layout could not be recorded ({}); processes will warn"
+                            + " of an older layout until the next full reindex",
+                    e.getMessage());
+        }
     }
 
     @Override

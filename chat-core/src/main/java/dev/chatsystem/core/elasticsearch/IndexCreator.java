@@ -3,19 +3,23 @@ package dev.chatsystem.core.elasticsearch;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch.indices.IndexSettings;
+import co.elastic.clients.elasticsearch.indices.get_mapping.IndexMappingRecord;
 import co.elastic.clients.json.JsonData;
 import co.elastic.clients.util.ObjectBuilder;
 import dev.chatsystem.core.BackendUnavailableException;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates the index with its mapping unless it exists (then adds any field the mapping gained), once per process;
- * safe when several processes start at the same time (the loser of the race gets {@code resource_already_exists_exception}, which is success).
+ * Creates the index with its mapping unless it exists (then adds any field the mapping gained and warns when its
+ * documents are of an older layout), once per process; safe when several processes start at the same time (the loser
+ * of the race gets {@code resource_already_exists_exception}, which is success).
  */
 final class IndexCreator {
     private static final Logger LOG = LoggerFactory.getLogger(IndexCreator.class);
@@ -65,42 +69,68 @@ final class IndexCreator {
     }
 
     /**
-     * Warns when the existing index holds documents of an older layout, which only a full reindex brings up to date;
-     * an empty one is of this layout already.
+     * Warns when the existing index holds documents of an older layout, which only a full rebuild brings up to date;
+     * an empty one is of this layout already. Advisory: a failure here is logged and never keeps the index from being
+     * used.
      */
-    private void checkLayout() throws IOException {
-        Optional<String> layout = layout();
-        if (layout.equals(Optional.of(MessageDocuments.LAYOUT))) {
-            return;
+    private void checkLayout() {
+        try {
+            Optional<String> layout = layout();
+            if (layout.equals(Optional.of(MessageDocuments.LAYOUT))) {
+                return;
+            }
+            if (client.count(c -> c.index(indexName)).count() == 0) {
+                recordLayout();
+                return;
+            }
+            LOG.warn(
+                    "the Elasticsearch index {} holds documents of an older layout ({}; this version writes {}): until"
+                            + " a full reindex (chat-cli reindex) rewrites them, query words of one or two characters"
+                            + " find those messages only as whole words or, with two characters, as prefixes",
+                    indexName,
+                    layout.orElse("none recorded"),
+                    MessageDocuments.LAYOUT);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot check the document layout of the Elasticsearch index {}: {}", indexName, e.toString());
         }
-        if (client.count(c -> c.index(indexName)).count() == 0) {
-            recordLayout();
-            return;
-        }
-        LOG.warn(
-                "the Elasticsearch index {} holds documents of an older layout ({}; this version writes {}): until"
-                        + " `chat-cli reindex` runs, query words of one or two characters find those messages only"
-                        + " as whole words or, with two characters, as prefixes",
-                indexName,
-                layout.orElse("1"),
-                MessageDocuments.LAYOUT);
     }
 
-    /** The layout the index's mapping records, empty when none (every index behind an alias must agree). */
+    /**
+     * The layout the index's mapping records; empty when none is, or one cannot be read, or the indices behind an
+     * alias disagree.
+     */
     Optional<String> layout() throws IOException {
         Set<Optional<String>> layouts = new HashSet<>();
-        client.indices().getMapping(g -> g.index(indexName)).mappings().values().forEach(index -> {
-            JsonData layout = index.mappings().meta().get(MessageDocuments.LAYOUT_KEY);
-            layouts.add(Optional.ofNullable(layout).map(value -> value.to(String.class)));
-        });
+        client.indices()
+                .getMapping(g -> g.index(indexName))
+                .mappings()
+                .values()
+                .forEach(index -> layouts.add(layoutOf(index.mappings().meta())));
         return layouts.size() == 1 ? layouts.iterator().next() : Optional.empty();
     }
 
-    /** Records that every document is of this code's layout: after a full rebuild, or in an empty index. */
+    private static Optional<String> layoutOf(Map<String, JsonData> meta) {
+        JsonData layout = meta.get(MessageDocuments.LAYOUT_KEY);
+        try {
+            return Optional.ofNullable(layout).map(value -> value.to(String.class));
+        } catch (RuntimeException e) { // not a string (someone else's value): none recorded
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Records that every document is of this code's layout: after a full rebuild, or in an empty index. A mapping
+     * update replaces the whole {@code _meta}, so each index's other entries are written back with it.
+     */
     void recordLayout() throws IOException {
-        client.indices()
-                .putMapping(m ->
-                        m.index(indexName).meta(MessageDocuments.LAYOUT_KEY, JsonData.of(MessageDocuments.LAYOUT)));
+        Map<String, IndexMappingRecord> indices =
+                client.indices().getMapping(g -> g.index(indexName)).mappings();
+        for (Map.Entry<String, IndexMappingRecord> index : indices.entrySet()) {
+            Map<String, JsonData> meta =
+                    new HashMap<>(index.getValue().mappings().meta());
+            meta.put(MessageDocuments.LAYOUT_KEY, JsonData.of(MessageDocuments.LAYOUT));
+            client.indices().putMapping(m -> m.index(index.getKey()).meta(meta));
+        }
     }
 
     /**

@@ -35,7 +35,8 @@ public final class MarkedSearchIndex implements SearchIndex {
     /**
      * What a document holds for a message, as far as this index cannot tell by itself: raised whenever it changes.
      * Version 1 folds the final sigma and ß ({@link dev.chatsystem.core.search.QueryWords#normalized}), version 2 adds
-     * the words' pieces ({@link dev.chatsystem.core.search.WordGrams#pieces}).
+     * the words' pieces ({@link dev.chatsystem.core.search.WordGrams#pieces}). Raised with the Elasticsearch adapter's
+     * own record of it ({@code elasticsearch.MessageDocuments.LAYOUT}).
      */
     static final String LAYOUT = "2";
 

@@ -44,7 +44,7 @@ public interface SearchIndex extends AutoCloseable {
      */
     boolean needsRebuild();
 
-    /** Records that a full rebuild from the store has completed. */
+    /** Records that a full rebuild from the store has completed (never called after a rebuild of one application). */
     void rebuilt();
 
     BackendStatus health();

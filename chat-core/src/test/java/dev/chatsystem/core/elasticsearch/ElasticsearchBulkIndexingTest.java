@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import co.elastic.clients.elasticsearch._types.mapping.DynamicMapping;
+import co.elastic.clients.elasticsearch._types.mapping.TypeMapping;
 import co.elastic.clients.elasticsearch.core.GetResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chatsystem.core.BackendUnavailableException;
@@ -110,13 +111,14 @@ class ElasticsearchBulkIndexingTest {
             index.upsert(List.of(new IndexedMessage(APP, CHAT, 2, "after the delete", 2)));
 
             assertThat(index.search(APP, CHAT, "after", 10)).containsExactly(2L);
-            assertThat(indices.admin()
-                            .indices()
-                            .getMapping(m -> m.index(name))
-                            .get(name)
-                            .mappings()
-                            .dynamic())
-                    .isEqualTo(DynamicMapping.Strict);
+            TypeMapping recreated = indices.admin()
+                    .indices()
+                    .getMapping(m -> m.index(name))
+                    .get(name)
+                    .mappings();
+            assertThat(recreated.dynamic()).isEqualTo(DynamicMapping.Strict);
+            assertThat(recreated.meta().get(MessageDocuments.LAYOUT_KEY).to(String.class))
+                    .isEqualTo(MessageDocuments.LAYOUT);
         }
     }
 

@@ -82,6 +82,7 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
 
         String older = indices.newName();
         createWithoutPieces(older);
+        indices.admin().indices().putMapping(m -> m.index(older).meta("owner", JsonData.of("someone else")));
         indices.admin()
                 .index(i -> i.index(older)
                         .id(APP + "/" + CHAT + "/1")
@@ -102,12 +103,13 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
                                 List.of("^wr wri rit itt tte ten"))));
         try (ElasticsearchSearchIndex upgraded = ElasticsearchSearchIndex.open(indices.url(), older)) {
             assertThat(upgraded.search(APP, CHAT, "writ", 10)).containsExactly(1L);
-            // What the log warns about: a short infix misses the document until a full rebuild rewrites it.
+            // The limitation the log warns about: a short infix misses the document until a full rebuild rewrites it.
             assertThat(upgraded.search(APP, CHAT, "it", 10)).isEmpty();
             assertThat(layout(older)).isNull();
 
             upgraded.rebuilt();
             assertThat(layout(older)).isEqualTo(MessageDocuments.LAYOUT);
+            assertThat(meta(older).get("owner").to(String.class)).isEqualTo("someone else");
         }
 
         String empty = indices.newName();
@@ -135,14 +137,26 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
     }
 
     private String layout(String name) throws IOException {
-        JsonData layout = indices.admin()
+        JsonData layout = meta(name).get(MessageDocuments.LAYOUT_KEY);
+        return layout == null ? null : layout.to(String.class);
+    }
+
+    private Map<String, JsonData> meta(String name) throws IOException {
+        return indices.admin()
                 .indices()
                 .getMapping(g -> g.index(name))
                 .get(name)
                 .mappings()
-                .meta()
-                .get(MessageDocuments.LAYOUT_KEY);
-        return layout == null ? null : layout.to(String.class);
+                .meta();
+    }
+
+    @Test
+    void aRebuildThatCannotRecordTheLayoutStillStands() {
+        try (ElasticsearchSearchIndex unreachable =
+                ElasticsearchSearchIndex.open(URI.create("http://127.0.0.1:1"), indices.newName())) {
+            unreachable.rebuilt(); // logs that the layout is not recorded, and does not throw
+            assertThat(unreachable.health().up()).isFalse();
+        }
     }
 
     @Test
