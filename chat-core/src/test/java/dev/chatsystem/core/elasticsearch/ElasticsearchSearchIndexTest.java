@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import co.elastic.clients.elasticsearch._types.Refresh;
 import co.elastic.clients.elasticsearch._types.mapping.DynamicMapping;
+import co.elastic.clients.elasticsearch._types.mapping.TypeMapping;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import co.elastic.clients.elasticsearch.indices.IndexSettings;
 import co.elastic.clients.json.JsonData;
@@ -52,15 +53,7 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
     @Test
     void addsTheGramsAndPiecesToAnIndexCreatedBeforeThem() throws IOException {
         String name = indices.newName();
-        indices.admin()
-                .indices()
-                .create(c -> c.index(name)
-                        .mappings(m -> m.dynamic(DynamicMapping.Strict)
-                                .properties(MessageDocuments.ID, p -> p.keyword(k -> k))
-                                .properties(MessageDocuments.TOKEN, p -> p.keyword(k -> k))
-                                .properties(MessageDocuments.CHAT, p -> p.keyword(k -> k))
-                                .properties(MessageDocuments.NUMBER, p -> p.long_(l -> l))
-                                .properties(MessageDocuments.BODY, p -> p.text(t -> t.analyzer("standard")))));
+        createOlder(name, false);
 
         try (SearchIndex upgraded = ElasticsearchSearchIndex.open(indices.url(), name)) {
             upgraded.upsert(List.of(message(1, "indexed after the upgrade")));
@@ -81,7 +74,7 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
         assertThat(layout(fresh)).isEqualTo(MessageDocuments.LAYOUT);
 
         String older = indices.newName();
-        createWithoutPieces(older);
+        createOlder(older, true);
         indices.admin().indices().putMapping(m -> m.index(older).meta("owner", JsonData.of("someone else")));
         indices.admin()
                 .index(i -> i.index(older)
@@ -113,27 +106,28 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
         }
 
         String empty = indices.newName();
-        createWithoutPieces(empty);
+        createOlder(empty, true);
         try (ElasticsearchSearchIndex opened = ElasticsearchSearchIndex.open(indices.url(), empty)) {
             assertThat(opened.search(APP, CHAT, "anything", 10)).isEmpty();
         }
         assertThat(layout(empty)).isEqualTo(MessageDocuments.LAYOUT);
     }
 
-    private void createWithoutPieces(String name) throws IOException {
-        indices.admin()
-                .indices()
-                .create(c -> c.index(name)
-                        .mappings(m -> m.dynamic(DynamicMapping.Strict)
-                                .properties(MessageDocuments.ID, p -> p.keyword(k -> k))
-                                .properties(MessageDocuments.TOKEN, p -> p.keyword(k -> k))
-                                .properties(MessageDocuments.CHAT, p -> p.keyword(k -> k))
-                                .properties(MessageDocuments.NUMBER, p -> p.long_(l -> l))
-                                .properties(MessageDocuments.BODY, p -> p.text(t -> t.analyzer("standard")))
-                                .properties(
-                                        MessageDocuments.GRAMS,
-                                        p -> p.text(
-                                                t -> t.analyzer("whitespace").norms(false)))));
+    /** An index of an older layout: without the pieces, and without the grams too unless {@code withGrams}. */
+    private void createOlder(String name, boolean withGrams) throws IOException {
+        TypeMapping.Builder mapping = new TypeMapping.Builder()
+                .dynamic(DynamicMapping.Strict)
+                .properties(MessageDocuments.ID, p -> p.keyword(k -> k))
+                .properties(MessageDocuments.TOKEN, p -> p.keyword(k -> k))
+                .properties(MessageDocuments.CHAT, p -> p.keyword(k -> k))
+                .properties(MessageDocuments.NUMBER, p -> p.long_(l -> l))
+                .properties(MessageDocuments.BODY, p -> p.text(t -> t.analyzer("standard")));
+        if (withGrams) {
+            mapping.properties(
+                    MessageDocuments.GRAMS,
+                    p -> p.text(t -> t.analyzer("whitespace").norms(false)));
+        }
+        indices.admin().indices().create(c -> c.index(name).mappings(mapping.build()));
     }
 
     private String layout(String name) throws IOException {
