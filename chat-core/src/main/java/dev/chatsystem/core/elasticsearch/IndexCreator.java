@@ -86,7 +86,7 @@ final class IndexCreator {
             LOG.warn(
                     "the Elasticsearch index {} holds documents of an older layout ({}; this version writes {}): until"
                             + " a full reindex (chat-cli reindex) rewrites them, query words of one or two characters"
-                            + " find those messages only as whole words or, with two characters, as prefixes",
+                            + " may not find those messages as parts of words",
                     indexName,
                     layout.orElse("none recorded"),
                     MessageDocuments.LAYOUT);

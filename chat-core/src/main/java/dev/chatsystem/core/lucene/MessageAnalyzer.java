@@ -16,7 +16,7 @@ final class MessageAnalyzer extends DelegatingAnalyzerWrapper {
     static final int GRAM_VALUE_GAP = 100;
 
     private final Analyzer body = new StandardAnalyzer(CharArraySet.EMPTY_SET);
-    private final Analyzer grams = new GramAnalyzer();
+    private final Analyzer whitespace = new PrecomputedTermsAnalyzer();
 
     MessageAnalyzer() {
         super(PER_FIELD_REUSE_STRATEGY);
@@ -25,7 +25,7 @@ final class MessageAnalyzer extends DelegatingAnalyzerWrapper {
     @Override
     protected Analyzer getWrappedAnalyzer(String fieldName) {
         return switch (fieldName) {
-            case MessageDocuments.GRAMS, MessageDocuments.PIECES -> grams;
+            case MessageDocuments.GRAMS, MessageDocuments.PIECES -> whitespace;
             default -> body;
         };
     }
@@ -34,10 +34,10 @@ final class MessageAnalyzer extends DelegatingAnalyzerWrapper {
     public void close() {
         super.close();
         body.close();
-        grams.close();
+        whitespace.close();
     }
 
-    private static final class GramAnalyzer extends Analyzer {
+    private static final class PrecomputedTermsAnalyzer extends Analyzer {
         @Override
         protected TokenStreamComponents createComponents(String fieldName) {
             return new TokenStreamComponents(new WhitespaceTokenizer());
