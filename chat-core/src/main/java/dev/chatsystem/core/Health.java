@@ -8,7 +8,7 @@ public record Health(List<BackendStatus> backends) {
         backends = List.copyOf(backends);
     }
 
-    /** True when every backend is up. */
+    /** True when every backend is up, warnings or not: a warning asks for attention, not for traffic to stop. */
     public boolean healthy() {
         return backends.stream().allMatch(BackendStatus::up);
     }
