@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -52,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * <p>Durability is Elasticsearch's (translog), so this adapter never asks for a rebuild: {@link #needsRebuild} is
  * always false. Writes that failed while it was unreachable are repaired by the caller retrying them (the write
  * queue), not by a rebuild. A full rebuild ({@link #rebuilt}) records the document layout in the mapping, where an
- * index of documents written by an older version is noticed at open and logged, as it needs {@code chat-cli reindex}.
+ * index of documents written by an older version is noticed at open, logged and reported by {@link #health} (up, with
+ * a warning), as it needs {@code chat-cli reindex}.
  *
  * <p>Thread-safe: the client is. Every failure, including connection errors, surfaces as
  * {@link BackendUnavailableException}; no client type crosses the port.
@@ -89,7 +91,7 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
     private final QueryWords queryWords = new QueryWords();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private ElasticsearchSearchIndex(Rest5ClientTransport transport, String indexName, int shards) {
+    private ElasticsearchSearchIndex(Rest5ClientTransport transport, String indexName, int shards, Clock clock) {
         this.transport = transport;
         this.rest = transport.restClient();
         this.client = new ElasticsearchClient(transport);
@@ -97,7 +99,7 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
         String index = "/" + URLEncoder.encode(indexName, StandardCharsets.UTF_8);
         this.bulkEndpoint = index + "/_bulk";
         this.searchEndpoint = index + "/_search";
-        this.creator = new IndexCreator(client, indexName, shards);
+        this.creator = new IndexCreator(client, indexName, shards, clock);
     }
 
     /** Opens the index {@code indexName} (e.g. {@code chat-messages}) on {@code url}, with one primary shard. */
@@ -110,6 +112,11 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
      * shards} primary shards (an existing index keeps its own).
      */
     public static ElasticsearchSearchIndex open(URI url, String indexName, int shards) {
+        return open(url, indexName, shards, Clock.systemUTC());
+    }
+
+    /** The same, timing the re-reads of a stale layout (see {@link StaleLayout}) by {@code clock}. */
+    static ElasticsearchSearchIndex open(URI url, String indexName, int shards, Clock clock) {
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(indexName, "indexName");
         if (shards < 1) {
@@ -122,7 +129,7 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
                 .setRequestConfigCallback(r -> r.setResponseTimeout(RESPONSE_TIMEOUT))
                 .build();
         ElasticsearchSearchIndex index = new ElasticsearchSearchIndex(
-                new Rest5ClientTransport(rest, new JacksonJsonpMapper()), indexName, shards);
+                new Rest5ClientTransport(rest, new JacksonJsonpMapper()), indexName, shards, clock);
         try {
             index.creator.ensureCreated();
         } catch (BackendUnavailableException e) {
@@ -296,7 +303,8 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
 
     /**
      * Records in the mapping that every document is of this code's layout (see {@link IndexCreator#layout}). Only
-     * bookkeeping: when Elasticsearch cannot take it, the rebuild still stands and processes keep warning at start.
+     * bookkeeping: when Elasticsearch cannot take it, the rebuild still stands and processes keep warning (at start
+     * and in {@link #health}).
      */
     @Override
     public void rebuilt() {
@@ -313,6 +321,10 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
         }
     }
 
+    /**
+     * Down when the cluster is unreachable or red; up with a warning while the index holds documents of an older
+     * layout ({@link StaleLayout}), which searches still find, only not by every short word.
+     */
     @Override
     public BackendStatus health() {
         if (closed.get()) {
@@ -323,7 +335,14 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
             if (health.status() == HealthStatus.Red) {
                 return BackendStatus.down("search", KIND, "cluster " + health.clusterName() + " is red");
             }
-            return BackendStatus.up("search", KIND);
+            return creator.staleLayout()
+                    .older()
+                    .map(older -> BackendStatus.warning(
+                            "search",
+                            KIND,
+                            "documents of an older layout (" + older + "; this version writes "
+                                    + MessageDocuments.LAYOUT + "): run chat-cli reindex"))
+                    .orElseGet(() -> BackendStatus.up("search", KIND));
         } catch (IOException | RuntimeException e) {
             return BackendStatus.down("search", KIND, String.valueOf(e.getMessage()));
         }

@@ -8,6 +8,7 @@ import co.elastic.clients.json.JsonData;
 import co.elastic.clients.util.ObjectBuilder;
 import dev.chatsystem.core.BackendUnavailableException;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -17,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates the index with its mapping unless it exists (then adds any field the mapping gained and warns when its
- * documents are of an older layout), once per process; safe when several processes start at the same time (the loser
- * of the race gets {@code resource_already_exists_exception}, which is success).
+ * Creates the index with its mapping unless it exists (then adds any field the mapping gained and warns, at start and
+ * in {@link #staleLayout}, when its documents are of an older layout), once per process; safe when several processes
+ * start at the same time (the loser of the race gets {@code resource_already_exists_exception}, which is success).
  */
 final class IndexCreator {
     private static final Logger LOG = LoggerFactory.getLogger(IndexCreator.class);
@@ -38,12 +39,19 @@ final class IndexCreator {
     private final ElasticsearchClient client;
     private final String indexName;
     private final int shards;
+    private final StaleLayout staleLayout;
     private volatile boolean created;
 
-    IndexCreator(ElasticsearchClient client, String indexName, int shards) {
+    IndexCreator(ElasticsearchClient client, String indexName, int shards, Clock clock) {
         this.client = client;
         this.indexName = indexName;
         this.shards = shards;
+        this.staleLayout = new StaleLayout(this::layout, clock);
+    }
+
+    /** Whether the index was found holding documents of an older layout, until the current one is recorded. */
+    StaleLayout staleLayout() {
+        return staleLayout;
     }
 
     /** Returns once the index exists; throws {@link BackendUnavailableException} when that cannot be known. */
@@ -88,8 +96,9 @@ final class IndexCreator {
                             + " a full reindex (chat-cli reindex) rewrites them, query words of one or two characters"
                             + " may not find those messages as parts of words",
                     indexName,
-                    layout.orElse("none recorded"),
+                    layout.orElse(StaleLayout.NONE_RECORDED),
                     MessageDocuments.LAYOUT);
+            staleLayout.found(layout);
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot check the document layout of the Elasticsearch index {}: {}", indexName, e.toString());
         }
@@ -131,6 +140,7 @@ final class IndexCreator {
             meta.put(MessageDocuments.LAYOUT_KEY, JsonData.of(MessageDocuments.LAYOUT));
             client.indices().putMapping(m -> m.index(index.getKey()).meta(meta));
         }
+        staleLayout.recorded();
     }
 
     /**

@@ -10,15 +10,19 @@ import co.elastic.clients.elasticsearch.core.search.Hit;
 import co.elastic.clients.elasticsearch.indices.IndexSettings;
 import co.elastic.clients.json.JsonData;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.chatsystem.core.BackendStatus;
 import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
 import dev.chatsystem.core.spi.IndexedMessage;
 import dev.chatsystem.core.spi.SearchCorpus;
 import dev.chatsystem.core.spi.SearchIndex;
 import dev.chatsystem.core.spi.SearchIndexContract;
+import dev.chatsystem.core.testing.MovableClock;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -76,24 +80,7 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
         String older = indices.newName();
         createOlder(older, true);
         indices.admin().indices().putMapping(m -> m.index(older).meta("owner", JsonData.of("someone else")));
-        indices.admin()
-                .index(i -> i.index(older)
-                        .id(APP + "/" + CHAT + "/1")
-                        .routing(APP + "/" + CHAT)
-                        .refresh(Refresh.True)
-                        .document(Map.of(
-                                MessageDocuments.ID,
-                                APP + "/" + CHAT + "/1",
-                                MessageDocuments.TOKEN,
-                                APP,
-                                MessageDocuments.CHAT,
-                                APP + "/" + CHAT,
-                                MessageDocuments.NUMBER,
-                                1,
-                                MessageDocuments.BODY,
-                                "written before the pieces",
-                                MessageDocuments.GRAMS,
-                                List.of("^wr wri rit itt tte ten"))));
+        indexOlderDocument(older);
         try (ElasticsearchSearchIndex upgraded = ElasticsearchSearchIndex.open(indices.url(), older)) {
             assertThat(upgraded.search(APP, CHAT, "writ", 10)).containsExactly(1L);
             // The limitation the log warns about: a short infix misses the document until a full rebuild rewrites it.
@@ -130,6 +117,28 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
         indices.admin().indices().create(c -> c.index(name).mappings(mapping.build()));
     }
 
+    /** Indexes message 1, "written before the pieces", as an older version did: with grams, without pieces. */
+    private void indexOlderDocument(String name) throws IOException {
+        indices.admin()
+                .index(i -> i.index(name)
+                        .id(APP + "/" + CHAT + "/1")
+                        .routing(APP + "/" + CHAT)
+                        .refresh(Refresh.True)
+                        .document(Map.of(
+                                MessageDocuments.ID,
+                                APP + "/" + CHAT + "/1",
+                                MessageDocuments.TOKEN,
+                                APP,
+                                MessageDocuments.CHAT,
+                                APP + "/" + CHAT,
+                                MessageDocuments.NUMBER,
+                                1,
+                                MessageDocuments.BODY,
+                                "written before the pieces",
+                                MessageDocuments.GRAMS,
+                                List.of("^wr wri rit itt tte ten"))));
+    }
+
     private String layout(String name) throws IOException {
         JsonData layout = meta(name).get(MessageDocuments.LAYOUT_KEY);
         return layout == null ? null : layout.to(String.class);
@@ -150,6 +159,80 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
                 ElasticsearchSearchIndex.open(URI.create("http://127.0.0.1:1"), indices.newName())) {
             unreachable.rebuilt(); // logs that the layout is not recorded, and does not throw
             assertThat(unreachable.health().up()).isFalse();
+        }
+    }
+
+    @Test
+    void healthWarnsOfDocumentsOfAnOlderLayoutUntilAFullRebuild() throws IOException {
+        String name = indices.newName();
+        createOlder(name, true);
+        indices.admin().indices().putMapping(m -> m.index(name).meta(MessageDocuments.LAYOUT_KEY, JsonData.of("1")));
+        indexOlderDocument(name);
+
+        try (ElasticsearchSearchIndex index = ElasticsearchSearchIndex.open(indices.url(), name)) {
+            BackendStatus stale = index.health();
+            assertThat(stale.up()).isTrue();
+            assertThat(stale.warns()).isTrue();
+            assertThat(stale.detail())
+                    .isEqualTo("documents of an older layout (1; this version writes " + MessageDocuments.LAYOUT
+                            + "): run chat-cli reindex");
+
+            index.rebuilt();
+
+            assertThat(index.health()).isEqualTo(BackendStatus.up("search", "elasticsearch"));
+        }
+    }
+
+    @Test
+    void healthDoesNotWarnOfAFreshIndexNorOfAnEmptyOlderOne() throws IOException {
+        String empty = indices.newName();
+        createOlder(empty, false);
+
+        try (ElasticsearchSearchIndex fresh = ElasticsearchSearchIndex.open(indices.url(), indices.newName());
+                ElasticsearchSearchIndex upgraded = ElasticsearchSearchIndex.open(indices.url(), empty)) {
+            fresh.upsert(List.of(message(1, "new")));
+
+            assertThat(fresh.health()).isEqualTo(BackendStatus.up("search", "elasticsearch"));
+            assertThat(upgraded.health()).isEqualTo(BackendStatus.up("search", "elasticsearch"));
+        }
+    }
+
+    @Test
+    void theWarningClearsWithinTheRecheckIntervalOnceAnotherProcessRecordsTheLayout() throws IOException {
+        String name = indices.newName();
+        createOlder(name, true);
+        indexOlderDocument(name);
+        MovableClock clock = new MovableClock(Instant.parse("2025-01-01T00:00:00Z"));
+
+        try (ElasticsearchSearchIndex waiting = ElasticsearchSearchIndex.open(indices.url(), name, 1, clock);
+                ElasticsearchSearchIndex reindexing = ElasticsearchSearchIndex.open(indices.url(), name, 1, clock)) {
+            assertThat(waiting.health().detail()).contains("older layout (none recorded;");
+            reindexing.rebuilt();
+            assertThat(reindexing.health().warns()).isFalse();
+
+            clock.advance(StaleLayout.RECHECK_EVERY.minusSeconds(1));
+            assertThat(waiting.health().warns()).as("not read again yet").isTrue();
+            clock.advance(Duration.ofSeconds(1));
+            assertThat(waiting.health()).isEqualTo(BackendStatus.up("search", "elasticsearch"));
+        }
+    }
+
+    @Test
+    void aFailedRecheckKeepsTheWarning() throws IOException {
+        String name = indices.newName();
+        createOlder(name, true);
+        indexOlderDocument(name);
+        MovableClock clock = new MovableClock(Instant.parse("2025-01-01T00:00:00Z"));
+
+        try (ElasticsearchSearchIndex index = ElasticsearchSearchIndex.open(indices.url(), name, 1, clock)) {
+            assertThat(index.health().warns()).isTrue();
+            indices.admin().indices().delete(d -> d.index(name)); // the mapping cannot be read now
+
+            clock.advance(StaleLayout.RECHECK_EVERY);
+            BackendStatus status = index.health();
+
+            assertThat(status.up()).isTrue();
+            assertThat(status.detail()).contains("older layout (none recorded;");
         }
     }
 
