@@ -4,6 +4,7 @@ import static dev.chatsystem.http.ErrorsTest.assertProblem;
 import static dev.chatsystem.http.TestServer.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.chatsystem.core.BackendStatus;
 import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.ChatSystem;
@@ -83,17 +84,34 @@ class ErrorMappingTest {
     void healthIs503WhenABackendIsDown() throws Exception {
         Health health = new Health(
                 List.of(BackendStatus.up("store", "h2"), BackendStatus.down("search", "lucene", "index locked")));
-        ChatSystem chatSystem = (ChatSystem) Proxy.newProxyInstance(
+        HttpResponse<String> response = get(reporting(health), "/health");
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(json(response).get("status").asText()).isEqualTo("down");
+        assertThat(json(response).get("backends").get(1).get("detail").asText()).isEqualTo("index locked");
+    }
+
+    @Test
+    void healthIs200WithTheDetailOfABackendUpWithAWarning() throws Exception {
+        Health health = new Health(List.of(
+                BackendStatus.up("store", "mysql"),
+                BackendStatus.warning("search", "elasticsearch", "run chat-cli reindex")));
+        HttpResponse<String> response = get(reporting(health), "/health");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(json(response).get("status").asText()).isEqualTo("up");
+        JsonNode search = json(response).get("backends").get(1);
+        assertThat(search.get("up").asBoolean()).isTrue();
+        assertThat(search.get("detail").asText()).isEqualTo("run chat-cli reindex");
+    }
+
+    /** A chat system that answers only its health. */
+    private static ChatSystem reporting(Health health) {
+        return (ChatSystem) Proxy.newProxyInstance(
                 ChatSystem.class.getClassLoader(), new Class<?>[] {ChatSystem.class}, (proxy, method, args) -> {
                     if (method.getName().equals("health")) {
                         return health;
                     }
                     throw new UnsupportedOperationException(method.getName());
                 });
-        HttpResponse<String> response = get(chatSystem, "/health");
-        assertThat(response.statusCode()).isEqualTo(503);
-        assertThat(json(response).get("status").asText()).isEqualTo("down");
-        assertThat(json(response).get("backends").get(1).get("detail").asText()).isEqualTo("index locked");
     }
 
     private static HttpResponse<String> getWith(Supplier<RuntimeException> failure, String path) throws Exception {
