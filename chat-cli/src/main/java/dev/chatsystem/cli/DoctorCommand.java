@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
         name = "doctor",
         description = {
             "Check the configuration and every backend; print what is wrong and how to fix it.",
-            "Exits 1 when a check fails."
+            "Exits 1 when a check fails; a warning (up, but needing attention) does not."
         })
 final class DoctorCommand implements Callable<Integer> {
     private final CliContext context;
@@ -30,8 +30,23 @@ final class DoctorCommand implements Callable<Integer> {
         this.context = context;
     }
 
-    /** One check as printed by {@code --json}. */
-    record Check(String name, String kind, boolean ok, String detail, String fix) {}
+    /**
+     * One check as printed by {@code --json}: {@code ok} is false only when it failed; {@code status} is {@code ok},
+     * {@code warn} (it works, but needs the fix) or {@code fail}.
+     */
+    record Check(String name, String kind, boolean ok, String status, String detail, String fix) {
+        static Check passed(String name, String kind, String detail) {
+            return new Check(name, kind, true, "ok", detail, "");
+        }
+
+        static Check warned(String name, String kind, String detail, String fix) {
+            return new Check(name, kind, true, "warn", detail, fix);
+        }
+
+        static Check failed(String name, String kind, String detail, String fix) {
+            return new Check(name, kind, false, "fail", detail, fix);
+        }
+    }
 
     @Override
     public Integer call() {
@@ -40,7 +55,7 @@ final class DoctorCommand implements Callable<Integer> {
         try {
             config = context.config();
         } catch (ChatException e) {
-            checks.add(new Check("config", "-", false, e.getMessage(), "fix the CHAT_* environment variables"));
+            checks.add(Check.failed("config", "-", e.getMessage(), "fix the CHAT_* environment variables"));
             return report(checks);
         }
         checks.add(config(config));
@@ -48,14 +63,14 @@ final class DoctorCommand implements Callable<Integer> {
             Health health = system.health();
             health.backends().forEach(backend -> checks.add(check(backend)));
         } catch (ChatException e) {
-            checks.add(new Check("open", "embedded", false, e.getMessage(), ExitCodes.sentence(e)));
+            checks.add(Check.failed("open", "embedded", e.getMessage(), ExitCodes.sentence(e)));
         }
         return report(checks);
     }
 
     private int report(List<Check> checks) {
         Table table = Table.of("CHECK", "KIND", "STATUS", "DETAIL", "FIX");
-        checks.forEach(c -> table.row(c.name(), c.kind(), c.ok() ? "ok" : "FAIL", c.detail(), c.fix()));
+        checks.forEach(c -> table.row(c.name(), c.kind(), c.ok() ? c.status() : "FAIL", c.detail(), c.fix()));
         context.output(spec).print(checks, table);
         return checks.stream().allMatch(Check::ok) ? ExitCodes.OK : ExitCodes.FAILURE;
     }
@@ -69,16 +84,17 @@ final class DoctorCommand implements Callable<Integer> {
                         + config.elasticsearchUrl()
                                 .map(url -> ", elasticsearch " + Urls.redact(url))
                                 .orElse("");
-        return new Check("config", config.production() ? "production" : "embedded", true, detail, "");
+        return Check.passed("config", config.production() ? "production" : "embedded", detail);
     }
 
     private static Check check(BackendStatus backend) {
-        return new Check(
-                backend.name(),
-                backend.kind(),
-                backend.up(),
-                backend.detail(),
-                backend.up() ? "" : fix(backend.name()));
+        if (!backend.up()) {
+            return Check.failed(backend.name(), backend.kind(), backend.detail(), fix(backend.name()));
+        }
+        if (backend.warns()) {
+            return Check.warned(backend.name(), backend.kind(), backend.detail(), fix(backend.name()));
+        }
+        return Check.passed(backend.name(), backend.kind(), "");
     }
 
     private static String fix(String backend) {

@@ -2,6 +2,7 @@ package dev.chatsystem.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chatsystem.core.ChatConfig;
 import dev.chatsystem.core.ChatSystem;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -9,6 +10,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 
@@ -34,7 +36,13 @@ final class Cli {
 
     static Result run(Map<String, String> environment, String... args) {
         StringWriter out = new StringWriter();
-        return run(environment, out, out::toString, args);
+        return run(environment, ChatSystem::open, out, out::toString, args);
+    }
+
+    /** Runs with {@code opener} in place of {@link ChatSystem#open}, for states the real backends cannot be put in. */
+    static Result run(Function<ChatConfig, ChatSystem> opener, String... args) {
+        StringWriter out = new StringWriter();
+        return run(Map.of(), opener, out, out::toString, args);
     }
 
     /** Runs with a stdout that cannot be written, as a full disk or a closed pipe would be. */
@@ -53,11 +61,16 @@ final class Cli {
             @Override
             public void close() {}
         };
-        return run(Map.of(), full, () -> "", args);
+        return run(Map.of(), ChatSystem::open, full, () -> "", args);
     }
 
-    private static Result run(Map<String, String> environment, Writer out, Supplier<String> printed, String... args) {
-        CliContext context = new CliContext(environment, ChatSystem::open, false, System::nanoTime);
+    private static Result run(
+            Map<String, String> environment,
+            Function<ChatConfig, ChatSystem> opener,
+            Writer out,
+            Supplier<String> printed,
+            String... args) {
+        CliContext context = new CliContext(environment, opener, false, System::nanoTime);
         CommandLine commandLine = Main.commandLine(context);
         StringWriter err = new StringWriter();
         commandLine.setOut(new PrintWriter(out, true));

@@ -1,0 +1,70 @@
+package dev.chatsystem.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chatsystem.core.BackendStatus;
+import dev.chatsystem.core.ChatSystem;
+import dev.chatsystem.core.Health;
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code doctor} on a backend that is up but asks for attention. The state comes from a stand-in chat system: the
+ * real one (an Elasticsearch index of an older layout, {@code ElasticsearchSearchIndexTest}) would have to be made
+ * of the index every process of the shared node uses.
+ */
+class DoctorCommandTest {
+    private static final String STALE = "documents of an older layout (1; this version writes 2): run chat-cli reindex";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aBackendUpWithAWarningIsShownAsWarnWithItsFixAndExitsZero() {
+        Cli.Result table = doctor();
+
+        assertThat(table.code()).as(table.out() + table.err()).isZero();
+        assertThat(table.out().lines().filter(line -> line.startsWith("search")))
+                .singleElement()
+                .asString()
+                .contains("elasticsearch", "warn", STALE, "run chat-cli reindex to rebuild the index from the store");
+        assertThat(table.out()).doesNotContain("FAIL");
+
+        Cli.Result json = doctor("--json");
+        assertThat(json.code()).isZero();
+        JsonNode search = json.json().get(2);
+        assertThat(search.get("name").asText()).isEqualTo("search");
+        assertThat(search.get("ok").asBoolean()).isTrue();
+        assertThat(search.get("status").asText()).isEqualTo("warn");
+        assertThat(search.get("detail").asText()).isEqualTo(STALE);
+        assertThat(search.get("fix").asText()).contains("chat-cli reindex");
+        assertThat(json.json().get(1).get("status").asText()).isEqualTo("ok");
+    }
+
+    private Cli.Result doctor(String... options) {
+        Health health = new Health(List.of(
+                BackendStatus.up("store", "h2"),
+                BackendStatus.warning("search", "elasticsearch", STALE),
+                BackendStatus.up("writes", "group-commit")));
+        List<String> args = new ArrayList<>(List.of("doctor", "--data-dir", dir.toString()));
+        args.addAll(List.of(options));
+        return Cli.run(config -> reporting(health), args.toArray(String[]::new));
+    }
+
+    /** A chat system that answers only its health and a close. */
+    private static ChatSystem reporting(Health health) {
+        return (ChatSystem) Proxy.newProxyInstance(
+                ChatSystem.class.getClassLoader(),
+                new Class<?>[] {ChatSystem.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "health" -> health;
+                    case "close" -> null;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+}
