@@ -93,8 +93,9 @@ start_server() {
   # 378-409 MB with it, 397-432 MB without.
   # -UseDynamicNumberOfCompilerThreads: compiler threads the JVM starts for a burst would end with their CPU time,
   # which jit_cpu_ticks then could not see (on two cores there is one C1 and one C2 thread either way).
+  # shellcheck disable=SC2086 # BENCH_JAVA_OPTS: one option per word
   env "${env[@]}" "$JAVA_HOME/bin/java" -Xmx"$HEAP" -XX:+UseParallelGC -XX:TrimNativeHeapInterval=1000 \
-    -XX:-UseDynamicNumberOfCompilerThreads \
+    -XX:-UseDynamicNumberOfCompilerThreads ${BENCH_JAVA_OPTS:-} \
     -jar "$ROOT/chat-http/target/chat-server.jar" >"$WORK/server-$name.log" 2>&1 &
   SERVER_PID[$name]=$!
   SERVER_PORT[$name]=$port

@@ -142,12 +142,16 @@ search_large_corpus() {
   SEARCH_DOCS=${docs:-0}
   SEARCH_ROWS=""
   local threads
-  for connections in 1 "$CONNECTIONS"; do
-    threads=$((connections < THREADS ? connections : THREADS)) # wrk needs a connection per thread
-    THREADS=$threads run_wrk "search-warmup-$connections" search.lua "$WARMUP" "$connections" "$app" 1 >/dev/null
-    row=$(THREADS=$threads run_wrk "search-$connections" search.lua "$DURATION" "$connections" "$app" 1)
-    log "  search at $connections connections: $row"
-    SEARCH_ROWS+="$connections $row"$'\n'
+  local scenario
+  for scenario in search search_short; do
+    for connections in 1 "$CONNECTIONS"; do
+      threads=$((connections < THREADS ? connections : THREADS)) # wrk needs a connection per thread
+      THREADS=$threads run_wrk "$scenario-warmup-$connections" "$scenario.lua" "$WARMUP" "$connections" "$app" 1 \
+        >/dev/null
+      row=$(THREADS=$threads run_wrk "$scenario-$connections" "$scenario.lua" "$DURATION" "$connections" "$app" 1)
+      log "  $scenario at $connections connections: $row"
+      SEARCH_ROWS+="$scenario $connections $row"$'\n'
+    done
   done
 }
 
@@ -158,18 +162,19 @@ search_report() {
   echo
   echo "After the drain, one more chat of $MESSAGES messages was created through the API and indexed; the \`search\`"
   echo "scenario (a random word or word prefix of 3+ characters, limit 20) then ran for $DURATION at 1 connection"
-  echo "(latency) and at $CONNECTIONS (throughput), against the API process. Latencies are of the requests as answered"
-  echo "(wrk's correction for coordinated omission undone, see bench/lua/latency.lua)."
+  echo "(latency) and at $CONNECTIONS (throughput), against the API process, and after it \`search_short\` (one or two"
+  echo "consecutive letters of a random word, at its start or inside it: almost every message matches). Latencies are of"
+  echo "the requests as answered (wrk's correction for coordinated omission undone, see bench/lua/latency.lua)."
   echo
   echo "Stored and indexed: $STORED_MESSAGES messages in MySQL, $SEARCH_DOCS documents in Elasticsearch, counted"
   echo "$INDEX_WAIT_S s after the queue's index stage read empty (the last bulk requests and a refresh); a count below"
   echo "the stored one after 120 s would mean messages missing from search."
   echo
-  echo "| connections | req/s | p50 ms | p90 ms | p95 ms | p99 ms | max ms | non-2xx | target |"
-  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---|"
-  while read -r connections row; do
+  echo "| scenario | connections | req/s | p50 ms | p90 ms | p95 ms | p99 ms | max ms | non-2xx | target |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+  while read -r scenario connections row; do
     [ -n "$connections" ] || continue
-    echo "| $connections | $(value rps "$row") | $(ms "$(value p50_us "$row")") | $(ms "$(value p90_us "$row")") |" \
+    echo "| \`$scenario\` | $connections | $(value rps "$row") | $(ms "$(value p50_us "$row")") | $(ms "$(value p90_us "$row")") |" \
       "$(ms "$(value p95_us "$row")") | $(ms "$(value p99_us "$row")") | $(ms "$(value max_us "$row")") |" \
       "$(value status_errors "$row") | p95 < 30 ms |"
   done <<<"$SEARCH_ROWS"

@@ -1,7 +1,7 @@
 # Sourced by bench/run: the wrk scenarios of `embedded`, `stack` and `compare`, their seed data and the report.
 # shellcheck shell=bash
 
-declare -a NAMES=(health create_message_hot create_message_spread create_chat get_message list_messages search mixed)
+declare -a NAMES=(health create_message_hot create_message_spread create_chat get_message list_messages search search_short mixed)
 declare -A LABEL=() ARGS=() RESULT=() CPU=() JIT=() SEEDED_CHATS=() SEEDED_MESSAGES=()
 
 # seed_scenarios SERVER: seeds the data the scenarios read and write on SERVER and records their wrk arguments
@@ -32,6 +32,7 @@ seed_scenarios() {
   ARGS[$server:get_message]="$read 1 $messages"
   ARGS[$server:list_messages]="$read 1 $messages"
   ARGS[$server:search]="$read 1"
+  ARGS[$server:search_short]="$read 1"
   ARGS[$server:mixed]="$read 1 $messages $spread $chats"
   LABEL=(
     [health]="GET /health (ceiling)"
@@ -41,6 +42,7 @@ seed_scenarios() {
     [get_message]="get message"
     [list_messages]="list messages (page of 100)"
     [search]="search, chat of $messages messages"
+    [search_short]="search for 1-2 letters, same chat"
     [mixed]="mixed 80/15/5 read/write/search")
 }
 
