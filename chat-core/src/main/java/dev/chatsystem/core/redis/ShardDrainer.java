@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.StreamEntryID;
@@ -66,6 +67,7 @@ final class ShardDrainer implements Runnable {
     private final Runnable afterBatch;
     private final Runnable groupCreated;
     private final WorkerListener listener;
+    private final Semaphore batchesInFlight;
     private volatile boolean running = true;
     private long leaseRenewedAt;
     private boolean holding;
@@ -82,7 +84,8 @@ final class ShardDrainer implements Runnable {
             Handler handler,
             Runnable afterBatch,
             Runnable groupCreated,
-            WorkerListener listener) {
+            WorkerListener listener,
+            Semaphore batchesInFlight) {
         this.redis = redis;
         this.shard = shard;
         this.stream = keys.stream(shard);
@@ -95,6 +98,7 @@ final class ShardDrainer implements Runnable {
         this.afterBatch = afterBatch;
         this.groupCreated = groupCreated;
         this.listener = listener;
+        this.batchesInFlight = batchesInFlight;
     }
 
     void stop() {
@@ -113,7 +117,21 @@ final class ShardDrainer implements Runnable {
                     continue;
                 }
                 boolean pending = readPending;
-                Optional<Batch> read = read(pending);
+                int asked = count;
+                Optional<Batch> read;
+                // A permit from reading a batch to acknowledging it; never held while waiting for new entries.
+                batchesInFlight.acquireUninterruptibly();
+                try {
+                    if (!running) {
+                        break;
+                    }
+                    read = read(pending);
+                    if (read.isPresent() && !read.get().entries().isEmpty()) {
+                        handle(read.get().entries());
+                    }
+                } finally {
+                    batchesInFlight.release();
+                }
                 if (read.isEmpty()) { // the lease was lost: the next holder re-reads what this one had read
                     holding = false;
                     readPending = true;
@@ -121,7 +139,6 @@ final class ShardDrainer implements Runnable {
                 }
                 Batch batch = read.get();
                 List<StreamEntry> entries = batch.entries();
-                int asked = count;
                 if (batch.cut()) {
                     readPending = true; // the rest of what was read waits among the consumer's pending entries
                     count = entries.size();
@@ -133,13 +150,8 @@ final class ShardDrainer implements Runnable {
                 boolean trickle = !pending && !batch.cut() && entries.size() < asked / 2;
                 if (entries.isEmpty()) {
                     readPending = false;
+                    batch.idleAfter().ifPresent(this::awaitNewEntry);
                 } else {
-                    handler.handle(entries);
-                    redis.xack(
-                            stream,
-                            group,
-                            entries.stream().map(StreamEntry::getID).toArray(StreamEntryID[]::new));
-                    listener.batchHandled(group, shard, lagMillis(entries, System.currentTimeMillis()));
                     backoff.reset();
                 }
                 afterBatch.run();
@@ -154,6 +166,19 @@ final class ShardDrainer implements Runnable {
             }
         }
         release();
+    }
+
+    private void handle(List<StreamEntry> entries) {
+        handler.handle(entries);
+        redis.xack(stream, group, entries.stream().map(StreamEntry::getID).toArray(StreamEntryID[]::new));
+        listener.batchHandled(group, shard, lagMillis(entries, System.currentTimeMillis()));
+    }
+
+    /** Waits up to {@link #IDLE_WAIT} for an entry after {@code lastId} (a plain {@code XREAD}, which takes nothing). */
+    private void awaitNewEntry(String lastId) {
+        redis.xread(
+                XReadParams.xReadParams().count(1).block((int) IDLE_WAIT.toMillis()),
+                Map.of(stream, new StreamEntryID(lastId)));
     }
 
     /**
@@ -171,8 +196,8 @@ final class ShardDrainer implements Runnable {
     /**
      * The next batch: the consumer's pending entries (read again after taking the lease or a failure) or new ones,
      * read by {@link Scripts#FENCED_READ} only while this worker holds the lease; empty when the lease was lost. With
-     * nothing new, waits up to {@link #IDLE_WAIT} for an entry after the stream's last one (a plain {@code XREAD},
-     * which takes nothing) and answers an empty batch, so the loop reads again through the fence.
+     * nothing new, an empty batch with the stream's last id, after which the caller waits for a new entry and then
+     * reads again through the fence.
      */
     private Optional<Batch> read(boolean pending) {
         List<String> args = List.of(
@@ -195,19 +220,19 @@ final class ShardDrainer implements Runnable {
                 throw new JedisDataException(error);
             }
             createGroup();
-            return Optional.of(new Batch(List.of(), false));
+            return Optional.of(new Batch(List.of(), false, Optional.empty()));
         }
         List<StreamEntry> entries = StreamEntries.fromReply((List<?>) reply.get(2));
-        if (entries.isEmpty() && !pending) {
-            redis.xread(
-                    XReadParams.xReadParams().count(1).block((int) IDLE_WAIT.toMillis()),
-                    Map.of(stream, new StreamEntryID((String) reply.get(1))));
-        }
-        return Optional.of(new Batch(entries, Long.valueOf(1).equals(reply.get(3))));
+        Optional<String> idleAfter =
+                entries.isEmpty() && !pending ? Optional.of((String) reply.get(1)) : Optional.empty();
+        return Optional.of(new Batch(entries, Long.valueOf(1).equals(reply.get(3)), idleAfter));
     }
 
-    /** What one read returned; {@code cut} when the byte limit left entries it had read among the pending ones. */
-    private record Batch(List<StreamEntry> entries, boolean cut) {}
+    /**
+     * What one read returned; {@code cut} when the byte limit left entries it had read among the pending ones;
+     * {@code idleAfter}, when nothing new was there, the stream's last id to wait for a newer one after.
+     */
+    private record Batch(List<StreamEntry> entries, boolean cut, Optional<String> idleAfter) {}
 
     /**
      * Creates the group (and the stream) unless it exists. Finding it missing means a new deployment, or that Redis

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
@@ -28,6 +29,15 @@ final class StreamWorkers implements AutoCloseable {
     static final String INDEX = QueueBacklog.INDEX;
     private static final Duration TRIM_EVERY = Duration.ofSeconds(2);
     private static final Duration PURGE_EVERY = Duration.ofMinutes(10);
+    /**
+     * Batches of one consumer group read and not yet acknowledged at once, over every shard this process drains. With
+     * each of the sixteen drainers holding one (a batch of 2,000 entries is some 5 MB of heap while its rows and its
+     * bulk body are built), a worker draining a backlog kept 84-107 MB live: with a 192 MB heap a full collection
+     * every half second, the collector 44 % of the worker's CPU (bench/HISTORY.md, fifteenth session). Two cores
+     * gain nothing from more. A pool per group, so a slow Elasticsearch never holds back MySQL.
+     */
+    static final int BATCHES_IN_FLIGHT = 2;
+
     private static final Logger log = LoggerFactory.getLogger(StreamWorkers.class);
 
     private final List<ShardDrainer> drainers = new ArrayList<>();
@@ -46,6 +56,9 @@ final class StreamWorkers implements AutoCloseable {
         // Whoever drains shard 0 into the store also purges expired idempotency keys of applications: exactly one
         // instance at a time, since it holds that lease.
         catchUp = new IndexCatchUp(store, index);
+        // Fair: no shard waits behind another one's next batch.
+        Semaphore persisting = new Semaphore(BATCHES_IN_FLIGHT, true);
+        Semaphore indexing = new Semaphore(BATCHES_IN_FLIGHT, true);
         Runnable purgePeriodically = every(
                 PURGE_EVERY, () -> store.purgeIdempotencyRecords(Instant.now().minus(keyRetention)));
         for (int shard = 0; shard < keys.shards(); shard++) {
@@ -67,7 +80,8 @@ final class StreamWorkers implements AutoCloseable {
                     persist(redis, keys, store),
                     housekeeping,
                     () -> {}, // what was queued is gone; the drill "Redis FLUSHDB" measures that window
-                    listener));
+                    listener,
+                    persisting));
             drainers.add(new ShardDrainer(
                     redis,
                     keys,
@@ -78,7 +92,8 @@ final class StreamWorkers implements AutoCloseable {
                     index(index),
                     () -> {},
                     catchUp::request, // stored messages whose index entries were lost with the queue
-                    listener));
+                    listener,
+                    indexing));
         }
         // Virtual threads: in role all they share the carriers with the requests. Platform threads were tried: with
         // one busy shard the requests got more of the CPU, but with every shard busy sixteen runnable drainers

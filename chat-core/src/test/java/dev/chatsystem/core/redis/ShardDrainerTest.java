@@ -7,9 +7,12 @@ import dev.chatsystem.core.testing.Await;
 import dev.chatsystem.core.testing.Services;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -145,23 +148,100 @@ class ShardDrainerTest {
         start(owner, handled::addAll);
     }
 
+    @Test
+    void drainersSharingPermitsHandleNoMoreBatchesAtOnceThanThereArePermits() throws InterruptedException {
+        RedisKeys fourShards = new RedisKeys(4);
+        Semaphore permits = new Semaphore(2, true); // fair, as StreamWorkers makes it
+        AtomicInteger handling = new AtomicInteger();
+        AtomicInteger mostAtOnce = new AtomicInteger();
+        AtomicInteger entries = new AtomicInteger();
+        List<ShardDrainer> drainers = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int shard = 0; shard < 4; shard++) {
+            drainers.add(drainer(
+                    fourShards,
+                    shard,
+                    "bounded",
+                    5,
+                    batch -> {
+                        mostAtOnce.accumulateAndGet(handling.incrementAndGet(), Math::max);
+                        sleepQuietly(Duration.ofMillis(20)); // long enough for every drainer to try at once
+                        entries.addAndGet(batch.size());
+                        handling.decrementAndGet();
+                    },
+                    permits));
+        }
+        drainers.forEach(d -> threads.add(Thread.ofVirtual().start(d)));
+        // Appended once every drainer has created its group (which starts at new entries): 4 batches per shard.
+        Thread.sleep(ShardDrainer.IDLE_WAIT.toMillis() * 2);
+        for (int shard = 0; shard < 4; shard++) {
+            for (int i = 0; i < 20; i++) {
+                redis.xadd(fourShards.stream(shard), XAddParams.xAddParams(), Map.of("v", shard + "-" + i));
+            }
+        }
+        try {
+            awaitTrue(() -> entries.get() == 80);
+        } finally {
+            drainers.forEach(ShardDrainer::stop);
+            for (Thread t : threads) {
+                t.join(Duration.ofSeconds(5));
+            }
+        }
+
+        assertThat(mostAtOnce.get()).isEqualTo(2);
+        assertThat(permits.availablePermits()).isEqualTo(2); // every permit given back
+    }
+
+    @Test
+    void anIdleDrainerWaitsForNewEntriesWithoutHoldingAPermit() throws InterruptedException {
+        Semaphore permits = new Semaphore(1, true);
+        drainer = drainer(keys, 0, "idle", 10, handled::addAll, permits);
+        thread = Thread.ofVirtual().start(drainer);
+        Thread.sleep(ShardDrainer.IDLE_WAIT.toMillis()); // past its first reads, waiting on an empty stream
+
+        int free = 0;
+        for (int i = 0; i < 50; i++) {
+            free += permits.availablePermits();
+            Thread.sleep(20);
+        }
+
+        // Held only for the reads through the fence, not for the IDLE_WAIT blocks between them.
+        assertThat(free).isGreaterThanOrEqualTo(40);
+        append("1");
+        awaitTrue(() -> handled.size() == 1);
+    }
+
+    private static void sleepQuietly(Duration pause) {
+        try {
+            Thread.sleep(pause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void start(String owner, ShardDrainer.Handler handler) {
         start(owner, 10, handler);
     }
 
     private void start(String owner, int batchSize, ShardDrainer.Handler handler) {
-        drainer = new ShardDrainer(
+        drainer = drainer(keys, 0, owner, batchSize, handler, new Semaphore(1));
+        thread = Thread.ofVirtual().start(drainer);
+    }
+
+    private ShardDrainer drainer(
+            RedisKeys keys, int shard, String owner, int batchSize, ShardDrainer.Handler handler, Semaphore inFlight) {
+        return new ShardDrainer(
                 redis,
                 keys,
-                0,
+                shard,
                 StreamWorkers.PERSIST,
                 owner,
                 batchSize,
                 handler,
                 () -> {},
                 () -> {},
-                WorkerListener.NONE);
-        thread = Thread.ofVirtual().start(drainer);
+                WorkerListener.NONE,
+                inFlight);
     }
 
     private void append(String value) {

@@ -7,6 +7,7 @@ import dev.chatsystem.core.h2.H2ChatStore;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
 import dev.chatsystem.core.spi.SearchIndex;
 import dev.chatsystem.core.testing.Await;
+import dev.chatsystem.core.testing.ControlledIndex;
 import dev.chatsystem.core.testing.RecordingWorkerListener;
 import dev.chatsystem.core.testing.Services;
 import java.net.URI;
@@ -14,7 +15,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -99,6 +103,41 @@ class WorkerBatchesTest {
         assertThat(listener.entries(QueueBacklog.PERSIST)).hasSizeLessThan(messages / 4);
         assertThat(listener.entries(QueueBacklog.INDEX)).hasSizeLessThan(messages / 4);
         assertThat(store.countMessages(java.util.Optional.of(token))).isEqualTo(messages);
+    }
+
+    @Test
+    void anIndexThatHangsHoldsAtMostItsOwnBatchesAndNeverHoldsBackPersistence() throws Exception {
+        RedisKeys keys = new RedisKeys(SHARDS);
+        Set<Integer> shards = new HashSet<>();
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; shards.size() < SHARDS; i++) { // an application on every shard
+            String token = "t" + System.nanoTime() + "-" + i;
+            if (shards.add(keys.shardOf(token))) {
+                tokens.add(token);
+            }
+        }
+        for (String token : tokens) {
+            store.createApplication(token, "app", AT);
+            backend.writePath().createChat(token, AT);
+            for (int i = 0; i < 5; i++) {
+                backend.writePath().createMessage(token, 1, "message " + i, AT);
+            }
+        }
+        ControlledIndex hanging = new ControlledIndex(index);
+        hanging.hold();
+
+        try (AutoCloseable workers = backend.startWorkers(store, hanging, 10, "w", Duration.ofHours(24), listener)) {
+            try {
+                awaitTrue(() -> listener.total(QueueBacklog.PERSIST) == SHARDS * 6);
+                assertThat(hanging.waitingAtGate()).isEqualTo(StreamWorkers.BATCHES_IN_FLIGHT);
+            } finally {
+                hanging.release();
+            }
+            awaitTrue(() -> listener.total(QueueBacklog.INDEX) == SHARDS * 6);
+        }
+        for (String token : tokens) {
+            assertThat(store.countMessages(java.util.Optional.of(token))).isEqualTo(5);
+        }
     }
 
     @Test
