@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.StreamEntryID;
@@ -118,17 +119,14 @@ final class ShardDrainer implements Runnable {
                 }
                 boolean pending = readPending;
                 int asked = count;
-                Optional<Batch> read;
                 // A permit from reading a batch to acknowledging it; never held while waiting for new entries.
-                batchesInFlight.acquireUninterruptibly();
+                if (!awaitPermit()) { // stopping, or the lease lapsed meanwhile: the loop takes it again
+                    readPending = true;
+                    continue;
+                }
+                Optional<Handled> read;
                 try {
-                    if (!running) {
-                        break;
-                    }
-                    read = read(pending);
-                    if (read.isPresent() && !read.get().entries().isEmpty()) {
-                        handle(read.get().entries());
-                    }
+                    read = readAndHandle(pending);
                 } finally {
                     batchesInFlight.release();
                 }
@@ -137,25 +135,24 @@ final class ShardDrainer implements Runnable {
                     readPending = true;
                     continue;
                 }
-                Batch batch = read.get();
-                List<StreamEntry> entries = batch.entries();
+                Handled batch = read.get();
                 if (batch.cut()) {
                     readPending = true; // the rest of what was read waits among the consumer's pending entries
-                    count = entries.size();
+                    count = batch.entries();
                 } else {
                     count = Math.min(batchSize, count * 2);
                 }
                 // Only new entries far fewer than asked for mean a trickle worth waiting for; pending ones and
                 // batches cut by the byte limit mean more is there.
-                boolean trickle = !pending && !batch.cut() && entries.size() < asked / 2;
-                if (entries.isEmpty()) {
+                boolean trickle = !pending && !batch.cut() && batch.entries() < asked / 2;
+                if (batch.entries() == 0) {
                     readPending = false;
                     batch.idleAfter().ifPresent(this::awaitNewEntry);
                 } else {
                     backoff.reset();
                 }
                 afterBatch.run();
-                if (trickle && !entries.isEmpty()) {
+                if (trickle && batch.entries() > 0) {
                     sleep(LINGER);
                 }
             } catch (RuntimeException e) {
@@ -168,11 +165,49 @@ final class ShardDrainer implements Runnable {
         release();
     }
 
-    private void handle(List<StreamEntry> entries) {
-        handler.handle(entries);
-        redis.xack(stream, group, entries.stream().map(StreamEntry::getID).toArray(StreamEntryID[]::new));
-        listener.batchHandled(group, shard, lagMillis(entries, System.currentTimeMillis()));
+    /**
+     * A permit of {@code batchesInFlight}, renewing the lease while waiting for it (a wait behind slow batches may
+     * outlast it); false when stopping, or when the lease could not be kept.
+     */
+    private boolean awaitPermit() {
+        try {
+            while (!batchesInFlight.tryAcquire(LEASE_TTL.toMillis() / 3, TimeUnit.MILLISECONDS)) {
+                if (!running || !holdLease()) {
+                    return false;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        if (!running) {
+            batchesInFlight.release();
+            return false;
+        }
+        return true;
     }
+
+    /**
+     * Reads the next batch and, unless it is empty, handles and acknowledges it; empty when the lease was lost. Only
+     * what the loop needs leaves it, so the entries are garbage once the permit is given back.
+     */
+    private Optional<Handled> readAndHandle(boolean pending) {
+        Optional<Batch> read = read(pending);
+        if (read.isEmpty()) {
+            return Optional.empty();
+        }
+        List<StreamEntry> entries = read.get().entries();
+        if (!entries.isEmpty()) {
+            handler.handle(entries);
+            redis.xack(stream, group, entries.stream().map(StreamEntry::getID).toArray(StreamEntryID[]::new));
+            listener.batchHandled(group, shard, lagMillis(entries, System.currentTimeMillis()));
+        }
+        return Optional.of(
+                new Handled(entries.size(), read.get().cut(), read.get().idleAfter()));
+    }
+
+    /** What the loop keeps of a batch: how many entries, whether the byte limit cut it, where to wait idle after. */
+    private record Handled(int entries, boolean cut, Optional<String> idleAfter) {}
 
     /** Waits up to {@link #IDLE_WAIT} for an entry after {@code lastId} (a plain {@code XREAD}, which takes nothing). */
     private void awaitNewEntry(String lastId) {

@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -172,8 +174,8 @@ class ShardDrainerTest {
                     permits));
         }
         drainers.forEach(d -> threads.add(Thread.ofVirtual().start(d)));
-        // Appended once every drainer has created its group (which starts at new entries): 4 batches per shard.
-        Thread.sleep(ShardDrainer.IDLE_WAIT.toMillis() * 2);
+        // Appended while every drainer runs, some of them waiting idle for entries: 4 batches per shard.
+        Thread.sleep(ShardDrainer.IDLE_WAIT.toMillis());
         for (int shard = 0; shard < 4; shard++) {
             for (int i = 0; i < 20; i++) {
                 redis.xadd(fourShards.stream(shard), XAddParams.xAddParams(), Map.of("v", shard + "-" + i));
@@ -209,6 +211,48 @@ class ShardDrainerTest {
         assertThat(free).isGreaterThanOrEqualTo(40);
         append("1");
         awaitTrue(() -> handled.size() == 1);
+    }
+
+    @Test
+    void aDrainerWaitingForAPermitKeepsItsLease() throws InterruptedException {
+        RedisKeys twoShards = new RedisKeys(2);
+        Semaphore permits = new Semaphore(1, true);
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch letGo = new CountDownLatch(1);
+        List<StreamEntry> waited = new CopyOnWriteArrayList<>();
+        ShardDrainer slow = drainer(
+                twoShards,
+                0,
+                "slow",
+                10,
+                batch -> {
+                    holding.countDown();
+                    try {
+                        letGo.await(); // holds the only permit, as a batch stuck in a slow backend does
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                permits);
+        ShardDrainer waiting = drainer(twoShards, 1, "waiting", 10, waited::addAll, permits);
+        Thread slowThread = Thread.ofVirtual().start(slow);
+        redis.xadd(twoShards.stream(0), XAddParams.xAddParams(), Map.of("v", "slow"));
+        assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread waitingThread = Thread.ofVirtual().start(waiting);
+        redis.xadd(twoShards.stream(1), XAddParams.xAddParams(), Map.of("v", "waits"));
+        try {
+            // Past the lease's TTL with no permit to read: renewed all along, so no other worker could take over.
+            Thread.sleep(ShardDrainer.LEASE_TTL.toMillis() + 1_500);
+            assertThat(redis.get(twoShards.lease(1, StreamWorkers.PERSIST))).isEqualTo("waiting");
+            assertThat(waited).isEmpty();
+        } finally {
+            letGo.countDown();
+        }
+        awaitTrue(() -> waited.size() == 1);
+        slow.stop();
+        waiting.stop();
+        slowThread.join(Duration.ofSeconds(5));
+        waitingThread.join(Duration.ofSeconds(5));
     }
 
     private static void sleepQuietly(Duration pause) {

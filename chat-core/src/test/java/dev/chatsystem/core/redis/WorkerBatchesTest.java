@@ -129,6 +129,8 @@ class WorkerBatchesTest {
         try (AutoCloseable workers = backend.startWorkers(store, hanging, 10, "w", Duration.ofHours(24), listener)) {
             try {
                 awaitTrue(() -> listener.total(QueueBacklog.PERSIST) == SHARDS * 6);
+                awaitTrue(() -> hanging.waitingAtGate() == StreamWorkers.BATCHES_IN_FLIGHT);
+                Thread.sleep(200); // and no more join them
                 assertThat(hanging.waitingAtGate()).isEqualTo(StreamWorkers.BATCHES_IN_FLIGHT);
             } finally {
                 hanging.release();
