@@ -160,11 +160,14 @@ final class Scripts {
             return forgotten
             """);
 
-    /** Takes or renews a lease. KEYS: lease. ARGV: owner, ttl millis. Returns 1 when the caller holds it. */
+    /**
+     * Takes or renews a lease. KEYS: lease. ARGV: owner, ttl millis. Returns 1 when the caller renewed it, 2 when it
+     * took it free (another holder may have come and gone since the caller last held it), 0 when another holds it.
+     */
     static final Script LEASE = new Script("""
             local owner = redis.call('GET', KEYS[1])
             if owner == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
-            if not owner then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
+            if not owner then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 2 end
             return 0
             """);
 

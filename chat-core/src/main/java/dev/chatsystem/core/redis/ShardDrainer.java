@@ -72,6 +72,8 @@ final class ShardDrainer implements Runnable {
     private volatile boolean running = true;
     private long leaseRenewedAt;
     private boolean holding;
+    /** The lease was taken free while counted as held: read the consumer's pending entries first. */
+    private boolean retaken;
     /** Entries the next read asks for: below the batch size after reads the byte limit cut, so few are read twice. */
     private int count;
 
@@ -117,13 +119,17 @@ final class ShardDrainer implements Runnable {
                     sleep(Duration.ofSeconds(1));
                     continue;
                 }
-                boolean pending = readPending;
                 int asked = count;
                 // A permit from reading a batch to acknowledging it; never held while waiting for new entries.
                 if (!awaitPermit()) { // stopping, or the lease lapsed meanwhile: the loop takes it again
                     readPending = true;
                     continue;
                 }
+                if (retaken) {
+                    retaken = false;
+                    readPending = true;
+                }
+                boolean pending = readPending;
                 Optional<Handled> read;
                 try {
                     read = readAndHandle(pending);
@@ -292,10 +298,15 @@ final class ShardDrainer implements Runnable {
             return true;
         }
         Object reply = Scripts.LEASE.run(redis, List.of(lease), List.of(owner, Long.toString(LEASE_TTL.toMillis())));
-        boolean held = Long.valueOf(1).equals(reply);
+        boolean taken = Long.valueOf(2).equals(reply);
+        boolean held = taken || Long.valueOf(1).equals(reply);
         if (held && !holding) {
             createGroup();
             log.debug("{} now drains {} for {}", owner, stream, group);
+        } else if (taken) {
+            // It lapsed while this worker still counted it as held (a batch outlasting it): a successor may have read
+            // entries and died, leaving them pending. They come first, or they would wait behind newer ones.
+            retaken = true;
         }
         holding = held;
         leaseRenewedAt = now;

@@ -255,6 +255,45 @@ class ShardDrainerTest {
         waitingThread.join(Duration.ofSeconds(5));
     }
 
+    @Test
+    void aLeaseTakenFreeWhileCountedAsHeldReadsWhatASuccessorLeftPendingFirst() throws InterruptedException {
+        CountDownLatch inFirstBatch = new CountDownLatch(1);
+        CountDownLatch letGo = new CountDownLatch(1);
+        start("first", batch -> {
+            if (batch.getFirst().getFields().get("v").equals("1")) {
+                inFirstBatch.countDown();
+                try {
+                    letGo.await(); // a batch outlasting the lease
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            handled.addAll(batch);
+        });
+        append("1");
+        assertThat(inFirstBatch.await(10, TimeUnit.SECONDS)).isTrue();
+
+        // Meanwhile its lease lapsed, a successor took it, read an entry and died, and its lease lapsed too.
+        redis.del(keys.lease(0, StreamWorkers.PERSIST));
+        append("2");
+        assertThat(redis.xreadGroup(
+                                StreamWorkers.PERSIST,
+                                "lease-holder",
+                                XReadGroupParams.xReadGroupParams().count(1),
+                                Map.of(keys.stream(0), StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY))
+                        .get(0)
+                        .getValue())
+                .hasSize(1);
+        append("3");
+        Thread.sleep(ShardDrainer.LEASE_TTL.toMillis() / 3 + 200); // its next look at the lease renews it
+        letGo.countDown();
+
+        // It finds the lease free and takes it: the pending entry comes before the new one, and none stays pending.
+        awaitTrue(() -> handled.size() == 3);
+        assertThat(handled).extracting(entry -> entry.getFields().get("v")).containsExactly("1", "2", "3");
+        awaitTrue(() -> redis.xpending(keys.stream(0), StreamWorkers.PERSIST).getTotal() == 0);
+    }
+
     private static void sleepQuietly(Duration pause) {
         try {
             Thread.sleep(pause);
