@@ -24,6 +24,19 @@ function common.word()
   return common.words[math.random(#common.words)]
 end
 
+-- The init and request functions of a search scenario (args TOKEN CHAT): query() picks each query word.
+function common.search(query)
+  local prefix
+  local function init(args)
+    common.seed()
+    prefix = "/api/v1/applications/" .. args[1] .. "/chats/" .. args[2] .. "/messages/search?limit=20&query="
+  end
+  local function request()
+    return wrk.format("GET", prefix .. query())
+  end
+  return init, request
+end
+
 function common.body(n)
   local parts = {}
   for i = 1, n do parts[i] = common.word() end

@@ -3,14 +3,9 @@
 local common = dofile("common.lua")
 setup = common.setup
 done = common.done
-local prefix
-function init(args)
-  common.seed()
-  prefix = "/api/v1/applications/" .. args[1] .. "/chats/" .. args[2] .. "/messages/search?limit=20&query="
-end
-request = function()
+init, request = common.search(function()
   local word = common.word()
   local length = math.random(1, 2)
   local start = math.random(1, #word - length + 1)
-  return wrk.format("GET", prefix .. string.sub(word, start, start + length - 1))
-end
+  return string.sub(word, start, start + length - 1)
+end)
