@@ -83,6 +83,8 @@ final class PeriodicReconciler implements AutoCloseable {
                     e.getCause().toString());
         } catch (RuntimeException e) {
             log.warn("periodic reconcile failed, will retry in {}: {}", interval, e.toString());
+        } catch (Error e) { // thrown out of a scheduled task, it would cancel every later run
+            log.error("periodic reconcile failed, will retry in {}", interval, e);
         }
         return true;
     }

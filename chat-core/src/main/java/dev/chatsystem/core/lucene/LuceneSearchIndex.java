@@ -320,7 +320,7 @@ public final class LuceneSearchIndex implements SearchIndex {
                 writer.commit();
                 refreshUpTo(written.get());
             }
-        } catch (IOException | AlreadyClosedException e) {
+        } catch (IOException | RuntimeException | Error e) { // anything thrown would cancel every later commit
             LOG.warn("Periodic commit of the search index failed", e);
         }
     }

@@ -101,7 +101,7 @@ final class IndexCatchUp implements AutoCloseable {
                     break;
                 }
                 index.indexInBackground(batch.messages());
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) { // an Error too: a dead thread would take no request again
                 log.warn(
                         "index catch-up failed after {} messages, resuming in {} s: {}",
                         indexed,

@@ -163,8 +163,11 @@ final class Scripts {
     /**
      * Takes or renews a lease. KEYS: lease. ARGV: owner, ttl millis. Returns 1 when the caller renewed it, 2 when it
      * took it free (another holder may have come and gone since the caller last held it), 0 when another holds it.
+     * {@code allow-oom}: at {@code maxmemory} Redis refuses a script's {@code SET}, and a worker that cannot take a
+     * lease cannot drain the queue whose draining frees the memory.
      */
     static final Script LEASE = new Script("""
+            #!lua flags=allow-oom
             local owner = redis.call('GET', KEYS[1])
             if owner == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
             if not owner then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 2 end

@@ -110,6 +110,14 @@ final class ShardDrainer implements Runnable {
 
     @Override
     public void run() {
+        try {
+            drain();
+        } finally {
+            release();
+        }
+    }
+
+    private void drain() {
         boolean readPending = true;
         Backoff backoff = new Backoff();
         while (running) {
@@ -166,9 +174,16 @@ final class ShardDrainer implements Runnable {
                 Duration pause = backoff.next();
                 log.warn("{} on {} failed, retrying in {} ms: {}", group, stream, pause.toMillis(), e.toString());
                 sleep(pause);
+            } catch (Error e) {
+                // Out of memory in a large batch, say: a drainer that died would leave its shard undrained until the
+                // process restarted (nothing restarts it, and the lease would lapse for nobody). Its entries stay
+                // pending, and handlers are idempotent: read them again.
+                readPending = true;
+                Duration pause = backoff.next();
+                log.error("{} on {} failed, retrying in {} ms", group, stream, pause.toMillis(), e);
+                sleep(pause);
             }
         }
-        release();
     }
 
     /**
@@ -301,7 +316,8 @@ final class ShardDrainer implements Runnable {
         boolean taken = Long.valueOf(2).equals(reply);
         boolean held = taken || Long.valueOf(1).equals(reply);
         if (held && !holding) {
-            createGroup();
+            // No XGROUP CREATE here: Redis refuses it at maxmemory (even for a group that exists), which would keep
+            // every worker from draining what would free the memory. A read answered NOGROUP creates the group.
             log.debug("{} now drains {} for {}", owner, stream, group);
         } else if (taken) {
             // It lapsed while this worker still counted it as held (a batch outlasting it): a successor may have read

@@ -123,7 +123,7 @@ final class StreamMemoryBudget implements AutoCloseable {
                 failing = false;
                 log.info("measuring the queue streams' memory works again");
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // an Error too: thrown out of the schedule, it would end measuring
             if (!failing) {
                 failing = true;
                 log.warn("measuring the queue streams' memory failed (keeping the last figures): {}", e.toString());

@@ -74,6 +74,23 @@ class PeriodicReconcilerTest {
     }
 
     @Test
+    void anErrorInARunIsLoggedNotThrownSoTheScheduleGoesOn() {
+        CountReconciler failingOnce = () -> {
+            if (runs.incrementAndGet() == 1) {
+                throw new StackOverflowError("simulated"); // not OutOfMemoryError, which JUnit rethrows as fatal
+            }
+            return ONE_FIX;
+        };
+        PeriodicReconciler reconciler = reconciler(failingOnce, new LocalJobLease(clock), HOUR);
+
+        assertThat(reconciler.tick()).isTrue(); // thrown from a scheduled task, it would have cancelled the schedule
+        clock.advance(HOUR);
+        assertThat(reconciler.tick()).isTrue();
+
+        assertThat(listener.reconciled).containsExactly(ONE_FIX);
+    }
+
+    @Test
     void anUnavailableLeaseSkipsTheTickWithoutThrowing() {
         JobLease down = (job, period) -> {
             throw new BackendUnavailableException("Redis down");

@@ -56,6 +56,31 @@ class IndexCatchUpTest {
     }
 
     @Test
+    void aBatchFailingWithAnErrorIsRetriedAndLaterPassesStillRun() {
+        try (H2ChatStore store = H2ChatStore.open(dataDir);
+                LuceneSearchIndex lucene = LuceneSearchIndex.open(dataDir.resolve("index"))) {
+            store.createApplication("tok", "app", AT);
+            store.apply(List.of(
+                    new Write.ChatCreated("tok", 1, AT), new Write.MessageCreated("tok", 1, 1, "first", AT, 1)));
+            ControlledIndex index = new ControlledIndex(lucene);
+            AtomicInteger calls = new AtomicInteger();
+            index.beforeUpsert(() -> {
+                if (calls.incrementAndGet() == 1) {
+                    throw new OutOfMemoryError("simulated");
+                }
+            });
+
+            try (IndexCatchUp catchUp = new IndexCatchUp(store, index)) {
+                catchUp.request();
+                Await.until(() -> lucene.count() == 1, Duration.ofSeconds(30));
+                store.apply(List.of(new Write.MessageCreated("tok", 1, 2, "second", AT, 2)));
+                catchUp.request(); // the thread is alive to take it
+                Await.until(() -> lucene.count() == 2, Duration.ofSeconds(30));
+            }
+        }
+    }
+
+    @Test
     void aPassCoversTheMessagesStoredWhenItStartsNotThoseAWorkerPersistsDuringIt() throws InterruptedException {
         try (H2ChatStore store = H2ChatStore.open(dataDir);
                 LuceneSearchIndex lucene = LuceneSearchIndex.open(dataDir.resolve("index"))) {

@@ -1,6 +1,7 @@
 package dev.chatsystem.core.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chatsystem.core.WorkerListener;
 import dev.chatsystem.core.testing.Await;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.XAddParams;
 import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamEntry;
@@ -148,6 +150,46 @@ class ShardDrainerTest {
 
     private void start(String owner) {
         start(owner, handled::addAll);
+    }
+
+    @Test
+    void aBatchFailingWithAnErrorIsReadAgainAndTheDrainerGoesOn() {
+        AtomicInteger attempts = new AtomicInteger();
+        start("first", entries -> {
+            if (attempts.incrementAndGet() == 1) {
+                throw new OutOfMemoryError("simulated: a batch too large for the heap");
+            }
+            handled.addAll(entries);
+        });
+        append("1");
+
+        awaitTrue(() -> handled.size() == 1);
+        append("2");
+        awaitTrue(() -> handled.size() == 2);
+        assertThat(handled).extracting(entry -> entry.getFields().get("v")).containsExactly("1", "2");
+        awaitTrue(() -> redis.xpending(keys.stream(0), StreamWorkers.PERSIST).getTotal() == 0);
+    }
+
+    @Test
+    void aDrainerTakesAFreeLeaseAndDrainsWhileRedisIsAtMaxmemory() {
+        // A worker (re)starting while Redis is full: a drained queue is what frees the memory.
+        redis.xgroupCreate(keys.stream(0), StreamWorkers.PERSIST, new StreamEntryID(0, 0), true);
+        append("1");
+        append("2");
+        String maxmemory = redis.configGet("maxmemory").get("maxmemory");
+        redis.configSet("maxmemory", "1"); // every command that may grow memory is refused from now on
+        try {
+            assertThatThrownBy(() -> redis.set("probe", "x"))
+                    .isInstanceOf(JedisDataException.class)
+                    .hasMessageContaining("OOM");
+            start("first");
+
+            awaitTrue(() -> handled.size() == 2);
+            awaitTrue(
+                    () -> redis.xpending(keys.stream(0), StreamWorkers.PERSIST).getTotal() == 0);
+        } finally {
+            redis.configSet("maxmemory", maxmemory);
+        }
     }
 
     @Test
