@@ -29,7 +29,9 @@ public interface ChatSystem extends AutoCloseable {
     /**
      * Creates an application at most once per key: a retry with the same key and name within the retention window
      * returns the original application, marked replayed; the same key with another name throws
-     * {@link IdempotencyMismatchException}.
+     * {@link IdempotencyMismatchException}. Application keys are global and a replay answers with the token, so a key
+     * is as secret as the token it may return: it must be at least {@value IdempotencyKey#MIN_APPLICATION_KEY_LENGTH}
+     * characters (a random UUID), else {@link InvalidInputException}.
      */
     Created<Application> createApplication(String name, IdempotencyKey key);
 

@@ -11,6 +11,13 @@ import java.util.Objects;
 public record IdempotencyKey(String value) {
     public static final int MAX_LENGTH = 255;
 
+    /**
+     * The shortest key of an application create. Such keys are not scoped to a tenant (there is none yet) and a replay
+     * answers with the application's token: a short key ({@code 1}, {@code signup-42}) reused by anyone with the same name would
+     * hand them another client's token. 32 characters hold a random UUID (36) but not the usual guessable keys.
+     */
+    public static final int MIN_APPLICATION_KEY_LENGTH = 32;
+
     public IdempotencyKey {
         Objects.requireNonNull(value, "value");
         if (value.isEmpty() || value.length() > MAX_LENGTH) {

@@ -79,8 +79,9 @@ class IdempotencyKeyTest {
 
     @Test
     void chatsAndApplicationsReplayWithTheHeader() {
-        HttpResponse<String> app = post("/api/v1/applications", "{\"name\":\"once\"}", "app-key");
-        HttpResponse<String> appAgain = post("/api/v1/applications", "{\"name\":\"once\"}", "app-key");
+        String appKey = "5d0e9a3c-7f21-4c8b-b6e4-1a9f3c2d8e70";
+        HttpResponse<String> app = post("/api/v1/applications", "{\"name\":\"once\"}", appKey);
+        HttpResponse<String> appAgain = post("/api/v1/applications", "{\"name\":\"once\"}", appKey);
         assertThat(appAgain.statusCode()).isEqualTo(201);
         assertThat(appAgain.headers().firstValue("Idempotency-Replayed")).hasValue("true");
         assertThat(json(appAgain)).isEqualTo(json(app));
@@ -100,6 +101,13 @@ class IdempotencyKeyTest {
         String token = http.newApplication("bad keys");
         assertThat(post("/api/v1/applications/" + token + "/chats", "", key).statusCode())
                 .isEqualTo(400);
+    }
+
+    @Test
+    void guessableApplicationKeysAre400() {
+        HttpResponse<String> refused = post("/api/v1/applications", "{\"name\":\"Support\"}", "signup-42");
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("at least 32 characters");
     }
 
     @Test

@@ -74,7 +74,7 @@ final class DefaultChatSystem implements ChatSystem {
     @Override
     public Created<Application> createApplication(String name, IdempotencyKey key) {
         String valid = Validation.applicationName(name);
-        Objects.requireNonNull(key, "key");
+        Validation.applicationKey(key);
         Instant at = now();
         IdempotencyRecord record = new IdempotencyRecord(
                 "applications", key.value(), Fingerprints.of("application", valid), tokens.next(), at);

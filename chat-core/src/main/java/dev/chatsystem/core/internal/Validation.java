@@ -1,11 +1,13 @@
 package dev.chatsystem.core.internal;
 
+import dev.chatsystem.core.IdempotencyKey;
 import dev.chatsystem.core.InvalidInputException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 
 /** The input rules of the API, checked before any backend is touched. */
 final class Validation {
@@ -40,6 +42,18 @@ final class Validation {
         }
         requireWellFormed("name", trimmed);
         return trimmed;
+    }
+
+    /** A key of an application create: long enough to be a secret (see the constant's reasons). */
+    static IdempotencyKey applicationKey(IdempotencyKey key) {
+        Objects.requireNonNull(key, "key");
+        if (key.value().length() < IdempotencyKey.MIN_APPLICATION_KEY_LENGTH) {
+            throw new InvalidInputException("an Idempotency-Key of an application create must be at least "
+                    + IdempotencyKey.MIN_APPLICATION_KEY_LENGTH + " characters, was "
+                    + key.value().length()
+                    + ": a retry returns the application's token, so the key must be as hard to guess (a random UUID)");
+        }
+        return key;
     }
 
     /** The body as given (not trimmed): not blank, 1..65,535 bytes of UTF-8. */

@@ -92,7 +92,7 @@ class IdempotencyTest {
         assertThat(again.value()).isEqualTo(first.value());
         assertThat(chats.createChat(token).chatNumber()).isEqualTo(first.value().chatNumber() + 1);
 
-        IdempotencyKey appKey = new IdempotencyKey("new app");
+        IdempotencyKey appKey = new IdempotencyKey("0f8c7a52-4b1e-4d7a-9c3e-5a2b8e6f1d90");
         Created<Application> app = chats.createApplication("Support", appKey);
         Created<Application> appAgain = chats.createApplication(" Support ", appKey);
         assertThat(appAgain.replayed()).isTrue();
@@ -100,6 +100,21 @@ class IdempotencyTest {
         assertThatThrownBy(() -> chats.createApplication("Other", appKey))
                 .isInstanceOf(IdempotencyMismatchException.class);
         assertThat(chats.stats().applications()).isEqualTo(2);
+    }
+
+    @Test
+    void applicationKeysTooShortToBeSecretAreRefused() {
+        // A replay answers with the token: anyone reusing a short key with the same name would get another's token.
+        String shortKey = "k".repeat(IdempotencyKey.MIN_APPLICATION_KEY_LENGTH - 1);
+        assertThatThrownBy(() -> chats.createApplication("Support", new IdempotencyKey(shortKey)))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("at least 32 characters");
+        long before = chats.stats().applications();
+
+        assertThat(chats.createApplication("Support", new IdempotencyKey(shortKey + "k"))
+                        .replayed())
+                .isFalse();
+        assertThat(chats.stats().applications()).isEqualTo(before + 1);
     }
 
     @Test
