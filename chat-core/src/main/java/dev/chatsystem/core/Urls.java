@@ -103,17 +103,45 @@ public final class Urls {
             return url;
         }
         int start = slashes + 2;
-        int end = start;
-        while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
-            end++;
-        }
-        // The last '@' of the authority ends the user info: a password may hold an unescaped '@' in bad input.
-        int at = url.lastIndexOf('@', end - 1);
-        if (at < start) {
+        int at = userInfoEnd(url, start);
+        if (at < 0) {
             return url;
         }
         int colon = url.indexOf(':', start);
         String kept = colon < 0 || colon > at ? "" : url.substring(start, colon + 1);
         return url.substring(0, start) + kept + HIDDEN + url.substring(at);
+    }
+
+    /**
+     * The '@' that ends the user info starting at {@code start}, or -1. In bad input a password may hold unescaped
+     * '@', '/', '?' or '#' (a generated one often has a '/'), which end the authority early: such text must still be
+     * hidden, so the search goes on past them while what precedes cannot be a plain {@code host:port}.
+     */
+    private static int userInfoEnd(String url, int start) {
+        int authorityEnd = indexOfAny(url, "/?#", start);
+        int at = url.lastIndexOf('@', authorityEnd - 1); // the last: a password may hold an '@'
+        if (at >= start) {
+            return at;
+        }
+        int queryStart = indexOfAny(url, "?#", start);
+        at = url.lastIndexOf('@', queryStart - 1); // an '@' in the path: a '/' in the password
+        if (at >= start) {
+            return at;
+        }
+        String hostPort = url.substring(start, authorityEnd);
+        int colon = hostPort.lastIndexOf(':');
+        boolean plainHost = colon < 0
+                ? HOST_NAME.matcher(hostPort).matches()
+                : HOST_NAME.matcher(hostPort.substring(0, colon)).matches()
+                        && PORT.matcher(hostPort.substring(colon + 1)).matches();
+        return plainHost ? -1 : url.indexOf('@', authorityEnd); // a '?' or '#' in the password
+    }
+
+    private static int indexOfAny(String text, String chars, int from) {
+        int i = from;
+        while (i < text.length() && chars.indexOf(text.charAt(i)) < 0) {
+            i++;
+        }
+        return i;
     }
 }

@@ -30,6 +30,12 @@ class UrlsTest {
                         + "jdbc:mysql://db/chat?PASSWORD1=***&trustCertificateKeyStorePassword=***",
                 "jdbc:mysql://(host=db,user=u,password=s3cret)/chat | jdbc:mysql://(host=db,user=u,password=***)/chat",
                 "redis://:p%zz@h                           | redis://:***@h",
+                "redis://:s3cr/et@redis:6379               | redis://:***@redis:6379",
+                "jdbc:mysql://u:s3/cret@db/chat            | jdbc:mysql://u:***@db/chat",
+                "http://u:s3c?ret@es:9200                  | http://u:***@es:9200",
+                "http://u:s3c#ret@es:9200/x                | http://u:***@es:9200/x",
+                "redis://u:s3cret/5@h?x=1                  | redis://u:***@h?x=1",
+                "redis://host:6379/0?note=a@b              | redis://host:6379/0?note=a@b",
                 "redis://host:6379/0                       | redis://host:6379/0",
                 "jdbc:mysql://db:3306/chat?useSSL=true     | jdbc:mysql://db:3306/chat?useSSL=true",
                 "not a url                                 | not a url"
