@@ -1,12 +1,16 @@
 package dev.chatsystem.http;
 
+import dev.chatsystem.core.BackendStatus;
 import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.Health;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /health}: 200 when every backend is up, 503 otherwise, with the state of each. A check asks every
@@ -15,6 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class HealthHandler {
     static final Duration FRESH_FOR = Duration.ofSeconds(1);
+    private static final Logger LOG = LoggerFactory.getLogger(HealthHandler.class);
 
     private final ChatSystem chatSystem;
     private final JsonResponses responses;
@@ -45,12 +50,28 @@ final class HealthHandler {
         try {
             long now = System.nanoTime();
             if (last == null || now - checkedAt >= FRESH_FOR.toNanos()) {
-                last = chatSystem.health();
+                Health checked = chatSystem.health();
+                logChanges(last == null ? List.of() : last.backends(), checked.backends());
+                last = checked;
                 checkedAt = System.nanoTime();
             }
             return last;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Logs what changed since the check before (the causes clients do not see), not every probe's answer. */
+    private static void logChanges(List<BackendStatus> before, List<BackendStatus> now) {
+        for (BackendStatus backend : now) {
+            if (before.contains(backend)) {
+                continue;
+            }
+            if (!backend.up()) {
+                LOG.warn("health: {} ({}) is down: {}", backend.name(), backend.kind(), backend.detail());
+            } else if (before.stream().anyMatch(b -> b.name().equals(backend.name()) && !b.up())) {
+                LOG.info("health: {} ({}) is up again", backend.name(), backend.kind());
+            }
         }
     }
 }

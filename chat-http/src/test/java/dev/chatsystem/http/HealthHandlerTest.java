@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +59,27 @@ class HealthHandlerTest {
         }
     }
 
+    @Test
+    void aDownBackendsDriverTextStaysInTheLog() throws Exception {
+        String driver = "Access denied for user 'chat'@'10.0.3.7' (using password: YES)";
+        Health health = new Health(List.of(
+                BackendStatus.down("store", "mysql", driver),
+                BackendStatus.warning(
+                        "search", "elasticsearch", "documents of an older layout: run chat-cli reindex")));
+        Javalin server = ChatServer.start(healthOnly(() -> health), 0);
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            HttpResponse<String> response =
+                    client.send(request(server, "/health"), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(response.statusCode()).isEqualTo(503);
+            assertThat(response.body())
+                    .doesNotContain("Access denied", "10.0.3.7")
+                    .contains(HealthResponse.DOWN, "run chat-cli reindex");
+        } finally {
+            server.stop();
+        }
+    }
+
     private static HttpRequest request(Javalin server, String path) {
         return HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + path))
                 .timeout(Duration.ofSeconds(10))
@@ -67,15 +89,22 @@ class HealthHandlerTest {
     /** A chat system whose health check blocks until the test lets it answer; everything else fails. */
     private ChatSystem slowHealthSystem() {
         Health up = new Health(List.of(BackendStatus.up("store", "h2")));
+        return healthOnly(() -> {
+            checks.incrementAndGet();
+            checking.countDown();
+            backendAnswers.await(); // a backend call that takes its time
+            return up;
+        });
+    }
+
+    /** A chat system that answers only its health check, with {@code health}; everything else fails. */
+    private static ChatSystem healthOnly(Callable<Health> health) {
         return (ChatSystem) Proxy.newProxyInstance(
                 ChatSystem.class.getClassLoader(), new Class<?>[] {ChatSystem.class}, (proxy, method, args) -> {
                     if (!method.getName().equals("health")) {
                         throw new UnsupportedOperationException(method.getName());
                     }
-                    checks.incrementAndGet();
-                    checking.countDown();
-                    backendAnswers.await(); // a backend call that takes its time
-                    return up;
+                    return health.call();
                 });
     }
 }
