@@ -4,7 +4,10 @@ import dev.chatsystem.core.InvalidInputException;
 import dev.chatsystem.core.PageRequest;
 import io.javalin.http.Context;
 
-/** Parses query parameters: the keyset page ({@code after}, {@code limit}) and the search query. */
+/**
+ * Parses query parameters (strictly decoded: {@link QueryString}): the keyset page ({@code after}, {@code limit}) and
+ * the search query.
+ */
 final class QueryParams {
     static final String AFTER = "after";
     static final String LIMIT = "limit";
@@ -14,13 +17,13 @@ final class QueryParams {
 
     /** {@code ?after=N&limit=L}; {@code after} defaults to 0, {@code limit} to 100 and may be 1..1000. */
     static PageRequest page(Context ctx) {
-        String after = ctx.queryParam(AFTER);
+        String after = QueryString.of(ctx).get(AFTER).orElse(null);
         long afterNumber = after == null ? 0 : Numbers.parseNonNegative(AFTER, after);
         return new PageRequest(afterNumber, limit(ctx));
     }
 
     static int limit(Context ctx) {
-        String raw = ctx.queryParam(LIMIT);
+        String raw = QueryString.of(ctx).get(LIMIT).orElse(null);
         if (raw == null) {
             return PageRequest.DEFAULT_LIMIT;
         }
@@ -33,7 +36,7 @@ final class QueryParams {
 
     /** The required, non-blank {@code ?query=}. */
     static String query(Context ctx) {
-        String query = ctx.queryParam(QUERY);
+        String query = QueryString.of(ctx).get(QUERY).orElse(null);
         if (query == null || query.isBlank()) {
             throw new InvalidInputException(QUERY + " is required and must not be blank");
         }

@@ -48,6 +48,20 @@ class RawRequestsTest {
         assertThat(statusOf(response)).isBetween(400, 499);
     }
 
+    /** A malformed escape or bytes that are not UTF-8 must not make a parameter vanish (limit=10% read as absent). */
+    @ParameterizedTest
+    @ValueSource(strings = {"?limit=10%", "?limit=1%2", "?after=5%zz", "?query=100%", "?query=caf%E9", "?lim%it=5"})
+    void aQueryStringThatIsNotPercentEncodedUtf8IsA400(String query) throws IOException {
+        String token = http.newApplication("bad escapes");
+        long chat = http.newChat(token);
+        String path = "/api/v1/applications/" + token + "/chats/" + chat + "/messages"
+                + (query.contains("query=") ? "/search" : "");
+        String response = exchange("GET " + path + query + " HTTP/1.1\r\nHost: x\r\n\r\n", false);
+
+        assertThat(statusOf(response)).isEqualTo(400);
+        assertThat(response).contains("percent-encoded UTF-8");
+    }
+
     @Test
     void aBodyCutShortIsA400NotA500() throws IOException {
         String token = http.newApplication("cut short");
