@@ -9,6 +9,7 @@ import dev.chatsystem.core.QueueBacklog;
 import dev.chatsystem.core.WorkerListener;
 import dev.chatsystem.core.spi.Accepted;
 import dev.chatsystem.core.spi.ChatStore;
+import dev.chatsystem.core.spi.ExpiredKeyPurge;
 import dev.chatsystem.core.spi.Idempotency;
 import dev.chatsystem.core.spi.SearchIndex;
 import dev.chatsystem.core.spi.WritePath;
@@ -67,9 +68,8 @@ public final class GroupCommitWritePath implements WritePath {
     private volatile boolean writerDone;
 
     private final AtomicBoolean stopQueued = new AtomicBoolean();
-    private final Duration keyRetention;
+    private final ExpiredKeyPurge keyPurge;
     private final WorkerListener listener;
-    private long lastPurge = System.nanoTime();
 
     private GroupCommitWritePath(
             ChatStore store,
@@ -80,9 +80,9 @@ public final class GroupCommitWritePath implements WritePath {
             int batchSize,
             Duration keyRetention,
             WorkerListener listener) {
-        this.keyRetention = keyRetention;
         this.listener = Objects.requireNonNull(listener, "listener");
         this.store = Objects.requireNonNull(store, "store");
+        this.keyPurge = new ExpiredKeyPurge(store, keyRetention, PURGE_EVERY);
         this.batchSize = batchSize;
         this.queue = new ArrayBlockingQueue<>(capacity + 1);
         this.versions = new WriteVersions(store.maxMessageVersion());
@@ -331,14 +331,10 @@ public final class GroupCommitWritePath implements WritePath {
         }
     }
 
+    /** A chunk of the purge under way, if any: writes wait behind one chunk at most, never a whole purge. */
     private void purgeExpiredKeys() {
-        long now = System.nanoTime();
-        if (now - lastPurge < PURGE_EVERY.toNanos()) {
-            return;
-        }
-        lastPurge = now;
         try {
-            store.purgeIdempotencyRecords(Instant.now().minus(keyRetention));
+            keyPurge.step();
         } catch (RuntimeException e) {
             log.warn("purging expired idempotency keys failed: {}", e.toString());
         }

@@ -228,8 +228,8 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
     }
 
     @Override
-    public long purgeIdempotencyRecords(Instant before) {
-        return transaction("purge idempotency keys", handle -> IdempotencyRecords.purge(handle, before));
+    public long purgeIdempotencyRecords(Instant before, int limit) {
+        return transaction("purge idempotency keys", handle -> IdempotencyRecords.purge(handle, before, limit));
     }
 
     @Override

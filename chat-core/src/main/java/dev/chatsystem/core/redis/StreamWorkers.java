@@ -3,11 +3,11 @@ package dev.chatsystem.core.redis;
 import dev.chatsystem.core.QueueBacklog;
 import dev.chatsystem.core.WorkerListener;
 import dev.chatsystem.core.spi.ChatStore;
+import dev.chatsystem.core.spi.ExpiredKeyPurge;
 import dev.chatsystem.core.spi.IndexedMessage;
 import dev.chatsystem.core.spi.SearchIndex;
 import dev.chatsystem.core.spi.Write;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,15 +59,14 @@ final class StreamWorkers implements AutoCloseable {
         // Fair: no shard waits behind another one's next batch.
         Semaphore persisting = new Semaphore(BATCHES_IN_FLIGHT, true);
         Semaphore indexing = new Semaphore(BATCHES_IN_FLIGHT, true);
-        Runnable purgePeriodically = every(
-                PURGE_EVERY, () -> store.purgeIdempotencyRecords(Instant.now().minus(keyRetention)));
+        ExpiredKeyPurge keyPurge = new ExpiredKeyPurge(store, keyRetention, PURGE_EVERY); // a chunk per batch
         for (int shard = 0; shard < keys.shards(); shard++) {
             StreamTrimmer trimmer = new StreamTrimmer(redis, keys.stream(shard), 2);
             Runnable trimPeriodically = every(TRIM_EVERY, trimmer::trim);
             Runnable housekeeping = shard == 0
                     ? () -> {
                         trimPeriodically.run();
-                        purgePeriodically.run();
+                        keyPurge.step();
                     }
                     : trimPeriodically;
             drainers.add(new ShardDrainer(

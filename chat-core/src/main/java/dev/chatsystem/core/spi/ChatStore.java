@@ -93,8 +93,11 @@ public interface ChatStore extends AutoCloseable {
     Optional<IdempotencyRecord> createApplication(
             String token, String name, Instant at, IdempotencyRecord record, Instant notBefore);
 
-    /** Deletes idempotency records made before {@code before}; returns how many. */
-    long purgeIdempotencyRecords(Instant before);
+    /**
+     * Deletes at most {@code limit} idempotency records made before {@code before}, in one transaction; returns how
+     * many (fewer than {@code limit}: none are left).
+     */
+    long purgeIdempotencyRecords(Instant before, int limit);
 
     /**
      * Stored messages after {@code cursor} (start with 0), of one application when {@code token} is present: at most

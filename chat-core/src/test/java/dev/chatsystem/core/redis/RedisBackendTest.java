@@ -616,8 +616,8 @@ class RedisBackendTest {
         }
 
         @Override
-        public long purgeIdempotencyRecords(Instant before) {
-            return delegate.purgeIdempotencyRecords(before);
+        public long purgeIdempotencyRecords(Instant before, int limit) {
+            return delegate.purgeIdempotencyRecords(before, limit);
         }
 
         @Override

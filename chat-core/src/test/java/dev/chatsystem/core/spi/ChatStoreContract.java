@@ -127,7 +127,17 @@ public abstract class ChatStoreContract {
                 .map(IdempotencyRecord::result)
                 .hasValue("2");
 
-        assertThat(store.purgeIdempotencyRecords(T1.plusSeconds(1))).isEqualTo(1);
+        store.apply(
+                List.of(new ChatCreated("tok", 3, T1), new ChatCreated("tok", 4, T1), new ChatCreated("tok", 5, T1)),
+                List.of(
+                        new IdempotencyRecord("chats:tok", "key 3", "fp", "3", T1),
+                        new IdempotencyRecord("chats:tok", "key 4", "fp", "4", T1),
+                        new IdempotencyRecord("chats:tok", "key 5", "fp", "5", T1)));
+
+        // At most the limit per call (a transaction each), until none are left.
+        assertThat(store.purgeIdempotencyRecords(T1.plusSeconds(1), 3)).isEqualTo(3);
+        assertThat(store.purgeIdempotencyRecords(T1.plusSeconds(1), 3)).isEqualTo(1);
+        assertThat(store.purgeIdempotencyRecords(T1.plusSeconds(1), 3)).isZero();
         assertThat(store.idempotencyRecord("chats:tok", "key 1", T0)).isEmpty();
     }
 
