@@ -4,6 +4,7 @@ import dev.chatsystem.core.ChatConfig;
 import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.ConfigurationException;
 import dev.chatsystem.core.Role;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -65,8 +66,22 @@ final class CliContext {
         return config.production() ? config.toBuilder().role(Role.API).build() : config;
     }
 
-    /** Opens the chat system; the caller closes it. */
+    /**
+     * Opens the chat system; the caller closes it. An embedded data dir must exist: opening creates one, so a mistyped
+     * {@code --data-dir} would otherwise show an empty system (every check ok, no applications, "indexed 0") as if
+     * the data were gone. Only {@link #openOrCreate} makes a new one.
+     */
     ChatSystem open() {
+        ChatConfig config = config();
+        if (!config.production() && !Files.isDirectory(config.dataDir())) {
+            throw new ConfigurationException("data dir " + config.dataDir().toAbsolutePath()
+                    + " does not exist; check --data-dir or CHAT_DATA_DIR, or run chat-cli migrate to create it");
+        }
+        return opener.apply(config);
+    }
+
+    /** Opens the chat system, creating an embedded data dir that does not exist yet; the caller closes it. */
+    ChatSystem openOrCreate() {
         return opener.apply(config());
     }
 

@@ -63,7 +63,8 @@ final class DoctorCommand implements Callable<Integer> {
             Health health = system.health();
             health.backends().forEach(backend -> checks.add(check(backend)));
         } catch (ChatException e) {
-            checks.add(Check.failed("open", "embedded", e.getMessage(), ExitCodes.sentence(e)));
+            checks.add(
+                    Check.failed("open", config.production() ? "production" : "embedded", e.getMessage(), openFix(e)));
         }
         return report(checks);
     }
@@ -95,6 +96,18 @@ final class DoctorCommand implements Callable<Integer> {
             return Check.warned(backend.name(), backend.kind(), backend.detail(), fix(backend.name()));
         }
         return Check.passed(backend.name(), backend.kind(), "");
+    }
+
+    /** What to do when the system would not open: not "run chat-cli doctor", which is this. */
+    private static String openFix(ChatException e) {
+        return switch (e.code()) {
+            case CONFIGURATION ->
+                e.getMessage().contains("in use")
+                        ? "stop the server using it or point --data-dir at another directory"
+                        : "fix the configuration named in the detail";
+            case BACKEND_UNAVAILABLE -> "check that the backend named in the detail is running and reachable";
+            default -> "see the detail";
+        };
     }
 
     private static String fix(String backend) {

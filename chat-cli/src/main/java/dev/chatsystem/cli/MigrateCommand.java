@@ -29,7 +29,7 @@ final class MigrateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ChatConfig config = context.config();
-        try (ChatSystem system = context.open()) {
+        try (ChatSystem system = context.openOrCreate()) {
             String store = config.database()
                     .map(database -> Urls.redact(database.url()))
                     .orElse(config.dataDir().toAbsolutePath().toString());

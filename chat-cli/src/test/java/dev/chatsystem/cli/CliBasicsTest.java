@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.chatsystem.core.ChatConfig;
 import dev.chatsystem.core.ChatSystem;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class CliBasicsTest {
     @TempDir
@@ -158,6 +162,29 @@ class CliBasicsTest {
                 .asString()
                 .contains("CHAT_REDIS_URL may end with /N, a database number")
                 .doesNotContain("mysql", "unexpected");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"doctor", "stats", "reindex", "app list"})
+    void aMistypedDataDirIsAFailureNotANewEmptySystem(String command) {
+        Path typo = dir.resolve("chat-dta");
+        List<String> args = new ArrayList<>(List.of(command.split(" ")));
+        args.addAll(List.of("--data-dir", typo.toString()));
+
+        Cli.Result result = Cli.run(args.toArray(String[]::new));
+
+        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.out() + result.err()).contains("does not exist", "chat-cli migrate");
+        assertThat(typo).doesNotExist();
+    }
+
+    @Test
+    void migrateCreatesADataDirThatDoesNotExistYet() {
+        Path fresh = dir.resolve("fresh");
+
+        assertThat(Cli.run("migrate", "--data-dir", fresh.toString()).code()).isZero();
+        assertThat(fresh).isDirectory();
+        assertThat(Cli.run("doctor", "--data-dir", fresh.toString()).code()).isZero();
     }
 
     @Test
