@@ -155,6 +155,7 @@ final class IndexStage implements AutoCloseable {
                 }
                 waiting.addAndGet(-batch.documents().size());
                 dropped(batch.documents().size(), "the indexer has stopped");
+                forget(batch); // nobody will attempt it: keep no entry per chat for it, or they would pile up
                 return;
             } catch (InterruptedException e) {
                 // The writer stops only through close(), and this batch is committed: it must reach the index.
@@ -237,13 +238,17 @@ final class IndexStage implements AutoCloseable {
     }
 
     /** False when the indexer has died, so nothing will ever make room. */
+    /**
+     * Queues the batch, waiting while the queue is full; false once the indexer is dead. Asked first: a full queue
+     * behind a dead indexer stays full, and waiting out a timed offer first cost the writer a second per batch.
+     */
     private boolean offer(Batch batch) throws InterruptedException {
-        while (!queue.offer(batch, 1, TimeUnit.SECONDS)) {
-            if (!indexer.isAlive()) {
-                return false;
+        while (indexer.isAlive()) {
+            if (queue.offer(batch, 1, TimeUnit.SECONDS)) {
+                return true;
             }
         }
-        return true;
+        return false;
     }
 
     private void run() {
@@ -296,14 +301,21 @@ final class IndexStage implements AutoCloseable {
         if (!taken.isEmpty()) {
             attempted = taken.get(taken.size() - 1).sequence();
             signal();
-            for (Batch batch : taken) {
-                // Unless a later batch of the chat was given meanwhile: then searches wait for that one.
-                batch.documents().forEach(document -> lastBatchOfChat.remove(ChatRef.of(document), batch.sequence()));
-            }
+            taken.forEach(this::forget);
         }
         if (lag != null) {
             listener.batchHandled(QueueBacklog.INDEX, 0, lag);
         }
+    }
+
+    /** Searches of the batch's chats stop waiting for it, unless a later batch of a chat was given meanwhile. */
+    private void forget(Batch batch) {
+        batch.documents().forEach(document -> lastBatchOfChat.remove(ChatRef.of(document), batch.sequence()));
+    }
+
+    /** How many chats have a batch searches would wait for (bounded by the batches queued or in the indexer). */
+    int chatsAwaitingIndexing() {
+        return lastBatchOfChat.size();
     }
 
     private boolean upsert(List<IndexedMessage> documents) {

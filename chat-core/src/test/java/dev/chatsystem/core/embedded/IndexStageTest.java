@@ -1,6 +1,7 @@
 package dev.chatsystem.core.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.chatsystem.core.WorkerListener;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
@@ -212,6 +213,26 @@ class IndexStageTest {
         stage.close();
         assertThat(stage.missedWrites()).isTrue();
         assertThat(lucene.needsRebuild()).isTrue();
+    }
+
+    @Test
+    void batchesHandedToADeadIndexerAreDroppedAtOnceAndLeaveNothingForSearchesToWaitFor() {
+        stage = startReportingToLucene();
+        index.dieOnUpsert(new Error("the indexer dies (on purpose)"));
+        stage.hand(batch(1));
+        Await.until(() -> !stage.running(), PATIENT);
+
+        // The writer goes on committing: each batch must not wait for a queue nobody takes from (it waited a second
+        // each once the queue was full: 30 batches took 26 s).
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            for (long chat = 2; chat <= 31; chat++) {
+                stage.hand(batchOfChat(chat, 1));
+            }
+        });
+
+        assertThat(stage.chatsAwaitingIndexing()).isLessThanOrEqualTo(1); // at most the batch the indexer died on
+        stage.close();
+        assertThat(stage.missedWrites()).isTrue();
     }
 
     private IndexStage startReportingToLucene() {
