@@ -1,5 +1,6 @@
 package dev.chatsystem.core.mysql;
 
+import com.mysql.cj.conf.ConnectionUrl;
 import com.mysql.cj.conf.ConnectionUrlParser;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -9,6 +10,7 @@ import dev.chatsystem.core.jdbc.Failures;
 import dev.chatsystem.core.jdbc.JdbcDatabase;
 import dev.chatsystem.core.jdbc.SqlDialect;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import javax.sql.DataSource;
@@ -70,6 +72,7 @@ final class MySqlDatabase implements JdbcDatabase {
         if (!jdbcUrl.startsWith("jdbc:mysql:")) {
             throw new ConfigurationException("mysql url must start with jdbc:mysql:, got " + Urls.redact(jdbcUrl));
         }
+        requireParsable(jdbcUrl);
         HikariDataSource pool = null;
         try {
             pool = new HikariDataSource(poolConfig(jdbcUrl, user, password));
@@ -85,6 +88,20 @@ final class MySqlDatabase implements JdbcDatabase {
                 pool.close();
             }
             throw Failures.unavailable(SqlDialect.MYSQL, "open " + Urls.redact(jdbcUrl), e);
+        }
+    }
+
+    /**
+     * Parses the URL as the driver will, first: the driver's parse errors quote the text they choke on ("Failed to
+     * parse the host:port pair 'chat:Xy7'" for a password with a '/'), which would put part of a password in the log.
+     */
+    private static void requireParsable(String jdbcUrl) {
+        try {
+            ConnectionUrl.getConnectionUrlInstance(jdbcUrl, new Properties());
+        } catch (RuntimeException e) {
+            throw new ConfigurationException("mysql url " + Urls.redact(jdbcUrl) + " is not one Connector/J can parse:"
+                    + " percent-encode reserved characters ('/', '?', '#', '@', '&', '=') in a user name, password or"
+                    + " property value");
         }
     }
 

@@ -8,6 +8,7 @@ import com.mysql.cj.conf.PropertyKey;
 import com.mysql.cj.conf.PropertySet;
 import com.mysql.cj.jdbc.JdbcConnection;
 import dev.chatsystem.core.BackendUnavailableException;
+import dev.chatsystem.core.ConfigurationException;
 import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.ChatStoreContract;
 import dev.chatsystem.core.spi.Write.ChatCreated;
@@ -24,6 +25,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The store contract on a real MySQL/MariaDB server, one fresh database per test. */
 class MySqlChatStoreTest extends ChatStoreContract {
@@ -160,6 +163,20 @@ class MySqlChatStoreTest extends ChatStoreContract {
                 .hasMessageStartingWith("mysql store could not open jdbc:mysql://chat:***@127.0.0.1:1/none"
                         + "?password=***&connectTimeout=1000: ")
                 .hasMessageNotContaining("s3cret");
+    }
+
+    /** The driver's own parse errors quote the text they choke on: here a password's first part, or the query. */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "jdbc:mysql://chat:ab12/cd@127.0.0.1:1/none",
+                "jdbc:mysql://127.0.0.1:1/none?x!=1&password=ab12cd"
+            })
+    void aMalformedUrlIsAConfigurationErrorThatQuotesNoPartOfAPassword(String url) {
+        assertThatThrownBy(() -> MySqlChatStore.open(url, "root", ""))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("percent-encode")
+                .hasMessageNotContaining("ab12");
     }
 
     /** The column's type and character set, plus its collation when that is a binary one. */
