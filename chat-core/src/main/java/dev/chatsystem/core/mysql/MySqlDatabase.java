@@ -2,6 +2,7 @@ package dev.chatsystem.core.mysql;
 
 import com.mysql.cj.conf.ConnectionUrl;
 import com.mysql.cj.conf.ConnectionUrlParser;
+import com.mysql.cj.conf.HostInfo;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.chatsystem.core.ConfigurationException;
@@ -72,10 +73,10 @@ final class MySqlDatabase implements JdbcDatabase {
         if (!jdbcUrl.startsWith("jdbc:mysql:")) {
             throw new ConfigurationException("mysql url must start with jdbc:mysql:, got " + Urls.redact(jdbcUrl));
         }
-        requireParsable(jdbcUrl);
+        HostInfo named = parse(jdbcUrl).getMainHost();
         HikariDataSource pool = null;
         try {
-            pool = new HikariDataSource(poolConfig(jdbcUrl, user, password));
+            pool = new HikariDataSource(poolConfig(jdbcUrl, Credentials.handedOver(named, user, password)));
             // Flyway takes a named lock (GET_LOCK) around the migration, so processes starting together take turns.
             Flyway.configure(MySqlDatabase.class.getClassLoader())
                     .dataSource(pool)
@@ -95,9 +96,9 @@ final class MySqlDatabase implements JdbcDatabase {
      * Parses the URL as the driver will, first: the driver's parse errors quote the text they choke on ("Failed to
      * parse the host:port pair 'chat:Xy7'" for a password with a '/'), which would put part of a password in the log.
      */
-    private static void requireParsable(String jdbcUrl) {
+    private static ConnectionUrl parse(String jdbcUrl) {
         try {
-            ConnectionUrl.getConnectionUrlInstance(jdbcUrl, new Properties());
+            return ConnectionUrl.getConnectionUrlInstance(jdbcUrl, new Properties());
         } catch (RuntimeException e) {
             throw new ConfigurationException("mysql url " + Urls.redact(jdbcUrl) + " is not one Connector/J can parse:"
                     + " percent-encode reserved characters ('/', '?', '#', '@', '&', '=') in a user name, password or"
@@ -105,14 +106,26 @@ final class MySqlDatabase implements JdbcDatabase {
         }
     }
 
-    private static HikariConfig poolConfig(String jdbcUrl, String user, String password) {
+    /** The user and password handed to the driver, each null where the URL names its own. */
+    private record Credentials(String user, String password) {
+        /**
+         * The URL's own ({@code user:pass@host} or {@code ?user=&password=}) win, as its other properties do: handed
+         * to the driver, the configured ones (or their defaults, {@code chat} and empty) would replace them.
+         */
+        static Credentials handedOver(HostInfo named, String user, String password) {
+            return new Credentials(
+                    named.getUser() == null ? user : null, named.getPassword() == null ? password : null);
+        }
+    }
+
+    private static HikariConfig poolConfig(String jdbcUrl, Credentials credentials) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("chat-mysql");
         config.setRegisterMbeans(true); // the pool gauges, read by a metrics shell over JMX
         config.setDriverClassName("com.mysql.cj.jdbc.Driver");
         config.setJdbcUrl(jdbcUrl);
-        config.setUsername(user);
-        config.setPassword(password);
+        config.setUsername(credentials.user());
+        config.setPassword(credentials.password());
         // Connector/J lets the properties it is handed override the URL's own, so a default the URL names (say
         // socketTimeout=300000 for a long migration) is left out rather than silently replacing the operator's value.
         Set<String> inUrl = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);

@@ -15,6 +15,7 @@ import dev.chatsystem.core.spi.Write.ChatCreated;
 import dev.chatsystem.core.spi.Write.MessageCreated;
 import dev.chatsystem.core.testing.MySqlTestDatabase;
 import dev.chatsystem.core.testing.Services;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -163,6 +164,17 @@ class MySqlChatStoreTest extends ChatStoreContract {
                 .hasMessageStartingWith("mysql store could not open jdbc:mysql://chat:***@127.0.0.1:1/none"
                         + "?password=***&connectTimeout=1000: ")
                 .hasMessageNotContaining("s3cret");
+    }
+
+    @Test
+    void credentialsInTheUrlWinOverTheConfiguredOnes() throws SQLException {
+        String url = database.url + (database.url.contains("?") ? "&" : "?") + "user="
+                + URLEncoder.encode(MySqlTestDatabase.USER, StandardCharsets.UTF_8) + "&password="
+                + URLEncoder.encode(MySqlTestDatabase.PASSWORD, StandardCharsets.UTF_8);
+        try (MySqlDatabase pool = MySqlDatabase.open(url, "nobody", "wrong");
+                Connection connection = pool.dataSource().getConnection()) {
+            assertThat(connection.isValid(1)).isTrue();
+        }
     }
 
     /** The driver's own parse errors quote the text they choke on: here a password's first part, or the query. */
