@@ -4,6 +4,7 @@ import dev.chatsystem.core.ReconcileReport.Correction;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -26,21 +27,25 @@ final class CountFixer {
             + "GROUP BY c.id, a.token, c.chat_number, c.messages_count HAVING c.messages_count <> COUNT(m.id)";
 
     // The new value is counted again once the row is locked, in a statement of its own, so a batch that commits
-    // between the SELECT above and the lock is not undone, and concurrent runs converge on the same value. One
+    // between the SELECT above and the lock is not undone, and concurrent runs converge on the same value. The lock
+    // is followed by a read of the stored count (its own statement too): a row another run fixed meanwhile is neither
+    // written nor reported again. One
     // UPDATE with the count as a subquery is not enough: H2 evaluates the subquery on the snapshot taken when the
     // statement starts, before it waits for the writer's lock, and wrote back a count without that writer's rows.
     static final String LOCK_APPLICATION = "SELECT id FROM applications WHERE id = ? FOR UPDATE";
+    static final String STORED_CHATS_COUNT = "SELECT chats_count FROM applications WHERE id = ?";
     static final String COUNT_CHATS = "SELECT COUNT(*) FROM chats c WHERE c.application_id = ?";
     static final String SET_CHATS_COUNT = "UPDATE applications SET chats_count = ? WHERE id = ?";
     static final String LOCK_CHAT = "SELECT id FROM chats WHERE id = ? FOR UPDATE";
+    static final String STORED_MESSAGES_COUNT = "SELECT messages_count FROM chats WHERE id = ?";
     static final String COUNT_MESSAGES = "SELECT COUNT(*) FROM messages m WHERE m.chat_id = ?";
     static final String SET_MESSAGES_COUNT = "UPDATE chats SET messages_count = ? WHERE id = ?";
 
-    /** The statements that fix one row: lock it, count its children, set the count. */
-    private record Fix(String lock, String count, String set) {}
+    /** The statements that fix one row: lock it, read its stored count, count its children, set the count. */
+    private record Fix(String lock, String stored, String count, String set) {}
 
-    private static final Fix APPLICATION = new Fix(LOCK_APPLICATION, COUNT_CHATS, SET_CHATS_COUNT);
-    private static final Fix CHAT = new Fix(LOCK_CHAT, COUNT_MESSAGES, SET_MESSAGES_COUNT);
+    private static final Fix APPLICATION = new Fix(LOCK_APPLICATION, STORED_CHATS_COUNT, COUNT_CHATS, SET_CHATS_COUNT);
+    private static final Fix CHAT = new Fix(LOCK_CHAT, STORED_MESSAGES_COUNT, COUNT_MESSAGES, SET_MESSAGES_COUNT);
 
     private record Wrong(long id, String token, long chatNumber, long was) {}
 
@@ -78,13 +83,20 @@ final class CountFixer {
         for (Wrong row :
                 wrong.stream().sorted(Comparator.comparingLong(Wrong::id)).toList()) {
             handle.createQuery(fix.lock()).bind(0, row.id()).mapTo(Long.class).findOne();
+            Optional<Long> stored = handle.createQuery(fix.stored())
+                    .bind(0, row.id())
+                    .mapTo(Long.class)
+                    .findOne();
+            if (stored.isEmpty()) {
+                continue; // deleted meanwhile (nothing deletes rows today)
+            }
             long now = handle.createQuery(fix.count())
                     .bind(0, row.id())
                     .mapTo(Long.class)
                     .one();
-            handle.execute(fix.set(), now, row.id());
-            if (now != row.was()) {
-                corrections.add(new Correction(row.token(), row.chatNumber(), row.was(), now));
+            if (now != stored.get()) {
+                handle.execute(fix.set(), now, row.id());
+                corrections.add(new Correction(row.token(), row.chatNumber(), stored.get(), now));
             }
         }
         return corrections;

@@ -261,22 +261,34 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
     /**
      * {@inheritDoc}
      *
-     * @throws ReconcileFailedException when a range fails after earlier ones committed corrections (any other
-     *     failure is thrown as it is)
+     * @throws ReconcileFailedException when a range failed and others committed corrections (the later ranges are
+     *     still checked; any other failure is thrown as it is)
      */
     @Override
     public ReconcileReport reconcile() {
         List<ReconcileReport.Correction> corrections = new ArrayList<>();
+        RuntimeException failure = null;
         try {
             fixInRanges("applications", CountFixer::fixApplications, corrections);
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        try { // the chats' counts too: an application's range that failed says nothing about them
             fixInRanges("chats", CountFixer::fixChats, corrections);
         } catch (RuntimeException e) {
-            if (corrections.isEmpty()) {
-                throw e;
+            if (failure == null) {
+                failure = e;
+            } else {
+                failure.addSuppressed(e);
             }
-            throw new ReconcileFailedException(new ReconcileReport(corrections), e);
         }
-        return new ReconcileReport(corrections);
+        if (failure == null) {
+            return new ReconcileReport(corrections);
+        }
+        if (corrections.isEmpty()) {
+            throw failure;
+        }
+        throw new ReconcileFailedException(new ReconcileReport(corrections), failure);
     }
 
     /** A {@link CountFixer} pass over the rows with ids in ({@code after}, {@code upTo}]. */
@@ -286,15 +298,15 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
 
     /**
      * Runs {@code fix} over {@code table} in id order, {@link CountFixer#IDS_PER_TRANSACTION} ids per transaction, and
-     * adds what each transaction committed to {@code corrections} as it commits.
+     * adds what each transaction committed to {@code corrections} as it commits; see {@link RangedReconcile}.
      */
     private void fixInRanges(String table, RangeFix fix, List<ReconcileReport.Correction> corrections) {
-        int ids = CountFixer.IDS_PER_TRANSACTION;
         long maxId = call("reconcile counts", handle -> CountFixer.maxId(handle, table));
-        for (long after = 0; after < maxId; after += ids) {
-            long from = after;
-            corrections.addAll(transaction("reconcile counts", handle -> fix.fix(handle, from, from + ids)));
-        }
+        RangedReconcile.run(
+                maxId,
+                CountFixer.IDS_PER_TRANSACTION,
+                (after, upTo) -> transaction("reconcile counts", handle -> fix.fix(handle, after, upTo)),
+                corrections);
     }
 
     @Override

@@ -1,0 +1,62 @@
+package dev.chatsystem.core.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.chatsystem.core.BackendUnavailableException;
+import dev.chatsystem.core.ReconcileReport.Correction;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RangedReconcileTest {
+    private final List<Long> ranges = new ArrayList<>();
+    private final List<Correction> corrections = new ArrayList<>();
+
+    @Test
+    void aFailingRangeDoesNotKeepTheLaterOnesFromBeingFixed() {
+        RangedReconcile.Range failingFirst = (after, upTo) -> {
+            ranges.add(after);
+            if (after == 0) {
+                throw new BackendUnavailableException("socket timeout: a chat of a hundred million messages");
+            }
+            return List.of(new Correction("tok", after + 1, 1, 2));
+        };
+
+        assertThatThrownBy(() -> RangedReconcile.run(30, 10, failingFirst, corrections))
+                .isInstanceOf(BackendUnavailableException.class)
+                .hasMessageContaining("socket timeout");
+
+        assertThat(ranges).containsExactly(0L, 10L, 20L);
+        assertThat(corrections).extracting(Correction::chatNumber).containsExactly(11L, 21L);
+    }
+
+    @Test
+    void threeFailuresInARowEndTheRun() {
+        RangedReconcile.Range down = (after, upTo) -> {
+            ranges.add(after);
+            throw new BackendUnavailableException("database down " + after);
+        };
+
+        assertThatThrownBy(() -> RangedReconcile.run(100, 10, down, corrections))
+                .hasMessage("database down 0")
+                .satisfies(e -> assertThat(e.getSuppressed()).hasSize(2));
+
+        assertThat(ranges).containsExactly(0L, 10L, 20L);
+    }
+
+    @Test
+    void everyRangeRunsOnceWhenNoneFails() {
+        RangedReconcile.run(
+                25,
+                10,
+                (after, upTo) -> {
+                    ranges.add(after);
+                    assertThat(upTo).isEqualTo(after + 10);
+                    return List.of();
+                },
+                corrections);
+
+        assertThat(ranges).containsExactly(0L, 10L, 20L);
+    }
+}
