@@ -191,16 +191,17 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
         }
         ensureOpen();
         List<List<IndexedMessage>> chunks = BulkBody.chunks(messages, BulkBody.MAX_BYTES);
-        for (int i = 0; i < chunks.size(); i++) {
-            List<IndexedMessage> chunk = chunks.get(i);
+        for (List<IndexedMessage> chunk : chunks) {
             HttpEntity body;
             try {
                 body = BulkBody.index(chunk, queryWords);
             } catch (AlreadyClosedException e) { // closed concurrently
                 throw new BackendUnavailableException("the search index is closed", e);
             }
-            // Only the last chunk waits for a refresh (wait_for): it makes the earlier ones visible too.
-            bulk("index messages", body, i == chunks.size() - 1 ? refresh : "false");
+            // Every chunk waits (wait_for): a request waits only for the shards it wrote to, so on an index of several
+            // shards the last chunk's refresh may leave an earlier chunk's chats unsearchable. Chunks are 8 MB of
+            // bodies: nearly every upsert is one.
+            bulk("index messages", body, refresh);
         }
     }
 
