@@ -105,13 +105,34 @@ final class RedisWritePath implements WritePath, Numbering {
     public void editMessage(String token, long chatNumber, long messageNumber, String body, Instant at) {
         List<String> scriptKeys = shardKeys(token);
         List<String> args = List.of(
-                token, Long.toString(chatNumber), Long.toString(messageNumber), body, micros(at), streamBound(token));
+                token,
+                Long.toString(chatNumber),
+                Long.toString(messageNumber),
+                body,
+                micros(at),
+                streamBound(token),
+                createdAt(token, chatNumber, messageNumber));
         Object reply = run(Scripts.EDIT_MESSAGE, scriptKeys, args);
         if (isSeedRequest(reply)) {
             lastMessageNumber(token, chatNumber);
             reply = run(Scripts.EDIT_MESSAGE, scriptKeys, args);
         }
         number(reply, chatNumber);
+    }
+
+    /**
+     * The message's creation time, for the edit's pending value, so that reading the edit never needs the store: a
+     * {@code GET} of it (and the edit's own answer) failed during a MySQL outage though the edit was queued, and a page
+     * of edited messages cost a store query each. Looked up before queuing, so a store that cannot answer fails the
+     * edit before it is accepted. Empty when neither knows the message (the script then refuses a number it has not
+     * given).
+     */
+    private String createdAt(String token, long chatNumber, long messageNumber) {
+        return pendingReads
+                .message(token, chatNumber, messageNumber)
+                .or(() -> store.message(token, chatNumber, messageNumber))
+                .map(message -> micros(message.createdAt()))
+                .orElse("");
     }
 
     @Override

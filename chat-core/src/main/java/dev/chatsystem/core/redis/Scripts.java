@@ -67,7 +67,10 @@ final class Scripts {
             return n
             """);
 
-    /** KEYS: counters, pending, stream. ARGV: token, chat, message, body, at, max stream length. */
+    /**
+     * KEYS: counters, pending, stream. ARGV: token, chat, message, body, at, max stream length, the message's creation
+     * time (kept from a pending value that has one, so the pending value always holds it when the caller knew it).
+     */
     static final Script EDIT_MESSAGE = new Script("""
             if redis.call('XLEN', KEYS[3]) >= tonumber(ARGV[6]) then return {'FULL'} end
             local last = redis.call('HGET', KEYS[1], 'm:' .. ARGV[2])
@@ -76,9 +79,10 @@ final class Scripts {
             local id = redis.call('XADD', KEYS[3], '*', 'k', 'e', 't', ARGV[1], 'c', ARGV[2], 'n', ARGV[3],
                 'b', ARGV[4], 'a', ARGV[5])
             local field = 'm:' .. ARGV[2] .. ':' .. ARGV[3]
-            local created = ''
+            local created = ARGV[7]
             local previous = redis.call('HGET', KEYS[2], field)
-            if previous then created = string.match(previous, '^[^|]*|([^|]*)|') or '' end
+            local kept = previous and string.match(previous, '^[^|]*|([^|]*)|')
+            if kept and kept ~= '' then created = kept end
             redis.call('HSET', KEYS[2], field, id .. '|' .. created .. '|' .. ARGV[5] .. '|' .. ARGV[4])
             return 0
             """);

@@ -1,0 +1,110 @@
+package dev.chatsystem.core.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.chatsystem.core.BackendUnavailableException;
+import dev.chatsystem.core.Message;
+import dev.chatsystem.core.h2.H2ChatStore;
+import dev.chatsystem.core.spi.ChatStore;
+import dev.chatsystem.core.spi.Write;
+import dev.chatsystem.core.testing.Services;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * An edit of a message already stored (its create no longer pending) is read back from Redis alone: its pending value
+ * carries the creation time, so neither the edit's answer nor a later read needs MySQL.
+ */
+class PendingEditsTest {
+    private static final URI REDIS = Services.redisUrl().resolve("/8"); // this test's own database, flushed per test
+    private static final Instant CREATED = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    private static final Instant EDITED = CREATED.plusSeconds(1);
+    private static final String TOKEN = "t" + System.nanoTime();
+
+    @TempDir
+    Path dataDir;
+
+    private final AtomicBoolean storeDown = new AtomicBoolean();
+    private H2ChatStore store;
+    private RedisBackend backend;
+    private RedisWritePath writes;
+
+    @BeforeEach
+    void setUp() {
+        Services.requireRedis();
+        try (RedisClient redis = RedisClient.create(REDIS)) {
+            redis.flushDB();
+        }
+        store = H2ChatStore.open(dataDir);
+        store.createApplication(TOKEN, "app", CREATED);
+        store.apply(List.of(
+                new Write.ChatCreated(TOKEN, 1, CREATED), new Write.MessageCreated(TOKEN, 1, 1, "stored", CREATED, 1)));
+        backend = RedisBackend.connect(REDIS, 4, failingWhenDown(store));
+        writes = (RedisWritePath) backend.writePath();
+    }
+
+    @AfterEach
+    void tearDown() {
+        backend.close();
+        store.close();
+    }
+
+    @Test
+    void anEditOfAStoredMessageIsReadWithItsCreationTimeWhileTheStoreIsDown() {
+        writes.editMessage(TOKEN, 1, 1, "edited", EDITED);
+
+        storeDown.set(true); // MySQL goes away after the edit was accepted
+        Message edited = new Message(1, 1, "edited", CREATED, EDITED);
+        assertThat(writes.pendingMessage(TOKEN, 1, 1)).hasValue(edited);
+        assertThat(writes.pendingMessages(TOKEN, 1, 0, 10)).containsExactly(edited);
+        assertThat(writes.pendingMessages(TOKEN, 1, List.of(1L))).containsEntry(1L, edited);
+    }
+
+    @Test
+    void anEditTheStoreCannotDateIsRefusedBeforeItIsQueued() {
+        writes.lastMessageNumber(TOKEN, 1); // the counters, seeded while the store answers
+        storeDown.set(true);
+
+        assertThatThrownBy(() -> writes.editMessage(TOKEN, 1, 1, "edited", EDITED))
+                .isInstanceOf(BackendUnavailableException.class);
+        assertThat(writes.pendingMessage(TOKEN, 1, 1)).isEmpty(); // nothing queued: the 503 is the whole truth
+    }
+
+    @Test
+    void aSecondEditKeepsTheCreationTimeOfTheFirst() {
+        writes.editMessage(TOKEN, 1, 1, "first edit", EDITED);
+        storeDown.set(true);
+
+        writes.editMessage(TOKEN, 1, 1, "second edit", EDITED.plusSeconds(1)); // the pending value dates it
+
+        assertThat(writes.pendingMessage(TOKEN, 1, 1))
+                .hasValue(new Message(1, 1, "second edit", CREATED, EDITED.plusSeconds(1)));
+    }
+
+    /** The store, failing every call while {@link #storeDown} is set, as MySQL unreachable would. */
+    private ChatStore failingWhenDown(ChatStore delegate) {
+        return (ChatStore) Proxy.newProxyInstance(
+                ChatStore.class.getClassLoader(), new Class<?>[] {ChatStore.class}, (proxy, method, args) -> {
+                    if (storeDown.get()) {
+                        throw new BackendUnavailableException("mysql store: Communications link failure");
+                    }
+                    try {
+                        return method.invoke(delegate, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+}
