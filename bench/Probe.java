@@ -82,7 +82,7 @@ public final class Probe {
         long poll = Long.parseLong(args[6]);
         long searchPoll = Long.parseLong(args[7]);
         long timeout = Long.parseLong(args[8]);
-        try (Connection db = DriverManager.getConnection(args[3], "root", "")) {
+        try (Connection db = DriverManager.getConnection(args[3])) { // the URL names the user and password
             probe.run(db, seconds, interval, poll, searchPoll, timeout);
         }
         probe.report(Path.of(args[9]), poll, searchPoll);

@@ -16,6 +16,15 @@ ROOT="$(dirname "$BENCH")"
 RESULTS="${BENCH_RESULTS:-$BENCH/results}"
 WORK="$(mktemp -d /tmp/chat-bench.XXXXXX)"
 BENCH_DB="" # the stack's database, created by prepare_stack and dropped by cleanup
+# The user scripts/services provisions (root may log in only over the socket on a fresh Debian MariaDB); its grant
+# covers every database named chat%, BENCH_DB included.
+DB_USER=chat
+DB_PASSWORD=chat
+
+# bench_sql ARGS...: the mariadb client as DB_USER over TCP.
+bench_sql() {
+  mariadb -u"$DB_USER" -p"$DB_PASSWORD" -h127.0.0.1 "$@"
+}
 BASE=""     # the server use_server chose: every helper below talks to it
 API=""
 declare -A SERVER_PID=() SERVER_PORT=()
@@ -36,7 +45,7 @@ cleanup() {
   # The stack run's database, Redis db 15 and the index are ours alone (prepare_stack emptied them): empty them
   # once the servers have stopped, so a drain's backlog does not stay in the shared Redis.
   if [ -n "$BENCH_DB" ]; then
-    mariadb -uroot -h127.0.0.1 -e "DROP DATABASE IF EXISTS $BENCH_DB" 2>/dev/null || true
+    bench_sql -e "DROP DATABASE IF EXISTS $BENCH_DB" 2>/dev/null || true
     redis-cli -n 15 FLUSHDB >/dev/null 2>&1 || true
     curl -s -X DELETE "http://127.0.0.1:9200/chat-messages" >/dev/null 2>&1 || true
   fi
@@ -70,7 +79,7 @@ build() {
 prepare_stack() {
   "$ROOT/scripts/services" up
   BENCH_DB="chat_bench_$$"
-  mariadb -uroot -h127.0.0.1 -e "DROP DATABASE IF EXISTS $BENCH_DB; CREATE DATABASE $BENCH_DB"
+  bench_sql -e "DROP DATABASE IF EXISTS $BENCH_DB; CREATE DATABASE $BENCH_DB"
   redis-cli -n 15 FLUSHDB >/dev/null
   curl -s -X DELETE "http://127.0.0.1:9200/chat-messages" >/dev/null || true
 }
@@ -84,7 +93,7 @@ start_server() {
     env+=(CHAT_DATA_DIR="$WORK/data-$name")
   else
     [ -n "$BENCH_DB" ] || die "start_server $name: prepare_stack first"
-    env+=(CHAT_DB_URL="jdbc:mysql://127.0.0.1:3306/$BENCH_DB" CHAT_DB_USER=root CHAT_DB_PASSWORD=
+    env+=(CHAT_DB_URL="jdbc:mysql://127.0.0.1:3306/$BENCH_DB" CHAT_DB_USER="$DB_USER" CHAT_DB_PASSWORD="$DB_PASSWORD"
       CHAT_REDIS_URL="redis://127.0.0.1:6379/15" CHAT_ELASTICSEARCH_URL="http://127.0.0.1:9200")
   fi
   log "starting the server $name ($kind, role $role) on port $port"

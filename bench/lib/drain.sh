@@ -132,7 +132,7 @@ search_large_corpus() {
   wait_drained
   # Every stored message must be searchable: wait (at most 120 s) until the index counts as many documents as MySQL
   # holds messages, and report both.
-  STORED_MESSAGES=$(mariadb -uroot -h127.0.0.1 -N -e "SELECT COUNT(*) FROM $BENCH_DB.messages")
+  STORED_MESSAGES=$(bench_sql -N -e "SELECT COUNT(*) FROM $BENCH_DB.messages")
   for INDEX_WAIT_S in $(seq 0 120); do
     curl -sf -X POST "http://127.0.0.1:9200/chat-messages/_refresh" >/dev/null || true
     docs=$(curl -sf "http://127.0.0.1:9200/chat-messages/_count" | json_field count)

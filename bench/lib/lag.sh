@@ -39,7 +39,7 @@ lag_mode() {
     -- "$LAG_RATE" 0 "$THREADS" "$per_app" "${APPS[@]}") >"$WORK/lag-wrk.out" 2>&1 &
   wrk_pid=$!
   "$JAVA_HOME/bin/java" -cp "$WORK/probe:$ROOT/chat-http/target/chat-server.jar" Probe "$BASE" "${APPS[0]}" \
-    "$probe_chat" "jdbc:mysql://127.0.0.1:3306/$BENCH_DB" "$LAG_DURATION" "$PROBE_INTERVAL" "$PROBE_POLL" \
+    "$probe_chat" "jdbc:mysql://127.0.0.1:3306/$BENCH_DB?user=$DB_USER&password=$DB_PASSWORD" "$LAG_DURATION" "$PROBE_INTERVAL" "$PROBE_POLL" \
     "$PROBE_SEARCH_POLL" "$PROBE_TIMEOUT" "$WORK/probes.txt" >"$WORK/probe.out" 2>"$WORK/probe.err" &
   probe_pid=$!
   wait "$wrk_pid" || { cat "$WORK/lag-wrk.out" >&2; die "wrk failed"; }
