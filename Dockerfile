@@ -10,7 +10,10 @@ COPY . .
 RUN mvn -B -q package -DskipTests -Dspotless.check.skip=true
 
 FROM eclipse-temurin:21-jre
-RUN useradd --system --uid 10001 chat
+RUN useradd --system --uid 10001 chat && mkdir /data && chown chat /data
+# The embedded default (no CHAT_DB_URL) keeps its database and index here: /app belongs to root.
+ENV CHAT_DATA_DIR=/data
+VOLUME /data
 WORKDIR /app
 COPY --from=build /src/chat-http/target/chat-server.jar /app/chat-server.jar
 COPY --from=build /src/chat-cli/target/chat-cli.jar /app/chat-cli.jar
