@@ -2,9 +2,14 @@ package dev.chatsystem.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chatsystem.core.ChatConfig;
+import dev.chatsystem.core.ChatSystem;
+import dev.chatsystem.core.Role;
 import dev.chatsystem.core.testing.MySqlTestDatabase;
 import dev.chatsystem.core.testing.Services;
 import java.net.URI;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -62,7 +67,7 @@ class ProductionCommandsTest {
 
         Cli.Result stats = Cli.run(stack, "stats", "--json");
         assertThat(stats.code()).as(stats.err()).isZero();
-        assertThat(stats.json().get("applications").asLong()).isEqualTo(1);
+        assertThat(stats.json().get("applications").asLong()).isPositive();
         assertThat(stats.json().has("persist_queue")).isTrue();
         assertThat(stats.json().get("index_lag_seconds").asDouble()).isGreaterThanOrEqualTo(0);
 
@@ -72,6 +77,31 @@ class ProductionCommandsTest {
         Cli.Result reseed = Cli.run(stack, "reseed", "--json");
         assertThat(reseed.code()).as(reseed.err()).isZero();
         assertThat(reseed.json().get("counters_raised").asLong()).isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
+    void appListCountsChatsNotPersistedYetAsAppShowDoes() {
+        ChatConfig api = ChatConfig.builder()
+                .environment(stack)
+                .role(Role.API) // no worker: the chats stay queued in Redis
+                .reconcileInterval(Duration.ZERO)
+                .build();
+        String token;
+        try (ChatSystem system = ChatSystem.open(api)) {
+            token = system.createApplication("Queued chats").token();
+            system.createChat(token);
+            system.createChat(token);
+        }
+
+        JsonNode listed =
+                Cli.run(stack, "app", "list", "--limit", "1000", "--json").json();
+        JsonNode shown = Cli.run(stack, "app", "show", token, "--json").json();
+
+        assertThat(shown.get("chats_count").asLong()).isEqualTo(2);
+        assertThat(listed.findParents("token"))
+                .filteredOn(app -> app.get("token").asText().equals(token))
+                .singleElement()
+                .satisfies(app -> assertThat(app.get("chats_count").asLong()).isEqualTo(2));
     }
 
     @Test

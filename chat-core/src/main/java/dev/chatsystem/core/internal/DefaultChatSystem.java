@@ -112,7 +112,10 @@ final class DefaultChatSystem implements ChatSystem {
         if (afterToken.isPresent() && !Tokens.plausible(afterToken.get())) {
             throw new InvalidInputException("after must be an application token, was " + abbreviate(afterToken.get()));
         }
-        return store().applications(afterToken, new PageRequest(0, limit).limit());
+        // With live counts, as application() shows them: the stored count lags the chats created meanwhile.
+        return store().applications(afterToken, new PageRequest(0, limit).limit()).stream()
+                .map(this::withLiveCount)
+                .toList();
     }
 
     @Override
