@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * of the index every process of the shared node uses.
  */
 class DoctorCommandTest {
-    private static final String STALE = "documents of an older layout (1; this version writes 2): run chat-cli reindex";
+    private static final String STALE = "documents of an older layout (2; this version writes 3): run chat-cli reindex";
 
     @TempDir
     Path dir;

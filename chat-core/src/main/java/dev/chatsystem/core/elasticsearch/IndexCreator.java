@@ -93,8 +93,8 @@ final class IndexCreator {
             }
             LOG.warn(
                     "the Elasticsearch index {} holds documents of an older layout ({}; this version writes {}): until"
-                            + " a full reindex (chat-cli reindex) rewrites them, query words of one or two characters"
-                            + " may not find those messages as parts of words",
+                            + " a full reindex (chat-cli reindex) rewrites them, some searches may not find those"
+                            + " messages (the README's upgrading the search index says which)",
                     indexName,
                     layout.orElse(StaleLayout.NONE_RECORDED),
                     MessageDocuments.LAYOUT);

@@ -32,10 +32,12 @@ final class MessageDocuments {
 
     /**
      * What a document holds, recorded in the mapping's {@code _meta} by whoever created the index or last rebuilt it
-     * in full. Version 2 added the {@link #PIECES}; indexes of earlier versions have no entry. The embedded form with
-     * Elasticsearch records its own in the data dir ({@code MarkedSearchIndex.LAYOUT}): raise both together.
+     * in full. Version 2 added the {@link #PIECES} (indexes written before have no entry), version 3 removed format
+     * characters and lower-cased before composing ({@link dev.chatsystem.core.search.QueryWords#normalized}). The
+     * embedded form with Elasticsearch records its own in the data dir ({@code MarkedSearchIndex.LAYOUT}): raise both
+     * together.
      */
-    static final String LAYOUT = "2";
+    static final String LAYOUT = "3";
 
     private MessageDocuments() {}
 

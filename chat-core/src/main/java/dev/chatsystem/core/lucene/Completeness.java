@@ -23,9 +23,10 @@ final class Completeness {
      * Recorded with every commit of a complete index; an index committed without it (or with an older value) was
      * written with another document layout, or is incomplete, and is rebuilt at open. Version 2 added the word
      * trigrams, version 3 normalized the words they are made of (NFC, typographic apostrophes), version 4 folded the
-     * final sigma and ß, version 5 added the words' pieces.
+     * final sigma and ß, version 5 added the words' pieces, version 6 removed format characters and lower-cased
+     * before composing.
      */
-    static final Map<String, String> COMPLETE_COMMIT_DATA = Map.of("layout", "5");
+    static final Map<String, String> COMPLETE_COMMIT_DATA = Map.of("layout", "6");
 
     static final Map<String, String> INCOMPLETE_COMMIT_DATA = Map.of("rebuild", "pending");
 

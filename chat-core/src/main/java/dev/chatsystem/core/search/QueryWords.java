@@ -3,7 +3,6 @@ package dev.chatsystem.core.search;
 import dev.chatsystem.core.InvalidInputException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.text.Normalizer;
 import java.util.LinkedHashSet;
 import java.util.SequencedSet;
 import org.apache.lucene.analysis.Analyzer;
@@ -81,40 +80,16 @@ public final class QueryWords implements AutoCloseable {
     }
 
     /**
-     * The text as words are compared: composed (NFC), so that an accent typed as a combining mark matches the same
-     * letter typed precomposed; with the typographic apostrophes phones type (U+2019, U+2018, U+02BC) as the ASCII
+     * The text as words are compared, bodies and queries alike: without the invisible characters the tokenizer would
+     * keep inside a word (soft hyphens, bidi marks, joiners), so that "wonder\u00ADful" is "wonderful"; composed
+     * (NFC), so that an accent typed as a combining mark matches the same letter typed precomposed, in capitals too
+     * ("J\u030C" is "ǰ" once lower-cased); with the "i\u0307" that {@code String.toLowerCase} makes of "İ" as the i
+     * the analyzers make of it; with the typographic apostrophes phones type (U+2019, U+2018, U+02BC) as the ASCII
      * one, so that "don’t" and "don't" are one word; and with the two letters that lower-casing one character at a
      * time (what the analyzers do) cannot fold: the final sigma as σ, so that "ΦΩΣ" finds "φως", and ß (ẞ) as ss,
      * so that "STRASSE" finds "straße".
      */
     public static String normalized(String text) {
-        String composed = Normalizer.isNormalized(text, Normalizer.Form.NFC)
-                ? text
-                : Normalizer.normalize(text, Normalizer.Form.NFC);
-        for (int i = 0; i < composed.length(); i++) {
-            if (folds(composed.charAt(i))) {
-                return folded(composed, i);
-            }
-        }
-        return composed;
-    }
-
-    private static boolean folds(char c) {
-        return c == '\u2019' || c == '\u2018' || c == '\u02BC' || c == '\u03C2' || c == '\u00DF' || c == '\u1E9E';
-    }
-
-    /** {@code text} with the characters {@link #folds} names replaced, the first of them at {@code from}. */
-    private static String folded(String text, int from) {
-        StringBuilder out = new StringBuilder(text.length() + 8).append(text, 0, from);
-        for (int i = from; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '\u2019', '\u2018', '\u02BC' -> out.append('\'');
-                case '\u03C2' -> out.append('\u03C3'); // final sigma: sigma
-                case '\u00DF', '\u1E9E' -> out.append("ss"); // sharp s, small and capital
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
+        return WordNormalization.normalized(text);
     }
 }

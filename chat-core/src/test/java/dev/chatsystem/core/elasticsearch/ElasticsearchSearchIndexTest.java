@@ -286,7 +286,8 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
                 message(5, "Ünïcödé straße ÆØÅ 日本語のテキスト 한국어 😀🎉 party"),
                 message(6, "under_score hyphen-ated dotted.word x=y+z"),
                 message(7, "(parens) [brackets] {braces} \"quotes\" <angle> field:value OR NOT AND"),
-                message(8, "ΦΩΣ στο σκοτάδι, φως"));
+                message(8, "ΦΩΣ στο σκοτάδι, φως"),
+                message(9, "a wonder\u00ADful J\u030C in İstanbul, Ϋ\u0301 שלום\u200F"));
         List<String> queries = List.of(
                 "c",
                 "c++",
@@ -312,6 +313,13 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
                 "ΦΩΣ",
                 "φωσ",
                 "σκοτάδι",
+                "wonderful",
+                "onderf",
+                "\u01F0",
+                "i\u0307stanbul",
+                "istan",
+                "\u03B0",
+                "שלום",
                 "ünï",
                 "日本語",
                 "テキスト",

@@ -399,6 +399,44 @@ public abstract class SearchIndexContract {
         assertThat(search("groß")).containsExactly(3L);
     }
 
+    /** Invisible format characters, in a body or in a query copied from a right-to-left UI, are no part of words. */
+    @Test
+    void findsWordsWhateverInvisibleCharactersTheyHold() {
+        index.upsert(List.of(
+                message(1, "a wonder\u00ADful day"),
+                message(2, "שלום"),
+                message(3, "\uFEFFwonder"),
+                message(4, "sun\u200Bflower")));
+
+        assertThat(search("wonderful")).containsExactly(1L);
+        assertThat(search("onderf")).containsExactly(1L);
+        assertThat(search("sunflower")).isEmpty(); // a zero width space separates two words
+        assertThat(search("שלום\u200F")).containsExactly(2L);
+        assertThat(search("\u202Bשלום\u202C")).containsExactly(2L);
+    }
+
+    /** Lower-cased before composing, a capital with a mark, or the dotted capital I, matches its lower case. */
+    @Test
+    void findsLettersWithMarksAndTheDottedIInEitherCase() {
+        index.upsert(List.of(
+                message(1, "\u01F0"),
+                message(2, "J\u030C"),
+                message(3, "İstanbul"),
+                message(4, "i\u0307stanbul"),
+                message(5, "istanbul"),
+                message(6, "\u03B0"),
+                message(7, "\u03AB\u0301")));
+
+        assertThat(search("J\u030C")).containsExactlyInAnyOrder(1L, 2L);
+        assertThat(search("\u01F0")).containsExactlyInAnyOrder(1L, 2L);
+        assertThat(search("İstanbul")).containsExactlyInAnyOrder(3L, 4L, 5L);
+        assertThat(search("i\u0307stanbul")).containsExactlyInAnyOrder(3L, 4L, 5L);
+        assertThat(search("istanbul")).containsExactlyInAnyOrder(3L, 4L, 5L);
+        assertThat(search("i\u0307stan")).containsExactlyInAnyOrder(3L, 4L, 5L);
+        assertThat(search("\u03AB\u0301")).containsExactlyInAnyOrder(6L, 7L);
+        assertThat(search("\u03B0")).containsExactlyInAnyOrder(6L, 7L);
+    }
+
     @Test
     void refusesAQueryOfMoreWordsThanTheCap() {
         String cap =

@@ -1,0 +1,112 @@
+package dev.chatsystem.core.search;
+
+import java.text.Normalizer;
+
+/**
+ * The steps of {@link QueryWords#normalized}. It runs on every indexed body, so each step first scans for something
+ * to change and returns its input itself when there is nothing, as in most text.
+ */
+final class WordNormalization {
+    private static final char ZERO_WIDTH_SPACE = '\u200B';
+    private static final char COMBINING_DOT_ABOVE = '\u0307';
+
+    private WordNormalization() {}
+
+    static String normalized(String text) {
+        String composed = composed(replaced(text));
+        if (lowerCasingComposes(composed)) {
+            // Replaced again: "İ\u0307" lower-cases to "i\u0307".
+            composed = composed(replaced(lowerCased(composed)));
+        }
+        return composed;
+    }
+
+    private static String replaced(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (replacement(text.codePointAt(i), i == 0 ? 0 : text.charAt(i - 1)) != null) {
+                return replaced(text, i);
+            }
+        }
+        return text;
+    }
+
+    /** {@code text} with each {@link #replacement}, the first of them at {@code from}. */
+    private static String replaced(String text, int from) {
+        StringBuilder out = new StringBuilder(text.length() + 8).append(text, 0, from);
+        for (int i = from; i < text.length(); ) {
+            int c = text.codePointAt(i);
+            String replacement = replacement(c, out.isEmpty() ? 0 : out.charAt(out.length() - 1));
+            if (replacement == null) {
+                out.appendCodePoint(c);
+            } else {
+                out.append(replacement);
+            }
+            i += Character.charCount(c);
+        }
+        return out.toString();
+    }
+
+    /**
+     * What replaces code point {@code c} after the character {@code before}, or null to keep it: the typographic
+     * apostrophes phones type become the ASCII one; the two letters that lower-casing one character at a time
+     * cannot fold become what it makes of their other case (the final sigma σ, ß and ẞ ss); and what a reader
+     * cannot see but the tokenizer would keep inside a word goes: format characters (general category Cf: soft
+     * hyphen, bidi marks and controls, word joiner, BOM...) and a second dot on an i ("i\u0307" is what
+     * {@code String.toLowerCase} makes of "İ", which the analyzers lower-case to "i"). Replaced before composing,
+     * so that a mark after them composes with what they leave.
+     *
+     * <p>The zero width joiner goes too: in words it only chooses how letters are drawn (an Indic half form, a
+     * Sinhala conjunct), never which letters they are, so spellings with and without it must match. The only token
+     * it holds together is an emoji sequence (man, joiner, woman: a couple), which becomes its emoji, each a token,
+     * as its query does too. The zero width space stays: the tokenizer ends a word there (it separates the words of
+     * Thai or Khmer text), so it never is inside one, and removing it would join two words.
+     */
+    private static String replacement(int c, char before) {
+        return switch (c) {
+            case '\u2019', '\u2018', '\u02BC' -> "'";
+            case '\u03C2' -> "\u03C3"; // final sigma: sigma
+            case '\u00DF', '\u1E9E' -> "ss"; // sharp s, small and capital
+            case COMBINING_DOT_ABOVE -> before == 'i' ? "" : null;
+            case ZERO_WIDTH_SPACE -> null;
+            default -> Character.getType(c) == Character.FORMAT ? "" : null;
+        };
+    }
+
+    /** {@code text} composed (NFC), so that an accent typed as a combining mark matches the precomposed letter. */
+    private static String composed(String text) {
+        return Normalizer.isNormalized(text, Normalizer.Form.NFC)
+                ? text
+                : Normalizer.normalize(text, Normalizer.Form.NFC);
+    }
+
+    /**
+     * Whether lower-casing {@code composed} one code point at a time, as the analyzers do, would leave a letter and a
+     * mark that compose: "J\u030C" becomes "j\u030C", which is "ǰ" composed (ǰ has no capital, nor have ΐ and ΰ).
+     * Only a letter that changes case followed by a mark can: a lower-cased letter is composed by itself and never
+     * composes with what precedes it ({@code QueryWordsTest} checks both over all of Unicode).
+     */
+    private static boolean lowerCasingComposes(String composed) {
+        for (int i = 0; i < composed.length(); ) {
+            int letter = composed.codePointAt(i);
+            i += Character.charCount(letter);
+            if (i < composed.length() && isMark(composed.codePointAt(i)) && Character.toLowerCase(letter) != letter) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isMark(int c) {
+        int type = Character.getType(c);
+        return type == Character.NON_SPACING_MARK
+                || type == Character.COMBINING_SPACING_MARK
+                || type == Character.ENCLOSING_MARK;
+    }
+
+    /** Lower-cased one code point at a time: the analyzers' mapping, which then changes nothing. */
+    private static String lowerCased(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> out.appendCodePoint(Character.toLowerCase(c)));
+        return out.toString();
+    }
+}
