@@ -10,10 +10,10 @@ import dev.chatsystem.core.Urls;
 import dev.chatsystem.core.jdbc.Failures;
 import dev.chatsystem.core.jdbc.JdbcDatabase;
 import dev.chatsystem.core.jdbc.SqlDialect;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -47,6 +47,9 @@ final class MySqlDatabase implements JdbcDatabase {
      * span around every statement, commit and autocommit switch, which with no SDK installed records nothing yet
      * cost 2 to 2.5 % of a stack server's CPU (JFR, lag benchmark and stack reads).
      */
+    private static final String SESSION_VARIABLES = "sessionVariables";
+    private static final String LOCK_WAIT = "innodb_lock_wait_timeout=10";
+
     private static final Map<String, String> PROPERTIES = Map.ofEntries(
             Map.entry("rewriteBatchedStatements", "true"),
             Map.entry("useUnicode", "true"),
@@ -54,7 +57,7 @@ final class MySqlDatabase implements JdbcDatabase {
             Map.entry("connectionCollation", "utf8mb4_unicode_ci"),
             Map.entry("connectTimeout", "3000"),
             Map.entry("socketTimeout", "30000"),
-            Map.entry("sessionVariables", "innodb_lock_wait_timeout=10"),
+            Map.entry(SESSION_VARIABLES, LOCK_WAIT),
             Map.entry("useLocalSessionState", "true"),
             Map.entry("tcpKeepAlive", "true"),
             Map.entry("useServerPrepStmts", "true"),
@@ -128,15 +131,21 @@ final class MySqlDatabase implements JdbcDatabase {
         config.setPassword(credentials.password());
         // Connector/J lets the properties it is handed override the URL's own, so a default the URL names (say
         // socketTimeout=300000 for a long migration) is left out rather than silently replacing the operator's value.
-        Set<String> inUrl = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-        inUrl.addAll(ConnectionUrlParser.parseConnectionString(jdbcUrl)
-                .getProperties()
-                .keySet());
+        Map<String, String> inUrl = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        inUrl.putAll(ConnectionUrlParser.parseConnectionString(jdbcUrl).getProperties());
         PROPERTIES.forEach((key, value) -> {
-            if (!inUrl.contains(key)) {
+            if (!inUrl.containsKey(key)) {
                 config.addDataSourceProperty(key, value);
             }
         });
+        // The URL's session variables would replace the lock wait whole (sessionVariables=sql_mode=...): a statement
+        // blocked on a lock would then outlast the socket timeout and break its connection instead of failing with a
+        // lock error that apply retries. Added to them unless they set it.
+        String sessionVariables = inUrl.get(SESSION_VARIABLES);
+        if (sessionVariables != null
+                && !sessionVariables.toLowerCase(Locale.ROOT).contains("innodb_lock_wait_timeout")) {
+            config.addDataSourceProperty(SESSION_VARIABLES, sessionVariables + "," + LOCK_WAIT);
+        }
         config.setMaximumPoolSize(POOL_SIZE);
         config.setMinimumIdle(2);
         config.setConnectionTimeout(5_000);

@@ -167,6 +167,20 @@ class MySqlChatStoreTest extends ChatStoreContract {
     }
 
     @Test
+    void sessionVariablesInTheUrlKeepTheStoresLockWaitUnlessTheySetIt() throws SQLException {
+        String url = database.url + (database.url.contains("?") ? "&" : "?") + "sessionVariables=wait_timeout=1234";
+        try (MySqlDatabase pool = MySqlDatabase.open(url, MySqlTestDatabase.USER, MySqlTestDatabase.PASSWORD);
+                Connection connection = pool.dataSource().getConnection();
+                ResultSet rs = connection
+                        .createStatement()
+                        .executeQuery("SELECT @@SESSION.wait_timeout, @@SESSION.innodb_lock_wait_timeout")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getLong(1)).isEqualTo(1234);
+            assertThat(rs.getLong(2)).isEqualTo(10); // below the socket timeout: a lock error, not a dead connection
+        }
+    }
+
+    @Test
     void credentialsInTheUrlWinOverTheConfiguredOnes() throws SQLException {
         String url = database.url + (database.url.contains("?") ? "&" : "?") + "user="
                 + URLEncoder.encode(MySqlTestDatabase.USER, StandardCharsets.UTF_8) + "&password="
