@@ -51,6 +51,11 @@ public final class Main {
         } catch (ChatException e) {
             LOG.error("chat-server could not start: {}", e.getMessage(), e);
             System.exit(EXIT_FAILURE);
+        } catch (RuntimeException | Error e) {
+            // Exit, not return: the writer and indexer threads an embedded open started are not daemons, and the JVM
+            // would wait for them with no server and no exit code for a restart policy to see.
+            LOG.error("chat-server could not start", e);
+            System.exit(EXIT_FAILURE);
         }
     }
 
@@ -60,14 +65,14 @@ public final class Main {
         ChatSystem chatSystem;
         try {
             chatSystem = ChatSystem.open(metrics.instrument(config.chat()));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             metrics.close();
             throw e;
         }
         Javalin server;
         try {
             server = ChatServer.start(chatSystem, metrics, config.port());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             metrics.close();
             chatSystem.close();
             throw e;

@@ -53,7 +53,7 @@ public final class ChatSystems {
                     config.production() ? production(config, clock, opened) : embedded(config, clock, opened);
             opened.clear();
             return system;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // an Error too (out of memory in a rebuild): the writer would live on
             closeAll(opened);
             throw e;
         }
