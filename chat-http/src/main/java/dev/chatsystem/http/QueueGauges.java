@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,9 +36,16 @@ final class QueueGauges {
         List<QueueBacklog> shape;
         try {
             shape = chatSystem.queueBacklog();
-        } catch (RuntimeException e) { // monitoring never stops the server from starting
-            log.warn("queue gauges left out: the backlog is not readable at start-up: {}", e.toString());
-            return;
+        } catch (RuntimeException e) {
+            // Monitoring never stops the server from starting, nor leaves the lag unwatched for the process's life:
+            // one gauge per shard (those the queue measures locally) and stage, NaN until the backend answers.
+            log.warn(
+                    "the queue backlog is not readable at start-up (its gauges read NaN until it is): {}",
+                    e.toString());
+            shape = chatSystem.queueMemory().stream()
+                    .flatMap(memory -> Stream.of(QueueBacklog.PERSIST, QueueBacklog.INDEX)
+                            .map(stage -> new QueueBacklog(memory.shard(), stage, 0, Duration.ZERO)))
+                    .toList();
         }
         for (QueueMemory memory : chatSystem.queueMemory()) {
             int shard = memory.shard();
