@@ -96,6 +96,11 @@ start_server() {
     env+=(CHAT_DB_URL="jdbc:mysql://127.0.0.1:3306/$BENCH_DB" CHAT_DB_USER="$DB_USER" CHAT_DB_PASSWORD="$DB_PASSWORD"
       CHAT_REDIS_URL="redis://127.0.0.1:6379/15" CHAT_ELASTICSEARCH_URL="http://127.0.0.1:9200")
   fi
+  # A server left answering on the port (a run killed by SIGKILL, another run) would pass for this one: its
+  # figures would be measured on the wrong server, and the new one would fail to bind.
+  if curl -s -o /dev/null "http://127.0.0.1:$port/health" 2>/dev/null; then
+    die "port $port already answers HTTP: stop what runs there or set BENCH_PORT"
+  fi
   log "starting the server $name ($kind, role $role) on port $port"
   # TrimNativeHeapInterval: the JVM hands native memory it freed (JIT arenas and the like) back to the OS once a
   # second; glibc keeps it otherwise. Paired runs of an embedded server under creates and searches: anonymous RSS
