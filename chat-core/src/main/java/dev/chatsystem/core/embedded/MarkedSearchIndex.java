@@ -59,6 +59,22 @@ public final class MarkedSearchIndex implements SearchIndex {
     }
 
     /**
+     * Marks the index this data dir used in Lucene's place, if it ever used one (it recorded a {@link #LAYOUT_FILE}),
+     * as needing a rebuild at its next open: called when Lucene serves the data dir, whose messages and edits the other
+     * index then misses (a count check alone would not see the edits).
+     */
+    public static void markStale(Path dataDir) {
+        if (!Files.exists(dataDir.resolve(LAYOUT_FILE))) {
+            return;
+        }
+        try {
+            new DirtyMarker(dataDir.resolve(FILE_NAME)).create();
+        } catch (IOException e) {
+            throw new BackendUnavailableException("cannot mark the search index of " + dataDir + " stale: " + e, e);
+        }
+    }
+
+    /**
      * Marks {@code index} open in {@code dataDir}; it needs a rebuild when the marker was already there, when it
      * holds fewer documents than the {@code storedMessages} of the store beside it, or when the store has messages and
      * the index was last built with another {@link #LAYOUT}. With no messages stored, the index is of this layout.

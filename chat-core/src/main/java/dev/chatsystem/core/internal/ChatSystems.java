@@ -23,6 +23,7 @@ import dev.chatsystem.core.spi.SearchIndex;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -125,7 +126,11 @@ public final class ChatSystems {
      * Elasticsearch in its place is marked in the data dir instead ({@link MarkedSearchIndex}).
      */
     private static EmbeddedIndex embeddedIndex(ChatConfig config, ChatStore store, Deque<AutoCloseable> opened) {
+        // The index this start does not use falls behind from now on: marked, so that a later start with it (the
+        // URL removed or set again) rebuilds it rather than serving it as complete, missing what the other was given.
+        Path luceneDir = config.dataDir().resolve("index");
         if (config.elasticsearchUrl().isPresent()) {
+            LuceneSearchIndex.markStale(luceneDir);
             SearchIndex elasticsearch = remember(
                     opened,
                     ElasticsearchSearchIndex.open(config.elasticsearchUrl().get(), INDEX_NAME));
@@ -134,8 +139,8 @@ public final class ChatSystems {
             opened.pop(); // the marked index closes Elasticsearch's
             return new EmbeddedIndex(remember(opened, marked), marked.missedWrites(), true);
         }
-        LuceneSearchIndex lucene =
-                remember(opened, LuceneSearchIndex.open(config.dataDir().resolve("index")));
+        MarkedSearchIndex.markStale(config.dataDir());
+        LuceneSearchIndex lucene = remember(opened, LuceneSearchIndex.open(luceneDir));
         return new EmbeddedIndex(lucene, MissedWrites.of(lucene::missedWrites, lucene::missesWrites), false);
     }
 

@@ -120,6 +120,22 @@ public final class LuceneSearchIndex implements SearchIndex {
         committer.scheduleWithFixedDelay(this::commitIfChanged, millis, millis, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Marks the index in {@code dir}, if there is one, as needing a rebuild at its next open: for a data dir whose
+     * messages another index receives meanwhile (Elasticsearch in Lucene's place), so that switching back does not
+     * serve this one as complete while it misses whatever the other was given.
+     */
+    public static void markStale(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try {
+            new DirtyMarker(dir.resolve(DirtyMarker.FILE_NAME)).create();
+        } catch (IOException e) {
+            throw new BackendUnavailableException("cannot mark the search index in " + dir + " stale: " + e, e);
+        }
+    }
+
     /** Opens the index in {@code dir}, creating the directory and an empty index when missing. */
     public static LuceneSearchIndex open(Path dir) {
         return open(dir, COMMIT_INTERVAL);

@@ -130,6 +130,43 @@ class MarkedSearchIndexTest {
         assertThat(marker()).exists();
     }
 
+    /** A data dir served by one index, then the other, then the first again: the first missed the middle part. */
+    @Test
+    void eachIndexIsMarkedStaleWhileTheOtherServesTheDataDir() throws Exception {
+        try (ChatSystem lucene = ChatSystem.open(ChatConfig.embedded(dataDir))) {
+            lucene.createApplication("on Lucene");
+        }
+        Path luceneMarker = dataDir.resolve("index").resolve("dirty");
+        assertThat(luceneMarker).doesNotExist(); // closed cleanly
+
+        ChatConfig elasticsearch = ChatConfig.builder()
+                .dataDir(dataDir)
+                .elasticsearchUrl(java.net.URI.create("http://127.0.0.1:1")) // down: the process starts anyway
+                .build();
+        try (ChatSystem system = ChatSystem.open(elasticsearch)) {
+            system.createApplication("on Elasticsearch");
+        }
+        assertThat(luceneMarker)
+                .as("Lucene missed what Elasticsearch was given")
+                .exists();
+
+        Files.deleteIfExists(marker()); // as after Elasticsearch's own rebuild completed
+        Files.writeString(dataDir.resolve(MarkedSearchIndex.LAYOUT_FILE), MarkedSearchIndex.LAYOUT);
+        try (ChatSystem lucene = ChatSystem.open(ChatConfig.embedded(dataDir))) {
+            assertThat(lucene.health().healthy()).isTrue();
+        }
+        assertThat(marker()).as("Elasticsearch misses what Lucene is given").exists();
+        assertThat(luceneMarker).as("rebuilt at that start and closed cleanly").doesNotExist();
+    }
+
+    @Test
+    void aDataDirThatNeverUsedElasticsearchGetsNoMarkerOfIt() {
+        try (ChatSystem lucene = ChatSystem.open(ChatConfig.embedded(dataDir))) {
+            lucene.createApplication("only Lucene");
+        }
+        assertThat(marker()).doesNotExist();
+    }
+
     @Test
     void missedWritesKeepTheMarkerUntilAFullRebuildStartedAfterThem() {
         MarkedSearchIndex index = open("a");
