@@ -432,6 +432,7 @@ class RedisBackendTest {
         backend.writePath().createChat(token, AT);
         AutoCloseable first =
                 backend.startWorkers(store, index, 100, "first", Duration.ofHours(24), WorkerListener.NONE);
+        open.add(first); // closed below; by tearDown too if the test fails first (closing twice is harmless)
         backend.writePath().createMessage(token, 1, "one", AT);
         awaitTrue(() -> store.countMessages(java.util.Optional.empty()) == 1);
         first.close(); // gives its leases back

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -45,6 +46,22 @@ class BackendOutageTest {
         api = new Api(server.baseUrl());
     }
 
+    /** Loads a test started: one that failed midway left them running, cut off from a server that is gone. */
+    private final List<Load> loads = new ArrayList<>();
+
+    private Load running(Load load) {
+        loads.add(load);
+        return load;
+    }
+
+    /** A test that failed midway left its load running or a backend cut, which the next test would inherit. */
+    @AfterEach
+    void stopLoadsAndRestoreBackends() {
+        loads.forEach(Load::stop);
+        elasticsearch.restore();
+        mysql.restore();
+    }
+
     @AfterAll
     static void stopServer() {
         for (AutoCloseable closeable : new AutoCloseable[] {server, elasticsearch, mysql, world}) {
@@ -65,7 +82,7 @@ class BackendOutageTest {
         for (int chat = 1; chat <= chats; chat++) {
             assertThat(api.createChat(token).status()).isEqualTo(201);
         }
-        Load load = Load.start(api, token, chats, 2, "quokka", PACE);
+        Load load = running(Load.start(api, token, chats, 2, "quokka", PACE));
         Await.until(Duration.ofSeconds(10), "load running", () -> 0, () -> load.acknowledgedCount() > 20);
 
         elasticsearch.cut();
@@ -111,7 +128,7 @@ class BackendOutageTest {
                 "chats persisted",
                 () -> 0,
                 () -> api.get("/api/v1/applications/" + token + "/chats").json().size() == chats);
-        Load load = Load.start(api, token, chats, 2, "wombat", PACE);
+        Load load = running(Load.start(api, token, chats, 2, "wombat", PACE));
         Await.until(Duration.ofSeconds(10), "load running", () -> 0, () -> load.acknowledgedCount() > 20);
 
         mysql.cut();

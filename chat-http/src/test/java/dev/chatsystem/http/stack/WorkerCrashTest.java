@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,6 +38,16 @@ class WorkerCrashTest {
         survivor = ServerProcess.start("worker-2", world.environment("worker"), workDir);
     }
 
+    private Load load;
+
+    /** A test that failed midway left its load running, spinning on a server that is about to be gone. */
+    @AfterEach
+    void stopLoad() {
+        if (load != null) {
+            load.stop();
+        }
+    }
+
     @AfterAll
     static void stopServers() {
         for (AutoCloseable closeable : new AutoCloseable[] {survivor, doomed, api, world}) {
@@ -57,7 +68,7 @@ class WorkerCrashTest {
         for (int chat = 1; chat <= CHATS; chat++) {
             assertThat(client.createChat(token).status()).isEqualTo(201);
         }
-        Load load = Load.start(client, token, CHATS, 8, "crash", Duration.ZERO);
+        load = Load.start(client, token, CHATS, 8, "crash", Duration.ZERO);
         Await.until(
                 Duration.ofSeconds(20),
                 "some messages stored",
