@@ -280,7 +280,8 @@ class RedisBackendTest {
         flush(); // Redis loses its data while a worker is still committing messages 2 and 3 it read before
         Thread inFlight = Thread.ofVirtual().start(() -> {
             try {
-                Thread.sleep(RedisWritePath.SEED_SETTLE.toMillis() / 3);
+                // Early in the seed's settle, so that a slow machine's commit still ends inside it.
+                Thread.sleep(RedisWritePath.SEED_SETTLE.toMillis() / 6);
             } catch (InterruptedException e) {
                 return;
             }
