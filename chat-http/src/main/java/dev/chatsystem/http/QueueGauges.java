@@ -33,21 +33,29 @@ final class QueueGauges {
 
     static void bindTo(MeterRegistry registry, ChatSystem chatSystem) {
         QueueGauges gauges = new QueueGauges(chatSystem);
+        // Monitoring never stops the server from starting.
+        List<QueueMemory> memories;
+        try {
+            memories = chatSystem.queueMemory(); // measured by the write path itself: no backend call
+        } catch (RuntimeException e) {
+            log.warn("queue gauges left out: the queue's shards are not known: {}", e.toString());
+            return;
+        }
         List<QueueBacklog> shape;
         try {
             shape = chatSystem.queueBacklog();
         } catch (RuntimeException e) {
-            // Monitoring never stops the server from starting, nor leaves the lag unwatched for the process's life:
-            // one gauge per shard (those the queue measures locally) and stage, NaN until the backend answers.
+            // Nor leaves the lag unwatched for the process's life: one gauge per shard (those the queue measures
+            // locally) and stage, NaN until the backend answers.
             log.warn(
                     "the queue backlog is not readable at start-up (its gauges read NaN until it is): {}",
                     e.toString());
-            shape = chatSystem.queueMemory().stream()
+            shape = memories.stream()
                     .flatMap(memory -> Stream.of(QueueBacklog.PERSIST, QueueBacklog.INDEX)
                             .map(stage -> new QueueBacklog(memory.shard(), stage, 0, Duration.ZERO)))
                     .toList();
         }
-        for (QueueMemory memory : chatSystem.queueMemory()) {
+        for (QueueMemory memory : memories) {
             int shard = memory.shard();
             Gauge.builder("chat.queue.stream", () -> streamBytes(chatSystem, shard))
                     .baseUnit("bytes")
