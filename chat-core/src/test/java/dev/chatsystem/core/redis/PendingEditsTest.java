@@ -8,10 +8,9 @@ import dev.chatsystem.core.Message;
 import dev.chatsystem.core.h2.H2ChatStore;
 import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.Write;
-import dev.chatsystem.core.testing.Services;
+import dev.chatsystem.core.testing.RedisDatabase;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -20,18 +19,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import redis.clients.jedis.RedisClient;
 
 /**
  * An edit of a message already stored (its create no longer pending) is read back from Redis alone: its pending value
  * carries the creation time, so neither the edit's answer nor a later read needs MySQL.
  */
 class PendingEditsTest {
-    private static final URI REDIS = Services.redisUrl().resolve("/8"); // this test's own database, flushed per test
     private static final Instant CREATED = Instant.now().truncatedTo(ChronoUnit.MICROS);
     private static final Instant EDITED = CREATED.plusSeconds(1);
     private static final String TOKEN = "t" + System.nanoTime();
+
+    @RegisterExtension
+    final RedisDatabase redis = new RedisDatabase(3); // a database of its own, flushed around each test
 
     @TempDir
     Path dataDir;
@@ -43,15 +44,11 @@ class PendingEditsTest {
 
     @BeforeEach
     void setUp() {
-        Services.requireRedis();
-        try (RedisClient redis = RedisClient.create(REDIS)) {
-            redis.flushDB();
-        }
         store = H2ChatStore.open(dataDir);
         store.createApplication(TOKEN, "app", CREATED);
         store.apply(List.of(
                 new Write.ChatCreated(TOKEN, 1, CREATED), new Write.MessageCreated(TOKEN, 1, 1, "stored", CREATED, 1)));
-        backend = RedisBackend.connect(REDIS, 4, failingWhenDown(store));
+        backend = RedisBackend.connect(redis.url(), 4, failingWhenDown(store));
         writes = (RedisWritePath) backend.writePath();
     }
 
