@@ -64,13 +64,8 @@ public final class MarkedSearchIndex implements SearchIndex {
      * index then misses (a count check alone would not see the edits).
      */
     public static void markStale(Path dataDir) {
-        if (!Files.exists(dataDir.resolve(LAYOUT_FILE))) {
-            return;
-        }
-        try {
-            new DirtyMarker(dataDir.resolve(FILE_NAME)).create();
-        } catch (IOException e) {
-            throw new BackendUnavailableException("cannot mark the search index of " + dataDir + " stale: " + e, e);
+        if (Files.exists(dataDir.resolve(LAYOUT_FILE))) {
+            new DirtyMarker(dataDir.resolve(FILE_NAME)).createOrFail();
         }
     }
 

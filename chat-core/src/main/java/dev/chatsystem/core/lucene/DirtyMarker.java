@@ -1,5 +1,6 @@
 package dev.chatsystem.core.lucene;
 
+import dev.chatsystem.core.BackendUnavailableException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -34,6 +35,15 @@ public final class DirtyMarker {
             channel.force(true);
         }
         IOUtils.fsync(dir, true);
+    }
+
+    /** {@link #create}, for callers that cannot go on without it: a disk that refuses it is an unusable backend. */
+    public void createOrFail() {
+        try {
+            create();
+        } catch (IOException e) {
+            throw new BackendUnavailableException("cannot create the marker " + file + ": " + e, e);
+        }
     }
 
     public void delete() throws IOException {

@@ -126,13 +126,8 @@ public final class LuceneSearchIndex implements SearchIndex {
      * serve this one as complete while it misses whatever the other was given.
      */
     public static void markStale(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        try {
-            new DirtyMarker(dir.resolve(DirtyMarker.FILE_NAME)).create();
-        } catch (IOException e) {
-            throw new BackendUnavailableException("cannot mark the search index in " + dir + " stale: " + e, e);
+        if (Files.isDirectory(dir)) {
+            new DirtyMarker(dir.resolve(DirtyMarker.FILE_NAME)).createOrFail();
         }
     }
 
