@@ -295,18 +295,40 @@ public final class LuceneSearchIndex implements SearchIndex {
         return BackendStatus.up("search", "lucene");
     }
 
-    /** Commits and releases the index; the dirty marker is removed only when the final commit succeeded. */
+    /**
+     * Commits and releases the index; the dirty marker is removed only when the final commit succeeded. An interrupt
+     * of the closing thread is kept for after the commit: the files are written through interruptible channels, and
+     * a commit with the flag set failed and left the whole index to be rebuilt at the next open.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        boolean interrupted = Thread.interrupted();
+        try {
+            interrupted |= awaitPeriodicCommits();
+            commitAndRelease();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Stops the periodic commits; true when interrupted while waiting for one still running. */
+    private boolean awaitPeriodicCommits() {
         committer.shutdown();
         try {
+            // One still running past the wait only delays the final commit: IndexWriter serializes commits.
             committer.awaitTermination(1, TimeUnit.MINUTES);
+            return false;
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            return true;
         }
+    }
+
+    private void commitAndRelease() {
         try {
             writer.commit();
             IOUtils.close(searchers, writer);

@@ -109,6 +109,28 @@ class LuceneSearchIndexTest extends SearchIndexContract {
     }
 
     @Test
+    void aCloseOnAnInterruptedThreadStillCommitsAndKeepsTheInterrupt() {
+        Path dir = tmp.resolve("interrupted");
+        SearchIndex first = LuceneSearchIndex.open(dir);
+        first.upsert(List.of(message(1, "closed while interrupted")));
+        first.rebuilt();
+
+        Thread.currentThread().interrupt();
+        try {
+            first.close();
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+
+        assertThat(dir.resolve(DirtyMarker.FILE_NAME)).doesNotExist();
+        try (SearchIndex second = LuceneSearchIndex.open(dir)) {
+            assertThat(second.needsRebuild()).isFalse();
+            assertThat(second.search(APP, CHAT, "interrupt", 10)).containsExactly(1L);
+        }
+    }
+
+    @Test
     void commitsChangesPeriodically() throws Exception {
         Path dir = tmp.resolve("periodic");
         try (SearchIndex running = LuceneSearchIndex.open(dir, Duration.ofMillis(20));
