@@ -69,16 +69,28 @@ public final class Main {
             metrics.close();
             throw e;
         }
-        Javalin server;
+        // The hook goes in before the server listens: a stop signal the moment it answers its first request must
+        // still drain the requests in flight and close the chat system, which flushes what the writer holds.
+        Javalin server = ChatServer.create(chatSystem, metrics);
+        Thread shutdown = new Thread(() -> stop(server, chatSystem), "chat-server-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
         try {
-            server = ChatServer.start(chatSystem, metrics, config.port());
+            server.start(config.port());
         } catch (RuntimeException | Error e) {
+            removeHook(shutdown);
             metrics.close();
             chatSystem.close();
             throw e;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, chatSystem), "chat-server-shutdown"));
         LOG.info("chat-server listening on http://0.0.0.0:{} ({})", server.port(), backends(chatSystem));
+    }
+
+    private static void removeHook(Thread shutdown) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdown);
+        } catch (IllegalStateException e) {
+            // Already shutting down: the hook stops the server and closes the chat system itself.
+        }
     }
 
     private static String backends(ChatSystem chatSystem) {
