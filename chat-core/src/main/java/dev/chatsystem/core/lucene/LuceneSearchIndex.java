@@ -13,12 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
@@ -72,30 +71,7 @@ public final class LuceneSearchIndex implements SearchIndex {
     private final SearcherManager searchers;
     private final QueryWords words = new QueryWords();
     private final MessageQueries queries = new MessageQueries(words);
-    /**
-     * Upserts so far, and how many of them the current searcher is known to see. Refreshing per write batch cost the
-     * single writer more than the writes themselves; readers refresh instead, so a search still sees every upsert
-     * that returned before it started.
-     */
-    private final java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
-
-    /**
-     * Per chat, the value of {@link #written} after its last upsert, until a refresh made that visible: a search
-     * refreshes only for the writes to its own chat, so searches in chats nobody writes to do not reopen the reader
-     * (a refresh flushes a small segment) for every batch written elsewhere. The periodic commit refreshes too and
-     * forgets what is visible, which bounds this map by the chats written in about a commit interval.
-     */
-    private final ConcurrentHashMap<String, Long> lastWriteOfChat = new ConcurrentHashMap<>();
-
-    /** Written under {@link #refreshing}. */
-    private volatile long visible;
-    /**
-     * Serializes refreshes. A lock rather than {@code synchronized}: a refresh reads files, and on JDK 21 to 23 a
-     * virtual thread blocking in (or waiting to enter) a monitor holds its carrier thread, so searches waiting for
-     * one refresh could stall every request of the server.
-     */
-    private final ReentrantLock refreshing = new ReentrantLock();
-
+    private final Visibility visibility;
     private final ScheduledExecutorService committer;
     private final Completeness completeness;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -113,6 +89,7 @@ public final class LuceneSearchIndex implements SearchIndex {
         this.analyzer = analyzer;
         this.writer = writer;
         this.searchers = new SearcherManager(writer, null);
+        this.visibility = new Visibility(searchers);
         this.completeness = new Completeness(writer, complete);
         this.committer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("lucene-commit").daemon().factory());
@@ -172,10 +149,10 @@ public final class LuceneSearchIndex implements SearchIndex {
                         MessageDocuments.idTerm(message),
                         MessageDocuments.toDocument(message, words.bodyWords(message.body())));
             }
-            long upTo = written.incrementAndGet(); // the next reader refreshes, once for any number of upserts
-            for (IndexedMessage message : messages) {
-                lastWriteOfChat.merge(MessageDocuments.chatKey(message.token(), message.chatNumber()), upTo, Math::max);
-            }
+            // The next reader of each chat refreshes, once for any number of upserts.
+            visibility.upserted(messages.stream()
+                    .map(message -> MessageDocuments.chatKey(message.token(), message.chatNumber()))
+                    .collect(Collectors.toSet()));
         } catch (IOException | AlreadyClosedException e) {
             throw unavailable("index messages", e);
         }
@@ -185,8 +162,8 @@ public final class LuceneSearchIndex implements SearchIndex {
     public List<Long> search(String token, long chatNumber, String query, int limit) {
         Objects.requireNonNull(token, "token");
         Objects.requireNonNull(query, "query");
-        Long wanted = lastWriteOfChat.get(MessageDocuments.chatKey(token, chatNumber));
-        return withSearcher("search", wanted == null ? 0 : wanted, searcher -> {
+        String chatKey = MessageDocuments.chatKey(token, chatNumber);
+        return withSearcher("search", () -> visibility.refreshChat(chatKey), searcher -> {
             // Built here so that a concurrent close surfaces as AlreadyClosedException from the analyzer, too.
             Optional<MessageQueries.Search> built = queries.build(token, chatNumber, query);
             if (built.isEmpty() || limit <= 0) {
@@ -234,7 +211,7 @@ public final class LuceneSearchIndex implements SearchIndex {
 
     @Override
     public long count() {
-        return withSearcher("count", written.get(), searcher ->
+        return withSearcher("count", visibility::refreshAll, searcher ->
                 (long) searcher.getIndexReader().numDocs());
     }
 
@@ -351,52 +328,28 @@ public final class LuceneSearchIndex implements SearchIndex {
         try {
             if (writer.hasUncommittedChanges()) {
                 writer.commit();
-                refreshUpTo(written.get());
+                visibility.refreshAll();
             }
         } catch (IOException | RuntimeException | Error e) { // anything thrown would cancel every later commit
             LOG.warn("Periodic commit of the search index failed", e);
         }
     }
 
-    /** Makes the upserts up to {@code wanted} (a value of {@link #written}) visible to searchers, unless they are. */
-    private void refreshUpTo(long wanted) throws IOException {
-        if (wanted <= visibleSoFar()) {
-            return;
-        }
-        long upTo;
-        refreshing.lock();
-        try {
-            if (visible >= wanted) {
-                return;
-            }
-            upTo = written.get(); // read before the refresh, which then includes at least these
-            searchers.maybeRefreshBlocking();
-            visible = upTo;
-        } finally {
-            refreshing.unlock();
-        }
-        lastWriteOfChat.values().removeIf(last -> last <= upTo);
-    }
-
-    private long visibleSoFar() {
-        return visible;
-    }
-
     /** For tests: how many upserts (calls) searchers are known to see. */
     long visibleUpserts() {
-        return visibleSoFar();
+        return visibility.visibleUpserts();
     }
 
     /** For tests: the chats with upserts no refresh has made visible yet. */
     int chatsAwaitingRefresh() {
-        return lastWriteOfChat.size();
+        return visibility.chatsAwaitingRefresh();
     }
 
-    /** Runs {@code function} on a searcher that sees at least the upserts up to {@code wanted}. */
-    private <T> T withSearcher(String action, long wanted, SearcherFunction<T> function) {
+    /** Runs {@code function} on a searcher, after {@code refresh} made visible what it must see. */
+    private <T> T withSearcher(String action, Refresh refresh, SearcherFunction<T> function) {
         ensureOpen();
         try {
-            refreshUpTo(wanted);
+            refresh.run();
             IndexSearcher searcher = searchers.acquire();
             try {
                 return function.apply(searcher);
@@ -416,6 +369,11 @@ public final class LuceneSearchIndex implements SearchIndex {
 
     private static BackendUnavailableException unavailable(String action, Exception cause) {
         return new BackendUnavailableException("search index: cannot " + action + ": " + cause, cause);
+    }
+
+    @FunctionalInterface
+    private interface Refresh {
+        void run() throws IOException;
     }
 
     @FunctionalInterface
