@@ -49,12 +49,14 @@ final class DefaultChatSystem implements ChatSystem {
     private final Clock clock;
     private final Duration retention;
     private final Tokens tokens = new Tokens();
+    private final Existence existence;
 
     DefaultChatSystem(Backends backends, Clock clock, Duration idempotencyRetention) {
         this.backends = Objects.requireNonNull(backends, "backends");
         this.retention = Objects.requireNonNull(idempotencyRetention, "idempotencyRetention");
         this.reindexer = new Reindexer(backends.store(), backends.index(), backends.indexLock());
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.existence = new Existence(backends.store(), backends.numbering());
     }
 
     @Override
@@ -91,18 +93,21 @@ final class DefaultChatSystem implements ChatSystem {
 
     @Override
     public Application application(String token) {
-        return lookup(token).map(this::withLiveCount).orElseThrow(() -> applicationNotFound(token));
+        return existence
+                .application(token)
+                .map(this::withLiveCount)
+                .orElseThrow(() -> existence.applicationNotFound(token));
     }
 
     @Override
     public Application renameApplication(String token, String name) {
         String valid = Validation.applicationName(name);
         if (!Tokens.plausible(token)) {
-            throw applicationNotFound(token);
+            throw existence.applicationNotFound(token);
         }
         return store().renameApplication(token, valid, now())
                 .map(this::withLiveCount)
-                .orElseThrow(() -> applicationNotFound(token));
+                .orElseThrow(() -> existence.applicationNotFound(token));
     }
 
     @Override
@@ -110,7 +115,8 @@ final class DefaultChatSystem implements ChatSystem {
         // The cursor is a token from an earlier page. Anything else is refused before the store sees it: MySQL cannot
         // even compare a non-ASCII string with the ascii_bin token column, and would fail the call as unavailable.
         if (afterToken.isPresent() && !Tokens.plausible(afterToken.get())) {
-            throw new InvalidInputException("after must be an application token, was " + abbreviate(afterToken.get()));
+            throw new InvalidInputException(
+                    "after must be an application token, was " + Existence.abbreviate(afterToken.get()));
         }
         // With live counts, as application() shows them: the stored count lags the chats created meanwhile.
         return store().applications(afterToken, new PageRequest(0, limit).limit()).stream()
@@ -131,7 +137,7 @@ final class DefaultChatSystem implements ChatSystem {
     private Created<Chat> createChat(String token, Optional<IdempotencyKey> key) {
         // Existence from the numbering (Redis in the distributed form): a create never reads the store.
         if (!Tokens.plausible(token) || backends.numbering().lastChatNumber(token) < 0) {
-            throw applicationNotFound(token);
+            throw existence.applicationNotFound(token);
         }
         Optional<Idempotency> idempotency = key.map(k -> idempotency("chats:" + token, k, "chat", ""));
         Accepted accepted = writes().createChat(token, now(), idempotency);
@@ -142,14 +148,14 @@ final class DefaultChatSystem implements ChatSystem {
     public Chat chat(String token, long chatNumber) {
         Validation.number("chat_number", chatNumber);
         if (!Tokens.plausible(token)) {
-            throw applicationNotFound(token);
+            throw existence.applicationNotFound(token);
         }
         // Pending first, as for messages: a worker persists and then forgets the pending entry, so reading the store
         // first could miss the row just before the commit and the pending entry just after it (a 404 for a chat
         // whose create returned 201).
         Chat chat = writes().pendingChat(token, chatNumber)
                 .or(() -> store().chat(token, chatNumber))
-                .orElseThrow(() -> chatNotFound(token, chatNumber));
+                .orElseThrow(() -> existence.chatNotFound(token, chatNumber));
         long live = backends.numbering().lastMessageNumber(token, chatNumber);
         return live > chat.messagesCount() ? new Chat(chatNumber, live, chat.createdAt()) : chat;
     }
@@ -184,9 +190,9 @@ final class DefaultChatSystem implements ChatSystem {
         String valid = Validation.messageBody(body);
         WritePath writes = writes();
         if (writes.refusesUnknownParents()) {
-            requirePlausibleChat(token, chatNumber);
+            existence.requirePlausibleChat(token, chatNumber);
         } else {
-            requireChat(token, chatNumber);
+            existence.requireChat(token, chatNumber);
         }
         Optional<Idempotency> idempotency =
                 key.map(k -> idempotency("messages:" + token + ":" + chatNumber, k, "message", valid));
@@ -194,7 +200,7 @@ final class DefaultChatSystem implements ChatSystem {
         try {
             accepted = writes.createMessage(token, chatNumber, valid, now(), idempotency);
         } catch (NotFoundException e) {
-            throw chatNotFound(token, chatNumber); // says whether the application or the chat is missing
+            throw existence.chatNotFound(token, chatNumber); // says whether the application or the chat is missing
         }
         Message message = new Message(chatNumber, accepted.number(), valid, accepted.at(), accepted.at());
         return new Created<>(message, accepted.replayed());
@@ -216,15 +222,15 @@ final class DefaultChatSystem implements ChatSystem {
         Validation.number("chat_number", chatNumber);
         Validation.number("message_number", messageNumber);
         if (!Tokens.plausible(token)) {
-            throw applicationNotFound(token);
+            throw existence.applicationNotFound(token);
         }
         return latest(token, chatNumber, messageNumber)
-                .orElseThrow(() -> messageNotFound(token, chatNumber, messageNumber));
+                .orElseThrow(() -> existence.messageNotFound(token, chatNumber, messageNumber));
     }
 
     @Override
     public Page<Message> listMessages(String token, long chatNumber, PageRequest page) {
-        requireChat(token, chatNumber);
+        existence.requireChat(token, chatNumber);
         // Pending first: it may be an edit newer than the stored row.
         List<Message> pending = writes().pendingMessages(token, chatNumber, page.after(), page.limit() + 1);
         List<Message> stored = store().messages(token, chatNumber, page.after(), page.limit() + 1);
@@ -236,21 +242,21 @@ final class DefaultChatSystem implements ChatSystem {
     public Message editMessage(String token, long chatNumber, long messageNumber, String body) {
         String valid = Validation.messageBody(body);
         Validation.number("message_number", messageNumber);
-        requireChat(token, chatNumber);
+        existence.requireChat(token, chatNumber);
         if (messageNumber > backends.numbering().lastMessageNumber(token, chatNumber)) {
-            throw messageNotFound(token, chatNumber, messageNumber);
+            throw existence.messageNotFound(token, chatNumber, messageNumber);
         }
         Instant at = now();
         writes().editMessage(token, chatNumber, messageNumber, valid, at);
         return latest(token, chatNumber, messageNumber)
-                .orElseThrow(() -> messageNotFound(token, chatNumber, messageNumber));
+                .orElseThrow(() -> existence.messageNotFound(token, chatNumber, messageNumber));
     }
 
     @Override
     public List<Message> searchMessages(String token, long chatNumber, String query, int limit) {
         String valid = Validation.searchQuery(query);
         Validation.searchLimit(limit);
-        requireChat(token, chatNumber);
+        existence.requireChat(token, chatNumber);
         writes().awaitSearchable(token, chatNumber);
         List<Long> ranked = backends.index().search(token, chatNumber, valid, limit);
         if (ranked.isEmpty()) {
@@ -341,10 +347,6 @@ final class DefaultChatSystem implements ChatSystem {
         return live > app.chatsCount() ? new Application(app.token(), app.name(), live, app.createdAt()) : app;
     }
 
-    private Optional<Application> lookup(String token) {
-        return Tokens.plausible(token) ? store().application(token) : Optional.empty();
-    }
-
     /** A pending create or edit is newer than the stored row, so it wins. */
     private Optional<Message> latest(String token, long chatNumber, long messageNumber) {
         if (!Tokens.plausible(token)) {
@@ -354,51 +356,12 @@ final class DefaultChatSystem implements ChatSystem {
                 .or(() -> store().message(token, chatNumber, messageNumber));
     }
 
-    private void requireChat(String token, long chatNumber) {
-        requirePlausibleChat(token, chatNumber);
-        if (!backends.numbering().hasChat(token, chatNumber)) {
-            throw chatNotFound(token, chatNumber);
-        }
-    }
-
-    /** The checks that need no backend: a valid number and a token that could have been issued. */
-    private void requirePlausibleChat(String token, long chatNumber) {
-        Validation.number("chat_number", chatNumber);
-        if (!Tokens.plausible(token)) {
-            throw chatNotFound(token, chatNumber);
-        }
-    }
-
     private static <T> Page<T> page(List<T> rows, PageRequest request, java.util.function.ToLongFunction<T> key) {
         if (rows.size() <= request.limit()) {
             return new Page<>(rows, OptionalLong.empty());
         }
         List<T> items = rows.subList(0, request.limit());
         return new Page<>(items, OptionalLong.of(key.applyAsLong(items.get(items.size() - 1))));
-    }
-
-    private NotFoundException applicationNotFound(String token) {
-        return new NotFoundException("no application with token " + abbreviate(token));
-    }
-
-    private NotFoundException chatNotFound(String token, long chatNumber) {
-        if (lookup(token).isEmpty()) {
-            return applicationNotFound(token);
-        }
-        return new NotFoundException("application has no chat " + chatNumber);
-    }
-
-    private NotFoundException messageNotFound(String token, long chatNumber, long messageNumber) {
-        // Callers check the token first; this one asks the numbering (Redis, then the store), so it checks too.
-        if (!Tokens.plausible(token) || chatNumber > backends.numbering().lastChatNumber(token)) {
-            return chatNotFound(token, chatNumber);
-        }
-        return new NotFoundException("chat " + chatNumber + " has no message " + messageNumber);
-    }
-
-    private static String abbreviate(String token) {
-        String safe = String.valueOf(token);
-        return safe.length() > 64 ? safe.substring(0, 64) + "…" : safe;
     }
 
     private Instant now() {
