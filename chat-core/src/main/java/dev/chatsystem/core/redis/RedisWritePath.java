@@ -13,12 +13,10 @@ import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.Idempotency;
 import dev.chatsystem.core.spi.Numbering;
 import dev.chatsystem.core.spi.WritePath;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.LongSupplier;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -28,9 +26,6 @@ import redis.clients.jedis.exceptions.JedisException;
  * maximum once to seed it.
  */
 final class RedisWritePath implements WritePath, Numbering {
-    /** How long a missing counter waits before it reads the store's maximum: see {@link #seed}. */
-    static final Duration SEED_SETTLE = Duration.ofSeconds(1);
-
     static final String QUEUE_FULL = "the write queue is full (workers are behind); retry later";
 
     private final UnifiedJedis redis;
@@ -40,6 +35,7 @@ final class RedisWritePath implements WritePath, Numbering {
     private final StreamMemoryBudget memory;
     private final PendingReads pendingReads;
     private final SharedPipeline pipeline;
+    private final CounterRecovery recovery;
 
     RedisWritePath(
             UnifiedJedis redis,
@@ -55,6 +51,7 @@ final class RedisWritePath implements WritePath, Numbering {
         this.maxStreamLength = maxStreamLength;
         this.memory = memory;
         this.pendingReads = new PendingReads(pipeline, keys, store);
+        this.recovery = new CounterRecovery(pipeline, keys, store);
     }
 
     @Override
@@ -145,7 +142,7 @@ final class RedisWritePath implements WritePath, Numbering {
         if (store.application(token).isEmpty()) {
             return -1;
         }
-        return seed(token, "c", "c:", () -> store.maxChatNumber(token));
+        return recovery.seedChats(token);
     }
 
     /** Starts the chat counter at 0, so the application's creates never need the store. */
@@ -164,62 +161,13 @@ final class RedisWritePath implements WritePath, Numbering {
         if (chatNumber > lastChatNumber(token)) {
             return 0; // no such chat (or application)
         }
-        return seed(token, field, field + ":", () -> {
-            // Before the counter exists, so that no edit of the chat's stored messages is queued below their versions.
-            raiseStreamId(keys.stream(token), store.maxMessageVersion(token, chatNumber));
-            return store.maxMessageNumber(token, chatNumber);
-        });
+        return recovery.seedMessages(token, chatNumber);
     }
 
-    /**
-     * Raises {@code stream}'s last id to at least the entry id {@code version} was derived from, so that no write queued
-     * after it gets a lower version (after a loss of Redis data the stream starts again from this server's clock).
-     */
-    private void raiseStreamId(String stream, long version) {
-        if (version <= 0) {
-            return;
-        }
-        long ms = version / StreamEntries.SEQUENCES_PER_MILLI;
-        long seq = version % StreamEntries.SEQUENCES_PER_MILLI;
-        run(Scripts.RAISE_STREAM_ID, List.of(stream), List.of(Long.toString(ms), Long.toString(seq)));
-    }
-
-    /**
-     * Walks every application and chat of the store and raises any counter below the stored maximum, after raising
-     * every shard stream's last id to the store's highest message version (see {@link #raiseStreamId}): a counter this
-     * creates is never seeded again, so no seed would raise the stream later.
-     */
+    /** Raises every counter below the store's maximum (see {@link CounterRecovery#reseed}). */
     @Override
     public long reseed(ChatStore source) {
-        long highestVersion = source.maxMessageVersion();
-        for (int shard = 0; shard < keys.shards(); shard++) {
-            raiseStreamId(keys.stream(shard), highestVersion);
-        }
-        long raised = 0;
-        Optional<String> after = Optional.empty();
-        List<dev.chatsystem.core.Application> page;
-        do {
-            page = source.applications(after, 500);
-            for (dev.chatsystem.core.Application app : page) {
-                raised += raise(app.token(), "c", source.maxChatNumber(app.token()));
-                long chatsAfter = 0;
-                List<Chat> chats;
-                do {
-                    chats = source.chats(app.token(), chatsAfter, 1000);
-                    for (Chat chat : chats) {
-                        long max = source.maxMessageNumber(app.token(), chat.chatNumber());
-                        raised += raise(app.token(), "m:" + chat.chatNumber(), max);
-                        chatsAfter = chat.chatNumber();
-                    }
-                } while (chats.size() == 1000);
-                after = Optional.of(app.token());
-            }
-        } while (page.size() == 500);
-        return raised;
-    }
-
-    private long raise(String token, String field, long value) {
-        return (Long) run(Scripts.RAISE, List.of(keys.counters(token)), List.of(field, Long.toString(value)));
+        return recovery.reseed(source);
     }
 
     @Override
@@ -304,26 +252,6 @@ final class RedisWritePath implements WritePath, Numbering {
     /** The Redis client and the pipeline belong to {@link RedisBackend}, which closes them. */
     @Override
     public void close() {}
-
-    /**
-     * Seeds a missing counter from the store's maximum after {@link #SEED_SETTLE}: a counter goes missing when Redis
-     * lost its data, and a persist batch a worker read before the loss may still be committing numbers the store does
-     * not show yet; seeding below them would hand those numbers out again and the new writes would be dropped as
-     * duplicates. Normal operation never seeds (counters start at 0 when an application or chat is created).
-     */
-    private long seed(String token, String field, String pendingPrefix, LongSupplier storeMaximum) {
-        try {
-            Thread.sleep(SEED_SETTLE);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BackendUnavailableException("interrupted while seeding a counter", e);
-        }
-        Object reply = run(
-                Scripts.SEED,
-                List.of(keys.counters(token), keys.pending(token)),
-                List.of(field, pendingPrefix, Long.toString(storeMaximum.getAsLong())));
-        return (Long) reply;
-    }
 
     /**
      * The entries the script lets the shard's stream hold: none while its memory is at the budget, so the script

@@ -281,7 +281,7 @@ class RedisBackendTest {
         Thread inFlight = Thread.ofVirtual().start(() -> {
             try {
                 // Early in the seed's settle, so that a slow machine's commit still ends inside it.
-                Thread.sleep(RedisWritePath.SEED_SETTLE.toMillis() / 6);
+                Thread.sleep(CounterRecovery.SEED_SETTLE.toMillis() / 6);
             } catch (InterruptedException e) {
                 return;
             }

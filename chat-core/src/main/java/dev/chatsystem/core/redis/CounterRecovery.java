@@ -1,0 +1,121 @@
+package dev.chatsystem.core.redis;
+
+import static dev.chatsystem.core.redis.RedisWritePath.call;
+
+import dev.chatsystem.core.Application;
+import dev.chatsystem.core.BackendUnavailableException;
+import dev.chatsystem.core.Chat;
+import dev.chatsystem.core.spi.ChatStore;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/**
+ * Restores the numbering after Redis lost its data: counters seeded from the store's maxima (one at a time when a
+ * request finds one missing, or all at once by {@link #reseed}), and shard streams raised past the store's highest
+ * message version so that no later write gets a lower version than one already stored. Normal operation never comes
+ * here: counters start at 0 when an application or chat is created.
+ */
+final class CounterRecovery {
+    /** How long a missing counter waits before it reads the store's maximum: see {@link #seed}. */
+    static final Duration SEED_SETTLE = Duration.ofSeconds(1);
+
+    private final SharedPipeline pipeline;
+    private final RedisKeys keys;
+    private final ChatStore store;
+
+    CounterRecovery(SharedPipeline pipeline, RedisKeys keys, ChatStore store) {
+        this.pipeline = pipeline;
+        this.keys = keys;
+        this.store = store;
+    }
+
+    /** Seeds the application's missing chat counter; the new value, or a higher one another request set. */
+    long seedChats(String token) {
+        return seed(token, "c", "c:", () -> store.maxChatNumber(token));
+    }
+
+    /** Seeds the chat's missing message counter; the new value, or a higher one another request set. */
+    long seedMessages(String token, long chatNumber) {
+        String field = "m:" + chatNumber;
+        return seed(token, field, field + ":", () -> {
+            // Before the counter exists, so that no edit of the chat's stored messages is queued below their versions.
+            raiseStreamId(keys.stream(token), store.maxMessageVersion(token, chatNumber));
+            return store.maxMessageNumber(token, chatNumber);
+        });
+    }
+
+    /**
+     * Walks every application and chat of {@code source} and raises any counter below the stored maximum, after
+     * raising every shard stream's last id to the store's highest message version (see {@link #raiseStreamId}): a
+     * counter this creates is never seeded again, so no seed would raise the stream later. Returns the counters raised.
+     */
+    long reseed(ChatStore source) {
+        long highestVersion = source.maxMessageVersion();
+        for (int shard = 0; shard < keys.shards(); shard++) {
+            raiseStreamId(keys.stream(shard), highestVersion);
+        }
+        long raised = 0;
+        Optional<String> after = Optional.empty();
+        List<Application> page;
+        do {
+            page = source.applications(after, 500);
+            for (Application app : page) {
+                raised += raise(app.token(), "c", source.maxChatNumber(app.token()));
+                long chatsAfter = 0;
+                List<Chat> chats;
+                do {
+                    chats = source.chats(app.token(), chatsAfter, 1000);
+                    for (Chat chat : chats) {
+                        long max = source.maxMessageNumber(app.token(), chat.chatNumber());
+                        raised += raise(app.token(), "m:" + chat.chatNumber(), max);
+                        chatsAfter = chat.chatNumber();
+                    }
+                } while (chats.size() == 1000);
+                after = Optional.of(app.token());
+            }
+        } while (page.size() == 500);
+        return raised;
+    }
+
+    /**
+     * Seeds a missing counter from the store's maximum after {@link #SEED_SETTLE}: a counter goes missing when Redis
+     * lost its data, and a persist batch a worker read before the loss may still be committing numbers the store does
+     * not show yet; seeding below them would hand those numbers out again and the new writes would be dropped as
+     * duplicates.
+     */
+    private long seed(String token, String field, String pendingPrefix, LongSupplier storeMaximum) {
+        try {
+            Thread.sleep(SEED_SETTLE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendUnavailableException("interrupted while seeding a counter", e);
+        }
+        return (Long) run(
+                Scripts.SEED,
+                List.of(keys.counters(token), keys.pending(token)),
+                List.of(field, pendingPrefix, Long.toString(storeMaximum.getAsLong())));
+    }
+
+    /**
+     * Raises {@code stream}'s last id to at least the entry id {@code version} was derived from, so that no write queued
+     * after it gets a lower version (after a loss of Redis data the stream starts again from this server's clock).
+     */
+    private void raiseStreamId(String stream, long version) {
+        if (version <= 0) {
+            return;
+        }
+        long ms = version / StreamEntries.SEQUENCES_PER_MILLI;
+        long seq = version % StreamEntries.SEQUENCES_PER_MILLI;
+        run(Scripts.RAISE_STREAM_ID, List.of(stream), List.of(Long.toString(ms), Long.toString(seq)));
+    }
+
+    private long raise(String token, String field, long value) {
+        return (Long) run(Scripts.RAISE, List.of(keys.counters(token)), List.of(field, Long.toString(value)));
+    }
+
+    private Object run(Script script, List<String> scriptKeys, List<String> args) {
+        return call(() -> pipeline.run(script, scriptKeys, args));
+    }
+}
