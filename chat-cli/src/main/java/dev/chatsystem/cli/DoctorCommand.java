@@ -80,10 +80,12 @@ final class DoctorCommand implements Callable<Integer> {
         String detail = config.production()
                 ? "database " + Urls.redact(config.database().orElseThrow().url()) + ", redis "
                         + Urls.redact(config.redisUrl().orElseThrow()) + ", elasticsearch "
-                        + Urls.redact(config.elasticsearchUrl().orElseThrow())
+                        + Urls.redact(config.elasticsearchUrl().orElseThrow()) + " index "
+                        + config.elasticsearchIndex()
                 : "data dir " + config.dataDir().toAbsolutePath()
                         + config.elasticsearchUrl()
-                                .map(url -> ", elasticsearch " + Urls.redact(url))
+                                .map(url ->
+                                        ", elasticsearch " + Urls.redact(url) + " index " + config.elasticsearchIndex())
                                 .orElse("");
         return Check.passed("config", config.production() ? "production" : "embedded", detail);
     }

@@ -18,6 +18,8 @@ import java.util.Set;
  * @param database the production store, when set
  * @param redisUrl the Redis server that numbers and queues writes, when set ({@code redis://host:port})
  * @param elasticsearchUrl the Elasticsearch server that indexes messages, when set ({@code http://host:port})
+ * @param elasticsearchIndex the index messages go to on that server (default {@code chat-messages}); deployments
+ *     sharing one Elasticsearch cluster need one each, since a full reindex empties it
  * @param role whether this process serves the API, runs the queue workers, or both (production form only)
  * @param shards how many queue streams writes are spread over (by application); every instance must agree
  * @param queueShardMaxEntries how many writes one shard's Redis stream may hold before creates and edits to it are
@@ -39,6 +41,7 @@ public record ChatConfig(
         Optional<Database> database,
         Optional<URI> redisUrl,
         Optional<URI> elasticsearchUrl,
+        String elasticsearchIndex,
         Role role,
         int shards,
         long queueShardMaxEntries,
@@ -57,12 +60,24 @@ public record ChatConfig(
             "CHAT_DB_PASSWORD",
             "CHAT_REDIS_URL",
             "CHAT_ELASTICSEARCH_URL",
+            "CHAT_ELASTICSEARCH_INDEX",
             "CHAT_ROLE",
             "CHAT_SHARDS",
             "CHAT_QUEUE_SHARD_MAX_ENTRIES",
             "CHAT_QUEUE_SHARD_MAX_MB",
             "CHAT_IDEMPOTENCY_RETENTION",
             "CHAT_RECONCILE_INTERVAL");
+
+    /** The default {@link #elasticsearchIndex}. */
+    public static final String DEFAULT_ELASTICSEARCH_INDEX = "chat-messages";
+
+    /**
+     * Index names this config accepts: what Elasticsearch allows (lower case, no {@code \ / * ? " < > | , # :} or
+     * space, not starting with {@code - _ +}), narrowed to letters, digits and {@code . _ -} so that the name needs no
+     * escaping in a URL path, and without a leading dot (hidden and system indices).
+     */
+    private static final java.util.regex.Pattern INDEX_NAME =
+            java.util.regex.Pattern.compile("[a-z0-9][a-z0-9._-]{0,199}");
 
     private static final long MIB = 1L << 20;
     private static final long MAX_QUEUE_SHARD_ENTRIES = 100_000_000;
@@ -95,6 +110,12 @@ public record ChatConfig(
         Objects.requireNonNull(database, "database");
         Objects.requireNonNull(redisUrl, "redisUrl");
         Objects.requireNonNull(elasticsearchUrl, "elasticsearchUrl");
+        Objects.requireNonNull(elasticsearchIndex, "elasticsearchIndex");
+        if (!INDEX_NAME.matcher(elasticsearchIndex).matches()) {
+            throw new ConfigurationException("Elasticsearch index name (CHAT_ELASTICSEARCH_INDEX) must be 1 to 200"
+                    + " lower-case letters, digits, '.', '_' or '-', starting with a letter or digit, was '"
+                    + elasticsearchIndex + "'");
+        }
         Objects.requireNonNull(role, "role");
         requireBetween("shards", shards, 1, 1024);
         if (queueShardMaxEntries < 1 || queueShardMaxEntries > MAX_QUEUE_SHARD_ENTRIES) {
@@ -138,7 +159,8 @@ public record ChatConfig(
     @Override
     public String toString() {
         return "ChatConfig[dataDir=" + dataDir + ", database=" + database + ", redisUrl=" + redisUrl.map(Urls::redact)
-                + ", elasticsearchUrl=" + elasticsearchUrl.map(Urls::redact) + ", role=" + role + ", shards=" + shards
+                + ", elasticsearchUrl=" + elasticsearchUrl.map(Urls::redact) + ", elasticsearchIndex="
+                + elasticsearchIndex + ", role=" + role + ", shards=" + shards
                 + ", queueShardMaxEntries=" + queueShardMaxEntries + ", queueShardMaxBytes=" + queueShardMaxBytes
                 + ", writeQueueCapacity=" + writeQueueCapacity + ", writeBatchSize=" + writeBatchSize
                 + ", idempotencyRetention=" + idempotencyRetention + ", reconcileInterval=" + reconcileInterval
@@ -162,6 +184,7 @@ public record ChatConfig(
     public Builder toBuilder() {
         Builder builder = new Builder()
                 .dataDir(dataDir)
+                .elasticsearchIndex(elasticsearchIndex)
                 .role(role)
                 .shards(shards)
                 .queueShardMaxEntries(queueShardMaxEntries)
@@ -192,6 +215,7 @@ public record ChatConfig(
         private Database database;
         private URI redisUrl;
         private URI elasticsearchUrl;
+        private String elasticsearchIndex = DEFAULT_ELASTICSEARCH_INDEX;
         private Role role = Role.ALL;
         private int shards = 8;
         private long queueShardMaxEntries = 1_000_000;
@@ -215,6 +239,7 @@ public record ChatConfig(
             value(environment, "CHAT_REDIS_URL").ifPresent(url -> redisUrl(uri("CHAT_REDIS_URL", url)));
             value(environment, "CHAT_ELASTICSEARCH_URL")
                     .ifPresent(url -> elasticsearchUrl(uri("CHAT_ELASTICSEARCH_URL", url)));
+            value(environment, "CHAT_ELASTICSEARCH_INDEX").ifPresent(this::elasticsearchIndex);
             value(environment, "CHAT_ROLE").ifPresent(role -> role(Role.parse(role)));
             value(environment, "CHAT_SHARDS").ifPresent(shards -> shards(integer("CHAT_SHARDS", shards)));
             value(environment, "CHAT_QUEUE_SHARD_MAX_ENTRIES")
@@ -250,6 +275,12 @@ public record ChatConfig(
 
         public Builder elasticsearchUrl(URI elasticsearchUrl) {
             this.elasticsearchUrl = elasticsearchUrl;
+            return this;
+        }
+
+        /** The index messages go to (default {@code chat-messages}); one per deployment sharing a cluster. */
+        public Builder elasticsearchIndex(String elasticsearchIndex) {
+            this.elasticsearchIndex = Objects.requireNonNull(elasticsearchIndex, "elasticsearchIndex");
             return this;
         }
 
@@ -308,6 +339,7 @@ public record ChatConfig(
                     Optional.ofNullable(database),
                     Optional.ofNullable(redisUrl),
                     Optional.ofNullable(elasticsearchUrl),
+                    elasticsearchIndex,
                     role,
                     shards,
                     queueShardMaxEntries,

@@ -113,6 +113,41 @@ class ChatConfigTest {
     }
 
     @Test
+    void readsTheElasticsearchIndexFromTheEnvironmentWithChatMessagesByDefault() {
+        assertThat(ChatConfig.builder().build().elasticsearchIndex()).isEqualTo("chat-messages");
+
+        ChatConfig config = ChatConfig.builder()
+                .environment(Map.of("CHAT_ELASTICSEARCH_INDEX", " staging-chat.messages_2 "))
+                .build();
+
+        assertThat(config.elasticsearchIndex()).isEqualTo("staging-chat.messages_2");
+        assertThat(config.toBuilder().build()).isEqualTo(config);
+        assertThat(ChatConfig.ENVIRONMENT_KEYS).contains("CHAT_ELASTICSEARCH_INDEX");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Chat", "-chat", "_chat", ".chat", "chat messages", "chat/x", "chat*", "chat#1", "chat:1"})
+    void refusesAnIndexNameElasticsearchWouldRefuseOrThatNeedsEscaping(String name) {
+        assertThatThrownBy(() -> ChatConfig.builder()
+                        .environment(Map.of("CHAT_ELASTICSEARCH_INDEX", name))
+                        .build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("CHAT_ELASTICSEARCH_INDEX");
+    }
+
+    @Test
+    void refusesAnIndexNameLongerThan200Characters() {
+        assertThat(ChatConfig.builder()
+                        .elasticsearchIndex("a".repeat(200))
+                        .build()
+                        .elasticsearchIndex())
+                .hasSize(200);
+        assertThatThrownBy(() ->
+                        ChatConfig.builder().elasticsearchIndex("a".repeat(201)).build())
+                .isInstanceOf(ConfigurationException.class);
+    }
+
+    @Test
     void defaultsToHourlyWithoutAListenerAndKeepsBothThroughToBuilder() {
         ChatConfig defaults = ChatConfig.builder().build();
         assertThat(defaults.reconcileInterval()).isEqualTo(Duration.ofHours(1));

@@ -36,9 +36,6 @@ import org.slf4j.LoggerFactory;
 
 /** The composition root of the library: wires the backends a configuration names, and nothing else. */
 public final class ChatSystems {
-    /** The Elasticsearch index every instance shares. */
-    static final String INDEX_NAME = "chat-messages";
-
     private static final Logger log = LoggerFactory.getLogger(ChatSystems.class);
 
     private ChatSystems() {}
@@ -133,7 +130,7 @@ public final class ChatSystems {
             LuceneSearchIndex.markStale(luceneDir);
             SearchIndex elasticsearch = remember(
                     opened,
-                    ElasticsearchSearchIndex.open(config.elasticsearchUrl().get(), INDEX_NAME));
+                    ElasticsearchSearchIndex.open(config.elasticsearchUrl().get(), config.elasticsearchIndex()));
             MarkedSearchIndex marked = MarkedSearchIndex.open(
                     elasticsearch, config.dataDir(), store.countMessages(java.util.Optional.empty()));
             opened.pop(); // the marked index closes Elasticsearch's
@@ -153,7 +150,8 @@ public final class ChatSystems {
         ChatConfig.Database db = config.database().orElseThrow();
         MySqlChatStore store = remember(opened, MySqlChatStore.open(db.url(), db.user(), db.password()));
         SearchIndex index = remember(
-                opened, ElasticsearchSearchIndex.open(config.elasticsearchUrl().orElseThrow(), INDEX_NAME));
+                opened,
+                ElasticsearchSearchIndex.open(config.elasticsearchUrl().orElseThrow(), config.elasticsearchIndex()));
         RedisBackend redis = remember(
                 opened,
                 RedisBackend.connect(
