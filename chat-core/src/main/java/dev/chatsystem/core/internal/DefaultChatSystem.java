@@ -118,9 +118,10 @@ final class DefaultChatSystem implements ChatSystem {
             throw new InvalidInputException(
                     "after must be an application token, was " + Existence.abbreviate(afterToken.get()));
         }
-        // With live counts, as application() shows them: the stored count lags the chats created meanwhile.
+        // With live counts where the numbering knows them at once: the stored count lags the chats created
+        // meanwhile, but a listing must neither seed counters after a loss of Redis data nor fail while Redis is down.
         return store().applications(afterToken, new PageRequest(0, limit).limit()).stream()
-                .map(this::withLiveCount)
+                .map(app -> withCount(app, backends.numbering().knownLastChatNumber(app.token())))
                 .toList();
     }
 
@@ -343,8 +344,13 @@ final class DefaultChatSystem implements ChatSystem {
      * count has not caught up yet, a client never sees fewer chats than it created.
      */
     private Application withLiveCount(Application app) {
-        long live = backends.numbering().lastChatNumber(app.token());
-        return live > app.chatsCount() ? new Application(app.token(), app.name(), live, app.createdAt()) : app;
+        return withCount(app, OptionalLong.of(backends.numbering().lastChatNumber(app.token())));
+    }
+
+    private static Application withCount(Application app, OptionalLong live) {
+        return live.isPresent() && live.getAsLong() > app.chatsCount()
+                ? new Application(app.token(), app.name(), live.getAsLong(), app.createdAt())
+                : app;
     }
 
     /** A pending create or edit is newer than the stored row, so it wins. */

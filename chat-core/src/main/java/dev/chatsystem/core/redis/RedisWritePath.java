@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -143,6 +144,17 @@ final class RedisWritePath implements WritePath, Numbering {
             return -1;
         }
         return recovery.seedChats(token);
+    }
+
+    /** The counter alone: a listing never seeds one (a second's wait each) and shows the stored count without it. */
+    @Override
+    public OptionalLong knownLastChatNumber(String token) {
+        try {
+            String last = call(() -> pipeline.hget(keys.counters(token), "c"));
+            return last == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(last));
+        } catch (BackendUnavailableException e) {
+            return OptionalLong.empty();
+        }
     }
 
     /** Starts the chat counter at 0, so the application's creates never need the store. */

@@ -14,6 +14,15 @@ public interface Numbering {
      */
     long lastChatNumber(String token);
 
+    /**
+     * The last chat number when this numbering knows it at once, for listings that otherwise show the stored count:
+     * empty where {@link #lastChatNumber} would read the store or wait (a counter lost with Redis' data) or the
+     * numbering cannot be reached. The default asks {@link #lastChatNumber}, for numbering that is always at hand.
+     */
+    default java.util.OptionalLong knownLastChatNumber(String token) {
+        return java.util.OptionalLong.of(lastChatNumber(token));
+    }
+
     /** Whether the chat exists (its number was handed out). The default compares with {@link #lastChatNumber}. */
     default boolean hasChat(String token, long chatNumber) {
         return chatNumber >= 1 && chatNumber <= lastChatNumber(token);
