@@ -134,7 +134,16 @@ public final class Urls {
                 ? HOST_NAME.matcher(hostPort).matches()
                 : HOST_NAME.matcher(hostPort.substring(0, colon)).matches()
                         && PORT.matcher(hostPort.substring(colon + 1)).matches();
-        return plainHost ? -1 : url.indexOf('@', authorityEnd); // a '?' or '#' in the password
+        int next = url.indexOf('@', authorityEnd);
+        if (!plainHost || next < 0) {
+            return next; // a '?' or '#' in the password
+        }
+        // What looks like host:port may be a user and a password of digits up to a '?' or '#' ("chat:12345?x@redis").
+        // An '@' after it with no '=', '&' or '/' in between belongs to no query parameter: it ends the user info.
+        String between = url.substring(authorityEnd, next);
+        return url.charAt(authorityEnd) != '/' && between.chars().noneMatch(c -> c == '=' || c == '&' || c == '/')
+                ? next
+                : -1;
     }
 
     private static int indexOfAny(String text, String chars, int from) {

@@ -36,6 +36,10 @@ class UrlsTest {
                 "http://u:s3c#ret@es:9200/x                | http://u:***@es:9200/x",
                 "redis://u:s3cret/5@h?x=1                  | redis://u:***@h?x=1",
                 "redis://host:6379/0?note=a@b              | redis://host:6379/0?note=a@b",
+                "redis://chat:12345?s3cret@redis:6379      | redis://chat:***@redis:6379",
+                "http://u:9200#s3cret@es:9200/x            | http://u:***@es:9200/x",
+                "redis://host:6379?note=a@b                | redis://host:6379?note=a@b",
+                "http://es:9200?pretty&x=a@b               | http://es:9200?pretty&x=a@b",
                 "redis://host:6379/0                       | redis://host:6379/0",
                 "jdbc:mysql://db:3306/chat?useSSL=true     | jdbc:mysql://db:3306/chat?useSSL=true",
                 "not a url                                 | not a url"
