@@ -39,6 +39,7 @@ class ProductionCommandsTest {
         stack.put("CHAT_DB_PASSWORD", MySqlTestDatabase.PASSWORD);
         stack.put("CHAT_REDIS_URL", redis.resolve("/" + REDIS_DB).toString());
         stack.put("CHAT_ELASTICSEARCH_URL", elasticsearch.toString());
+        stack.put("CHAT_ELASTICSEARCH_INDEX", "chat-test-cli-commands");
         stack.put("CHAT_PORT", "8080"); // the server's variable in a shared environment is accepted
     }
 

@@ -52,6 +52,7 @@ class ImplausibleTokensTest {
                     .database(new ChatConfig.Database(database.url, MySqlTestDatabase.USER, MySqlTestDatabase.PASSWORD))
                     .redisUrl(REDIS)
                     .elasticsearchUrl(elasticsearch)
+                    .elasticsearchIndex("chat-test-implausible-tokens")
                     .build());
         }
 

@@ -202,6 +202,7 @@ class MarkedSearchIndexTest {
         ChatConfig config = ChatConfig.builder()
                 .dataDir(dataDir)
                 .elasticsearchUrl(Services.requireElasticsearch())
+                .elasticsearchIndex("chat-test-marked-search-index")
                 .build();
         try (ChatSystem system = ChatSystem.open(config)) {
             assertThat(marker()).exists();

@@ -33,6 +33,7 @@ class ApplicationListingTest {
                                 database.url, MySqlTestDatabase.USER, MySqlTestDatabase.PASSWORD))
                         .redisUrl(redis.url())
                         .elasticsearchUrl(Services.requireElasticsearch())
+                        .elasticsearchIndex("chat-test-application-listing")
                         .role(Role.API) // no worker: the chats stay queued, the stored counts 0
                         .build())) {
             List<String> tokens = List.of(

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * hold yet, or holds with the body from before the edit that matched: a search answers it from the pending writes.
  */
 class SearchAheadOfTheStoreTest {
+    private static final String INDEX = "chat-test-search-ahead";
+
     @RegisterExtension
     final RedisDatabase redis = new RedisDatabase(4);
 
@@ -39,9 +41,10 @@ class SearchAheadOfTheStoreTest {
                                 database.url, MySqlTestDatabase.USER, MySqlTestDatabase.PASSWORD))
                         .redisUrl(redis.url())
                         .elasticsearchUrl(elasticsearch)
+                        .elasticsearchIndex(INDEX)
                         .role(Role.API) // no worker: nothing reaches MySQL or Elasticsearch by itself
                         .build());
-                ElasticsearchSearchIndex index = ElasticsearchSearchIndex.open(elasticsearch, "chat-messages")) {
+                ElasticsearchSearchIndex index = ElasticsearchSearchIndex.open(elasticsearch, INDEX)) {
             String token = api.createApplication("ahead of the store").token();
             api.createChat(token);
             api.createMessage(token, 1, "the first draft");

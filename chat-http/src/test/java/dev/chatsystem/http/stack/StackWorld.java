@@ -33,11 +33,14 @@ final class StackWorld implements AutoCloseable {
     final MySqlTestDatabase database;
     final URI redisUrl;
     final URI elasticsearchUrl;
+    /** The Elasticsearch index of this class: one per Redis database, so test classes never see each other's. */
+    final String elasticsearchIndex;
 
     private StackWorld(MySqlTestDatabase database, URI redisUrl, URI elasticsearchUrl) {
         this.database = database;
         this.redisUrl = redisUrl;
         this.elasticsearchUrl = elasticsearchUrl;
+        this.elasticsearchIndex = "chat-test-stack-" + redisUrl.getPath().substring(1);
     }
 
     /** Skips (or fails when {@code CI=true}) unless every service answers. */
@@ -62,6 +65,7 @@ final class StackWorld implements AutoCloseable {
         env.put("CHAT_DB_PASSWORD", MySqlTestDatabase.PASSWORD);
         env.put("CHAT_REDIS_URL", redisUrl.toString());
         env.put("CHAT_ELASTICSEARCH_URL", elasticsearchUrl);
+        env.put("CHAT_ELASTICSEARCH_INDEX", elasticsearchIndex);
         env.put("CHAT_ROLE", role);
         env.put("CHAT_SHARDS", Integer.toString(SHARDS));
         return env;
@@ -163,10 +167,10 @@ final class StackWorld implements AutoCloseable {
         return rows;
     }
 
-    /** Documents of {@code token} in the shared index (their ids are token/chat/number, so never duplicated). */
+    /** Documents of {@code token} in this class's index (their ids are token/chat/number, so never duplicated). */
     long indexedMessages(String token) {
         String query = "{\"query\":{\"term\":{\"token\":" + quote(token) + "}}}";
-        HttpRequest request = HttpRequest.newBuilder(elasticsearchUrl.resolve("/chat-messages/_count"))
+        HttpRequest request = HttpRequest.newBuilder(elasticsearchUrl.resolve("/" + elasticsearchIndex + "/_count"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(query))
                 .timeout(Duration.ofSeconds(10))
