@@ -120,8 +120,11 @@ final class DefaultChatSystem implements ChatSystem {
         }
         // With live counts where the numbering knows them at once: the stored count lags the chats created
         // meanwhile, but a listing must neither seed counters after a loss of Redis data nor fail while Redis is down.
-        return store().applications(afterToken, new PageRequest(0, limit).limit()).stream()
-                .map(app -> withCount(app, backends.numbering().knownLastChatNumber(app.token())))
+        List<Application> stored = store().applications(afterToken, new PageRequest(0, limit).limit());
+        Map<String, Long> live = backends.numbering()
+                .knownLastChatNumbers(stored.stream().map(Application::token).toList());
+        return stored.stream()
+                .map(app -> withCount(app, Optional.ofNullable(live.get(app.token()))))
                 .toList();
     }
 
@@ -344,12 +347,12 @@ final class DefaultChatSystem implements ChatSystem {
      * count has not caught up yet, a client never sees fewer chats than it created.
      */
     private Application withLiveCount(Application app) {
-        return withCount(app, OptionalLong.of(backends.numbering().lastChatNumber(app.token())));
+        return withCount(app, Optional.of(backends.numbering().lastChatNumber(app.token())));
     }
 
-    private static Application withCount(Application app, OptionalLong live) {
-        return live.isPresent() && live.getAsLong() > app.chatsCount()
-                ? new Application(app.token(), app.name(), live.getAsLong(), app.createdAt())
+    private static Application withCount(Application app, Optional<Long> live) {
+        return live.isPresent() && live.get() > app.chatsCount()
+                ? new Application(app.token(), app.name(), live.get(), app.createdAt())
                 : app;
     }
 

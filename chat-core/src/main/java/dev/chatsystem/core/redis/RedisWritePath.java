@@ -15,9 +15,13 @@ import dev.chatsystem.core.spi.Numbering;
 import dev.chatsystem.core.spi.WritePath;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -146,15 +150,32 @@ final class RedisWritePath implements WritePath, Numbering {
         return recovery.seedChats(token);
     }
 
-    /** The counter alone: a listing never seeds one (a second's wait each) and shows the stored count without it. */
+    /**
+     * The counters alone, pipelined (one wait, however many applications and however slow Redis): a listing never
+     * seeds one (a second's wait each) and shows the stored count without it.
+     */
     @Override
-    public OptionalLong knownLastChatNumber(String token) {
-        try {
-            String last = call(() -> pipeline.hget(keys.counters(token), "c"));
-            return last == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(last));
-        } catch (BackendUnavailableException e) {
-            return OptionalLong.empty();
+    public Map<String, Long> knownLastChatNumbers(Collection<String> tokens) {
+        List<String> asked = List.copyOf(tokens);
+        if (asked.isEmpty()) {
+            return Map.of();
         }
+        Map<String, Long> known = new HashMap<>();
+        try (AbstractPipeline batch = redis.pipelined()) {
+            List<Response<String>> replies = asked.stream()
+                    .map(token -> batch.hget(keys.counters(token), "c"))
+                    .toList();
+            batch.sync();
+            for (int i = 0; i < asked.size(); i++) {
+                String last = replies.get(i).get();
+                if (last != null) {
+                    known.put(asked.get(i), Long.parseLong(last));
+                }
+            }
+        } catch (JedisException e) {
+            return Map.of();
+        }
+        return known;
     }
 
     /** Starts the chat counter at 0, so the application's creates never need the store. */
@@ -183,14 +204,14 @@ final class RedisWritePath implements WritePath, Numbering {
     }
 
     @Override
-    public java.util.Map<Long, Long> lastMessageNumbers(String token, java.util.Collection<Long> chatNumbers) {
+    public Map<Long, Long> lastMessageNumbers(String token, Collection<Long> chatNumbers) {
         if (chatNumbers.isEmpty()) {
-            return java.util.Map.of();
+            return Map.of();
         }
         List<Long> chats = List.copyOf(chatNumbers);
         String[] fields = chats.stream().map(n -> "m:" + n).toArray(String[]::new);
         List<String> values = call(() -> pipeline.hmget(keys.counters(token), fields));
-        java.util.Map<Long, Long> last = new java.util.HashMap<>();
+        Map<Long, Long> last = new HashMap<>();
         for (int i = 0; i < chats.size(); i++) {
             if (values.get(i) != null) {
                 last.put(chats.get(i), Long.parseLong(values.get(i)));
@@ -210,7 +231,7 @@ final class RedisWritePath implements WritePath, Numbering {
     }
 
     @Override
-    public java.util.Map<Long, Message> pendingMessages(String token, long chatNumber, List<Long> numbers) {
+    public Map<Long, Message> pendingMessages(String token, long chatNumber, List<Long> numbers) {
         return pendingReads.messages(token, chatNumber, numbers);
     }
 

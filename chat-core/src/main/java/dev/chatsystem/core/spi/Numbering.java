@@ -15,12 +15,15 @@ public interface Numbering {
     long lastChatNumber(String token);
 
     /**
-     * The last chat number when this numbering knows it at once, for listings that otherwise show the stored count:
-     * empty where {@link #lastChatNumber} would read the store or wait (a counter lost with Redis' data) or the
-     * numbering cannot be reached. The default asks {@link #lastChatNumber}, for numbering that is always at hand.
+     * The last chat numbers of several applications, for listings that otherwise show the stored counts: only those
+     * this numbering knows at once, in one round trip; none where {@link #lastChatNumber} would read the store or wait
+     * (a counter lost with Redis' data), and none at all when the numbering cannot be reached. The default asks
+     * {@link #lastChatNumber}, for numbering that is always at hand.
      */
-    default java.util.OptionalLong knownLastChatNumber(String token) {
-        return java.util.OptionalLong.of(lastChatNumber(token));
+    default java.util.Map<String, Long> knownLastChatNumbers(java.util.Collection<String> tokens) {
+        java.util.Map<String, Long> known = new java.util.HashMap<>();
+        tokens.forEach(token -> known.put(token, lastChatNumber(token)));
+        return known;
     }
 
     /** Whether the chat exists (its number was handed out). The default compares with {@link #lastChatNumber}. */
