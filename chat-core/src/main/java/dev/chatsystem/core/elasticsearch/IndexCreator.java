@@ -60,6 +60,9 @@ final class IndexCreator {
             return;
         }
         ClientCalls.translate("create index " + indexName, () -> {
+            // First: a name a data-stream template also matches (logs-*-* on a default Elasticsearch) could not be
+            // created as an index otherwise; ours has the higher priority.
+            putTemplate();
             if (client.indices().exists(e -> e.index(indexName)).value()) {
                 // Adds fields a newer layout introduced (mappings only grow); documents indexed before need a
                 // reindex to fill them.
@@ -70,7 +73,6 @@ final class IndexCreator {
             } else {
                 create();
             }
-            putTemplate();
             return null;
         });
         created = true;

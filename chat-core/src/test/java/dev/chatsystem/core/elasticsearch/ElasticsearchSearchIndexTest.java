@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -52,6 +53,31 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
     @Override
     protected SearchIndex newIndex() {
         return ElasticsearchSearchIndex.open(indices.url(), indices.newName());
+    }
+
+    /**
+     * A default Elasticsearch has data-stream templates for {@code logs-*-*} and {@code metrics-*-*} (priority 100),
+     * and an index cannot be created under a name one of them matches: ours is put first, with a higher priority.
+     */
+    @Test
+    void createsAnIndexWhoseNameADataStreamTemplateAlsoMatches() throws IOException {
+        String template = "chat-test-data-streams";
+        indices.admin()
+                .indices()
+                .putIndexTemplate(t -> t.name(template)
+                        .indexPatterns("chat-test-ds-*-*")
+                        .priority(100L)
+                        .dataStream(d -> d));
+        try {
+            String name = indices.track("chat-test-ds-app-" + UUID.randomUUID());
+            try (SearchIndex index = ElasticsearchSearchIndex.open(indices.url(), name)) {
+                index.upsert(List.of(message(1, "kept in an index, not a data stream")));
+
+                assertThat(index.search(APP, CHAT, "stream", 10)).containsExactly(1L);
+            }
+        } finally {
+            indices.admin().indices().deleteIndexTemplate(t -> t.name(template));
+        }
     }
 
     @Test
