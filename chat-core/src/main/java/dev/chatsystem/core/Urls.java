@@ -128,22 +128,32 @@ public final class Urls {
         if (at >= start) {
             return at;
         }
-        String hostPort = url.substring(start, authorityEnd);
+        if (!isHostPort(url.substring(start, authorityEnd))) {
+            return url.indexOf('@', authorityEnd); // a '?' or '#' in the password
+        }
+        // What looks like host:port may be a user and a password of digits cut by a '?' or '#' ("chat:12345?x@redis").
+        // An '@' after it followed by a host ends the user info. Hiding a query value that holds '@' and a host-like
+        // rest too is the price: a password must never be printed.
+        int last = url.lastIndexOf('@');
+        return authorityEnd < url.length()
+                        && url.charAt(authorityEnd) != '/'
+                        && last > authorityEnd
+                        && hostFollows(url, last + 1)
+                ? last
+                : -1;
+    }
+
+    /** Whether {@code host[:port]} starts at {@code from} and runs to the end or a '/', '?' or '#'. */
+    private static boolean hostFollows(String url, int from) {
+        return isHostPort(url.substring(from, indexOfAny(url, "/?#", from)));
+    }
+
+    private static boolean isHostPort(String hostPort) {
         int colon = hostPort.lastIndexOf(':');
-        boolean plainHost = colon < 0
+        return colon < 0
                 ? HOST_NAME.matcher(hostPort).matches()
                 : HOST_NAME.matcher(hostPort.substring(0, colon)).matches()
                         && PORT.matcher(hostPort.substring(colon + 1)).matches();
-        int next = url.indexOf('@', authorityEnd);
-        if (!plainHost || next < 0) {
-            return next; // a '?' or '#' in the password
-        }
-        // What looks like host:port may be a user and a password of digits up to a '?' or '#' ("chat:12345?x@redis").
-        // An '@' after it with no '=', '&' or '/' in between belongs to no query parameter: it ends the user info.
-        String between = url.substring(authorityEnd, next);
-        return url.charAt(authorityEnd) != '/' && between.chars().noneMatch(c -> c == '=' || c == '&' || c == '/')
-                ? next
-                : -1;
     }
 
     private static int indexOfAny(String text, String chars, int from) {

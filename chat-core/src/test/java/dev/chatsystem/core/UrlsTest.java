@@ -38,9 +38,11 @@ class UrlsTest {
                 "redis://host:6379/0?note=a@b              | redis://host:6379/0?note=a@b",
                 "redis://chat:12345?s3cret@redis:6379      | redis://chat:***@redis:6379",
                 "http://u:9200#s3cret@es:9200/x            | http://u:***@es:9200/x",
-                "redis://host:6379?note=a@b                | redis://host:6379?note=a@b",
-                "http://es:9200?pretty&x=a@b               | http://es:9200?pretty&x=a@b",
+                "redis://chat:12345?s3/cret@redis:6379     | redis://chat:***@redis:6379",
+                "redis://chat:1?s3cret=y@h                 | redis://chat:***@h",
+                "http://es:9200?pretty&x=a@b:c             | http://es:9200?pretty&x=a@b:c",
                 "redis://host:6379/0                       | redis://host:6379/0",
+                "http://es:9200                            | http://es:9200",
                 "jdbc:mysql://db:3306/chat?useSSL=true     | jdbc:mysql://db:3306/chat?useSSL=true",
                 "not a url                                 | not a url"
             })
