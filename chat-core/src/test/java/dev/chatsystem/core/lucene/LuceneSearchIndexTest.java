@@ -108,12 +108,16 @@ class LuceneSearchIndexTest extends SearchIndexContract {
         }
     }
 
+    /**
+     * The contract only: without the flag cleared, the close failed with ThreadInterruptedException once in several
+     * runs (whenever it had to wait inside Lucene), which no test here provokes on demand.
+     */
     @Test
     void aCloseOnAnInterruptedThreadStillCommitsAndKeepsTheInterrupt() {
         Path dir = tmp.resolve("interrupted");
-        SearchIndex first = LuceneSearchIndex.open(dir);
-        first.upsert(List.of(message(1, "closed while interrupted")));
+        SearchIndex first = LuceneSearchIndex.open(dir, Duration.ofHours(1)); // no periodic commit meanwhile
         first.rebuilt();
+        first.upsert(List.of(message(1, "closed while interrupted"))); // left for the final commit
 
         Thread.currentThread().interrupt();
         try {
