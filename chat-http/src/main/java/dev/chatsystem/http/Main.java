@@ -69,20 +69,32 @@ public final class Main {
             metrics.close();
             throw e;
         }
-        // The hook goes in before the server listens: a stop signal the moment it answers its first request must
-        // still drain the requests in flight and close the chat system, which flushes what the writer holds.
-        Javalin server = ChatServer.create(chatSystem, metrics);
-        Thread shutdown = new Thread(() -> stop(server, chatSystem), "chat-server-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdown);
+        Javalin server;
         try {
-            server.start(config.port());
+            server = listen(chatSystem, metrics, config.port());
         } catch (RuntimeException | Error e) {
-            removeHook(shutdown);
             metrics.close();
             chatSystem.close();
             throw e;
         }
         LOG.info("chat-server listening on http://0.0.0.0:{} ({})", server.port(), backends(chatSystem));
+    }
+
+    /**
+     * Creates the server and starts it, its shutdown hook registered before it listens: a stop signal the moment it
+     * answers its first request must still drain the requests in flight and close the chat system. The hook is removed
+     * again when the start fails, as the caller closes everything itself then.
+     */
+    private static Javalin listen(ChatSystem chatSystem, ServerMetrics metrics, int port) {
+        Javalin server = ChatServer.create(chatSystem, metrics);
+        Thread shutdown = new Thread(() -> stop(server, chatSystem), "chat-server-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
+        try {
+            return server.start(port);
+        } catch (RuntimeException | Error e) {
+            removeHook(shutdown);
+            throw e;
+        }
     }
 
     private static void removeHook(Thread shutdown) {
