@@ -16,6 +16,7 @@ ROOT="$(dirname "$BENCH")"
 RESULTS="${BENCH_RESULTS:-$BENCH/results}"
 WORK="$(mktemp -d /tmp/chat-bench.XXXXXX)"
 BENCH_DB="" # the stack's database, created by prepare_stack and dropped by cleanup
+BENCH_INDEX=chat-bench # the stack's Elasticsearch index, deleted by prepare_stack and cleanup (never the default one)
 # The user scripts/services provisions (root may log in only over the socket on a fresh Debian MariaDB); its grant
 # covers every database named chat%, BENCH_DB included.
 DB_USER=chat
@@ -47,7 +48,7 @@ cleanup() {
   if [ -n "$BENCH_DB" ]; then
     bench_sql -e "DROP DATABASE IF EXISTS $BENCH_DB" 2>/dev/null || true
     redis-cli -n 15 FLUSHDB >/dev/null 2>&1 || true
-    curl -s -X DELETE "http://127.0.0.1:9200/chat-messages" >/dev/null 2>&1 || true
+    curl -s -X DELETE "http://127.0.0.1:9200/$BENCH_INDEX" >/dev/null 2>&1 || true
   fi
 }
 
@@ -81,7 +82,7 @@ prepare_stack() {
   BENCH_DB="chat_bench_$$"
   bench_sql -e "DROP DATABASE IF EXISTS $BENCH_DB; CREATE DATABASE $BENCH_DB"
   redis-cli -n 15 FLUSHDB >/dev/null
-  curl -s -X DELETE "http://127.0.0.1:9200/chat-messages" >/dev/null || true
+  curl -s -X DELETE "http://127.0.0.1:9200/$BENCH_INDEX" >/dev/null || true
 }
 
 # start_server NAME KIND PORT [ROLE]: starts the server jar (KIND embedded: its own data dir; stack: the database
@@ -94,7 +95,8 @@ start_server() {
   else
     [ -n "$BENCH_DB" ] || die "start_server $name: prepare_stack first"
     env+=(CHAT_DB_URL="jdbc:mysql://127.0.0.1:3306/$BENCH_DB" CHAT_DB_USER="$DB_USER" CHAT_DB_PASSWORD="$DB_PASSWORD"
-      CHAT_REDIS_URL="redis://127.0.0.1:6379/15" CHAT_ELASTICSEARCH_URL="http://127.0.0.1:9200")
+      CHAT_REDIS_URL="redis://127.0.0.1:6379/15" CHAT_ELASTICSEARCH_URL="http://127.0.0.1:9200"
+      CHAT_ELASTICSEARCH_INDEX="$BENCH_INDEX")
   fi
   # A server left answering on the port (a run killed by SIGKILL, another run) would pass for this one: its
   # figures would be measured on the wrong server, and the new one would fail to bind.

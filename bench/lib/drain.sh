@@ -134,8 +134,8 @@ search_large_corpus() {
   # holds messages, and report both.
   STORED_MESSAGES=$(bench_sql -N -e "SELECT COUNT(*) FROM $BENCH_DB.messages")
   for INDEX_WAIT_S in $(seq 0 120); do
-    curl -sf -X POST "http://127.0.0.1:9200/chat-messages/_refresh" >/dev/null || true
-    docs=$(curl -sf "http://127.0.0.1:9200/chat-messages/_count" | json_field count)
+    curl -sf -X POST "http://127.0.0.1:9200/$BENCH_INDEX/_refresh" >/dev/null || true
+    docs=$(curl -sf "http://127.0.0.1:9200/$BENCH_INDEX/_count" | json_field count)
     [ "${docs:-0}" -ge "$STORED_MESSAGES" ] && break
     sleep 1
   done
