@@ -27,6 +27,7 @@ public final class Urls {
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
 
     private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
+    private static final Pattern PORT_OR_NONE = Pattern.compile("[0-9]{0,5}");
 
     private Urls() {}
 
@@ -128,32 +129,50 @@ public final class Urls {
         if (at >= start) {
             return at;
         }
-        if (!isHostPort(url.substring(start, authorityEnd))) {
+        if (!isHostPort(url.substring(start, authorityEnd), PORT)) {
             return url.indexOf('@', authorityEnd); // a '?' or '#' in the password
         }
         // What looks like host:port may be a user and a password of digits cut by a '?' or '#' ("chat:12345?x@redis").
-        // An '@' after it followed by a host ends the user info. Hiding a query value that holds '@' and a host-like
-        // rest too is the price: a password must never be printed.
-        int last = url.lastIndexOf('@');
-        return authorityEnd < url.length()
-                        && url.charAt(authorityEnd) != '/'
-                        && last > authorityEnd
-                        && hostFollows(url, last + 1)
-                ? last
-                : -1;
+        // An '@' after it that a host follows ends the user info, unless what comes between reads as query parameters
+        // ("?user=admin@server" stays as it is).
+        if (authorityEnd == url.length() || url.charAt(authorityEnd) == '/') {
+            return -1;
+        }
+        for (int end = url.lastIndexOf('@'); end > authorityEnd; end = url.lastIndexOf('@', end - 1)) {
+            if (hostFollows(url, end + 1) && !parameters(url.substring(authorityEnd + 1, end))) {
+                return end;
+            }
+        }
+        return -1;
     }
 
-    /** Whether {@code host[:port]} starts at {@code from} and runs to the end or a '/', '?' or '#'. */
+    /** Whether {@code host[:port]} (a name, an address, or an IPv6 one in brackets) starts at {@code from}. */
     private static boolean hostFollows(String url, int from) {
-        return isHostPort(url.substring(from, indexOfAny(url, "/?#", from)));
+        String hostPort = url.substring(from, indexOfAny(url, "/?# \t", from));
+        if (hostPort.startsWith("[")) {
+            int close = hostPort.indexOf(']');
+            return close > 1
+                    && (close == hostPort.length() - 1
+                            || hostPort.charAt(close + 1) == ':'
+                                    && PORT_OR_NONE
+                                            .matcher(hostPort.substring(close + 2))
+                                            .matches());
+        }
+        return isHostPort(hostPort, PORT_OR_NONE);
     }
 
-    private static boolean isHostPort(String hostPort) {
+    /** Text reading as query parameters ({@code a=b}, {@code a&b}) rather than a password, whose base64 padding is not. */
+    private static boolean parameters(String text) {
+        String unpadded = text.replaceFirst("=+$", "");
+        return unpadded.indexOf('=') >= 0 || unpadded.indexOf('&') >= 0;
+    }
+
+    private static boolean isHostPort(String hostPort, Pattern port) {
         int colon = hostPort.lastIndexOf(':');
         return colon < 0
                 ? HOST_NAME.matcher(hostPort).matches()
                 : HOST_NAME.matcher(hostPort.substring(0, colon)).matches()
-                        && PORT.matcher(hostPort.substring(colon + 1)).matches();
+                        && port.matcher(hostPort.substring(colon + 1)).matches();
     }
 
     private static int indexOfAny(String text, String chars, int from) {
