@@ -509,7 +509,7 @@ class FaultDrills {
                 .append(" chats of one application (one create per thread every ")
                 .append(PACE.toMillis())
                 .append(" ms at most) against `dev.chatsystem.http.Main` processes on a fresh MariaDB database,")
-                .append(" a Redis database of its own and the shared Elasticsearch, with ")
+                .append(" a Redis database and an Elasticsearch index of its own, with ")
                 .append("`CHAT_SHARDS=4`.\n\n")
                 .append("- **acknowledged**: creates answered 201 (only those count).\n")
                 .append("- **in MySQL**: acknowledged creates stored under their number with their body.\n")

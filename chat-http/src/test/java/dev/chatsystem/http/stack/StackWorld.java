@@ -18,9 +18,9 @@ import java.util.Map;
 import redis.clients.jedis.RedisClient;
 
 /**
- * The production backends of one test class: a fresh MySQL database, a Redis database index of its own (flushed), and
- * the shared Elasticsearch (tokens are random, so documents never collide). Answers what the backends hold, behind
- * the servers' backs.
+ * The production backends of one test class: a fresh MySQL database, a Redis database of its own (flushed) and an
+ * Elasticsearch index named after it (tokens are random, so documents of earlier runs never collide). Answers what the
+ * backends hold, behind the servers' backs.
  */
 final class StackWorld implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
