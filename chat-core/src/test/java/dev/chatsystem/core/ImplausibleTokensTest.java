@@ -42,17 +42,11 @@ class ImplausibleTokensTest {
         @Override
         ChatSystem open(Path dataDir) {
             Services.requireRedis();
-            URI elasticsearch = Services.requireElasticsearch();
             database = MySqlTestDatabase.create();
             try (RedisClient redis = RedisClient.create(REDIS)) {
                 redis.flushDB();
             }
-            return ChatSystem.open(ChatConfig.builder()
-                    .dataDir(dataDir)
-                    .database(new ChatConfig.Database(database.url, MySqlTestDatabase.USER, MySqlTestDatabase.PASSWORD))
-                    .redisUrl(REDIS)
-                    .elasticsearchUrl(elasticsearch)
-                    .elasticsearchIndex("chat-test-implausible-tokens")
+            return ChatSystem.open(database.productionConfig(dataDir, REDIS, "chat-test-implausible-tokens")
                     .build());
         }
 

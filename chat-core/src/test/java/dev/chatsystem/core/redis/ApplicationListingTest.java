@@ -8,7 +8,6 @@ import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.Role;
 import dev.chatsystem.core.testing.MySqlTestDatabase;
 import dev.chatsystem.core.testing.RedisDatabase;
-import dev.chatsystem.core.testing.Services;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -27,15 +26,10 @@ class ApplicationListingTest {
     @Test
     void showsLiveCountsAndAfterALossOfRedisDataTheStoredOnesWithoutSeeding() {
         try (MySqlTestDatabase database = MySqlTestDatabase.create();
-                ChatSystem api = ChatSystem.open(ChatConfig.builder()
-                        .dataDir(dataDir)
-                        .database(new ChatConfig.Database(
-                                database.url, MySqlTestDatabase.USER, MySqlTestDatabase.PASSWORD))
-                        .redisUrl(redis.url())
-                        .elasticsearchUrl(Services.requireElasticsearch())
-                        .elasticsearchIndex("chat-test-application-listing")
-                        .role(Role.API) // no worker: the chats stay queued, the stored counts 0
-                        .build())) {
+                ChatSystem api =
+                        ChatSystem.open(database.productionConfig(dataDir, redis.url(), "chat-test-application-listing")
+                                .role(Role.API) // no worker: the chats stay queued, the stored counts 0
+                                .build())) {
             List<String> tokens = List.of(
                     api.createApplication("first").token(),
                     api.createApplication("second").token(),

@@ -2,7 +2,6 @@ package dev.chatsystem.core.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.chatsystem.core.ChatConfig;
 import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.Message;
 import dev.chatsystem.core.Role;
@@ -35,13 +34,7 @@ class SearchAheadOfTheStoreTest {
     void aMessageIndexedBeforeItIsStoredIsFoundWithItsLatestBody() {
         URI elasticsearch = Services.requireElasticsearch();
         try (MySqlTestDatabase database = MySqlTestDatabase.create();
-                ChatSystem api = ChatSystem.open(ChatConfig.builder()
-                        .dataDir(dataDir)
-                        .database(new ChatConfig.Database(
-                                database.url, MySqlTestDatabase.USER, MySqlTestDatabase.PASSWORD))
-                        .redisUrl(redis.url())
-                        .elasticsearchUrl(elasticsearch)
-                        .elasticsearchIndex(INDEX)
+                ChatSystem api = ChatSystem.open(database.productionConfig(dataDir, redis.url(), INDEX)
                         .role(Role.API) // no worker: nothing reaches MySQL or Elasticsearch by itself
                         .build());
                 ElasticsearchSearchIndex index = ElasticsearchSearchIndex.open(elasticsearch, INDEX)) {

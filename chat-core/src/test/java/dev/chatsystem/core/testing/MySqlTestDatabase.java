@@ -1,6 +1,9 @@
 package dev.chatsystem.core.testing;
 
+import dev.chatsystem.core.ChatConfig;
 import dev.chatsystem.core.mysql.MySqlChatStore;
+import java.net.URI;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -32,6 +35,19 @@ public final class MySqlTestDatabase implements AutoCloseable {
                 "chat_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
         database.admin("CREATE DATABASE " + database.name + " CHARACTER SET utf8mb4");
         return database;
+    }
+
+    /**
+     * The production form on this database, Redis at {@code redisUrl} and the Elasticsearch index {@code index} (one
+     * per test class), embedded files in {@code dataDir}; set the role and the rest on the builder.
+     */
+    public ChatConfig.Builder productionConfig(Path dataDir, URI redisUrl, String index) {
+        return ChatConfig.builder()
+                .dataDir(dataDir)
+                .database(new ChatConfig.Database(url, USER, PASSWORD))
+                .redisUrl(redisUrl)
+                .elasticsearchUrl(Services.requireElasticsearch())
+                .elasticsearchIndex(index);
     }
 
     public MySqlChatStore open() {
