@@ -24,8 +24,9 @@ final class Reads {
             " FROM chats c JOIN applications a ON a.id = c.application_id WHERE a.token = ?";
     private static final String MESSAGES_OF_APPLICATION = " FROM messages m JOIN chats c ON c.id = m.chat_id"
             + " JOIN applications a ON a.id = c.application_id WHERE a.token = ?";
-    private static final String INDEXED = "SELECT m.id, a.token, c.chat_number, m.message_number, m.body, m.version"
-            + " FROM messages m JOIN chats c ON c.id = m.chat_id JOIN applications a ON a.id = c.application_id";
+    private static final String INDEXED =
+            "SELECT m.id, a.token, c.chat_number, m.message_number, m.body, m.version, m.updated_at"
+                    + " FROM messages m JOIN chats c ON c.id = m.chat_id JOIN applications a ON a.id = c.application_id";
 
     // The statements the store runs most; package-private so that a test can EXPLAIN each (docs/indices.md).
     static final String APPLICATION = "SELECT " + APPLICATION_COLUMNS + " FROM applications a WHERE a.token = ?";
@@ -50,8 +51,8 @@ final class Reads {
     // The page of messages is cut first, by the primary key, and only its rows are joined: written as one join,
     // MariaDB starts from the small applications table and sorts every message to return the first few.
     static final String INDEXED_AFTER =
-            boundedByBodies("SELECT m.id, a.token, c.chat_number, m.message_number, m.body, m.version"
-                    + " FROM (SELECT id, chat_id, message_number, body, version FROM messages"
+            boundedByBodies("SELECT m.id, a.token, c.chat_number, m.message_number, m.body, m.version, m.updated_at"
+                    + " FROM (SELECT id, chat_id, message_number, body, version, updated_at FROM messages"
                     + " WHERE id > ? ORDER BY id LIMIT ?) m"
                     + " JOIN chats c ON c.id = m.chat_id JOIN applications a ON a.id = c.application_id");
     static final String INDEXED_OF_APPLICATION_AFTER =
@@ -68,12 +69,13 @@ final class Reads {
     private Reads() {}
 
     /**
-     * {@code feed} (columns id, token, chat_number, message_number, body, version), cut in the database, in id order,
+     * {@code feed} (columns id, token, chat_number, message_number, body, version, updated_at), cut in the database, in
+     * id order,
      * before the row whose body would take the total past one more bound parameter: only what a batch keeps crosses
      * the wire. A running sum over a window, which MySQL 8, MariaDB 10.2 and H2 all have.
      */
     private static String boundedByBodies(String feed) {
-        return "SELECT w.id, w.token, w.chat_number, w.message_number, w.body, w.version FROM (SELECT f.*,"
+        return "SELECT w.id, w.token, w.chat_number, w.message_number, w.body, w.version, w.updated_at FROM (SELECT f.*,"
                 + " SUM(CHAR_LENGTH(f.body)) OVER (ORDER BY f.id) - CHAR_LENGTH(f.body) AS chars_before"
                 + " FROM (" + feed + ") f) w WHERE w.chars_before < ? ORDER BY w.id";
     }

@@ -36,11 +36,32 @@ final class Rows {
             rs.getLong("chat_number"),
             rs.getLong("message_number"),
             rs.getString("body"),
-            rs.getLong("version"));
+            indexVersion(rs.getLong("version"), rs.getLong("updated_at")));
+
+    /** Milliseconds a version derived for an unversioned row stays below its update: see {@link #indexVersion}. */
+    static final long UNVERSIONED_MARGIN_MILLIS = 3_600_000;
+
+    private static final long SEQUENCES_PER_MILLI = 1_000_000L;
 
     private static final long MICROS_PER_SECOND = 1_000_000L;
 
     private Rows() {}
+
+    /**
+     * The version the index gets for a stored message. Rows stored before messages had versions (and by workers of
+     * that time during a rolling upgrade) hold 0, which the index takes as unversioned, overwriting whatever it has:
+     * a reindex or catch-up reading such a row while a newer edit of it was indexed but not yet stored put the older
+     * body back. They get a version in the write versions' encoding ({@code ms * 1,000,000 + seq}) an hour before
+     * their last update instead: below any edit made after that update, even from a server whose clock is behind by
+     * less than the hour, and far above the small versions Elasticsearch counted for unversioned writes.
+     */
+    static long indexVersion(long stored, long updatedAtMicros) {
+        if (stored > 0) {
+            return stored;
+        }
+        long millis = Math.floorDiv(updatedAtMicros, 1_000L) - UNVERSIONED_MARGIN_MILLIS;
+        return Math.max(1, millis) * SEQUENCES_PER_MILLI;
+    }
 
     /** Microseconds since the epoch; sub-microsecond digits are dropped, as {@link #truncate} does. */
     static long micros(Instant at) {
