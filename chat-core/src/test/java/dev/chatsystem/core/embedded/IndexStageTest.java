@@ -59,8 +59,7 @@ class IndexStageTest {
         index.hold();
         stage.hand(batch(1, 2));
 
-        CompletableFuture<Void> search = CompletableFuture.runAsync(stage::awaitSearchable);
-        Thread.sleep(200);
+        CompletableFuture<Void> search = blockedIn(stage::awaitSearchable);
         assertThat(search).isNotDone();
         index.release();
         search.get(10, TimeUnit.SECONDS);
@@ -76,8 +75,7 @@ class IndexStageTest {
         long started = System.nanoTime();
         stage.awaitSearchable(TOKEN, 1);
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
-        CompletableFuture<Void> inChat2 = CompletableFuture.runAsync(() -> stage.awaitSearchable(TOKEN, 2));
-        Thread.sleep(200);
+        CompletableFuture<Void> inChat2 = blockedIn(() -> stage.awaitSearchable(TOKEN, 2));
         assertThat(inChat2).isNotDone();
         index.release();
         inChat2.get(10, TimeUnit.SECONDS);
@@ -105,8 +103,7 @@ class IndexStageTest {
         Await.until(() -> index.waitingAtGate() == 1, PATIENT);
         stage.hand(batch(2)); // fills the queue of one
 
-        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> stage.hand(batch(3)));
-        Thread.sleep(200);
+        CompletableFuture<Void> writer = blockedIn(() -> stage.hand(batch(3)));
         assertThat(writer).isNotDone();
         index.release();
         writer.get(10, TimeUnit.SECONDS);
@@ -263,5 +260,27 @@ class IndexStageTest {
         long[] queued = new long[documents.size()];
         Arrays.fill(queued, System.nanoTime());
         return stage.give(documents, queued, Instant.now());
+    }
+
+    /**
+     * Runs {@code action} on a thread of its own and returns once it has finished or blocks (waits) in it: unlike a
+     * sleep, "not done" then means the call waits, not that it has not started yet.
+     */
+    private static CompletableFuture<Void> blockedIn(Runnable action) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread thread = Thread.ofPlatform().daemon().start(() -> {
+            try {
+                action.run();
+                done.complete(null);
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        });
+        Await.until(
+                () -> done.isDone()
+                        || thread.getState() == Thread.State.WAITING
+                        || thread.getState() == Thread.State.TIMED_WAITING,
+                PATIENT);
+        return done;
     }
 }

@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chatsystem.core.ReconcileReport;
 import dev.chatsystem.core.spi.Write;
+import dev.chatsystem.core.testing.Await;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -63,12 +67,36 @@ class CountRepairRaceTest {
             }
 
             CompletableFuture<ReconcileReport> repair = CompletableFuture.supplyAsync(store::reconcile);
-            Thread.sleep(500); // the repair now waits for the chat's lock
+            // Until the repair is blocked by the writer's locks: a repair that ran before or after them would pass
+            // without the race.
+            long writerSession = sessionId(writer);
+            Await.until(() -> blocksAnotherSession(writer, writerSession), Duration.ofSeconds(30));
             assertThat(repair).isNotDone();
             writer.commit();
 
             repair.get(30, TimeUnit.SECONDS);
             assertThat(store.chat("tok", 1).orElseThrow().messagesCount()).isEqualTo(3);
+        }
+    }
+
+    private static long sessionId(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet id = statement.executeQuery("SELECT SESSION_ID()")) {
+            id.next();
+            return id.getLong(1);
+        }
+    }
+
+    private static boolean blocksAnotherSession(Connection connection, long session) {
+        try (PreparedStatement blocked =
+                connection.prepareStatement("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE BLOCKER_ID = ?")) {
+            blocked.setLong(1, session);
+            try (ResultSet count = blocked.executeQuery()) {
+                count.next();
+                return count.getLong(1) > 0;
+            }
+        } catch (SQLException e) {
+            throw new AssertionError(e);
         }
     }
 }

@@ -8,6 +8,7 @@ import dev.chatsystem.core.embedded.GroupCommitWritePath;
 import dev.chatsystem.core.embedded.MissedWrites;
 import dev.chatsystem.core.h2.H2ChatStore;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
+import dev.chatsystem.core.testing.Await;
 import dev.chatsystem.core.testing.ControlledIndex;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,7 +55,9 @@ class ReindexWhileIndexingTest {
             index.beforeUpsert(() -> {
                 if (Thread.currentThread() == reindexing && once.compareAndSet(false, true)) {
                     path.editMessage(TOKEN, 1, 1, "newer", Instant.now());
-                    sleep(300); // time enough for an indexer that ignored the lock to index "newer" first
+                    // The indexer has "newer" and waits for the lock this batch holds. One that ignored the lock
+                    // would index "newer" instead and never queue: the wait then fails the test.
+                    Await.until(indexLock::hasQueuedThreads, Duration.ofSeconds(10));
                 }
             });
             new Reindexer(store, index, indexLock).reindex(Optional.empty(), ReindexListener.NONE);
@@ -63,14 +66,6 @@ class ReindexWhileIndexingTest {
             assertThat(once).isTrue();
             assertThat(index.search(TOKEN, 1, "newer", 10)).containsExactly(1L);
             assertThat(index.search(TOKEN, 1, "older", 10)).isEmpty();
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }
