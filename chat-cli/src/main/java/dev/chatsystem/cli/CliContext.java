@@ -20,16 +20,19 @@ final class CliContext {
     private final GlobalOptions options = new GlobalOptions();
     private final Map<String, String> environment;
     private final Function<ChatConfig, ChatSystem> opener;
+    private final Function<ChatConfig, String> migrator;
     private final boolean terminal;
     private final LongSupplier nanoTime;
 
     CliContext(
             Map<String, String> environment,
             Function<ChatConfig, ChatSystem> opener,
+            Function<ChatConfig, String> migrator,
             boolean terminal,
             LongSupplier nanoTime) {
         this.environment = Map.copyOf(environment);
         this.opener = Objects.requireNonNull(opener, "opener");
+        this.migrator = Objects.requireNonNull(migrator, "migrator");
         this.terminal = terminal;
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
     }
@@ -69,7 +72,7 @@ final class CliContext {
     /**
      * Opens the chat system; the caller closes it. An embedded data dir must exist: opening creates one, so a mistyped
      * {@code --data-dir} would otherwise show an empty system (every check ok, no applications, "indexed 0") as if
-     * the data were gone. Only {@link #openOrCreate} makes a new one.
+     * the data were gone. Only {@link #migrate} makes a new one.
      */
     ChatSystem open() {
         ChatConfig config = config();
@@ -80,9 +83,9 @@ final class CliContext {
         return opener.apply(config);
     }
 
-    /** Opens the chat system, creating an embedded data dir that does not exist yet; the caller closes it. */
-    ChatSystem openOrCreate() {
-        return opener.apply(config());
+    /** Migrates the store alone, creating an embedded data dir that does not exist yet; the schema version. */
+    String migrate() {
+        return migrator.apply(config());
     }
 
     Output output(CommandSpec spec) {

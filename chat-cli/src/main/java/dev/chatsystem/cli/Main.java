@@ -21,7 +21,11 @@ public final class Main {
 
     public static void main(String[] args) {
         CliContext context = new CliContext(
-                System.getenv(), ChatSystem::open, isTerminal(Path.of("/proc/self/fd/2")), System::nanoTime);
+                System.getenv(),
+                ChatSystem::open,
+                ChatSystem::migrate,
+                isTerminal(Path.of("/proc/self/fd/2")),
+                System::nanoTime);
         CommandLine commandLine = commandLine(context);
         commandLine.setExecutionStrategy(parseResult -> {
             // logback reads these when it starts, which is when a command first opens the chat system

@@ -1,7 +1,6 @@
 package dev.chatsystem.cli;
 
 import dev.chatsystem.core.ChatConfig;
-import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.Urls;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -10,7 +9,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code migrate}: opening the store applies pending schema migrations (concurrent openers take turns), so opening
- * and closing is the migration; it reports the schema version reached.
+ * and closing it is the migration; it reports the schema version reached. Only the store opens: a deploy step can
+ * migrate before Redis and Elasticsearch are up.
  */
 @Command(name = "migrate", description = "Apply pending schema migrations to the store.")
 final class MigrateCommand implements Callable<Integer> {
@@ -29,16 +29,14 @@ final class MigrateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ChatConfig config = context.config();
-        try (ChatSystem system = context.openOrCreate()) {
-            String store = config.database()
-                    .map(database -> Urls.redact(database.url()))
-                    .orElse(config.dataDir().toAbsolutePath().toString());
-            String version = system.schemaVersion();
-            context.output(spec)
-                    .print(
-                            new Result(store, version),
-                            Table.keyValue().row("store", store).row("schema version", version + " (up to date)"));
-        }
+        String version = context.migrate();
+        String store = config.database()
+                .map(database -> Urls.redact(database.url()))
+                .orElse(config.dataDir().toAbsolutePath().toString());
+        context.output(spec)
+                .print(
+                        new Result(store, version),
+                        Table.keyValue().row("store", store).row("schema version", version + " (up to date)"));
         return ExitCodes.OK;
     }
 }

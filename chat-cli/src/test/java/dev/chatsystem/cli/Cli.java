@@ -70,7 +70,7 @@ final class Cli {
             Writer out,
             Supplier<String> printed,
             String... args) {
-        CliContext context = new CliContext(environment, opener, false, System::nanoTime);
+        CliContext context = new CliContext(environment, opener, ChatSystem::migrate, false, System::nanoTime);
         CommandLine commandLine = Main.commandLine(context);
         StringWriter err = new StringWriter();
         commandLine.setOut(new PrintWriter(out, true));

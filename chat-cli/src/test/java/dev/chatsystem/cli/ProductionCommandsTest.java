@@ -51,6 +51,18 @@ class ProductionCommandsTest {
     }
 
     @Test
+    void migrateNeedsOnlyTheDatabase() {
+        Map<String, String> onlyTheDatabase = new HashMap<>(stack);
+        onlyTheDatabase.put("CHAT_REDIS_URL", "redis://127.0.0.1:1");
+        onlyTheDatabase.put("CHAT_ELASTICSEARCH_URL", "http://127.0.0.1:1");
+
+        Cli.Result migrate = Cli.run(onlyTheDatabase, "migrate", "--json");
+
+        assertThat(migrate.code()).as(migrate.err()).isZero();
+        assertThat(migrate.json().get("schema_version").asText()).isEqualTo("3");
+    }
+
+    @Test
     void everyCommandWorksOnTheStack() {
         Cli.Result created = Cli.run(stack, "app", "create", "Stack app", "--json");
         assertThat(created.code()).as(created.err()).isZero();

@@ -21,6 +21,15 @@ public interface ChatSystem extends AutoCloseable {
     }
 
     /**
+     * Applies the store's pending schema migrations and returns the schema version reached, opening the store alone:
+     * no queue, index or worker, so a deploy step can migrate before the other backends are up. Creates an embedded
+     * data dir that does not exist yet.
+     */
+    static String migrate(ChatConfig config) {
+        return ChatSystems.migrate(config);
+    }
+
+    /**
      * Creates an application with a fresh unguessable token. The name is trimmed and must be 1..255 characters as
      * {@link String#length()} counts them (an emoji counts as two).
      */

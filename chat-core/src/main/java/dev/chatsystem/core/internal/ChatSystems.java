@@ -44,6 +44,20 @@ public final class ChatSystems {
         return open(config, Clock.systemUTC());
     }
 
+    /** See {@link ChatSystem#migrate}: opening a store applies its pending migrations. */
+    public static String migrate(ChatConfig config) {
+        if (config.production()) {
+            ChatConfig.Database db = config.database().orElseThrow();
+            try (MySqlChatStore store = MySqlChatStore.open(db.url(), db.user(), db.password())) {
+                return store.schemaVersion();
+            }
+        }
+        createDataDir(config);
+        try (H2ChatStore store = H2ChatStore.open(config.dataDir())) {
+            return store.schemaVersion();
+        }
+    }
+
     static ChatSystem open(ChatConfig config, Clock clock) {
         Deque<AutoCloseable> opened = new ArrayDeque<>();
         try {
@@ -62,11 +76,7 @@ public final class ChatSystems {
      * periodic reconciler.
      */
     private static ChatSystem embedded(ChatConfig config, Clock clock, Deque<AutoCloseable> opened) {
-        try {
-            Files.createDirectories(config.dataDir());
-        } catch (IOException e) {
-            throw new BackendUnavailableException("cannot create data dir " + config.dataDir() + ": " + e, e);
-        }
+        createDataDir(config);
         WorkerListener listener = GuardedWorkerListener.of(config.workerListener());
         H2ChatStore store = remember(opened, H2ChatStore.open(config.dataDir()));
         EmbeddedIndex embeddedIndex = embeddedIndex(config, store, opened);
@@ -110,6 +120,14 @@ public final class ChatSystems {
             }
         }
         return system;
+    }
+
+    private static void createDataDir(ChatConfig config) {
+        try {
+            Files.createDirectories(config.dataDir());
+        } catch (IOException e) {
+            throw new BackendUnavailableException("cannot create data dir " + config.dataDir() + ": " + e, e);
+        }
     }
 
     /**
