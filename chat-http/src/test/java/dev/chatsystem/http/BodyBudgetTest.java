@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chatsystem.core.Message;
+import dev.chatsystem.core.testing.Await;
 import io.javalin.http.HttpResponseException;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,12 +68,13 @@ class BodyBudgetTest {
         BodyBudget.Reservation first = budget.reserve(1_000);
         BodyBudget.Reservation second = budget.reserve(1_000);
 
-        CompletableFuture<Integer> third = CompletableFuture.supplyAsync(() -> {
-            try (BodyBudget.Reservation reserved = budget.reserve(5)) {
-                return 1_000 - budget.availableKib();
-            }
-        });
-        Thread.sleep(100);
+        CompletableFuture<Integer> third = Await.blockedInCall(
+                () -> {
+                    try (BodyBudget.Reservation reserved = budget.reserve(5)) {
+                        return 1_000 - budget.availableKib();
+                    }
+                },
+                Duration.ofSeconds(10));
         assertThat(third).isNotDone();
         first.close();
 

@@ -59,7 +59,7 @@ class IndexStageTest {
         index.hold();
         stage.hand(batch(1, 2));
 
-        CompletableFuture<Void> search = blockedIn(stage::awaitSearchable);
+        CompletableFuture<Void> search = Await.blockedIn(stage::awaitSearchable, PATIENT);
         assertThat(search).isNotDone();
         index.release();
         search.get(10, TimeUnit.SECONDS);
@@ -75,7 +75,7 @@ class IndexStageTest {
         long started = System.nanoTime();
         stage.awaitSearchable(TOKEN, 1);
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
-        CompletableFuture<Void> inChat2 = blockedIn(() -> stage.awaitSearchable(TOKEN, 2));
+        CompletableFuture<Void> inChat2 = Await.blockedIn(() -> stage.awaitSearchable(TOKEN, 2), PATIENT);
         assertThat(inChat2).isNotDone();
         index.release();
         inChat2.get(10, TimeUnit.SECONDS);
@@ -103,7 +103,7 @@ class IndexStageTest {
         Await.until(() -> index.waitingAtGate() == 1, PATIENT);
         stage.hand(batch(2)); // fills the queue of one
 
-        CompletableFuture<Void> writer = blockedIn(() -> stage.hand(batch(3)));
+        CompletableFuture<Void> writer = Await.blockedIn(() -> stage.hand(batch(3)), PATIENT);
         assertThat(writer).isNotDone();
         index.release();
         writer.get(10, TimeUnit.SECONDS);
@@ -260,27 +260,5 @@ class IndexStageTest {
         long[] queued = new long[documents.size()];
         Arrays.fill(queued, System.nanoTime());
         return stage.give(documents, queued, Instant.now());
-    }
-
-    /**
-     * Runs {@code action} on a thread of its own and returns once it has finished or blocks (waits) in it: unlike a
-     * sleep, "not done" then means the call waits, not that it has not started yet.
-     */
-    private static CompletableFuture<Void> blockedIn(Runnable action) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        Thread thread = Thread.ofPlatform().daemon().start(() -> {
-            try {
-                action.run();
-                done.complete(null);
-            } catch (Throwable e) {
-                done.completeExceptionally(e);
-            }
-        });
-        Await.until(
-                () -> done.isDone()
-                        || thread.getState() == Thread.State.WAITING
-                        || thread.getState() == Thread.State.TIMED_WAITING,
-                PATIENT);
-        return done;
     }
 }
