@@ -278,21 +278,18 @@ class RedisBackendTest {
                 new Write.ChatCreated(token, 1, AT), new Write.MessageCreated(token, 1, 1, "persisted", AT, 1)));
 
         flush(); // Redis loses its data while a worker is still committing messages 2 and 3 it read before
-        Thread inFlight = Thread.ofVirtual().start(() -> {
-            try {
-                // Early in the seed's settle, so that a slow machine's commit still ends inside it.
-                Thread.sleep(CounterRecovery.SEED_SETTLE.toMillis() / 6);
-            } catch (InterruptedException e) {
-                return;
-            }
-            store.apply(List.of(
-                    new Write.MessageCreated(token, 1, 2, "in flight", AT, 2),
-                    new Write.MessageCreated(token, 1, 3, "in flight", AT, 3)));
-        });
+        AtomicLong created = new AtomicLong();
+        Thread create = Thread.ofPlatform()
+                .start(() -> created.set(backend.writePath().createMessage(token, 1, "after the loss", AT)));
+        // The create found the counter missing and waits out the seed's settle (its only timed wait): the batch
+        // commits now, as a worker's would that read its entries before the loss.
+        Await.until(() -> create.getState() == Thread.State.TIMED_WAITING, Duration.ofSeconds(10));
+        store.apply(List.of(
+                new Write.MessageCreated(token, 1, 2, "in flight", AT, 2),
+                new Write.MessageCreated(token, 1, 3, "in flight", AT, 3)));
+        create.join();
 
-        assertThat(backend.writePath().createMessage(token, 1, "after the loss", AT))
-                .isEqualTo(4);
-        inFlight.join();
+        assertThat(created).hasValue(4);
     }
 
     /**
