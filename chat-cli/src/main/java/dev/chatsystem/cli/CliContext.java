@@ -66,7 +66,12 @@ final class CliContext {
         // gives the servers; `reconcile` runs it on demand.
         builder.reconcileInterval(java.time.Duration.ZERO);
         ChatConfig config = builder.build();
-        return config.production() ? config.toBuilder().role(Role.API).build() : config;
+        // Nor, on the production backends, upgrades the schema but for migrate itself: a newer chat-cli run to look at
+        // a deployment would migrate it under the running servers of the older version. (An embedded data dir has
+        // one process at a time.)
+        return config.production()
+                ? config.toBuilder().role(Role.API).migrateSchema(false).build()
+                : config;
     }
 
     /**

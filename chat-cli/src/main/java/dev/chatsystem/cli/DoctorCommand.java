@@ -103,10 +103,14 @@ final class DoctorCommand implements Callable<Integer> {
     /** What to do when the system would not open: not "run chat-cli doctor", which is this. */
     private static String openFix(ChatException e) {
         return switch (e.code()) {
-            case CONFIGURATION ->
-                e.getMessage().contains("in use")
-                        ? "stop the server using it or point --data-dir at another directory"
+            case CONFIGURATION -> {
+                if (e.getMessage().contains("in use")) {
+                    yield "stop the server using it or point --data-dir at another directory";
+                }
+                yield e.getMessage().contains("chat-cli migrate")
+                        ? "run chat-cli migrate (with the servers of this version)"
                         : "fix the configuration named in the detail";
+            }
             case BACKEND_UNAVAILABLE -> "check that the backend named in the detail is running and reachable";
             default -> "see the detail";
         };

@@ -9,6 +9,8 @@ import dev.chatsystem.core.Role;
 import dev.chatsystem.core.testing.MySqlTestDatabase;
 import dev.chatsystem.core.testing.Services;
 import java.net.URI;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -41,6 +43,7 @@ class ProductionCommandsTest {
         stack.put("CHAT_ELASTICSEARCH_URL", elasticsearch.toString());
         stack.put("CHAT_ELASTICSEARCH_INDEX", "chat-test-cli-commands");
         stack.put("CHAT_PORT", "8080"); // the server's variable in a shared environment is accepted
+        assertThat(Cli.run(stack, "migrate").code()).isZero(); // as a deployment does before the rest
     }
 
     @AfterAll
@@ -50,16 +53,33 @@ class ProductionCommandsTest {
         }
     }
 
+    /**
+     * Only migrate changes the schema, and it needs only the database: a newer chat-cli run to look at a deployment
+     * must not upgrade it under servers of the older version, and a deploy step migrates before the rest is up.
+     */
     @Test
-    void migrateNeedsOnlyTheDatabase() {
-        Map<String, String> onlyTheDatabase = new HashMap<>(stack);
-        onlyTheDatabase.put("CHAT_REDIS_URL", "redis://127.0.0.1:1");
-        onlyTheDatabase.put("CHAT_ELASTICSEARCH_URL", "http://127.0.0.1:1");
+    void onlyMigrateChangesTheSchemaAndItNeedsOnlyTheDatabase() throws Exception {
+        try (MySqlTestDatabase fresh = MySqlTestDatabase.create()) {
+            Map<String, String> environment = new HashMap<>(stack);
+            environment.put("CHAT_DB_URL", fresh.url);
 
-        Cli.Result migrate = Cli.run(onlyTheDatabase, "migrate", "--json");
+            Cli.Result stats = Cli.run(environment, "stats");
+            assertThat(stats.code()).isEqualTo(1);
+            assertThat(stats.err()).contains("schema", "not created yet", "run chat-cli migrate first");
+            Cli.Result doctor = Cli.run(environment, "doctor");
+            assertThat(doctor.code()).isEqualTo(1);
+            assertThat(doctor.out()).contains("run chat-cli migrate");
+            try (Connection connection = fresh.connect();
+                    ResultSet tables = connection.getMetaData().getTables(fresh.name, null, "%", null)) {
+                assertThat(tables.next()).as("no table created").isFalse();
+            }
 
-        assertThat(migrate.code()).as(migrate.err()).isZero();
-        assertThat(migrate.json().get("schema_version").asText()).isEqualTo("3");
+            environment.put("CHAT_REDIS_URL", "redis://127.0.0.1:1");
+            environment.put("CHAT_ELASTICSEARCH_URL", "http://127.0.0.1:1");
+            Cli.Result migrate = Cli.run(environment, "migrate", "--json");
+            assertThat(migrate.code()).as(migrate.err()).isZero();
+            assertThat(migrate.json().get("schema_version").asText()).isEqualTo("3");
+        }
     }
 
     @Test

@@ -35,6 +35,9 @@ import java.util.Set;
  *     (default 1 hour; zero turns it off). With Redis, one instance runs it per interval.
  * @param workerListener receives the batches the workers handle and the reconciliations (default {@link
  *     WorkerListener#NONE})
+ * @param migrateSchema whether opening applies the store's pending schema migrations (default); without, a schema
+ *     that is behind is refused with {@link ConfigurationException}, for processes that must not upgrade it under
+ *     servers of the older version (the admin tool on the production backends, but for its migrate command)
  */
 public record ChatConfig(
         Path dataDir,
@@ -50,7 +53,8 @@ public record ChatConfig(
         int writeBatchSize,
         java.time.Duration idempotencyRetention,
         java.time.Duration reconcileInterval,
-        WorkerListener workerListener) {
+        WorkerListener workerListener,
+        boolean migrateSchema) {
 
     /** Environment variables this config reads; shells reject other {@code CHAT_*} names they do not know. */
     public static final Set<String> ENVIRONMENT_KEYS = Set.of(
@@ -164,7 +168,7 @@ public record ChatConfig(
                 + ", queueShardMaxEntries=" + queueShardMaxEntries + ", queueShardMaxBytes=" + queueShardMaxBytes
                 + ", writeQueueCapacity=" + writeQueueCapacity + ", writeBatchSize=" + writeBatchSize
                 + ", idempotencyRetention=" + idempotencyRetention + ", reconcileInterval=" + reconcileInterval
-                + ", workerListener=" + workerListener + "]";
+                + ", workerListener=" + workerListener + ", migrateSchema=" + migrateSchema + "]";
     }
 
     /** The embedded default: everything in {@code dataDir}, no servers needed. */
@@ -193,7 +197,8 @@ public record ChatConfig(
                 .writeBatchSize(writeBatchSize)
                 .idempotencyRetention(idempotencyRetention)
                 .reconcileInterval(reconcileInterval)
-                .workerListener(workerListener);
+                .workerListener(workerListener)
+                .migrateSchema(migrateSchema);
         builder.database = database.orElse(null);
         builder.redisUrl = redisUrl.orElse(null);
         builder.elasticsearchUrl = elasticsearchUrl.orElse(null);
@@ -225,6 +230,7 @@ public record ChatConfig(
         private java.time.Duration idempotencyRetention = java.time.Duration.ofHours(24);
         private java.time.Duration reconcileInterval = java.time.Duration.ofHours(1);
         private WorkerListener workerListener = WorkerListener.NONE;
+        private boolean migrateSchema = true;
 
         private Builder() {}
 
@@ -333,6 +339,12 @@ public record ChatConfig(
             return this;
         }
 
+        /** Whether opening applies pending schema migrations (default) or refuses a schema that is behind. */
+        public Builder migrateSchema(boolean migrateSchema) {
+            this.migrateSchema = migrateSchema;
+            return this;
+        }
+
         public ChatConfig build() {
             return new ChatConfig(
                     dataDir,
@@ -348,7 +360,8 @@ public record ChatConfig(
                     writeBatchSize,
                     idempotencyRetention,
                     reconcileInterval,
-                    workerListener);
+                    workerListener,
+                    migrateSchema);
         }
 
         private static Optional<String> value(Map<String, String> environment, String key) {

@@ -22,7 +22,15 @@ public final class H2ChatStore extends JdbcChatStore {
 
     /** Opens (creating when missing) the store in {@code dataDir} and brings its schema up to date. */
     public static H2ChatStore open(Path dataDir) {
+        return open(dataDir, true);
+    }
+
+    /**
+     * As {@link #open(Path)}; without {@code migrate}, a schema that is behind is refused with {@link
+     * dev.chatsystem.core.ConfigurationException} instead of brought up to date.
+     */
+    public static H2ChatStore open(Path dataDir, boolean migrate) {
         Objects.requireNonNull(dataDir, "dataDir");
-        return new H2ChatStore(H2Database.open(dataDir));
+        return new H2ChatStore(H2Database.open(dataDir, migrate));
     }
 }

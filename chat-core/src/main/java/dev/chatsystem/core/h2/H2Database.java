@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.chatsystem.core.ConfigurationException;
 import dev.chatsystem.core.jdbc.Failures;
 import dev.chatsystem.core.jdbc.JdbcDatabase;
+import dev.chatsystem.core.jdbc.SchemaMigrations;
 import dev.chatsystem.core.jdbc.SqlDialect;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -46,7 +47,7 @@ final class H2Database implements JdbcDatabase {
         this.pool = pool;
     }
 
-    static H2Database open(Path dataDir) {
+    static H2Database open(Path dataDir, boolean migrate) {
         Path dir = dataDir.toAbsolutePath().normalize();
         if (dir.toString().indexOf(';') >= 0) {
             throw new ConfigurationException("data dir " + dir + " must not contain ';' (it ends an H2 URL)");
@@ -57,11 +58,13 @@ final class H2Database implements JdbcDatabase {
         try {
             lock = tryLock(channel, dir);
             pool = new HikariDataSource(poolConfig(url(dir)));
-            Flyway.configure(H2Database.class.getClassLoader())
-                    .dataSource(pool)
-                    .locations("classpath:db/migration", "classpath:db/h2")
-                    .load()
-                    .migrate();
+            SchemaMigrations.prepare(
+                    Flyway.configure(H2Database.class.getClassLoader())
+                            .dataSource(pool)
+                            .locations("classpath:db/migration", "classpath:db/h2")
+                            .load(),
+                    migrate,
+                    "data dir " + dir);
             return new H2Database(channel, lock, pool);
         } catch (RuntimeException e) {
             if (pool != null) {

@@ -78,7 +78,7 @@ public final class ChatSystems {
     private static ChatSystem embedded(ChatConfig config, Clock clock, Deque<AutoCloseable> opened) {
         createDataDir(config);
         WorkerListener listener = GuardedWorkerListener.of(config.workerListener());
-        H2ChatStore store = remember(opened, H2ChatStore.open(config.dataDir()));
+        H2ChatStore store = remember(opened, H2ChatStore.open(config.dataDir(), config.migrateSchema()));
         EmbeddedIndex embeddedIndex = embeddedIndex(config, store, opened);
         SearchIndex index = embeddedIndex.index();
         ReentrantLock indexLock = new ReentrantLock();
@@ -166,7 +166,8 @@ public final class ChatSystems {
     private static ChatSystem production(ChatConfig config, Clock clock, Deque<AutoCloseable> opened) {
         WorkerListener listener = GuardedWorkerListener.of(config.workerListener());
         ChatConfig.Database db = config.database().orElseThrow();
-        MySqlChatStore store = remember(opened, MySqlChatStore.open(db.url(), db.user(), db.password()));
+        MySqlChatStore store =
+                remember(opened, MySqlChatStore.open(db.url(), db.user(), db.password(), config.migrateSchema()));
         SearchIndex index = remember(
                 opened,
                 ElasticsearchSearchIndex.open(config.elasticsearchUrl().orElseThrow(), config.elasticsearchIndex()));

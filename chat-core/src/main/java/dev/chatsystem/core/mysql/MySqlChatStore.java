@@ -24,8 +24,16 @@ public final class MySqlChatStore extends JdbcChatStore {
      * schema up to date. Properties in the URL override the store's connection defaults.
      */
     public static MySqlChatStore open(String jdbcUrl, String user, String password) {
+        return open(jdbcUrl, user, password, true);
+    }
+
+    /**
+     * As {@link #open(String, String, String)}; without {@code migrate}, a schema that is behind is refused with
+     * {@link dev.chatsystem.core.ConfigurationException} instead of brought up to date.
+     */
+    public static MySqlChatStore open(String jdbcUrl, String user, String password, boolean migrate) {
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
         Objects.requireNonNull(user, "user");
-        return new MySqlChatStore(MySqlDatabase.open(jdbcUrl, user, password == null ? "" : password));
+        return new MySqlChatStore(MySqlDatabase.open(jdbcUrl, user, password == null ? "" : password, migrate));
     }
 }

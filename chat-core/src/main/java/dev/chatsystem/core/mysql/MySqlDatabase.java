@@ -9,6 +9,7 @@ import dev.chatsystem.core.ConfigurationException;
 import dev.chatsystem.core.Urls;
 import dev.chatsystem.core.jdbc.Failures;
 import dev.chatsystem.core.jdbc.JdbcDatabase;
+import dev.chatsystem.core.jdbc.SchemaMigrations;
 import dev.chatsystem.core.jdbc.SqlDialect;
 import java.util.Locale;
 import java.util.Map;
@@ -72,7 +73,7 @@ final class MySqlDatabase implements JdbcDatabase {
         this.pool = pool;
     }
 
-    static MySqlDatabase open(String jdbcUrl, String user, String password) {
+    static MySqlDatabase open(String jdbcUrl, String user, String password, boolean migrate) {
         if (!jdbcUrl.startsWith("jdbc:mysql:")) {
             throw new ConfigurationException("mysql url must start with jdbc:mysql:, got " + Urls.redact(jdbcUrl));
         }
@@ -81,15 +82,20 @@ final class MySqlDatabase implements JdbcDatabase {
         try {
             pool = new HikariDataSource(poolConfig(jdbcUrl, Credentials.handedOver(named, user, password)));
             // Flyway takes a named lock (GET_LOCK) around the migration, so processes starting together take turns.
-            Flyway.configure(MySqlDatabase.class.getClassLoader())
-                    .dataSource(pool)
-                    .locations("classpath:db/migration")
-                    .load()
-                    .migrate();
+            SchemaMigrations.prepare(
+                    Flyway.configure(MySqlDatabase.class.getClassLoader())
+                            .dataSource(pool)
+                            .locations("classpath:db/migration")
+                            .load(),
+                    migrate,
+                    Urls.redact(jdbcUrl));
             return new MySqlDatabase(pool);
         } catch (RuntimeException e) {
             if (pool != null) {
                 pool.close();
+            }
+            if (e instanceof ConfigurationException) {
+                throw e;
             }
             throw Failures.unavailable(SqlDialect.MYSQL, "open " + Urls.redact(jdbcUrl), e);
         }

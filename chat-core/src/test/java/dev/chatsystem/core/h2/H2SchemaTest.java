@@ -1,7 +1,9 @@
 package dev.chatsystem.core.h2;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.chatsystem.core.ConfigurationException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -11,7 +13,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What the H2-only migration step leaves of the shared schema: it bears on the cost of every group commit. */
+/**
+ * What the H2-only migration step leaves of the shared schema (it bears on the cost of every group commit), and a store
+ * opened without migrating.
+ */
 class H2SchemaTest {
     @TempDir
     Path dir;
@@ -35,6 +40,21 @@ class H2SchemaTest {
                 }
             }
             assertThat(indexes).containsExactly("PRIMARY KEY", "UNIQUE INDEX");
+        }
+    }
+
+    @Test
+    void aStoreOpenedWithoutMigratingRefusesASchemaThatIsBehindAndAcceptsACurrentOne() {
+        assertThatThrownBy(() -> H2ChatStore.open(dir, false))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("not created yet")
+                .hasMessageContaining("run chat-cli migrate first");
+
+        try (H2ChatStore migrated = H2ChatStore.open(dir)) {
+            assertThat(migrated.schemaVersion()).isEqualTo("3");
+        }
+        try (H2ChatStore current = H2ChatStore.open(dir, false)) {
+            assertThat(current.schemaVersion()).isEqualTo("3");
         }
     }
 }

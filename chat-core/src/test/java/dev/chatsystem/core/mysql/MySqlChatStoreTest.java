@@ -97,7 +97,8 @@ class MySqlChatStoreTest extends ChatStoreContract {
 
     @Test
     void poolConnectionsBatchIntoMultiRowStatementsAndOpenNoTracingSpans() throws SQLException {
-        try (MySqlDatabase pool = MySqlDatabase.open(database.url, MySqlTestDatabase.USER, MySqlTestDatabase.PASSWORD);
+        try (MySqlDatabase pool =
+                        MySqlDatabase.open(database.url, MySqlTestDatabase.USER, MySqlTestDatabase.PASSWORD, true);
                 Connection connection = pool.dataSource().getConnection()) {
             PropertySet properties = connection.unwrap(JdbcConnection.class).getPropertySet();
 
@@ -114,7 +115,7 @@ class MySqlChatStoreTest extends ChatStoreContract {
     void propertiesInTheUrlWinOverTheStoreDefaults() throws SQLException {
         String url = database.url + (database.url.contains("?") ? "&" : "?")
                 + "socketTimeout=300000&sessionVariables=innodb_lock_wait_timeout=42";
-        try (MySqlDatabase pool = MySqlDatabase.open(url, MySqlTestDatabase.USER, MySqlTestDatabase.PASSWORD);
+        try (MySqlDatabase pool = MySqlDatabase.open(url, MySqlTestDatabase.USER, MySqlTestDatabase.PASSWORD, true);
                 Connection connection = pool.dataSource().getConnection();
                 ResultSet rs = connection.createStatement().executeQuery("SELECT @@SESSION.innodb_lock_wait_timeout")) {
             PropertySet properties = connection.unwrap(JdbcConnection.class).getPropertySet();
@@ -169,7 +170,7 @@ class MySqlChatStoreTest extends ChatStoreContract {
     @Test
     void sessionVariablesInTheUrlKeepTheStoresLockWaitUnlessTheySetIt() throws SQLException {
         String url = database.url + (database.url.contains("?") ? "&" : "?") + "sessionVariables=wait_timeout=1234";
-        try (MySqlDatabase pool = MySqlDatabase.open(url, MySqlTestDatabase.USER, MySqlTestDatabase.PASSWORD);
+        try (MySqlDatabase pool = MySqlDatabase.open(url, MySqlTestDatabase.USER, MySqlTestDatabase.PASSWORD, true);
                 Connection connection = pool.dataSource().getConnection();
                 ResultSet rs = connection
                         .createStatement()
@@ -185,7 +186,7 @@ class MySqlChatStoreTest extends ChatStoreContract {
         String url = database.url + (database.url.contains("?") ? "&" : "?") + "user="
                 + URLEncoder.encode(MySqlTestDatabase.USER, StandardCharsets.UTF_8) + "&password="
                 + URLEncoder.encode(MySqlTestDatabase.PASSWORD, StandardCharsets.UTF_8);
-        try (MySqlDatabase pool = MySqlDatabase.open(url, "nobody", "wrong");
+        try (MySqlDatabase pool = MySqlDatabase.open(url, "nobody", "wrong", true);
                 Connection connection = pool.dataSource().getConnection()) {
             assertThat(connection.isValid(1)).isTrue();
         }
