@@ -15,7 +15,8 @@ public final class SchemaMigrations {
 
     /**
      * Applies the pending migrations when {@code migrate}; otherwise throws {@link ConfigurationException} naming
-     * {@code store} when any is pending. A schema ahead of this version (a newer server migrated it) is accepted.
+     * {@code store} when any is pending or one failed. A schema ahead of this version (a newer server migrated it) is
+     * accepted.
      */
     public static void prepare(Flyway flyway, boolean migrate, String store) {
         if (migrate) {
@@ -23,6 +24,14 @@ public final class SchemaMigrations {
             return;
         }
         MigrationInfoService info = flyway.info();
+        for (MigrationInfo migration : info.all()) {
+            if (migration.getState().isFailed()) {
+                // MySQL cannot roll DDL back: a failed migration stays recorded, and the servers refuse to start.
+                throw new ConfigurationException("the schema migration to version " + migration.getVersion() + " of "
+                        + store + " failed (" + migration.getDescription() + "): repair the database, then run"
+                        + " chat-cli migrate");
+            }
+        }
         MigrationInfo[] pending = info.pending();
         if (pending.length > 0) {
             MigrationInfo current = info.current();

@@ -57,4 +57,22 @@ class H2SchemaTest {
             assertThat(current.schemaVersion()).isEqualTo("3");
         }
     }
+
+    /** A failed migration stays recorded (MySQL cannot roll DDL back); the servers then refuse to start, and so must this. */
+    @Test
+    void aStoreOpenedWithoutMigratingRefusesAFailedMigration() throws Exception {
+        H2ChatStore.open(dir).close();
+        try (Connection connection =
+                DriverManager.getConnection(H2Database.url(dir.toAbsolutePath().normalize()), "sa", "")) {
+            connection
+                    .createStatement()
+                    .executeUpdate(
+                            "UPDATE \"flyway_schema_history\" SET \"success\" = FALSE" + " WHERE \"version\" = '3'");
+        }
+
+        assertThatThrownBy(() -> H2ChatStore.open(dir, false))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("migration to version 3")
+                .hasMessageContaining("failed");
+    }
 }
