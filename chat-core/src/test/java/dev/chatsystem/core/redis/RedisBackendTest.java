@@ -278,6 +278,7 @@ class RedisBackendTest {
                 new Write.ChatCreated(token, 1, AT), new Write.MessageCreated(token, 1, 1, "persisted", AT, 1)));
 
         flush(); // Redis loses its data while a worker is still committing messages 2 and 3 it read before
+        backend.numbering().lastChatNumber(token); // the chat counter seeded first: its settle is another timed wait
         AtomicLong created = new AtomicLong();
         Thread create = Thread.ofPlatform()
                 .start(() -> created.set(backend.writePath().createMessage(token, 1, "after the loss", AT)));
