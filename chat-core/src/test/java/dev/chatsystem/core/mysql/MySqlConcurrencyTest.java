@@ -17,10 +17,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -116,15 +117,16 @@ class MySqlConcurrencyTest {
     private static <T> List<T> all(int threads, Callable<T> task) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
-            CountDownLatch start = new CountDownLatch(1);
+            // A barrier, not a latch counted down after submitting: that let threads still starting miss the release
+            // and run after the others had finished.
+            CyclicBarrier start = new CyclicBarrier(threads);
             List<Future<T>> futures = new ArrayList<>();
             for (int i = 0; i < threads; i++) {
                 futures.add(pool.submit(() -> {
-                    start.await();
+                    start.await(30, TimeUnit.SECONDS);
                     return task.call();
                 }));
             }
-            start.countDown();
             List<T> results = new ArrayList<>();
             for (Future<T> future : futures) {
                 results.add(future.get());

@@ -145,10 +145,16 @@ public abstract class ChatStoreContract {
     void anApplicationIsCreatedOncePerIdempotencyKeyEvenConcurrently() throws Exception {
         List<java.util.concurrent.Future<Optional<IdempotencyRecord>>> results = new ArrayList<>();
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        // All released at once: submitted one by one, each call could finish before the next began, and only the
+        // losers of a race reach the duplicate-key path.
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(8);
         for (int i = 0; i < 8; i++) {
             String token = "token" + i;
             IdempotencyRecord record = new IdempotencyRecord("applications", "same", "fp", token, T0);
-            results.add(pool.submit(() -> store.createApplication(token, "app", T0, record, T0.minusSeconds(60))));
+            results.add(pool.submit(() -> {
+                start.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                return store.createApplication(token, "app", T0, record, T0.minusSeconds(60));
+            }));
         }
         int created = 0;
         for (var result : results) {
