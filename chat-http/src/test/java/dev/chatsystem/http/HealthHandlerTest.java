@@ -6,7 +6,6 @@ import dev.chatsystem.core.BackendStatus;
 import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.Health;
 import io.javalin.Javalin;
-import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -66,7 +64,7 @@ class HealthHandlerTest {
                 BackendStatus.down("store", "mysql", driver),
                 BackendStatus.warning(
                         "search", "elasticsearch", "documents of an older layout: run chat-cli reindex")));
-        Javalin server = ChatServer.start(healthOnly(() -> health), 0);
+        Javalin server = ChatServer.start(HealthOnlySystem.answering(() -> health), 0);
         try (HttpClient client = HttpClient.newHttpClient()) {
             HttpResponse<String> response =
                     client.send(request(server, "/health"), HttpResponse.BodyHandlers.ofString());
@@ -89,22 +87,11 @@ class HealthHandlerTest {
     /** A chat system whose health check blocks until the test lets it answer; everything else fails. */
     private ChatSystem slowHealthSystem() {
         Health up = new Health(List.of(BackendStatus.up("store", "h2")));
-        return healthOnly(() -> {
+        return HealthOnlySystem.answering(() -> {
             checks.incrementAndGet();
             checking.countDown();
             backendAnswers.await(); // a backend call that takes its time
             return up;
         });
-    }
-
-    /** A chat system that answers only its health check, with {@code health}; everything else fails. */
-    private static ChatSystem healthOnly(Callable<Health> health) {
-        return (ChatSystem) Proxy.newProxyInstance(
-                ChatSystem.class.getClassLoader(), new Class<?>[] {ChatSystem.class}, (proxy, method, args) -> {
-                    if (!method.getName().equals("health")) {
-                        throw new UnsupportedOperationException(method.getName());
-                    }
-                    return health.call();
-                });
     }
 }
