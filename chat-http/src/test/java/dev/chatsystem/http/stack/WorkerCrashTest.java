@@ -75,6 +75,9 @@ class WorkerCrashTest {
                 () -> 0,
                 () -> world.storedMessages(token).rows() > 200);
         long storedBeforeKill = world.storedMessages(token).rows();
+        assertThat(persistedEntries(doomed))
+                .as("the worker to kill was draining: it holds leases and entries read but not acknowledged")
+                .isPositive();
         doomed.kill();
         long killedAt = System.nanoTime();
         Await.until(
@@ -107,5 +110,18 @@ class WorkerCrashTest {
                 stored.toMillis(),
                 indexed.toMillis(),
                 (System.nanoTime() - killedAt) / 1_000_000);
+    }
+
+    /** The entries {@code worker} persisted so far, from its own {@code /metrics}. */
+    private static double persistedEntries(ServerProcess worker) {
+        String series = "chat_worker_batch_entries_sum{stage=\"persist\"} ";
+        return new Api(worker.baseUrl())
+                .get("/metrics")
+                .text()
+                .lines()
+                .filter(line -> line.startsWith(series))
+                .mapToDouble(line -> Double.parseDouble(line.substring(series.length())))
+                .findFirst()
+                .orElse(0);
     }
 }
