@@ -236,31 +236,34 @@ public record ChatConfig(
 
         /** Applies the {@code CHAT_*} variables this config knows from {@code environment}. */
         public Builder environment(Map<String, String> environment) {
-            value(environment, "CHAT_DATA_DIR").ifPresent(dir -> dataDir(Path.of(dir)));
-            value(environment, "CHAT_DB_URL")
+            EnvironmentValues.value(environment, "CHAT_DATA_DIR").ifPresent(dir -> dataDir(Path.of(dir)));
+            EnvironmentValues.value(environment, "CHAT_DB_URL")
                     .ifPresent(url -> database(new Database(
                             url,
-                            value(environment, "CHAT_DB_USER").orElse("chat"),
+                            EnvironmentValues.value(environment, "CHAT_DB_USER").orElse("chat"),
                             environment.getOrDefault("CHAT_DB_PASSWORD", ""))));
-            value(environment, "CHAT_REDIS_URL").ifPresent(url -> redisUrl(uri("CHAT_REDIS_URL", url)));
-            value(environment, "CHAT_ELASTICSEARCH_URL")
-                    .ifPresent(url -> elasticsearchUrl(uri("CHAT_ELASTICSEARCH_URL", url)));
-            value(environment, "CHAT_ELASTICSEARCH_INDEX").ifPresent(this::elasticsearchIndex);
-            value(environment, "CHAT_ROLE").ifPresent(role -> role(Role.parse(role)));
-            value(environment, "CHAT_SHARDS").ifPresent(shards -> shards(integer("CHAT_SHARDS", shards)));
-            value(environment, "CHAT_QUEUE_SHARD_MAX_ENTRIES")
+            EnvironmentValues.value(environment, "CHAT_REDIS_URL")
+                    .ifPresent(url -> redisUrl(EnvironmentValues.uri("CHAT_REDIS_URL", url)));
+            EnvironmentValues.value(environment, "CHAT_ELASTICSEARCH_URL")
+                    .ifPresent(url -> elasticsearchUrl(EnvironmentValues.uri("CHAT_ELASTICSEARCH_URL", url)));
+            EnvironmentValues.value(environment, "CHAT_ELASTICSEARCH_INDEX").ifPresent(this::elasticsearchIndex);
+            EnvironmentValues.value(environment, "CHAT_ROLE").ifPresent(role -> role(Role.parse(role)));
+            EnvironmentValues.value(environment, "CHAT_SHARDS")
+                    .ifPresent(shards -> shards(EnvironmentValues.integer("CHAT_SHARDS", shards)));
+            EnvironmentValues.value(environment, "CHAT_QUEUE_SHARD_MAX_ENTRIES")
                     .ifPresent(entries -> queueShardMaxEntries(
-                            count("CHAT_QUEUE_SHARD_MAX_ENTRIES", entries, MAX_QUEUE_SHARD_ENTRIES)));
-            value(environment, "CHAT_QUEUE_SHARD_MAX_MB")
-                    .ifPresent(mib ->
-                            queueShardMaxBytes(count("CHAT_QUEUE_SHARD_MAX_MB", mib, MAX_QUEUE_SHARD_MIB) * MIB));
-            value(environment, "CHAT_IDEMPOTENCY_RETENTION")
-                    .ifPresent(retention -> idempotencyRetention(duration("CHAT_IDEMPOTENCY_RETENTION", retention)));
-            value(environment, "CHAT_RECONCILE_INTERVAL")
+                            EnvironmentValues.count("CHAT_QUEUE_SHARD_MAX_ENTRIES", entries, MAX_QUEUE_SHARD_ENTRIES)));
+            EnvironmentValues.value(environment, "CHAT_QUEUE_SHARD_MAX_MB")
+                    .ifPresent(mib -> queueShardMaxBytes(
+                            EnvironmentValues.count("CHAT_QUEUE_SHARD_MAX_MB", mib, MAX_QUEUE_SHARD_MIB) * MIB));
+            EnvironmentValues.value(environment, "CHAT_IDEMPOTENCY_RETENTION")
+                    .ifPresent(retention ->
+                            idempotencyRetention(EnvironmentValues.duration("CHAT_IDEMPOTENCY_RETENTION", retention)));
+            EnvironmentValues.value(environment, "CHAT_RECONCILE_INTERVAL")
                     .ifPresent(interval -> reconcileInterval(
                             "0".equals(interval)
                                     ? java.time.Duration.ZERO
-                                    : duration("CHAT_RECONCILE_INTERVAL", interval)));
+                                    : EnvironmentValues.duration("CHAT_RECONCILE_INTERVAL", interval)));
             return this;
         }
 
@@ -362,48 +365,6 @@ public record ChatConfig(
                     reconcileInterval,
                     workerListener,
                     migrateSchema);
-        }
-
-        private static Optional<String> value(Map<String, String> environment, String key) {
-            return Optional.ofNullable(environment.get(key)).map(String::strip).filter(v -> !v.isEmpty());
-        }
-
-        private static URI uri(String key, String text) {
-            try {
-                return URI.create(text);
-            } catch (IllegalArgumentException e) {
-                throw new ConfigurationException(key + " is not a valid URL: " + Urls.redact(text));
-            }
-        }
-
-        private static java.time.Duration duration(String key, String text) {
-            try {
-                return java.time.Duration.parse(text);
-            } catch (java.time.format.DateTimeParseException e) {
-                throw new ConfigurationException(
-                        key + " must be an ISO-8601 duration such as PT24H, was '" + text + "'");
-            }
-        }
-
-        private static int integer(String key, String text) {
-            try {
-                return Integer.parseInt(text);
-            } catch (NumberFormatException e) {
-                throw new ConfigurationException(key + " must be a whole number, was '" + text + "'");
-            }
-        }
-
-        /** A whole number from 1 to {@code max}, checked here so that a unit multiplied in cannot overflow. */
-        private static long count(String key, String text, long max) {
-            try {
-                long value = Long.parseLong(text);
-                if (value >= 1 && value <= max) {
-                    return value;
-                }
-            } catch (NumberFormatException e) {
-                // answered below
-            }
-            throw new ConfigurationException(key + " must be a whole number from 1 to " + max + ", was '" + text + "'");
         }
     }
 }
