@@ -48,7 +48,7 @@ cleanup() {
   if [ -n "$BENCH_DB" ]; then
     bench_sql -e "DROP DATABASE IF EXISTS $BENCH_DB" 2>/dev/null || true
     redis-cli -n 15 FLUSHDB >/dev/null 2>&1 || true
-    curl -s -X DELETE "http://127.0.0.1:9200/$BENCH_INDEX" >/dev/null 2>&1 || true
+    delete_bench_index 2>/dev/null || true
   fi
 }
 
@@ -82,7 +82,16 @@ prepare_stack() {
   BENCH_DB="chat_bench_$$"
   bench_sql -e "DROP DATABASE IF EXISTS $BENCH_DB; CREATE DATABASE $BENCH_DB"
   redis-cli -n 15 FLUSHDB >/dev/null
-  curl -s -X DELETE "http://127.0.0.1:9200/$BENCH_INDEX" >/dev/null || true
+  delete_bench_index || true
+}
+
+# delete_bench_index: the bench index, which a full reindex turns into an alias of <index>-gen-<millis>, by the names
+# of the indexes themselves (Elasticsearch deletes no index through an alias or a wildcard).
+delete_bench_index() {
+  local index
+  for index in $(curl -s "http://127.0.0.1:9200/_cat/indices/$BENCH_INDEX,$BENCH_INDEX-gen-*?h=index&ignore_unavailable=true"); do
+    curl -s -X DELETE "http://127.0.0.1:9200/$index" >/dev/null
+  done
 }
 
 # start_server NAME KIND PORT [ROLE]: starts the server jar (KIND embedded: its own data dir; stack: the database

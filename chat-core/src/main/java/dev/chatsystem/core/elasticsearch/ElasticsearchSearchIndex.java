@@ -17,6 +17,7 @@ import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.ConfigurationException;
 import dev.chatsystem.core.Urls;
 import dev.chatsystem.core.search.QueryWords;
+import dev.chatsystem.core.spi.IndexRebuild;
 import dev.chatsystem.core.spi.IndexedMessage;
 import dev.chatsystem.core.spi.SearchIndex;
 import java.io.IOException;
@@ -52,9 +53,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Durability is Elasticsearch's (translog), so this adapter never asks for a rebuild: {@link #needsRebuild} is
  * always false. Writes that failed while it was unreachable are repaired by the caller retrying them (the write
- * queue), not by a rebuild. A full rebuild ({@link #rebuilt}) records the document layout in the mapping, where an
- * index of documents written by an older version is noticed at open, logged and reported by {@link #health} (up, with
- * a warning), as it needs {@code chat-cli reindex}.
+ * queue), not by a rebuild. A full rebuild ({@link #startRebuild}) fills a new index and swaps it in under the
+ * name ({@link AliasSwapRebuild}); its mapping records the document layout, where an index of documents written by an
+ * older version is noticed at open, logged and reported by {@link #health} (up, with a warning), as it needs {@code
+ * chat-cli reindex}.
  *
  * <p>Thread-safe: the client is. Every failure, including connection errors, surfaces as
  * {@link BackendUnavailableException}; no client type crosses the port.
@@ -170,13 +172,31 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
 
     @Override
     public void upsert(List<IndexedMessage> messages) {
-        bulkIndex(messages, "wait_for");
+        bulkIndex(bulkEndpoint, messages, "wait_for");
     }
 
     /** Without {@code refresh=wait_for}: the queue workers would otherwise index one batch per refresh interval. */
     @Override
     public void indexInBackground(List<IndexedMessage> messages) {
-        bulkIndex(messages, "false");
+        bulkIndex(bulkEndpoint, messages, "false");
+    }
+
+    /** Into a new index beside this one, which replaces it when complete ({@link AliasSwapRebuild}). */
+    @Override
+    public IndexRebuild startRebuild() {
+        ensureOpen();
+        creator.ensureCreated();
+        return AliasSwapRebuild.start(this, creator, indexName);
+    }
+
+    /** Indexes {@code messages} into the index {@code name} (not this one's), refreshing as {@code refresh} says. */
+    void indexInto(String name, List<IndexedMessage> messages, String refresh) {
+        bulkIndex("/" + URLEncoder.encode(name, StandardCharsets.UTF_8) + "/_bulk", messages, refresh);
+    }
+
+    /** The low-level client, for requests the typed client has no use in. */
+    Rest5Client rest() {
+        return rest;
     }
 
     /**
@@ -184,7 +204,7 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
      * read as a tree: the typed client's request builders and document data-binding took over a third of an index
      * worker's CPU.
      */
-    private void bulkIndex(List<IndexedMessage> messages, String refresh) {
+    private void bulkIndex(String endpoint, List<IndexedMessage> messages, String refresh) {
         Objects.requireNonNull(messages, "messages");
         if (messages.isEmpty()) {
             return;
@@ -201,13 +221,13 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
             // Every chunk waits (wait_for): a request waits only for the shards it wrote to, so on an index of several
             // shards the last chunk's refresh may leave an earlier chunk's chats unsearchable. Chunks are 8 MB of
             // bodies: nearly every upsert is one.
-            bulk("index messages", body, refresh);
+            bulk(endpoint, "index messages", body, refresh);
         }
     }
 
     /** Sends one {@code _bulk} body; a version conflict means a newer state is there already: done, not failed. */
-    private void bulk(String action, HttpEntity body, String refresh) {
-        Request request = new Request("POST", bulkEndpoint);
+    private void bulk(String endpoint, String action, HttpEntity body, String refresh) {
+        Request request = new Request("POST", endpoint);
         request.addParameter("refresh", refresh);
         request.addParameter("filter_path", BULK_FILTER);
         request.setEntity(body);
@@ -292,7 +312,7 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
     }
 
     private void deleteAll(List<Hit<Void>> hits) {
-        bulk("clear", BulkBody.deletes(hits), "true");
+        bulk(bulkEndpoint, "clear", BulkBody.deletes(hits), "true");
     }
 
     @Override
@@ -367,7 +387,7 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
     }
 
     /** Runs one client call, creating the index first if that has not succeeded yet, translating failures. */
-    private <T> T call(String action, ClientCalls.Call<T> call) {
+    <T> T call(String action, ClientCalls.Call<T> call) {
         ensureOpen();
         creator.ensureCreated();
         return ClientCalls.translate(action, call);

@@ -2,6 +2,7 @@ package dev.chatsystem.core.elasticsearch;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.elasticsearch._types.mapping.TypeMapping;
 import co.elastic.clients.elasticsearch.indices.IndexSettings;
 import co.elastic.clients.elasticsearch.indices.get_mapping.IndexMappingRecord;
 import co.elastic.clients.json.JsonData;
@@ -146,7 +147,8 @@ final class IndexCreator {
     }
 
     /**
-     * An index template of the same settings and mapping for exactly this name: should someone delete the index under
+     * An index template of the same settings and mapping for exactly this name and the indexes a full rebuild creates
+     * (whose names a data-stream template may also match): should someone delete the index under
      * running processes, the next bulk request creates it again through the template, rather than with dynamic
      * mappings under which the chat filter of every search would match nothing. Idempotent.
      */
@@ -154,7 +156,7 @@ final class IndexCreator {
         try {
             client.indices()
                     .putIndexTemplate(t -> t.name(templateName(indexName))
-                            .indexPatterns(indexName)
+                            .indexPatterns(indexName, indexName + AliasSwapRebuild.GENERATION + "*")
                             .priority(TEMPLATE_PRIORITY)
                             .template(template ->
                                     template.settings(this::settings).mappings(MessageDocuments.mapping())));
@@ -177,6 +179,22 @@ final class IndexCreator {
 
     private ObjectBuilder<IndexSettings> settings(IndexSettings.Builder settings) {
         return settings.numberOfShards(Integer.toString(shards)).refreshInterval(t -> t.time(REFRESH_INTERVAL));
+    }
+
+    /**
+     * Creates the index a full rebuild fills ({@link AliasSwapRebuild}): this index's settings but no refreshes until
+     * it is complete, and its mapping with {@code meta} added to its {@code _meta}.
+     */
+    void createRebuildTarget(String name, Map<String, String> meta) throws IOException {
+        TypeMapping mapping = MessageDocuments.mapping();
+        Map<String, JsonData> allMeta = new HashMap<>(mapping.meta());
+        meta.forEach((key, value) -> allMeta.put(key, JsonData.of(value)));
+        client.indices()
+                .create(c -> c.index(name)
+                        .settings(
+                                s -> s.numberOfShards(Integer.toString(shards)).refreshInterval(t -> t.time("-1")))
+                        .mappings(
+                                m -> m.dynamic(mapping.dynamic()).meta(allMeta).properties(mapping.properties())));
     }
 
     private void create() throws IOException {

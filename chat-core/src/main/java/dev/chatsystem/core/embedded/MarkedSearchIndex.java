@@ -3,6 +3,7 @@ package dev.chatsystem.core.embedded;
 import dev.chatsystem.core.BackendStatus;
 import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.lucene.DirtyMarker;
+import dev.chatsystem.core.spi.IndexRebuild;
 import dev.chatsystem.core.spi.IndexedMessage;
 import dev.chatsystem.core.spi.SearchIndex;
 import java.io.IOException;
@@ -150,6 +151,32 @@ public final class MarkedSearchIndex implements SearchIndex {
         }
     }
 
+    /** A full rebuild repairs, when it completes, what was missed before it started. */
+    @Override
+    public IndexRebuild startRebuild() {
+        long missesNow = misses.get();
+        needsRebuild = true; // until the rebuild completes: one that fails halfway leaves the marker
+        IndexRebuild rebuild = index.startRebuild();
+        missesAtRebuildStart = missesNow;
+        return new IndexRebuild() {
+            @Override
+            public void upsert(List<IndexedMessage> messages) {
+                rebuild.upsert(messages);
+            }
+
+            @Override
+            public void complete() {
+                rebuild.complete();
+                recordRebuilt();
+            }
+
+            @Override
+            public void close() {
+                rebuild.close();
+            }
+        };
+    }
+
     @Override
     public long count() {
         return index.count();
@@ -163,6 +190,10 @@ public final class MarkedSearchIndex implements SearchIndex {
     @Override
     public void rebuilt() {
         index.rebuilt();
+        recordRebuilt();
+    }
+
+    private void recordRebuilt() {
         try {
             writeLayout(layoutFile);
         } catch (IOException e) { // not recorded: the next start rebuilds once more

@@ -32,6 +32,29 @@ public interface SearchIndex extends AutoCloseable {
     /** Numbers of the chat's messages that match {@code query}, best first, at most {@code limit}. */
     List<Long> search(String token, long chatNumber, String query, int limit);
 
+    /**
+     * Starts a full rebuild from the store. This default rebuilds in place: it clears the index, whose searches then
+     * find only what the rebuild has written so far, and records the rebuild ({@link #rebuilt}) when it completes. An
+     * adapter that can build a new index beside the one it serves overrides it.
+     */
+    default IndexRebuild startRebuild() {
+        clear(Optional.empty());
+        return new IndexRebuild() {
+            @Override
+            public void upsert(List<IndexedMessage> messages) {
+                SearchIndex.this.upsert(messages);
+            }
+
+            @Override
+            public void complete() {
+                rebuilt();
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+
     /** Removes every document, of one application when {@code token} is present. */
     void clear(Optional<String> token);
 
@@ -44,7 +67,10 @@ public interface SearchIndex extends AutoCloseable {
      */
     boolean needsRebuild();
 
-    /** Records that a full rebuild from the store has completed (never called after a rebuild of one application). */
+    /**
+     * Records that a full rebuild in place from the store has completed (by the default {@link #startRebuild}; never
+     * after a rebuild of one application).
+     */
     void rebuilt();
 
     BackendStatus health();

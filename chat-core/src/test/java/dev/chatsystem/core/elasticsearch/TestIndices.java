@@ -35,7 +35,7 @@ final class TestIndices implements BeforeAllCallback, AfterEachCallback, AfterAl
     @Override
     public void afterEach(ExtensionContext context) throws IOException {
         for (String name : names) {
-            admin.indices().delete(d -> d.index(name).ignoreUnavailable(true));
+            deleteWithGenerations(name);
             if (admin.indices()
                     .existsIndexTemplate(t -> t.name(IndexCreator.templateName(name)))
                     .value()) {
@@ -43,6 +43,20 @@ final class TestIndices implements BeforeAllCallback, AfterEachCallback, AfterAl
             }
         }
         names.clear();
+    }
+
+    /**
+     * Deletes the index {@code name}, or the index it is an alias of, and every index a full rebuild of it created
+     * ({@link AliasSwapRebuild}): by their names, as an alias or a wildcard cannot name an index to delete.
+     */
+    void deleteWithGenerations(String name) throws IOException {
+        for (String index : admin.indices()
+                .get(g ->
+                        g.index(name, name + AliasSwapRebuild.GENERATION + "*").ignoreUnavailable(true))
+                .indices()
+                .keySet()) {
+            admin.indices().delete(d -> d.index(index).ignoreUnavailable(true));
+        }
     }
 
     @Override

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.chatsystem.core.ChatConfig;
 import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
+import dev.chatsystem.core.spi.IndexRebuild;
+import dev.chatsystem.core.spi.SearchIndex;
 import dev.chatsystem.core.testing.Services;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +24,12 @@ class MarkedSearchIndexTest {
 
     private Path marker() {
         return dataDir.resolve(MarkedSearchIndex.FILE_NAME);
+    }
+
+    private static void rebuildInFull(SearchIndex index) {
+        try (IndexRebuild rebuild = index.startRebuild()) {
+            rebuild.complete();
+        }
     }
 
     private MarkedSearchIndex open(String indexDir) {
@@ -49,8 +57,7 @@ class MarkedSearchIndexTest {
         MarkedSearchIndex next = open("b");
 
         assertThat(next.needsRebuild()).isTrue();
-        next.clear(Optional.empty());
-        next.rebuilt();
+        rebuildInFull(next);
         assertThat(next.needsRebuild()).isFalse();
         next.close();
         assertThat(marker()).doesNotExist();
@@ -77,8 +84,7 @@ class MarkedSearchIndexTest {
 
         MarkedSearchIndex old = MarkedSearchIndex.open(lucene, dataDir, 1);
         assertThat(old.needsRebuild()).isTrue();
-        old.clear(Optional.empty());
-        old.rebuilt();
+        rebuildInFull(old);
         assertThat(Files.readString(layout).strip()).isEqualTo(MarkedSearchIndex.LAYOUT);
         old.close();
 
@@ -100,7 +106,7 @@ class MarkedSearchIndexTest {
     @Test
     void aFullRebuildThatDoesNotCompleteKeepsTheMarker() {
         MarkedSearchIndex index = open("a");
-        index.clear(Optional.empty()); // a rebuild starts, and fails before rebuilt()
+        index.startRebuild().close(); // a rebuild starts, and fails before it completes
         assertThat(index.needsRebuild()).isTrue();
         index.close();
         assertThat(marker()).exists();
@@ -179,9 +185,10 @@ class MarkedSearchIndexTest {
         MarkedSearchIndex reopened = open("a");
         MissedWrites missedAgain = reopened.missedWrites();
         assertThat(reopened.needsRebuild()).isTrue();
-        reopened.clear(Optional.empty());
-        missedAgain.record(); // during the rebuild: the rebuild may have passed that chat already
-        reopened.rebuilt();
+        try (IndexRebuild rebuild = reopened.startRebuild()) {
+            missedAgain.record(); // during the rebuild: the rebuild may have passed that chat already
+            rebuild.complete();
+        }
         assertThat(reopened.needsRebuild()).isFalse();
         assertThat(missedAgain.unrepaired()).isTrue();
         reopened.clear(Optional.of("one-application")); // one application's reindex repairs nothing else
@@ -191,8 +198,7 @@ class MarkedSearchIndexTest {
         assertThat(marker()).exists();
 
         MarkedSearchIndex last = open("a");
-        last.clear(Optional.empty());
-        last.rebuilt();
+        rebuildInFull(last);
         last.close();
         assertThat(marker()).doesNotExist();
     }

@@ -496,6 +496,28 @@ public abstract class SearchIndexContract {
     }
 
     @Test
+    void aCompletedRebuildHoldsWhatItWasGivenAndWhatWasIndexedMeanwhile() {
+        index.upsert(List.of(
+                new IndexedMessage(APP, CHAT, 1, "kept", 5),
+                new IndexedMessage(APP, CHAT, 2, "orphan no longer stored", 5),
+                new IndexedMessage(APP, CHAT, 3, "edited", 5)));
+
+        try (IndexRebuild rebuild = index.startRebuild()) {
+            rebuild.upsert(List.of(
+                    new IndexedMessage(APP, CHAT, 1, "kept", 5), new IndexedMessage(APP, CHAT, 3, "edited", 5)));
+            index.upsert(List.of(new IndexedMessage(APP, CHAT, 3, "edited again", 9))); // a worker, meanwhile
+            index.upsert(List.of(new IndexedMessage(APP, CHAT, 4, "created meanwhile", 9)));
+            rebuild.complete();
+        }
+
+        assertThat(search("kept")).containsExactly(1L);
+        assertThat(search("orphan")).isEmpty();
+        assertThat(search("again")).containsExactly(3L);
+        assertThat(search("meanwhile")).containsExactly(4L);
+        assertThat(index.count()).isEqualTo(3);
+    }
+
+    @Test
     void countsDocuments() {
         assertThat(index.count()).isZero();
 

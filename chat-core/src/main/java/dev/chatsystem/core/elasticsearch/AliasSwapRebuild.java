@@ -1,0 +1,426 @@
+package dev.chatsystem.core.elasticsearch;
+
+import co.elastic.clients.transport.rest5_client.low_level.Request;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chatsystem.core.BackendUnavailableException;
+import dev.chatsystem.core.spi.IndexRebuild;
+import dev.chatsystem.core.spi.IndexedMessage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A full rebuild into a new index beside the one searches and writes go to, which it then replaces in one step: the
+ * configured name becomes an alias of the new index ({@code <name>-gen-<millis>}), and the old index (a concrete
+ * index of that name, or the alias' index of the rebuild before) is deleted in the same request. Searches keep finding
+ * every message meanwhile, and documents the store no longer backs are gone afterwards.
+ *
+ * <p>Writes do not stop: the queue workers of every process keep indexing into the old index while the new one is
+ * filled from the store. {@link #complete} copies what they wrote since the start, read from each shard of the old
+ * index by sequence number (every operation on a shard gets the next one), first while they go on, then once more
+ * after a write block on the old index has let the operations in flight finish; the writes refused by the block fail
+ * and are retried by the workers, which reach the new index once the alias points there. Copies carry their versions,
+ * so a copy never reverts a newer body the fill read from the store, nor the reverse.
+ *
+ * <p>Two full rebuilds of one index must not run at once: each starts by deleting what an interrupted one left (new
+ * indexes behind no alias), and a rebuild whose old index was replaced meanwhile fails rather than swap. Either way
+ * the alias keeps pointing at a complete index.
+ */
+final class AliasSwapRebuild implements IndexRebuild {
+    private static final Logger LOG = LoggerFactory.getLogger(AliasSwapRebuild.class);
+    /** Between the configured name and the start time in a new index's name. */
+    static final String GENERATION = "-gen-";
+    /** The mapping's {@code _meta} entries of an index a rebuild created: whose, and which rebuild's. */
+    static final String REBUILD_OF_KEY = "chat_rebuild_of";
+
+    static final String REBUILD_ID_KEY = "chat_rebuild_id";
+
+    private static final int COPY_BATCH = 1_000;
+    private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(60);
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private final ElasticsearchSearchIndex index;
+    private final String alias;
+    private final String target;
+    private final String rebuildId;
+    /** The old indexes and their numbers of shards. */
+    private final Map<String, Integer> olds;
+    /** Per old index and shard, the sequence number up to which its operations are in the new index. */
+    private final Map<String, Map<Integer, Long>> copied;
+
+    private boolean completed;
+    private boolean closed;
+
+    private AliasSwapRebuild(
+            ElasticsearchSearchIndex index,
+            String alias,
+            String target,
+            String rebuildId,
+            Map<String, Integer> olds,
+            Map<String, Map<Integer, Long>> copied) {
+        this.index = index;
+        this.alias = alias;
+        this.target = target;
+        this.rebuildId = rebuildId;
+        this.olds = olds;
+        this.copied = copied;
+    }
+
+    /**
+     * Deletes what an interrupted rebuild of {@code alias} left, notes where each shard of the index in use stands,
+     * and creates the new index (refreshed only when complete: nothing searches it before).
+     */
+    static AliasSwapRebuild start(ElasticsearchSearchIndex index, IndexCreator creator, String alias) {
+        Map<String, Integer> current = concreteIndices(index, alias);
+        deleteLeftovers(index, alias, current.keySet());
+        Map<String, Map<Integer, Long>> copied = new HashMap<>();
+        for (Map.Entry<String, Integer> old : current.entrySet()) {
+            Map<Integer, Long> shards = new HashMap<>();
+            primaryShards(index, old.getKey(), old.getValue())
+                    .forEach((shard, seqNo) -> shards.put(shard, seqNo.globalCheckpoint()));
+            copied.put(old.getKey(), shards);
+        }
+        String target = alias + GENERATION + System.currentTimeMillis();
+        String rebuildId = UUID.randomUUID().toString();
+        index.call("create index " + target, () -> {
+            creator.createRebuildTarget(target, Map.of(REBUILD_OF_KEY, alias, REBUILD_ID_KEY, rebuildId));
+            return null;
+        });
+        LOG.info("full reindex into {}; searches read {} until it completes", target, current.keySet());
+        return new AliasSwapRebuild(index, alias, target, rebuildId, current, copied);
+    }
+
+    @Override
+    public void upsert(List<IndexedMessage> messages) {
+        requireOpen();
+        index.indexInto(target, messages, "false");
+    }
+
+    /**
+     * Copies what was indexed meanwhile, makes the new index searchable, then blocks writes to the old ones for the
+     * last copy and the swap. A failure lifts the block again, unless the swap took effect (its answer lost).
+     */
+    @Override
+    public void complete() {
+        requireOpen();
+        copyNewWrites(false);
+        ObjectNode refresh = JSON.objectNode();
+        refresh.putObject("index").put("refresh_interval", IndexCreator.REFRESH_INTERVAL);
+        send("PUT", "/" + target + "/_settings", refresh);
+        send("POST", "/" + target + "/_refresh", null);
+        try {
+            block();
+            copyNewWrites(true);
+            requireUnchanged();
+            swap();
+        } catch (RuntimeException e) {
+            if (swapped()) {
+                LOG.warn("the reindex's swap was answered with a failure but took effect: {}", e.toString());
+            } else {
+                unblock(e);
+                throw e;
+            }
+        }
+        completed = true;
+        LOG.info("full reindex complete: {} is now {}", alias, target);
+        index.rebuilt();
+    }
+
+    /** Deletes the new index unless the rebuild completed or an alias leads to it (the swap took effect). */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (completed) {
+            return;
+        }
+        try {
+            if (!swapped()) {
+                send("DELETE", "/" + target, null);
+            }
+        } catch (BackendUnavailableException e) {
+            LOG.warn(
+                    "cannot delete {} of an abandoned reindex (the next full reindex does): {}",
+                    target,
+                    e.getMessage());
+        }
+    }
+
+    /**
+     * Blocks writes to the old indexes, which Elasticsearch answers once the writes in flight have finished; fails
+     * unless it says every one of them is blocked.
+     */
+    private void block() {
+        JsonNode answer = send("PUT", "/" + String.join(",", olds.keySet()) + "/_block/write", null);
+        Set<String> blocked = new TreeSet<>();
+        for (JsonNode blockedIndex : answer.path("indices")) {
+            if (blockedIndex.path("blocked").asBoolean()) {
+                blocked.add(blockedIndex.path("name").asText());
+            }
+        }
+        if (!answer.path("acknowledged").asBoolean() || !blocked.equals(olds.keySet())) {
+            throw new BackendUnavailableException("search index: cannot block writes to " + olds.keySet()
+                    + " for the reindex's last copy: " + answer);
+        }
+    }
+
+    /** Whether the name leads to the new index; false when that cannot be read. */
+    private boolean swapped() {
+        try {
+            return concreteIndices(index, alias).containsKey(target);
+        } catch (BackendUnavailableException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Copies into the new index every operation on the old ones since the last copy. With {@code settled}, first waits
+     * until every copy of each shard has taken all of its operations (after the write block, nothing adds any);
+     * otherwise copies up to the point they all have.
+     */
+    private void copyNewWrites(boolean settled) {
+        for (Map.Entry<String, Map<Integer, Long>> old : copied.entrySet()) {
+            int shardCount = olds.get(old.getKey());
+            Map<Integer, SeqNo> shards =
+                    settled ? settledShards(old.getKey(), shardCount) : primaryShards(index, old.getKey(), shardCount);
+            send("POST", "/" + old.getKey() + "/_refresh", null);
+            for (Map.Entry<Integer, SeqNo> shard : shards.entrySet()) {
+                long from = old.getValue().getOrDefault(shard.getKey(), -1L);
+                long to = shard.getValue().globalCheckpoint();
+                if (to > from) {
+                    copy(old.getKey(), shard.getKey(), from, to);
+                    old.getValue().put(shard.getKey(), to);
+                }
+            }
+        }
+    }
+
+    private Map<Integer, SeqNo> settledShards(String old, int shardCount) {
+        long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
+        while (true) {
+            Map<Integer, SeqNo> shards = primaryShards(index, old, shardCount);
+            if (shards.values().stream().allMatch(s -> s.globalCheckpoint() >= s.maxSeqNo())) {
+                return shards;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new BackendUnavailableException("search index: the copies of " + old + " did not catch up with"
+                        + " its primaries within " + SETTLE_TIMEOUT.toSeconds() + " s");
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BackendUnavailableException("interrupted while the reindex waited for " + old, e);
+            }
+        }
+    }
+
+    /** Copies the documents whose last operation on {@code shard} of {@code old} is in (from, to]. */
+    private void copy(String old, int shard, long from, long to) {
+        long after = from;
+        while (true) {
+            ObjectNode body = JSON.objectNode();
+            body.put("size", COPY_BATCH);
+            body.put("version", true);
+            body.put("track_total_hits", false);
+            ObjectNode range = body.putObject("query").putObject("range").putObject("_seq_no");
+            range.put("gt", after);
+            range.put("lte", to);
+            body.putArray("sort").addObject().put("_seq_no", "asc");
+            body.putArray("_source")
+                    .add(MessageDocuments.TOKEN)
+                    .add(MessageDocuments.CHAT)
+                    .add(MessageDocuments.NUMBER)
+                    .add(MessageDocuments.BODY);
+            Request request = new Request("POST", "/" + old + "/_search");
+            request.addParameter("preference", "_shards:" + shard);
+            request.setEntity(new StringEntity(body.toString(), ContentType.APPLICATION_JSON));
+            JsonNode hits = index.call(
+                            "read " + old, () -> ClientCalls.json(index.rest().performRequest(request)))
+                    .path("hits")
+                    .path("hits");
+            List<IndexedMessage> messages = new ArrayList<>(hits.size());
+            for (JsonNode hit : hits) {
+                messages.add(message(hit));
+                after = hit.path("sort").path(0).asLong();
+            }
+            index.indexInto(target, messages, "false");
+            if (hits.size() < COPY_BATCH) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * The message a document holds. Its body was normalized for indexing ({@code QueryWords.normalized}), which
+     * indexing the body again leaves as it is.
+     */
+    private static IndexedMessage message(JsonNode hit) {
+        JsonNode source = hit.path("_source");
+        String chat = source.path(MessageDocuments.CHAT).asText();
+        return new IndexedMessage(
+                source.path(MessageDocuments.TOKEN).asText(),
+                Long.parseLong(chat.substring(chat.lastIndexOf('/') + 1)),
+                source.path(MessageDocuments.NUMBER).asLong(),
+                source.path(MessageDocuments.BODY).asText(),
+                hit.path("_version").asLong());
+    }
+
+    /** Fails when the name no longer leads to the indexes this rebuild started from, or the new index is not ours. */
+    private void requireUnchanged() {
+        Set<String> now = concreteIndices(index, alias).keySet();
+        if (!now.equals(olds.keySet())) {
+            throw new BackendUnavailableException("search index: " + alias + " changed during the reindex (it leads to "
+                    + now + ", not " + olds.keySet() + "): did another full reindex run? Run it again");
+        }
+        JsonNode meta = send("GET", "/" + target + "/_mapping", null)
+                .path(target)
+                .path("mappings")
+                .path("_meta");
+        if (!rebuildId.equals(meta.path(REBUILD_ID_KEY).asText())) {
+            throw new BackendUnavailableException(
+                    "search index: " + target + " was deleted or replaced during the reindex: run it again");
+        }
+    }
+
+    /** One request: the name becomes an alias of the new index, and the old indexes go. */
+    private void swap() {
+        ObjectNode body = JSON.objectNode();
+        var actions = body.putArray("actions");
+        actions.addObject().putObject("add").put("index", target).put("alias", alias);
+        for (String old : olds.keySet()) {
+            actions.addObject().putObject("remove_index").put("index", old);
+        }
+        send("POST", "/_aliases", body);
+    }
+
+    /** Lets the workers write to the old index again after a failure; a failure of that too is added to {@code e}. */
+    private void unblock(RuntimeException e) {
+        ObjectNode settings = JSON.objectNode();
+        settings.putObject("index").putObject("blocks").put("write", false);
+        try {
+            send("PUT", "/" + String.join(",", olds.keySet()) + "/_settings", settings);
+        } catch (RuntimeException failed) {
+            e.addSuppressed(failed);
+        }
+    }
+
+    private void requireOpen() {
+        if (closed || completed) {
+            throw new IllegalStateException("the rebuild of " + target + " is over");
+        }
+    }
+
+    private JsonNode send(String method, String endpoint, JsonNode body) {
+        return send(index, method, endpoint, body);
+    }
+
+    private static JsonNode send(ElasticsearchSearchIndex index, String method, String endpoint, JsonNode body) {
+        Request request = new Request(method, endpoint);
+        if (body != null) {
+            request.setEntity(new StringEntity(body.toString(), ContentType.APPLICATION_JSON));
+        }
+        return index.call(
+                method.toLowerCase(Locale.ROOT) + " " + endpoint,
+                () -> ClientCalls.json(index.rest().performRequest(request)));
+    }
+
+    /**
+     * The indexes {@code name} leads to (itself when it is an index, those of the alias when it is one), each with its
+     * number of shards; fails when there are none.
+     */
+    private static Map<String, Integer> concreteIndices(ElasticsearchSearchIndex index, String name) {
+        JsonNode answer =
+                send(index, "GET", "/" + name + "/_settings?filter_path=*.settings.index.number_of_shards", null);
+        Map<String, Integer> indices = new TreeMap<>();
+        answer.fields()
+                .forEachRemaining(entry -> indices.put(
+                        entry.getKey(),
+                        entry.getValue()
+                                .path("settings")
+                                .path("index")
+                                .path("number_of_shards")
+                                .asInt()));
+        if (indices.isEmpty() || indices.containsValue(0)) {
+            throw new BackendUnavailableException(
+                    "search index: cannot tell which indexes " + name + " leads to: " + answer);
+        }
+        return indices;
+    }
+
+    /**
+     * Deletes the indexes an earlier rebuild of {@code alias} created and never swapped in: those recording it, not
+     * among {@code current}, and with no alias (one another rebuild swapped in since {@code current} was read has).
+     */
+    private static void deleteLeftovers(ElasticsearchSearchIndex index, String alias, Set<String> current) {
+        JsonNode found = send(
+                index,
+                "GET",
+                "/" + alias + GENERATION + "*?filter_path=*.mappings._meta,*.aliases&expand_wildcards=open,closed",
+                null);
+        for (Iterator<String> names = found.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            JsonNode meta = found.path(name).path("mappings").path("_meta");
+            boolean aliased = !found.path(name).path("aliases").isEmpty();
+            if (!current.contains(name)
+                    && !aliased
+                    && alias.equals(meta.path(REBUILD_OF_KEY).asText())) {
+                LOG.warn("deleting {}, left by a full reindex of {} that did not complete", name, alias);
+                send(index, "DELETE", "/" + name, null);
+            }
+        }
+    }
+
+    record SeqNo(long maxSeqNo, long globalCheckpoint) {}
+
+    /**
+     * Per primary shard of {@code name}, its highest sequence number and the one every copy has reached; fails unless
+     * all {@code shardCount} primaries answer (the operations of one that does not could not be copied).
+     */
+    private static Map<Integer, SeqNo> primaryShards(ElasticsearchSearchIndex index, String name, int shardCount) {
+        JsonNode shards = send(
+                        index,
+                        "GET",
+                        "/" + name + "/_stats/docs?level=shards&filter_path=indices.*.shards.*.routing.primary,"
+                                + "indices.*.shards.*.seq_no",
+                        null)
+                .path("indices")
+                .path(name)
+                .path("shards");
+        Map<Integer, SeqNo> primaries = new HashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = shards.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> shard = it.next();
+            for (JsonNode copy : shard.getValue()) {
+                if (copy.path("routing").path("primary").asBoolean()) {
+                    JsonNode seqNo = copy.path("seq_no");
+                    primaries.put(
+                            Integer.parseInt(shard.getKey()),
+                            new SeqNo(
+                                    seqNo.path("max_seq_no").asLong(),
+                                    seqNo.path("global_checkpoint").asLong()));
+                }
+            }
+        }
+        if (primaries.size() != shardCount) {
+            throw new BackendUnavailableException("search index: " + primaries.size() + " of the " + shardCount
+                    + " primary shards of " + name + " answer; the reindex needs them all");
+        }
+        return primaries;
+    }
+}

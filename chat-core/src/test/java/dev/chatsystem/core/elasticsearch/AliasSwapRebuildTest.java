@@ -1,0 +1,221 @@
+package dev.chatsystem.core.elasticsearch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.chatsystem.core.BackendStatus;
+import dev.chatsystem.core.BackendUnavailableException;
+import dev.chatsystem.core.spi.IndexRebuild;
+import dev.chatsystem.core.spi.IndexedMessage;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** A full rebuild on Elasticsearch builds a new index beside the one in use and swaps it in under the name. */
+class AliasSwapRebuildTest {
+    private static final String APP = "app-token";
+    private static final long CHAT = 1;
+
+    @RegisterExtension
+    static final TestIndices indices = new TestIndices();
+
+    private String name;
+    private ElasticsearchSearchIndex index;
+
+    @BeforeEach
+    void open() {
+        name = indices.newName();
+        index = ElasticsearchSearchIndex.open(indices.url(), name);
+    }
+
+    @AfterEach
+    void close() {
+        index.close();
+    }
+
+    @Test
+    void searchesFindEveryMessageWhileTheRebuildRunsAndTheNewIndexAfterIt() throws IOException {
+        index.upsert(List.of(message(1, "first"), message(2, "second"), message(3, "orphan")));
+
+        try (IndexRebuild rebuild = index.startRebuild()) {
+            rebuild.upsert(List.of(message(1, "first")));
+            assertThat(search("first")).containsExactly(1L);
+            assertThat(search("second")).containsExactly(2L);
+            rebuild.upsert(List.of(message(2, "second")));
+            rebuild.complete();
+        }
+
+        assertThat(search("second")).containsExactly(2L);
+        assertThat(search("orphan")).isEmpty();
+        Set<String> behind = concreteIndices(name);
+        assertThat(behind).singleElement().asString().startsWith(name + AliasSwapRebuild.GENERATION);
+        assertThat(indices.admin().indices().exists(e -> e.index(name)).value()).isTrue(); // as an alias
+        assertThat(index.health()).isEqualTo(BackendStatus.up("search", "elasticsearch"));
+    }
+
+    @Test
+    void aSecondRebuildReplacesTheFirstOnesIndex() throws IOException {
+        index.upsert(List.of(message(1, "first")));
+        rebuild(message(1, "first"));
+        String first = concreteIndices(name).iterator().next();
+
+        rebuild(message(1, "again"));
+
+        assertThat(concreteIndices(name)).singleElement().isNotEqualTo(first);
+        assertThat(indices.admin().indices().exists(e -> e.index(first)).value())
+                .isFalse();
+        assertThat(search("again")).containsExactly(1L);
+        assertThat(search("first")).isEmpty();
+    }
+
+    @Test
+    void versionsDecideBetweenTheFillAndWhatWasIndexedMeanwhile() {
+        index.upsert(List.of(message(1, "one", 3), message(2, "two", 3)));
+
+        try (IndexRebuild rebuild = index.startRebuild()) {
+            rebuild.upsert(List.of(message(1, "newer from the store", 8), message(2, "older from the store", 3)));
+            index.upsert(List.of(message(1, "older edit", 5), message(2, "newer edit", 7)));
+            rebuild.complete();
+        }
+
+        assertThat(search("store")).containsExactly(1L);
+        assertThat(search("edit")).containsExactly(2L);
+    }
+
+    @Test
+    void anAbandonedRebuildDeletesItsIndexAndLeavesTheOldOneServingAndWritable() throws IOException {
+        index.upsert(List.of(message(1, "first")));
+
+        try (IndexRebuild rebuild = index.startRebuild()) {
+            rebuild.upsert(List.of(message(1, "first")));
+        }
+
+        assertThat(generations()).isEmpty();
+        index.upsert(List.of(message(2, "second")));
+        assertThat(search("first")).containsExactly(1L);
+        assertThat(search("second")).containsExactly(2L);
+    }
+
+    @Test
+    void aRebuildDeletesWhatAnInterruptedOneLeftAndTheInterruptedOneCannotSwapIn() throws IOException {
+        index.upsert(List.of(message(1, "first")));
+        IndexRebuild interrupted = index.startRebuild();
+        interrupted.upsert(List.of(message(1, "partial")));
+        assertThat(generations()).hasSize(1);
+
+        rebuild(message(1, "complete"));
+
+        assertThat(generations()).hasSize(1).isEqualTo(concreteIndices(name));
+        assertThatThrownBy(interrupted::complete).isInstanceOf(BackendUnavailableException.class);
+        interrupted.close();
+        assertThat(search("complete")).containsExactly(1L);
+        index.upsert(List.of(message(2, "second"))); // not left blocked
+        assertThat(search("second")).containsExactly(2L);
+    }
+
+    /**
+     * Writers that retry a refused write, as the queue workers do, keep indexing through the whole rebuild: each write
+     * lands in the old index and is copied, or is refused by the write block and retried into the new one. (Without
+     * the block, a run lost a batch written between the last copy and the swap.)
+     */
+    @Test
+    void writesDuringTheRebuildAndItsSwapAllReachTheNewIndex() throws Exception {
+        int writers = 4;
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger written = new AtomicInteger();
+        CyclicBarrier start = new CyclicBarrier(writers + 1);
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        List<Future<?>> running = new ArrayList<>();
+        try {
+            for (int w = 0; w < writers; w++) {
+                long first = 1_000_000L * (w + 1);
+                running.add(pool.submit(() -> {
+                    start.await();
+                    for (long n = first; !stop.get(); n++) {
+                        List<IndexedMessage> numbered = new ArrayList<>();
+                        for (int i = 0; i < 20; i++) {
+                            numbered.add(message(n * 100 + i, "written meanwhile", 1));
+                        }
+                        while (true) {
+                            try {
+                                index.indexInBackground(numbered);
+                                break;
+                            } catch (BackendUnavailableException e) { // the write block: retried
+                                Thread.sleep(5);
+                            }
+                        }
+                        written.addAndGet(numbered.size());
+                    }
+                    return null;
+                }));
+            }
+            index.upsert(List.of(message(1, "stored")));
+            try (IndexRebuild rebuild = index.startRebuild()) {
+                start.await(); // what was indexed before the start, the fill brings from the store
+                for (int batch = 0; batch < 20; batch++) {
+                    rebuild.upsert(List.of(message(1, "stored")));
+                }
+                rebuild.complete();
+            }
+            int atSwap = written.get();
+            while (written.get() < atSwap + 200) {
+                Thread.sleep(5); // and after it, into the new index
+            }
+            stop.set(true);
+            for (Future<?> writer : running) {
+                writer.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            stop.set(true);
+            pool.shutdownNow();
+        }
+
+        indices.admin().indices().refresh(r -> r.index(name));
+        assertThat(index.count()).isEqualTo(written.get() + 1L);
+        assertThat(search("stored")).containsExactly(1L);
+    }
+
+    private void rebuild(IndexedMessage... messages) {
+        try (IndexRebuild rebuild = index.startRebuild()) {
+            rebuild.upsert(List.of(messages));
+            rebuild.complete();
+        }
+    }
+
+    private List<Long> search(String query) {
+        return index.search(APP, CHAT, query, 10);
+    }
+
+    private Set<String> concreteIndices(String alias) throws IOException {
+        return Set.copyOf(
+                indices.admin().indices().get(g -> g.index(alias)).indices().keySet());
+    }
+
+    private Set<String> generations() throws IOException {
+        return Set.copyOf(indices.admin()
+                .indices()
+                .get(g -> g.index(name + AliasSwapRebuild.GENERATION + "*"))
+                .indices()
+                .keySet());
+    }
+
+    private static IndexedMessage message(long number, String body) {
+        return message(number, body, 1);
+    }
+
+    private static IndexedMessage message(long number, String body, long version) {
+        return new IndexedMessage(APP, CHAT, number, body, version);
+    }
+}

@@ -1,0 +1,84 @@
+package dev.chatsystem.core.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chatsystem.core.ChatSystem;
+import dev.chatsystem.core.Message;
+import dev.chatsystem.core.testing.MySqlTestDatabase;
+import dev.chatsystem.core.testing.RedisDatabase;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A full {@code reindex} on the distributed form while messages are created: searches find the messages stored before
+ * it all along, and afterwards every message is found, whether the workers indexed it before, during or after it.
+ */
+class FullReindexUnderLoadTest {
+    private static final String INDEX = "chat-test-full-reindex";
+    private static final int CHATS = 4;
+
+    @RegisterExtension
+    final RedisDatabase redis = new RedisDatabase(13);
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void searchesKeepAnsweringAndNoMessageIsLostFromSearch() throws Exception {
+        try (MySqlTestDatabase database = MySqlTestDatabase.create();
+                ChatSystem system = ChatSystem.open(
+                        database.productionConfig(dataDir, redis.url(), INDEX).build())) {
+            String token = system.createApplication("reindexed under load").token();
+            for (int chat = 1; chat <= CHATS; chat++) {
+                system.createChat(token);
+            }
+            List<Message> before = new ArrayList<>();
+            for (int n = 0; n < 2_500; n++) {
+                before.add(system.createMessage(token, 1 + n % CHATS, "before w" + n));
+            }
+            assertThat(system.searchMessages(token, 1, "before", 1)).isNotEmpty(); // waits until it is searchable
+
+            ConcurrentLinkedQueue<Message> created = new ConcurrentLinkedQueue<>(before);
+            AtomicBoolean stop = new AtomicBoolean();
+            CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
+                for (int n = 0; !stop.get() && n < 3_000; n++) {
+                    created.add(system.createMessage(token, 1 + n % CHATS, "during d" + n));
+                }
+            });
+            List<Integer> foundMidway = new ArrayList<>();
+            system.reindex(Optional.empty(), (done, total) -> {
+                if (done < total) { // the old index still serves
+                    foundMidway.add(search(system, token, 2, "w1").size());
+                }
+            });
+            system.reindex(Optional.empty(), (done, total) -> {});
+            stop.set(true);
+            load.get(60, TimeUnit.SECONDS);
+
+            assertThat(foundMidway).isNotEmpty().allMatch(found -> found == 1); // "before w1" is in chat 2
+            for (Message message : created) {
+                String word = message.body().substring(message.body().indexOf(' ') + 1);
+                assertThat(search(system, token, message.chatNumber(), word))
+                        .as("%s in chat %d", message.body(), message.chatNumber())
+                        .contains(message.messageNumber());
+            }
+            assertThat(created.size()).isGreaterThan(before.size());
+        }
+    }
+
+    private static List<Long> search(ChatSystem system, String token, long chat, String word) {
+        return system.searchMessages(token, chat, word, 100).stream()
+                .filter(m -> m.body().endsWith(" " + word))
+                .map(Message::messageNumber)
+                .toList();
+    }
+}
