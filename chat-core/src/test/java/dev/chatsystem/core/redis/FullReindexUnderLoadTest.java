@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.Message;
+import dev.chatsystem.core.testing.Await;
 import dev.chatsystem.core.testing.MySqlTestDatabase;
 import dev.chatsystem.core.testing.RedisDatabase;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -45,7 +47,11 @@ class FullReindexUnderLoadTest {
             for (int n = 0; n < 2_500; n++) {
                 before.add(system.createMessage(token, 1 + n % CHATS, "before w" + n));
             }
-            assertThat(system.searchMessages(token, 1, "before", 1)).isNotEmpty(); // waits until it is searchable
+            Message last = before.getLast();
+            Await.until(
+                    () -> search(system, token, 2, "w1").size() == 1
+                            && search(system, token, last.chatNumber(), "w2499").size() == 1,
+                    Duration.ofSeconds(30)); // every message before is searchable
 
             ConcurrentLinkedQueue<Message> created = new ConcurrentLinkedQueue<>(before);
             AtomicBoolean stop = new AtomicBoolean();
@@ -65,14 +71,20 @@ class FullReindexUnderLoadTest {
             load.get(60, TimeUnit.SECONDS);
 
             assertThat(foundMidway).isNotEmpty().allMatch(found -> found == 1); // "before w1" is in chat 2
-            for (Message message : created) {
-                String word = message.body().substring(message.body().indexOf(' ') + 1);
-                assertThat(search(system, token, message.chatNumber(), word))
-                        .as("%s in chat %d", message.body(), message.chatNumber())
-                        .contains(message.messageNumber());
-            }
+            List<Message> missing = new ArrayList<>(created);
+            Await.until(
+                    () -> {
+                        missing.removeIf(m ->
+                                search(system, token, m.chatNumber(), word(m)).contains(m.messageNumber()));
+                        return missing.isEmpty();
+                    },
+                    Duration.ofSeconds(60));
             assertThat(created.size()).isGreaterThan(before.size());
         }
+    }
+
+    private static String word(Message message) {
+        return message.body().substring(message.body().indexOf(' ') + 1);
     }
 
     private static List<Long> search(ChatSystem system, String token, long chat, String word) {
