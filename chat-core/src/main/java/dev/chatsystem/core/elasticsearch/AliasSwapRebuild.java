@@ -164,7 +164,7 @@ final class AliasSwapRebuild implements IndexRebuild {
 
     /**
      * Blocks writes to the old indexes, which Elasticsearch answers once the writes in flight have finished; fails
-     * unless it says every one of them is blocked.
+     * unless every one of them is blocked now.
      */
     private void block() {
         JsonNode answer = send("PUT", "/" + String.join(",", olds.keySet()) + "/_block/write", null);
@@ -173,6 +173,22 @@ final class AliasSwapRebuild implements IndexRebuild {
             if (blockedIndex.path("blocked").asBoolean()) {
                 blocked.add(blockedIndex.path("name").asText());
             }
+        }
+        if (!blocked.equals(olds.keySet())) { // one blocked already (by a reindex that did not finish) is not listed
+            JsonNode settings = send(
+                    "GET",
+                    "/" + String.join(",", olds.keySet()) + "/_settings?filter_path=*.settings.index.blocks.write",
+                    null);
+            settings.fields().forEachRemaining(index -> {
+                if (index.getValue()
+                        .path("settings")
+                        .path("index")
+                        .path("blocks")
+                        .path("write")
+                        .asBoolean()) {
+                    blocked.add(index.getKey());
+                }
+            });
         }
         if (!answer.path("acknowledged").asBoolean() || !blocked.equals(olds.keySet())) {
             throw new BackendUnavailableException("search index: cannot block writes to " + olds.keySet()

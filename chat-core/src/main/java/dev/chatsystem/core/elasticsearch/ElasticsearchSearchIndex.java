@@ -359,6 +359,15 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
             if (health.status() == HealthStatus.Red) {
                 return BackendStatus.down("search", KIND, "cluster " + health.clusterName() + " is red");
             }
+            List<String> blocked = writeBlocked();
+            if (!blocked.isEmpty()) {
+                return BackendStatus.warning(
+                        "search",
+                        KIND,
+                        "writes to " + String.join(", ", blocked) + " are blocked, so indexing waits (a full reindex"
+                                + " blocks them for its last copy; one that did not finish leaves them blocked): run"
+                                + " chat-cli reindex");
+            }
             return creator.staleLayout()
                     .older()
                     .map(older -> BackendStatus.warning(
@@ -370,6 +379,26 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
         } catch (IOException | RuntimeException e) {
             return BackendStatus.down("search", KIND, String.valueOf(e.getMessage()));
         }
+    }
+
+    /** The indexes behind the name that refuse writes ({@code index.blocks.write}). */
+    private List<String> writeBlocked() throws IOException {
+        Request request = new Request("GET", "/" + URLEncoder.encode(indexName, StandardCharsets.UTF_8) + "/_settings");
+        request.addParameter("filter_path", "*.settings.index.blocks.write");
+        request.addParameter("ignore_unavailable", "true");
+        JsonNode answer = ClientCalls.json(rest.performRequest(request));
+        List<String> blocked = new ArrayList<>();
+        answer.fields().forEachRemaining(index -> {
+            if (index.getValue()
+                    .path("settings")
+                    .path("index")
+                    .path("blocks")
+                    .path("write")
+                    .asBoolean()) {
+                blocked.add(index.getKey());
+            }
+        });
+        return blocked;
     }
 
     /** Closes the HTTP client that {@link #open} created; idempotent. */

@@ -3,6 +3,7 @@ package dev.chatsystem.core.elasticsearch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import co.elastic.clients.elasticsearch.indices.IndicesBlockOptions;
 import dev.chatsystem.core.BackendStatus;
 import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.spi.IndexRebuild;
@@ -106,6 +107,24 @@ class AliasSwapRebuildTest {
         index.upsert(List.of(message(2, "second")));
         assertThat(search("first")).containsExactly(1L);
         assertThat(search("second")).containsExactly(2L);
+    }
+
+    @Test
+    void healthWarnsWhileWritesAreBlockedUntilAReindexSwapsTheBlockedIndexOut() throws IOException {
+        index.upsert(List.of(message(1, "first")));
+        // What a reindex killed between its block and its swap leaves:
+        indices.admin().indices().addBlock(b -> b.index(name).block(IndicesBlockOptions.Write));
+
+        assertThat(index.health().warns()).isTrue();
+        assertThat(index.health().detail()).contains("blocked", "chat-cli reindex");
+        assertThatThrownBy(() -> index.upsert(List.of(message(2, "second"))))
+                .isInstanceOf(BackendUnavailableException.class); // retried by the workers
+
+        rebuild(message(1, "first"), message(2, "second"));
+
+        assertThat(index.health()).isEqualTo(BackendStatus.up("search", "elasticsearch"));
+        index.upsert(List.of(message(3, "third")));
+        assertThat(search("third")).containsExactly(3L);
     }
 
     @Test
