@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -25,6 +26,27 @@ class EmbeddedChatSystemTest {
     @AfterEach
     void close() {
         chats.close();
+    }
+
+    @Test
+    void searchesFindEveryMessageWhileAFullReindexRuns() {
+        String token = chats.createApplication("reindexed").token();
+        chats.createChat(token);
+        for (int n = 0; n < 2_500; n++) {
+            chats.createMessage(token, 1, "message m" + n);
+        }
+        List<Integer> foundDuring = new ArrayList<>();
+
+        // The last message, which the reindex writes last: an index cleared first would miss it until then.
+        chats.reindex(
+                Optional.empty(),
+                (done, total) -> foundDuring.add(
+                        chats.searchMessages(token, 1, "m2499", 1).size()));
+
+        assertThat(foundDuring).hasSizeGreaterThan(2).containsOnly(1);
+        assertThat(chats.searchMessages(token, 1, "m2499", 1))
+                .extracting(Message::messageNumber)
+                .containsExactly(2_500L);
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.chatsystem.core.elasticsearch;
 
 import co.elastic.clients.transport.rest5_client.low_level.Request;
+import co.elastic.clients.transport.rest5_client.low_level.Response;
+import co.elastic.clients.transport.rest5_client.low_level.ResponseException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,6 +16,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -112,7 +115,8 @@ final class AliasSwapRebuild implements IndexRebuild {
 
     /**
      * Copies what was indexed meanwhile, makes the new index searchable, then blocks writes to the old ones for the
-     * last copy and the swap. A failure lifts the block again, unless the swap took effect (its answer lost).
+     * last copy and the swap. A failure lifts the blocks this rebuild added, unless the swap took effect (its answer
+     * lost).
      */
     @Override
     public void complete() {
@@ -122,16 +126,19 @@ final class AliasSwapRebuild implements IndexRebuild {
         refresh.putObject("index").put("refresh_interval", IndexCreator.REFRESH_INTERVAL);
         send("PUT", "/" + target + "/_settings", refresh);
         send("POST", "/" + target + "/_refresh", null);
+        requireUnchanged(); // before blocking: a rebuild that cannot swap must not touch another's blocks
+        Set<String> blockedHere = new TreeSet<>();
         try {
-            block();
+            block(blockedHere);
             copyNewWrites(true);
+            send("POST", "/" + target + "/_refresh", null); // what the last copy brought, visible at the swap
             requireUnchanged();
             swap();
         } catch (RuntimeException e) {
-            if (swapped()) {
+            if (aliased(target).orElse(false)) {
                 LOG.warn("the reindex's swap was answered with a failure but took effect: {}", e.toString());
             } else {
-                unblock(e);
+                unblock(blockedHere, e);
                 throw e;
             }
         }
@@ -140,7 +147,10 @@ final class AliasSwapRebuild implements IndexRebuild {
         index.rebuilt();
     }
 
-    /** Deletes the new index unless the rebuild completed or an alias leads to it (the swap took effect). */
+    /**
+     * Deletes the new index unless the rebuild completed, or an alias leads to it (the swap took effect), or that
+     * cannot be known now (the next full reindex deletes it if it is a leftover).
+     */
     @Override
     public void close() {
         if (closed) {
@@ -151,7 +161,7 @@ final class AliasSwapRebuild implements IndexRebuild {
             return;
         }
         try {
-            if (!swapped()) {
+            if (aliased(target).equals(Optional.of(false))) {
                 send("DELETE", "/" + target, null);
             }
         } catch (BackendUnavailableException e) {
@@ -163,18 +173,19 @@ final class AliasSwapRebuild implements IndexRebuild {
     }
 
     /**
-     * Blocks writes to the old indexes, which Elasticsearch answers once the writes in flight have finished; fails
-     * unless every one of them is blocked now.
+     * Blocks writes to the old indexes, which Elasticsearch answers once the writes in flight have finished, adding
+     * those it blocked to {@code blockedHere}; fails unless every one of them is blocked now (one blocked already, by a
+     * reindex that did not finish, is not in the answer).
      */
-    private void block() {
+    private void block(Set<String> blockedHere) {
         JsonNode answer = send("PUT", "/" + String.join(",", olds.keySet()) + "/_block/write", null);
-        Set<String> blocked = new TreeSet<>();
         for (JsonNode blockedIndex : answer.path("indices")) {
             if (blockedIndex.path("blocked").asBoolean()) {
-                blocked.add(blockedIndex.path("name").asText());
+                blockedHere.add(blockedIndex.path("name").asText());
             }
         }
-        if (!blocked.equals(olds.keySet())) { // one blocked already (by a reindex that did not finish) is not listed
+        Set<String> blocked = new TreeSet<>(blockedHere);
+        if (!blocked.equals(olds.keySet())) {
             JsonNode settings = send(
                     "GET",
                     "/" + String.join(",", olds.keySet()) + "/_settings?filter_path=*.settings.index.blocks.write",
@@ -196,12 +207,20 @@ final class AliasSwapRebuild implements IndexRebuild {
         }
     }
 
-    /** Whether the name leads to the new index; false when that cannot be read. */
-    private boolean swapped() {
+    /** Whether an alias leads to {@code name}; false when it does not exist; empty when that cannot be read now. */
+    private Optional<Boolean> aliased(String name) {
+        Request request = new Request("GET", "/" + name + "/_alias");
         try {
-            return concreteIndices(index, alias).containsKey(target);
+            return Optional.of(index.call("read the aliases of " + name, () -> {
+                Response response = index.rest().performRequest(request);
+                return !ClientCalls.json(response).path(name).path("aliases").isEmpty();
+            }));
         } catch (BackendUnavailableException e) {
-            return false;
+            if (e.getCause() instanceof ResponseException refused
+                    && refused.getResponse().getStatusCode() == 404) {
+                return Optional.of(false);
+            }
+            return Optional.empty();
         }
     }
 
@@ -326,12 +345,18 @@ final class AliasSwapRebuild implements IndexRebuild {
         send("POST", "/_aliases", body);
     }
 
-    /** Lets the workers write to the old index again after a failure; a failure of that too is added to {@code e}. */
-    private void unblock(RuntimeException e) {
+    /**
+     * Lets the workers write again to the old indexes this rebuild blocked, after a failure; a failure of that too is
+     * added to {@code e}.
+     */
+    private void unblock(Set<String> blockedHere, RuntimeException e) {
+        if (blockedHere.isEmpty()) {
+            return;
+        }
         ObjectNode settings = JSON.objectNode();
         settings.putObject("index").putObject("blocks").put("write", false);
         try {
-            send("PUT", "/" + String.join(",", olds.keySet()) + "/_settings", settings);
+            send("PUT", "/" + String.join(",", blockedHere) + "/_settings", settings);
         } catch (RuntimeException failed) {
             e.addSuppressed(failed);
         }

@@ -1,5 +1,6 @@
 package dev.chatsystem.core.internal;
 
+import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.QueueBacklog;
 import dev.chatsystem.core.ReindexListener;
 import dev.chatsystem.core.ReindexReport;
@@ -102,10 +103,17 @@ final class Reindexer {
         long deadline = markNanos + PERSIST_WAIT.toNanos();
         while (true) {
             Duration sinceMark = Duration.ofNanos(System.nanoTime() - markNanos);
-            Optional<Duration> oldest = backlog.get().stream()
-                    .filter(b -> b.stage().equals(QueueBacklog.PERSIST) && b.entries() > 0)
-                    .map(QueueBacklog::oldestAge)
-                    .max(Duration::compareTo);
+            Optional<Duration> oldest;
+            try {
+                oldest = backlog.get().stream()
+                        .filter(b -> b.stage().equals(QueueBacklog.PERSIST) && b.entries() > 0)
+                        .map(QueueBacklog::oldestAge)
+                        .max(Duration::compareTo);
+            } catch (BackendUnavailableException e) {
+                LOG.warn(
+                        "cannot read the write queue ({}); the reindex goes on without waiting for it", e.getMessage());
+                return;
+            }
             if (oldest.isEmpty() || oldest.get().plus(CLOCK_MARGIN).compareTo(sinceMark) < 0) {
                 return;
             }
@@ -118,9 +126,9 @@ final class Reindexer {
             }
             try {
                 Thread.sleep(POLL);
-            } catch (InterruptedException e) { // stop waiting, not rebuilding: the caller sees the flag
+            } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                throw new BackendUnavailableException("the reindex was interrupted", e);
             }
         }
     }

@@ -3,6 +3,7 @@ package dev.chatsystem.core.lucene;
 import dev.chatsystem.core.BackendStatus;
 import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.search.QueryWords;
+import dev.chatsystem.core.spi.IndexRebuild;
 import dev.chatsystem.core.spi.IndexedMessage;
 import dev.chatsystem.core.spi.SearchIndex;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Lock;
 import java.util.stream.Collectors;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.index.IndexWriter;
@@ -52,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * is true until {@link #rebuilt} is called; the marker itself stays until the next clean close. A {@link #clear} makes
  * the index incomplete too (of one application: until a full rebuild), as does {@link #missedWrites}; an incomplete
  * index is committed as such ({@link Completeness}), so a rebuild that fails halfway, or writes the indexer dropped,
- * are redone at the next open even after a clean close.
+ * are redone at the next open even after a clean close. A full rebuild ({@link #startRebuild}) rewrites the index in
+ * place without clearing it ({@link Generations}), so searches find every message while it runs.
  *
  * <p>Thread-safe: Lucene's writer and searcher manager are. Failures surface as {@link BackendUnavailableException}.
  */
@@ -74,6 +77,7 @@ public final class LuceneSearchIndex implements SearchIndex {
     private final Visibility visibility;
     private final ScheduledExecutorService committer;
     private final Completeness completeness;
+    private final Generations generations = new Generations();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private LuceneSearchIndex(
@@ -141,13 +145,16 @@ public final class LuceneSearchIndex implements SearchIndex {
             return;
         }
         ensureOpen();
+        Lock writing = generations.writing();
+        writing.lock();
         try {
+            long generation = generations.current();
             // The version is ignored: only the embedded form's single writer (and a rebuild under its index lock)
             // updates this index, in the order its writes were accepted, so a later upsert is always the newer state.
             for (IndexedMessage message : messages) {
                 writer.updateDocument(
                         MessageDocuments.idTerm(message),
-                        MessageDocuments.toDocument(message, words.bodyWords(message.body())));
+                        MessageDocuments.toDocument(message, words.bodyWords(message.body()), generation));
             }
             // The next reader of each chat refreshes, once for any number of upserts.
             visibility.upserted(messages.stream()
@@ -155,6 +162,8 @@ public final class LuceneSearchIndex implements SearchIndex {
                     .collect(Collectors.toSet()));
         } catch (IOException | AlreadyClosedException e) {
             throw unavailable("index messages", e);
+        } finally {
+            writing.unlock();
         }
     }
 
@@ -207,6 +216,42 @@ public final class LuceneSearchIndex implements SearchIndex {
         } catch (IOException | AlreadyClosedException e) {
             throw unavailable("clear", e);
         }
+    }
+
+    /**
+     * Rebuilds in place without clearing ({@link Generations}): searches find every message meanwhile, and completing
+     * deletes what the rebuild did not write. Incomplete until then, as a clear makes the index, so a rebuild that
+     * fails or is abandoned is redone at the next open.
+     */
+    @Override
+    public IndexRebuild startRebuild() {
+        ensureOpen();
+        completeness.clearingAll();
+        long generation = generations.next();
+        return new IndexRebuild() {
+            @Override
+            public void upsert(List<IndexedMessage> messages) {
+                LuceneSearchIndex.this.upsert(messages);
+            }
+
+            @Override
+            public void complete() {
+                ensureOpen();
+                if (generations.current() != generation) {
+                    throw new BackendUnavailableException("another full rebuild of the search index started meanwhile");
+                }
+                try {
+                    writer.deleteDocuments(Generations.notWrittenIn(generation));
+                    searchers.maybeRefreshBlocking();
+                } catch (IOException | AlreadyClosedException e) {
+                    throw unavailable("delete what the rebuild did not write", e);
+                }
+                rebuilt();
+            }
+
+            @Override
+            public void close() {}
+        };
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.Collection;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.FieldType;
+import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
@@ -37,9 +38,13 @@ final class MessageDocuments {
 
     private MessageDocuments() {}
 
-    /** The document of {@code message}, whose body analyzes to the distinct {@code words}. */
-    static Document toDocument(IndexedMessage message, Collection<String> words) {
+    /**
+     * The document of {@code message}, whose body analyzes to the distinct {@code words}, written in {@code
+     * generation} ({@link Generations}).
+     */
+    static Document toDocument(IndexedMessage message, Collection<String> words, long generation) {
         Document doc = new Document();
+        doc.add(new LongPoint(Generations.FIELD, generation));
         doc.add(new StringField(ID, id(message), Field.Store.NO));
         doc.add(new StringField(TOKEN, message.token(), Field.Store.NO));
         doc.add(new StringField(CHAT, chatKey(message.token(), message.chatNumber()), Field.Store.NO));

@@ -8,7 +8,9 @@ import dev.chatsystem.core.BackendStatus;
 import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.spi.IndexRebuild;
 import dev.chatsystem.core.spi.IndexedMessage;
+import dev.chatsystem.core.testing.Await;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -189,9 +191,7 @@ class AliasSwapRebuildTest {
                 rebuild.complete();
             }
             int atSwap = written.get();
-            while (written.get() < atSwap + 200) {
-                Thread.sleep(5); // and after it, into the new index
-            }
+            Await.until(() -> written.get() >= atSwap + 200, Duration.ofSeconds(30)); // and after it, into the new one
             stop.set(true);
             for (Future<?> writer : running) {
                 writer.get(60, TimeUnit.SECONDS);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chatsystem.core.BackendUnavailableException;
+import dev.chatsystem.core.spi.IndexRebuild;
 import dev.chatsystem.core.spi.IndexedMessage;
 import dev.chatsystem.core.spi.SearchCorpus;
 import dev.chatsystem.core.spi.SearchIndex;
@@ -54,6 +55,37 @@ class LuceneSearchIndexTest extends SearchIndexContract {
         index.rebuilt();
 
         assertThat(index.needsRebuild()).isFalse();
+    }
+
+    @Test
+    void aRebuildIsIncompleteUntilItCompletesAndThenTrusted() {
+        index.rebuilt();
+        index.upsert(List.of(message(1, "first")));
+
+        try (IndexRebuild rebuild = index.startRebuild()) {
+            assertThat(index.needsRebuild()).isTrue(); // a crash now rebuilds at the next open
+            rebuild.upsert(List.of(message(1, "first")));
+            rebuild.complete();
+        }
+
+        assertThat(index.needsRebuild()).isFalse();
+    }
+
+    @Test
+    void aRebuildOvertakenByAnotherCannotCompleteAndDeletesNothing() {
+        index.upsert(List.of(message(1, "first"), message(2, "second")));
+        IndexRebuild first = index.startRebuild();
+        first.upsert(List.of(message(1, "first")));
+
+        try (IndexRebuild second = index.startRebuild()) {
+            assertThatThrownBy(first::complete).isInstanceOf(BackendUnavailableException.class);
+            assertThat(search("second")).containsExactly(2L);
+            second.upsert(List.of(message(2, "second")));
+            second.complete();
+        }
+
+        assertThat(search("first")).isEmpty(); // the second rebuild did not write it
+        assertThat(search("second")).containsExactly(2L);
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,17 +61,25 @@ class FullReindexUnderLoadTest {
                     created.add(system.createMessage(token, 1 + n % CHATS, "during d" + n));
                 }
             });
-            List<Integer> foundMidway = new ArrayList<>();
-            system.reindex(Optional.empty(), (done, total) -> {
-                if (done < total) { // the old index still serves
-                    foundMidway.add(search(system, token, 2, "w1").size());
+            // A search all along, also while each reindex completes and swaps: "before w1" is in chat 2.
+            AtomicInteger searches = new AtomicInteger();
+            AtomicInteger misses = new AtomicInteger();
+            CompletableFuture<Void> searching = CompletableFuture.runAsync(() -> {
+                while (!stop.get()) {
+                    searches.incrementAndGet();
+                    if (search(system, token, 2, "w1").size() != 1) {
+                        misses.incrementAndGet();
+                    }
                 }
             });
             system.reindex(Optional.empty(), (done, total) -> {});
+            system.reindex(Optional.empty(), (done, total) -> {});
             stop.set(true);
             load.get(60, TimeUnit.SECONDS);
+            searching.get(60, TimeUnit.SECONDS);
 
-            assertThat(foundMidway).isNotEmpty().allMatch(found -> found == 1); // "before w1" is in chat 2
+            assertThat(searches).hasPositiveValue();
+            assertThat(misses).hasValue(0);
             List<Message> missing = new ArrayList<>(created);
             Await.until(
                     () -> {

@@ -507,6 +507,7 @@ public abstract class SearchIndexContract {
                     new IndexedMessage(APP, CHAT, 1, "kept", 5), new IndexedMessage(APP, CHAT, 3, "edited", 5)));
             index.upsert(List.of(new IndexedMessage(APP, CHAT, 3, "edited again", 9))); // a worker, meanwhile
             index.upsert(List.of(new IndexedMessage(APP, CHAT, 4, "created meanwhile", 9)));
+            assertThat(search("orphan")).containsExactly(2L); // searches still find what was there
             rebuild.complete();
         }
 
@@ -515,6 +516,20 @@ public abstract class SearchIndexContract {
         assertThat(search("again")).containsExactly(3L);
         assertThat(search("meanwhile")).containsExactly(4L);
         assertThat(index.count()).isEqualTo(3);
+    }
+
+    @Test
+    void anAbandonedRebuildLeavesEveryMessageSearchable() {
+        index.upsert(List.of(message(1, "first"), message(2, "second")));
+
+        try (IndexRebuild rebuild = index.startRebuild()) {
+            rebuild.upsert(List.of(message(1, "first")));
+        } // failed before it completed
+
+        assertThat(search("first")).containsExactly(1L);
+        assertThat(search("second")).containsExactly(2L);
+        index.upsert(List.of(message(3, "third")));
+        assertThat(search("third")).containsExactly(3L);
     }
 
     @Test
