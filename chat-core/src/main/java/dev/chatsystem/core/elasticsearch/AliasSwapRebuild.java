@@ -127,9 +127,11 @@ final class AliasSwapRebuild implements IndexRebuild {
         send("PUT", "/" + target + "/_settings", refresh);
         send("POST", "/" + target + "/_refresh", null);
         requireUnchanged(); // before blocking: a rebuild that cannot swap must not touch another's blocks
-        Set<String> blockedHere = new TreeSet<>();
+        // What this rebuild may unblock after a failure: also a block whose answer was lost.
+        Set<String> blockedHere = new TreeSet<>(olds.keySet());
+        blockedHere.removeAll(writeBlocked());
         try {
-            block(blockedHere);
+            block();
             copyNewWrites(true);
             send("POST", "/" + target + "/_refresh", null); // what the last copy brought, visible at the swap
             requireUnchanged();
@@ -173,38 +175,45 @@ final class AliasSwapRebuild implements IndexRebuild {
     }
 
     /**
-     * Blocks writes to the old indexes, which Elasticsearch answers once the writes in flight have finished, adding
-     * those it blocked to {@code blockedHere}; fails unless every one of them is blocked now (one blocked already, by a
-     * reindex that did not finish, is not in the answer).
+     * Blocks writes to the old indexes, which Elasticsearch answers once the writes in flight have finished; fails
+     * unless every one of them is blocked now (one blocked already, by a reindex that did not finish, is not in the
+     * answer).
      */
-    private void block(Set<String> blockedHere) {
+    private void block() {
         JsonNode answer = send("PUT", "/" + String.join(",", olds.keySet()) + "/_block/write", null);
+        Set<String> blocked = new TreeSet<>();
         for (JsonNode blockedIndex : answer.path("indices")) {
             if (blockedIndex.path("blocked").asBoolean()) {
-                blockedHere.add(blockedIndex.path("name").asText());
+                blocked.add(blockedIndex.path("name").asText());
             }
         }
-        Set<String> blocked = new TreeSet<>(blockedHere);
         if (!blocked.equals(olds.keySet())) {
-            JsonNode settings = send(
-                    "GET",
-                    "/" + String.join(",", olds.keySet()) + "/_settings?filter_path=*.settings.index.blocks.write",
-                    null);
-            settings.fields().forEachRemaining(index -> {
-                if (index.getValue()
-                        .path("settings")
-                        .path("index")
-                        .path("blocks")
-                        .path("write")
-                        .asBoolean()) {
-                    blocked.add(index.getKey());
-                }
-            });
+            blocked.addAll(writeBlocked());
         }
         if (!answer.path("acknowledged").asBoolean() || !blocked.equals(olds.keySet())) {
             throw new BackendUnavailableException("search index: cannot block writes to " + olds.keySet()
                     + " for the reindex's last copy: " + answer);
         }
+    }
+
+    /** Those of the old indexes that refuse writes now. */
+    private Set<String> writeBlocked() {
+        JsonNode settings = send(
+                "GET",
+                "/" + String.join(",", olds.keySet()) + "/_settings?filter_path=*.settings.index.blocks.write",
+                null);
+        Set<String> blocked = new TreeSet<>();
+        settings.fields().forEachRemaining(index -> {
+            if (index.getValue()
+                    .path("settings")
+                    .path("index")
+                    .path("blocks")
+                    .path("write")
+                    .asBoolean()) {
+                blocked.add(index.getKey());
+            }
+        });
+        return blocked;
     }
 
     /** Whether an alias leads to {@code name}; false when it does not exist; empty when that cannot be read now. */
@@ -346,8 +355,8 @@ final class AliasSwapRebuild implements IndexRebuild {
     }
 
     /**
-     * Lets the workers write again to the old indexes this rebuild blocked, after a failure; a failure of that too is
-     * added to {@code e}.
+     * Lets the workers write again, after a failure, to the old indexes this rebuild may have blocked (those that were
+     * not blocked before it tried); a failure of that too is added to {@code e}.
      */
     private void unblock(Set<String> blockedHere, RuntimeException e) {
         if (blockedHere.isEmpty()) {

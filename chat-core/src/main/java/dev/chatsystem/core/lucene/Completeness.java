@@ -14,9 +14,9 @@ import org.apache.lucene.store.Directory;
  * writes is rebuilt at the next open however this process ends: after a crash by the dirty marker, after a clean close
  * (or a rebuild that failed halfway) by the label.
  *
- * <p>Losses (an application cleared, writes missed) are counted. A full clear starts a rebuild that covers every loss
- * counted before it, and {@link #rebuilt} makes the index complete again only when nothing was lost since that clear
- * (or since open, for a rebuild that cleared nothing). Thread-safe.
+ * <p>Losses (an application cleared, writes missed) are counted. A full rebuild covers every loss counted before it
+ * starts, and {@link #rebuilt} makes the index complete again only when nothing was lost since that start (or since
+ * open, when none was started). Thread-safe.
  */
 final class Completeness {
     /**
@@ -78,8 +78,11 @@ final class Completeness {
         lose();
     }
 
-    /** Before every document is deleted: a rebuild starts, which covers every loss so far. */
-    synchronized void clearingAll() {
+    /**
+     * A full rebuild starts (in place, or after every document is deleted), which covers every loss so far; the index
+     * is incomplete until it completes.
+     */
+    synchronized void rebuildStarting() {
         coveredUpTo = losses;
         incomplete();
     }

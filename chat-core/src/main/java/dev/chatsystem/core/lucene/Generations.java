@@ -36,6 +36,11 @@ final class Generations {
         return current;
     }
 
+    /** Held (exclusively) while deleting what a rebuild did not write, so that no rebuild starts meanwhile. */
+    Lock deleting() {
+        return lock.writeLock();
+    }
+
     /** Starts a new generation, once the writes under way have finished; returns it. */
     long next() {
         lock.writeLock().lock();

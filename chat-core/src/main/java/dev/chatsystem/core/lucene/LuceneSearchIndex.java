@@ -208,7 +208,7 @@ public final class LuceneSearchIndex implements SearchIndex {
                 completeness.clearingOne();
                 writer.deleteDocuments(MessageDocuments.tokenTerm(token.get()));
             } else {
-                completeness.clearingAll();
+                completeness.rebuildStarting();
                 writer.deleteAll();
             }
             writer.commit();
@@ -226,7 +226,7 @@ public final class LuceneSearchIndex implements SearchIndex {
     @Override
     public IndexRebuild startRebuild() {
         ensureOpen();
-        completeness.clearingAll();
+        completeness.rebuildStarting();
         long generation = generations.next();
         return new IndexRebuild() {
             @Override
@@ -237,14 +237,26 @@ public final class LuceneSearchIndex implements SearchIndex {
             @Override
             public void complete() {
                 ensureOpen();
-                if (generations.current() != generation) {
-                    throw new BackendUnavailableException("another full rebuild of the search index started meanwhile");
-                }
+                Lock deleting = generations.deleting();
+                deleting.lock();
                 try {
+                    if (generations.current() != generation) {
+                        throw new BackendUnavailableException(
+                                "another full rebuild of the search index started meanwhile");
+                    }
                     writer.deleteDocuments(Generations.notWrittenIn(generation));
-                    searchers.maybeRefreshBlocking();
                 } catch (IOException | AlreadyClosedException e) {
                     throw unavailable("delete what the rebuild did not write", e);
+                } finally {
+                    deleting.unlock();
+                }
+                try {
+                    // Counted as an upsert, so that any later refresh (a search's, the periodic commit's) shows the
+                    // deletes should this one fail.
+                    visibility.upserted(List.of());
+                    visibility.refreshAll();
+                } catch (IOException | AlreadyClosedException e) {
+                    throw unavailable("show the rebuilt index", e);
                 }
                 rebuilt();
             }
