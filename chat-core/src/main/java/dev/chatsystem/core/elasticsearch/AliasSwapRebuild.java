@@ -107,6 +107,12 @@ final class AliasSwapRebuild implements IndexRebuild {
         return new AliasSwapRebuild(index, alias, target, rebuildId, current, copied);
     }
 
+    /** Searches and writes keep the old index until the swap. */
+    @Override
+    public boolean keepsIndexWhole() {
+        return true;
+    }
+
     @Override
     public void upsert(List<IndexedMessage> messages) {
         requireOpen();

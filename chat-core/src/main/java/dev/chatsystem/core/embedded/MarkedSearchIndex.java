@@ -151,14 +151,25 @@ public final class MarkedSearchIndex implements SearchIndex {
         }
     }
 
-    /** A full rebuild repairs, when it completes, what was missed before it started. */
+    /**
+     * A full rebuild repairs, when it completes, what was missed before it started. One abandoned leaves a rebuild owed,
+     * unless the index kept every document meanwhile ({@link IndexRebuild#keepsIndexWhole}).
+     */
     @Override
     public IndexRebuild startRebuild() {
         long missesNow = misses.get();
+        boolean owedBefore = needsRebuild;
         needsRebuild = true; // until the rebuild completes: one that fails halfway leaves the marker
         IndexRebuild rebuild = index.startRebuild();
         missesAtRebuildStart = missesNow;
         return new IndexRebuild() {
+            private boolean completed;
+
+            @Override
+            public boolean keepsIndexWhole() {
+                return rebuild.keepsIndexWhole();
+            }
+
             @Override
             public void upsert(List<IndexedMessage> messages) {
                 rebuild.upsert(messages);
@@ -168,11 +179,15 @@ public final class MarkedSearchIndex implements SearchIndex {
             public void complete() {
                 rebuild.complete();
                 recordRebuilt();
+                completed = true;
             }
 
             @Override
             public void close() {
                 rebuild.close();
+                if (!completed && rebuild.keepsIndexWhole()) {
+                    needsRebuild = owedBefore;
+                }
             }
         };
     }

@@ -14,6 +14,14 @@ public interface IndexRebuild extends AutoCloseable {
     /** Adds or replaces these messages in the index being built. */
     void upsert(List<IndexedMessage> messages);
 
+    /**
+     * True when the index keeps every document it held until the rebuild completes, so that abandoning it leaves the
+     * index as complete as before; false for a rebuild that cleared the index first.
+     */
+    default boolean keepsIndexWhole() {
+        return false;
+    }
+
     /** Makes the rebuilt index the one searched and written, with every write the index took meanwhile. */
     void complete();
 

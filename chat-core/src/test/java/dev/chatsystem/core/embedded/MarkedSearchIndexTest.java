@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chatsystem.core.ChatConfig;
 import dev.chatsystem.core.ChatSystem;
+import dev.chatsystem.core.elasticsearch.ElasticsearchSearchIndex;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
 import dev.chatsystem.core.spi.IndexRebuild;
 import dev.chatsystem.core.spi.SearchIndex;
 import dev.chatsystem.core.testing.Services;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -201,6 +203,25 @@ class MarkedSearchIndexTest {
         rebuildInFull(last);
         last.close();
         assertThat(marker()).doesNotExist();
+    }
+
+    /** Elasticsearch keeps its index whole until a rebuild swaps in: abandoning one owes nothing. */
+    @Test
+    void anAbandonedRebuildOfElasticsearchOwesNoRebuildAtTheNextStart() {
+        try (SearchIndex elasticsearch =
+                ElasticsearchSearchIndex.open(Services.requireElasticsearch(), "chat-test-marked-abandoned")) {
+            MarkedSearchIndex index = MarkedSearchIndex.open(elasticsearch, dataDir, 0);
+            assertThat(index.needsRebuild()).isFalse();
+
+            try (IndexRebuild rebuild = index.startRebuild()) {
+                assertThat(index.needsRebuild()).isTrue(); // a crash now rebuilds at the next start
+                rebuild.upsert(List.of());
+            } // failed before it completed
+
+            assertThat(index.needsRebuild()).isFalse();
+            index.close();
+            assertThat(marker()).doesNotExist();
+        }
     }
 
     @Test
