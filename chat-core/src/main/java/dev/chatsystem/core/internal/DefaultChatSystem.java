@@ -54,8 +54,8 @@ final class DefaultChatSystem implements ChatSystem {
     DefaultChatSystem(Backends backends, Clock clock, Duration idempotencyRetention) {
         this.backends = Objects.requireNonNull(backends, "backends");
         this.retention = Objects.requireNonNull(idempotencyRetention, "idempotencyRetention");
-        this.reindexer =
-                new Reindexer(backends.store(), backends.index(), () -> writes().backlog(), backends.indexLock());
+        this.reindexer = new Reindexer(
+                backends.store(), backends.index(), Reindexer.StoredWrites.of(backends.writes()), backends.indexLock());
         this.clock = Objects.requireNonNull(clock, "clock");
         this.existence = new Existence(backends.store(), backends.numbering());
     }

@@ -1,20 +1,20 @@
 package dev.chatsystem.core.internal;
 
 import dev.chatsystem.core.BackendUnavailableException;
-import dev.chatsystem.core.QueueBacklog;
 import dev.chatsystem.core.ReindexListener;
 import dev.chatsystem.core.ReindexReport;
 import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.IndexRebuild;
 import dev.chatsystem.core.spi.IndexedMessage;
 import dev.chatsystem.core.spi.MessageBatch;
+import dev.chatsystem.core.spi.QueueMark;
 import dev.chatsystem.core.spi.SearchIndex;
+import dev.chatsystem.core.spi.WritePath;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.Lock;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,17 +36,50 @@ final class Reindexer {
 
     private static final Logger LOG = LoggerFactory.getLogger(Reindexer.class);
     private static final Duration POLL = Duration.ofMillis(200);
-    private static final Duration CLOCK_MARGIN = Duration.ofSeconds(1);
+
+    /** What the write path says of the store ({@link WritePath#mark}, {@link WritePath#storedUpTo}). */
+    interface StoredWrites {
+        /** For a write path that stores every write before it answers. */
+        StoredWrites ALWAYS = new StoredWrites() {
+            @Override
+            public QueueMark mark() {
+                return QueueMark.NONE;
+            }
+
+            @Override
+            public boolean storedUpTo(QueueMark mark) {
+                return true;
+            }
+        };
+
+        QueueMark mark();
+
+        boolean storedUpTo(QueueMark mark);
+
+        static StoredWrites of(WritePath writes) {
+            return new StoredWrites() {
+                @Override
+                public QueueMark mark() {
+                    return writes.mark();
+                }
+
+                @Override
+                public boolean storedUpTo(QueueMark mark) {
+                    return writes.storedUpTo(mark);
+                }
+            };
+        }
+    }
+
     private final ChatStore store;
     private final SearchIndex index;
-    private final Supplier<List<QueueBacklog>> backlog;
+    private final StoredWrites stored;
     private final Lock indexLock;
 
-    /** {@code backlog} is the write path's ({@link dev.chatsystem.core.spi.WritePath#backlog}). */
-    Reindexer(ChatStore store, SearchIndex index, Supplier<List<QueueBacklog>> backlog, Lock indexLock) {
+    Reindexer(ChatStore store, SearchIndex index, StoredWrites stored, Lock indexLock) {
         this.store = store;
         this.index = index;
-        this.backlog = backlog;
+        this.stored = stored;
         this.indexLock = indexLock;
     }
 
@@ -62,7 +95,7 @@ final class Reindexer {
                 // The rebuild takes what is indexed from now on; what was indexed before, it reads from the store,
                 // once the writes queued before now are there (an edit stored after the scan read its row would be
                 // in neither).
-                awaitPersisted(System.nanoTime());
+                awaitStored();
                 copy(token, rebuild::upsert, progress);
                 rebuild.complete();
             }
@@ -94,42 +127,29 @@ final class Reindexer {
     }
 
     /**
-     * Returns once no write the write path took before {@code markNanos} waits for the store, or after {@link
-     * #PERSIST_WAIT} (the store or the workers are down or far behind: the rebuild goes on, and such a write reaches
-     * the new index only if it is indexed after the mark, or by the next reindex). The queue's ages come from the
-     * queue's clock: {@link #CLOCK_MARGIN} covers a difference from this one.
+     * Returns once every write the write path had taken by now is in the store, or after {@link #PERSIST_WAIT} (the
+     * store or the workers are down or far behind: the rebuild goes on, and such a write reaches the new index only if
+     * it is indexed after the rebuild started, or by the next reindex), or at once when the queue cannot be read.
      */
-    private void awaitPersisted(long markNanos) {
-        long deadline = markNanos + PERSIST_WAIT.toNanos();
-        while (true) {
-            Duration sinceMark = Duration.ofNanos(System.nanoTime() - markNanos);
-            Optional<Duration> oldest;
-            try {
-                oldest = backlog.get().stream()
-                        .filter(b -> b.stage().equals(QueueBacklog.PERSIST) && b.entries() > 0)
-                        .map(QueueBacklog::oldestAge)
-                        .max(Duration::compareTo);
-            } catch (BackendUnavailableException e) {
-                LOG.warn(
-                        "cannot read the write queue ({}); the reindex goes on without waiting for it", e.getMessage());
-                return;
-            }
-            if (oldest.isEmpty() || oldest.get().plus(CLOCK_MARGIN).compareTo(sinceMark) < 0) {
-                return;
-            }
-            if (System.nanoTime() - deadline > 0) {
-                LOG.warn(
-                        "writes queued before the reindex began still wait for the store after {} s; the reindex"
-                                + " goes on without waiting for them",
-                        PERSIST_WAIT.toSeconds());
-                return;
-            }
-            try {
+    private void awaitStored() {
+        long deadline = System.nanoTime() + PERSIST_WAIT.toNanos();
+        try {
+            QueueMark mark = stored.mark();
+            while (!stored.storedUpTo(mark)) {
+                if (System.nanoTime() - deadline > 0) {
+                    LOG.warn(
+                            "writes queued before the reindex began still wait for the store after {} s; the reindex"
+                                    + " goes on without waiting for them",
+                            PERSIST_WAIT.toSeconds());
+                    return;
+                }
                 Thread.sleep(POLL);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new BackendUnavailableException("the reindex was interrupted", e);
             }
+        } catch (BackendUnavailableException e) {
+            LOG.warn("cannot read the write queue ({}); the reindex goes on without waiting for it", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendUnavailableException("the reindex was interrupted", e);
         }
     }
 

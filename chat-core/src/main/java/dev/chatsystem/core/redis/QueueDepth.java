@@ -65,22 +65,54 @@ final class QueueDepth {
     private static QueueBacklog groupBacklog(
             UnifiedJedis redis, String stream, int shard, String name, StreamGroupInfo group, long nowMillis) {
         long entries;
-        StreamEntryID oldest;
         if (group == null) {
             entries = redis.xlen(stream);
-            oldest = first(redis, stream, "-");
         } else {
             Object lag = group.getGroupInfo().get("lag");
             entries = group.getPending() + (lag instanceof Long known ? undelivered(redis, stream, group, known) : 0);
-            if (group.getPending() > 0) {
-                StreamPendingSummary summary = redis.xpending(stream, name);
-                oldest = summary.getMinId();
-            } else {
-                oldest = first(redis, stream, "(" + group.getLastDeliveredId());
-            }
         }
+        StreamEntryID oldest = oldest(redis, stream, name, group);
         Duration age = oldest == null ? Duration.ZERO : Duration.ofMillis(Math.max(0, nowMillis - oldest.getTime()));
         return new QueueBacklog(shard, name, entries, age);
+    }
+
+    /**
+     * The oldest entry the group has not acknowledged: its oldest pending entry, else the first after its last
+     * delivered one, else (no such group yet) the stream's first; null when there is none.
+     */
+    private static StreamEntryID oldest(UnifiedJedis redis, String stream, String name, StreamGroupInfo group) {
+        if (group == null) {
+            return first(redis, stream, "-");
+        }
+        if (group.getPending() > 0) {
+            StreamPendingSummary summary = redis.xpending(stream, name);
+            return summary.getMinId();
+        }
+        return first(redis, stream, "(" + group.getLastDeliveredId());
+    }
+
+    /** The id of the last entry the stream was given ("0-0" for none). */
+    static StreamEntryID lastId(UnifiedJedis redis, String stream) {
+        if (!redis.exists(stream)) {
+            return new StreamEntryID(0, 0);
+        }
+        return redis.xinfoStream(stream).getLastGeneratedId();
+    }
+
+    /** Whether the persisting group has acknowledged every entry up to {@code upTo}, so the store has them. */
+    static boolean storedUpTo(UnifiedJedis redis, String stream, StreamEntryID upTo) {
+        if (upTo.getTime() == 0 && upTo.getSequence() == 0) {
+            return true;
+        }
+        if (!redis.exists(stream)) {
+            return true; // nothing queued (a stream lost with Redis' data cannot be waited for)
+        }
+        StreamGroupInfo group = redis.xinfoGroups(stream).stream()
+                .filter(g -> StreamWorkers.PERSIST.equals(g.getName()))
+                .findFirst()
+                .orElse(null);
+        StreamEntryID oldest = oldest(redis, stream, StreamWorkers.PERSIST, group);
+        return oldest == null || oldest.compareTo(upTo) > 0;
     }
 
     /**

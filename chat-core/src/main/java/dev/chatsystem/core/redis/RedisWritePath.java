@@ -12,6 +12,7 @@ import dev.chatsystem.core.spi.Accepted;
 import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.Idempotency;
 import dev.chatsystem.core.spi.Numbering;
+import dev.chatsystem.core.spi.QueueMark;
 import dev.chatsystem.core.spi.WritePath;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -253,6 +255,29 @@ final class RedisWritePath implements WritePath, Numbering {
             total += call(() -> QueueDepth.unpersisted(redis, stream));
         }
         return total;
+    }
+
+    @Override
+    public QueueMark mark() {
+        List<String> lastIds = new ArrayList<>(keys.shards());
+        for (int shard = 0; shard < keys.shards(); shard++) {
+            String stream = keys.stream(shard);
+            lastIds.add(call(() -> QueueDepth.lastId(redis, stream)).toString());
+        }
+        return new QueueMark(lastIds);
+    }
+
+    @Override
+    public boolean storedUpTo(QueueMark mark) {
+        List<String> lastIds = mark.lastIds();
+        for (int shard = 0; shard < Math.min(keys.shards(), lastIds.size()); shard++) {
+            String stream = keys.stream(shard);
+            StreamEntryID upTo = new StreamEntryID(lastIds.get(shard));
+            if (!call(() -> QueueDepth.storedUpTo(redis, stream, upTo))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -101,6 +101,22 @@ public interface WritePath extends AutoCloseable {
     }
 
     /**
+     * Where the queue stands now, for {@link #storedUpTo}. May query the queue backend. The default, for a write path
+     * that stores every write before it answers, marks nothing.
+     */
+    default QueueMark mark() {
+        return QueueMark.NONE;
+    }
+
+    /**
+     * True once every write this write path had taken at {@code mark} is in the store; compares queue positions, not
+     * clocks. May query the queue backend. The default, for a write path that stores before it answers, is true.
+     */
+    default boolean storedUpTo(QueueMark mark) {
+        return true;
+    }
+
+    /**
      * The memory of each queue shard as last measured, for monitoring; never calls the backend. Empty for a write path
      * whose queue has no memory bound of its own (the embedded writer's queue is bounded in writes and by the request
      * body budget).

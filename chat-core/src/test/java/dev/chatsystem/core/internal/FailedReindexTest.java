@@ -41,7 +41,8 @@ class FailedReindexTest {
                 writes.add(new Write.MessageCreated(TOKEN, 1, n, "message " + n, at, n));
             }
             store.apply(writes);
-            new Reindexer(store, index, List::of, new ReentrantLock()).reindex(Optional.empty(), ReindexListener.NONE);
+            new Reindexer(store, index, Reindexer.StoredWrites.ALWAYS, new ReentrantLock())
+                    .reindex(Optional.empty(), ReindexListener.NONE);
             assertThat(index.needsRebuild()).isFalse();
         }
     }
@@ -51,7 +52,7 @@ class FailedReindexTest {
         try (H2ChatStore store = H2ChatStore.open(dir.resolve("db"));
                 ControlledIndex index = new ControlledIndex(LuceneSearchIndex.open(dir.resolve("index")))) {
             index.beforeUpsert(() -> index.failing(!index.upserted().isEmpty())); // the second batch fails
-            Reindexer reindexer = new Reindexer(store, index, List::of, new ReentrantLock());
+            Reindexer reindexer = new Reindexer(store, index, Reindexer.StoredWrites.ALWAYS, new ReentrantLock());
 
             assertThatThrownBy(() -> reindexer.reindex(Optional.empty(), ReindexListener.NONE))
                     .isInstanceOf(BackendUnavailableException.class);
@@ -76,7 +77,7 @@ class FailedReindexTest {
             index.beforeUpsert(() -> foundDuring.add(
                     (long) index.search(TOKEN, 1, "message", 5_000).size()));
 
-            new Reindexer(store, index, List::of, new ReentrantLock())
+            new Reindexer(store, index, Reindexer.StoredWrites.ALWAYS, new ReentrantLock())
                     .reindex(Optional.of(TOKEN), ReindexListener.NONE);
 
             assertThat(foundDuring).isNotEmpty().allMatch(found -> found == MESSAGES);

@@ -2,13 +2,12 @@ package dev.chatsystem.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.chatsystem.core.QueueBacklog;
 import dev.chatsystem.core.ReindexListener;
 import dev.chatsystem.core.h2.H2ChatStore;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
+import dev.chatsystem.core.spi.QueueMark;
 import dev.chatsystem.core.spi.Write;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -36,18 +35,28 @@ class ReindexAwaitsQueuedWritesTest {
             store.apply(List.of(
                     new Write.ChatCreated(TOKEN, 1, at), new Write.MessageCreated(TOKEN, 1, 1, "stored", at, 1)));
             AtomicInteger asked = new AtomicInteger();
-            // A persist worker, still holding a write queued a minute ago, stores it at the third look.
+            QueueMark marked = new QueueMark(List.of("1700000000000-7"));
+            // A persist worker, still holding a write queued before the reindex, stores it at the third look.
             Reindexer reindexer = new Reindexer(
                     store,
                     index,
-                    () -> {
-                        if (asked.incrementAndGet() < 3) {
-                            return List.of(new QueueBacklog(0, QueueBacklog.PERSIST, 1, Duration.ofMinutes(1)));
+                    new Reindexer.StoredWrites() {
+                        @Override
+                        public QueueMark mark() {
+                            return marked;
                         }
-                        if (asked.get() == 3) {
-                            store.apply(List.of(new Write.MessageCreated(TOKEN, 1, 2, "queued", at, 2)));
+
+                        @Override
+                        public boolean storedUpTo(QueueMark mark) {
+                            assertThat(mark).isEqualTo(marked);
+                            if (asked.incrementAndGet() < 3) {
+                                return false;
+                            }
+                            if (asked.get() == 3) {
+                                store.apply(List.of(new Write.MessageCreated(TOKEN, 1, 2, "queued", at, 2)));
+                            }
+                            return true;
                         }
-                        return List.of(new QueueBacklog(0, QueueBacklog.PERSIST, 0, Duration.ZERO));
                     },
                     new ReentrantLock());
 

@@ -13,7 +13,6 @@ import dev.chatsystem.core.testing.ControlledIndex;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -61,7 +60,8 @@ class ReindexWhileIndexingTest {
                     Await.until(indexLock::hasQueuedThreads, Duration.ofSeconds(10));
                 }
             });
-            new Reindexer(store, index, List::of, indexLock).reindex(Optional.empty(), ReindexListener.NONE);
+            new Reindexer(store, index, Reindexer.StoredWrites.ALWAYS, indexLock)
+                    .reindex(Optional.empty(), ReindexListener.NONE);
             path.awaitSearchable();
 
             assertThat(once).isTrue();

@@ -15,6 +15,7 @@ import dev.chatsystem.core.spi.Accepted;
 import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.Idempotency;
 import dev.chatsystem.core.spi.IdempotencyRecord;
+import dev.chatsystem.core.spi.QueueMark;
 import dev.chatsystem.core.spi.SearchIndex;
 import dev.chatsystem.core.spi.Write;
 import dev.chatsystem.core.testing.Await;
@@ -181,6 +182,26 @@ class RedisBackendTest {
                 .isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> writes.editMessage(token, 1, 9, "no such message", AT))
                 .isInstanceOf(NotFoundException.class);
+    }
+
+    /** What a full reindex waits for before it reads the store: queue positions, not clocks. */
+    @Test
+    void aMarkIsStoredOnceThePersistWorkersHaveStoredEveryWriteTakenBeforeIt() {
+        RedisBackend backend = backend(store);
+        RedisWritePath writes = (RedisWritePath) backend.writePath();
+        assertThat(writes.storedUpTo(writes.mark())).isTrue(); // nothing queued
+        String token = application();
+        writes.createChat(token, AT);
+        writes.createMessage(token, 1, "queued before the mark", AT);
+
+        QueueMark mark = writes.mark();
+        writes.createMessage(token, 1, "queued after it", AT);
+
+        assertThat(mark.lastIds()).hasSize(4).anyMatch(id -> !id.equals("0-0")); // the shards backend() opens
+        assertThat(writes.storedUpTo(mark)).isFalse(); // no worker yet
+        workers(backend, "w1");
+        awaitTrue(() -> writes.storedUpTo(mark));
+        assertThat(store.message(token, 1, 1)).isPresent();
     }
 
     @Test
