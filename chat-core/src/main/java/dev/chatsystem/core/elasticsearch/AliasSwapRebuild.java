@@ -204,22 +204,8 @@ final class AliasSwapRebuild implements IndexRebuild {
 
     /** Those of the old indexes that refuse writes now. */
     private Set<String> writeBlocked() {
-        JsonNode settings = send(
-                "GET",
-                "/" + String.join(",", olds.keySet()) + "/_settings?filter_path=*.settings.index.blocks.write",
-                null);
-        Set<String> blocked = new TreeSet<>();
-        settings.fields().forEachRemaining(index -> {
-            if (index.getValue()
-                    .path("settings")
-                    .path("index")
-                    .path("blocks")
-                    .path("write")
-                    .asBoolean()) {
-                blocked.add(index.getKey());
-            }
-        });
-        return blocked;
+        String names = String.join(",", olds.keySet());
+        return index.call("read the blocks of " + names, () -> index.writeBlocked(names));
     }
 
     /** Whether an alias leads to {@code name}; false when it does not exist; empty when that cannot be read now. */

@@ -30,6 +30,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SequencedSet;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHost;
@@ -359,7 +361,7 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
             if (health.status() == HealthStatus.Red) {
                 return BackendStatus.down("search", KIND, "cluster " + health.clusterName() + " is red");
             }
-            List<String> blocked = writeBlocked();
+            Set<String> blocked = writeBlocked(indexName);
             if (!blocked.isEmpty()) {
                 return BackendStatus.warning(
                         "search",
@@ -381,13 +383,16 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
         }
     }
 
-    /** The indexes behind the name that refuse writes ({@code index.blocks.write}). */
-    private List<String> writeBlocked() throws IOException {
-        Request request = new Request("GET", "/" + URLEncoder.encode(indexName, StandardCharsets.UTF_8) + "/_settings");
+    /**
+     * Those of the indexes {@code names} (comma-separated index or alias names; missing ones are skipped) leads to that
+     * refuse writes ({@code index.blocks.write}).
+     */
+    Set<String> writeBlocked(String names) throws IOException {
+        Request request = new Request("GET", "/" + names + "/_settings");
         request.addParameter("filter_path", "*.settings.index.blocks.write");
         request.addParameter("ignore_unavailable", "true");
         JsonNode answer = ClientCalls.json(rest.performRequest(request));
-        List<String> blocked = new ArrayList<>();
+        Set<String> blocked = new TreeSet<>();
         answer.fields().forEachRemaining(index -> {
             if (index.getValue()
                     .path("settings")
