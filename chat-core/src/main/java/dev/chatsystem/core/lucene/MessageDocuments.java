@@ -7,7 +7,6 @@ import java.util.Collection;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.FieldType;
-import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
@@ -44,7 +43,7 @@ final class MessageDocuments {
      */
     static Document toDocument(IndexedMessage message, Collection<String> words, long generation) {
         Document doc = new Document();
-        doc.add(new LongPoint(Generations.FIELD, generation));
+        doc.add(new NumericDocValuesField(Generations.FIELD, generation));
         doc.add(new StringField(ID, id(message), Field.Store.NO));
         doc.add(new StringField(TOKEN, message.token(), Field.Store.NO));
         doc.add(new StringField(CHAT, chatKey(message.token(), message.chatNumber()), Field.Store.NO));
