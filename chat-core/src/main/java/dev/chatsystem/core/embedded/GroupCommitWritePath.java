@@ -134,9 +134,11 @@ public final class GroupCommitWritePath implements WritePath {
         return true;
     }
 
+    /** Empty: the caller reads the committed row. */
     @Override
-    public void editMessage(String token, long chatNumber, long messageNumber, String body, Instant at) {
+    public Optional<Message> editMessage(String token, long chatNumber, long messageNumber, String body, Instant at) {
         submit(PendingWrite.editMessage(token, chatNumber, messageNumber, body, at));
+        return Optional.empty();
     }
 
     /** Always empty: a write is acknowledged only after it is committed to the store. */

@@ -252,8 +252,8 @@ final class DefaultChatSystem implements ChatSystem {
             throw existence.messageNotFound(token, chatNumber, messageNumber);
         }
         Instant at = now();
-        writes().editMessage(token, chatNumber, messageNumber, valid, at);
-        return latest(token, chatNumber, messageNumber)
+        return writes().editMessage(token, chatNumber, messageNumber, valid, at)
+                .or(() -> latest(token, chatNumber, messageNumber))
                 .orElseThrow(() -> existence.messageNotFound(token, chatNumber, messageNumber));
     }
 

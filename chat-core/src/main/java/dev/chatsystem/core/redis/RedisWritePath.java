@@ -105,8 +105,10 @@ final class RedisWritePath implements WritePath, Numbering {
         return true;
     }
 
+    /** The edited message, from what the edit itself knew: a read of the pending value less per edit. */
     @Override
-    public void editMessage(String token, long chatNumber, long messageNumber, String body, Instant at) {
+    public Optional<Message> editMessage(String token, long chatNumber, long messageNumber, String body, Instant at) {
+        Optional<Instant> createdAt = createdAt(token, chatNumber, messageNumber);
         List<String> scriptKeys = shardKeys(token);
         List<String> args = List.of(
                 token,
@@ -115,13 +117,14 @@ final class RedisWritePath implements WritePath, Numbering {
                 body,
                 micros(at),
                 streamBound(token),
-                createdAt(token, chatNumber, messageNumber));
+                createdAt.map(RedisWritePath::micros).orElse(""));
         Object reply = run(Scripts.EDIT_MESSAGE, scriptKeys, args);
         if (isSeedRequest(reply)) {
             lastMessageNumber(token, chatNumber);
             reply = run(Scripts.EDIT_MESSAGE, scriptKeys, args);
         }
         number(reply, chatNumber);
+        return createdAt.map(created -> new Message(chatNumber, messageNumber, body, created, at));
     }
 
     /**
@@ -131,12 +134,11 @@ final class RedisWritePath implements WritePath, Numbering {
      * edit before it is accepted. Empty when neither knows the message (the script then refuses a number it has not
      * given).
      */
-    private String createdAt(String token, long chatNumber, long messageNumber) {
+    private Optional<Instant> createdAt(String token, long chatNumber, long messageNumber) {
         return pendingReads
                 .message(token, chatNumber, messageNumber)
                 .or(() -> store.message(token, chatNumber, messageNumber))
-                .map(message -> micros(message.createdAt()))
-                .orElse("");
+                .map(Message::createdAt);
     }
 
     @Override

@@ -55,8 +55,11 @@ public interface WritePath extends AutoCloseable {
         return false;
     }
 
-    /** Makes the edit durable. */
-    void editMessage(String token, long chatNumber, long messageNumber, String body, Instant at);
+    /**
+     * Makes the edit durable. Returns the message as this edit left it when the write path knows it without another
+     * read; empty when the caller should read it.
+     */
+    Optional<Message> editMessage(String token, long chatNumber, long messageNumber, String body, Instant at);
 
     /**
      * The chat if its create was accepted but may not be in the store yet, so a caller reads its own write. Empty

@@ -160,7 +160,9 @@ class RedisBackendTest {
                 .hasValueSatisfying(c -> assertThat(c.createdAt()).isEqualTo(AT));
         assertThat(writes.pendingMessage(token, chat, number)).hasValue(new Message(chat, number, "just sent", AT, AT));
         Instant later = AT.plusSeconds(1);
-        writes.editMessage(token, chat, number, "edited", later);
+        // The edit answers the message it left, as a read of it would, without that read.
+        assertThat(writes.editMessage(token, chat, number, "edited", later))
+                .hasValue(new Message(chat, number, "edited", AT, later));
         assertThat(writes.pendingMessage(token, chat, number)).hasValue(new Message(chat, number, "edited", AT, later));
         assertThat(writes.lastChatNumber(token)).isEqualTo(1);
         assertThat(writes.lastMessageNumber(token, chat)).isEqualTo(1);
