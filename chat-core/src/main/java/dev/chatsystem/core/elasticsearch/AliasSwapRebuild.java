@@ -1,8 +1,6 @@
 package dev.chatsystem.core.elasticsearch;
 
 import co.elastic.clients.transport.rest5_client.low_level.Request;
-import co.elastic.clients.transport.rest5_client.low_level.Response;
-import co.elastic.clients.transport.rest5_client.low_level.ResponseException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,11 +12,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.apache.hc.core5.http.ContentType;
@@ -88,12 +84,12 @@ final class AliasSwapRebuild implements IndexRebuild {
      * and creates the new index (refreshed only when complete: nothing searches it before).
      */
     static AliasSwapRebuild start(ElasticsearchSearchIndex index, IndexCreator creator, String alias) {
-        Map<String, Integer> current = concreteIndices(index, alias);
+        Map<String, Integer> current = IndexReads.concreteIndices(index, alias);
         deleteLeftovers(index, alias, current.keySet());
         Map<String, Map<Integer, Long>> copied = new HashMap<>();
         for (Map.Entry<String, Integer> old : current.entrySet()) {
             Map<Integer, Long> shards = new HashMap<>();
-            primaryShards(index, old.getKey(), old.getValue())
+            IndexReads.primaryShards(index, old.getKey(), old.getValue())
                     .forEach((shard, seqNo) -> shards.put(shard, seqNo.globalCheckpoint()));
             copied.put(old.getKey(), shards);
         }
@@ -143,7 +139,7 @@ final class AliasSwapRebuild implements IndexRebuild {
             requireUnchanged();
             swap();
         } catch (RuntimeException e) {
-            if (aliased(target).orElse(false)) {
+            if (IndexReads.aliased(index, target).orElse(false)) {
                 LOG.warn("the reindex's swap was answered with a failure but took effect: {}", e.toString());
             } else {
                 unblock(blockedHere, e);
@@ -169,7 +165,7 @@ final class AliasSwapRebuild implements IndexRebuild {
             return;
         }
         try {
-            if (aliased(target).equals(Optional.of(false))) {
+            if (IndexReads.aliased(index, target).equals(Optional.of(false))) {
                 send("DELETE", "/" + target, null);
             }
         } catch (BackendUnavailableException e) {
@@ -208,23 +204,6 @@ final class AliasSwapRebuild implements IndexRebuild {
         return index.call("read the blocks of " + names, () -> index.writeBlocked(names));
     }
 
-    /** Whether an alias leads to {@code name}; false when it does not exist; empty when that cannot be read now. */
-    private Optional<Boolean> aliased(String name) {
-        Request request = new Request("GET", "/" + name + "/_alias");
-        try {
-            return Optional.of(index.call("read the aliases of " + name, () -> {
-                Response response = index.rest().performRequest(request);
-                return !ClientCalls.json(response).path(name).path("aliases").isEmpty();
-            }));
-        } catch (BackendUnavailableException e) {
-            if (e.getCause() instanceof ResponseException refused
-                    && refused.getResponse().getStatusCode() == 404) {
-                return Optional.of(false);
-            }
-            return Optional.empty();
-        }
-    }
-
     /**
      * Copies into the new index every operation on the old ones since the last copy. With {@code settled}, first waits
      * until every copy of each shard has taken all of its operations (after the write block, nothing adds any);
@@ -233,10 +212,11 @@ final class AliasSwapRebuild implements IndexRebuild {
     private void copyNewWrites(boolean settled) {
         for (Map.Entry<String, Map<Integer, Long>> old : copied.entrySet()) {
             int shardCount = olds.get(old.getKey());
-            Map<Integer, SeqNo> shards =
-                    settled ? settledShards(old.getKey(), shardCount) : primaryShards(index, old.getKey(), shardCount);
+            Map<Integer, IndexReads.SeqNo> shards = settled
+                    ? settledShards(old.getKey(), shardCount)
+                    : IndexReads.primaryShards(index, old.getKey(), shardCount);
             send("POST", "/" + old.getKey() + "/_refresh", null);
-            for (Map.Entry<Integer, SeqNo> shard : shards.entrySet()) {
+            for (Map.Entry<Integer, IndexReads.SeqNo> shard : shards.entrySet()) {
                 long from = old.getValue().getOrDefault(shard.getKey(), -1L);
                 long to = shard.getValue().globalCheckpoint();
                 if (to > from) {
@@ -247,10 +227,10 @@ final class AliasSwapRebuild implements IndexRebuild {
         }
     }
 
-    private Map<Integer, SeqNo> settledShards(String old, int shardCount) {
+    private Map<Integer, IndexReads.SeqNo> settledShards(String old, int shardCount) {
         long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
         while (true) {
-            Map<Integer, SeqNo> shards = primaryShards(index, old, shardCount);
+            Map<Integer, IndexReads.SeqNo> shards = IndexReads.primaryShards(index, old, shardCount);
             if (shards.values().stream().allMatch(s -> s.globalCheckpoint() >= s.maxSeqNo())) {
                 return shards;
             }
@@ -320,7 +300,7 @@ final class AliasSwapRebuild implements IndexRebuild {
 
     /** Fails when the name no longer leads to the indexes this rebuild started from, or the new index is not ours. */
     private void requireUnchanged() {
-        Set<String> now = concreteIndices(index, alias).keySet();
+        Set<String> now = IndexReads.concreteIndices(index, alias).keySet();
         if (!now.equals(olds.keySet())) {
             throw new BackendUnavailableException("search index: " + alias + " changed during the reindex (it leads to "
                     + now + ", not " + olds.keySet() + "): did another full reindex run? Run it again");
@@ -370,40 +350,7 @@ final class AliasSwapRebuild implements IndexRebuild {
     }
 
     private JsonNode send(String method, String endpoint, JsonNode body) {
-        return send(index, method, endpoint, body);
-    }
-
-    private static JsonNode send(ElasticsearchSearchIndex index, String method, String endpoint, JsonNode body) {
-        Request request = new Request(method, endpoint);
-        if (body != null) {
-            request.setEntity(new StringEntity(body.toString(), ContentType.APPLICATION_JSON));
-        }
-        return index.call(
-                method.toLowerCase(Locale.ROOT) + " " + endpoint,
-                () -> ClientCalls.json(index.rest().performRequest(request)));
-    }
-
-    /**
-     * The indexes {@code name} leads to (itself when it is an index, those of the alias when it is one), each with its
-     * number of shards; fails when there are none.
-     */
-    private static Map<String, Integer> concreteIndices(ElasticsearchSearchIndex index, String name) {
-        JsonNode answer =
-                send(index, "GET", "/" + name + "/_settings?filter_path=*.settings.index.number_of_shards", null);
-        Map<String, Integer> indices = new TreeMap<>();
-        answer.fields()
-                .forEachRemaining(entry -> indices.put(
-                        entry.getKey(),
-                        entry.getValue()
-                                .path("settings")
-                                .path("index")
-                                .path("number_of_shards")
-                                .asInt()));
-        if (indices.isEmpty() || indices.containsValue(0)) {
-            throw new BackendUnavailableException(
-                    "search index: cannot tell which indexes " + name + " leads to: " + answer);
-        }
-        return indices;
+        return IndexReads.send(index, method, endpoint, body);
     }
 
     /**
@@ -411,7 +358,7 @@ final class AliasSwapRebuild implements IndexRebuild {
      * among {@code current}, and with no alias (one another rebuild swapped in since {@code current} was read has).
      */
     private static void deleteLeftovers(ElasticsearchSearchIndex index, String alias, Set<String> current) {
-        JsonNode found = send(
+        JsonNode found = IndexReads.send(
                 index,
                 "GET",
                 "/" + alias + GENERATION + "*?filter_path=*.mappings._meta,*.aliases&expand_wildcards=open,closed",
@@ -424,45 +371,8 @@ final class AliasSwapRebuild implements IndexRebuild {
                     && !aliased
                     && alias.equals(meta.path(REBUILD_OF_KEY).asText())) {
                 LOG.warn("deleting {}, left by a full reindex of {} that did not complete", name, alias);
-                send(index, "DELETE", "/" + name, null);
+                IndexReads.send(index, "DELETE", "/" + name, null);
             }
         }
-    }
-
-    record SeqNo(long maxSeqNo, long globalCheckpoint) {}
-
-    /**
-     * Per primary shard of {@code name}, its highest sequence number and the one every copy has reached; fails unless
-     * all {@code shardCount} primaries answer (the operations of one that does not could not be copied).
-     */
-    private static Map<Integer, SeqNo> primaryShards(ElasticsearchSearchIndex index, String name, int shardCount) {
-        JsonNode shards = send(
-                        index,
-                        "GET",
-                        "/" + name + "/_stats/docs?level=shards&filter_path=indices.*.shards.*.routing.primary,"
-                                + "indices.*.shards.*.seq_no",
-                        null)
-                .path("indices")
-                .path(name)
-                .path("shards");
-        Map<Integer, SeqNo> primaries = new HashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = shards.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> shard = it.next();
-            for (JsonNode copy : shard.getValue()) {
-                if (copy.path("routing").path("primary").asBoolean()) {
-                    JsonNode seqNo = copy.path("seq_no");
-                    primaries.put(
-                            Integer.parseInt(shard.getKey()),
-                            new SeqNo(
-                                    seqNo.path("max_seq_no").asLong(),
-                                    seqNo.path("global_checkpoint").asLong()));
-                }
-            }
-        }
-        if (primaries.size() != shardCount) {
-            throw new BackendUnavailableException("search index: " + primaries.size() + " of the " + shardCount
-                    + " primary shards of " + name + " answer; the reindex needs them all");
-        }
-        return primaries;
     }
 }

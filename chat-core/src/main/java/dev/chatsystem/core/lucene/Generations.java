@@ -1,9 +1,11 @@
 package dev.chatsystem.core.lucene;
 
+import java.io.IOException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
@@ -36,11 +38,6 @@ final class Generations {
         return current;
     }
 
-    /** Held (exclusively) while deleting what a rebuild did not write, so that no rebuild starts meanwhile. */
-    Lock deleting() {
-        return lock.writeLock();
-    }
-
     /** Starts a new generation, once the writes under way have finished; returns it. */
     long next() {
         lock.writeLock().lock();
@@ -52,10 +49,28 @@ final class Generations {
     }
 
     /**
+     * Deletes from {@code writer} the documents not written in {@code generation}, unless a newer rebuild has started
+     * (then false, deleting nothing): under the exclusive lock, so that none starts between the check and the delete
+     * and loses its first documents to it.
+     */
+    boolean deleteAllBut(long generation, IndexWriter writer) throws IOException {
+        lock.writeLock().lock();
+        try {
+            if (current != generation) {
+                return false;
+            }
+            writer.deleteDocuments(notWrittenIn(generation));
+            return true;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /**
      * The documents not written in {@code generation}. A scan of the doc values: it runs once per rebuild, while the
      * field is written with every document, where a column value costs less than an indexed point.
      */
-    static Query notWrittenIn(long generation) {
+    private static Query notWrittenIn(long generation) {
         return new BooleanQuery.Builder()
                 .add(new MatchAllDocsQuery(), BooleanClause.Occur.FILTER)
                 .add(NumericDocValuesField.newSlowExactQuery(FIELD, generation), BooleanClause.Occur.MUST_NOT)

@@ -237,18 +237,13 @@ public final class LuceneSearchIndex implements SearchIndex {
             @Override
             public void complete() {
                 ensureOpen();
-                Lock deleting = generations.deleting();
-                deleting.lock();
                 try {
-                    if (generations.current() != generation) {
+                    if (!generations.deleteAllBut(generation, writer)) {
                         throw new BackendUnavailableException(
                                 "another full rebuild of the search index started meanwhile");
                     }
-                    writer.deleteDocuments(Generations.notWrittenIn(generation));
                 } catch (IOException | AlreadyClosedException e) {
                     throw unavailable("delete what the rebuild did not write", e);
-                } finally {
-                    deleting.unlock();
                 }
                 try {
                     // Counted as an upsert, so that any later refresh (a search's, the periodic commit's) shows the

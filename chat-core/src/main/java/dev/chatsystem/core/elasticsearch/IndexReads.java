@@ -1,0 +1,112 @@
+package dev.chatsystem.core.elasticsearch;
+
+import co.elastic.clients.transport.rest5_client.low_level.Request;
+import co.elastic.clients.transport.rest5_client.low_level.Response;
+import co.elastic.clients.transport.rest5_client.low_level.ResponseException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chatsystem.core.BackendUnavailableException;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.StringEntity;
+
+/**
+ * What a full rebuild ({@link AliasSwapRebuild}) reads of the indexes' state: which indexes a name leads to, where each
+ * primary shard's operations stand, and which indexes have an alias. Each read goes through the adapter, so failures
+ * arrive as {@link BackendUnavailableException}.
+ */
+final class IndexReads {
+    private IndexReads() {}
+
+    /** One request through the adapter ({@link ElasticsearchSearchIndex#call}): its JSON answer. */
+    static JsonNode send(ElasticsearchSearchIndex index, String method, String endpoint, JsonNode body) {
+        Request request = new Request(method, endpoint);
+        if (body != null) {
+            request.setEntity(new StringEntity(body.toString(), ContentType.APPLICATION_JSON));
+        }
+        return index.call(
+                method.toLowerCase(Locale.ROOT) + " " + endpoint,
+                () -> ClientCalls.json(index.rest().performRequest(request)));
+    }
+
+    /**
+     * The indexes {@code name} leads to (itself when it is an index, those of the alias when it is one), each with its
+     * number of shards; fails when there are none.
+     */
+    static Map<String, Integer> concreteIndices(ElasticsearchSearchIndex index, String name) {
+        JsonNode answer =
+                send(index, "GET", "/" + name + "/_settings?filter_path=*.settings.index.number_of_shards", null);
+        Map<String, Integer> indices = new TreeMap<>();
+        answer.fields()
+                .forEachRemaining(entry -> indices.put(
+                        entry.getKey(),
+                        entry.getValue()
+                                .path("settings")
+                                .path("index")
+                                .path("number_of_shards")
+                                .asInt()));
+        if (indices.isEmpty() || indices.containsValue(0)) {
+            throw new BackendUnavailableException(
+                    "search index: cannot tell which indexes " + name + " leads to: " + answer);
+        }
+        return indices;
+    }
+
+    /** Whether an alias leads to {@code name}; false when it does not exist; empty when that cannot be read now. */
+    static Optional<Boolean> aliased(ElasticsearchSearchIndex index, String name) {
+        Request request = new Request("GET", "/" + name + "/_alias");
+        try {
+            return Optional.of(index.call("read the aliases of " + name, () -> {
+                Response response = index.rest().performRequest(request);
+                return !ClientCalls.json(response).path(name).path("aliases").isEmpty();
+            }));
+        } catch (BackendUnavailableException e) {
+            if (e.getCause() instanceof ResponseException refused
+                    && refused.getResponse().getStatusCode() == 404) {
+                return Optional.of(false);
+            }
+            return Optional.empty();
+        }
+    }
+
+    record SeqNo(long maxSeqNo, long globalCheckpoint) {}
+
+    /**
+     * Per primary shard of {@code name}, its highest sequence number and the one every copy has reached; fails unless
+     * all {@code shardCount} primaries answer (the operations of one that does not could not be copied).
+     */
+    static Map<Integer, SeqNo> primaryShards(ElasticsearchSearchIndex index, String name, int shardCount) {
+        JsonNode shards = send(
+                        index,
+                        "GET",
+                        "/" + name + "/_stats/docs?level=shards&filter_path=indices.*.shards.*.routing.primary,"
+                                + "indices.*.shards.*.seq_no",
+                        null)
+                .path("indices")
+                .path(name)
+                .path("shards");
+        Map<Integer, SeqNo> primaries = new HashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = shards.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> shard = it.next();
+            for (JsonNode copy : shard.getValue()) {
+                if (copy.path("routing").path("primary").asBoolean()) {
+                    JsonNode seqNo = copy.path("seq_no");
+                    primaries.put(
+                            Integer.parseInt(shard.getKey()),
+                            new SeqNo(
+                                    seqNo.path("max_seq_no").asLong(),
+                                    seqNo.path("global_checkpoint").asLong()));
+                }
+            }
+        }
+        if (primaries.size() != shardCount) {
+            throw new BackendUnavailableException("search index: " + primaries.size() + " of the " + shardCount
+                    + " primary shards of " + name + " answer; the reindex needs them all");
+        }
+        return primaries;
+    }
+}
