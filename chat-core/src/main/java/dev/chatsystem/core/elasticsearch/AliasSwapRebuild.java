@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * and are retried by the workers, which reach the new index once the alias points there. Copies carry their versions,
  * so a copy never reverts a newer body the fill read from the store, nor the reverse.
  *
- * <p>Two full rebuilds of one index must not run at once: each starts by deleting what an interrupted one left (new
+ * <p>Two full rebuilds of one index must not run at once (the reindex holds a {@link
+ * dev.chatsystem.core.spi.JobLock} for that): each starts by deleting what an interrupted one left (new
  * indexes behind no alias), and a rebuild whose old index was replaced meanwhile fails rather than swap. Either way
  * the alias keeps pointing at a complete index.
  */

@@ -2,6 +2,7 @@ package dev.chatsystem.core.internal;
 
 import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.CountReconciler;
+import dev.chatsystem.core.spi.JobLock;
 import dev.chatsystem.core.spi.Numbering;
 import dev.chatsystem.core.spi.SearchIndex;
 import dev.chatsystem.core.spi.WritePath;
@@ -16,6 +17,7 @@ import org.slf4j.LoggerFactory;
  *
  * @param indexLock held by whoever writes to the index what the store committed (the embedded indexer, a reindex
  *     batch) so a rebuild never overwrites a newer edit with an older body
+ * @param jobLock shared by every process on the same backends, so that long jobs (a full reindex) run one at a time
  * @param closeInOrder everything the composition root opened, in the order to release it: the write path and workers
  *     first (they finish accepted work), the backends they write to last
  */
@@ -26,6 +28,7 @@ record Backends(
         WritePath writes,
         CountReconciler reconciler,
         Lock indexLock,
+        JobLock jobLock,
         List<AutoCloseable> closeInOrder)
         implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Backends.class);
@@ -37,6 +40,7 @@ record Backends(
         Objects.requireNonNull(writes, "writes");
         Objects.requireNonNull(reconciler, "reconciler");
         Objects.requireNonNull(indexLock, "indexLock");
+        Objects.requireNonNull(jobLock, "jobLock");
         closeInOrder = List.copyOf(closeInOrder);
     }
 

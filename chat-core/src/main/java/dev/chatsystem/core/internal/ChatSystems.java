@@ -9,6 +9,7 @@ import dev.chatsystem.core.WorkerListener;
 import dev.chatsystem.core.elasticsearch.ElasticsearchSearchIndex;
 import dev.chatsystem.core.embedded.GroupCommitWritePath;
 import dev.chatsystem.core.embedded.LocalJobLease;
+import dev.chatsystem.core.embedded.LocalJobLock;
 import dev.chatsystem.core.embedded.MarkedSearchIndex;
 import dev.chatsystem.core.embedded.MissedWrites;
 import dev.chatsystem.core.embedded.StoreNumbering;
@@ -103,6 +104,7 @@ public final class ChatSystems {
                 writes,
                 reconciler,
                 indexLock,
+                new LocalJobLock(),
                 List.of(reconciling, writes, index, store));
         DefaultChatSystem system = new DefaultChatSystem(backends, clock, config.idempotencyRetention());
         if (index.needsRebuild()) {
@@ -182,8 +184,8 @@ public final class ChatSystems {
         CountReconciler reconciler = new ObservedReconciler(store, listener);
         AutoCloseable workers = () -> {};
         AutoCloseable reconciling = () -> {};
+        String instance = instanceId();
         if (config.role().runsWorkers()) {
-            String instance = instanceId();
             workers = remember(
                     opened,
                     redis.startWorkers(
@@ -197,6 +199,7 @@ public final class ChatSystems {
                 redis.writePath(),
                 reconciler,
                 new ReentrantLock(),
+                redis.jobLock(instance),
                 List.of(reconciling, workers, redis, index, store));
         return new DefaultChatSystem(backends, clock, config.idempotencyRetention());
     }
@@ -209,7 +212,7 @@ public final class ChatSystems {
         return new PeriodicReconciler(reconciler, lease, config.reconcileInterval()).start();
     }
 
-    /** Names this process in shard leases: host, pid and a random suffix so a restarted pid never matches. */
+    /** Names this process in shard leases and job locks: host, pid and a random suffix so a restarted pid never matches. */
     private static String instanceId() {
         return ManagementFactory.getRuntimeMXBean().getName() + "-"
                 + UUID.randomUUID().toString().substring(0, 8);

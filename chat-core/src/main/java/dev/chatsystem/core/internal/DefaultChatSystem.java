@@ -55,7 +55,11 @@ final class DefaultChatSystem implements ChatSystem {
         this.backends = Objects.requireNonNull(backends, "backends");
         this.retention = Objects.requireNonNull(idempotencyRetention, "idempotencyRetention");
         this.reindexer = new Reindexer(
-                backends.store(), backends.index(), Reindexer.StoredWrites.of(backends.writes()), backends.indexLock());
+                backends.store(),
+                backends.index(),
+                Reindexer.StoredWrites.of(backends.writes()),
+                backends.indexLock(),
+                backends.jobLock());
         this.clock = Objects.requireNonNull(clock, "clock");
         this.existence = new Existence(backends.store(), backends.numbering());
     }

@@ -1,11 +1,13 @@
 package dev.chatsystem.core.internal;
 
 import dev.chatsystem.core.BackendUnavailableException;
+import dev.chatsystem.core.ConflictException;
 import dev.chatsystem.core.ReindexListener;
 import dev.chatsystem.core.ReindexReport;
 import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.IndexRebuild;
 import dev.chatsystem.core.spi.IndexedMessage;
+import dev.chatsystem.core.spi.JobLock;
 import dev.chatsystem.core.spi.MessageBatch;
 import dev.chatsystem.core.spi.QueueMark;
 import dev.chatsystem.core.spi.SearchIndex;
@@ -28,11 +30,16 @@ import org.slf4j.LoggerFactory;
  * leave its searches partial until it ends, lose (on the distributed form) a message indexed before the clear but
  * stored after the scan passed it, and leave the embedded index to be rebuilt in full at its next start, as it cannot
  * tell when that one application is whole again.
+ *
+ * <p>A full rebuild holds the {@link JobLock} {@value #FULL_REINDEX} throughout: one runs at a time across every
+ * process on the backends. One application's reindex needs no lock: its upserts are versioned, like the workers'.
  */
 final class Reindexer {
     static final int BATCH_SIZE = 1_000;
     /** The longest a full rebuild waits for writes queued before it started to reach the store. */
     static final Duration PERSIST_WAIT = Duration.ofSeconds(30);
+    /** The {@link JobLock} a full rebuild holds, so that two never run at once. */
+    static final String FULL_REINDEX = "full-reindex";
 
     private static final Logger LOG = LoggerFactory.getLogger(Reindexer.class);
     private static final Duration POLL = Duration.ofMillis(200);
@@ -75,22 +82,26 @@ final class Reindexer {
     private final SearchIndex index;
     private final StoredWrites stored;
     private final Lock indexLock;
+    private final JobLock jobLock;
 
-    Reindexer(ChatStore store, SearchIndex index, StoredWrites stored, Lock indexLock) {
+    Reindexer(ChatStore store, SearchIndex index, StoredWrites stored, Lock indexLock, JobLock jobLock) {
         this.store = store;
         this.index = index;
         this.stored = stored;
         this.indexLock = indexLock;
+        this.jobLock = jobLock;
     }
 
     ReindexReport reindex(Optional<String> token, ReindexListener listener) {
         long started = System.nanoTime();
-        long total = store.countMessages(token);
-        Progress progress = new Progress(total, listener);
-        listener.progress(0, total);
         if (token.isPresent()) {
+            Progress progress = new Progress(store.countMessages(token), listener);
             copy(token, index::upsert, progress);
-        } else {
+            return progress.report(started);
+        }
+        // Locked before anything is counted or reported, so that a refused reindex fails at once.
+        try (JobLock.Held held = jobLock.tryLock(FULL_REINDEX).orElseThrow(Reindexer::alreadyRunning)) {
+            Progress progress = new Progress(store.countMessages(token), listener);
             try (IndexRebuild rebuild = index.startRebuild()) {
                 // The rebuild takes what is indexed from now on; what was indexed before, it reads from the store,
                 // once the writes queued before now are there (an edit stored after the scan read its row would be
@@ -99,8 +110,17 @@ final class Reindexer {
                 copy(token, rebuild::upsert, progress);
                 rebuild.complete();
             }
+            return progress.report(started);
         }
-        return new ReindexReport(progress.done, Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /**
+     * Two full rebuilds at once would each take the other's new index for a leftover (Elasticsearch) or overtake it
+     * (Lucene), so the second one fails; failing before it starts saves it the work, and says why.
+     */
+    private static ConflictException alreadyRunning() {
+        return new ConflictException("a full reindex is already running on these backends (one runs at a time); run it"
+                + " again once it has ended (a killed one gives its lock up within 30 s)");
     }
 
     /**
@@ -160,9 +180,15 @@ final class Reindexer {
         private long cursor;
         private long done;
 
+        /** Reports that nothing of {@code total} is done yet. */
         Progress(long total, ReindexListener listener) {
             this.total = total;
             this.listener = listener;
+            listener.progress(0, total);
+        }
+
+        ReindexReport report(long startedNanos) {
+            return new ReindexReport(done, Duration.ofNanos(System.nanoTime() - startedNanos));
         }
 
         void advance(MessageBatch batch) {

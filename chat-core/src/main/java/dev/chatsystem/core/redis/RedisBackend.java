@@ -6,6 +6,7 @@ import dev.chatsystem.core.Urls;
 import dev.chatsystem.core.WorkerListener;
 import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.JobLease;
+import dev.chatsystem.core.spi.JobLock;
 import dev.chatsystem.core.spi.Numbering;
 import dev.chatsystem.core.spi.SearchIndex;
 import dev.chatsystem.core.spi.WritePath;
@@ -174,6 +175,14 @@ public final class RedisBackend implements AutoCloseable {
         return (job, period) -> RedisWritePath.call(() -> "OK"
                 .equals(redis.set(
                         keys.job(job), owner, SetParams.setParams().nx().px(period.toMillis()))));
+    }
+
+    /**
+     * Locks of long jobs shared by every instance on this Redis ({@link RedisJobLock}), each hold named after {@code
+     * owner}.
+     */
+    public JobLock jobLock(String owner) {
+        return new RedisJobLock(redis, keys, Objects.requireNonNull(owner, "owner"), RedisJobLock.TTL);
     }
 
     /** Answers every queued script, then closes the client. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.ReindexListener;
+import dev.chatsystem.core.embedded.LocalJobLock;
 import dev.chatsystem.core.h2.H2ChatStore;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
 import dev.chatsystem.core.spi.Write;
@@ -41,7 +42,7 @@ class FailedReindexTest {
                 writes.add(new Write.MessageCreated(TOKEN, 1, n, "message " + n, at, n));
             }
             store.apply(writes);
-            new Reindexer(store, index, Reindexer.StoredWrites.ALWAYS, new ReentrantLock())
+            new Reindexer(store, index, Reindexer.StoredWrites.ALWAYS, new ReentrantLock(), new LocalJobLock())
                     .reindex(Optional.empty(), ReindexListener.NONE);
             assertThat(index.needsRebuild()).isFalse();
         }
@@ -52,7 +53,8 @@ class FailedReindexTest {
         try (H2ChatStore store = H2ChatStore.open(dir.resolve("db"));
                 ControlledIndex index = new ControlledIndex(LuceneSearchIndex.open(dir.resolve("index")))) {
             index.beforeUpsert(() -> index.failing(!index.upserted().isEmpty())); // the second batch fails
-            Reindexer reindexer = new Reindexer(store, index, Reindexer.StoredWrites.ALWAYS, new ReentrantLock());
+            Reindexer reindexer =
+                    new Reindexer(store, index, Reindexer.StoredWrites.ALWAYS, new ReentrantLock(), new LocalJobLock());
 
             assertThatThrownBy(() -> reindexer.reindex(Optional.empty(), ReindexListener.NONE))
                     .isInstanceOf(BackendUnavailableException.class);
@@ -77,7 +79,7 @@ class FailedReindexTest {
             index.beforeUpsert(() -> foundDuring.add(
                     (long) index.search(TOKEN, 1, "message", 5_000).size()));
 
-            new Reindexer(store, index, Reindexer.StoredWrites.ALWAYS, new ReentrantLock())
+            new Reindexer(store, index, Reindexer.StoredWrites.ALWAYS, new ReentrantLock(), new LocalJobLock())
                     .reindex(Optional.of(TOKEN), ReindexListener.NONE);
 
             assertThat(foundDuring).isNotEmpty().allMatch(found -> found == MESSAGES);

@@ -3,6 +3,7 @@ package dev.chatsystem.core.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chatsystem.core.ReindexListener;
+import dev.chatsystem.core.embedded.LocalJobLock;
 import dev.chatsystem.core.h2.H2ChatStore;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
 import dev.chatsystem.core.spi.QueueMark;
@@ -58,7 +59,8 @@ class ReindexAwaitsQueuedWritesTest {
                             return true;
                         }
                     },
-                    new ReentrantLock());
+                    new ReentrantLock(),
+                    new LocalJobLock());
 
             reindexer.reindex(Optional.empty(), ReindexListener.NONE);
 

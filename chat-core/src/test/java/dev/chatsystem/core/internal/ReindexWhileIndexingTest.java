@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.chatsystem.core.ReindexListener;
 import dev.chatsystem.core.WorkerListener;
 import dev.chatsystem.core.embedded.GroupCommitWritePath;
+import dev.chatsystem.core.embedded.LocalJobLock;
 import dev.chatsystem.core.embedded.MissedWrites;
 import dev.chatsystem.core.h2.H2ChatStore;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
@@ -60,7 +61,7 @@ class ReindexWhileIndexingTest {
                     Await.until(indexLock::hasQueuedThreads, Duration.ofSeconds(10));
                 }
             });
-            new Reindexer(store, index, Reindexer.StoredWrites.ALWAYS, indexLock)
+            new Reindexer(store, index, Reindexer.StoredWrites.ALWAYS, indexLock, new LocalJobLock())
                     .reindex(Optional.empty(), ReindexListener.NONE);
             path.awaitSearchable();
 

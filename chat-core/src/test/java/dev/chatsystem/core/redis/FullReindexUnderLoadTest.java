@@ -1,9 +1,12 @@
 package dev.chatsystem.core.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chatsystem.core.ChatSystem;
+import dev.chatsystem.core.ConflictException;
 import dev.chatsystem.core.Message;
+import dev.chatsystem.core.ReindexListener;
 import dev.chatsystem.core.testing.Await;
 import dev.chatsystem.core.testing.MySqlTestDatabase;
 import dev.chatsystem.core.testing.RedisDatabase;
@@ -20,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.params.SetParams;
 
 /**
  * A full {@code reindex} on the distributed form while messages are created: searches find the messages stored before
@@ -89,6 +93,36 @@ class FullReindexUnderLoadTest {
                     },
                     Duration.ofSeconds(60));
             assertThat(created.size()).isGreaterThan(before.size());
+        }
+    }
+
+    /** Another process's full reindex holds the lock: this one is refused at once; one application's still runs. */
+    @Test
+    void aFullReindexWhileAnotherProcessRunsOneIsRefused() {
+        try (MySqlTestDatabase database = MySqlTestDatabase.create();
+                ChatSystem system = ChatSystem.open(
+                        database.productionConfig(dataDir, redis.url(), INDEX).build())) {
+            String token = system.createApplication("reindexed twice").token();
+            system.createChat(token);
+            system.createMessage(token, 1, "hello");
+            String lock = new RedisKeys(1).lock("full-reindex"); // shard 0's tag, whatever the shards
+            redis.client()
+                    .set(lock, "another-process:token", SetParams.setParams().px(60_000));
+
+            assertThatThrownBy(() -> system.reindex(Optional.empty(), ReindexListener.NONE))
+                    .isInstanceOf(ConflictException.class)
+                    .hasMessageContaining("a full reindex is already running");
+            assertThat(redis.client().get(lock)).isEqualTo("another-process:token");
+            Await.until(
+                    () -> system.reindex(Optional.of(token), ReindexListener.NONE)
+                                    .indexed()
+                            == 1,
+                    Duration.ofSeconds(30)); // once the worker has stored it
+
+            redis.client().del(lock); // that process ended
+            assertThat(system.reindex(Optional.empty(), ReindexListener.NONE).indexed())
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(redis.client().exists(lock)).isFalse();
         }
     }
 

@@ -1,0 +1,28 @@
+package dev.chatsystem.core.spi;
+
+import java.util.Optional;
+
+/**
+ * The port that lets one process among all that share the backends run a long job, such as a full reindex, at a time:
+ * the holder keeps the lock until it closes it, and a holder that dies without closing it loses it within a bounded
+ * time.
+ *
+ * <p>Thread-safe. Unlike {@link JobLease}, which paces a periodic job, this one excludes: two holds of one job never
+ * overlap while the backend keeps its state (a Redis that loses its data loses the lock with it).
+ */
+public interface JobLock {
+
+    /**
+     * Takes the lock named {@code job} if no one holds it, this process included.
+     *
+     * @return the held lock, to close when the job ends; empty when another holder has it
+     * @throws dev.chatsystem.core.BackendUnavailableException when the lock cannot be read
+     */
+    Optional<Held> tryLock(String job);
+
+    /** A lock this caller holds; closing it gives it back, and closing it again does nothing. */
+    interface Held extends AutoCloseable {
+        @Override
+        void close();
+    }
+}
