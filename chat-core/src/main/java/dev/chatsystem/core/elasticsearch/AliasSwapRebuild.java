@@ -202,7 +202,7 @@ final class AliasSwapRebuild implements IndexRebuild {
     /** Those of the old indexes that refuse writes now. */
     private Set<String> writeBlocked() {
         String names = String.join(",", olds.keySet());
-        return index.call("read the blocks of " + names, () -> index.writeBlocked(names));
+        return index.call("read the blocks of " + names, () -> IndexReads.writeBlocked(index.rest(), names));
     }
 
     /**

@@ -2,9 +2,7 @@ package dev.chatsystem.core.elasticsearch;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
-import co.elastic.clients.elasticsearch._types.HealthStatus;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
-import co.elastic.clients.elasticsearch.cluster.HealthResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import co.elastic.clients.json.jackson.JacksonJsonpMapper;
 import co.elastic.clients.transport.rest5_client.Rest5ClientTransport;
@@ -30,8 +28,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SequencedSet;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHost;
@@ -65,7 +61,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ElasticsearchSearchIndex implements SearchIndex {
     private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchSearchIndex.class);
-    private static final String KIND = "elasticsearch";
     private static final Timeout CONNECT_TIMEOUT = Timeout.ofSeconds(2);
     private static final Timeout RESPONSE_TIMEOUT = Timeout.ofSeconds(30);
     private static final int CLEAR_BATCH = 1_000;
@@ -348,62 +343,15 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
     }
 
     /**
-     * Down when the cluster is unreachable or red; up with a warning while the index holds documents of an older
-     * layout ({@link StaleLayout}), which searches still find, only not by every short word.
+     * Down when the cluster is unreachable or red; up with a warning while writes to the index are blocked or it holds
+     * documents of an older layout ({@link IndexHealth}).
      */
     @Override
     public BackendStatus health() {
         if (closed.get()) {
-            return BackendStatus.down("search", KIND, "closed");
+            return BackendStatus.down("search", IndexHealth.KIND, "closed");
         }
-        try {
-            HealthResponse health = client.cluster().health();
-            if (health.status() == HealthStatus.Red) {
-                return BackendStatus.down("search", KIND, "cluster " + health.clusterName() + " is red");
-            }
-            Set<String> blocked = writeBlocked(indexName);
-            if (!blocked.isEmpty()) {
-                return BackendStatus.warning(
-                        "search",
-                        KIND,
-                        "writes to " + String.join(", ", blocked) + " are blocked, so indexing waits (a full reindex"
-                                + " blocks them for its last copy; one that did not finish leaves them blocked): run"
-                                + " chat-cli reindex");
-            }
-            return creator.staleLayout()
-                    .older()
-                    .map(older -> BackendStatus.warning(
-                            "search",
-                            KIND,
-                            "documents of an older layout (" + older + "; this version writes "
-                                    + MessageDocuments.LAYOUT + "): run chat-cli reindex"))
-                    .orElseGet(() -> BackendStatus.up("search", KIND));
-        } catch (IOException | RuntimeException e) {
-            return BackendStatus.down("search", KIND, String.valueOf(e.getMessage()));
-        }
-    }
-
-    /**
-     * Those of the indexes {@code names} (comma-separated index or alias names; missing ones are skipped) leads to that
-     * refuse writes ({@code index.blocks.write}).
-     */
-    Set<String> writeBlocked(String names) throws IOException {
-        Request request = new Request("GET", "/" + names + "/_settings");
-        request.addParameter("filter_path", "*.settings.index.blocks.write");
-        request.addParameter("ignore_unavailable", "true");
-        JsonNode answer = ClientCalls.json(rest.performRequest(request));
-        Set<String> blocked = new TreeSet<>();
-        answer.fields().forEachRemaining(index -> {
-            if (index.getValue()
-                    .path("settings")
-                    .path("index")
-                    .path("blocks")
-                    .path("write")
-                    .asBoolean()) {
-                blocked.add(index.getKey());
-            }
-        });
-        return blocked;
+        return IndexHealth.of(client, rest, indexName, creator.staleLayout());
     }
 
     /** Closes the HTTP client that {@link #open} created; idempotent. */

@@ -3,20 +3,25 @@ package dev.chatsystem.core.elasticsearch;
 import co.elastic.clients.transport.rest5_client.low_level.Request;
 import co.elastic.clients.transport.rest5_client.low_level.Response;
 import co.elastic.clients.transport.rest5_client.low_level.ResponseException;
+import co.elastic.clients.transport.rest5_client.low_level.Rest5Client;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chatsystem.core.BackendUnavailableException;
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 
 /**
  * What a full rebuild ({@link AliasSwapRebuild}) reads of the indexes' state: which indexes a name leads to, where each
- * primary shard's operations stand, and which indexes have an alias. Each read goes through the adapter, so failures
+ * primary shard's operations stand, which indexes have an alias, and which refuse writes (also read by {@link
+ * IndexHealth}). Each read goes through the adapter, so failures
  * arrive as {@link BackendUnavailableException}.
  */
 final class IndexReads {
@@ -71,6 +76,29 @@ final class IndexReads {
             }
             return Optional.empty();
         }
+    }
+
+    /**
+     * Those of the indexes {@code names} (comma-separated index or alias names; missing ones are skipped) leads to that
+     * refuse writes ({@code index.blocks.write}).
+     */
+    static Set<String> writeBlocked(Rest5Client rest, String names) throws IOException {
+        Request request = new Request("GET", "/" + names + "/_settings");
+        request.addParameter("filter_path", "*.settings.index.blocks.write");
+        request.addParameter("ignore_unavailable", "true");
+        JsonNode answer = ClientCalls.json(rest.performRequest(request));
+        Set<String> blocked = new TreeSet<>();
+        answer.fields().forEachRemaining(index -> {
+            if (index.getValue()
+                    .path("settings")
+                    .path("index")
+                    .path("blocks")
+                    .path("write")
+                    .asBoolean()) {
+                blocked.add(index.getKey());
+            }
+        });
+        return blocked;
     }
 
     record SeqNo(long maxSeqNo, long globalCheckpoint) {}

@@ -14,9 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
 import java.util.stream.Collectors;
@@ -75,7 +72,7 @@ public final class LuceneSearchIndex implements SearchIndex {
     private final QueryWords words = new QueryWords();
     private final MessageQueries queries = new MessageQueries(words);
     private final Visibility visibility;
-    private final ScheduledExecutorService committer;
+    private final PeriodicCommits commits;
     private final Completeness completeness;
     private final Generations generations = new Generations();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -95,10 +92,7 @@ public final class LuceneSearchIndex implements SearchIndex {
         this.searchers = new SearcherManager(writer, null);
         this.visibility = new Visibility(searchers);
         this.completeness = new Completeness(writer, complete);
-        this.committer = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("lucene-commit").daemon().factory());
-        long millis = commitInterval.toMillis();
-        committer.scheduleWithFixedDelay(this::commitIfChanged, millis, millis, TimeUnit.MILLISECONDS);
+        this.commits = PeriodicCommits.start(writer, visibility, commitInterval);
     }
 
     /**
@@ -227,38 +221,28 @@ public final class LuceneSearchIndex implements SearchIndex {
     public IndexRebuild startRebuild() {
         ensureOpen();
         completeness.rebuildStarting();
-        long generation = generations.next();
-        return new IndexRebuild() {
-            @Override
-            public void upsert(List<IndexedMessage> messages) {
-                LuceneSearchIndex.this.upsert(messages);
-            }
+        return new GenerationRebuild(this, generations.next());
+    }
 
-            @Override
-            public void complete() {
-                ensureOpen();
-                try {
-                    if (!generations.deleteAllBut(generation, writer)) {
-                        throw new BackendUnavailableException(
-                                "another full rebuild of the search index started meanwhile");
-                    }
-                } catch (IOException | AlreadyClosedException e) {
-                    throw unavailable("delete what the rebuild did not write", e);
-                }
-                try {
-                    // Counted as an upsert, so that any later refresh (a search's, the periodic commit's) shows the
-                    // deletes should this one fail.
-                    visibility.upserted(List.of());
-                    visibility.refreshAll();
-                } catch (IOException | AlreadyClosedException e) {
-                    throw unavailable("show the rebuilt index", e);
-                }
-                rebuilt();
+    /** Deletes what the rebuild of {@code generation} did not write, shows it, and records the index complete. */
+    void completeRebuild(long generation) {
+        ensureOpen();
+        try {
+            if (!generations.deleteAllBut(generation, writer)) {
+                throw new BackendUnavailableException("another full rebuild of the search index started meanwhile");
             }
-
-            @Override
-            public void close() {}
-        };
+        } catch (IOException | AlreadyClosedException e) {
+            throw unavailable("delete what the rebuild did not write", e);
+        }
+        try {
+            // Counted as an upsert, so that any later refresh (a search's, the periodic commit's) shows the deletes
+            // should this one fail.
+            visibility.upserted(List.of());
+            visibility.refreshAll();
+        } catch (IOException | AlreadyClosedException e) {
+            throw unavailable("show the rebuilt index", e);
+        }
+        rebuilt();
     }
 
     @Override
@@ -336,24 +320,12 @@ public final class LuceneSearchIndex implements SearchIndex {
         }
         boolean interrupted = Thread.interrupted();
         try {
-            interrupted |= awaitPeriodicCommits();
+            interrupted |= commits.stop();
             commitAndRelease();
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    /** Stops the periodic commits; true when interrupted while waiting for one still running. */
-    private boolean awaitPeriodicCommits() {
-        committer.shutdown();
-        try {
-            // One still running past the wait only delays the final commit: IndexWriter serializes commits.
-            committer.awaitTermination(1, TimeUnit.MINUTES);
-            return false;
-        } catch (InterruptedException e) {
-            return true;
         }
     }
 
@@ -373,17 +345,6 @@ public final class LuceneSearchIndex implements SearchIndex {
             throw unavailable("close", e);
         } finally {
             words.close();
-        }
-    }
-
-    private void commitIfChanged() {
-        try {
-            if (writer.hasUncommittedChanges()) {
-                writer.commit();
-                visibility.refreshAll();
-            }
-        } catch (IOException | RuntimeException | Error e) { // anything thrown would cancel every later commit
-            LOG.warn("Periodic commit of the search index failed", e);
         }
     }
 

@@ -1,0 +1,48 @@
+package dev.chatsystem.core.elasticsearch;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.HealthStatus;
+import co.elastic.clients.elasticsearch.cluster.HealthResponse;
+import co.elastic.clients.transport.rest5_client.low_level.Rest5Client;
+import dev.chatsystem.core.BackendStatus;
+import java.io.IOException;
+import java.util.Set;
+
+/**
+ * The search index's health: down when the cluster is unreachable or red; up with a warning while writes to the index
+ * are blocked (a full reindex that did not finish, {@link AliasSwapRebuild}) or while it holds documents of an older
+ * layout ({@link StaleLayout}), which searches still find, only not by every short word.
+ */
+final class IndexHealth {
+    static final String KIND = "elasticsearch";
+
+    private IndexHealth() {}
+
+    static BackendStatus of(ElasticsearchClient client, Rest5Client rest, String indexName, StaleLayout staleLayout) {
+        try {
+            HealthResponse health = client.cluster().health();
+            if (health.status() == HealthStatus.Red) {
+                return BackendStatus.down("search", KIND, "cluster " + health.clusterName() + " is red");
+            }
+            Set<String> blocked = IndexReads.writeBlocked(rest, indexName);
+            if (!blocked.isEmpty()) {
+                return BackendStatus.warning(
+                        "search",
+                        KIND,
+                        "writes to " + String.join(", ", blocked) + " are blocked, so indexing waits (a full reindex"
+                                + " blocks them for its last copy; one that did not finish leaves them blocked): run"
+                                + " chat-cli reindex");
+            }
+            return staleLayout
+                    .older()
+                    .map(older -> BackendStatus.warning(
+                            "search",
+                            KIND,
+                            "documents of an older layout (" + older + "; this version writes "
+                                    + MessageDocuments.LAYOUT + "): run chat-cli reindex"))
+                    .orElseGet(() -> BackendStatus.up("search", KIND));
+        } catch (IOException | RuntimeException e) {
+            return BackendStatus.down("search", KIND, String.valueOf(e.getMessage()));
+        }
+    }
+}
