@@ -56,6 +56,37 @@ final class BatchNumbering {
         committedMessages.committed(lastMessage);
     }
 
+    /**
+     * After {@code apply} failed: whether the batch committed all the same (its answer lost after the commit), read back
+     * through its first write, which this writer alone numbered; empty when the store cannot tell now. An edit counts
+     * as committed when the message holds its body (the same body sent twice reads the same either way).
+     */
+    Optional<Boolean> readBack() {
+        if (writes.isEmpty()) {
+            return Optional.of(false);
+        }
+        try {
+            return Optional.of(
+                    switch (writes.get(0)) {
+                        case Write.ChatCreated chat -> store.maxChatNumber(chat.token()) >= chat.chatNumber();
+                        case Write.MessageCreated message ->
+                            store.maxMessageNumber(message.token(), message.chatNumber()) >= message.messageNumber();
+                        case Write.MessageEdited edit ->
+                            store.message(edit.token(), edit.chatNumber(), edit.messageNumber())
+                                    .filter(stored -> stored.body().equals(edit.body()))
+                                    .isPresent();
+                    });
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** After a batch whose outcome is unknown: later batches read the store's maxima for its parents again. */
+    void forget() {
+        committedChats.forget(lastChat.keySet());
+        committedMessages.forget(lastMessage.keySet());
+    }
+
     List<Write> writes() {
         return writes;
     }

@@ -1,5 +1,6 @@
 package dev.chatsystem.core.embedded;
 
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -29,6 +30,11 @@ final class CommittedNumbers {
     /** Records the numbers of a batch that has committed; never lowers one (a batch only ever adds). */
     void committed(Map<String, Long> numbers) {
         numbers.forEach((key, number) -> last.merge(key, number, Math::max));
+    }
+
+    /** Forgets the numbers under {@code keys}: the next batch that needs one reads the store's maximum. */
+    void forget(Collection<String> keys) {
+        keys.forEach(last::remove);
     }
 
     int size() {
