@@ -9,7 +9,6 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.resps.StreamEntry;
 import redis.clients.jedis.resps.StreamGroupInfo;
-import redis.clients.jedis.resps.StreamPendingSummary;
 
 /** How far the store is behind one shard stream. */
 final class QueueDepth {
@@ -85,8 +84,12 @@ final class QueueDepth {
             return first(redis, stream, "-");
         }
         if (group.getPending() > 0) {
-            StreamPendingSummary summary = redis.xpending(stream, name);
-            return summary.getMinId();
+            // Read after the group info: a group that acknowledged everything meanwhile has nothing pending, and has
+            // not read past what follows its last delivered entry then, as far as the info tells (StreamTrimmer too).
+            StreamEntryID oldestPending = redis.xpending(stream, name).getMinId();
+            if (oldestPending != null) {
+                return oldestPending;
+            }
         }
         return first(redis, stream, "(" + group.getLastDeliveredId());
     }

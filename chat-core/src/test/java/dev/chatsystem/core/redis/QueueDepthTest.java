@@ -8,16 +8,24 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.XAddParams;
+import redis.clients.jedis.params.XReadGroupParams;
+import redis.clients.jedis.resps.StreamEntry;
+import redis.clients.jedis.resps.StreamPendingSummary;
 
 /** Queue depth from a real Redis's stream and group counters. */
 class QueueDepthTest {
     private static final String STREAM = "{t}:writes";
+    private static final int DATABASE = 7;
 
     @RegisterExtension
-    final RedisDatabase database = new RedisDatabase(7); // a database of its own, flushed around each test
+    final RedisDatabase database = new RedisDatabase(DATABASE); // a database of its own, flushed around each test
 
     @Test
     void countsWhatFollowsTheLastDeliveredEntryAndWhatIsPending() {
@@ -54,6 +62,34 @@ class QueueDepthTest {
                 .containsExactly(0L, 0L);
     }
 
+    /**
+     * The persist group acknowledges its batch between the read of its info (pending entries) and that of its pending
+     * entries (none now): what follows its last delivered entry is not stored yet.
+     */
+    @Test
+    void aBatchAcknowledgedWhileItLooksLeavesWhatFollowsUnstored() {
+        List<StreamEntryID> ids = add(6);
+        database.client().xgroupCreate(STREAM, StreamWorkers.PERSIST, new StreamEntryID(0, 0), false);
+        List<StreamEntryID> batch = database
+                .client()
+                .xreadGroup(
+                        StreamWorkers.PERSIST,
+                        "c",
+                        XReadGroupParams.xReadGroupParams().count(3),
+                        Map.of(STREAM, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY))
+                .get(0)
+                .getValue()
+                .stream()
+                .map(StreamEntry::getID)
+                .toList();
+
+        try (UnifiedJedis racing = new AcknowledgingFirst(
+                () -> database.client().xack(STREAM, StreamWorkers.PERSIST, batch.toArray(StreamEntryID[]::new)))) {
+            assertThat(QueueDepth.storedUpTo(racing, STREAM, ids.getLast())).isFalse();
+        }
+        assertThat(QueueDepth.storedUpTo(database.client(), STREAM, ids.get(2))).isTrue();
+    }
+
     private List<StreamEntryID> add(int entries) {
         return java.util.stream.IntStream.range(0, entries)
                 .mapToObj(
@@ -73,5 +109,23 @@ class QueueDepthTest {
                         lastDelivered.toString(),
                         "ENTRIESREAD",
                         Long.toString(entriesRead));
+    }
+
+    /** A client on the same database whose XPENDING lets {@code first} run just before it, as a worker might. */
+    private final class AcknowledgingFirst extends UnifiedJedis {
+        private final Runnable first;
+
+        AcknowledgingFirst(Runnable first) {
+            super(new Connection(
+                    new HostAndPort(database.url().getHost(), database.url().getPort()),
+                    DefaultJedisClientConfig.builder().database(DATABASE).build()));
+            this.first = first;
+        }
+
+        @Override
+        public StreamPendingSummary xpending(String key, String groupName) {
+            first.run();
+            return super.xpending(key, groupName);
+        }
     }
 }
