@@ -21,6 +21,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
@@ -33,6 +35,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * maximum once to seed it.
  */
 final class RedisWritePath implements WritePath, Numbering {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisWritePath.class);
+
     static final String QUEUE_FULL = "the write queue is full (workers are behind); retry later";
 
     private final UnifiedJedis redis;
@@ -182,10 +186,20 @@ final class RedisWritePath implements WritePath, Numbering {
         return known;
     }
 
-    /** Starts the chat counter at 0, so the application's creates never need the store. */
+    /**
+     * Starts the chat counter at 0, so the application's creates never need the store. Best effort: the application is
+     * stored by now, and the first chat create seeds a missing counter from the store; failing here would have the
+     * client told 503, and create the application again.
+     */
     @Override
     public void applicationCreated(String token) {
-        call(() -> redis.hsetnx(keys.counters(token), "c", "0"));
+        try {
+            redis.hsetnx(keys.counters(token), "c", "0");
+        } catch (JedisException e) {
+            LOG.warn(
+                    "a new application's chat counter was not started ({}); its first chat create seeds it",
+                    e.toString());
+        }
     }
 
     @Override

@@ -31,7 +31,10 @@ public interface Numbering {
         return chatNumber >= 1 && chatNumber <= lastChatNumber(token);
     }
 
-    /** Tells the numbering about a new application, so its first chat never needs the store. */
+    /**
+     * Tells the numbering about a new application, so its first chat never needs the store. Called once the application
+     * is stored, so it must not throw: a numbering that cannot take it now must find the application in the store later.
+     */
     void applicationCreated(String token);
 
     /** The last message number assigned in the chat, 0 when none. */

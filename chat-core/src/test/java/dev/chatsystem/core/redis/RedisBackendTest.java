@@ -251,6 +251,19 @@ class RedisBackendTest {
         assertThat(index.search(token, 1, "first", 100)).isEmpty();
     }
 
+    /** The application is stored before its counter is started: failing then would have it created twice. */
+    @Test
+    void anApplicationWhoseCounterCouldNotBeStartedNumbersItsChatsFromTheStore() {
+        String token = "counter-not-started-0123456789ab";
+        store.createApplication(token, "app", AT);
+        RedisBackend lost = RedisBackend.connect(REDIS, 8, store);
+        lost.close(); // its connections gone, as with Redis unreachable
+
+        lost.numbering().applicationCreated(token); // logged, not thrown
+
+        assertThat(backend(store).writePath().createChat(token, AT)).isEqualTo(1);
+    }
+
     @Test
     void theCreateScriptItselfRefusesUnknownChatsAndApplications() {
         RedisWritePath writes = (RedisWritePath) backend(store).writePath();
