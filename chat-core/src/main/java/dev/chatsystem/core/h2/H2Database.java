@@ -146,15 +146,27 @@ final class H2Database implements JdbcDatabase {
         return pool;
     }
 
+    /**
+     * Closes the pool, and so the database, before giving the data dir up. An interrupt of the closing thread is kept
+     * for after: the pool closes connections on threads of its own and stops waiting for them when interrupted, which
+     * would give the data dir up while H2 is still closing (and the embedded writer and indexer restore theirs).
+     */
     @Override
     public void close() {
-        pool.close();
+        boolean interrupted = Thread.interrupted();
         try {
-            lock.release();
-        } catch (IOException ignored) {
-            // closing the channel below releases the lock too
+            pool.close();
+            try {
+                lock.release();
+            } catch (IOException ignored) {
+                // closing the channel below releases the lock too
+            }
+            closeQuietly(lockFile);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
-        closeQuietly(lockFile);
     }
 
     private static void closeQuietly(FileChannel channel) {

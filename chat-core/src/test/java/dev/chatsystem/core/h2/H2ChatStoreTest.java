@@ -3,6 +3,10 @@ package dev.chatsystem.core.h2;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.chatsystem.core.ConfigurationException;
 import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.ChatStoreContract;
@@ -21,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 class H2ChatStoreTest extends ChatStoreContract {
     @TempDir
@@ -64,6 +69,37 @@ class H2ChatStoreTest extends ChatStoreContract {
 
         assertThat(store.message("tok", 1, 1).orElseThrow().body()).isEqualTo("kept");
         assertThat(store.application("tok").orElseThrow().chatsCount()).isEqualTo(1);
+    }
+
+    /**
+     * A close on an interrupted thread (as after an embedded writer or indexer that kept the interrupt) still closes the
+     * database before it gives the data dir up: reopened at once, it opens and holds everything.
+     */
+    @Test
+    void closesCleanlyOnAnInterruptedThread() {
+        // The pool hands the connections' closing (and so H2's) to threads of its own and waits for them; interrupted,
+        // it stopped waiting and said so, and the data dir was given up while H2 was still closing.
+        Logger pool = (Logger) LoggerFactory.getLogger(HikariDataSource.class);
+        ListAppender<ILoggingEvent> poolLog = new ListAppender<>();
+        poolLog.start();
+        pool.addAppender(poolLog);
+        store.createApplication("tok", "app", T0);
+        store.apply(List.of(new ChatCreated("tok", 1, T0)));
+        for (long n = 1; n <= 20; n++) {
+            store.apply(List.of(new MessageCreated("tok", 1, n, "kept " + n, T0, n)));
+            Thread.currentThread().interrupt();
+            try {
+                store.close();
+            } finally {
+                assertThat(Thread.interrupted()).as("the interrupt is kept").isTrue();
+            }
+
+            store = H2ChatStore.open(dir);
+
+            assertThat(store.maxMessageNumber("tok", 1)).isEqualTo(n);
+        }
+        pool.detachAppender(poolLog);
+        assertThat(poolLog.list).extracting(ILoggingEvent::getFormattedMessage).noneMatch(m -> m.contains("Interrupt"));
     }
 
     @Test
