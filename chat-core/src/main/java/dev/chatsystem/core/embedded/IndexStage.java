@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * bodies (checked after each attempt, so what one attempt took from the queue may exceed them); beyond that they are
  * dropped, as bounded memory beats a perfect retry. So are documents handed to a dead indexer and those still
  * unindexed when the stage closes. Every drop is reported to {@link MissedWrites}, which gets the index rebuilt;
- * {@link #missedWrites()} asks for a reindex until then. A full queue makes the writer wait.
+ * {@link #missedWrites()} asks for a reindex until then. A full queue ({@link #CAPACITY} batches or {@link
+ * #MAX_QUEUED_CHARS} characters of bodies) makes the writer wait.
  *
  * <p>Read-your-writes: the writer gives every batch it hands over a sequence number ({@link #give}) before it
  * answers the batch's callers; the indexer publishes the last sequence it attempted, failed or not, so a failing index
@@ -50,6 +52,12 @@ final class IndexStage implements AutoCloseable {
     static final long MAX_UNINDEXED_CHARS = 16L << 20;
     /** Batches, not documents: a batch holds at most the writer's batch size, and the indexer takes all at once. */
     static final int CAPACITY = 64;
+    /**
+     * The characters of bodies queued for the indexer at most (8 to 16 MiB): 64 of the writer's batches of long bodies
+     * would hold 64 Mi characters beyond their responses, more than the heap the benchmarks give a server. A batch
+     * holding more on its own is queued when the queue is empty.
+     */
+    static final int MAX_QUEUED_CHARS = 8 << 20;
     /** Long enough for a healthy indexer to catch up, short enough that a stuck one does not hang searches. */
     static final Duration SEARCHABLE_WITHIN = Duration.ofSeconds(5);
 
@@ -64,7 +72,12 @@ final class IndexStage implements AutoCloseable {
      * @param queuedNanos for each document, {@link System#nanoTime()} when its write was queued, for the lag
      * @param oldestAt when the oldest of them was accepted, for the backlog's age
      */
-    record Batch(long sequence, List<IndexedMessage> documents, long[] queuedNanos, Instant oldestAt) {}
+    record Batch(long sequence, List<IndexedMessage> documents, long[] queuedNanos, Instant oldestAt) {
+        /** The characters of {@link #MAX_QUEUED_CHARS} this batch takes while queued. */
+        int queuedChars() {
+            return (int) Math.min(chars(documents), MAX_QUEUED_CHARS);
+        }
+    }
 
     private record ChatRef(String token, long chatNumber) {
         static ChatRef of(IndexedMessage document) {
@@ -77,6 +90,9 @@ final class IndexStage implements AutoCloseable {
     private final WorkerListener listener;
     private final Duration searchableWithin;
     private final BlockingQueue<Batch> queue;
+    /** Permits are characters of the bodies queued: taken by the writer as it queues a batch, given back as taken. */
+    private final Semaphore queuedChars = new Semaphore(MAX_QUEUED_CHARS);
+
     private final Thread indexer;
     private final AtomicLong given = new AtomicLong();
     /**
@@ -237,17 +253,24 @@ final class IndexStage implements AutoCloseable {
         }
     }
 
-    /** False when the indexer has died, so nothing will ever make room. */
     /**
-     * Queues the batch, waiting while the queue is full; false once the indexer is dead. Asked first: a full queue
-     * behind a dead indexer stays full, and waiting out a timed offer first cost the writer a second per batch.
+     * Queues the batch, waiting while the queue is full, of batches or of characters; false once the indexer is dead.
+     * Asked first: a full queue behind a dead indexer stays full, and waiting out a timed offer first cost the writer a
+     * second per batch.
      */
     private boolean offer(Batch batch) throws InterruptedException {
+        int chars = batch.queuedChars();
+        while (!queuedChars.tryAcquire(chars, 1, TimeUnit.SECONDS)) {
+            if (!indexer.isAlive()) {
+                return false;
+            }
+        }
         while (indexer.isAlive()) {
             if (queue.offer(batch, 1, TimeUnit.SECONDS)) {
                 return true;
             }
         }
+        queuedChars.release(chars);
         return false;
     }
 
@@ -262,6 +285,8 @@ final class IndexStage implements AutoCloseable {
                     if (first != null) {
                         taken.add(first);
                         queue.drainTo(taken);
+                        queuedChars.release(
+                                taken.stream().mapToInt(Batch::queuedChars).sum());
                     }
                 } catch (InterruptedException e) {
                     continue; // only close() stops the indexer: queued documents belong to acknowledged writes

@@ -115,6 +115,25 @@ class IndexStageTest {
     }
 
     @Test
+    void aQueueFullOfLongBodiesMakesTheWriterWaitBeforeItsBatchCountDoes() throws Exception {
+        stage = IndexStage.start(index, new ReentrantLock(), MissedWrites.inMemory(), 64, WorkerListener.NONE, PATIENT);
+        index.hold();
+        stage.hand(batch(1));
+        Await.until(() -> index.waitingAtGate() == 1, PATIENT);
+        String longest = "x".repeat(65_535);
+        int fit = IndexStage.MAX_QUEUED_CHARS / longest.length();
+        stage.hand(batchOfBodies(longest, fit)); // one batch: the queue holds 63 more
+
+        CompletableFuture<Void> writer = Await.blockedIn(() -> stage.hand(batchOfBodies(longest, 1)), PATIENT);
+        assertThat(writer).isNotDone();
+        index.release();
+        writer.get(10, TimeUnit.SECONDS);
+        stage.awaitSearchable();
+        assertThat(stage.backlog().entries()).isZero();
+        assertThat(stage.missedWrites()).isFalse();
+    }
+
+    @Test
     void beyondTheBoundFailedDocumentsAreDroppedAndAReindexIsAskedFor() {
         stage = IndexStage.start(index, new ReentrantLock(), MissedWrites.inMemory(), 4, WorkerListener.NONE, PATIENT);
         index.failing(true);
