@@ -82,6 +82,7 @@ public final class LuceneSearchIndex implements SearchIndex {
             DirtyMarker marker,
             Analyzer analyzer,
             IndexWriter writer,
+            SearcherManager searchers,
             boolean complete,
             Duration commitInterval)
             throws IOException {
@@ -89,7 +90,7 @@ public final class LuceneSearchIndex implements SearchIndex {
         this.marker = marker;
         this.analyzer = analyzer;
         this.writer = writer;
-        this.searchers = new SearcherManager(writer, null);
+        this.searchers = searchers;
         this.visibility = new Visibility(searchers);
         this.completeness = new Completeness(writer, complete);
         this.commits = PeriodicCommits.start(writer, visibility, commitInterval);
@@ -116,6 +117,7 @@ public final class LuceneSearchIndex implements SearchIndex {
         Analyzer analyzer = new MessageAnalyzer();
         Directory directory = null;
         IndexWriter writer = null;
+        SearcherManager searchers = null;
         try {
             Files.createDirectories(dir);
             directory = FSDirectory.open(dir);
@@ -125,9 +127,10 @@ public final class LuceneSearchIndex implements SearchIndex {
                     directory,
                     new IndexWriterConfig(analyzer).setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND));
             marker.create(); // only once the writer holds the directory's lock
-            return new LuceneSearchIndex(directory, marker, analyzer, writer, complete, commitInterval);
+            searchers = new SearcherManager(writer, null);
+            return new LuceneSearchIndex(directory, marker, analyzer, writer, searchers, complete, commitInterval);
         } catch (IOException | RuntimeException e) {
-            IOUtils.closeWhileHandlingException(writer, directory, analyzer);
+            IOUtils.closeWhileHandlingException(searchers, writer, directory, analyzer);
             throw new BackendUnavailableException("cannot open the search index in " + dir + ": " + e, e);
         }
     }
