@@ -2,7 +2,10 @@ package dev.chatsystem.http;
 
 import dev.chatsystem.core.Created;
 import dev.chatsystem.core.IdempotencyKey;
+import dev.chatsystem.core.InvalidInputException;
 import io.javalin.http.Context;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -15,9 +18,13 @@ final class IdempotencyHeaders {
 
     private IdempotencyHeaders() {}
 
-    /** The key, when the request carries one; an invalid key is a 400. */
+    /** The key, when the request carries one; an invalid key, or more than one, is a 400. */
     static Optional<IdempotencyKey> key(Context ctx) {
-        return Optional.ofNullable(ctx.header(KEY)).map(IdempotencyKey::new);
+        List<String> keys = Collections.list(ctx.req().getHeaders(KEY));
+        if (keys.size() > 1) { // which one the client meant is anyone's guess
+            throw new InvalidInputException(KEY + " must be sent once, was sent " + keys.size() + " times");
+        }
+        return keys.stream().findFirst().map(IdempotencyKey::new);
     }
 
     /** Marks a replayed answer and unwraps the value. */

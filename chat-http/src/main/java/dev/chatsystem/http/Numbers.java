@@ -19,7 +19,8 @@ final class Numbers {
         }
     }
 
-    private static String shown(String raw) {
+    /** {@code raw} as an error message may repeat it: cut at a length a reader can take in. */
+    static String shown(String raw) {
         if (raw == null) {
             return "";
         }

@@ -29,7 +29,7 @@ final class PathParams {
     static long positiveNumber(String name, String raw) {
         long value = Numbers.parseNonNegative(name, raw);
         if (value == 0) {
-            throw new InvalidInputException(name + " must be a positive number, was '" + raw + "'");
+            throw new InvalidInputException(name + " must be a positive number, was '" + Numbers.shown(raw) + "'");
         }
         return value;
     }

@@ -29,7 +29,8 @@ final class QueryParams {
         }
         long limit = Numbers.parseNonNegative(LIMIT, raw);
         if (limit < 1 || limit > PageRequest.MAX_LIMIT) {
-            throw new InvalidInputException(LIMIT + " must be between 1 and " + PageRequest.MAX_LIMIT + ", was " + raw);
+            throw new InvalidInputException(
+                    LIMIT + " must be between 1 and " + PageRequest.MAX_LIMIT + ", was " + Numbers.shown(raw));
         }
         return (int) limit;
     }

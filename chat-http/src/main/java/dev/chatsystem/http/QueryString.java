@@ -69,6 +69,8 @@ final class QueryString {
                 i += 2;
             } else if (c < 0x80) {
                 bytes.write(c);
+            } else if (c == '\uFFFD') { // what the server made of raw bytes that are not UTF-8
+                throw new InvalidInputException(MALFORMED);
             } else { // a character the server let through unescaped: its UTF-8 bytes (a pair of surrogates together)
                 int end = Character.isHighSurrogate(c) && i + 1 < text.length() ? i + 2 : i + 1;
                 bytes.writeBytes(text.substring(i, end).getBytes(StandardCharsets.UTF_8));

@@ -50,7 +50,16 @@ class RawRequestsTest {
 
     /** A malformed escape or bytes that are not UTF-8 must not make a parameter vanish (limit=10% read as absent). */
     @ParameterizedTest
-    @ValueSource(strings = {"?limit=10%", "?limit=1%2", "?after=5%zz", "?query=100%", "?query=caf%E9", "?lim%it=5"})
+    @ValueSource(
+            strings = {
+                "?limit=10%",
+                "?limit=1%2",
+                "?after=5%zz",
+                "?query=100%",
+                "?query=caf%E9",
+                "?query=caf\u00e9",
+                "?lim%it=5"
+            })
     void aQueryStringThatIsNotPercentEncodedUtf8IsA400(String query) throws IOException {
         String token = http.newApplication("bad escapes");
         long chat = http.newChat(token);
@@ -60,6 +69,49 @@ class RawRequestsTest {
 
         assertThat(statusOf(response)).isEqualTo(400);
         assertThat(response).contains("percent-encoded UTF-8");
+    }
+
+    /** Raw UTF-8 in the query string (as curl sends what it is given) is not percent-encoded, but unambiguous. */
+    @Test
+    void aQueryOfRawUtf8IsSearched() throws IOException {
+        String token = http.newApplication("raw utf-8");
+        long chat = http.newChat(token);
+        String path = "/api/v1/applications/" + token + "/chats/" + chat + "/messages";
+        String utf8 = new String("café".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+
+        String response = exchange("GET " + path + "/search?query=" + utf8 + " HTTP/1.1\r\nHost: x\r\n\r\n", false);
+
+        assertThat(statusOf(response)).isEqualTo(200);
+    }
+
+    /** The 400 says what was wrong without repeating kilobytes of the request back. */
+    @ParameterizedTest
+    @ValueSource(strings = {"/messages?limit=", "/messages/"})
+    void aLongBadNumberIsCutInTheAnswer(String where) throws IOException {
+        String token = http.newApplication("long numbers");
+        long chat = http.newChat(token);
+        String number = where.endsWith("=") ? "0".repeat(4_000) + "1001" : "0".repeat(4_000);
+        String path = "/api/v1/applications/" + token + "/chats/" + chat + where + number;
+
+        String response = exchange("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n", false);
+
+        assertThat(statusOf(response)).isEqualTo(400);
+        assertThat(response).hasSizeLessThan(1_000).doesNotContain("0".repeat(41));
+    }
+
+    @Test
+    void anIdempotencyKeySentTwiceIsA400() throws IOException {
+        String token = http.newApplication("two keys");
+        long chat = http.newChat(token);
+        String body = "{\"body\":\"hello\"}";
+        String request = "POST /api/v1/applications/" + token + "/chats/" + chat + "/messages HTTP/1.1\r\n"
+                + "Host: x\r\nContent-Type: application/json\r\nIdempotency-Key: first\r\nIdempotency-Key: second\r\n"
+                + "Content-Length: " + body.length() + "\r\n\r\n" + body;
+
+        String response = exchange(request, false);
+
+        assertThat(statusOf(response)).isEqualTo(400);
+        assertThat(response).contains("Idempotency-Key must be sent once");
     }
 
     @Test
