@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chatsystem.core.h2.H2ChatStore;
 import dev.chatsystem.core.redis.RedisBackend;
-import dev.chatsystem.core.testing.Services;
+import dev.chatsystem.core.testing.RedisDatabase;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -16,6 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Elasticsearch, so this opens the core's Redis backend directly (database 5) over an embedded store.
  */
 class PoolGaugesTest {
+    @RegisterExtension
+    final RedisDatabase database = new RedisDatabase(5); // flushed: another test's shard count may be recorded there
+
     @TempDir
     Path dataDir;
 
@@ -23,8 +27,7 @@ class PoolGaugesTest {
     void readsTheRedisAndDatabasePoolsOfTheCore() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (H2ChatStore store = H2ChatStore.open(dataDir);
-                RedisBackend redis =
-                        RedisBackend.connect(Services.requireRedis().resolve("/5"), 1, store)) {
+                RedisBackend redis = RedisBackend.connect(database.url(), 1, store)) {
             PoolGauges.bindTo(registry);
             redis.writePath().pending(); // a call through the pool
 

@@ -17,6 +17,7 @@ import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
 
@@ -119,11 +120,37 @@ public final class RedisBackend implements AutoCloseable {
                 .build();
         try {
             redis.ping();
+            agreeOnShards(redis, new RedisKeys(shards));
         } catch (JedisException e) {
             redis.close();
             throw new BackendUnavailableException("cannot reach Redis at " + address + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            redis.close();
+            throw e;
         }
         return new RedisBackend(redis, shards, maxStreamLength, maxStreamBytes, store);
+    }
+
+    /**
+     * Every process on one Redis must spread applications over the same number of shards: with another, it would keep
+     * an application's counters under another key (handing out numbers already given, whose writes the store then
+     * skips as repeats) and leave streams undrained. The first to connect records its number; another is refused.
+     */
+    private static void agreeOnShards(RedisClient redis, RedisKeys keys) {
+        String key = keys.shardCount();
+        String shards = Integer.toString(keys.shards());
+        try {
+            redis.set(key, shards, SetParams.setParams().nx());
+        } catch (JedisDataException e) {
+            // At maxmemory (noeviction) Redis refuses even this; the value recorded before, if any, still decides.
+        }
+        String recorded = redis.get(key);
+        if (recorded != null && !recorded.equals(shards)) {
+            throw new ConfigurationException("CHAT_SHARDS is " + shards + ", but the processes on this Redis use "
+                    + recorded + ": every process must use the same. To change it, stop them all once their queues"
+                    + " are empty, clear Redis (FLUSHALL; counters are seeded again from the store) and start them"
+                    + " with the new value");
+        }
     }
 
     /** ChatConfig has checked it; a caller passing its own URL gets the same one-line failure. */

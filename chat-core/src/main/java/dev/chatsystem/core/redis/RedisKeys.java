@@ -16,6 +16,7 @@ import java.util.zip.CRC32;
  *   <li>{@code …:lease:<group>} string: which worker instance drains the shard for a consumer group
  *   <li><code>{chat:s0}:job:&lt;job&gt;</code> string with a TTL: which instance last ran a periodic job, held for
  *       its period
+ *   <li><code>{chat:s0}:config:shards</code> string: the number of shards every process on this Redis uses
  *   <li><code>{chat:s0}:lock:&lt;job&gt;</code> string with a TTL: the holder of a long job's lock (a full reindex),
  *       renewed while it runs
  * </ul>
@@ -65,6 +66,11 @@ final class RedisKeys {
     /** A periodic job's lease; jobs span every shard, so they live under shard 0's tag. */
     String job(String job) {
         return tag(0) + ":job:" + job;
+    }
+
+    /** The number of shards the first process to connect recorded, which every other must use too. */
+    String shardCount() {
+        return tag(0) + ":config:shards";
     }
 
     /** A long job's lock; like jobs, under shard 0's tag. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.Chat;
+import dev.chatsystem.core.ConfigurationException;
 import dev.chatsystem.core.Message;
 import dev.chatsystem.core.NotFoundException;
 import dev.chatsystem.core.QueueMemory;
@@ -251,12 +252,25 @@ class RedisBackendTest {
         assertThat(index.search(token, 1, "first", 100)).isEmpty();
     }
 
+    @Test
+    void aProcessWithAnotherNumberOfShardsIsRefused() {
+        backend(store);
+
+        assertThatThrownBy(() -> RedisBackend.connect(REDIS, 8, store))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("CHAT_SHARDS is 8, but the processes on this Redis use 4");
+        RedisBackend.connect(REDIS, 4, store).close(); // the same number is welcome
+
+        flush(); // a Redis that lost its data takes the number of the next process to connect
+        RedisBackend.connect(REDIS, 8, store).close();
+    }
+
     /** The application is stored before its counter is started: failing then would have it created twice. */
     @Test
     void anApplicationWhoseCounterCouldNotBeStartedNumbersItsChatsFromTheStore() {
         String token = "counter-not-started-0123456789ab";
         store.createApplication(token, "app", AT);
-        RedisBackend lost = RedisBackend.connect(REDIS, 8, store);
+        RedisBackend lost = RedisBackend.connect(REDIS, 4, store);
         lost.close(); // its connections gone, as with Redis unreachable
 
         lost.numbering().applicationCreated(token); // logged, not thrown

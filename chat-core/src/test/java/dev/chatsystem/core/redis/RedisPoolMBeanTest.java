@@ -3,13 +3,14 @@ package dev.chatsystem.core.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chatsystem.core.h2.H2ChatStore;
-import dev.chatsystem.core.testing.Services;
+import dev.chatsystem.core.testing.RedisDatabase;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Set;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -17,6 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
  * own, so nothing of Jedis crosses the core's API.
  */
 class RedisPoolMBeanTest {
+    @RegisterExtension
+    final RedisDatabase database = new RedisDatabase(5); // flushed: another test's shard count may be recorded there
+
     @TempDir
     Path dataDir;
 
@@ -26,7 +30,7 @@ class RedisPoolMBeanTest {
         ObjectName pattern = new ObjectName(
                 "org.apache.commons.pool2:type=GenericObjectPool,name=" + RedisBackend.POOL_JMX_NAME + "*");
         try (H2ChatStore store = H2ChatStore.open(dataDir)) {
-            RedisBackend backend = RedisBackend.connect(Services.requireRedis().resolve("/5"), 1, store);
+            RedisBackend backend = RedisBackend.connect(database.url(), 1, store);
             Set<ObjectName> pools;
             try (backend) {
                 pools = server.queryNames(pattern, null);
@@ -50,8 +54,7 @@ class RedisPoolMBeanTest {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         Set<ObjectName> before = pools(server);
         try (H2ChatStore store = H2ChatStore.open(dataDir);
-                RedisBackend backend =
-                        RedisBackend.connect(Services.requireRedis().resolve("/5"), 1, store)) {
+                RedisBackend backend = RedisBackend.connect(database.url(), 1, store)) {
             Set<ObjectName> mine = new java.util.HashSet<>(pools(server));
             mine.removeAll(before);
             assertThat(mine).hasSize(1);
