@@ -24,13 +24,17 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SequencedSet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.message.BasicHeader;
 import org.apache.hc.core5.util.Timeout;
 import org.apache.lucene.store.AlreadyClosedException;
 import org.slf4j.Logger;
@@ -155,16 +159,35 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
      * URI#getHost}, from which the client's own URI reading takes it: such a host is read by {@link Urls}.
      */
     private static Rest5ClientBuilder clientBuilder(URI url) {
+        Rest5ClientBuilder builder;
         if (url.getHost() != null) {
-            return Rest5Client.builder(url);
+            builder = Rest5Client.builder(url);
+        } else {
+            String host = Urls.host(url)
+                    .orElseThrow(
+                            () -> new ConfigurationException("no host in the Elasticsearch URL " + Urls.redact(url)));
+            builder = Rest5Client.builder(new HttpHost(url.getScheme(), host, Urls.port(url, 9200)));
+            if (url.getPath() != null
+                    && !url.getPath().isEmpty()
+                    && !url.getPath().equals("/")) {
+                builder.setPathPrefix(url.getPath());
+            }
         }
-        String host = Urls.host(url)
-                .orElseThrow(() -> new ConfigurationException("no host in the Elasticsearch URL " + Urls.redact(url)));
-        Rest5ClientBuilder builder = Rest5Client.builder(new HttpHost(url.getScheme(), host, Urls.port(url, 9200)));
-        if (url.getPath() != null && !url.getPath().isEmpty() && !url.getPath().equals("/")) {
-            builder.setPathPrefix(url.getPath());
+        return withCredentials(builder, url);
+    }
+
+    /**
+     * The URL's user info ({@code https://user:password@host:9200}, percent-encoded), sent as Basic authentication on
+     * every request: the client itself ignores it, and a secured cluster would refuse every request.
+     */
+    private static Rest5ClientBuilder withCredentials(Rest5ClientBuilder builder, URI url) {
+        Optional<String> userInfo = Urls.userInfo(url).filter(info -> !info.isEmpty());
+        if (userInfo.isEmpty()) {
+            return builder;
         }
-        return builder;
+        String credentials = userInfo.get().contains(":") ? userInfo.get() : userInfo.get() + ":";
+        String basic = Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
+        return builder.setDefaultHeaders(new Header[] {new BasicHeader(HttpHeaders.AUTHORIZATION, "Basic " + basic)});
     }
 
     @Override
