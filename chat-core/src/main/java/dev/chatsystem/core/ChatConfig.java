@@ -121,7 +121,7 @@ public record ChatConfig(
                     + elasticsearchIndex + "'");
         }
         Objects.requireNonNull(role, "role");
-        requireBetween("shards", shards, 1, 1024);
+        requireBetween("shards (CHAT_SHARDS)", shards, 1, 1024);
         if (queueShardMaxEntries < 1 || queueShardMaxEntries > MAX_QUEUE_SHARD_ENTRIES) {
             throw new ConfigurationException("queue shard bound (CHAT_QUEUE_SHARD_MAX_ENTRIES) must be between 1 and "
                     + MAX_QUEUE_SHARD_ENTRIES + " entries, was " + queueShardMaxEntries);
@@ -133,12 +133,14 @@ public record ChatConfig(
         requireBetween("writeQueueCapacity", writeQueueCapacity, 1, 10_000_000);
         requireBetween("writeBatchSize", writeBatchSize, 1, 10_000);
         Objects.requireNonNull(idempotencyRetention, "idempotencyRetention");
-        if (idempotencyRetention.toSeconds() < 1 || idempotencyRetention.toDays() > 30) {
-            throw new ConfigurationException(
-                    "idempotency retention must be between 1 second and 30 days, was " + idempotencyRetention);
+        if (idempotencyRetention.toSeconds() < 1 || idempotencyRetention.compareTo(java.time.Duration.ofDays(30)) > 0) {
+            throw new ConfigurationException("idempotency retention (CHAT_IDEMPOTENCY_RETENTION) must be between 1"
+                    + " second and 30 days, was " + idempotencyRetention);
         }
         Objects.requireNonNull(reconcileInterval, "reconcileInterval");
-        if (!reconcileInterval.isZero() && (reconcileInterval.toSeconds() < 1 || reconcileInterval.toDays() > 30)) {
+        if (!reconcileInterval.isZero()
+                && (reconcileInterval.toSeconds() < 1
+                        || reconcileInterval.compareTo(java.time.Duration.ofDays(30)) > 0)) {
             throw new ConfigurationException("reconcile interval (CHAT_RECONCILE_INTERVAL) must be 0 (off) or between"
                     + " 1 second and 30 days, was " + reconcileInterval);
         }

@@ -25,13 +25,23 @@ class ChatConfigTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"1h", "PT-1S", "PT0.5S", "P31D", "-0"})
+    @ValueSource(strings = {"1h", "PT-1S", "PT0.5S", "P31D", "P30DT1H", "-0"})
     void refusesAnIntervalOutsideTheLimitsNamingTheKey(String text) {
         assertThatThrownBy(() -> ChatConfig.builder()
                         .environment(Map.of("CHAT_RECONCILE_INTERVAL", text))
                         .build())
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("CHAT_RECONCILE_INTERVAL");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PT0.5S", "P30DT1H", "P31D"})
+    void refusesARetentionOutsideTheLimitsNamingTheKey(String text) {
+        assertThatThrownBy(() -> ChatConfig.builder()
+                        .environment(Map.of("CHAT_IDEMPOTENCY_RETENTION", text))
+                        .build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("CHAT_IDEMPOTENCY_RETENTION");
     }
 
     @ParameterizedTest
