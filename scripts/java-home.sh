@@ -1,12 +1,20 @@
 # Sourced by scripts: exports JAVA_HOME pointing at a JDK >= 21 (the current one if it qualifies).
-java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'; }
-if [ -z "${JAVA_HOME:-}" ] || [ "$(java_major "$JAVA_HOME" 2>/dev/null || echo 0)" -lt 21 ]; then
+# The major version ("1.8" reads 8), printed only for a JDK (javac beside java).
+java_major() {
+  [ -x "$1/bin/javac" ] || return 1
+  "$1/bin/java" -XshowSettings:properties -version 2>&1 |
+    sed -n 's/^ *java.specification.version = //p' | sed 's/^1\.//; s/\..*//'
+}
+jdk_21_or_newer() {
+  major="$(java_major "$1" 2>/dev/null)"
+  [ "${major:-0}" -ge 21 ] 2>/dev/null
+}
+if [ -z "${JAVA_HOME:-}" ] || ! jdk_21_or_newer "$JAVA_HOME"; then
   for candidate in /usr/lib/jvm/* /opt/java/* /opt/jdk*; do
-    [ -x "$candidate/bin/javac" ] || continue
-    if [ "$(java_major "$candidate")" -ge 21 ] 2>/dev/null; then JAVA_HOME="$candidate"; fi
+    if jdk_21_or_newer "$candidate"; then JAVA_HOME="$candidate"; fi
   done
 fi
-if [ -z "${JAVA_HOME:-}" ] || [ "$(java_major "$JAVA_HOME" 2>/dev/null || echo 0)" -lt 21 ]; then
+if [ -z "${JAVA_HOME:-}" ] || ! jdk_21_or_newer "$JAVA_HOME"; then
   echo "No JDK 21 or newer found: install one and set JAVA_HOME." >&2
   exit 1
 fi

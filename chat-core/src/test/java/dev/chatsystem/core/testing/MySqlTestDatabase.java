@@ -12,11 +12,11 @@ import java.util.UUID;
 
 /** A fresh, empty database on the test server, created through an admin connection and dropped on close. */
 public final class MySqlTestDatabase implements AutoCloseable {
-    public static final String SERVER_URL = Services.env("CHAT_TEST_DB_URL", "jdbc:mysql://127.0.0.1:3306/");
+    public static final String SERVER_URL = Services.env("CHATSYSTEM_TEST_DB_URL", "jdbc:mysql://127.0.0.1:3306/");
     // The user scripts/services provisions: on a fresh Debian MariaDB root may log in only over the socket. Its grant
     // covers every database named chat%, the chat_test_ ones included.
-    public static final String USER = Services.env("CHAT_TEST_DB_USER", "chat");
-    public static final String PASSWORD = System.getenv().getOrDefault("CHAT_TEST_DB_PASSWORD", "chat");
+    public static final String USER = Services.env("CHATSYSTEM_TEST_DB_USER", "chat");
+    public static final String PASSWORD = System.getenv().getOrDefault("CHATSYSTEM_TEST_DB_PASSWORD", "chat");
 
     public final String name;
     public final String url;

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Assumptions;
  * and the one rule for when one is missing: the test fails when {@code CI=true} (CI cannot pass by skipping) and is
  * skipped otherwise, so a developer without the services still gets a green build.
  *
- * <p>Addresses come from {@code CHAT_TEST_DB_URL}, {@code CHAT_TEST_REDIS_URL} and {@code
- * CHAT_TEST_ELASTICSEARCH_URL}, defaulting to the local ports.
+ * <p>Addresses come from {@code CHATSYSTEM_TEST_DB_URL}, {@code CHATSYSTEM_TEST_REDIS_URL} and {@code
+ * CHATSYSTEM_TEST_ELASTICSEARCH_URL}, defaulting to the local ports.
  */
 public final class Services {
     private static final int CONNECT_TIMEOUT_MILLIS = 1_000;
@@ -22,7 +22,7 @@ public final class Services {
 
     /** The MySQL/MariaDB server URL without a database ({@code jdbc:mysql://127.0.0.1:3306/}), once reachable. */
     public static String requireMysql() {
-        String jdbc = env("CHAT_TEST_DB_URL", "jdbc:mysql://127.0.0.1:3306/");
+        String jdbc = env("CHATSYSTEM_TEST_DB_URL", "jdbc:mysql://127.0.0.1:3306/");
         URI url = URI.create(jdbc.substring("jdbc:".length()));
         require("MySQL", url.getHost(), url.getPort() < 0 ? 3306 : url.getPort());
         return jdbc;
@@ -36,12 +36,12 @@ public final class Services {
     }
 
     public static URI redisUrl() {
-        return URI.create(env("CHAT_TEST_REDIS_URL", "redis://127.0.0.1:6379"));
+        return URI.create(env("CHATSYSTEM_TEST_REDIS_URL", "redis://127.0.0.1:6379"));
     }
 
     /** The Elasticsearch URL ({@code http://127.0.0.1:9200}), once reachable. */
     public static URI requireElasticsearch() {
-        URI url = URI.create(env("CHAT_TEST_ELASTICSEARCH_URL", "http://127.0.0.1:9200"));
+        URI url = URI.create(env("CHATSYSTEM_TEST_ELASTICSEARCH_URL", "http://127.0.0.1:9200"));
         require("Elasticsearch", url.getHost(), url.getPort() < 0 ? 9200 : url.getPort());
         return url;
     }
