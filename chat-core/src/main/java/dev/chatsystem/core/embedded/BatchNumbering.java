@@ -58,8 +58,8 @@ final class BatchNumbering {
 
     /**
      * After {@code apply} failed: whether the batch committed all the same (its answer lost after the commit), read back
-     * through its first write, which this writer alone numbered; empty when the store cannot tell now. An edit counts
-     * as committed when the message holds its body (the same body sent twice reads the same either way).
+     * through its first write; empty when the store cannot tell now. Only this writer numbers chats and gives versions,
+     * each above all before, so the store holding that chat number or a version that high means the batch is in.
      */
     Optional<Boolean> readBack() {
         if (writes.isEmpty()) {
@@ -70,11 +70,9 @@ final class BatchNumbering {
                     switch (writes.get(0)) {
                         case Write.ChatCreated chat -> store.maxChatNumber(chat.token()) >= chat.chatNumber();
                         case Write.MessageCreated message ->
-                            store.maxMessageNumber(message.token(), message.chatNumber()) >= message.messageNumber();
+                            store.maxMessageVersion(message.token(), message.chatNumber()) >= message.version();
                         case Write.MessageEdited edit ->
-                            store.message(edit.token(), edit.chatNumber(), edit.messageNumber())
-                                    .filter(stored -> stored.body().equals(edit.body()))
-                                    .isPresent();
+                            store.maxMessageVersion(edit.token(), edit.chatNumber()) >= edit.version();
                     });
         } catch (RuntimeException e) {
             return Optional.empty();

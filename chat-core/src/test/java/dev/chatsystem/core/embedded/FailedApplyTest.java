@@ -92,9 +92,30 @@ class FailedApplyTest {
     }
 
     @Test
+    void anEditThatCommittedBeforeItsFailureIsAnswered() {
+        create("before");
+        nextApply = Failure.AFTER_COMMIT;
+
+        path.editMessage(TOKEN, 1, 1, "after", Instant.now()); // answered: no 503
+
+        assertThat(h2.message(TOKEN, 1, 1).orElseThrow().body()).isEqualTo("after");
+        assertThat(missed.unrepaired()).isFalse();
+    }
+
+    /** The body it sets is there already (a retried edit): that does not tell whether it committed; its version does. */
+    @Test
+    void anEditThatDidNotCommitFailsEvenWhenItsBodyIsStoredAlready() {
+        create("same");
+        nextApply = Failure.BEFORE_COMMIT;
+
+        assertThatThrownBy(() -> path.editMessage(TOKEN, 1, 1, "same", Instant.now()))
+                .isInstanceOf(BackendUnavailableException.class);
+    }
+
+    @Test
     void aBatchTheStoreCannotTellAboutIsNumberedFromTheStoreAgainAndMissedByTheIndex() {
         nextApply = Failure.AFTER_COMMIT;
-        failingReads = Set.of("maxMessageNumber");
+        failingReads = Set.of("maxMessageVersion");
         assertThatThrownBy(() -> create("unknown")).isInstanceOf(BackendUnavailableException.class);
         failingReads = Set.of();
 
