@@ -58,7 +58,8 @@ final class WordNormalization {
      * <p>The zero width joiner goes too: in words it only chooses how letters are drawn (an Indic half form, a
      * Sinhala conjunct), never which letters they are, so spellings with and without it must match. The only token
      * it holds together is an emoji sequence (man, joiner, woman: a couple), which becomes its emoji, each a token,
-     * as its query does too. The zero width space stays: the tokenizer ends a word there (it separates the words of
+     * as its query does too. Variation selectors go for the same reason: they choose how a character is drawn (❤️,
+     * the red heart phones send, is ❤ and U+FE0F), and "❤️" must find "❤". The zero width space stays: the tokenizer ends a word there (it separates the words of
      * Thai or Khmer text), so it never is inside one, and removing it would join two words.
      */
     private static String replacement(int c, char before) {
@@ -68,8 +69,12 @@ final class WordNormalization {
             case '\u00DF', '\u1E9E' -> "ss"; // sharp s, small and capital
             case COMBINING_DOT_ABOVE -> before == 'i' ? "" : null;
             case ZERO_WIDTH_SPACE -> null;
-            default -> Character.getType(c) == Character.FORMAT ? "" : null;
+            default -> Character.getType(c) == Character.FORMAT || isVariationSelector(c) ? "" : null;
         };
+    }
+
+    private static boolean isVariationSelector(int c) {
+        return (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0xE0100 && c <= 0xE01EF);
     }
 
     /** {@code text} composed (NFC), so that an accent typed as a combining mark matches the precomposed letter. */

@@ -66,6 +66,14 @@ class QueryWordsTest {
         assertThat(words("👨\u200D👩\u200D👧")).containsExactly("👨", "👩", "👧");
     }
 
+    /** A variation selector chooses how a character is drawn, not which: the red heart phones send is the heart. */
+    @Test
+    void aVariationSelectorIsDropped() {
+        assertThat(words("\u2764\uFE0F")).containsExactly("\u2764");
+        assertThat(words("I \u2764\uFE0F you")).containsExactly("i", "\u2764", "you");
+        assertThat(words("\u8FBB\uDB40\uDD00")).containsExactly("\u8FBB"); // an ideographic variation selector
+    }
+
     /** Letters whose lower case alone has a precomposed form: the analyzers' lower case is composed again. */
     @Test
     void aCapitalWithACombiningMarkIsTheComposedLowerCaseLetter() {

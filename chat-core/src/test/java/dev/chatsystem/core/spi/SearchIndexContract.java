@@ -386,6 +386,15 @@ public abstract class SearchIndexContract {
         return queries.stream();
     }
 
+    /** The red heart phones send (❤ and a variation selector) and the plain one find each other, as whole words. */
+    @Test
+    void findsAnEmojiWhateverItsVariationSelector() {
+        index.upsert(List.of(message(1, "I \u2764 you"), message(2, "I \u2764\uFE0F you"), message(3, "no hearts")));
+
+        assertThat(search("\u2764\uFE0F")).containsExactlyInAnyOrder(1L, 2L);
+        assertThat(search("\u2764")).containsExactlyInAnyOrder(1L, 2L);
+    }
+
     /** Lower-casing one character at a time folds neither the final sigma nor ß: the normalization does. */
     @Test
     void findsWordsWhateverTheirFinalSigmaOrSharpS() {
