@@ -20,6 +20,7 @@ import dev.chatsystem.core.redis.RedisBackend;
 import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.CountReconciler;
 import dev.chatsystem.core.spi.JobLease;
+import dev.chatsystem.core.spi.JobLock;
 import dev.chatsystem.core.spi.SearchIndex;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -95,8 +96,9 @@ public final class ChatSystems {
                         config.idempotencyRetention(),
                         listener));
         CountReconciler reconciler = new ObservedReconciler(store, listener);
+        JobLock jobLock = new LocalJobLock();
         AutoCloseable reconciling =
-                remember(opened, reconcilePeriodically(config, reconciler, new LocalJobLease(clock)));
+                remember(opened, reconcilePeriodically(config, reconciler, new LocalJobLease(clock), jobLock));
         Backends backends = new Backends(
                 store,
                 index,
@@ -104,7 +106,7 @@ public final class ChatSystems {
                 writes,
                 reconciler,
                 indexLock,
-                new LocalJobLock(),
+                jobLock,
                 List.of(reconciling, writes, index, store));
         DefaultChatSystem system = new DefaultChatSystem(backends, clock, config.idempotencyRetention());
         if (index.needsRebuild()) {
@@ -185,12 +187,14 @@ public final class ChatSystems {
         AutoCloseable workers = () -> {};
         AutoCloseable reconciling = () -> {};
         String instance = instanceId();
+        JobLock jobLock = redis.jobLock(instance);
         if (config.role().runsWorkers()) {
             workers = remember(
                     opened,
                     redis.startWorkers(
                             store, index, config.writeBatchSize(), instance, config.idempotencyRetention(), listener));
-            reconciling = remember(opened, reconcilePeriodically(config, reconciler, redis.jobLease(instance)));
+            reconciling =
+                    remember(opened, reconcilePeriodically(config, reconciler, redis.jobLease(instance), jobLock));
         }
         Backends backends = new Backends(
                 store,
@@ -199,17 +203,18 @@ public final class ChatSystems {
                 redis.writePath(),
                 reconciler,
                 new ReentrantLock(),
-                redis.jobLock(instance),
+                jobLock,
                 List.of(reconciling, workers, redis, index, store));
         return new DefaultChatSystem(backends, clock, config.idempotencyRetention());
     }
 
     /** The safety-net reconciler, unless the interval is zero. */
-    private static AutoCloseable reconcilePeriodically(ChatConfig config, CountReconciler reconciler, JobLease lease) {
+    private static AutoCloseable reconcilePeriodically(
+            ChatConfig config, CountReconciler reconciler, JobLease lease, JobLock lock) {
         if (config.reconcileInterval().isZero()) {
             return () -> {};
         }
-        return new PeriodicReconciler(reconciler, lease, config.reconcileInterval()).start();
+        return new PeriodicReconciler(reconciler, lease, lock, config.reconcileInterval()).start();
     }
 
     /** Names this process in shard leases and job locks: host, pid and a random suffix so a restarted pid never matches. */

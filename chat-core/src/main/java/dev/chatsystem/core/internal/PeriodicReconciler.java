@@ -4,6 +4,7 @@ import dev.chatsystem.core.ReconcileFailedException;
 import dev.chatsystem.core.ReconcileReport;
 import dev.chatsystem.core.spi.CountReconciler;
 import dev.chatsystem.core.spi.JobLease;
+import dev.chatsystem.core.spi.JobLock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -18,6 +19,9 @@ import org.slf4j.LoggerFactory;
  * (all workers on one Redis) together run it about once per interval, whoever ticks first. Ticks come a quarter of an
  * interval apart, at most a minute, so a restart never delays a run by much more than a tick.
  *
+ * <p>A run also holds the job lock ({@link JobLock}), as long as it takes: the lease lapses after an interval, and a run
+ * longer than that (a large store) must not be joined by another process's, which would only double the load.
+ *
  * <p>A failure is logged and the lease is kept: the next interval tries again. Concurrent batches are safe, as the
  * reconciler recounts under the row lock.
  */
@@ -29,12 +33,14 @@ final class PeriodicReconciler implements AutoCloseable {
 
     private final CountReconciler reconciler;
     private final JobLease lease;
+    private final JobLock lock;
     private final Duration interval;
     private ScheduledExecutorService executor;
 
-    PeriodicReconciler(CountReconciler reconciler, JobLease lease, Duration interval) {
+    PeriodicReconciler(CountReconciler reconciler, JobLease lease, JobLock lock, Duration interval) {
         this.reconciler = Objects.requireNonNull(reconciler, "reconciler");
         this.lease = Objects.requireNonNull(lease, "lease");
+        this.lock = Objects.requireNonNull(lock, "lock");
         this.interval = Objects.requireNonNull(interval, "interval");
         if (interval.isZero() || interval.isNegative()) {
             throw new IllegalArgumentException("interval must be positive, was " + interval);
@@ -58,16 +64,32 @@ final class PeriodicReconciler implements AutoCloseable {
         return quarter.compareTo(MAX_TICK) < 0 ? quarter : MAX_TICK;
     }
 
-    /** Runs a reconciliation if this process takes the lease; true when it did (even if the run failed). */
+    /**
+     * Runs a reconciliation if this process takes the lease and no run holds the lock; true when it did (even if the
+     * run failed).
+     */
     boolean tick() {
+        JobLock.Held held;
         try {
             if (!lease.tryAcquire(JOB, interval)) {
                 return false;
             }
+            held = lock.tryLock(JOB).orElse(null);
         } catch (RuntimeException e) {
             log.warn("periodic reconcile skipped: the job lease is unavailable: {}", e.toString());
             return false;
         }
+        if (held == null) {
+            log.info("periodic reconcile skipped: the last run, longer than {}, still goes on", interval);
+            return false;
+        }
+        try (held) {
+            run();
+        }
+        return true;
+    }
+
+    private void run() {
         try {
             ReconcileReport report = reconciler.reconcile();
             if (!report.corrections().isEmpty()) {
@@ -86,7 +108,6 @@ final class PeriodicReconciler implements AutoCloseable {
         } catch (Error e) { // thrown out of a scheduled task, it would cancel every later run
             log.error("periodic reconcile failed, will retry in {}", interval, e);
         }
-        return true;
     }
 
     /** Stops ticking; a reconciliation under way finishes first (bounded wait), as the store closes after this. */

@@ -6,10 +6,12 @@ import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.ReconcileReport;
 import dev.chatsystem.core.ReconcileReport.Correction;
 import dev.chatsystem.core.embedded.LocalJobLease;
+import dev.chatsystem.core.embedded.LocalJobLock;
 import dev.chatsystem.core.h2.H2ChatStore;
 import dev.chatsystem.core.redis.RedisBackend;
 import dev.chatsystem.core.spi.CountReconciler;
 import dev.chatsystem.core.spi.JobLease;
+import dev.chatsystem.core.spi.JobLock;
 import dev.chatsystem.core.testing.MovableClock;
 import dev.chatsystem.core.testing.RecordingWorkerListener;
 import dev.chatsystem.core.testing.Services;
@@ -19,6 +21,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,6 +105,39 @@ class PeriodicReconcilerTest {
         assertThat(runs).hasValue(0);
     }
 
+    /** The lease lapses after an interval; a run that outlasts it holds the lock, so the next tick does not join it. */
+    @Test
+    void aRunLongerThanTheIntervalIsNotJoinedByAnother() throws Exception {
+        JobLock lock = new LocalJobLock();
+        JobLease alwaysGranted = (job, period) -> true;
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        PeriodicReconciler slow = reconciler(
+                () -> {
+                    runs.incrementAndGet();
+                    running.countDown();
+                    try {
+                        finish.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return ONE_FIX;
+                },
+                alwaysGranted,
+                lock,
+                HOUR);
+        PeriodicReconciler next = reconciler(counting(), alwaysGranted, lock, HOUR);
+
+        CompletableFuture<Boolean> first = CompletableFuture.supplyAsync(slow::tick);
+        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(next.tick()).isFalse();
+        finish.countDown();
+        assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(next.tick()).isTrue();
+        assertThat(runs).hasValue(2);
+    }
+
     @Test
     void ticksOnItsOwnThreadAQuarterIntervalApartAtMostAMinute() {
         assertThat(PeriodicReconciler.tickOf(Duration.ofSeconds(1))).isEqualTo(Duration.ofMillis(250));
@@ -148,7 +186,11 @@ class PeriodicReconcilerTest {
     }
 
     private PeriodicReconciler reconciler(CountReconciler delegate, JobLease lease, Duration interval) {
-        return new PeriodicReconciler(new ObservedReconciler(delegate, listener), lease, interval);
+        return reconciler(delegate, lease, new LocalJobLock(), interval);
+    }
+
+    private PeriodicReconciler reconciler(CountReconciler delegate, JobLease lease, JobLock lock, Duration interval) {
+        return new PeriodicReconciler(new ObservedReconciler(delegate, listener), lease, lock, interval);
     }
 
     private CountReconciler counting() {
