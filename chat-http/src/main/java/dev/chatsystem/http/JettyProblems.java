@@ -38,6 +38,10 @@ final class JettyProblems extends ErrorHandler {
         if (code >= 400 && code < 500) {
             response.getHeaders().put(HttpHeader.CONNECTION, "close");
         }
+        if (code == HttpStatus.SERVICE_UNAVAILABLE_503 && !response.getHeaders().contains(HttpHeader.RETRY_AFTER)) {
+            // As every 503 of the API: a graceful stop's refusals of requests on connections still open too.
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+        }
         response.write(true, ByteBuffer.wrap(body(code, message)), callback);
     }
 
