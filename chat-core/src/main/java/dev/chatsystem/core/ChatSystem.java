@@ -95,7 +95,10 @@ public interface ChatSystem extends AutoCloseable {
      */
     List<Message> searchMessages(String token, long chatNumber, String query, int limit);
 
-    /** The state of every backend. */
+    /**
+     * The state of every backend, asked all at once: one that has not answered within a few seconds is reported down
+     * ("no answer"), so a hanging backend never holds the caller for longer.
+     */
     Health health();
 
     /** Recomputes {@code chats_count} and {@code messages_count} from the store and reports what changed. */

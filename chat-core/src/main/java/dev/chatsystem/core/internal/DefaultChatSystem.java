@@ -1,7 +1,6 @@
 package dev.chatsystem.core.internal;
 
 import dev.chatsystem.core.Application;
-import dev.chatsystem.core.BackendStatus;
 import dev.chatsystem.core.Chat;
 import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.ConflictException;
@@ -50,6 +49,7 @@ final class DefaultChatSystem implements ChatSystem {
     private final Duration retention;
     private final Tokens tokens = new Tokens();
     private final Existence existence;
+    private final HealthChecks healthChecks;
 
     DefaultChatSystem(Backends backends, Clock clock, Duration idempotencyRetention) {
         this.backends = Objects.requireNonNull(backends, "backends");
@@ -62,6 +62,12 @@ final class DefaultChatSystem implements ChatSystem {
                 backends.jobLock());
         this.clock = Objects.requireNonNull(clock, "clock");
         this.existence = new Existence(backends.store(), backends.numbering());
+        this.healthChecks = new HealthChecks(
+                List.of(
+                        new HealthChecks.Check("store", () -> backends.store().health()),
+                        new HealthChecks.Check("search", () -> backends.index().health()),
+                        new HealthChecks.Check("writes", () -> backends.writes().health())),
+                HealthChecks.DEADLINE);
     }
 
     @Override
@@ -291,11 +297,7 @@ final class DefaultChatSystem implements ChatSystem {
 
     @Override
     public Health health() {
-        List<BackendStatus> statuses = new ArrayList<>();
-        statuses.add(store().health());
-        statuses.add(backends.index().health());
-        statuses.add(writes().health());
-        return new Health(statuses);
+        return healthChecks.check();
     }
 
     @Override
