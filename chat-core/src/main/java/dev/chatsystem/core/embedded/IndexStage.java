@@ -265,10 +265,15 @@ final class IndexStage implements AutoCloseable {
                 return false;
             }
         }
-        while (indexer.isAlive()) {
-            if (queue.offer(batch, 1, TimeUnit.SECONDS)) {
-                return true;
+        try {
+            while (indexer.isAlive()) {
+                if (queue.offer(batch, 1, TimeUnit.SECONDS)) {
+                    return true;
+                }
             }
+        } catch (InterruptedException e) {
+            queuedChars.release(chars); // the caller offers the batch again, taking them again
+            throw e;
         }
         queuedChars.release(chars);
         return false;

@@ -25,7 +25,11 @@ import java.util.function.Supplier;
  * <p>Thread-safe.
  */
 final class HealthChecks {
-    static final Duration DEADLINE = Duration.ofSeconds(3);
+    /**
+     * Longer than the timeouts the adapters set for a down backend to say why (a pool's 5 s wait for a connection, a
+     * Redis socket's 5 s), shorter than the 30 s an Elasticsearch response may take.
+     */
+    static final Duration DEADLINE = Duration.ofSeconds(6);
 
     /** A backend's check; {@code name} stands for it until it has answered once. */
     record Check(String name, Supplier<BackendStatus> ask) {
@@ -61,18 +65,20 @@ final class HealthChecks {
 
     /** The check under way for this backend, or a new one. */
     private CompletableFuture<BackendStatus> ask(Check check) {
-        return inFlight.compute(
-                check,
-                (key, running) -> running != null && !running.isDone()
-                        ? running
-                        : CompletableFuture.supplyAsync(check.ask(), virtualThreads));
+        return inFlight.compute(check, (key, running) -> {
+            if (running != null && !running.isDone()) {
+                return running;
+            }
+            CompletableFuture<BackendStatus> asked = CompletableFuture.supplyAsync(check.ask(), virtualThreads);
+            // Kept even when nobody waits for it any more: the next timeout names the backend as it answered.
+            asked.thenAccept(status -> lastAnswer.put(check, status));
+            return asked;
+        });
     }
 
     private BackendStatus await(Check check, CompletableFuture<BackendStatus> answer, long until) {
         try {
-            BackendStatus status = answer.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
-            lastAnswer.put(check, status);
-            return status;
+            return answer.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             return down(check, "no answer within " + deadline.toSeconds() + " s");
         } catch (ExecutionException e) {
@@ -83,11 +89,16 @@ final class HealthChecks {
         }
     }
 
-    /** Down, under the name and kind the backend answered with last (its placeholder until it has answered). */
+    /**
+     * Down, under the name and kind the backend answered with last (its placeholder until it has answered), with why
+     * it was down then, if it was.
+     */
     private BackendStatus down(Check check, String detail) {
         BackendStatus last = lastAnswer.get(check);
-        return last == null
-                ? BackendStatus.down(check.name(), "unknown", detail)
-                : BackendStatus.down(last.name(), last.kind(), detail);
+        if (last == null) {
+            return BackendStatus.down(check.name(), "unknown", detail);
+        }
+        return BackendStatus.down(
+                last.name(), last.kind(), last.up() ? detail : detail + "; last answer: " + last.detail());
     }
 }

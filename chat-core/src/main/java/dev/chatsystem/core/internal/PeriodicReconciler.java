@@ -118,11 +118,20 @@ final class PeriodicReconciler implements AutoCloseable {
         }
         // No shutdownNow: interrupting a thread in the middle of file I/O can close the embedded database's files.
         executor.shutdown();
-        try {
-            if (!executor.awaitTermination(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("a periodic reconcile still runs after {}; closing anyway", STOP_TIMEOUT);
+        // Not given up when interrupted (the interrupt is kept for after): the store closes after this.
+        boolean interrupted = false;
+        long until = System.nanoTime() + STOP_TIMEOUT.toNanos();
+        while (!executor.isTerminated() && System.nanoTime() - until < 0) {
+            try {
+                executor.awaitTermination(until - System.nanoTime(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true;
             }
-        } catch (InterruptedException e) {
+        }
+        if (!executor.isTerminated()) {
+            log.warn("a periodic reconcile still runs after {}; closing anyway", STOP_TIMEOUT);
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
         executor = null;

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /** Backends are asked at once, and one that hangs is reported down at the deadline instead of holding the caller. */
 class HealthChecksTest {
-    private static final Duration DEADLINE = Duration.ofMillis(300);
+    private static final Duration DEADLINE = Duration.ofSeconds(1);
 
     private final CountDownLatch searchAnswers = new CountDownLatch(1);
     private final AtomicInteger searchAsked = new AtomicInteger();
@@ -51,6 +51,26 @@ class HealthChecksTest {
         Health after = checks.check();
         assertThat(after.healthy()).isTrue();
         assertThat(after.backends().get(1).kind()).isEqualTo("lucene");
+    }
+
+    /** A backend that said why it was down, then stopped answering: the timeout still says why, as it last did. */
+    @Test
+    void aTimeoutRepeatsWhyTheBackendWasDownLastTime() {
+        AtomicInteger asked = new AtomicInteger();
+        HealthChecks checks = new HealthChecks(
+                List.of(new HealthChecks.Check("store", () -> {
+                    if (asked.incrementAndGet() == 1) {
+                        return BackendStatus.down("store", "mysql", "Access denied for user 'chat'");
+                    }
+                    return slowSearch();
+                })),
+                DEADLINE);
+
+        assertThat(checks.check().backends().getFirst().detail()).isEqualTo("Access denied for user 'chat'");
+        BackendStatus silent = checks.check().backends().getFirst();
+
+        assertThat(silent.kind()).isEqualTo("mysql");
+        assertThat(silent.detail()).contains("no answer within", "last answer: Access denied");
     }
 
     @Test
