@@ -19,6 +19,7 @@ import dev.chatsystem.core.ReconcileReport;
 import dev.chatsystem.core.ReindexListener;
 import dev.chatsystem.core.ReindexReport;
 import dev.chatsystem.core.Stats;
+import dev.chatsystem.core.search.QueryWords;
 import dev.chatsystem.core.spi.Accepted;
 import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.Idempotency;
@@ -37,6 +38,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * The {@link ChatSystem} over the ports: validates input, answers existence from {@link Numbering}, sends creates and
@@ -50,6 +52,7 @@ final class DefaultChatSystem implements ChatSystem {
     private final Tokens tokens = new Tokens();
     private final Existence existence;
     private final HealthChecks healthChecks;
+    private final QueryWords queryWords = new QueryWords();
 
     DefaultChatSystem(Backends backends, Clock clock, Duration idempotencyRetention) {
         this.backends = Objects.requireNonNull(backends, "backends");
@@ -279,20 +282,29 @@ final class DefaultChatSystem implements ChatSystem {
         }
         // Pending first: the index may be ahead of the store (its workers drain the queue apart from the store's), so
         // a message it ranks may not be stored yet, or stored with the body from before the edit that matched.
-        Map<Long, Message> found = new HashMap<>(writes().pendingMessages(token, chatNumber, ranked));
+        Map<Long, Message> pending = writes().pendingMessages(token, chatNumber, ranked);
+        Map<Long, Message> found = new HashMap<>(pending);
         List<Long> unpending =
                 ranked.stream().filter(number -> !found.containsKey(number)).toList();
         if (!unpending.isEmpty()) {
             store().messages(token, chatNumber, unpending).forEach(m -> found.put(m.messageNumber(), m));
         }
+        // Or behind it: a message edited since it was indexed is ranked by its old body, shown with the pending one.
+        Set<String> words = pending.isEmpty() ? Set.of() : queryWords.words(valid);
         List<Message> result = new ArrayList<>(ranked.size());
         for (Long number : ranked) {
             Message message = found.get(number);
-            if (message != null) {
+            if (message != null && (!pending.containsKey(number) || matches(words, message.body()))) {
                 result.add(message);
             }
         }
         return result;
+    }
+
+    /** Whether every query word occurs inside a word of {@code body} (whole, as a prefix or an infix). */
+    private boolean matches(Set<String> words, String body) {
+        Set<String> bodyWords = queryWords.bodyWords(body);
+        return words.stream().allMatch(word -> bodyWords.stream().anyMatch(bodyWord -> bodyWord.contains(word)));
     }
 
     @Override
@@ -346,7 +358,11 @@ final class DefaultChatSystem implements ChatSystem {
 
     @Override
     public void close() {
-        backends.close();
+        try {
+            backends.close();
+        } finally {
+            queryWords.close();
+        }
     }
 
     /**

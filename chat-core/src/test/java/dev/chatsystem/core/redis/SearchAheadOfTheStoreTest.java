@@ -51,4 +51,30 @@ class SearchAheadOfTheStoreTest {
             assertThat(found).extracting(Message::body).containsExactly("the final words");
         }
     }
+
+    /** The index behind the queue: it ranks a message by the body an edit still pending in Redis replaced. */
+    @Test
+    void aMessageFoundByTheBodyAPendingEditReplacedIsLeftOut() {
+        URI elasticsearch = Services.requireElasticsearch();
+        try (MySqlTestDatabase database = MySqlTestDatabase.create();
+                ChatSystem api = ChatSystem.open(database.productionConfig(dataDir, redis.url(), INDEX)
+                        .role(Role.API)
+                        .build());
+                ElasticsearchSearchIndex index = ElasticsearchSearchIndex.open(elasticsearch, INDEX)) {
+            String token = api.createApplication("behind the queue").token();
+            api.createChat(token);
+            api.createMessage(token, 1, "the first draft");
+            api.createMessage(token, 1, "another draft");
+            // What an index worker left before the edit below: both bodies as they were.
+            index.upsert(List.of(
+                    new IndexedMessage(token, 1, 1, "the first draft", 1),
+                    new IndexedMessage(token, 1, 2, "another draft", 2)));
+            api.editMessage(token, 1, 1, "the final words");
+
+            List<Message> found = api.searchMessages(token, 1, "draft", 10);
+
+            assertThat(found).extracting(Message::messageNumber).containsExactly(2L);
+            assertThat(found).extracting(Message::body).containsExactly("another draft");
+        }
+    }
 }
