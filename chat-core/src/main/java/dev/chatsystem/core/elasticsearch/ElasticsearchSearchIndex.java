@@ -8,11 +8,9 @@ import co.elastic.clients.json.jackson.JacksonJsonpMapper;
 import co.elastic.clients.transport.rest5_client.Rest5ClientTransport;
 import co.elastic.clients.transport.rest5_client.low_level.Request;
 import co.elastic.clients.transport.rest5_client.low_level.Rest5Client;
-import co.elastic.clients.transport.rest5_client.low_level.Rest5ClientBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chatsystem.core.BackendStatus;
 import dev.chatsystem.core.BackendUnavailableException;
-import dev.chatsystem.core.ConfigurationException;
 import dev.chatsystem.core.Urls;
 import dev.chatsystem.core.search.QueryWords;
 import dev.chatsystem.core.spi.IndexRebuild;
@@ -24,18 +22,12 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SequencedSet;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
-import org.apache.hc.core5.http.HttpHeaders;
-import org.apache.hc.core5.http.HttpHost;
-import org.apache.hc.core5.http.message.BasicHeader;
-import org.apache.hc.core5.util.Timeout;
 import org.apache.lucene.store.AlreadyClosedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,16 +57,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ElasticsearchSearchIndex implements SearchIndex {
     private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchSearchIndex.class);
-    private static final Timeout CONNECT_TIMEOUT = Timeout.ofSeconds(2);
-    private static final Timeout RESPONSE_TIMEOUT = Timeout.ofSeconds(30);
     private static final int CLEAR_BATCH = 1_000;
-    /**
-     * Connections to the cluster. The client's default of 10 let the queue workers' bulk requests (one in flight per
-     * shard, each taking a while under load) hold most of them, so searches queued in the client behind indexing:
-     * under a mixed load a search spent 5 ms in Elasticsearch and 100 ms in all. Elasticsearch queues what its
-     * thread pools cannot take at once, searches apart from writes.
-     */
-    static final int CONNECTIONS = 64;
     /**
      * A clean bulk then answers {@code "errors":false} and each item's id and status (some 35 bytes an item: filtering
      * cannot keep the ids of failed items only); a failed item also its error's type and reason.
@@ -128,12 +111,7 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
         if (shards < 1) {
             throw new IllegalArgumentException("shards must be at least 1, was " + shards);
         }
-        Rest5Client rest = clientBuilder(url)
-                .setConnectionConfigCallback(c -> c.setConnectTimeout(CONNECT_TIMEOUT))
-                .setConnectionManagerCallback(
-                        m -> m.setMaxConnPerRoute(CONNECTIONS).setMaxConnTotal(CONNECTIONS))
-                .setRequestConfigCallback(r -> r.setResponseTimeout(RESPONSE_TIMEOUT))
-                .build();
+        Rest5Client rest = RestClients.forUrl(url);
         ElasticsearchSearchIndex index = new ElasticsearchSearchIndex(
                 new Rest5ClientTransport(rest, new JacksonJsonpMapper()), indexName, shards, clock);
         try {
@@ -152,42 +130,6 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
             LOG.debug("Elasticsearch unavailable at open", e);
         }
         return index;
-    }
-
-    /**
-     * The client for {@code url}. A host name with an underscore (a Docker service name) is valid but not to {@link
-     * URI#getHost}, from which the client's own URI reading takes it: such a host is read by {@link Urls}.
-     */
-    private static Rest5ClientBuilder clientBuilder(URI url) {
-        Rest5ClientBuilder builder;
-        if (url.getHost() != null) {
-            builder = Rest5Client.builder(url);
-        } else {
-            String host = Urls.host(url)
-                    .orElseThrow(
-                            () -> new ConfigurationException("no host in the Elasticsearch URL " + Urls.redact(url)));
-            builder = Rest5Client.builder(new HttpHost(url.getScheme(), host, Urls.port(url, 9200)));
-            if (url.getPath() != null
-                    && !url.getPath().isEmpty()
-                    && !url.getPath().equals("/")) {
-                builder.setPathPrefix(url.getPath());
-            }
-        }
-        return withCredentials(builder, url);
-    }
-
-    /**
-     * The URL's user info ({@code https://user:password@host:9200}, percent-encoded), sent as Basic authentication on
-     * every request: the client itself ignores it, and a secured cluster would refuse every request.
-     */
-    private static Rest5ClientBuilder withCredentials(Rest5ClientBuilder builder, URI url) {
-        Optional<String> userInfo = Urls.userInfo(url).filter(info -> !info.isEmpty());
-        if (userInfo.isEmpty()) {
-            return builder;
-        }
-        String credentials = userInfo.get().contains(":") ? userInfo.get() : userInfo.get() + ":";
-        String basic = Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
-        return builder.setDefaultHeaders(new Header[] {new BasicHeader(HttpHeaders.AUTHORIZATION, "Basic " + basic)});
     }
 
     @Override
