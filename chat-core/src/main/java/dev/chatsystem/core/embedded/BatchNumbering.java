@@ -57,11 +57,29 @@ final class BatchNumbering {
     }
 
     /**
-     * After {@code apply} failed: whether the batch committed all the same (its answer lost after the commit), read back
+     * After {@code apply} failed: whether the batch committed all the same (the failure came after the commit: closing
+     * the connection, say), so that its callers are answered as for any committed batch. When the store cannot tell,
+     * the batch may be in it: later batches read the numbers of its parents from the store again, and its documents
+     * are reported to {@code missed}, so that the index is rebuilt from the store.
+     */
+    boolean committedAfterAll(MissedWrites missed) {
+        Optional<Boolean> committed = readBack();
+        if (committed.isEmpty()) {
+            committedChats.forget(lastChat.keySet());
+            committedMessages.forget(lastMessage.keySet());
+            if (!indexed.isEmpty()) {
+                missed.record();
+            }
+        }
+        return committed.orElse(false);
+    }
+
+    /**
+     * Whether the batch committed all the same (its answer lost after the commit), read back
      * through its first write; empty when the store cannot tell now. Only this writer numbers chats and gives versions,
      * each above all before, so the store holding that chat number or a version that high means the batch is in.
      */
-    Optional<Boolean> readBack() {
+    private Optional<Boolean> readBack() {
         if (writes.isEmpty()) {
             return Optional.of(false);
         }
@@ -77,12 +95,6 @@ final class BatchNumbering {
         } catch (RuntimeException e) {
             return Optional.empty();
         }
-    }
-
-    /** After a batch whose outcome is unknown: later batches read the store's maxima for its parents again. */
-    void forget() {
-        committedChats.forget(lastChat.keySet());
-        committedMessages.forget(lastMessage.keySet());
     }
 
     List<Write> writes() {

@@ -348,10 +348,12 @@ public final class GroupCommitWritePath implements WritePath {
             numbered = new BatchNumbering(store, committedChats, committedMessages, versions, batch);
             store.apply(numbered.writes(), numbered.records());
         } catch (RuntimeException e) {
-            if (numbered == null || !committedAfterAll(numbered, batch.size(), e)) {
+            if (numbered == null || !numbered.committedAfterAll(missedWrites)) {
+                log.warn("write batch of {} failed: {}", batch.size(), e.toString());
                 fail(batch, storeFailure(e));
                 return;
             }
+            log.warn("write batch of {} committed, then its store reported a failure: {}", batch.size(), e.toString());
         } catch (Error e) {
             fail(batch, storeFailure(e)); // the writer dies (see run), but none of these callers waits for ever
             throw e;
@@ -365,28 +367,6 @@ public final class GroupCommitWritePath implements WritePath {
         }
         documents.ifPresent(indexing::hand);
         listener.batchHandled(QueueBacklog.PERSIST, 0, lag); // after answering: callers never wait for monitoring
-    }
-
-    /**
-     * Whether a batch whose {@code apply} failed committed all the same (the failure came after the commit: closing the
-     * connection, say), so that its callers are answered as for any committed batch. When the store cannot tell, the
-     * batch may be in it: later batches read the numbers of its parents from the store again, and its documents count
-     * as missed by the index, which is rebuilt from the store.
-     */
-    private boolean committedAfterAll(BatchNumbering numbered, int size, RuntimeException failure) {
-        Optional<Boolean> committed = numbered.readBack();
-        if (committed.orElse(false)) {
-            log.warn("write batch of {} committed, then its store reported a failure: {}", size, failure.toString());
-            return true;
-        }
-        log.warn("write batch of {} failed: {}", size, failure.toString());
-        if (committed.isEmpty()) {
-            numbered.forget();
-            if (!numbered.indexed().isEmpty()) {
-                missedWrites.record();
-            }
-        }
-        return false;
     }
 
     private static BackendUnavailableException storeFailure(Throwable cause) {
