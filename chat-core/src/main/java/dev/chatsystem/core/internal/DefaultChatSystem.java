@@ -33,12 +33,13 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
+import java.util.SequencedSet;
 
 /**
  * The {@link ChatSystem} over the ports: validates input, answers existence from {@link Numbering}, sends creates and
@@ -290,21 +291,15 @@ final class DefaultChatSystem implements ChatSystem {
             store().messages(token, chatNumber, unpending).forEach(m -> found.put(m.messageNumber(), m));
         }
         // Or behind it: a message edited since it was indexed is ranked by its old body, shown with the pending one.
-        Set<String> words = pending.isEmpty() ? Set.of() : queryWords.words(valid);
+        SequencedSet<String> words = pending.isEmpty() ? new LinkedHashSet<>() : queryWords.words(valid);
         List<Message> result = new ArrayList<>(ranked.size());
         for (Long number : ranked) {
             Message message = found.get(number);
-            if (message != null && (!pending.containsKey(number) || matches(words, message.body()))) {
+            if (message != null && (!pending.containsKey(number) || queryWords.matches(words, message.body()))) {
                 result.add(message);
             }
         }
         return result;
-    }
-
-    /** Whether every query word occurs inside a word of {@code body} (whole, as a prefix or an infix). */
-    private boolean matches(Set<String> words, String body) {
-        Set<String> bodyWords = queryWords.bodyWords(body);
-        return words.stream().allMatch(word -> bodyWords.stream().anyMatch(bodyWord -> bodyWord.contains(word)));
     }
 
     @Override

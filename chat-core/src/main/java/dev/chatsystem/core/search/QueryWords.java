@@ -51,6 +51,15 @@ public final class QueryWords implements AutoCloseable {
     }
 
     /**
+     * Whether every one of {@code words} (as {@link #words} gives them) occurs inside a word of {@code body}, whole, as
+     * a prefix or as an infix: what an index matches, for a body the index has not seen.
+     */
+    public boolean matches(SequencedSet<String> words, String body) {
+        SequencedSet<String> bodyWords = bodyWords(body);
+        return words.stream().allMatch(word -> bodyWords.stream().anyMatch(bodyWord -> bodyWord.contains(word)));
+    }
+
+    /**
      * The distinct analyzed words of a message body, in order: all of them, each as long as the tokenizer makes
      * it (at most 255 characters), which is what the index holds.
      */
