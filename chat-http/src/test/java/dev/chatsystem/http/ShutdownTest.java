@@ -50,14 +50,7 @@ class ShutdownTest {
     void aStopWaitsForTheRequestsInFlight() throws Exception {
         CountDownLatch handling = new CountDownLatch(1);
         CountDownLatch answer = new CountDownLatch(1);
-        Health up = new Health(List.of(BackendStatus.up("store", "h2")));
-        Javalin server = ChatServer.start(
-                HealthOnlySystem.answering(() -> {
-                    handling.countDown();
-                    answer.await(); // a backend call that takes its time
-                    return up;
-                }),
-                0);
+        Javalin server = serverWithSlowHealth(handling, answer);
         try (HttpClient client = HttpClient.newHttpClient()) {
             URI health = URI.create("http://localhost:" + server.port() + "/health");
             CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(
@@ -87,14 +80,7 @@ class ShutdownTest {
     void aRequestArrivingDuringTheStopIsA503WithRetryAfter() throws Exception {
         CountDownLatch handling = new CountDownLatch(1);
         CountDownLatch answer = new CountDownLatch(1);
-        Health up = new Health(List.of(BackendStatus.up("store", "h2")));
-        Javalin server = ChatServer.start(
-                HealthOnlySystem.answering(() -> {
-                    handling.countDown();
-                    answer.await();
-                    return up;
-                }),
-                0);
+        Javalin server = serverWithSlowHealth(handling, answer);
         try (HttpClient client = HttpClient.newHttpClient();
                 Socket keptAlive = new Socket("127.0.0.1", server.port())) {
             keptAlive.setSoTimeout(10_000);
@@ -120,6 +106,18 @@ class ShutdownTest {
             answer.countDown();
             server.stop();
         }
+    }
+
+    /** A server whose health check counts {@code handling} down, then waits for {@code answer}, as a slow backend. */
+    private static Javalin serverWithSlowHealth(CountDownLatch handling, CountDownLatch answer) {
+        Health up = new Health(List.of(BackendStatus.up("store", "h2")));
+        return ChatServer.start(
+                HealthOnlySystem.answering(() -> {
+                    handling.countDown();
+                    answer.await(); // a backend call that takes its time
+                    return up;
+                }),
+                0);
     }
 
     /** One response's head and its body of Content-Length bytes, as text. */
