@@ -33,7 +33,7 @@ final class ReconcileCommand implements Callable<Integer> {
                 print(output, e.committed()); // committed before the failure, which the caller reports next
                 throw e;
             }
-            if (report.corrections().isEmpty() && !output.json()) {
+            if (report.corrected() == 0 && !output.json()) {
                 output.note("all counts were correct");
             } else {
                 print(output, report);
@@ -54,5 +54,9 @@ final class ReconcileCommand implements Callable<Integer> {
                     c.now());
         }
         output.print(report, table);
+        if (report.truncated()) {
+            output.note(report.corrected() + " counts corrected; the first "
+                    + report.corrections().size() + " are listed");
+        }
     }
 }

@@ -90,6 +90,7 @@ class DataCommandsTest {
     void reconcileReportsThatTheExactEmbeddedCountsNeedNoCorrection() {
         assertThat(run("reconcile").out()).contains("all counts were correct");
         assertThat(run("reconcile", "--json").json().get("corrections")).isEmpty();
+        assertThat(run("reconcile", "--json").json().get("corrected").asLong()).isZero();
     }
 
     @Test

@@ -12,8 +12,7 @@ public final class ReconcileFailedException extends ChatException {
 
     public ReconcileFailedException(ReconcileReport committed, RuntimeException cause) {
         super(
-                "reconciling the counts failed after correcting "
-                        + committed.corrections().size() + ": " + cause.getMessage(),
+                "reconciling the counts failed after correcting " + committed.corrected() + ": " + cause.getMessage(),
                 Objects.requireNonNull(cause, "cause"));
         this.committed = committed;
     }

@@ -61,7 +61,7 @@ final class WorkerMeters implements WorkerListener {
     @Override
     public void reconciled(ReconcileReport report, Duration took) {
         reconcilesOk.increment();
-        corrections.increment(report.corrections().size());
+        corrections.increment(report.corrected());
         reconcileDuration.record(took);
     }
 
@@ -69,7 +69,7 @@ final class WorkerMeters implements WorkerListener {
     public void reconcileFailed(RuntimeException failure, Duration took) {
         reconcilesFailed.increment();
         if (failure instanceof ReconcileFailedException partly) { // what it corrected before failing is committed
-            corrections.increment(partly.committed().corrections().size());
+            corrections.increment(partly.committed().corrected());
         }
         reconcileDuration.record(took);
     }

@@ -59,7 +59,7 @@ class WorkerMetersTest {
         meters.reconcileFailed(new BackendUnavailableException("down"), Duration.ofMillis(5));
         meters.reconcileFailed( // failed part way: what it corrected before is committed, so it is counted
                 new ReconcileFailedException(
-                        new ReconcileReport(List.of(new Correction("b", 2, 1, 0))),
+                        new ReconcileReport(List.of(new Correction("b", 2, 1, 0)), 5_000), // the rest unlisted
                         new BackendUnavailableException("down")),
                 Duration.ofMillis(7));
 
@@ -74,12 +74,12 @@ class WorkerMetersTest {
                         .count())
                 .isEqualTo(2);
         assertThat(registry.get(WorkerMeters.RECONCILE_CORRECTIONS).counter().count())
-                .isEqualTo(3);
+                .isEqualTo(5_002);
         var duration = registry.get(WorkerMeters.RECONCILE_DURATION).timer();
         assertThat(duration.count()).isEqualTo(4);
         assertThat(duration.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(62);
         assertThat(registry.scrape())
-                .contains("chat_reconcile_corrections_total 3")
+                .contains("chat_reconcile_corrections_total 5002")
                 .contains("chat_reconcile_duration_seconds_count 4");
     }
 }

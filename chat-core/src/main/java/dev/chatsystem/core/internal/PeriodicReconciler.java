@@ -92,15 +92,13 @@ final class PeriodicReconciler implements AutoCloseable {
     private void run() {
         try {
             ReconcileReport report = reconciler.reconcile();
-            if (!report.corrections().isEmpty()) {
-                log.warn(
-                        "periodic reconcile corrected {} counts",
-                        report.corrections().size());
+            if (report.corrected() > 0) {
+                log.warn("periodic reconcile corrected {} counts", report.corrected());
             }
         } catch (ReconcileFailedException e) {
             log.warn(
                     "periodic reconcile failed after correcting {} counts, will retry in {}: {}",
-                    e.committed().corrections().size(),
+                    e.committed().corrected(),
                     interval,
                     e.getCause().toString());
         } catch (RuntimeException e) {

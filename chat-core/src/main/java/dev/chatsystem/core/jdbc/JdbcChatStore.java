@@ -13,7 +13,6 @@ import dev.chatsystem.core.spi.IdempotencyRecord;
 import dev.chatsystem.core.spi.MessageBatch;
 import dev.chatsystem.core.spi.Write;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -266,7 +265,7 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
      */
     @Override
     public ReconcileReport reconcile() {
-        List<ReconcileReport.Correction> corrections = new ArrayList<>();
+        ReconcileReport.Tally corrections = new ReconcileReport.Tally();
         RuntimeException failure = null;
         try {
             fixInRanges("applications", CountFixer::fixApplications, corrections);
@@ -283,12 +282,12 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
             }
         }
         if (failure == null) {
-            return new ReconcileReport(corrections);
+            return corrections.report();
         }
         if (corrections.isEmpty()) {
             throw failure;
         }
-        throw new ReconcileFailedException(new ReconcileReport(corrections), failure);
+        throw new ReconcileFailedException(corrections.report(), failure);
     }
 
     /** A {@link CountFixer} pass over the rows with ids in ({@code after}, {@code upTo}]. */
@@ -300,7 +299,7 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
      * Runs {@code fix} over {@code table} in id order, {@link CountFixer#IDS_PER_TRANSACTION} ids per transaction, and
      * adds what each transaction committed to {@code corrections} as it commits; see {@link RangedReconcile}.
      */
-    private void fixInRanges(String table, RangeFix fix, List<ReconcileReport.Correction> corrections) {
+    private void fixInRanges(String table, RangeFix fix, ReconcileReport.Tally corrections) {
         long maxId = call("reconcile counts", handle -> CountFixer.maxId(handle, table));
         RangedReconcile.run(
                 maxId,

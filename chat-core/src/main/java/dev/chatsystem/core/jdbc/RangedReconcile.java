@@ -1,5 +1,6 @@
 package dev.chatsystem.core.jdbc;
 
+import dev.chatsystem.core.ReconcileReport;
 import dev.chatsystem.core.ReconcileReport.Correction;
 import java.util.List;
 
@@ -24,7 +25,7 @@ final class RangedReconcile {
      * Runs {@code range} over ids up to {@code maxId}, {@code ids} at a time, adding each range's corrections to
      * {@code corrections} as it commits; then throws the first failure (the later ones suppressed by it), if any.
      */
-    static void run(long maxId, int ids, Range range, List<Correction> corrections) {
+    static void run(long maxId, int ids, Range range, ReconcileReport.Tally corrections) {
         RuntimeException first = null;
         int inARow = 0;
         for (long after = 0; after < maxId && inARow < MAX_FAILURES_IN_A_ROW; after += ids) {

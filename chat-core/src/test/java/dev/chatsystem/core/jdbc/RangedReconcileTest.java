@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chatsystem.core.BackendUnavailableException;
+import dev.chatsystem.core.ReconcileReport;
 import dev.chatsystem.core.ReconcileReport.Correction;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class RangedReconcileTest {
     private final List<Long> ranges = new ArrayList<>();
-    private final List<Correction> corrections = new ArrayList<>();
+    private final ReconcileReport.Tally corrections = new ReconcileReport.Tally();
 
     @Test
     void aFailingRangeDoesNotKeepTheLaterOnesFromBeingFixed() {
@@ -28,7 +29,9 @@ class RangedReconcileTest {
                 .hasMessageContaining("socket timeout");
 
         assertThat(ranges).containsExactly(0L, 10L, 20L);
-        assertThat(corrections).extracting(Correction::chatNumber).containsExactly(11L, 21L);
+        assertThat(corrections.report().corrections())
+                .extracting(Correction::chatNumber)
+                .containsExactly(11L, 21L);
     }
 
     @Test
