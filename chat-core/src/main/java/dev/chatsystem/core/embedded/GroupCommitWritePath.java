@@ -9,6 +9,7 @@ import dev.chatsystem.core.QueueBacklog;
 import dev.chatsystem.core.WorkerListener;
 import dev.chatsystem.core.spi.Accepted;
 import dev.chatsystem.core.spi.ChatStore;
+import dev.chatsystem.core.spi.Displaced;
 import dev.chatsystem.core.spi.ExpiredKeyPurge;
 import dev.chatsystem.core.spi.Idempotency;
 import dev.chatsystem.core.spi.SearchIndex;
@@ -346,7 +347,13 @@ public final class GroupCommitWritePath implements WritePath {
         BatchNumbering numbered = null;
         try {
             numbered = new BatchNumbering(store, committedChats, committedMessages, versions, batch);
-            store.apply(numbered.writes(), numbered.records());
+            Displaced displaced = store.apply(numbered.writes(), numbered.records());
+            if (!displaced.isEmpty()) { // this writer numbers from what it committed: a bug, not an outage
+                log.error(
+                        "a write batch left out {} message and {} chat creates whose numbers were stored already",
+                        displaced.messages().size(),
+                        displaced.chats().size());
+            }
         } catch (RuntimeException e) {
             if (numbered == null || !numbered.committedAfterAll(missedWrites)) {
                 log.warn("write batch of {} failed: {}", batch.size(), e.toString());

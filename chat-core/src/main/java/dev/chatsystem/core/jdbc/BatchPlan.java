@@ -1,7 +1,9 @@
 package dev.chatsystem.core.jdbc;
 
+import dev.chatsystem.core.spi.Displaced;
 import dev.chatsystem.core.spi.Write;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,8 +30,21 @@ final class BatchPlan {
     final Map<ChatKey, Instant> newChats = new LinkedHashMap<>();
     final Map<MessageKey, NewMessage> newMessages = new LinkedHashMap<>();
     final Map<MessageKey, Edit> edits = new LinkedHashMap<>();
+    final List<Write.MessageCreated> displacedMessages = new ArrayList<>();
+    final List<Write.ChatCreated> displacedChats = new ArrayList<>();
 
     private BatchPlan() {}
+
+    /**
+     * What the store holds of the keys that creates name and that exist: enough to tell a replay of a create from
+     * another create given the same number ({@link Displaced}).
+     *
+     * @param messageVersions the stored version by message id (0 for a row stored before versions, which tells nothing)
+     * @param chatsCreatedAt the stored creation time in microseconds by chat key
+     */
+    record Stored(Map<Long, Long> messageVersions, Map<ChatKey, Long> chatsCreatedAt) {
+        static final Stored NOTHING = new Stored(Map.of(), Map.of());
+    }
 
     /**
      * Plans the writes. Writes for unknown tokens, messages of chats that do not exist and edits of messages that do
@@ -43,6 +58,20 @@ final class BatchPlan {
      */
     static BatchPlan of(
             List<Write> writes, Map<String, Long> applications, Set<ChatKey> chats, Map<MessageKey, Long> messages) {
+        return of(writes, applications, chats, messages, Stored.NOTHING);
+    }
+
+    /**
+     * As {@link #of(List, Map, Set, Map)}, and lists the creates left out because their key holds another write:
+     * a chat created at another time, or a message whose stored version is older than the create's (the stored row
+     * of a replayed create is that create's or a later edit's, never older).
+     */
+    static BatchPlan of(
+            List<Write> writes,
+            Map<String, Long> applications,
+            Set<ChatKey> chats,
+            Map<MessageKey, Long> messages,
+            Stored stored) {
         BatchPlan plan = new BatchPlan();
         Set<ChatKey> knownChats = new HashSet<>(chats);
         for (Write write : writes) {
@@ -53,8 +82,12 @@ final class BatchPlan {
             ChatKey chat = new ChatKey(applicationId, write.chatNumber());
             switch (write) {
                 case Write.ChatCreated created -> {
+                    Instant at = Rows.truncate(created.at());
                     if (knownChats.add(chat)) {
-                        plan.newChats.put(chat, Rows.truncate(created.at()));
+                        plan.newChats.put(chat, at);
+                    } else if (stored.chatsCreatedAt().containsKey(chat)
+                            && stored.chatsCreatedAt().get(chat) != Rows.micros(at)) {
+                        plan.displacedChats.add(created);
                     }
                 }
                 case Write.MessageCreated created -> {
@@ -62,6 +95,11 @@ final class BatchPlan {
                     if (knownChats.contains(chat) && !messages.containsKey(key) && !plan.newMessages.containsKey(key)) {
                         Instant at = Rows.truncate(created.at());
                         plan.newMessages.put(key, new NewMessage(created.body(), at, at, created.version()));
+                    } else if (messages.containsKey(key)) {
+                        long version = stored.messageVersions().getOrDefault(messages.get(key), 0L);
+                        if (version != 0 && version < created.version()) {
+                            plan.displacedMessages.add(created);
+                        }
                     }
                 }
                 case Write.MessageEdited edited -> {
@@ -100,6 +138,12 @@ final class BatchPlan {
             }
         }
         return keys;
+    }
+
+    Displaced displaced() {
+        return displacedMessages.isEmpty() && displacedChats.isEmpty()
+                ? Displaced.NONE
+                : new Displaced(displacedMessages, displacedChats);
     }
 
     /** How many messages the plan inserts per chat. */

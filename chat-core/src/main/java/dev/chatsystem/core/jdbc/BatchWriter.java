@@ -2,8 +2,10 @@ package dev.chatsystem.core.jdbc;
 
 import dev.chatsystem.core.jdbc.BatchPlan.ChatKey;
 import dev.chatsystem.core.jdbc.BatchPlan.MessageKey;
+import dev.chatsystem.core.spi.Displaced;
 import dev.chatsystem.core.spi.Write;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,12 +38,13 @@ final class BatchWriter {
 
     private BatchWriter() {}
 
-    static void apply(Handle handle, List<Write> writes) {
+    /** Applies the writes; returns the creates left out because another write holds their key. */
+    static Displaced apply(Handle handle, List<Write> writes) {
         Set<String> tokens = new LinkedHashSet<>();
         writes.forEach(write -> tokens.add(write.token()));
         Map<String, Long> applications = KeyLookups.applicationIds(handle, tokens);
         if (applications.isEmpty()) {
-            return;
+            return Displaced.NONE;
         }
         Set<ChatKey> named = new HashSet<>();
         Set<ChatKey> created = new HashSet<>();
@@ -68,7 +71,12 @@ final class BatchWriter {
         KeyLookups.lock(handle, "chats", chatIds.values());
         Map<MessageKey, Long> messageIds =
                 KeyLookups.messageIds(handle, BatchPlan.messageKeys(writes, applications, chatIds.keySet()), chatIds);
-        BatchPlan plan = BatchPlan.of(writes, applications, chatIds.keySet(), messageIds);
+        BatchPlan plan = BatchPlan.of(
+                writes,
+                applications,
+                chatIds.keySet(),
+                messageIds,
+                stored(handle, writes, applications, chatIds, messageIds));
 
         Map<Long, Long> chatsAdded = Inserts.chats(handle, plan);
         Set<ChatKey> receiving = new HashSet<>(plan.messagesPerChat().keySet());
@@ -79,6 +87,42 @@ final class BatchWriter {
         // Counts last and in id order; the rows are locked already, by the lock statements or by the inserts.
         addCounts(handle, "chats", "messages_count", messagesAdded);
         addCounts(handle, "applications", "chats_count", chatsAdded);
+        return plan.displaced();
+    }
+
+    /**
+     * What the store holds of the keys that creates name and that exist: read only then, which is rare (a batch
+     * delivered again, or numbers given again), so a batch of new rows reads nothing more.
+     */
+    private static BatchPlan.Stored stored(
+            Handle handle,
+            List<Write> writes,
+            Map<String, Long> applications,
+            Map<ChatKey, Long> chatIds,
+            Map<MessageKey, Long> messageIds) {
+        Map<ChatKey, Long> existingChats = new HashMap<>();
+        Set<Long> existingMessages = new HashSet<>();
+        for (Write write : writes) {
+            Long applicationId = applications.get(write.token());
+            if (applicationId == null) {
+                continue;
+            }
+            ChatKey chat = new ChatKey(applicationId, write.chatNumber());
+            if (write instanceof Write.ChatCreated && chatIds.containsKey(chat)) {
+                existingChats.put(chat, chatIds.get(chat));
+            } else if (write instanceof Write.MessageCreated created) {
+                Long id = messageIds.get(new MessageKey(chat, created.messageNumber()));
+                if (id != null) {
+                    existingMessages.add(id);
+                }
+            }
+        }
+        if (existingChats.isEmpty() && existingMessages.isEmpty()) {
+            return BatchPlan.Stored.NOTHING;
+        }
+        return new BatchPlan.Stored(
+                existingMessages.isEmpty() ? Map.of() : KeyLookups.messageVersions(handle, existingMessages),
+                existingChats.isEmpty() ? Map.of() : KeyLookups.chatsCreatedAt(handle, existingChats));
     }
 
     private static void updateEdits(Handle handle, BatchPlan plan) {

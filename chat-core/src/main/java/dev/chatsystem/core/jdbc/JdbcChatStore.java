@@ -9,6 +9,7 @@ import dev.chatsystem.core.ReconcileFailedException;
 import dev.chatsystem.core.ReconcileReport;
 import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.CountReconciler;
+import dev.chatsystem.core.spi.Displaced;
 import dev.chatsystem.core.spi.IdempotencyRecord;
 import dev.chatsystem.core.spi.MessageBatch;
 import dev.chatsystem.core.spi.Write;
@@ -165,20 +166,20 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
     }
 
     @Override
-    public void apply(List<Write> writes, List<IdempotencyRecord> records) {
+    public Displaced apply(List<Write> writes, List<IdempotencyRecord> records) {
         if (writes.isEmpty() && records.isEmpty()) {
-            return;
+            return Displaced.NONE;
         }
         for (int attempt = 1; ; attempt++) {
             try {
-                jdbi.useTransaction(handle -> {
-                    BatchWriter.apply(handle, writes);
+                return jdbi.inTransaction(handle -> {
+                    Displaced displaced = BatchWriter.apply(handle, writes);
                     for (IdempotencyRecord record : records) {
                         // The caller found no live record of this key, so any older one has expired.
                         IdempotencyRecords.insert(handle, List.of(record), record.at());
                     }
+                    return displaced;
                 });
-                return;
             } catch (JdbiException e) {
                 if (attempt == APPLY_ATTEMPTS || !Failures.isRolledBack(e)) {
                     throw Failures.unavailable(dialect, "apply " + writes.size() + " writes", e);

@@ -56,6 +56,32 @@ final class KeyLookups {
         return ids;
     }
 
+    /** The version of each message with these ids. */
+    static Map<Long, Long> messageVersions(Handle handle, Collection<Long> ids) {
+        Map<Long, Long> versions = new HashMap<>();
+        lookUp(
+                handle,
+                "SELECT id, version FROM messages WHERE id IN ",
+                ids,
+                List::of,
+                rs -> versions.put(rs.getLong("id"), rs.getLong("version")));
+        return versions;
+    }
+
+    /** The creation time, in microseconds, of each chat with these ids, by its key. */
+    static Map<ChatKey, Long> chatsCreatedAt(Handle handle, Map<ChatKey, Long> chatIds) {
+        Map<Long, ChatKey> keysById = new HashMap<>();
+        chatIds.forEach((key, id) -> keysById.put(id, key));
+        Map<ChatKey, Long> createdAt = new HashMap<>();
+        lookUp(
+                handle,
+                "SELECT id, created_at FROM chats WHERE id IN ",
+                keysById.keySet(),
+                List::of,
+                rs -> createdAt.put(keysById.get(rs.getLong("id")), rs.getLong("created_at")));
+        return createdAt;
+    }
+
     /**
      * Locks the rows of {@code table} with these ids until the transaction ends, in ascending id order, so that two
      * transactions locking overlapping sets queue behind each other instead of deadlocking.

@@ -190,7 +190,7 @@ public final class RedisBackend implements AutoCloseable {
             String owner,
             java.time.Duration keyRetention,
             WorkerListener listener) {
-        return new StreamWorkers(redis, keys, store, index, batchSize, owner, keyRetention, listener);
+        return new StreamWorkers(redis, keys, store, writePath, index, batchSize, owner, keyRetention, listener);
     }
 
     /**

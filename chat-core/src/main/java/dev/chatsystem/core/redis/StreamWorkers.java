@@ -3,6 +3,7 @@ package dev.chatsystem.core.redis;
 import dev.chatsystem.core.QueueBacklog;
 import dev.chatsystem.core.WorkerListener;
 import dev.chatsystem.core.spi.ChatStore;
+import dev.chatsystem.core.spi.Displaced;
 import dev.chatsystem.core.spi.ExpiredKeyPurge;
 import dev.chatsystem.core.spi.IndexedMessage;
 import dev.chatsystem.core.spi.SearchIndex;
@@ -48,6 +49,7 @@ final class StreamWorkers implements AutoCloseable {
             UnifiedJedis redis,
             RedisKeys keys,
             ChatStore store,
+            RedisWritePath writes,
             SearchIndex index,
             int batchSize,
             String owner,
@@ -60,6 +62,7 @@ final class StreamWorkers implements AutoCloseable {
         Semaphore persisting = new Semaphore(BATCHES_IN_FLIGHT, true);
         Semaphore indexing = new Semaphore(BATCHES_IN_FLIGHT, true);
         ExpiredKeyPurge keyPurge = new ExpiredKeyPurge(store, keyRetention, PURGE_EVERY); // a chunk per batch
+        DisplacedCreates displaced = new DisplacedCreates(redis, keys, store, writes, index);
         for (int shard = 0; shard < keys.shards(); shard++) {
             StreamTrimmer trimmer = new StreamTrimmer(redis, keys.stream(shard), 2);
             Runnable trimPeriodically = every(TRIM_EVERY, trimmer::trim);
@@ -76,7 +79,7 @@ final class StreamWorkers implements AutoCloseable {
                     PERSIST,
                     owner,
                     batchSize,
-                    persist(redis, keys, store),
+                    persist(redis, keys, store, displaced),
                     housekeeping,
                     () -> {}, // what was queued is gone; the drill "Redis FLUSHDB" measures that window
                     listener,
@@ -103,8 +106,12 @@ final class StreamWorkers implements AutoCloseable {
         log.info("queue workers started as {} over {} shards", owner, keys.shards());
     }
 
-    /** Stores a batch (idempotently), then forgets its read-your-writes entries unless a newer write replaced them. */
-    private static ShardDrainer.Handler persist(UnifiedJedis redis, RedisKeys keys, ChatStore store) {
+    /**
+     * Stores a batch (idempotently), queues again what it found displaced, then forgets its read-your-writes entries
+     * unless a newer write replaced them.
+     */
+    private static ShardDrainer.Handler persist(
+            UnifiedJedis redis, RedisKeys keys, ChatStore store, DisplacedCreates displacedCreates) {
         return entries -> {
             List<Write> writes = new ArrayList<>(entries.size());
             Map<String, Integer> keyIndex = new LinkedHashMap<>();
@@ -123,7 +130,10 @@ final class StreamWorkers implements AutoCloseable {
             if (writes.isEmpty()) {
                 return;
             }
-            store.apply(writes);
+            Displaced displaced = store.apply(writes);
+            if (!displaced.isEmpty()) {
+                displacedCreates.repair(displaced);
+            }
             Scripts.FORGET_PERSISTED.run(redis, List.copyOf(keyIndex.keySet()), forgetArgs);
         };
     }

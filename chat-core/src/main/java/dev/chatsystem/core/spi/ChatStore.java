@@ -74,12 +74,14 @@ public interface ChatStore extends AutoCloseable {
      * skipped. Adapters that keep exact counts update them in the same transaction. The idempotency records are
      * inserted in the same transaction, replacing older records of the same scope and key (the caller has checked
      * that no live one exists).
+     *
+     * @return the skipped creates whose key another write holds, which a replay cannot explain ({@link Displaced})
      */
-    void apply(List<Write> writes, List<IdempotencyRecord> records);
+    Displaced apply(List<Write> writes, List<IdempotencyRecord> records);
 
     /** {@link #apply(List, List)} with no idempotency records. */
-    default void apply(List<Write> writes) {
-        apply(writes, List.of());
+    default Displaced apply(List<Write> writes) {
+        return apply(writes, List.of());
     }
 
     /** The record of an idempotent create with this key, if one was made at or after {@code notBefore}. */

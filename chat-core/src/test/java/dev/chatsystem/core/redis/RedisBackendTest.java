@@ -14,6 +14,7 @@ import dev.chatsystem.core.h2.H2ChatStore;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
 import dev.chatsystem.core.spi.Accepted;
 import dev.chatsystem.core.spi.ChatStore;
+import dev.chatsystem.core.spi.Displaced;
 import dev.chatsystem.core.spi.Idempotency;
 import dev.chatsystem.core.spi.IdempotencyRecord;
 import dev.chatsystem.core.spi.QueueMark;
@@ -631,11 +632,12 @@ class RedisBackendTest {
     /** Commits, then fails as a worker killed between the commit and the acknowledgement would. */
     private record FailAfterApplyStore(ChatStore delegate, AtomicInteger failuresLeft) implements ChatStore {
         @Override
-        public void apply(List<Write> writes, List<IdempotencyRecord> records) {
-            delegate.apply(writes, records);
+        public Displaced apply(List<Write> writes, List<IdempotencyRecord> records) {
+            Displaced displaced = delegate.apply(writes, records);
             if (failuresLeft.getAndDecrement() > 0) {
                 throw new BackendUnavailableException("simulated crash after commit");
             }
+            return displaced;
         }
 
         // Everything else delegates.

@@ -1,0 +1,157 @@
+package dev.chatsystem.core.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chatsystem.core.Message;
+import dev.chatsystem.core.WorkerListener;
+import dev.chatsystem.core.elasticsearch.ElasticsearchSearchIndex;
+import dev.chatsystem.core.h2.H2ChatStore;
+import dev.chatsystem.core.lucene.LuceneSearchIndex;
+import dev.chatsystem.core.spi.ChatStore;
+import dev.chatsystem.core.spi.SearchIndex;
+import dev.chatsystem.core.testing.Await;
+import dev.chatsystem.core.testing.MySqlTestDatabase;
+import dev.chatsystem.core.testing.Services;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * Redis comes back behind the store (restored from a snapshot, an AOF synced every second, a lagging replica
+ * promoted): its counters give numbers the store already holds. Creates answered 201 under such a number must not
+ * be dropped as replays: their bodies are stored under new numbers, and later creates are numbered past the store.
+ */
+class NumbersGivenAgainTest {
+    private static final URI REDIS =
+            Services.redisUrl().resolve("/9"); // shared with RedisBackendTest, flushed per test
+    private static final Instant AT = Instant.now().truncatedTo(ChronoUnit.MICROS);
+
+    @TempDir
+    Path dataDir;
+
+    /** Lucene keeps the last write, whatever its version (only the embedded form's single writer uses it). */
+    @Test
+    void messagesNumberedAgainAreStoredUnderNewNumbersOnH2() throws Exception {
+        try (H2ChatStore store = H2ChatStore.open(dataDir);
+                SearchIndex index = LuceneSearchIndex.open(dataDir.resolve("index"))) {
+            messagesNumberedAgainAreStoredUnderNewNumbers(store, index, false);
+        }
+    }
+
+    /** The production form: the index entries of the numbers given again must keep the stored bodies. */
+    @Test
+    void messagesNumberedAgainAreStoredAndIndexedUnderNewNumbersOnMySqlAndElasticsearch() throws Exception {
+        Services.requireMysql();
+        try (MySqlTestDatabase database = MySqlTestDatabase.create();
+                ChatStore store = database.open();
+                SearchIndex index = ElasticsearchSearchIndex.open(
+                        Services.requireElasticsearch(), "chat-test-numbers-given-again")) {
+            messagesNumberedAgainAreStoredUnderNewNumbers(store, index, true);
+        }
+    }
+
+    @Test
+    void aChatNumberedAgainRaisesTheChatCounterPastTheStore() throws Exception {
+        try (H2ChatStore store = H2ChatStore.open(dataDir);
+                SearchIndex index = LuceneSearchIndex.open(dataDir.resolve("index"));
+                RedisBackend backend = connect(store);
+                AutoCloseable workers = workers(backend, store, index)) {
+            String token = application(store);
+            RedisWritePath writes = (RedisWritePath) backend.writePath();
+            writes.createChat(token, AT);
+            writes.createChat(token, AT.plusMillis(1));
+            Await.until(() -> store.maxChatNumber(token) == 2, Duration.ofSeconds(30));
+
+            setCounter(token, "c", 0); // Redis went back to before both chats
+            assertThat(writes.createChat(token, AT.plusMillis(2))).isEqualTo(1); // given again
+
+            Await.until(() -> raised(token, "c", 2), Duration.ofSeconds(30)); // by the worker that found it
+            assertThat(writes.createChat(token, AT.plusMillis(3))).isEqualTo(3);
+            Await.until(() -> store.maxChatNumber(token) == 3, Duration.ofSeconds(30));
+            assertThat(store.chat(token, 1).orElseThrow().createdAt()).isEqualTo(AT);
+        }
+    }
+
+    private void messagesNumberedAgainAreStoredUnderNewNumbers(ChatStore store, SearchIndex index, boolean versioned)
+            throws Exception {
+        try (RedisBackend backend = connect(store);
+                AutoCloseable workers = workers(backend, store, index)) {
+            String token = application(store);
+            RedisWritePath writes = (RedisWritePath) backend.writePath();
+            writes.createChat(token, AT);
+            for (int i = 1; i <= 5; i++) {
+                writes.createMessage(token, 1, "stored " + i, AT.plusMillis(i));
+            }
+            Await.until(() -> store.countMessages(Optional.of(token)) == 5, Duration.ofSeconds(30));
+
+            setCounter(token, "m:1", 2); // Redis went back to after message 2; the store holds 5
+            List<Long> givenAgain = List.of(
+                    writes.createMessage(token, 1, "acknowledged again a", AT.plusMillis(10)),
+                    writes.createMessage(token, 1, "acknowledged again b", AT.plusMillis(11)),
+                    writes.createMessage(token, 1, "acknowledged again c", AT.plusMillis(12)));
+            assertThat(givenAgain).containsExactly(3L, 4L, 5L);
+
+            Await.until(() -> store.countMessages(Optional.of(token)) == 8, Duration.ofSeconds(30));
+            assertThat(store.messages(token, 1, 0, 100))
+                    .extracting(Message::body)
+                    .containsExactly(
+                            "stored 1",
+                            "stored 2",
+                            "stored 3",
+                            "stored 4",
+                            "stored 5",
+                            "acknowledged again a",
+                            "acknowledged again b",
+                            "acknowledged again c");
+            assertThat(store.chat(token, 1).orElseThrow().messagesCount()).isEqualTo(8);
+            assertThat(writes.createMessage(token, 1, "after the repair", AT.plusMillis(20)))
+                    .isEqualTo(9);
+
+            if (!versioned) {
+                return;
+            }
+            Await.until(() -> index.search(token, 1, "acknowledged", 10).size() == 3, Duration.ofSeconds(30));
+            assertThat(index.search(token, 1, "acknowledged", 10))
+                    .as("the displaced bodies are found under their new numbers only")
+                    .containsExactlyInAnyOrder(6L, 7L, 8L);
+            assertThat(index.search(token, 1, "stored", 10)).containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L);
+        }
+    }
+
+    private static RedisBackend connect(ChatStore store) {
+        Services.requireRedis();
+        try (RedisClient redis = RedisClient.create(REDIS)) {
+            redis.flushDB();
+        }
+        return RedisBackend.connect(REDIS, 1, store);
+    }
+
+    private static AutoCloseable workers(RedisBackend backend, ChatStore store, SearchIndex index) {
+        return backend.startWorkers(store, index, 100, "w", Duration.ofHours(24), WorkerListener.NONE);
+    }
+
+    private static String application(ChatStore store) {
+        String token = "t" + System.nanoTime();
+        store.createApplication(token, "app", AT);
+        return token;
+    }
+
+    private static void setCounter(String token, String field, long value) {
+        try (RedisClient redis = RedisClient.create(REDIS)) {
+            redis.hset(new RedisKeys(1).counters(token), field, Long.toString(value));
+        }
+    }
+
+    private static boolean raised(String token, String field, long atLeast) {
+        try (RedisClient redis = RedisClient.create(REDIS)) {
+            return Long.parseLong(redis.hget(new RedisKeys(1).counters(token), field)) >= atLeast;
+        }
+    }
+}
