@@ -30,6 +30,7 @@ import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.IOUtils;
+import org.apache.lucene.util.ThreadInterruptedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -145,20 +146,21 @@ public final class LuceneSearchIndex implements SearchIndex {
         Lock writing = generations.writing();
         writing.lock();
         try {
-            long generation = generations.current();
-            // The version is ignored: only the embedded form's single writer (and a rebuild under its index lock)
-            // updates this index, in the order its writes were accepted, so a later upsert is always the newer state.
-            for (IndexedMessage message : messages) {
-                writer.updateDocument(
-                        MessageDocuments.idTerm(message),
-                        MessageDocuments.toDocument(message, words.bodyWords(message.body()), generation));
-            }
-            // The next reader of each chat refreshes, once for any number of upserts.
-            visibility.upserted(messages.stream()
-                    .map(message -> MessageDocuments.chatKey(message.token(), message.chatNumber()))
-                    .collect(Collectors.toSet()));
-        } catch (IOException | AlreadyClosedException e) {
-            throw unavailable("index messages", e);
+            lucene("index messages", () -> {
+                long generation = generations.current();
+                // The version is ignored: only the embedded form's single writer (and a rebuild under its index lock)
+                // updates this index, in the order its writes were accepted, so a later upsert is the newer state.
+                for (IndexedMessage message : messages) {
+                    writer.updateDocument( // flushes a segment here when the buffer is full
+                            MessageDocuments.idTerm(message),
+                            MessageDocuments.toDocument(message, words.bodyWords(message.body()), generation));
+                }
+                // The next reader of each chat refreshes, once for any number of upserts.
+                visibility.upserted(messages.stream()
+                        .map(message -> MessageDocuments.chatKey(message.token(), message.chatNumber()))
+                        .collect(Collectors.toSet()));
+                return null;
+            });
         } finally {
             writing.unlock();
         }
@@ -200,7 +202,7 @@ public final class LuceneSearchIndex implements SearchIndex {
     public void clear(Optional<String> token) {
         Objects.requireNonNull(token, "token");
         ensureOpen();
-        try {
+        lucene("clear", () -> {
             if (token.isPresent()) {
                 completeness.clearingOne();
                 writer.deleteDocuments(MessageDocuments.tokenTerm(token.get()));
@@ -210,9 +212,8 @@ public final class LuceneSearchIndex implements SearchIndex {
             }
             writer.commit();
             searchers.maybeRefreshBlocking();
-        } catch (IOException | AlreadyClosedException e) {
-            throw unavailable("clear", e);
-        }
+            return null;
+        });
     }
 
     /**
@@ -230,21 +231,18 @@ public final class LuceneSearchIndex implements SearchIndex {
     /** Deletes what the rebuild of {@code generation} did not write, shows it, and records the index complete. */
     void completeRebuild(long generation) {
         ensureOpen();
-        try {
-            if (!generations.deleteAllBut(generation, writer)) {
-                throw new BackendUnavailableException("another full rebuild of the search index started meanwhile");
-            }
-        } catch (IOException | AlreadyClosedException e) {
-            throw unavailable("delete what the rebuild did not write", e);
+        boolean current =
+                lucene("delete what the rebuild did not write", () -> generations.deleteAllBut(generation, writer));
+        if (!current) {
+            throw new BackendUnavailableException("another full rebuild of the search index started meanwhile");
         }
-        try {
+        lucene("show the rebuilt index", () -> {
             // Counted as an upsert, so that any later refresh (a search's, the periodic commit's) shows the deletes
             // should this one fail.
             visibility.upserted(List.of());
             visibility.refreshAll();
-        } catch (IOException | AlreadyClosedException e) {
-            throw unavailable("show the rebuilt index", e);
-        }
+            return null;
+        });
         rebuilt();
     }
 
@@ -266,11 +264,10 @@ public final class LuceneSearchIndex implements SearchIndex {
     @Override
     public void rebuilt() {
         ensureOpen();
-        try {
+        lucene("commit the rebuilt index", () -> {
             completeness.rebuilt();
-        } catch (IOException | AlreadyClosedException e) {
-            throw unavailable("commit the rebuilt index", e);
-        }
+            return null;
+        });
     }
 
     /**
@@ -364,16 +361,37 @@ public final class LuceneSearchIndex implements SearchIndex {
     /** Runs {@code function} on a searcher, after {@code refresh} made visible what it must see. */
     private <T> T withSearcher(String action, Refresh refresh, SearcherFunction<T> function) {
         ensureOpen();
-        try {
-            refresh.run();
+        return lucene(action, () -> {
+            refresh.run(); // flushes the unrefreshed upserts into a segment, on this thread
             IndexSearcher searcher = searchers.acquire();
             try {
                 return function.apply(searcher);
             } finally {
                 searchers.release(searcher);
             }
+        });
+    }
+
+    /**
+     * Runs {@code work} with this thread's interrupt flag cleared, and sets it again after; a failure makes the index
+     * unavailable for {@code action}. The writer writes files on whichever thread makes it flush (a refresh, a commit,
+     * a full buffer), through interruptible channels: with the flag set, the channel closes with
+     * ClosedByInterruptException, an aborting exception that closes the writer for good, and every later write fails
+     * until a restart. The interrupt is meant for the caller's waits, not for the index.
+     */
+    private static <T> T lucene(String action, LuceneWork<T> work) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            return work.run();
+        } catch (ThreadInterruptedException e) {
+            interrupted = true; // Lucene consumed an interrupt that came meanwhile: still the caller's
+            throw unavailable(action, e);
         } catch (IOException | AlreadyClosedException e) {
             throw unavailable(action, e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -385,6 +403,11 @@ public final class LuceneSearchIndex implements SearchIndex {
 
     private static BackendUnavailableException unavailable(String action, Exception cause) {
         return new BackendUnavailableException("search index: cannot " + action + ": " + cause, cause);
+    }
+
+    @FunctionalInterface
+    private interface LuceneWork<T> {
+        T run() throws IOException;
     }
 
     @FunctionalInterface

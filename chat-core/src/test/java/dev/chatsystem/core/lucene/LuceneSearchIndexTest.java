@@ -166,6 +166,53 @@ class LuceneSearchIndexTest extends SearchIndexContract {
         }
     }
 
+    /**
+     * The search's refresh flushes the unrefreshed upsert on the caller's thread: with the interrupt flag set, the
+     * interruptible file channel threw ClosedByInterruptException, an aborting exception that closed the writer for
+     * good. The interrupt is meant for the caller's waits, not the index, so the search runs as if it were not set.
+     */
+    @Test
+    void aSearchOnAnInterruptedThreadFindsItsResultsAndLeavesTheWriterAlive() {
+        try (LuceneSearchIndex quiet = LuceneSearchIndex.open(tmp.resolve("interrupted-search"), Duration.ofHours(1))) {
+            quiet.upsert(List.of(message(1, "flushed while interrupted"))); // left for the search's refresh
+
+            Thread.currentThread().interrupt();
+            List<Long> found;
+            try {
+                found = quiet.search(APP, CHAT, "interrupted", 10);
+                assertThat(Thread.currentThread().isInterrupted()).isTrue();
+            } finally {
+                Thread.interrupted();
+            }
+
+            assertThat(found).containsExactly(1L);
+            assertThat(quiet.health().up()).isTrue();
+            quiet.upsert(List.of(message(2, "written after the interrupt")));
+            assertThat(quiet.search(APP, CHAT, "after", 10)).containsExactly(2L);
+        }
+    }
+
+    /** Stats' count refreshes every chat, on the caller's thread too. */
+    @Test
+    void aCountOnAnInterruptedThreadCountsAndLeavesTheWriterAlive() {
+        try (LuceneSearchIndex quiet = LuceneSearchIndex.open(tmp.resolve("interrupted-count"), Duration.ofHours(1))) {
+            quiet.upsert(List.of(message(1, "counted while interrupted")));
+
+            Thread.currentThread().interrupt();
+            long counted;
+            try {
+                counted = quiet.count();
+                assertThat(Thread.currentThread().isInterrupted()).isTrue();
+            } finally {
+                Thread.interrupted();
+            }
+
+            assertThat(counted).isEqualTo(1);
+            quiet.upsert(List.of(message(2, "written after the interrupt")));
+            assertThat(quiet.count()).isEqualTo(2);
+        }
+    }
+
     @Test
     void commitsChangesPeriodically() throws Exception {
         Path dir = tmp.resolve("periodic");
