@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.index.IndexWriter;
@@ -77,6 +78,14 @@ public final class LuceneSearchIndex implements SearchIndex {
     private final Completeness completeness;
     private final Generations generations = new Generations();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /**
+     * Held by {@link #missedWrites} and by close's final commit and marker delete, so that a report racing close
+     * lands before the commit (labelled incomplete) or after the delete (recreating the marker), never in between
+     * where the delete would remove the marker it created. A lock for virtual threads, as in {@link Visibility}.
+     */
+    private final ReentrantLock releasing = new ReentrantLock();
+
+    private volatile Runnable beforeMarkerDelete = () -> {};
 
     private LuceneSearchIndex(
             Directory directory,
@@ -277,17 +286,22 @@ public final class LuceneSearchIndex implements SearchIndex {
      * marker behind. Never throws: the indexer that calls it has nobody to tell.
      */
     public void missedWrites() {
+        releasing.lock();
         try {
-            completeness.missedWrites();
-        } catch (AlreadyClosedException e) {
-            // the marker below asks for the rebuild instead
-        }
-        if (closed.get()) {
             try {
-                marker.create();
-            } catch (IOException | RuntimeException e) {
-                LOG.error("cannot record that the search index missed writes: run a reindex", e);
+                completeness.missedWrites();
+            } catch (AlreadyClosedException e) {
+                // the marker below asks for the rebuild instead
             }
+            if (closed.get()) {
+                try {
+                    marker.create();
+                } catch (IOException | RuntimeException e) {
+                    LOG.error("cannot record that the search index missed writes: run a reindex", e);
+                }
+            }
+        } finally {
+            releasing.unlock();
         }
     }
 
@@ -321,7 +335,12 @@ public final class LuceneSearchIndex implements SearchIndex {
         boolean interrupted = Thread.interrupted();
         try {
             interrupted |= commits.stop();
-            commitAndRelease();
+            releasing.lock();
+            try {
+                commitAndRelease();
+            } finally {
+                releasing.unlock();
+            }
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -333,6 +352,7 @@ public final class LuceneSearchIndex implements SearchIndex {
         try {
             writer.commit();
             IOUtils.close(searchers, writer);
+            beforeMarkerDelete.run();
             marker.delete();
         } catch (IOException | AlreadyClosedException e) {
             IOUtils.closeWhileHandlingException(searchers, writer, directory, analyzer);
@@ -346,6 +366,11 @@ public final class LuceneSearchIndex implements SearchIndex {
         } finally {
             words.close();
         }
+    }
+
+    /** For tests: runs {@code hook} in {@link #close}, after the final commit and before the marker's delete. */
+    void beforeMarkerDelete(Runnable hook) {
+        beforeMarkerDelete = hook;
     }
 
     /** For tests: how many upserts (calls) searchers are known to see. */

@@ -22,10 +22,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
@@ -351,6 +353,27 @@ class LuceneSearchIndexTest extends SearchIndexContract {
         late.close();
 
         late.missedWrites(); // out of order, yet not forgotten
+
+        try (SearchIndex reopened = LuceneSearchIndex.open(dir)) {
+            assertThat(reopened.needsRebuild()).isTrue();
+        }
+    }
+
+    /**
+     * Staged between the final commit, labelled complete, and the marker's delete: the report then waits for close to
+     * finish and creates the marker again. Were it not locked out, it created the marker there and the delete removed
+     * it, and the next open trusted an index missing the writes.
+     */
+    @Test
+    void writesMissedWhileClosingLeaveTheDirtyMarker() {
+        Path dir = tmp.resolve("missed-while-closing");
+        LuceneSearchIndex closing = LuceneSearchIndex.open(dir, Duration.ofHours(1));
+        closing.rebuilt();
+        AtomicReference<CompletableFuture<Void>> missed = new AtomicReference<>();
+        closing.beforeMarkerDelete(() -> missed.set(Await.blockedIn(closing::missedWrites, Duration.ofSeconds(10))));
+
+        closing.close();
+        missed.get().join();
 
         try (SearchIndex reopened = LuceneSearchIndex.open(dir)) {
             assertThat(reopened.needsRebuild()).isTrue();
