@@ -38,6 +38,8 @@ final class JsonResponses {
         byte[] body = bytes(value);
         ctx.contentType(ContentType.APPLICATION_JSON);
         if (body.length >= minSizeForCompression) {
+            // Javalin gzips it for clients that accept gzip and says nothing of it to caches.
+            ctx.header(Header.VARY, Header.ACCEPT_ENCODING);
             ctx.result(body);
             return;
         }

@@ -76,6 +76,27 @@ class JsonResponsesTest {
         assertThat(list.get(99).get("message_number").asLong()).isEqualTo(100);
     }
 
+    /** Caches must not hand a gzipped body to a client that did not ask for one, nor the reverse. */
+    @Test
+    void everyBodyLargeEnoughToCompressVariesOnAcceptEncoding() {
+        String token = http.newApplication("vary");
+        for (int i = 0; i < 30; i++) {
+            http.newChat(token);
+        }
+        String chats = "/api/v1/applications/" + token + "/chats?limit=30";
+        for (String path : new String[] {chats, messages + "?limit=100"}) {
+            HttpResponse<byte[]> gzipped =
+                    send(HttpRequest.newBuilder(http.uri(path)).header("Accept-Encoding", "gzip"));
+            HttpResponse<byte[]> plain = send(HttpRequest.newBuilder(http.uri(path)));
+
+            assertThat(gzipped.headers().firstValue("Content-Encoding"))
+                    .as(path)
+                    .hasValue("gzip");
+            assertThat(gzipped.headers().allValues("Vary")).as(path).containsExactly("Accept-Encoding");
+            assertThat(plain.headers().allValues("Vary")).as(path).containsExactly("Accept-Encoding");
+        }
+    }
+
     @Test
     void headSendsTheHeadersOfGetWithoutTheBody() {
         for (String path : new String[] {messages + "/1", messages + "?limit=100"}) {
