@@ -8,6 +8,7 @@ import io.javalin.http.Header;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.MethodNotAllowedResponse;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
@@ -25,6 +26,7 @@ final class Problems {
     static final String CONTENT_TYPE = "application/problem+json";
     private static final String TYPE_BASE = "https://chat-system.dev/problems/";
     private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
+    private static final RefusalLog REFUSALS = new RefusalLog(LOG, Clock.systemUTC());
     static final String BACKEND_FAILED =
             "A backend the server depends on failed or could not be reached; retry shortly (the server's log has why).";
 
@@ -55,7 +57,11 @@ final class Problems {
                 TYPE_BASE + e.code().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         if (e.code() == ChatException.Code.BACKEND_UNAVAILABLE) {
             ctx.header(Header.RETRY_AFTER, "1");
-            LOG.warn("backend unavailable while serving {} {}", ctx.method(), ctx.path(), e);
+            if (e.getCause() == null) { // our own refusal: its message says why, and where it was thrown is no news
+                REFUSALS.refused(String.valueOf(ctx.method()), ctx.path(), e.getMessage());
+            } else {
+                LOG.warn("backend unavailable while serving {} {}", ctx.method(), ctx.path(), e);
+            }
         } else if (status.getCode() >= 500) {
             LOG.error("failed to serve {} {}", ctx.method(), ctx.path(), e);
         }

@@ -4,6 +4,10 @@ import static dev.chatsystem.http.ErrorsTest.assertProblem;
 import static dev.chatsystem.http.TestServer.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chatsystem.core.BackendStatus;
 import dev.chatsystem.core.BackendUnavailableException;
@@ -21,6 +25,7 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * The failures the embedded chat system rarely produces on demand (an unavailable backend, a conflict…), raised by a
@@ -52,6 +57,31 @@ class ErrorMappingTest {
                 () -> new BackendUnavailableException("the write queue is full (workers are behind); retry later"),
                 "/api/v1/applications/t");
         assertThat(json(ours).get("detail").asText()).contains("queue is full");
+    }
+
+    /** A refusal of the server's own says all in its message; a backend's failure needs its cause in the log. */
+    @Test
+    void onlyABackendFailureWithACauseIsLoggedWithItsStackTrace() throws Exception {
+        Logger problems = (Logger) LoggerFactory.getLogger(Problems.class);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        problems.addAppender(log);
+        try {
+            getWith(
+                    () -> new BackendUnavailableException("the write queue is full (workers are behind); retry later"),
+                    "/api/v1/applications/t");
+            assertThat(log.list)
+                    .allSatisfy(event -> assertThat(event.getThrowableProxy()).isNull());
+
+            getWith(
+                    () -> new BackendUnavailableException("store is down", new java.sql.SQLException("refused")),
+                    "/api/v1/applications/t");
+            assertThat(log.list)
+                    .filteredOn(event -> event.getLevel() == Level.WARN && event.getThrowableProxy() != null)
+                    .hasSize(1);
+        } finally {
+            problems.detachAppender(log);
+        }
     }
 
     @Test
