@@ -1,5 +1,7 @@
 package dev.chatsystem.http;
 
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
@@ -25,11 +27,19 @@ import java.util.zip.GZIPOutputStream;
  */
 final class JsonResponses {
     private final ObjectWriter writer;
+
+    /**
+     * Leaves the stream to {@link #stream}: Jackson's default closes it, on a failure too, which sent what had been
+     * written of a failed body as if it were whole.
+     */
+    private final ObjectWriter streamingWriter;
+
     private final int minSizeForCompression;
 
     /** Writes with {@code mapper}; bodies of {@code minSizeForCompression} bytes or more go through Javalin. */
     JsonResponses(ObjectMapper mapper, int minSizeForCompression) {
         this.writer = mapper.writer();
+        this.streamingWriter = writer.without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
         this.minSizeForCompression = minSizeForCompression;
     }
 
@@ -57,11 +67,21 @@ final class JsonResponses {
      * message bodies: {@link BodyBudget} counts their memory until the handler returns, and they never exist whole as
      * bytes. What fits under the compression threshold goes as {@link #send} sends it; a larger body streams, gzipped
      * for clients that accept gzip.
+     *
+     * <p>A body is ended only once all of it is written. One that fails before any of it was sent leaves nothing
+     * behind, so that the failure is answered as any other; one that fails later is left unended, for {@link Problems}
+     * to cut the connection: the client must see a broken response, never a truncated one that looks whole.
+     *
+     * @throws IllegalStateException when {@code value} cannot be written as JSON
+     * @throws UncheckedIOException when the body could not be sent (the client went away or read too slowly)
      */
     void stream(Context ctx, Object value) {
         ctx.contentType(ContentType.APPLICATION_JSON);
         try (SpillingBody body = new SpillingBody(ctx.res(), acceptsGzip(ctx.header(Header.ACCEPT_ENCODING)))) {
-            writer.writeValue(body, value);
+            streamingWriter.writeValue(body, value);
+            body.finish();
+        } catch (JacksonException e) { // also an IOException, but ours: Jackson passes the stream's own through
+            throw new IllegalStateException("a wire record could not be written as JSON", e);
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the response", e);
         }
@@ -96,7 +116,8 @@ final class JsonResponses {
 
     /**
      * Keeps the first bytes; if the body ends within them, sends them whole with their length, otherwise streams
-     * them and the rest (gzipped when {@code gzip}).
+     * them and the rest (gzipped when {@code gzip}). {@link #finish} ends the body; {@link #close} without it drops
+     * what the response still holds of it.
      */
     private final class SpillingBody extends OutputStream {
         private final HttpServletResponse response;
@@ -104,6 +125,8 @@ final class JsonResponses {
         private final byte[] head = new byte[minSizeForCompression];
         private int count;
         private OutputStream out;
+        private Gzip zipped;
+        private boolean finished;
         private boolean closed;
 
         SpillingBody(HttpServletResponse response, boolean gzip) {
@@ -134,24 +157,50 @@ final class JsonResponses {
             out = response.getOutputStream();
             if (gzip) {
                 response.setHeader(Header.CONTENT_ENCODING, "gzip");
-                out = new GZIPOutputStream(out, 8192);
+                zipped = new Gzip(out);
+                out = zipped;
             }
             out.write(head, 0, count);
         }
 
-        /** Idempotent: Jackson closes the stream it wrote, and so does the caller. */
+        /** Sends the rest of the body: the kept bytes with their length, or the gzip trailer. */
+        void finish() throws IOException {
+            if (out == null) {
+                response.setContentLength(count);
+                response.getOutputStream().write(head, 0, count);
+            } else if (zipped != null) {
+                zipped.finish();
+            }
+            finished = true;
+        }
+
+        /**
+         * Frees the deflater's native memory at once. Unfinished, drops what the response buffers of the body while
+         * none of it was sent (with the headers that described it), so that a problem can take its place.
+         */
         @Override
-        public void close() throws IOException {
+        public void close() {
             if (closed) {
                 return;
             }
             closed = true;
-            if (out == null) {
-                response.setContentLength(count);
-                response.getOutputStream().write(head, 0, count);
-            } else if (out instanceof GZIPOutputStream zipped) {
-                zipped.close(); // writes the trailer and frees the deflater's native memory at once
+            if (zipped != null) {
+                zipped.end();
             }
+            if (!finished && out != null && !response.isCommitted()) {
+                response.reset();
+            }
+        }
+    }
+
+    /** Gzip whose deflater can be freed without writing the trailer, for a body that failed. */
+    private static final class Gzip extends GZIPOutputStream {
+        Gzip(OutputStream out) throws IOException {
+            super(out, 8192);
+        }
+
+        void end() {
+            def.end();
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.http.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -119,8 +120,20 @@ final class Problems {
     }
 
     private static void unexpected(Exception e, Context ctx) {
-        if (endedEarly(e) && ctx.res().isCommitted()) { // a streamed response's reader went away: nothing to answer
-            LOG.debug("the client closed the connection during the response: {} {}", ctx.method(), ctx.path(), e);
+        if (ctx.res().isCommitted()) {
+            // Part of the response went out: a problem would be appended to it, and a response ended now would pass
+            // for whole. Only a cut connection tells the client that it is not (the server speaks HTTP/1.1 only: the
+            // connection is this exchange's alone).
+            if (endedEarly(e)) { // the client went away
+                LOG.debug("the client closed the connection during the response: {} {}", ctx.method(), ctx.path(), e);
+            } else {
+                LOG.error("unexpected failure part way through the response to {} {}", ctx.method(), ctx.path(), e);
+            }
+            ServletContextRequest.getServletContextRequest(ctx.req())
+                    .getConnectionMetaData()
+                    .getConnection()
+                    .getEndPoint()
+                    .close(e);
             return;
         }
         HttpException refused = jettyClientError(e);
