@@ -1,5 +1,6 @@
 package dev.chatsystem.http;
 
+import com.fasterxml.jackson.core.JacksonException;
 import dev.chatsystem.core.ChatException;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -8,6 +9,7 @@ import io.javalin.http.Header;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.MethodNotAllowedResponse;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Map;
@@ -124,8 +126,8 @@ final class Problems {
             // Part of the response went out: a problem would be appended to it, and a response ended now would pass
             // for whole. Only a cut connection tells the client that it is not (the server speaks HTTP/1.1 only: the
             // connection is this exchange's alone).
-            if (endedEarly(e)) { // the client went away
-                LOG.debug("the client closed the connection during the response: {} {}", ctx.method(), ctx.path(), e);
+            if (clientSide(e)) { // the client went away, or read too slowly and was cut off
+                LOG.debug("the response could not be sent: {} {}", ctx.method(), ctx.path(), e);
             } else {
                 LOG.error("unexpected failure part way through the response to {} {}", ctx.method(), ctx.path(), e);
             }
@@ -169,6 +171,23 @@ final class Problems {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether {@code e} came from the connection: an I/O failure that is not Jackson's (which is also an
+     * {@link IOException}, but says that a value could not be written). Jetty words a write's failure in many ways
+     * (end of file, a reset, a timeout), wrapped in many ways.
+     */
+    private static boolean clientSide(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof JacksonException) {
+                return false;
+            }
+            if (cause instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean endedEarly(Throwable e) {

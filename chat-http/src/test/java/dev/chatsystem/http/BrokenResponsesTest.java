@@ -10,6 +10,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.javalin.Javalin;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,9 +33,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A response that fails part way never reaches the client as a whole one: while none of it was sent, the failure is
- * answered as any other (a 500 problem); once some was, the connection is cut. The failures are staged on a server
- * with only the error mapping and a route that streams what it is told to, since nothing the chat system returns fails
- * to serialize.
+ * answered as any other (a 500 problem); once some was, the connection is cut. A failure that is the client's (it
+ * left, or read too slowly) is no error of the server's. The failures are staged on a server with only the error
+ * mapping and routes that fail as told, since nothing the chat system returns fails to serialize.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BrokenResponsesTest {
@@ -58,6 +60,12 @@ class BrokenResponsesTest {
                         }
                         value.add(new Failing());
                         responses.stream(ctx, value);
+                    });
+                    // What a streamed body's write throws when Jetty gives up on a slow reader, once 64 KB went out.
+                    config.routes.get("/timed-out", ctx -> {
+                        ctx.res().getOutputStream().write(new byte[64 * 1024]);
+                        throw new UncheckedIOException(
+                                "could not write the response", new IOException(new TimeoutException("idle")));
                     });
                 })
                 .start(0);
@@ -109,6 +117,13 @@ class BrokenResponsesTest {
                     .isInstanceOf(IOException.class);
         }
         assertThat(log.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.ERROR, Level.ERROR);
+    }
+
+    @Test
+    void aWriteThatFailsOnTheClientsSideCutsTheConnectionAndIsNoError() {
+        assertThatThrownBy(() -> client.send(get("/timed-out").build(), HttpResponse.BodyHandlers.ofByteArray()))
+                .isInstanceOf(IOException.class);
+        assertThat(log.list).extracting(ILoggingEvent::getLevel).doesNotContain(Level.ERROR, Level.WARN);
     }
 
     private HttpRequest.Builder get(String path) {
