@@ -57,6 +57,12 @@ public final class ChatServer {
 
     /** As {@link #create(ChatSystem, ServerMetrics)}, with {@code requestBodies} bounding the request bodies held. */
     static Javalin create(ChatSystem chatSystem, ServerMetrics metrics, BodyBudget requestBodies) {
+        return create(chatSystem, metrics, requestBodies, BodyBudget.quarterOfHeap());
+    }
+
+    /** As {@link #create(ChatSystem, ServerMetrics, BodyBudget)}, with {@code responseBodies} bounding the responses. */
+    static Javalin create(
+            ChatSystem chatSystem, ServerMetrics metrics, BodyBudget requestBodies, BodyBudget responseBodies) {
         Objects.requireNonNull(chatSystem, "chatSystem");
         metrics.bind(chatSystem);
         ObjectMapper mapper = objectMapper();
@@ -64,7 +70,6 @@ public final class ChatServer {
         JsonResponses responses = new JsonResponses(mapper, COMPRESSION.getDefaultMinSizeForCompression());
         ApplicationHandlers applications = new ApplicationHandlers(chatSystem, json, responses);
         ChatHandlers chats = new ChatHandlers(chatSystem, responses);
-        BodyBudget responseBodies = BodyBudget.quarterOfHeap();
         metrics.bindBudget("responses", responseBodies);
         metrics.bindBudget("request_bodies", requestBodies);
         MessageHandlers messages = new MessageHandlers(chatSystem, json, responses, responseBodies);
@@ -123,9 +128,10 @@ public final class ChatServer {
         config.jsonMapper(new JavalinJackson(mapper, true));
         config.jetty.modifyServer(server -> {
             // Graceful stop: refuse new connections, let in-flight requests finish for up to the timeout. Javalin
-            // puts its own handler inside the innermost wrapper, so every request passes the budget and the stripper
-            // first.
-            server.setHandler(new GracefulHandler(new RequestBodyBudget(requestBodies, new MethodOverrideStripper())));
+            // puts its own handler inside the innermost wrapper, so every request passes the budget, the response
+            // rate and the stripper first.
+            server.setHandler(new GracefulHandler(
+                    new RequestBodyBudget(requestBodies, new ResponseDataRate(new MethodOverrideStripper()))));
             server.setStopTimeout(STOP_TIMEOUT_MILLIS);
             server.setErrorHandler(new JettyProblems(mapper));
         });

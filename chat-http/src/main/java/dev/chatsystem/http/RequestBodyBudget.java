@@ -23,7 +23,10 @@ import org.eclipse.jetty.util.Callback;
  * has no {@code Transfer-Encoding} and would hold nothing.)
  */
 final class RequestBodyBudget extends Handler.Wrapper {
-    /** Bytes a second a body must average once {@link #GRACE} has passed since its first read: 64 KB in 21 s. */
+    /**
+     * Bytes a second a body must average once {@link #GRACE} has passed since its first read: 64 KB in 21 s. Responses
+     * are held to the same rate and grace ({@link ResponseDataRate}).
+     */
     static final long MIN_DATA_RATE = 4096;
 
     /**

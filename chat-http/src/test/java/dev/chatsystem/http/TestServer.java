@@ -50,6 +50,15 @@ final class TestServer implements AutoCloseable {
                         .start(0));
     }
 
+    /** With {@code responseBodies} bounding the message bodies the server's responses hold at once. */
+    static TestServer withResponseBudget(Path dataDir, BodyBudget responseBodies) {
+        ChatSystem chatSystem = ChatSystem.open(ChatConfig.embedded(dataDir));
+        return new TestServer(
+                chatSystem,
+                ChatServer.create(chatSystem, ServerMetrics.create(), BodyBudget.quarterOfHeap(), responseBodies)
+                        .start(0));
+    }
+
     /** Wired as {@link Main} wires it: the workers report to the meters {@code GET /metrics} renders. */
     static TestServer startLikeMain(ChatConfig config) {
         ServerMetrics metrics = ServerMetrics.create();
