@@ -94,6 +94,7 @@ public final class ChatServer {
             getAndHead(config, Paths.MESSAGE, messages::show);
             config.routes.put(Paths.MESSAGE, messages::edit);
             getAndHead(config, Paths.HEALTH, health::handle);
+            getAndHead(config, Paths.LIVE, health::live);
             getAndHead(config, Paths.METRICS, metrics::scrape);
         });
     }

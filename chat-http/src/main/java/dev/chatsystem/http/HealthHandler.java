@@ -7,6 +7,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -19,6 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 final class HealthHandler {
     static final Duration FRESH_FOR = Duration.ofSeconds(1);
+    private static final Map<String, String> LIVE = Map.of("status", "up");
     private static final Logger LOG = LoggerFactory.getLogger(HealthHandler.class);
 
     private final ChatSystem chatSystem;
@@ -37,6 +39,15 @@ final class HealthHandler {
         responses.send(
                 ctx.status(health.healthy() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE),
                 HealthResponse.of(health));
+    }
+
+    /**
+     * {@code GET /health/live}: 200 while this process serves requests, without asking any backend. For liveness
+     * probes and for load balancers that should keep an instance while MySQL or Elasticsearch is down: chat and
+     * message creates still succeed then (they only need Redis), though {@link #handle} answers 503.
+     */
+    void live(Context ctx) {
+        responses.send(ctx.status(HttpStatus.OK), LIVE);
     }
 
     /**

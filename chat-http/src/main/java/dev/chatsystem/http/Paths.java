@@ -13,6 +13,9 @@ final class Paths {
     static final String MESSAGE_SEARCH = MESSAGES + "/search";
     static final String MESSAGE = MESSAGES + "/{message_number}";
     static final String HEALTH = "/health";
+    /** Answers while the process serves, whatever its backends: for liveness probes. */
+    static final String LIVE = "/health/live";
+
     static final String METRICS = "/metrics";
 
     private Paths() {}

@@ -73,6 +73,11 @@ class HealthHandlerTest {
             assertThat(response.body())
                     .doesNotContain("Access denied", "10.0.3.7")
                     .contains(HealthResponse.DOWN, "run chat-cli reindex");
+
+            HttpResponse<String> live =
+                    client.send(request(server, "/health/live"), HttpResponse.BodyHandlers.ofString());
+            assertThat(live.statusCode()).as("the process still serves").isEqualTo(200);
+            assertThat(live.body()).isEqualTo("{\"status\":\"up\"}");
         } finally {
             server.stop();
         }

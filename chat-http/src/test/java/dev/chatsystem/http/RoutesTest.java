@@ -39,7 +39,8 @@ class RoutesTest {
                 "/api/v1/applications/" + token + "/chats/" + chat + "/messages",
                 "/api/v1/applications/" + token + "/chats/9",
                 "/api/v1/applications/no-such-token",
-                "/health")) {
+                "/health",
+                "/health/live")) {
             HttpResponse<String> get = http.get(path);
             HttpResponse<String> head = http.send(
                     java.net.http.HttpRequest.newBuilder(http.uri(path)).method("HEAD", noBody()));
