@@ -1,6 +1,7 @@
 package dev.chatsystem.core.redis;
 
 import dev.chatsystem.core.spi.ChatStore;
+import dev.chatsystem.core.spi.JobLock;
 import dev.chatsystem.core.spi.MessageBatch;
 import dev.chatsystem.core.spi.SearchIndex;
 import java.time.Duration;
@@ -24,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * any worker ran, a pass finds little to do instead of indexing the whole drain a second time. One pass at a time, on
  * its own thread; requests during a pass (every shard reports its own loss) start one more pass after it. A pass that
  * fails (Elasticsearch down) resumes where it stopped after a pause.
+ *
+ * <p>A pass owed is recorded where every worker sees it ({@link CatchUpMarker}) and run under a {@link JobLock}: one
+ * worker runs it while the others wait, and when the worker running it stops before the end, another one, checking
+ * every {@link #CHECK_EVERY} and at its start, finds the record still there once the lock has lapsed and runs it.
  */
 final class IndexCatchUp implements AutoCloseable {
     static final int BATCH_SIZE = 1_000;
@@ -33,13 +38,22 @@ final class IndexCatchUp implements AutoCloseable {
      */
     private static final Duration SETTLE = Duration.ofSeconds(1);
 
+    /** How often a worker looks for a pass owed that no one runs. */
+    static final Duration CHECK_EVERY = Duration.ofSeconds(10);
+
+    static final String JOB = "index-catch-up";
     private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Logger log = LoggerFactory.getLogger(IndexCatchUp.class);
 
     private final ChatStore store;
     private final SearchIndex index;
+    private final CatchUpMarker marker;
+    private final JobLock lock;
     private final BlockingQueue<Boolean> requests = new ArrayBlockingQueue<>(1);
+    /** A pass asked for here that the marker may not hold (it could not be written): run it anyway. */
+    private volatile boolean askedHere;
+
     private final Thread thread;
     /**
      * Set by {@link #close}, which never interrupts the thread: an interrupt that lands inside a write to a Lucene
@@ -47,32 +61,82 @@ final class IndexCatchUp implements AutoCloseable {
      */
     private volatile boolean closed;
 
-    IndexCatchUp(ChatStore store, SearchIndex index) {
+    IndexCatchUp(ChatStore store, SearchIndex index, CatchUpMarker marker, JobLock lock) {
         this.store = store;
         this.index = index;
+        this.marker = marker;
+        this.lock = lock;
         this.thread = Thread.ofVirtual().name("chat-index-catch-up").start(this::run);
     }
 
     /** Asks for a pass over every stored message; returns at once. */
     void request() {
+        try {
+            marker.set();
+        } catch (RuntimeException e) {
+            askedHere = true;
+            log.warn(
+                    "index catch-up: cannot record the pass owed for other workers, running it here: {}", e.toString());
+        }
         requests.offer(Boolean.TRUE); // one waiting request is enough: a full queue means a pass is asked for
     }
 
     private void run() {
+        long nextCheck = System.nanoTime(); // at once: a pass that a worker stopped since left owed
         while (!closed) {
+            boolean asked;
             try {
-                if (requests.poll(POLL.toMillis(), TimeUnit.MILLISECONDS) == null) {
-                    continue;
-                }
+                asked = requests.poll(POLL.toMillis(), TimeUnit.MILLISECONDS) != null;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // nobody interrupts it (see closed): stop
                 return;
             }
-            pause(SETTLE);
-            requests.clear();
-            if (!closed) {
-                passWithRetries();
+            if (!asked && System.nanoTime() - nextCheck < 0) {
+                continue;
             }
+            if (asked) {
+                pause(SETTLE);
+                requests.clear();
+            }
+            if (!closed) {
+                runOwedPass();
+            }
+            nextCheck = System.nanoTime() + CHECK_EVERY.toNanos();
+        }
+    }
+
+    /**
+     * Runs the pass owed, if any, unless another worker holds the job: that one runs it, or stops and lets its lock
+     * lapse, and a later check runs it here.
+     */
+    private void runOwedPass() {
+        boolean here = askedHere;
+        Optional<JobLock.Held> held;
+        try {
+            if (!here && marker.get().isEmpty()) {
+                return;
+            }
+            held = lock.tryLock(JOB);
+        } catch (RuntimeException e) {
+            log.warn("index catch-up: cannot tell whether a pass is owed, checking again later: {}", e.toString());
+            return;
+        }
+        if (held.isEmpty()) {
+            return;
+        }
+        try (JobLock.Held running = held.get()) {
+            Optional<String> owed = marker.get(); // read again under the lock: another worker may have run it
+            if (owed.isEmpty() && !here) {
+                return;
+            }
+            if (passWithRetries()) {
+                owed.ifPresent(marker::clear);
+                if (here) {
+                    askedHere = false;
+                }
+            }
+        } catch (RuntimeException e) { // the marker could not be read or cleared: the pass runs again later
+            log.warn("index catch-up: the record of the pass owed could not be read or cleared: {}", e.toString());
         }
     }
 
@@ -84,7 +148,8 @@ final class IndexCatchUp implements AutoCloseable {
         }
     }
 
-    private void passWithRetries() {
+    /** Runs a pass, retrying failed batches; whether it reached the end (false when closed before). */
+    private boolean passWithRetries() {
         long started = System.nanoTime();
         long end = -1;
         long cursor = 0;
@@ -114,14 +179,16 @@ final class IndexCatchUp implements AutoCloseable {
             cursor = batch.nextCursor();
         }
         log.info(
-                "index catch-up after a missing queue: {} messages indexed again in {} ms",
+                "index catch-up after a missing queue: {} messages indexed again in {} ms{}",
                 indexed,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+                closed ? ", stopped before the end (another worker finishes it)" : "");
+        return !closed;
     }
 
     /**
-     * Stops a pass in progress after its current batch (the next loss, or an operator's reindex, covers what it did
-     * not reach).
+     * Stops a pass in progress after its current batch; the pass stays owed (see {@link CatchUpMarker}) for another
+     * worker to run.
      */
     @Override
     public void close() {

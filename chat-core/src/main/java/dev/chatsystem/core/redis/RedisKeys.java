@@ -19,6 +19,8 @@ import java.util.zip.CRC32;
  *   <li><code>{chat:s0}:config:shards</code> string: the number of shards every process on this Redis uses
  *   <li><code>{chat:s0}:lock:&lt;job&gt;</code> string with a TTL: the holder of a long job's lock (a full reindex),
  *       renewed while it runs
+ *   <li><code>{chat:s0}:catch-up</code> string: an index catch-up owed since a queue was found missing, until a pass
+ *       that started after it ends
  * </ul>
  */
 final class RedisKeys {
@@ -76,6 +78,11 @@ final class RedisKeys {
     /** A long job's lock; like jobs, under shard 0's tag. */
     String lock(String job) {
         return tag(0) + ":lock:" + job;
+    }
+
+    /** The record of an index catch-up owed ({@link IndexCatchUp}); under shard 0's tag, like jobs. */
+    String catchUp() {
+        return tag(0) + ":catch-up";
     }
 
     static String chatField(long chatNumber) {

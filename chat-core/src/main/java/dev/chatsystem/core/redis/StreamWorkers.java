@@ -57,7 +57,11 @@ final class StreamWorkers implements AutoCloseable {
             WorkerListener listener) {
         // Whoever drains shard 0 into the store also purges expired idempotency keys of applications: exactly one
         // instance at a time, since it holds that lease.
-        catchUp = new IndexCatchUp(store, index);
+        catchUp = new IndexCatchUp(
+                store,
+                index,
+                CatchUpMarker.inRedis(redis, keys),
+                new RedisJobLock(redis, keys, owner, RedisJobLock.TTL));
         // Fair: no shard waits behind another one's next batch.
         Semaphore persisting = new Semaphore(BATCHES_IN_FLIGHT, true);
         Semaphore indexing = new Semaphore(BATCHES_IN_FLIGHT, true);

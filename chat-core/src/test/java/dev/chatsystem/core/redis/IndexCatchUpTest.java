@@ -3,12 +3,15 @@ package dev.chatsystem.core.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chatsystem.core.BackendUnavailableException;
+import dev.chatsystem.core.embedded.LocalJobLock;
 import dev.chatsystem.core.h2.H2ChatStore;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
 import dev.chatsystem.core.spi.IndexedMessage;
+import dev.chatsystem.core.spi.JobLock;
 import dev.chatsystem.core.spi.Write;
 import dev.chatsystem.core.testing.Await;
 import dev.chatsystem.core.testing.ControlledIndex;
+import dev.chatsystem.core.testing.RedisDatabase;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,10 +20,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class IndexCatchUpTest {
     private static final Instant AT = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    private static final RedisKeys KEYS = new RedisKeys(1);
+
+    @RegisterExtension
+    final RedisDatabase redis = new RedisDatabase(4); // shared with SearchAheadOfTheStoreTest, flushed per test
 
     @TempDir
     Path dataDir;
@@ -43,7 +51,7 @@ class IndexCatchUpTest {
                 }
             });
 
-            try (IndexCatchUp catchUp = new IndexCatchUp(store, index)) {
+            try (IndexCatchUp catchUp = new IndexCatchUp(store, index, CatchUpMarker.inMemory(), new LocalJobLock())) {
                 catchUp.request();
                 catchUp.request(); // asked twice before the pass starts: one pass
                 Await.until(() -> lucene.count() == 2_500, Duration.ofSeconds(30));
@@ -71,7 +79,7 @@ class IndexCatchUpTest {
                 }
             });
 
-            try (IndexCatchUp catchUp = new IndexCatchUp(store, index)) {
+            try (IndexCatchUp catchUp = new IndexCatchUp(store, index, CatchUpMarker.inMemory(), new LocalJobLock())) {
                 catchUp.request();
                 Await.until(() -> lucene.count() == 1, Duration.ofSeconds(30));
                 store.apply(List.of(new Write.MessageCreated("tok", 1, 2, "second", AT, 2)));
@@ -100,7 +108,7 @@ class IndexCatchUpTest {
                 }
             });
 
-            try (IndexCatchUp catchUp = new IndexCatchUp(store, index)) {
+            try (IndexCatchUp catchUp = new IndexCatchUp(store, index, CatchUpMarker.inMemory(), new LocalJobLock())) {
                 catchUp.request();
                 Await.until(() -> !index.upserted().isEmpty(), Duration.ofSeconds(30));
                 // Taken once the first pass has ended (one pass at a time), by a second one that starts over at the
@@ -116,6 +124,90 @@ class IndexCatchUpTest {
             assertThat(upserted.get(1).getFirst().messageNumber())
                     .as("the first pass ended at the end the store had when it started")
                     .isEqualTo(1L);
+        }
+    }
+
+    @Test
+    void aPassOwedByAWorkerThatStoppedIsRunByAnotherAtItsStart() {
+        try (H2ChatStore store = H2ChatStore.open(dataDir);
+                LuceneSearchIndex lucene = LuceneSearchIndex.open(dataDir.resolve("index"))) {
+            storeMessages(store, 3);
+            CatchUpMarker marker = CatchUpMarker.inRedis(redis.client(), KEYS);
+            marker.set(); // what the worker that found the queue missing left when it stopped
+
+            try (IndexCatchUp catchUp = new IndexCatchUp(store, lucene, marker, redisLock("second"))) {
+                Await.until(() -> lucene.count() == 3, Duration.ofSeconds(30));
+                Await.until(() -> marker.get().isEmpty(), Duration.ofSeconds(30));
+            }
+        }
+    }
+
+    @Test
+    void aPassOwedIsLeftToTheWorkerHoldingTheJobUntilItsLockIsGivenUp() {
+        try (H2ChatStore store = H2ChatStore.open(dataDir);
+                LuceneSearchIndex lucene = LuceneSearchIndex.open(dataDir.resolve("index"))) {
+            storeMessages(store, 3);
+            CatchUpMarker marker = CatchUpMarker.inRedis(redis.client(), KEYS);
+            marker.set();
+            JobLock.Held first = redisLock("first").tryLock(IndexCatchUp.JOB).orElseThrow();
+
+            try (IndexCatchUp catchUp = new IndexCatchUp(store, lucene, marker, redisLock("second"))) {
+                catchUp.request(); // this worker notices a loss too, while the first runs the pass
+                sleep(Duration.ofSeconds(2));
+                assertThat(lucene.count()).as("left to the first").isZero();
+                first.close(); // stopped before the end: the record is still there
+
+                Await.until(() -> lucene.count() == 3, Duration.ofSeconds(30)); // at the next check
+                Await.until(() -> marker.get().isEmpty(), Duration.ofSeconds(30));
+            }
+        }
+    }
+
+    @Test
+    void aPassCutShortByItsWorkersStopIsFinishedByAnother() {
+        try (H2ChatStore store = H2ChatStore.open(dataDir);
+                LuceneSearchIndex lucene = LuceneSearchIndex.open(dataDir.resolve("index"))) {
+            storeMessages(store, 2_500);
+            CatchUpMarker marker = CatchUpMarker.inRedis(redis.client(), KEYS);
+            ControlledIndex index = new ControlledIndex(lucene);
+            AtomicInteger calls = new AtomicInteger();
+            index.beforeUpsert(() -> {
+                if (calls.incrementAndGet() == 1) {
+                    sleep(Duration.ofMillis(500)); // the worker is told to stop meanwhile
+                }
+            });
+            IndexCatchUp stopping = new IndexCatchUp(store, index, marker, redisLock("first"));
+            stopping.request();
+            Await.until(() -> calls.get() >= 1, Duration.ofSeconds(30));
+            stopping.close();
+            assertThat(lucene.count()).as("stopped after its first batch").isEqualTo(1_000);
+            assertThat(marker.get()).as("still owed").isPresent();
+
+            try (IndexCatchUp other = new IndexCatchUp(store, lucene, marker, redisLock("second"))) {
+                Await.until(() -> lucene.count() == 2_500, Duration.ofSeconds(30));
+                Await.until(() -> marker.get().isEmpty(), Duration.ofSeconds(30));
+            }
+        }
+    }
+
+    private JobLock redisLock(String owner) {
+        return new RedisJobLock(redis.client(), KEYS, owner, RedisJobLock.TTL);
+    }
+
+    private static void storeMessages(H2ChatStore store, int count) {
+        store.createApplication("tok", "app", AT);
+        List<Write> writes = new ArrayList<>(List.of(new Write.ChatCreated("tok", 1, AT)));
+        for (long number = 1; number <= count; number++) {
+            writes.add(new Write.MessageCreated("tok", 1, number, "stored " + number, AT, number));
+        }
+        store.apply(writes);
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
