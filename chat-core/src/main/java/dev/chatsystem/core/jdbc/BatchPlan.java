@@ -39,10 +39,10 @@ final class BatchPlan {
      * What the store holds of the keys that creates name and that exist: enough to tell a replay of a create from
      * another create given the same number ({@link Displaced}).
      *
-     * @param messageVersions the stored version by message id (0 for a row stored before versions, which tells nothing)
+     * @param messagesCreatedAt the stored creation time in microseconds by message id
      * @param chatsCreatedAt the stored creation time in microseconds by chat key
      */
-    record Stored(Map<Long, Long> messageVersions, Map<ChatKey, Long> chatsCreatedAt) {
+    record Stored(Map<Long, Long> messagesCreatedAt, Map<ChatKey, Long> chatsCreatedAt) {
         static final Stored NOTHING = new Stored(Map.of(), Map.of());
     }
 
@@ -62,9 +62,10 @@ final class BatchPlan {
     }
 
     /**
-     * As {@link #of(List, Map, Set, Map)}, and lists the creates left out because their key holds another write:
-     * a chat created at another time, or a message whose stored version is older than the create's (the stored row
-     * of a replayed create is that create's or a later edit's, never older).
+     * As {@link #of(List, Map, Set, Map)}, and lists the creates left out because their key holds another write: a
+     * chat or message created at another time. A create delivered again finds the time it stored, which no edit
+     * changes; versions would not tell (an edit of the stored row, applied before the create is read again, raises
+     * its version past the create's).
      */
     static BatchPlan of(
             List<Write> writes,
@@ -96,8 +97,8 @@ final class BatchPlan {
                         Instant at = Rows.truncate(created.at());
                         plan.newMessages.put(key, new NewMessage(created.body(), at, at, created.version()));
                     } else if (messages.containsKey(key)) {
-                        long version = stored.messageVersions().getOrDefault(messages.get(key), 0L);
-                        if (version != 0 && version < created.version()) {
+                        Long createdAt = stored.messagesCreatedAt().get(messages.get(key));
+                        if (createdAt != null && createdAt != Rows.micros(Rows.truncate(created.at()))) {
                             plan.displacedMessages.add(created);
                         }
                     }

@@ -121,7 +121,7 @@ final class BatchWriter {
             return BatchPlan.Stored.NOTHING;
         }
         return new BatchPlan.Stored(
-                existingMessages.isEmpty() ? Map.of() : KeyLookups.messageVersions(handle, existingMessages),
+                existingMessages.isEmpty() ? Map.of() : KeyLookups.messagesCreatedAt(handle, existingMessages),
                 existingChats.isEmpty() ? Map.of() : KeyLookups.chatsCreatedAt(handle, existingChats));
     }
 

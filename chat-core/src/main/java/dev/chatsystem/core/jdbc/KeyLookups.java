@@ -56,16 +56,16 @@ final class KeyLookups {
         return ids;
     }
 
-    /** The version of each message with these ids. */
-    static Map<Long, Long> messageVersions(Handle handle, Collection<Long> ids) {
-        Map<Long, Long> versions = new HashMap<>();
+    /** The creation time, in microseconds, of each message with these ids. */
+    static Map<Long, Long> messagesCreatedAt(Handle handle, Collection<Long> ids) {
+        Map<Long, Long> createdAt = new HashMap<>();
         lookUp(
                 handle,
-                "SELECT id, version FROM messages WHERE id IN ",
+                "SELECT id, created_at FROM messages WHERE id IN ",
                 ids,
                 List::of,
-                rs -> versions.put(rs.getLong("id"), rs.getLong("version")));
-        return versions;
+                rs -> createdAt.put(rs.getLong("id"), rs.getLong("created_at")));
+        return createdAt;
     }
 
     /** The creation time, in microseconds, of each chat with these ids, by its key. */

@@ -7,7 +7,11 @@ import dev.chatsystem.core.spi.IndexedMessage;
 import dev.chatsystem.core.spi.SearchIndex;
 import dev.chatsystem.core.spi.Write;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
@@ -39,6 +43,9 @@ final class DisplacedCreates {
     private final RedisWritePath writes;
     private final SearchIndex index;
 
+    /** A chat whose message counter is raised. */
+    private record ChatOf(String token, long chatNumber) {}
+
     DisplacedCreates(UnifiedJedis redis, RedisKeys keys, ChatStore store, RedisWritePath writes, SearchIndex index) {
         this.redis = redis;
         this.keys = keys;
@@ -47,25 +54,38 @@ final class DisplacedCreates {
         this.index = index;
     }
 
-    /** Raises the counters past the store's numbers, then queues each displaced message again. */
+    /**
+     * Raises every counter concerned past the store's numbers first, each once, so that the API stops giving numbers
+     * the store holds; then queues each displaced message again and writes the index entries back.
+     */
     void repair(Displaced displaced) {
+        Set<String> chatCounters = new LinkedHashSet<>();
+        Set<ChatOf> messageCounters = new LinkedHashSet<>();
         for (Write.ChatCreated chat : displaced.chats()) {
-            writes.lastChatNumber(chat.token()); // seeds a missing counter the usual way before raising it
-            raise(chat.token(), "c", store.maxChatNumber(chat.token()));
+            chatCounters.add(chat.token());
+            messageCounters.add(new ChatOf(chat.token(), chat.chatNumber()));
+        }
+        for (Write.MessageCreated message : displaced.messages()) {
+            messageCounters.add(new ChatOf(message.token(), message.chatNumber()));
+        }
+        for (String token : chatCounters) {
+            writes.lastChatNumber(token); // seeds a missing counter the usual way before raising it
+            raise(token, "c", store.maxChatNumber(token));
+        }
+        for (ChatOf chat : messageCounters) { // a chat numbered again was given a message counter of 0
+            writes.lastMessageNumber(chat.token(), chat.chatNumber());
+            raise(chat.token(), "m:" + chat.chatNumber(), store.maxMessageNumber(chat.token(), chat.chatNumber()));
+        }
+        for (Write.ChatCreated chat : displaced.chats()) {
             LOG.error(
                     "chat {} of application {}… was numbered again after Redis went back behind the store; the stored"
                             + " chat keeps the number and its messages (run chat-cli reseed after restoring Redis)",
                     chat.chatNumber(),
                     prefix(chat.token()));
         }
+        List<IndexedMessage> entries = new ArrayList<>();
         for (Write.MessageCreated message : displaced.messages()) {
-            writes.lastMessageNumber(message.token(), message.chatNumber());
-            raise(
-                    message.token(),
-                    "m:" + message.chatNumber(),
-                    store.maxMessageNumber(message.token(), message.chatNumber()));
             long number = requeue(message);
-            restoreIndexEntry(message);
             LOG.error(
                     "message {} of chat {} of application {}… was numbered again after Redis went back behind the"
                             + " store; its body is queued as message {} (run chat-cli reseed after restoring Redis)",
@@ -73,21 +93,40 @@ final class DisplacedCreates {
                     message.chatNumber(),
                     prefix(message.token()),
                     number);
+            storedEntry(message).ifPresent(entries::add);
         }
+        restoreIndexEntries(entries);
     }
 
     /**
-     * The index group took the displaced create as a new body of the stored message, with a newer version than the
-     * stored row's: the stored body is indexed again above that version, whichever group runs first.
+     * The stored message's index entry: the index group took the displaced create as a new body of that message,
+     * with a newer version than the stored row's, so the stored body goes back above that version, whichever group
+     * runs first. (An edit of the message queued right after the displaced create, in the same millisecond, has the
+     * same version: the later of the two indexed wins, until the next edit or a reindex.)
      */
-    private void restoreIndexEntry(Write.MessageCreated displaced) {
-        store.message(displaced.token(), displaced.chatNumber(), displaced.messageNumber())
-                .ifPresent(stored -> index.upsert(List.of(new IndexedMessage(
+    private Optional<IndexedMessage> storedEntry(Write.MessageCreated displaced) {
+        return store.message(displaced.token(), displaced.chatNumber(), displaced.messageNumber())
+                .map(stored -> new IndexedMessage(
                         displaced.token(),
                         displaced.chatNumber(),
                         displaced.messageNumber(),
                         stored.body(),
-                        displaced.version() + 1))));
+                        displaced.version() + 1));
+    }
+
+    /** Best effort: an index that is down must not hold back persistence, which the batch waits for. */
+    private void restoreIndexEntries(List<IndexedMessage> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        try {
+            index.indexInBackground(entries);
+        } catch (RuntimeException e) {
+            LOG.error(
+                    "the index entries of {} messages numbered again could not be written back: run chat-cli reindex",
+                    entries.size(),
+                    e);
+        }
     }
 
     private void raise(String token, String field, long storedMaximum) {
@@ -102,7 +141,7 @@ final class DisplacedCreates {
                 keys.counters(token),
                 keys.pending(token),
                 keys.stream(token),
-                keys.idempotency(token, "displaced:" + chat, Long.toString(message.version())));
+                keys.idempotency(token, "displaced:" + token + ":" + chat, Long.toString(message.version())));
         List<String> args = List.of(
                 token,
                 chat,

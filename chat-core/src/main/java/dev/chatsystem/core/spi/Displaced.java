@@ -5,8 +5,8 @@ import java.util.List;
 /**
  * Creates a store did not apply because their number was already stored for another write: the numbering went back
  * behind the store (a Redis restored from a snapshot, an AOF synced every second, a failover to a lagging replica
- * all come back with counters the store has passed). A replay of a write is not displaced: the stored row is the
- * same write's, or a later edit of it, so its version is not older than the replay's. Empty otherwise.
+ * all come back with counters the store has passed). A write delivered again is not displaced: the stored row was
+ * created by it, at its time. Empty otherwise.
  *
  * @param messages message creates whose number another message holds, in list order
  * @param chats chat creates whose number another chat holds, in list order

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.RedisClient;
@@ -69,13 +70,56 @@ class NumbersGivenAgainTest {
             writes.createChat(token, AT.plusMillis(1));
             Await.until(() -> store.maxChatNumber(token) == 2, Duration.ofSeconds(30));
 
-            setCounter(token, "c", 0); // Redis went back to before both chats
-            assertThat(writes.createChat(token, AT.plusMillis(2))).isEqualTo(1); // given again
+            writes.createMessage(token, 1, "in the stored chat", AT.plusMillis(1));
+            writes.createMessage(token, 1, "in the stored chat too", AT.plusMillis(1));
+            Await.until(() -> store.maxMessageNumber(token, 1) == 2, Duration.ofSeconds(30));
 
-            Await.until(() -> raised(token, "c", 2), Duration.ofSeconds(30)); // by the worker that found it
+            setCounter(token, "c", 0); // Redis went back to before both chats
+            assertThat(writes.createChat(token, AT.plusMillis(2))).isEqualTo(1); // given again, messages counter 0
+
+            // by the worker that found it: the chats' counter, and the message counter the create reset
+            Await.until(() -> raised(token, "c", 2) && raised(token, "m:1", 2), Duration.ofSeconds(30));
             assertThat(writes.createChat(token, AT.plusMillis(3))).isEqualTo(3);
+            assertThat(writes.createMessage(token, 1, "after the repair", AT.plusMillis(4)))
+                    .isEqualTo(3);
             Await.until(() -> store.maxChatNumber(token) == 3, Duration.ofSeconds(30));
             assertThat(store.chat(token, 1).orElseThrow().createdAt()).isEqualTo(AT);
+        }
+    }
+
+    /**
+     * The client edits the message it was answered with, which edits the stored one; the batch holding both fails
+     * after its commit and is read again: by then the stored row's version is the edit's, and the create must still
+     * be told from one delivered again.
+     */
+    @Test
+    void aCreateNumberedAgainIsStoredWhenItsBatchIsReadAgainAfterAnEditOfTheStoredRow() throws Exception {
+        try (H2ChatStore h2 = H2ChatStore.open(dataDir);
+                SearchIndex index = LuceneSearchIndex.open(dataDir.resolve("index"));
+                RedisBackend backend = connect(h2)) {
+            String token = application(h2);
+            RedisWritePath writes = (RedisWritePath) backend.writePath();
+            writes.createChat(token, AT);
+            for (int i = 1; i <= 3; i++) {
+                writes.createMessage(token, 1, "stored " + i, AT.plusMillis(i));
+            }
+            try (AutoCloseable workers = workers(backend, h2, index)) {
+                Await.until(() -> h2.countMessages(Optional.of(token)) == 3, Duration.ofSeconds(30));
+            }
+
+            setCounter(token, "m:1", 2);
+            assertThat(writes.createMessage(token, 1, "acknowledged again", AT.plusMillis(10)))
+                    .isEqualTo(3);
+            writes.editMessage(token, 1, 3, "edited by its new owner", AT.plusMillis(11));
+            ChatStore failingOnce = new RedisBackendTest.FailAfterApplyStore(h2, new AtomicInteger(1));
+            try (AutoCloseable workers = workers(backend, failingOnce, index)) {
+                Await.until(() -> h2.countMessages(Optional.of(token)) == 4, Duration.ofSeconds(30));
+            }
+
+            assertThat(h2.message(token, 1, 4).orElseThrow().body()).isEqualTo("acknowledged again");
+            assertThat(h2.message(token, 1, 3).orElseThrow().body())
+                    .as("the edit went to the number its client was given")
+                    .isEqualTo("edited by its new owner");
         }
     }
 

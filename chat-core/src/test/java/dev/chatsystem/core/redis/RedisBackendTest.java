@@ -630,7 +630,7 @@ class RedisBackendTest {
     }
 
     /** Commits, then fails as a worker killed between the commit and the acknowledgement would. */
-    private record FailAfterApplyStore(ChatStore delegate, AtomicInteger failuresLeft) implements ChatStore {
+    record FailAfterApplyStore(ChatStore delegate, AtomicInteger failuresLeft) implements ChatStore {
         @Override
         public Displaced apply(List<Write> writes, List<IdempotencyRecord> records) {
             Displaced displaced = delegate.apply(writes, records);
