@@ -64,7 +64,7 @@ final class ResponseDataRate extends Handler.Wrapper {
                 long due = waitingSince
                         + RequestBodyBudget.GRACE.toNanos()
                         + (sent - sentBeforeWaiting + bytes) * 1_000_000_000L / RequestBodyBudget.MIN_DATA_RATE;
-                return scheduler.schedule(this::cut, due - System.nanoTime(), TimeUnit.NANOSECONDS);
+                return scheduler.schedule(write::expire, due - System.nanoTime(), TimeUnit.NANOSECONDS);
             });
         }
 
@@ -77,11 +77,17 @@ final class ResponseDataRate extends Handler.Wrapper {
                             + RequestBodyBudget.MIN_DATA_RATE + " bytes a second"));
         }
 
-        /** A write in flight, and the timer that cuts the connection if it is still in flight when due. */
+        /**
+         * A write in flight, and the timer that cuts the connection if it is still in flight when due. Its state moves
+         * once to DONE (completed: the timer, if any, is cancelled) or to EXPIRED (the timer cut the connection), so a
+         * timer that fires as the write completes never cuts the connection, which may serve the next request.
+         */
         private final class Write extends Callback.Nested {
+            private static final Object ARMING = new Object();
             private static final Object DONE = new Object();
+            private static final Object EXPIRED = new Object();
             private final long bytes;
-            private final AtomicReference<Object> state = new AtomicReference<>(); // null, the timer, or DONE
+            private final AtomicReference<Object> state = new AtomicReference<>(); // null, ARMING, the timer, or final
 
             Write(Callback callback, long bytes) {
                 super(callback);
@@ -90,12 +96,24 @@ final class ResponseDataRate extends Handler.Wrapper {
 
             /** Starts the timer, unless the write has completed already. */
             void watch(Supplier<Scheduler.Task> timer) {
-                if (state.get() == DONE) {
-                    return;
+                if (!state.compareAndSet(null, ARMING)) {
+                    return; // completed within the call
                 }
                 Scheduler.Task task = timer.get();
-                if (!state.compareAndSet(null, task)) {
+                if (!state.compareAndSet(ARMING, task) && state.get() == DONE) {
                     task.cancel(); // it completed meanwhile
+                }
+            }
+
+            /** The timer: cuts the connection if the write is still in flight. */
+            void expire() {
+                for (Object current = state.get();
+                        current == ARMING || current instanceof Scheduler.Task;
+                        current = state.get()) {
+                    if (state.compareAndSet(current, EXPIRED)) {
+                        cut();
+                        return;
+                    }
                 }
             }
 
@@ -113,8 +131,13 @@ final class ResponseDataRate extends Handler.Wrapper {
             }
 
             private void stopTimer() {
-                if (state.getAndSet(DONE) instanceof Scheduler.Task task) {
-                    task.cancel();
+                for (Object current = state.get(); current != DONE && current != EXPIRED; current = state.get()) {
+                    if (state.compareAndSet(current, DONE)) {
+                        if (current instanceof Scheduler.Task task) {
+                            task.cancel();
+                        }
+                        return;
+                    }
                 }
             }
         }
