@@ -30,6 +30,8 @@ final class StreamWorkers implements AutoCloseable {
     static final String INDEX = QueueBacklog.INDEX;
     private static final Duration TRIM_EVERY = Duration.ofSeconds(2);
     private static final Duration PURGE_EVERY = Duration.ofMinutes(10);
+    /** How long a stop waits for every drainer's batch in all. */
+    static final Duration STOP_WITHIN = Duration.ofSeconds(15);
     /**
      * Batches of one consumer group read and not yet acknowledged at once, over every shard this process drains. With
      * each of the sixteen drainers holding one (a batch of 2,000 entries is some 5 MB of heap while its rows and its
@@ -167,14 +169,26 @@ final class StreamWorkers implements AutoCloseable {
         };
     }
 
-    /** Lets every drainer finish its batch, then gives the leases back so another instance takes over at once. */
+    /**
+     * Lets every drainer finish its batch, then gives the leases back so another instance takes over at once. Waits
+     * {@link #STOP_WITHIN} for them all, not for each: sixteen drainers stuck on a hung backend held a stop for eight
+     * minutes, far past any orchestrator's grace period. A batch not finished by then stays pending for the next
+     * holder of its lease.
+     */
     @Override
     public void close() {
+        long deadline = System.nanoTime() + STOP_WITHIN.toNanos();
         catchUp.close();
         drainers.forEach(ShardDrainer::stop);
         for (Thread thread : threads) {
             try {
-                thread.join(Duration.ofSeconds(30));
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !thread.join(Duration.ofNanos(left))) {
+                    log.warn(
+                            "queue workers still busy after {} s: their batches stay pending for the next worker",
+                            STOP_WITHIN.toSeconds());
+                    return;
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

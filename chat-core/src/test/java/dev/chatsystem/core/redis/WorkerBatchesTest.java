@@ -149,6 +149,35 @@ class WorkerBatchesTest {
     }
 
     @Test
+    void aStopWaitsForHungDrainersOnceInAllNotOnceEach() throws Exception {
+        RedisKeys keys = new RedisKeys(SHARDS);
+        Set<Integer> shards = new HashSet<>();
+        for (int i = 0; shards.size() < SHARDS; i++) { // an application on every shard
+            String token = "t" + System.nanoTime() + "-" + i;
+            if (shards.add(keys.shardOf(token))) {
+                store.createApplication(token, "app", AT);
+                backend.writePath().createChat(token, AT);
+                backend.writePath().createMessage(token, 1, "message", AT);
+            }
+        }
+        ControlledIndex hanging = new ControlledIndex(index);
+        hanging.hold();
+        AutoCloseable workers = backend.startWorkers(store, hanging, 10, "w", Duration.ofHours(24), listener);
+        try {
+            awaitTrue(() -> hanging.waitingAtGate() == StreamWorkers.BATCHES_IN_FLIGHT); // two drainers hung
+
+            long start = System.nanoTime();
+            workers.close();
+
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .as("one deadline for all, where each hung drainer was waited for 30 s")
+                    .isLessThan(StreamWorkers.STOP_WITHIN.plusSeconds(5));
+        } finally {
+            hanging.release();
+        }
+    }
+
+    @Test
     void lagIsMeasuredFromTheStreamIdAndNeverNegative() {
         List<redis.clients.jedis.resps.StreamEntry> entries = List.of(
                 new redis.clients.jedis.resps.StreamEntry(
