@@ -61,11 +61,22 @@ final class CliContext {
                             ", ", ChatConfig.ENVIRONMENT_KEYS.stream().sorted().toList()));
         }
         ChatConfig.Builder builder = ChatConfig.builder().environment(environment);
-        options.dataDir().ifPresent(builder::dataDir);
+        options.dataDir().ifPresent(dir -> {
+            if (dir.toString().isBlank()) { // an unset shell variable: not the current directory
+                throw new ConfigurationException("--data-dir is empty");
+            }
+            builder.dataDir(dir);
+        });
         // An admin command never drains the write queue nor reconciles on a timer, whatever the shared environment
         // gives the servers; `reconcile` runs it on demand.
         builder.reconcileInterval(java.time.Duration.ZERO);
         ChatConfig config = builder.build();
+        if (config.production() && options.dataDir().isPresent()) {
+            // The command would run on the production backends the environment names, not on the data dir asked for.
+            throw new ConfigurationException(
+                    "--data-dir selects the embedded backends, but CHAT_DB_URL selects the production ones;"
+                            + " unset the CHAT_* backend variables to use a data dir");
+        }
         // Nor, on the production backends, upgrades the schema but for migrate itself: a newer chat-cli run to look at
         // a deployment would migrate it under the running servers of the older version. (An embedded data dir has
         // one process at a time.)

@@ -109,6 +109,28 @@ class CliBasicsTest {
     }
 
     @Test
+    void aDataDirIsRefusedWhenTheEnvironmentSelectsTheProductionBackends() {
+        Map<String, String> production = Map.of(
+                "CHAT_DB_URL", "jdbc:mysql://127.0.0.1:1/chat",
+                "CHAT_REDIS_URL", "redis://127.0.0.1:1",
+                "CHAT_ELASTICSEARCH_URL", "http://127.0.0.1:1");
+
+        Cli.Result result = Cli.run(production, "--data-dir", dir.toString(), "app", "create", "scratch");
+
+        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.err()).contains("--data-dir selects the embedded backends", "CHAT_DB_URL");
+    }
+
+    @Test
+    void anEmptyDataDirIsRefusedRatherThanTakenForTheCurrentDirectory() {
+        Cli.Result result = Cli.run("--data-dir", "", "app", "create", "scratch");
+
+        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.err()).contains("--data-dir is empty");
+        assertThat(Path.of("chat.mv.db")).doesNotExist();
+    }
+
+    @Test
     void doctorReportsABadConfiguration() {
         Cli.Result result = Cli.run(Map.of("CHAT_REDIS_URL", "redis://localhost:6379"), "doctor");
 
