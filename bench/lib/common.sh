@@ -119,7 +119,9 @@ start_server() {
   # -UseDynamicNumberOfCompilerThreads: compiler threads the JVM starts for a burst would end with their CPU time,
   # which jit_cpu_ticks then could not see (on two cores there is one C1 and one C2 thread either way).
   # shellcheck disable=SC2086 # BENCH_JAVA_OPTS: one option per word
-  env "${env[@]}" "$JAVA_HOME/bin/java" -Xmx"$HEAP" -XX:+UseParallelGC -XX:TrimNativeHeapInterval=1000 \
+  # The caller's own CHAT_* variables (README's development setup exports some) would change which backends the
+  # server uses: only those set here reach it.
+  env $(compgen -e | grep '^CHAT_' | sed 's/^/-u /') "${env[@]}" "$JAVA_HOME/bin/java" -Xmx"$HEAP" -XX:+UseParallelGC -XX:TrimNativeHeapInterval=1000 \
     -XX:-UseDynamicNumberOfCompilerThreads ${BENCH_JAVA_OPTS:-} \
     -jar "$ROOT/chat-http/target/chat-server.jar" >"$WORK/server-$name.log" 2>&1 &
   SERVER_PID[$name]=$!

@@ -92,10 +92,10 @@ final class DoctorCommand implements Callable<Integer> {
 
     private static Check check(BackendStatus backend) {
         if (!backend.up()) {
-            return Check.failed(backend.name(), backend.kind(), backend.detail(), fix(backend.name()));
+            return Check.failed(backend.name(), backend.kind(), backend.detail(), fix(backend));
         }
         if (backend.warns()) {
-            return Check.warned(backend.name(), backend.kind(), backend.detail(), fix(backend.name()));
+            return Check.warned(backend.name(), backend.kind(), backend.detail(), fix(backend));
         }
         return Check.passed(backend.name(), backend.kind(), "");
     }
@@ -116,13 +116,16 @@ final class DoctorCommand implements Callable<Integer> {
         };
     }
 
-    private static String fix(String backend) {
-        return switch (backend) {
+    private static String fix(BackendStatus backend) {
+        if (backend.detail().contains("reindex")) { // e.g. writes the embedded index missed: no queue to check
+            return "run chat-cli reindex to rebuild the index from the store";
+        }
+        return switch (backend.name()) {
             case "store" -> "check the data dir is readable and writable and its disk is not full";
             case "search" -> "run chat-cli reindex to rebuild the index from the store";
             case "numbering" -> "check the numbering backend is reachable, then run chat-cli reseed";
             case "writes", "queue" -> "check the write queue backend is reachable; accepted writes are retried";
-            default -> "check that the " + backend + " backend is reachable and configured";
+            default -> "check that the " + backend.name() + " backend is reachable and configured";
         };
     }
 }

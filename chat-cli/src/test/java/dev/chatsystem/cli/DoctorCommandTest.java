@@ -46,11 +46,36 @@ class DoctorCommandTest {
         assertThat(json.json().get(1).get("status").asText()).isEqualTo("ok");
     }
 
-    private Cli.Result doctor(String... options) {
+    @Test
+    void writesTheEmbeddedIndexMissedAreFixedByAReindexNotByAQueue() {
         Health health = new Health(List.of(
                 BackendStatus.up("store", "h2"),
-                BackendStatus.warning("search", "elasticsearch", STALE),
-                BackendStatus.up("writes", "group-commit")));
+                BackendStatus.up("search", "lucene"),
+                BackendStatus.down(
+                        "writes",
+                        "group-commit",
+                        "the search index missed writes while it was failing; run a reindex")));
+
+        Cli.Result table = doctor(health);
+
+        assertThat(table.code()).isEqualTo(1);
+        assertThat(table.out().lines().filter(line -> line.startsWith("writes")))
+                .singleElement()
+                .asString()
+                .contains("FAIL", "run chat-cli reindex to rebuild the index from the store")
+                .doesNotContain("write queue");
+    }
+
+    private Cli.Result doctor(String... options) {
+        return doctor(
+                new Health(List.of(
+                        BackendStatus.up("store", "h2"),
+                        BackendStatus.warning("search", "elasticsearch", STALE),
+                        BackendStatus.up("writes", "group-commit"))),
+                options);
+    }
+
+    private Cli.Result doctor(Health health, String... options) {
         List<String> args = new ArrayList<>(List.of("doctor", "--data-dir", dir.toString()));
         args.addAll(List.of(options));
         return Cli.run(config -> reporting(health), args.toArray(String[]::new));
