@@ -12,6 +12,7 @@ import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.Displaced;
 import dev.chatsystem.core.spi.ExpiredKeyPurge;
 import dev.chatsystem.core.spi.Idempotency;
+import dev.chatsystem.core.spi.NothingAppliedException;
 import dev.chatsystem.core.spi.SearchIndex;
 import dev.chatsystem.core.spi.WritePath;
 import java.time.Duration;
@@ -355,7 +356,8 @@ public final class GroupCommitWritePath implements WritePath {
                         displaced.chats().size());
             }
         } catch (RuntimeException e) {
-            if (numbered == null || !numbered.committedAfterAll(missedWrites)) {
+            // Not applied at all (no connection from a pool busy with reads): reading back would wait on it too.
+            if (numbered == null || e instanceof NothingAppliedException || !numbered.committedAfterAll(missedWrites)) {
                 log.warn("write batch of {} failed: {}", batch.size(), e.toString());
                 fail(batch, storeFailure(e));
                 return;

@@ -12,6 +12,7 @@ import dev.chatsystem.core.spi.CountReconciler;
 import dev.chatsystem.core.spi.Displaced;
 import dev.chatsystem.core.spi.IdempotencyRecord;
 import dev.chatsystem.core.spi.MessageBatch;
+import dev.chatsystem.core.spi.NothingAppliedException;
 import dev.chatsystem.core.spi.Write;
 import java.time.Instant;
 import java.util.Collection;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
@@ -180,6 +182,11 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
                     }
                     return displaced;
                 });
+            } catch (ConnectionException e) { // before the transaction began: nothing of it is stored
+                throw new NothingAppliedException(
+                        Failures.unavailable(dialect, "apply " + writes.size() + " writes", e)
+                                .getMessage(),
+                        e);
             } catch (JdbiException e) {
                 if (attempt == APPLY_ATTEMPTS || !Failures.isRolledBack(e)) {
                     throw Failures.unavailable(dialect, "apply " + writes.size() + " writes", e);

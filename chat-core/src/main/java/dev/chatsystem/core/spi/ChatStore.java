@@ -76,6 +76,7 @@ public interface ChatStore extends AutoCloseable {
      * that no live one exists).
      *
      * @return the skipped creates whose key another write holds, which a replay cannot explain ({@link Displaced})
+     * @throws NothingAppliedException when the transaction could not begin, so that nothing of it is stored
      */
     Displaced apply(List<Write> writes, List<IdempotencyRecord> records);
 

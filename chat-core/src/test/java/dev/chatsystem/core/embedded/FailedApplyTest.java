@@ -8,6 +8,7 @@ import dev.chatsystem.core.WorkerListener;
 import dev.chatsystem.core.h2.H2ChatStore;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
 import dev.chatsystem.core.spi.ChatStore;
+import dev.chatsystem.core.spi.NothingAppliedException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
@@ -43,6 +44,7 @@ class FailedApplyTest {
 
     private enum Failure {
         NONE,
+        NO_CONNECTION,
         BEFORE_COMMIT,
         AFTER_COMMIT
     }
@@ -91,6 +93,20 @@ class FailedApplyTest {
         assertThat(missed.unrepaired()).isFalse();
     }
 
+    /** A pool busy with reads: the writer does not wait on it again to read back what it knows was not stored. */
+    @Test
+    void aBatchThatGotNoConnectionFailsWithoutReadingBackOrMissingAnything() {
+        nextApply = Failure.NO_CONNECTION;
+        failingReads = Set.of("maxMessageVersion", "maxChatNumber", "maxMessageNumber");
+        assertThatThrownBy(() -> create("refused")).isInstanceOf(BackendUnavailableException.class);
+        failingReads = Set.of();
+
+        assertThat(missed.unrepaired())
+                .as("no index rebuild for a batch never stored")
+                .isFalse();
+        assertThat(create("kept")).isEqualTo(1);
+    }
+
     @Test
     void anEditThatCommittedBeforeItsFailureIsAnswered() {
         create("before");
@@ -134,6 +150,9 @@ class FailedApplyTest {
                     if (method.getName().equals("apply") && nextApply != Failure.NONE) {
                         Failure failure = nextApply;
                         nextApply = Failure.NONE;
+                        if (failure == Failure.NO_CONNECTION) {
+                            throw new NothingAppliedException("store: no connection (on purpose)", null);
+                        }
                         if (failure == Failure.AFTER_COMMIT) {
                             method.invoke(store, args);
                         }
