@@ -16,6 +16,12 @@ import java.util.function.LongSupplier;
 public final class ExpiredKeyPurge {
     static final int CHUNK = 1_000;
 
+    /**
+     * Kept past the retention: a retry accepted just inside it may wait in the writer's queue while a purge starts,
+     * and must still find its key's record when its turn comes.
+     */
+    static final Duration MARGIN = Duration.ofMinutes(1);
+
     private final ChatStore store;
     private final Duration retention;
     private final Duration period;
@@ -35,7 +41,7 @@ public final class ExpiredKeyPurge {
         this.period = Objects.requireNonNull(period, "period");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
-        this.lastStart = nanoTime.getAsLong();
+        this.lastStart = nanoTime.getAsLong() - period.toNanos(); // due at once: a short-lived process purges too
     }
 
     /**
@@ -49,7 +55,7 @@ public final class ExpiredKeyPurge {
                 return 0;
             }
             lastStart = now;
-            purgingBefore = clock.instant().minus(retention);
+            purgingBefore = clock.instant().minus(retention).minus(MARGIN);
         }
         long deleted;
         try {
