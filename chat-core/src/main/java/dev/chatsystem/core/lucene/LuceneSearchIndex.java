@@ -31,7 +31,6 @@ import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.IOUtils;
-import org.apache.lucene.util.ThreadInterruptedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -155,7 +154,7 @@ public final class LuceneSearchIndex implements SearchIndex {
         Lock writing = generations.writing();
         writing.lock();
         try {
-            lucene("index messages", () -> {
+            LuceneCalls.run("index messages", () -> {
                 long generation = generations.current();
                 // The version is ignored: only the embedded form's single writer (and a rebuild under its index lock)
                 // updates this index, in the order its writes were accepted, so a later upsert is the newer state.
@@ -211,7 +210,7 @@ public final class LuceneSearchIndex implements SearchIndex {
     public void clear(Optional<String> token) {
         Objects.requireNonNull(token, "token");
         ensureOpen();
-        lucene("clear", () -> {
+        LuceneCalls.run("clear", () -> {
             if (token.isPresent()) {
                 completeness.clearingOne();
                 writer.deleteDocuments(MessageDocuments.tokenTerm(token.get()));
@@ -240,12 +239,12 @@ public final class LuceneSearchIndex implements SearchIndex {
     /** Deletes what the rebuild of {@code generation} did not write, shows it, and records the index complete. */
     void completeRebuild(long generation) {
         ensureOpen();
-        boolean current =
-                lucene("delete what the rebuild did not write", () -> generations.deleteAllBut(generation, writer));
+        boolean current = LuceneCalls.run(
+                "delete what the rebuild did not write", () -> generations.deleteAllBut(generation, writer));
         if (!current) {
             throw new BackendUnavailableException("another full rebuild of the search index started meanwhile");
         }
-        lucene("show the rebuilt index", () -> {
+        LuceneCalls.run("show the rebuilt index", () -> {
             // Counted as an upsert, so that any later refresh (a search's, the periodic commit's) shows the deletes
             // should this one fail.
             visibility.upserted(List.of());
@@ -273,7 +272,7 @@ public final class LuceneSearchIndex implements SearchIndex {
     @Override
     public void rebuilt() {
         ensureOpen();
-        lucene("commit the rebuilt index", () -> {
+        LuceneCalls.run("commit the rebuilt index", () -> {
             completeness.rebuilt();
             return null;
         });
@@ -357,12 +356,12 @@ public final class LuceneSearchIndex implements SearchIndex {
         } catch (IOException | AlreadyClosedException e) {
             IOUtils.closeWhileHandlingException(searchers, writer, directory, analyzer);
             words.close();
-            throw unavailable("close cleanly; it will need a rebuild", e);
+            throw LuceneCalls.unavailable("close cleanly; it will need a rebuild", e);
         }
         try {
             IOUtils.close(directory, analyzer);
         } catch (IOException e) {
-            throw unavailable("close", e);
+            throw LuceneCalls.unavailable("close", e);
         } finally {
             words.close();
         }
@@ -386,7 +385,7 @@ public final class LuceneSearchIndex implements SearchIndex {
     /** Runs {@code function} on a searcher, after {@code refresh} made visible what it must see. */
     private <T> T withSearcher(String action, Refresh refresh, SearcherFunction<T> function) {
         ensureOpen();
-        return lucene(action, () -> {
+        return LuceneCalls.run(action, () -> {
             refresh.run(); // flushes the unrefreshed upserts into a segment, on this thread
             IndexSearcher searcher = searchers.acquire();
             try {
@@ -397,42 +396,10 @@ public final class LuceneSearchIndex implements SearchIndex {
         });
     }
 
-    /**
-     * Runs {@code work} with this thread's interrupt flag cleared, and sets it again after; a failure makes the index
-     * unavailable for {@code action}. The writer writes files on whichever thread makes it flush (a refresh, a commit,
-     * a full buffer), through interruptible channels: with the flag set, the channel closes with
-     * ClosedByInterruptException, an aborting exception that closes the writer for good, and every later write fails
-     * until a restart. The interrupt is meant for the caller's waits, not for the index.
-     */
-    private static <T> T lucene(String action, LuceneWork<T> work) {
-        boolean interrupted = Thread.interrupted();
-        try {
-            return work.run();
-        } catch (ThreadInterruptedException e) {
-            interrupted = true; // Lucene consumed an interrupt that came meanwhile: still the caller's
-            throw unavailable(action, e);
-        } catch (IOException | AlreadyClosedException e) {
-            throw unavailable(action, e);
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
     private void ensureOpen() {
         if (closed.get()) {
             throw new BackendUnavailableException("the search index is closed");
         }
-    }
-
-    private static BackendUnavailableException unavailable(String action, Exception cause) {
-        return new BackendUnavailableException("search index: cannot " + action + ": " + cause, cause);
-    }
-
-    @FunctionalInterface
-    private interface LuceneWork<T> {
-        T run() throws IOException;
     }
 
     @FunctionalInterface
