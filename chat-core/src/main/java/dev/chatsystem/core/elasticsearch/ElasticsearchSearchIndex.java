@@ -104,6 +104,15 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
         return open(url, indexName, shards, Clock.systemUTC());
     }
 
+    /**
+     * A refusal that a later attempt cannot change: a client error, but for a timeout (408) and too many requests
+     * (429), which a cluster under memory pressure or restarting answers for a while: a process must start then, with
+     * search reported down, as when Elasticsearch does not answer at all.
+     */
+    static boolean refusedForGood(int status) {
+        return status < 500 && status != 408 && status != 429;
+    }
+
     /** The same, timing the re-reads of a stale layout (see {@link StaleLayout}) by {@code clock}. */
     static ElasticsearchSearchIndex open(URI url, String indexName, int shards, Clock clock) {
         Objects.requireNonNull(url, "url");
@@ -117,7 +126,7 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
         try {
             index.creator.ensureCreated();
         } catch (BackendUnavailableException e) {
-            if (e.getCause() instanceof ElasticsearchException refused && refused.status() < 500) {
+            if (e.getCause() instanceof ElasticsearchException refused && refusedForGood(refused.status())) {
                 index.close(); // Elasticsearch answered and said no (e.g. an invalid name): retrying cannot help
                 throw e;
             }

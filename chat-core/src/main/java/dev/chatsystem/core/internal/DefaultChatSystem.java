@@ -219,7 +219,7 @@ final class DefaultChatSystem implements ChatSystem {
         try {
             accepted = writes.createMessage(token, chatNumber, valid, now(), idempotency);
         } catch (NotFoundException e) {
-            throw existence.chatNotFound(token, chatNumber); // says whether the application or the chat is missing
+            throw existence.chatNotFound(token, chatNumber, e); // says whether the application or the chat is missing
         }
         Message message = new Message(chatNumber, accepted.number(), valid, accepted.at(), accepted.at());
         return new Created<>(message, accepted.replayed());

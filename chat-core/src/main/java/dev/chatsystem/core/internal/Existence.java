@@ -1,6 +1,7 @@
 package dev.chatsystem.core.internal;
 
 import dev.chatsystem.core.Application;
+import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.NotFoundException;
 import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.Numbering;
@@ -48,6 +49,19 @@ final class Existence {
             return applicationNotFound(token);
         }
         return new NotFoundException("application has no chat " + chatNumber);
+    }
+
+    /**
+     * {@link #chatNotFound}, or {@code fromWrites} while the store cannot say: a write path that refused the chat
+     * itself (a Redis counter below its number) has shown that the application exists, and a create into a chat that
+     * does not exist is a 404 whether MySQL is up or not.
+     */
+    NotFoundException chatNotFound(String token, long chatNumber, NotFoundException fromWrites) {
+        try {
+            return chatNotFound(token, chatNumber);
+        } catch (BackendUnavailableException storeDown) {
+            return fromWrites;
+        }
     }
 
     NotFoundException messageNotFound(String token, long chatNumber, long messageNumber) {

@@ -133,6 +133,9 @@ class BackendOutageTest {
 
         mysql.cut();
         awaitHealth(503, "store");
+        assertThat(api.createMessage(token, 99, "into no chat").status())
+                .as("a create into a chat that does not exist, while MySQL is down")
+                .isEqualTo(404);
         // Observed, not asserted: a persisted chat is read from the store, which is down (503 is the honest answer).
         long readStart = System.nanoTime();
         Api.Reply storedChat = api.chat(token, 1);
