@@ -31,15 +31,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.SequencedSet;
 
 /**
  * The {@link ChatSystem} over the ports: validates input, answers existence from {@link Numbering}, sends creates and
@@ -277,29 +273,15 @@ final class DefaultChatSystem implements ChatSystem {
         Validation.searchLimit(limit);
         existence.requireChat(token, chatNumber);
         writes().awaitSearchable(token, chatNumber);
-        List<Long> ranked = backends.index().search(token, chatNumber, valid, limit);
-        if (ranked.isEmpty()) {
-            return List.of();
-        }
-        // Pending first: the index may be ahead of the store (its workers drain the queue apart from the store's), so
-        // a message it ranks may not be stored yet, or stored with the body from before the edit that matched.
-        Map<Long, Message> pending = writes().pendingMessages(token, chatNumber, ranked);
-        Map<Long, Message> found = new HashMap<>(pending);
-        List<Long> unpending =
-                ranked.stream().filter(number -> !found.containsKey(number)).toList();
-        if (!unpending.isEmpty()) {
-            store().messages(token, chatNumber, unpending).forEach(m -> found.put(m.messageNumber(), m));
-        }
-        // Or behind it: a message edited since it was indexed is ranked by its old body, shown with the pending one.
-        SequencedSet<String> words = pending.isEmpty() ? new LinkedHashSet<>() : queryWords.words(valid);
-        List<Message> result = new ArrayList<>(ranked.size());
-        for (Long number : ranked) {
-            Message message = found.get(number);
-            if (message != null && (!pending.containsKey(number) || queryWords.matches(words, message.body()))) {
-                result.add(message);
+        // Asked again for more when hits were left out and the index may hold more: a page comes back short only
+        // when there is no more to show.
+        for (int asked = limit; ; asked = Math.min(Validation.MAX_SEARCH_LIMIT, asked * 2)) {
+            List<Long> ranked = backends.index().search(token, chatNumber, valid, asked);
+            List<Message> shown = RankedMessages.shown(writes(), store(), queryWords, token, chatNumber, valid, ranked);
+            if (shown.size() >= limit || ranked.size() < asked || asked == Validation.MAX_SEARCH_LIMIT) {
+                return shown.size() > limit ? List.copyOf(shown.subList(0, limit)) : shown;
             }
         }
-        return result;
     }
 
     @Override

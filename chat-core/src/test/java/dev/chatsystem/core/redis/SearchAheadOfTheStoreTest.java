@@ -77,4 +77,34 @@ class SearchAheadOfTheStoreTest {
             assertThat(found).extracting(Message::body).containsExactly("another draft");
         }
     }
+
+    /** Hits left out are made up for: a page is short only when the index holds no more matches. */
+    @Test
+    void aPageWithHitsLeftOutIsFilledFromTheMatchesRankedAfterThem() {
+        URI elasticsearch = Services.requireElasticsearch();
+        try (MySqlTestDatabase database = MySqlTestDatabase.create();
+                ChatSystem api = ChatSystem.open(database.productionConfig(dataDir, redis.url(), INDEX)
+                        .role(Role.API)
+                        .build());
+                ElasticsearchSearchIndex index = ElasticsearchSearchIndex.open(elasticsearch, INDEX)) {
+            String token = api.createApplication("short pages").token();
+            api.createChat(token);
+            List<IndexedMessage> indexed = new java.util.ArrayList<>();
+            for (int n = 1; n <= 4; n++) {
+                String body = "a draft " + n; // equal scores: the newer ranks first
+                api.createMessage(token, 1, body);
+                indexed.add(new IndexedMessage(token, 1, n, body, n));
+            }
+            index.upsert(indexed);
+            api.editMessage(token, 1, 4, "the final words");
+            api.editMessage(token, 1, 3, "the final words too");
+
+            List<Message> found = api.searchMessages(token, 1, "draft", 2);
+
+            assertThat(found)
+                    .as("the two best-ranked were edited away; the next two fill the page")
+                    .extracting(Message::messageNumber)
+                    .containsExactly(2L, 1L);
+        }
+    }
 }

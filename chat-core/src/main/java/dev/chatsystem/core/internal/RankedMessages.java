@@ -1,0 +1,53 @@
+package dev.chatsystem.core.internal;
+
+import dev.chatsystem.core.Message;
+import dev.chatsystem.core.search.QueryWords;
+import dev.chatsystem.core.spi.ChatStore;
+import dev.chatsystem.core.spi.WritePath;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.SequencedSet;
+
+/**
+ * The messages a search shows for the numbers the index ranked, in its order. The index may be ahead of the store
+ * (its workers drain the queue apart from the store's) or behind it, so a ranked number may not be readable yet, or
+ * may have been edited since into a body that no longer matches: both are left out.
+ */
+final class RankedMessages {
+    private RankedMessages() {}
+
+    static List<Message> shown(
+            WritePath writes,
+            ChatStore store,
+            QueryWords queryWords,
+            String token,
+            long chatNumber,
+            String query,
+            List<Long> ranked) {
+        if (ranked.isEmpty()) {
+            return List.of();
+        }
+        // Pending first: a message the index ranks may not be stored yet, or stored with the body from before the
+        // edit that matched.
+        Map<Long, Message> pending = writes.pendingMessages(token, chatNumber, ranked);
+        Map<Long, Message> found = new HashMap<>(pending);
+        List<Long> unpending =
+                ranked.stream().filter(number -> !found.containsKey(number)).toList();
+        if (!unpending.isEmpty()) {
+            store.messages(token, chatNumber, unpending).forEach(m -> found.put(m.messageNumber(), m));
+        }
+        // A message edited since it was indexed is ranked by its old body: shown only if its pending one matches.
+        SequencedSet<String> words = pending.isEmpty() ? new LinkedHashSet<>() : queryWords.words(query);
+        List<Message> result = new ArrayList<>(ranked.size());
+        for (Long number : ranked) {
+            Message message = found.get(number);
+            if (message != null && (!pending.containsKey(number) || queryWords.matches(words, message.body()))) {
+                result.add(message);
+            }
+        }
+        return result;
+    }
+}
