@@ -28,17 +28,17 @@ interface CatchUpMarker {
         return new CatchUpMarker() {
             @Override
             public void set() {
-                RedisWritePath.call(() -> redis.set(key, UUID.randomUUID().toString()));
+                RedisCalls.call(() -> redis.set(key, UUID.randomUUID().toString()));
             }
 
             @Override
             public Optional<String> get() {
-                return Optional.ofNullable(RedisWritePath.call(() -> redis.get(key)));
+                return Optional.ofNullable(RedisCalls.call(() -> redis.get(key)));
             }
 
             @Override
             public void clear(String value) { // compare and delete, as a lease is given back
-                RedisWritePath.call(() -> Scripts.RELEASE.run(redis, List.of(key), List.of(value)));
+                RedisCalls.call(() -> Scripts.RELEASE.run(redis, List.of(key), List.of(value)));
             }
         };
     }

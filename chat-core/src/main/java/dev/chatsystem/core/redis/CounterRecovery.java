@@ -1,6 +1,6 @@
 package dev.chatsystem.core.redis;
 
-import static dev.chatsystem.core.redis.RedisWritePath.call;
+import static dev.chatsystem.core.redis.RedisCalls.call;
 
 import dev.chatsystem.core.Application;
 import dev.chatsystem.core.BackendUnavailableException;

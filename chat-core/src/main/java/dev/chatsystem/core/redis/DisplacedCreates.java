@@ -1,8 +1,8 @@
 package dev.chatsystem.core.redis;
 
-import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.Displaced;
+import dev.chatsystem.core.spi.Idempotency;
 import dev.chatsystem.core.spi.IndexedMessage;
 import dev.chatsystem.core.spi.SearchIndex;
 import dev.chatsystem.core.spi.Write;
@@ -27,15 +27,13 @@ import redis.clients.jedis.UnifiedJedis;
  * counter is raised and it is logged.
  *
  * <p>Each message is queued again with an idempotency record of its stream entry's version, so a batch read again
- * after a failure queues it once. The stream's bound does not apply: the batch that found it cannot be acknowledged
- * before, and a full stream would otherwise wait for itself.
+ * after a failure queues it once, past the stream's bound ({@link RedisWritePath#requeueMessage}).
  */
 final class DisplacedCreates {
     /** How long the record that a displaced create was queued again is kept: far longer than any retry. */
     static final Duration REMEMBERED = Duration.ofDays(1);
 
     private static final Logger LOG = LoggerFactory.getLogger(DisplacedCreates.class);
-    private static final String UNBOUNDED = Long.toString(Long.MAX_VALUE);
 
     private final UnifiedJedis redis;
     private final RedisKeys keys;
@@ -130,34 +128,20 @@ final class DisplacedCreates {
     }
 
     private void raise(String token, String field, long storedMaximum) {
-        RedisWritePath.call(() ->
+        RedisCalls.call(() ->
                 Scripts.RAISE.run(redis, List.of(keys.counters(token)), List.of(field, Long.toString(storedMaximum))));
     }
 
+    /** Once per stream entry: a record of its version, so a batch read again queues it once. */
     private long requeue(Write.MessageCreated message) {
         String token = message.token();
-        String chat = Long.toString(message.chatNumber());
-        List<String> scriptKeys = List.of(
-                keys.counters(token),
-                keys.pending(token),
-                keys.stream(token),
-                keys.idempotency(token, "displaced:" + token + ":" + chat, Long.toString(message.version())));
-        List<String> args = List.of(
-                token,
-                chat,
-                message.body(),
-                RedisWritePath.micros(message.at()),
-                UNBOUNDED,
+        Idempotency once = new Idempotency(
+                "displaced:" + token + ":" + message.chatNumber(),
+                Long.toString(message.version()),
                 "displaced",
-                Long.toString(REMEMBERED.toSeconds()));
-        Object reply = RedisWritePath.call(() -> Scripts.CREATE_MESSAGE.run(redis, scriptKeys, args));
-        if (reply instanceof Long number) {
-            return number;
-        }
-        if (reply instanceof List<?> list && "REPLAY".equals(list.get(0))) {
-            return Long.parseLong(String.valueOf(list.get(1)));
-        }
-        throw new BackendUnavailableException("Redis refused to queue a displaced message again: " + reply);
+                REMEMBERED);
+        return writes.requeueMessage(token, message.chatNumber(), message.body(), message.at(), once)
+                .number();
     }
 
     private static String prefix(String token) {

@@ -199,7 +199,7 @@ public final class RedisBackend implements AutoCloseable {
      */
     public JobLease jobLease(String owner) {
         Objects.requireNonNull(owner, "owner");
-        return (job, period) -> RedisWritePath.call(() -> "OK"
+        return (job, period) -> RedisCalls.call(() -> "OK"
                 .equals(redis.set(
                         keys.job(job), owner, SetParams.setParams().nx().px(period.toMillis()))));
     }

@@ -61,7 +61,7 @@ final class RedisJobLock implements JobLock {
     }
 
     private long lease(String key, String token) {
-        return (Long) RedisWritePath.call(
+        return (Long) RedisCalls.call(
                 () -> Scripts.LEASE.run(redis, List.of(key), List.of(token, Long.toString(ttl.toMillis()))));
     }
 

@@ -68,8 +68,8 @@ final class RedisWritePath implements WritePath, Numbering {
     @Override
     public Accepted createChat(String token, Instant at, Optional<Idempotency> idempotency) {
         List<String> scriptKeys = createKeys(token, idempotency);
-        List<String> args =
-                List.of(token, micros(at), streamBound(token), fingerprint(idempotency), ttlSeconds(idempotency));
+        List<String> args = List.of(
+                token, RedisCalls.micros(at), streamBound(token), fingerprint(idempotency), ttlSeconds(idempotency));
         Object reply = run(Scripts.CREATE_CHAT, scriptKeys, args);
         if (isSeedRequest(reply)) {
             if (lastChatNumber(token) < 0) {
@@ -83,13 +83,26 @@ final class RedisWritePath implements WritePath, Numbering {
     @Override
     public Accepted createMessage(
             String token, long chatNumber, String body, Instant at, Optional<Idempotency> idempotency) {
+        return createMessage(token, chatNumber, body, at, idempotency, streamBound(token));
+    }
+
+    /**
+     * Queues a message acknowledged before again, under a new number ({@link DisplacedCreates}): past the stream's
+     * bound, since the batch that found it cannot be acknowledged before and a full stream would wait for itself.
+     */
+    Accepted requeueMessage(String token, long chatNumber, String body, Instant at, Idempotency once) {
+        return createMessage(token, chatNumber, body, at, Optional.of(once), Long.toString(Long.MAX_VALUE));
+    }
+
+    private Accepted createMessage(
+            String token, long chatNumber, String body, Instant at, Optional<Idempotency> idempotency, String bound) {
         List<String> scriptKeys = createKeys(token, idempotency);
         List<String> args = List.of(
                 token,
                 Long.toString(chatNumber),
                 body,
-                micros(at),
-                streamBound(token),
+                RedisCalls.micros(at),
+                bound,
                 fingerprint(idempotency),
                 ttlSeconds(idempotency));
         Object reply = run(Scripts.CREATE_MESSAGE, scriptKeys, args);
@@ -119,9 +132,9 @@ final class RedisWritePath implements WritePath, Numbering {
                 Long.toString(chatNumber),
                 Long.toString(messageNumber),
                 body,
-                micros(at),
+                RedisCalls.micros(at),
                 streamBound(token),
-                createdAt.map(RedisWritePath::micros).orElse(""));
+                createdAt.map(RedisCalls::micros).orElse(""));
         Object reply = run(Scripts.EDIT_MESSAGE, scriptKeys, args);
         if (isSeedRequest(reply)) {
             lastMessageNumber(token, chatNumber);
@@ -147,7 +160,7 @@ final class RedisWritePath implements WritePath, Numbering {
 
     @Override
     public long lastChatNumber(String token) {
-        String last = call(() -> pipeline.hget(keys.counters(token), "c"));
+        String last = RedisCalls.call(() -> pipeline.hget(keys.counters(token), "c"));
         if (last != null) {
             return Long.parseLong(last);
         }
@@ -205,7 +218,7 @@ final class RedisWritePath implements WritePath, Numbering {
     @Override
     public long lastMessageNumber(String token, long chatNumber) {
         String field = "m:" + chatNumber;
-        String last = call(() -> pipeline.hget(keys.counters(token), field));
+        String last = RedisCalls.call(() -> pipeline.hget(keys.counters(token), field));
         if (last != null) {
             return Long.parseLong(last);
         }
@@ -228,7 +241,7 @@ final class RedisWritePath implements WritePath, Numbering {
         }
         List<Long> chats = List.copyOf(chatNumbers);
         String[] fields = chats.stream().map(n -> "m:" + n).toArray(String[]::new);
-        List<String> values = call(() -> pipeline.hmget(keys.counters(token), fields));
+        List<String> values = RedisCalls.call(() -> pipeline.hmget(keys.counters(token), fields));
         Map<Long, Long> last = new HashMap<>();
         for (int i = 0; i < chats.size(); i++) {
             if (values.get(i) != null) {
@@ -268,7 +281,7 @@ final class RedisWritePath implements WritePath, Numbering {
         long total = 0;
         for (int shard = 0; shard < keys.shards(); shard++) {
             String stream = keys.stream(shard);
-            total += call(() -> QueueDepth.unpersisted(redis, stream));
+            total += RedisCalls.call(() -> QueueDepth.unpersisted(redis, stream));
         }
         return total;
     }
@@ -278,7 +291,7 @@ final class RedisWritePath implements WritePath, Numbering {
         List<String> lastIds = new ArrayList<>(keys.shards());
         for (int shard = 0; shard < keys.shards(); shard++) {
             String stream = keys.stream(shard);
-            lastIds.add(call(() -> QueueDepth.lastId(redis, stream)).toString());
+            lastIds.add(RedisCalls.call(() -> QueueDepth.lastId(redis, stream)).toString());
         }
         return new QueueMark(lastIds);
     }
@@ -289,7 +302,7 @@ final class RedisWritePath implements WritePath, Numbering {
         for (int shard = 0; shard < Math.min(keys.shards(), lastIds.size()); shard++) {
             String stream = keys.stream(shard);
             StreamEntryID upTo = new StreamEntryID(lastIds.get(shard));
-            if (!call(() -> QueueDepth.storedUpTo(redis, stream, upTo))) {
+            if (!RedisCalls.call(() -> QueueDepth.storedUpTo(redis, stream, upTo))) {
                 return false;
             }
         }
@@ -303,7 +316,7 @@ final class RedisWritePath implements WritePath, Numbering {
         for (int shard = 0; shard < keys.shards(); shard++) {
             String stream = keys.stream(shard);
             int shardNumber = shard;
-            backlog.addAll(call(() -> QueueDepth.backlog(redis, stream, shardNumber, now)));
+            backlog.addAll(RedisCalls.call(() -> QueueDepth.backlog(redis, stream, shardNumber, now)));
         }
         return backlog;
     }
@@ -371,7 +384,7 @@ final class RedisWritePath implements WritePath, Numbering {
 
     /** Through the shared pipeline: creates from many requests share round trips (see {@link SharedPipeline}). */
     private Object run(Script script, List<String> scriptKeys, List<String> args) {
-        return call(() -> pipeline.run(script, scriptKeys, args));
+        return RedisCalls.call(() -> pipeline.run(script, scriptKeys, args));
     }
 
     private static boolean isSeedRequest(Object reply) {
@@ -389,17 +402,5 @@ final class RedisWritePath implements WritePath, Numbering {
             case "NOMSG" -> new NotFoundException("chat " + chatNumber + " has no such message");
             default -> new BackendUnavailableException("unexpected reply from Redis: " + why);
         };
-    }
-
-    static String micros(Instant at) {
-        return Long.toString(at.getEpochSecond() * 1_000_000L + at.getNano() / 1_000);
-    }
-
-    static <T> T call(java.util.function.Supplier<T> command) {
-        try {
-            return command.get();
-        } catch (JedisException e) {
-            throw new BackendUnavailableException("Redis: " + e.getMessage(), e);
-        }
     }
 }
