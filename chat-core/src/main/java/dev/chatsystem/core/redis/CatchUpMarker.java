@@ -3,7 +3,6 @@ package dev.chatsystem.core.redis;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -39,27 +38,6 @@ interface CatchUpMarker {
             @Override
             public void clear(String value) { // compare and delete, as a lease is given back
                 RedisCalls.call(() -> Scripts.RELEASE.run(redis, List.of(key), List.of(value)));
-            }
-        };
-    }
-
-    /** A record in this process only, for a catch-up that no other process could take over. */
-    static CatchUpMarker inMemory() {
-        AtomicReference<String> value = new AtomicReference<>();
-        return new CatchUpMarker() {
-            @Override
-            public void set() {
-                value.set(UUID.randomUUID().toString());
-            }
-
-            @Override
-            public Optional<String> get() {
-                return Optional.ofNullable(value.get());
-            }
-
-            @Override
-            public void clear(String expected) {
-                value.compareAndSet(expected, null);
             }
         };
     }

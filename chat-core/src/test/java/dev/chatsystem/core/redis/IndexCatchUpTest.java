@@ -51,7 +51,8 @@ class IndexCatchUpTest {
                 }
             });
 
-            try (IndexCatchUp catchUp = new IndexCatchUp(store, index, CatchUpMarker.inMemory(), new LocalJobLock())) {
+            try (IndexCatchUp catchUp =
+                    new IndexCatchUp(store, index, new InMemoryCatchUpMarker(), new LocalJobLock())) {
                 catchUp.request();
                 catchUp.request(); // asked twice before the pass starts: one pass
                 Await.until(() -> lucene.count() == 2_500, Duration.ofSeconds(30));
@@ -79,7 +80,8 @@ class IndexCatchUpTest {
                 }
             });
 
-            try (IndexCatchUp catchUp = new IndexCatchUp(store, index, CatchUpMarker.inMemory(), new LocalJobLock())) {
+            try (IndexCatchUp catchUp =
+                    new IndexCatchUp(store, index, new InMemoryCatchUpMarker(), new LocalJobLock())) {
                 catchUp.request();
                 Await.until(() -> lucene.count() == 1, Duration.ofSeconds(30));
                 store.apply(List.of(new Write.MessageCreated("tok", 1, 2, "second", AT, 2)));
@@ -108,7 +110,8 @@ class IndexCatchUpTest {
                 }
             });
 
-            try (IndexCatchUp catchUp = new IndexCatchUp(store, index, CatchUpMarker.inMemory(), new LocalJobLock())) {
+            try (IndexCatchUp catchUp =
+                    new IndexCatchUp(store, index, new InMemoryCatchUpMarker(), new LocalJobLock())) {
                 catchUp.request();
                 Await.until(() -> !index.upserted().isEmpty(), Duration.ofSeconds(30));
                 // Taken once the first pass has ended (one pass at a time), by a second one that starts over at the

@@ -34,9 +34,7 @@ class SearchAheadOfTheStoreTest {
     void aMessageIndexedBeforeItIsStoredIsFoundWithItsLatestBody() {
         URI elasticsearch = Services.requireElasticsearch();
         try (MySqlTestDatabase database = MySqlTestDatabase.create();
-                ChatSystem api = ChatSystem.open(database.productionConfig(dataDir, redis.url(), INDEX)
-                        .role(Role.API) // no worker: nothing reaches MySQL or Elasticsearch by itself
-                        .build());
+                ChatSystem api = apiOnly(database);
                 ElasticsearchSearchIndex index = ElasticsearchSearchIndex.open(elasticsearch, INDEX)) {
             String token = api.createApplication("ahead of the store").token();
             api.createChat(token);
@@ -57,9 +55,7 @@ class SearchAheadOfTheStoreTest {
     void aMessageFoundByTheBodyAPendingEditReplacedIsLeftOut() {
         URI elasticsearch = Services.requireElasticsearch();
         try (MySqlTestDatabase database = MySqlTestDatabase.create();
-                ChatSystem api = ChatSystem.open(database.productionConfig(dataDir, redis.url(), INDEX)
-                        .role(Role.API)
-                        .build());
+                ChatSystem api = apiOnly(database);
                 ElasticsearchSearchIndex index = ElasticsearchSearchIndex.open(elasticsearch, INDEX)) {
             String token = api.createApplication("behind the queue").token();
             api.createChat(token);
@@ -83,9 +79,7 @@ class SearchAheadOfTheStoreTest {
     void aPageWithHitsLeftOutIsFilledFromTheMatchesRankedAfterThem() {
         URI elasticsearch = Services.requireElasticsearch();
         try (MySqlTestDatabase database = MySqlTestDatabase.create();
-                ChatSystem api = ChatSystem.open(database.productionConfig(dataDir, redis.url(), INDEX)
-                        .role(Role.API)
-                        .build());
+                ChatSystem api = apiOnly(database);
                 ElasticsearchSearchIndex index = ElasticsearchSearchIndex.open(elasticsearch, INDEX)) {
             String token = api.createApplication("short pages").token();
             api.createChat(token);
@@ -106,5 +100,12 @@ class SearchAheadOfTheStoreTest {
                     .extracting(Message::messageNumber)
                     .containsExactly(2L, 1L);
         }
+    }
+
+    /** An API instance with no worker: nothing reaches MySQL or Elasticsearch by itself. */
+    private ChatSystem apiOnly(MySqlTestDatabase database) {
+        return ChatSystem.open(database.productionConfig(dataDir, redis.url(), INDEX)
+                .role(Role.API)
+                .build());
     }
 }
