@@ -317,7 +317,7 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
     }
 
     /**
-     * Down when the cluster is unreachable or red; up with a warning while writes to the index are blocked or it holds
+     * Down when the cluster is unreachable or the index is red or missing; up with a warning while writes to the index are blocked or it holds
      * documents of an older layout ({@link IndexHealth}).
      */
     @Override
@@ -325,7 +325,7 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
         if (closed.get()) {
             return BackendStatus.down("search", IndexHealth.KIND, "closed");
         }
-        return IndexHealth.of(client, rest, indexName, creator.staleLayout());
+        return IndexHealth.of(rest, indexName, creator.staleLayout());
     }
 
     /** Closes the HTTP client that {@link #open} created; idempotent. */

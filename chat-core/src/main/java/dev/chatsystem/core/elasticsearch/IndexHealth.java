@@ -1,28 +1,34 @@
 package dev.chatsystem.core.elasticsearch;
 
-import co.elastic.clients.elasticsearch.ElasticsearchClient;
-import co.elastic.clients.elasticsearch._types.HealthStatus;
-import co.elastic.clients.elasticsearch.cluster.HealthResponse;
 import co.elastic.clients.transport.rest5_client.low_level.Rest5Client;
 import dev.chatsystem.core.BackendStatus;
 import java.io.IOException;
 import java.util.Set;
 
 /**
- * The search index's health: down when the cluster is unreachable or red; up with a warning while writes to the index
+ * The search index's health: down when the cluster is unreachable or the index is red (a primary shard unassigned) or
+ * missing; up with a warning while writes to the index
  * are blocked (a full reindex that did not finish, {@link AliasSwapRebuild}) or while it holds documents of an older
- * layout ({@link StaleLayout}), which searches still find, only not by every short word.
+ * layout ({@link StaleLayout}), which searches still find, only not by every short word. Only this index's health
+ * counts: another deployment's red index on a shared cluster does not take this one's search down.
  */
 final class IndexHealth {
     static final String KIND = "elasticsearch";
 
     private IndexHealth() {}
 
-    static BackendStatus of(ElasticsearchClient client, Rest5Client rest, String indexName, StaleLayout staleLayout) {
+    static BackendStatus of(Rest5Client rest, String indexName, StaleLayout staleLayout) {
         try {
-            HealthResponse health = client.cluster().health();
-            if (health.status() == HealthStatus.Red) {
-                return BackendStatus.down("search", KIND, "cluster " + health.clusterName() + " is red");
+            switch (IndexReads.status(rest, indexName)) {
+                case MISSING -> {
+                    return BackendStatus.down(
+                            "search", KIND, "index " + indexName + " does not exist (the next write creates it)");
+                }
+                case RED -> {
+                    return BackendStatus.down(
+                            "search", KIND, "index " + indexName + " is red: a primary shard is not assigned");
+                }
+                case AVAILABLE -> {}
             }
             Set<String> blocked = IndexReads.writeBlocked(rest, indexName);
             if (!blocked.isEmpty()) {

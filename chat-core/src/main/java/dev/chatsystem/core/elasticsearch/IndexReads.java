@@ -101,6 +101,35 @@ final class IndexReads {
         return blocked;
     }
 
+    enum Status {
+        AVAILABLE,
+        RED,
+        MISSING
+    }
+
+    /**
+     * The health of the indexes {@code name} leads to, not the cluster's. For a missing index Elasticsearch waits out
+     * the request's timeout and answers 408 (red), so the timeout is short.
+     */
+    static Status status(Rest5Client rest, String name) throws IOException {
+        Request request = new Request("GET", "/_cluster/health/" + name);
+        request.addParameter("timeout", "1s");
+        request.addParameter("filter_path", "status,timed_out");
+        try {
+            return "red"
+                            .equals(ClientCalls.json(rest.performRequest(request))
+                                    .path("status")
+                                    .asText())
+                    ? Status.RED
+                    : Status.AVAILABLE;
+        } catch (ResponseException e) {
+            if (e.getResponse().getStatusCode() == 408) {
+                return Status.MISSING;
+            }
+            throw e;
+        }
+    }
+
     record SeqNo(long maxSeqNo, long globalCheckpoint) {}
 
     /**

@@ -243,8 +243,9 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
         }
     }
 
+    /** A deleted index is down until a write creates it again from the template, then of the current layout. */
     @Test
-    void aFailedRecheckKeepsTheWarning() throws IOException {
+    void aDeletedIndexIsDownUntilTheNextWrite() throws IOException {
         String name = indices.newName();
         createOlder(name, true);
         indexOlderDocument(name);
@@ -252,13 +253,32 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
 
         try (ElasticsearchSearchIndex index = ElasticsearchSearchIndex.open(indices.url(), name, 1, clock)) {
             assertThat(index.health().warns()).isTrue();
-            indices.admin().indices().delete(d -> d.index(name)); // the mapping cannot be read now
+            indices.admin().indices().delete(d -> d.index(name));
 
+            BackendStatus missing = index.health();
+            assertThat(missing.up()).isFalse();
+            assertThat(missing.detail()).isEqualTo("index " + name + " does not exist (the next write creates it)");
+
+            index.upsert(List.of(message(1, "the index again, from its template")));
             clock.advance(StaleLayout.RECHECK_EVERY);
-            BackendStatus status = index.health();
 
-            assertThat(status.up()).isTrue();
-            assertThat(status.detail()).contains("older layout (none recorded;");
+            assertThat(index.health()).isEqualTo(BackendStatus.up("search", "elasticsearch"));
+        }
+    }
+
+    /** Another deployment's red index on a shared cluster leaves this one's search up. */
+    @Test
+    void healthIsTheIndexsNotTheClusters() throws IOException {
+        String red = indices.newName();
+        indices.admin()
+                .indices()
+                .create(c -> c.index(red)
+                        .settings(s -> s.numberOfReplicas("0")
+                                .otherSettings("index.routing.allocation.require._name", JsonData.of("no-such-node"))));
+        try (ElasticsearchSearchIndex index = ElasticsearchSearchIndex.open(indices.url(), indices.newName())) {
+            assertThat(indices.admin().cluster().health().status().jsonValue()).isEqualTo("red");
+
+            assertThat(index.health()).isEqualTo(BackendStatus.up("search", "elasticsearch"));
         }
     }
 
