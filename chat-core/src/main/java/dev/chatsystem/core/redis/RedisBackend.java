@@ -17,7 +17,6 @@ import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
 
@@ -47,17 +46,20 @@ public final class RedisBackend implements AutoCloseable {
     private final RedisClient redis;
     private final SharedPipeline pipeline;
     private final RedisKeys keys;
+    private final ShardAgreement agreement;
     private final StreamMemoryBudget memory;
     private final RedisWritePath writePath;
 
-    private RedisBackend(RedisClient redis, int shards, long maxStreamLength, long maxStreamBytes, ChatStore store) {
+    private RedisBackend(
+            RedisClient redis, ShardAgreement agreement, long maxStreamLength, long maxStreamBytes, ChatStore store) {
         this.redis = redis;
-        this.keys = new RedisKeys(shards);
+        this.agreement = agreement;
+        this.keys = agreement.keys();
         // A caller waits longer than the socket timeout, so a dead connection fails its pipeline first.
         this.pipeline =
                 new SharedPipeline(redis, PIPELINE_SENDERS, java.time.Duration.ofMillis(SOCKET_TIMEOUT_MILLIS + 1_000));
         this.memory = StreamMemoryBudget.measuring(redis, keys, maxStreamBytes);
-        this.writePath = new RedisWritePath(redis, pipeline, keys, store, maxStreamLength, memory);
+        this.writePath = new RedisWritePath(redis, pipeline, keys, store, maxStreamLength, memory, agreement);
     }
 
     /**
@@ -118,9 +120,10 @@ public final class RedisBackend implements AutoCloseable {
                 .clientConfig(client.build())
                 .poolConfig(pool)
                 .build();
+        ShardAgreement agreement;
         try {
             redis.ping();
-            agreeOnShards(redis, new RedisKeys(shards));
+            agreement = ShardAgreement.checked(redis, new RedisKeys(shards));
         } catch (JedisException e) {
             redis.close();
             throw new BackendUnavailableException("cannot reach Redis at " + address + ": " + e.getMessage());
@@ -128,29 +131,7 @@ public final class RedisBackend implements AutoCloseable {
             redis.close();
             throw e;
         }
-        return new RedisBackend(redis, shards, maxStreamLength, maxStreamBytes, store);
-    }
-
-    /**
-     * Every process on one Redis must spread applications over the same number of shards: with another, it would keep
-     * an application's counters under another key (handing out numbers already given, whose writes the store then
-     * skips as repeats) and leave streams undrained. The first to connect records its number; another is refused.
-     */
-    private static void agreeOnShards(RedisClient redis, RedisKeys keys) {
-        String key = keys.shardCount();
-        String shards = Integer.toString(keys.shards());
-        try {
-            redis.set(key, shards, SetParams.setParams().nx());
-        } catch (JedisDataException e) {
-            // At maxmemory (noeviction) Redis refuses even this; the value recorded before, if any, still decides.
-        }
-        String recorded = redis.get(key);
-        if (recorded != null && !recorded.equals(shards)) {
-            throw new ConfigurationException("CHAT_SHARDS is " + shards + ", but the processes on this Redis use "
-                    + recorded + ": every process must use the same. To change it, stop them all once their queues"
-                    + " are empty, clear Redis (FLUSHALL; counters are seeded again from the store) and start them"
-                    + " with the new value");
-        }
+        return new RedisBackend(redis, agreement, maxStreamLength, maxStreamBytes, store);
     }
 
     /** ChatConfig has checked it; a caller passing its own URL gets the same one-line failure. */
@@ -216,6 +197,7 @@ public final class RedisBackend implements AutoCloseable {
     @Override
     public void close() {
         try {
+            agreement.close();
             memory.close();
             pipeline.close();
         } finally {

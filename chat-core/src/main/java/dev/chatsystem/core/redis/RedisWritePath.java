@@ -44,6 +44,7 @@ final class RedisWritePath implements WritePath, Numbering {
     private final ChatStore store;
     private final long maxStreamLength;
     private final StreamMemoryBudget memory;
+    private final ShardAgreement agreement;
     private final PendingReads pendingReads;
     private final SharedPipeline pipeline;
     private final CounterRecovery recovery;
@@ -54,13 +55,15 @@ final class RedisWritePath implements WritePath, Numbering {
             RedisKeys keys,
             ChatStore store,
             long maxStreamLength,
-            StreamMemoryBudget memory) {
+            StreamMemoryBudget memory,
+            ShardAgreement agreement) {
         this.redis = redis;
         this.pipeline = pipeline;
         this.keys = keys;
         this.store = store;
         this.maxStreamLength = maxStreamLength;
         this.memory = memory;
+        this.agreement = agreement;
         this.pendingReads = new PendingReads(pipeline, keys, store);
         this.recovery = new CounterRecovery(pipeline, keys, store);
     }
@@ -330,7 +333,10 @@ final class RedisWritePath implements WritePath, Numbering {
     public BackendStatus health() {
         try {
             redis.ping();
-            return BackendStatus.up("queue", "redis");
+            String disagreement = agreement.disagreement();
+            return disagreement == null
+                    ? BackendStatus.up("queue", "redis")
+                    : BackendStatus.down("queue", "redis", disagreement);
         } catch (JedisException e) {
             return BackendStatus.down("queue", "redis", "Redis unreachable: " + e.getMessage());
         }
@@ -343,8 +349,10 @@ final class RedisWritePath implements WritePath, Numbering {
     /**
      * The entries the script lets the shard's stream hold: none while its memory is at the budget, so the script
      * refuses every new write there but still answers the retry of an acknowledged create from its idempotency record.
+     * Throws while the shard count disagrees ({@link ShardAgreement}).
      */
     private String streamBound(String token) {
+        agreement.requireAgreement();
         return memory.full(token) ? "0" : Long.toString(maxStreamLength);
     }
 

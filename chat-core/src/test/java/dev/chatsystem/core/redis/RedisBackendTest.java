@@ -255,15 +255,64 @@ class RedisBackendTest {
 
     @Test
     void aProcessWithAnotherNumberOfShardsIsRefused() {
-        backend(store);
+        try (RedisBackend first = RedisBackend.connect(REDIS, 4, store)) {
+            assertThatThrownBy(() -> RedisBackend.connect(REDIS, 8, store))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("CHAT_SHARDS is 8, but the processes on this Redis use 4");
+            RedisBackend.connect(REDIS, 4, store).close(); // the same number is welcome
+        }
 
-        assertThatThrownBy(() -> RedisBackend.connect(REDIS, 8, store))
-                .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("CHAT_SHARDS is 8, but the processes on this Redis use 4");
-        RedisBackend.connect(REDIS, 4, store).close(); // the same number is welcome
-
-        flush(); // a Redis that lost its data takes the number of the next process to connect
+        // With no process left to record its number again, a Redis that lost its data takes the next one's.
+        flush();
         RedisBackend.connect(REDIS, 8, store).close();
+    }
+
+    /**
+     * A flush wipes the recorded number with everything else: a running process records its own again at its next
+     * check, so one started later with another is refused; when the other records first, the running one refuses
+     * creates and reports its queue down until the numbers agree again.
+     */
+    @Test
+    void processesCheckTheNumberOfShardsAgainAfterAFlush() {
+        try (RedisClient redis = RedisClient.create(REDIS);
+                SharedPipeline scripts = new SharedPipeline(redis, 1, Duration.ofSeconds(5))) {
+            RedisKeys keys = new RedisKeys(4);
+            ShardAgreement agreement = ShardAgreement.checkedByCaller(redis, keys);
+            RedisWritePath writes = new RedisWritePath(
+                    redis,
+                    scripts,
+                    keys,
+                    store,
+                    1_000_000,
+                    StreamMemoryBudget.measuredByCaller(redis, keys, Long.MAX_VALUE, System::nanoTime),
+                    agreement);
+            agreement.check();
+            String token = application();
+            assertThat(writes.createChat(token, AT)).isEqualTo(1);
+
+            flush();
+            agreement.check();
+            assertThatThrownBy(() -> RedisBackend.connect(REDIS, 8, store))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("CHAT_SHARDS is 8, but the processes on this Redis use 4");
+
+            flush();
+            try (RedisBackend other = RedisBackend.connect(REDIS, 8, store)) {
+                agreement.check();
+
+                assertThatThrownBy(() -> writes.createChat(token, AT))
+                        .isInstanceOf(BackendUnavailableException.class)
+                        .hasMessageContaining("CHAT_SHARDS is 4, but the processes on this Redis use 8");
+                assertThatThrownBy(() -> writes.createMessage(token, 1, "refused", AT))
+                        .isInstanceOf(BackendUnavailableException.class);
+                assertThat(writes.health().up()).isFalse();
+            }
+
+            flush();
+            agreement.check();
+            assertThat(writes.health().up()).isTrue();
+            assertThat(writes.createChat(token, AT)).isPositive(); // accepted again
+        }
     }
 
     /** The application is stored before its counter is started: failing then would have it created twice. */
@@ -503,7 +552,8 @@ class RedisBackendTest {
                     keys,
                     store,
                     5,
-                    StreamMemoryBudget.measuredByCaller(redis, keys, Long.MAX_VALUE, System::nanoTime));
+                    StreamMemoryBudget.measuredByCaller(redis, keys, Long.MAX_VALUE, System::nanoTime),
+                    ShardAgreement.checkedByCaller(redis, keys));
             String token = application();
             writes.createChat(token, AT); // entry 1 of 5
             for (int i = 0; i < 4; i++) {
@@ -523,7 +573,8 @@ class RedisBackendTest {
             RedisKeys keys = new RedisKeys(4);
             AtomicLong nanoTime = new AtomicLong();
             StreamMemoryBudget memory = StreamMemoryBudget.measuredByCaller(redis, keys, 1L << 20, nanoTime::get);
-            RedisWritePath writes = new RedisWritePath(redis, scripts, keys, store, 1_000_000, memory);
+            RedisWritePath writes = new RedisWritePath(
+                    redis, scripts, keys, store, 1_000_000, memory, ShardAgreement.checkedByCaller(redis, keys));
             String token = application();
             writes.createChat(token, AT);
             Idempotency key = new Idempotency("messages:" + token + ":1", "k1", "fp-a", Duration.ofHours(24));
