@@ -20,6 +20,7 @@ import io.javalin.http.HandlerType;
 import io.javalin.json.JavalinJackson;
 import java.time.Instant;
 import java.util.Objects;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 
 /**
@@ -127,6 +128,10 @@ public final class ChatServer {
         config.http.prefer405over404 = true;
         config.http.compressionStrategy = COMPRESSION;
         config.jsonMapper(new JavalinJackson(mapper, true));
+        // Javalin sets Jetty's legacy URI rules, which let "%u0041" escapes through; the router's decoding of a path
+        // parameter then failed on them with a 500. Jetty refuses them with a 400 instead.
+        config.jetty.modifyHttpConfiguration(http -> http.setUriCompliance(
+                http.getUriCompliance().without("LEGACY_NO_UTF16", UriCompliance.Violation.UTF16_ENCODINGS)));
         config.jetty.modifyServer(server -> {
             // Graceful stop: refuse new connections, let in-flight requests finish for up to the timeout. Javalin
             // puts its own handler inside the innermost wrapper, so every request passes the budget, the response

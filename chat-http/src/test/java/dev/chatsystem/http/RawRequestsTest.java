@@ -48,6 +48,20 @@ class RawRequestsTest {
         assertThat(statusOf(response)).isBetween(400, 499);
     }
 
+    /** Jetty's legacy URI rules let {@code %u} escapes through, which the router's decoding then failed on: a 500. */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "/api/v1/applications/%u0041",
+                "/api/v1/applications/x/chats/%u0031",
+                "/api/v1/applications/x/chats/1/messages/%u0031",
+                "/api/v1/applications/%u0041/chats/1/messages/search"
+            })
+    void aPathWithAUtf16EscapeIsA400(String path) throws IOException {
+        String response = exchange("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n", false);
+        assertThat(statusOf(response)).isEqualTo(400);
+    }
+
     /** A malformed escape or bytes that are not UTF-8 must not make a parameter vanish (limit=10% read as absent). */
     @ParameterizedTest
     @ValueSource(
