@@ -53,6 +53,11 @@ final class QueryString {
         return Optional.ofNullable(first.get(name));
     }
 
+    /** An ASCII hex digit's value, else -1: {@link Character#digit} would also take full-width and other digits. */
+    private static int hexDigit(char c) {
+        return c < 0x80 ? Character.digit(c, 16) : -1;
+    }
+
     private static String decode(String text) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(text.length());
         for (int i = 0; i < text.length(); i++) {
@@ -60,8 +65,8 @@ final class QueryString {
             if (c == '+') {
                 bytes.write(' ');
             } else if (c == '%') {
-                int high = i + 1 < text.length() ? Character.digit(text.charAt(i + 1), 16) : -1;
-                int low = i + 2 < text.length() ? Character.digit(text.charAt(i + 2), 16) : -1;
+                int high = i + 1 < text.length() ? hexDigit(text.charAt(i + 1)) : -1;
+                int low = i + 2 < text.length() ? hexDigit(text.charAt(i + 2)) : -1;
                 if (high < 0 || low < 0) {
                     throw new InvalidInputException(MALFORMED);
                 }

@@ -24,7 +24,17 @@ class QueryStringTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"limit=10%", "limit=1%2", "after=%zz", "q=%E9", "q=%C3", "q=%ED%A0%80", "na%me=1"})
+    @ValueSource(
+            strings = {
+                "limit=10%",
+                "limit=1%2",
+                "after=%zz",
+                "q=%E9",
+                "q=%C3",
+                "q=%ED%A0%80",
+                "na%me=1",
+                "after=%\uFF13\uFF15"
+            })
     void refusesMalformedEscapesAndBytesThatAreNotUtf8(String raw) {
         assertThatThrownBy(() -> QueryString.parse(raw))
                 .isInstanceOf(InvalidInputException.class)
