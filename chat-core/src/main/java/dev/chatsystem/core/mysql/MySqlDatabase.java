@@ -11,6 +11,8 @@ import dev.chatsystem.core.jdbc.Failures;
 import dev.chatsystem.core.jdbc.JdbcDatabase;
 import dev.chatsystem.core.jdbc.SchemaMigrations;
 import dev.chatsystem.core.jdbc.SqlDialect;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -49,7 +51,17 @@ final class MySqlDatabase implements JdbcDatabase {
      * cost 2 to 2.5 % of a stack server's CPU (JFR, lag benchmark and stack reads).
      */
     private static final String SESSION_VARIABLES = "sessionVariables";
-    private static final String LOCK_WAIT = "innodb_lock_wait_timeout=10";
+
+    /*
+     * The lock wait: see above. wait_timeout: the server ends a session idle that long and rolls its transaction back.
+     * Its default is 8 hours, and a worker whose host died or was cut off mid-batch never closes its connection: the
+     * locks it held on a chat stopped every other worker persisting that chat's shard until the server's TCP
+     * keepalive gave up (about 2 hours on Linux). Statements of a transaction here run back to back, and the pool
+     * checks idle connections every KEEPALIVE, so 10 minutes ends nothing alive.
+     */
+    private static final Map<String, String> SESSION_DEFAULTS =
+            Map.of("innodb_lock_wait_timeout", "10", "wait_timeout", "600");
+    private static final long KEEPALIVE_MILLIS = 60_000;
 
     private static final Map<String, String> PROPERTIES = Map.ofEntries(
             Map.entry("rewriteBatchedStatements", "true"),
@@ -58,7 +70,6 @@ final class MySqlDatabase implements JdbcDatabase {
             Map.entry("connectionCollation", "utf8mb4_unicode_ci"),
             Map.entry("connectTimeout", "3000"),
             Map.entry("socketTimeout", "30000"),
-            Map.entry(SESSION_VARIABLES, LOCK_WAIT),
             Map.entry("useLocalSessionState", "true"),
             Map.entry("tcpKeepAlive", "true"),
             Map.entry("useServerPrepStmts", "true"),
@@ -144,14 +155,21 @@ final class MySqlDatabase implements JdbcDatabase {
                 config.addDataSourceProperty(key, value);
             }
         });
-        // The URL's session variables would replace the lock wait whole (sessionVariables=sql_mode=...): a statement
-        // blocked on a lock would then outlast the socket timeout and break its connection instead of failing with a
-        // lock error that apply retries. Added to them unless they set it.
-        String sessionVariables = inUrl.get(SESSION_VARIABLES);
-        if (sessionVariables != null
-                && !sessionVariables.toLowerCase(Locale.ROOT).contains("innodb_lock_wait_timeout")) {
-            config.addDataSourceProperty(SESSION_VARIABLES, sessionVariables + "," + LOCK_WAIT);
+        // The URL's session variables would replace ours whole (sessionVariables=sql_mode=...): a statement blocked on
+        // a lock would then outlast the socket timeout and break its connection instead of failing with a lock error
+        // that apply retries. Ours are added to them unless they set the same.
+        String named = inUrl.getOrDefault(SESSION_VARIABLES, "");
+        List<String> variables = new ArrayList<>();
+        if (!named.isBlank()) {
+            variables.add(named);
         }
+        SESSION_DEFAULTS.forEach((name, value) -> {
+            if (!named.toLowerCase(Locale.ROOT).contains(name)) {
+                variables.add(name + "=" + value);
+            }
+        });
+        config.addDataSourceProperty(SESSION_VARIABLES, String.join(",", variables));
+        config.setKeepaliveTime(KEEPALIVE_MILLIS);
         config.setMaximumPoolSize(POOL_SIZE);
         config.setMinimumIdle(2);
         config.setConnectionTimeout(5_000);

@@ -7,6 +7,7 @@ import com.mysql.cj.conf.PropertyDefinitions.OpenTelemetry;
 import com.mysql.cj.conf.PropertyKey;
 import com.mysql.cj.conf.PropertySet;
 import com.mysql.cj.jdbc.JdbcConnection;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.ConfigurationException;
 import dev.chatsystem.core.spi.ChatStore;
@@ -178,6 +179,26 @@ class MySqlChatStoreTest extends ChatStoreContract {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getLong(1)).isEqualTo(1234);
             assertThat(rs.getLong(2)).isEqualTo(10); // below the socket timeout: a lock error, not a dead connection
+        }
+    }
+
+    /** A session whose client died mid-transaction must not hold its locks for the server's default 8 hours. */
+    @Test
+    void sessionsIdleForTenMinutesAreEndedByTheServer() throws SQLException {
+        String url = database.url + (database.url.contains("?") ? "&" : "?") + "sessionVariables=sql_mode=ANSI_QUOTES";
+        for (String each : List.of(database.url, url)) {
+            try (MySqlDatabase pool =
+                            MySqlDatabase.open(each, MySqlTestDatabase.USER, MySqlTestDatabase.PASSWORD, true);
+                    Connection connection = pool.dataSource().getConnection();
+                    ResultSet rs = connection
+                            .createStatement()
+                            .executeQuery("SELECT @@SESSION.wait_timeout, @@SESSION.innodb_lock_wait_timeout")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).as(each).isEqualTo(600);
+                assertThat(rs.getLong(2)).as(each).isEqualTo(10);
+                assertThat(pool.dataSource().unwrap(HikariDataSource.class).getKeepaliveTime())
+                        .isLessThan(600_000);
+            }
         }
     }
 
