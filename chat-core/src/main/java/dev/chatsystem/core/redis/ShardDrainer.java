@@ -23,7 +23,8 @@ import redis.clients.jedis.resps.StreamEntry;
  * it was killed mid-batch. Each read checks the lease in the same script ({@link Scripts#FENCED_READ}), so a holder
  * that lost the lease without noticing (paused longer than the lease, or Redis lost the key) cannot take entries its
  * successor would not see; a batch it had read already is re-read and applied by the successor too, which handlers
- * being idempotent and edits versioned make harmless. Handlers must be idempotent. A failing handler is retried with backoff on the same
+ * being idempotent and edits versioned make harmless. The lease is renewed while a batch is handled ({@link
+ * LeaseKeeper}), so a slow batch alone does not hand the shard over. Handlers must be idempotent. A failing handler is retried with backoff on the same
  * entries; nothing is acknowledged until it succeeds. Each acknowledged batch is reported to the listener, named by
  * the group ({@code persist}, {@code index}).
  */
@@ -219,7 +220,21 @@ final class ShardDrainer implements Runnable {
         }
         List<StreamEntry> entries = read.get().entries();
         if (!entries.isEmpty()) {
-            handler.handle(entries);
+            LeaseKeeper keeper = LeaseKeeper.start(redis, lease, owner, LEASE_TTL);
+            try {
+                handler.handle(entries);
+            } finally {
+                keeper.close();
+                switch (keeper.outcome()) {
+                    case KEPT -> {}
+                    // Pending entries first once the lease is this worker's again: a successor may have left some.
+                    case RETAKEN -> retaken = true;
+                    case LOST -> {
+                        holding = false;
+                        retaken = true;
+                    }
+                }
+            }
             redis.xack(stream, group, entries.stream().map(StreamEntry::getID).toArray(StreamEntryID[]::new));
             listener.batchHandled(group, shard, lagMillis(entries, System.currentTimeMillis()));
         }

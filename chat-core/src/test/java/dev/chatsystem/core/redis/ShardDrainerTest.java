@@ -297,6 +297,40 @@ class ShardDrainerTest {
         waitingThread.join(Duration.ofSeconds(5));
     }
 
+    /** A slow batch (MySQL waiting on locks, say) must not hand the shard to a worker that would apply it again. */
+    @Test
+    void aBatchOutlastingTheLeaseKeepsItSoNoOtherWorkerTakesTheShardOver() throws InterruptedException {
+        CountDownLatch inBatch = new CountDownLatch(1);
+        CountDownLatch letGo = new CountDownLatch(1);
+        start("slow", batch -> {
+            inBatch.countDown();
+            try {
+                letGo.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            handled.addAll(batch);
+        });
+        append("1");
+        assertThat(inBatch.await(10, TimeUnit.SECONDS)).isTrue();
+        List<StreamEntry> other = new CopyOnWriteArrayList<>();
+        ShardDrainer second = drainer(keys, 0, "second", 10, other::addAll, new Semaphore(1));
+        Thread secondThread = Thread.ofVirtual().start(second);
+        try {
+            Thread.sleep(ShardDrainer.LEASE_TTL.toMillis() + 1_500);
+            assertThat(redis.get(keys.lease(0, StreamWorkers.PERSIST))).isEqualTo("slow");
+        } finally {
+            letGo.countDown();
+        }
+        append("2");
+
+        awaitTrue(() -> handled.size() == 2);
+        assertThat(handled).extracting(entry -> entry.getFields().get("v")).containsExactly("1", "2");
+        assertThat(other).isEmpty();
+        second.stop();
+        secondThread.join(Duration.ofSeconds(5));
+    }
+
     @Test
     void aLeaseTakenFreeWhileCountedAsHeldReadsWhatASuccessorLeftPendingFirst() throws InterruptedException {
         CountDownLatch inFirstBatch = new CountDownLatch(1);
