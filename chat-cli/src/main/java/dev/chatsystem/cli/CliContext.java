@@ -79,9 +79,13 @@ final class CliContext {
         }
         // Nor, on the production backends, upgrades the schema but for migrate itself: a newer chat-cli run to look at
         // a deployment would migrate it under the running servers of the older version. (An embedded data dir has
-        // one process at a time.)
+        // one process at a time.) Nor records its shard count: the servers' decides.
         return config.production()
-                ? config.toBuilder().role(Role.API).migrateSchema(false).build()
+                ? config.toBuilder()
+                        .role(Role.API)
+                        .migrateSchema(false)
+                        .recordShardCount(false)
+                        .build()
                 : config;
     }
 

@@ -82,6 +82,25 @@ class ProductionCommandsTest {
         }
     }
 
+    /**
+     * The servers' shard count decides: a command run from a shell with another one, on a Redis where none is recorded
+     * yet (a new deployment, or after a flush), must not record its own and so lock the servers out.
+     */
+    @Test
+    void commandsRecordNoShardCount() {
+        URI redis = Services.requireRedis();
+        flushRedis(redis);
+        Map<String, String> environment = new HashMap<>(stack);
+        environment.put("CHAT_SHARDS", "3");
+
+        Cli.Result stats = Cli.run(environment, "stats");
+
+        assertThat(stats.code()).as(stats.err()).isZero();
+        try (RedisClient client = RedisClient.create(redis.resolve("/" + REDIS_DB))) {
+            assertThat(client.get("{chat:s0}:config:shards")).isNull();
+        }
+    }
+
     @Test
     void everyCommandWorksOnTheStack() {
         Cli.Result created = Cli.run(stack, "app", "create", "Stack app", "--json");

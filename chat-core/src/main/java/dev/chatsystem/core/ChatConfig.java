@@ -38,6 +38,9 @@ import java.util.Set;
  * @param migrateSchema whether opening applies the store's pending schema migrations (default); without, a schema
  *     that is behind is refused with {@link ConfigurationException}, for processes that must not upgrade it under
  *     servers of the older version (the admin tool on the production backends, but for its migrate command)
+ * @param recordShardCount whether this process records its {@code shards} in Redis when none is recorded (default);
+ *     without, it only compares, so that an admin tool run from a shell with another {@code CHAT_SHARDS} cannot
+ *     record a count the servers then disagree with
  */
 public record ChatConfig(
         Path dataDir,
@@ -54,7 +57,8 @@ public record ChatConfig(
         java.time.Duration idempotencyRetention,
         java.time.Duration reconcileInterval,
         WorkerListener workerListener,
-        boolean migrateSchema) {
+        boolean migrateSchema,
+        boolean recordShardCount) {
 
     /** Environment variables this config reads; shells reject other {@code CHAT_*} names they do not know. */
     public static final Set<String> ENVIRONMENT_KEYS = Set.of(
@@ -170,7 +174,8 @@ public record ChatConfig(
                 + ", queueShardMaxEntries=" + queueShardMaxEntries + ", queueShardMaxBytes=" + queueShardMaxBytes
                 + ", writeQueueCapacity=" + writeQueueCapacity + ", writeBatchSize=" + writeBatchSize
                 + ", idempotencyRetention=" + idempotencyRetention + ", reconcileInterval=" + reconcileInterval
-                + ", workerListener=" + workerListener + ", migrateSchema=" + migrateSchema + "]";
+                + ", workerListener=" + workerListener + ", migrateSchema=" + migrateSchema
+                + ", recordShardCount=" + recordShardCount + "]";
     }
 
     /** The embedded default: everything in {@code dataDir}, no servers needed. */
@@ -200,7 +205,8 @@ public record ChatConfig(
                 .idempotencyRetention(idempotencyRetention)
                 .reconcileInterval(reconcileInterval)
                 .workerListener(workerListener)
-                .migrateSchema(migrateSchema);
+                .migrateSchema(migrateSchema)
+                .recordShardCount(recordShardCount);
         builder.database = database.orElse(null);
         builder.redisUrl = redisUrl.orElse(null);
         builder.elasticsearchUrl = elasticsearchUrl.orElse(null);
@@ -233,6 +239,7 @@ public record ChatConfig(
         private java.time.Duration reconcileInterval = java.time.Duration.ofHours(1);
         private WorkerListener workerListener = WorkerListener.NONE;
         private boolean migrateSchema = true;
+        private boolean recordShardCount = true;
 
         private Builder() {}
 
@@ -350,6 +357,12 @@ public record ChatConfig(
             return this;
         }
 
+        /** Whether this process records its shard count in Redis when none is (default) or only compares. */
+        public Builder recordShardCount(boolean recordShardCount) {
+            this.recordShardCount = recordShardCount;
+            return this;
+        }
+
         public ChatConfig build() {
             return new ChatConfig(
                     dataDir,
@@ -366,7 +379,8 @@ public record ChatConfig(
                     idempotencyRetention,
                     reconcileInterval,
                     workerListener,
-                    migrateSchema);
+                    migrateSchema,
+                    recordShardCount);
         }
     }
 }

@@ -68,15 +68,16 @@ public final class RedisBackend implements AutoCloseable {
      * bounded by the defaults, {@link #MAX_STREAM_LENGTH} and {@link #MAX_STREAM_BYTES}.
      */
     public static RedisBackend connect(URI url, int shards, ChatStore store) {
-        return connect(url, shards, MAX_STREAM_LENGTH, MAX_STREAM_BYTES, store);
+        return connect(url, shards, MAX_STREAM_LENGTH, MAX_STREAM_BYTES, true, store);
     }
 
     /**
      * As {@link #connect(URI, int, ChatStore)}, each shard's stream bounded to {@code maxStreamLength} entries and
-     * {@code maxStreamBytes} as measured (see {@link StreamMemoryBudget}).
+     * {@code maxStreamBytes} as measured (see {@link StreamMemoryBudget}); without {@code recordShardCount}, the shard
+     * count is only compared with the one recorded, never recorded ({@link ShardAgreement}).
      */
     public static RedisBackend connect(
-            URI url, int shards, long maxStreamLength, long maxStreamBytes, ChatStore store) {
+            URI url, int shards, long maxStreamLength, long maxStreamBytes, boolean recordShardCount, ChatStore store) {
         Objects.requireNonNull(store, "store");
         if (maxStreamLength < 1 || maxStreamBytes < 1) {
             throw new IllegalArgumentException("stream bounds must be positive, were " + maxStreamLength + " entries, "
@@ -123,7 +124,7 @@ public final class RedisBackend implements AutoCloseable {
         ShardAgreement agreement;
         try {
             redis.ping();
-            agreement = ShardAgreement.checked(redis, new RedisKeys(shards));
+            agreement = ShardAgreement.checked(redis, new RedisKeys(shards), recordShardCount);
         } catch (JedisException e) {
             redis.close();
             throw new BackendUnavailableException("cannot reach Redis at " + address + ": " + e.getMessage());

@@ -17,7 +17,8 @@ import redis.clients.jedis.params.SetParams;
  * application's counters under another key (handing out numbers already given) and leave streams undrained. The first
  * to connect records its number and a process with another is refused. A Redis that loses its data loses that record
  * too, and a process started then with another number would record its own; so every process records and compares
- * again every {@link #CHECK_EVERY}, and refuses creates and edits while the numbers differ.
+ * again every {@link #CHECK_EVERY}, and refuses creates and edits while the numbers differ. An admin tool only
+ * compares: run from a shell with another number, it must not record one the servers then disagree with.
  */
 final class ShardAgreement implements AutoCloseable {
     static final Duration CHECK_EVERY = Duration.ofSeconds(5);
@@ -26,12 +27,14 @@ final class ShardAgreement implements AutoCloseable {
 
     private final UnifiedJedis redis;
     private final RedisKeys keys;
+    private final boolean records;
     private final ScheduledExecutorService checker;
     private volatile String disagreement; // null while the numbers agree (or cannot be read)
 
-    private ShardAgreement(UnifiedJedis redis, RedisKeys keys, boolean periodic) {
+    private ShardAgreement(UnifiedJedis redis, RedisKeys keys, boolean records, boolean periodic) {
         this.redis = redis;
         this.keys = keys;
+        this.records = records;
         this.checker = periodic
                 ? Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
                         .name("chat-shard-agreement")
@@ -41,11 +44,11 @@ final class ShardAgreement implements AutoCloseable {
     }
 
     /**
-     * Records this process's number unless one is, refuses to start with another, then checks again every {@link
-     * #CHECK_EVERY} until closed.
+     * Records this process's number unless one is (when it {@code records}), refuses to start with another, then
+     * checks again every {@link #CHECK_EVERY} until closed.
      */
-    static ShardAgreement checked(UnifiedJedis redis, RedisKeys keys) {
-        ShardAgreement agreement = new ShardAgreement(redis, keys, true);
+    static ShardAgreement checked(UnifiedJedis redis, RedisKeys keys, boolean records) {
+        ShardAgreement agreement = new ShardAgreement(redis, keys, records, true);
         agreement.check();
         if (agreement.disagreement != null) {
             agreement.close();
@@ -58,16 +61,18 @@ final class ShardAgreement implements AutoCloseable {
 
     /** Checks only when {@link #check} is called: for tests. */
     static ShardAgreement checkedByCaller(UnifiedJedis redis, RedisKeys keys) {
-        return new ShardAgreement(redis, keys, false);
+        return new ShardAgreement(redis, keys, true, false);
     }
 
     void check() {
         String key = keys.shardCount();
         String shards = Integer.toString(keys.shards());
-        try {
-            redis.set(key, shards, SetParams.setParams().nx());
-        } catch (JedisDataException e) {
-            // At maxmemory (noeviction) Redis refuses even this; the value recorded before, if any, still decides.
+        if (records) {
+            try {
+                redis.set(key, shards, SetParams.setParams().nx());
+            } catch (JedisDataException e) {
+                // At maxmemory (noeviction) Redis refuses even this; the value recorded before, if any, still decides.
+            }
         }
         String recorded = redis.get(key);
         String found = recorded == null || recorded.equals(shards)

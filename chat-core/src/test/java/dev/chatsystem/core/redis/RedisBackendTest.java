@@ -267,6 +267,19 @@ class RedisBackendTest {
         RedisBackend.connect(REDIS, 8, store).close();
     }
 
+    /** An admin tool only compares: run from a shell with another number, it must not decide the servers'. */
+    @Test
+    void aProcessThatDoesNotRecordTheNumberOfShardsOnlyComparesIt() {
+        RedisBackend.connect(REDIS, 8, RedisBackend.MAX_STREAM_LENGTH, RedisBackend.MAX_STREAM_BYTES, false, store)
+                .close();
+        RedisBackend.connect(REDIS, 4, store).close(); // nothing was recorded: the server's number is
+
+        assertThatThrownBy(() -> RedisBackend.connect(
+                        REDIS, 8, RedisBackend.MAX_STREAM_LENGTH, RedisBackend.MAX_STREAM_BYTES, false, store))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("CHAT_SHARDS is 8, but the processes on this Redis use 4");
+    }
+
     /**
      * A flush wipes the recorded number with everything else: a running process records its own again at its next
      * check, so one started later with another is refused; when the other records first, the running one refuses
