@@ -27,6 +27,15 @@ final class H2Database implements JdbcDatabase {
 
     static final int POOL_SIZE = 8;
 
+    /**
+     * The pool everything but batch writes uses, and the one batch writes use ({@link #writeDataSource}): the embedded
+     * writer is one thread behind every create, and with a shared pool a flood of reads held every connection while
+     * creates failed waiting for one. Connections to an embedded database cost next to nothing.
+     */
+    private static final String POOL = "chat-h2";
+
+    private static final String WRITES_POOL = "chat-h2-writes";
+
     /*
      * WRITE_DELAY=0 makes MVStore write a chunk to the file on every commit before the commit returns, so an
      * acknowledged commit survives the JVM being killed (the OS still has to flush its cache to survive a power cut).
@@ -40,11 +49,13 @@ final class H2Database implements JdbcDatabase {
     private final FileChannel lockFile;
     private final FileLock lock;
     private final HikariDataSource pool;
+    private final HikariDataSource writes;
 
-    private H2Database(FileChannel lockFile, FileLock lock, HikariDataSource pool) {
+    private H2Database(FileChannel lockFile, FileLock lock, HikariDataSource pool, HikariDataSource writes) {
         this.lockFile = lockFile;
         this.lock = lock;
         this.pool = pool;
+        this.writes = writes;
     }
 
     static H2Database open(Path dataDir, boolean migrate) {
@@ -55,9 +66,10 @@ final class H2Database implements JdbcDatabase {
         FileChannel channel = lockChannel(dir);
         FileLock lock = null;
         HikariDataSource pool = null;
+        HikariDataSource writes = null;
         try {
             lock = tryLock(channel, dir);
-            pool = new HikariDataSource(poolConfig(url(dir)));
+            pool = new HikariDataSource(poolConfig(url(dir), POOL));
             SchemaMigrations.prepare(
                     Flyway.configure(H2Database.class.getClassLoader())
                             .dataSource(pool)
@@ -65,8 +77,12 @@ final class H2Database implements JdbcDatabase {
                             .load(),
                     migrate,
                     "data dir " + dir);
-            return new H2Database(channel, lock, pool);
+            writes = new HikariDataSource(poolConfig(url(dir), WRITES_POOL));
+            return new H2Database(channel, lock, pool, writes);
         } catch (RuntimeException e) {
+            if (writes != null) {
+                writes.close();
+            }
             if (pool != null) {
                 pool.close();
             }
@@ -111,9 +127,9 @@ final class H2Database implements JdbcDatabase {
         }
     }
 
-    private static HikariConfig poolConfig(String url) {
+    private static HikariConfig poolConfig(String url, String name) {
         HikariConfig config = new HikariConfig();
-        config.setPoolName("chat-h2");
+        config.setPoolName(name);
         config.setRegisterMbeans(true); // the pool gauges, read by a metrics shell over JMX
         config.setDriverClassName("org.h2.Driver");
         config.setJdbcUrl(url);
@@ -146,6 +162,11 @@ final class H2Database implements JdbcDatabase {
         return pool;
     }
 
+    @Override
+    public DataSource writeDataSource() {
+        return writes;
+    }
+
     /**
      * Closes the pool, and so the database, before giving the data dir up. An interrupt of the closing thread is kept
      * for after: the pool closes connections on threads of its own and stops waiting for them when interrupted, which
@@ -155,6 +176,7 @@ final class H2Database implements JdbcDatabase {
     public void close() {
         boolean interrupted = Thread.interrupted();
         try {
+            writes.close();
             pool.close();
             try {
                 lock.release();

@@ -43,6 +43,7 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
     private final JdbcDatabase database;
     private final SqlDialect dialect;
     private final Jdbi jdbi;
+    private final Jdbi writes;
     private final ChatIds chatIds = new ChatIds(ChatIds.DEFAULT_CAPACITY);
 
     /** A store on the database, which it closes on {@link #close()}. */
@@ -50,6 +51,9 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
         this.database = Objects.requireNonNull(database, "database");
         this.dialect = database.dialect();
         this.jdbi = Jdbi.create(database.dataSource()).setTemplateEngine(new NoTemplateEngine());
+        this.writes = database.writeDataSource() == database.dataSource()
+                ? jdbi
+                : Jdbi.create(database.writeDataSource()).setTemplateEngine(new NoTemplateEngine());
     }
 
     @Override
@@ -174,7 +178,7 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
         }
         for (int attempt = 1; ; attempt++) {
             try {
-                return jdbi.inTransaction(handle -> {
+                return this.writes.inTransaction(handle -> {
                     Displaced displaced = BatchWriter.apply(handle, writes);
                     for (IdempotencyRecord record : records) {
                         // The caller found no live record of this key, so any older one has expired.

@@ -16,6 +16,15 @@ public interface JdbcDatabase extends AutoCloseable {
      */
     DataSource dataSource();
 
+    /**
+     * The connections {@link JdbcChatStore#apply} writes batches with: the {@link #dataSource()} unless the adapter
+     * keeps writes apart, as the embedded store does so that a flood of reads cannot keep its one writer waiting for a
+     * connection (every create would then fail).
+     */
+    default DataSource writeDataSource() {
+        return dataSource();
+    }
+
     /** Closes the pool, then releases anything else the adapter opened, in reverse order. */
     @Override
     void close();
