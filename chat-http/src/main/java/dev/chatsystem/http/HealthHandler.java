@@ -4,6 +4,7 @@ import dev.chatsystem.core.BackendStatus;
 import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.Health;
 import io.javalin.http.Context;
+import io.javalin.http.Header;
 import io.javalin.http.HttpStatus;
 import java.time.Duration;
 import java.util.List;
@@ -36,6 +37,9 @@ final class HealthHandler {
 
     void handle(Context ctx) {
         Health health = current();
+        if (!health.healthy()) {
+            ctx.header(Header.RETRY_AFTER, "1"); // as every 503 says; the answer is cached for as long
+        }
         responses.send(
                 ctx.status(health.healthy() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE),
                 HealthResponse.of(health));

@@ -70,6 +70,7 @@ class HealthHandlerTest {
                     client.send(request(server, "/health"), HttpResponse.BodyHandlers.ofString());
 
             assertThat(response.statusCode()).isEqualTo(503);
+            assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
             assertThat(response.body())
                     .doesNotContain("Access denied", "10.0.3.7")
                     .contains(HealthResponse.DOWN, "run chat-cli reindex");
