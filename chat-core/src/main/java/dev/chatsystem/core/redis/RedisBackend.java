@@ -13,6 +13,8 @@ import dev.chatsystem.core.spi.WritePath;
 import java.net.URI;
 import java.util.Objects;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -42,6 +44,8 @@ public final class RedisBackend implements AutoCloseable {
     static final int PIPELINE_SENDERS = 2;
 
     private static final int SOCKET_TIMEOUT_MILLIS = 5_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisBackend.class);
 
     private final RedisClient redis;
     private final SharedPipeline pipeline;
@@ -125,6 +129,7 @@ public final class RedisBackend implements AutoCloseable {
         try {
             redis.ping();
             agreement = ShardAgreement.checked(redis, new RedisKeys(shards), recordShardCount);
+            EvictionPolicy.risk(redis).ifPresent(risk -> LOG.warn("Redis {}", risk)); // and in health
         } catch (JedisException e) {
             redis.close();
             throw new BackendUnavailableException("cannot reach Redis at " + address + ": " + e.getMessage());

@@ -334,9 +334,12 @@ final class RedisWritePath implements WritePath, Numbering {
         try {
             redis.ping();
             String disagreement = agreement.disagreement();
-            return disagreement == null
-                    ? BackendStatus.up("queue", "redis")
-                    : BackendStatus.down("queue", "redis", disagreement);
+            if (disagreement != null) {
+                return BackendStatus.down("queue", "redis", disagreement);
+            }
+            return EvictionPolicy.risk(redis)
+                    .map(risk -> BackendStatus.warning("queue", "redis", risk))
+                    .orElseGet(() -> BackendStatus.up("queue", "redis"));
         } catch (JedisException e) {
             return BackendStatus.down("queue", "redis", "Redis unreachable: " + e.getMessage());
         }

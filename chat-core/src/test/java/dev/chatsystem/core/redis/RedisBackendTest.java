@@ -3,6 +3,7 @@ package dev.chatsystem.core.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.chatsystem.core.BackendStatus;
 import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.Chat;
 import dev.chatsystem.core.ConfigurationException;
@@ -265,6 +266,26 @@ class RedisBackendTest {
         // With no process left to record its number again, a Redis that lost its data takes the next one's.
         flush();
         RedisBackend.connect(REDIS, 8, store).close();
+    }
+
+    /** Counters and idempotency records live only in Redis: a policy that may evict them is reported. */
+    @Test
+    void healthWarnsOfAnEvictionPolicyThatMayDropCounters() {
+        RedisBackend backend = backend(store);
+        assertThat(backend.writePath().health()).isEqualTo(BackendStatus.up("queue", "redis"));
+        try (RedisClient admin = RedisClient.create(REDIS)) {
+            String before = admin.configGet("maxmemory-policy").get("maxmemory-policy");
+            admin.configSet("maxmemory-policy", "allkeys-lru"); // with no maxmemory set, nothing is evicted meanwhile
+            try {
+                BackendStatus status = backend.writePath().health();
+
+                assertThat(status.up()).isTrue();
+                assertThat(status.warns()).isTrue();
+                assertThat(status.detail()).startsWith("maxmemory-policy is allkeys-lru: ");
+            } finally {
+                admin.configSet("maxmemory-policy", before);
+            }
+        }
     }
 
     /** An admin tool only compares: run from a shell with another number, it must not decide the servers'. */
