@@ -87,7 +87,7 @@ public final class ChatSystems {
         GroupCommitWritePath writes = remember(
                 opened,
                 GroupCommitWritePath.start(
-                        store,
+                        store.writer(),
                         index,
                         indexLock,
                         embeddedIndex.missedWrites(),

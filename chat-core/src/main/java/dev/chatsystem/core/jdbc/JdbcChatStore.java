@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import javax.sql.DataSource;
 import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
@@ -43,7 +44,6 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
     private final JdbcDatabase database;
     private final SqlDialect dialect;
     private final Jdbi jdbi;
-    private final Jdbi writes;
     private final ChatIds chatIds = new ChatIds(ChatIds.DEFAULT_CAPACITY);
 
     /** A store on the database, which it closes on {@link #close()}. */
@@ -51,9 +51,32 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
         this.database = Objects.requireNonNull(database, "database");
         this.dialect = database.dialect();
         this.jdbi = Jdbi.create(database.dataSource()).setTemplateEngine(new NoTemplateEngine());
-        this.writes = database.writeDataSource() == database.dataSource()
-                ? jdbi
-                : Jdbi.create(database.writeDataSource()).setTemplateEngine(new NoTemplateEngine());
+    }
+
+    /**
+     * This store as its one writer uses it: every call on the connections the database keeps for writes ({@link
+     * JdbcDatabase#writeDataSource}), the lookups and the purge a batch needs as well as the batch itself. Closing it
+     * closes nothing; the store is closed on its own.
+     */
+    public ChatStore writer() {
+        if (database.writeDataSource() == database.dataSource()) {
+            return this;
+        }
+        JdbcDatabase writes = new JdbcDatabase() {
+            @Override
+            public SqlDialect dialect() {
+                return dialect;
+            }
+
+            @Override
+            public DataSource dataSource() {
+                return database.writeDataSource();
+            }
+
+            @Override
+            public void close() {}
+        };
+        return new JdbcChatStore(writes);
     }
 
     @Override
@@ -178,7 +201,7 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
         }
         for (int attempt = 1; ; attempt++) {
             try {
-                return this.writes.inTransaction(handle -> {
+                return jdbi.inTransaction(handle -> {
                     Displaced displaced = BatchWriter.apply(handle, writes);
                     for (IdempotencyRecord record : records) {
                         // The caller found no live record of this key, so any older one has expired.

@@ -17,9 +17,9 @@ public interface JdbcDatabase extends AutoCloseable {
     DataSource dataSource();
 
     /**
-     * The connections {@link JdbcChatStore#apply} writes batches with: the {@link #dataSource()} unless the adapter
-     * keeps writes apart, as the embedded store does so that a flood of reads cannot keep its one writer waiting for a
-     * connection (every create would then fail).
+     * The connections of the store's one writer ({@link JdbcChatStore#writer}): the {@link #dataSource()} unless the
+     * adapter keeps them apart, as the embedded store does so that a flood of reads cannot keep its writer waiting for
+     * a connection (every create would then fail).
      */
     default DataSource writeDataSource() {
         return dataSource();
