@@ -13,10 +13,10 @@ import dev.chatsystem.core.jdbc.SchemaMigrations;
 import dev.chatsystem.core.jdbc.SqlDialect;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -93,13 +93,18 @@ final class MySqlDatabase implements JdbcDatabase {
         try {
             pool = new HikariDataSource(poolConfig(jdbcUrl, Credentials.handedOver(named, user, password)));
             // Flyway takes a named lock (GET_LOCK) around the migration, so processes starting together take turns.
+            // It holds the lock on a connection idle while another migrates: the server's default wait_timeout
+            // keeps that one from being ended during a long migration, which would let another process in. The
+            // connections Flyway used are then replaced, so none keeps it.
             SchemaMigrations.prepare(
                     Flyway.configure(MySqlDatabase.class.getClassLoader())
                             .dataSource(pool)
+                            .initSql("SET SESSION wait_timeout = DEFAULT")
                             .locations("classpath:db/migration")
                             .load(),
                     migrate,
                     Urls.redact(jdbcUrl));
+            pool.getHikariPoolMXBean().softEvictConnections();
             return new MySqlDatabase(pool);
         } catch (RuntimeException e) {
             if (pool != null) {
@@ -164,7 +169,10 @@ final class MySqlDatabase implements JdbcDatabase {
             variables.add(named);
         }
         SESSION_DEFAULTS.forEach((name, value) -> {
-            if (!named.toLowerCase(Locale.ROOT).contains(name)) {
+            // The name whole: "wait_timeout" is also the end of "innodb_lock_wait_timeout".
+            if (!Pattern.compile("(?:^|,)\\s*" + name + "\\s*=", Pattern.CASE_INSENSITIVE)
+                    .matcher(named)
+                    .find()) {
                 variables.add(name + "=" + value);
             }
         });

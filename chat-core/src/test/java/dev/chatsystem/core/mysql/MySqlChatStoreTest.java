@@ -185,8 +185,10 @@ class MySqlChatStoreTest extends ChatStoreContract {
     /** A session whose client died mid-transaction must not hold its locks for the server's default 8 hours. */
     @Test
     void sessionsIdleForTenMinutesAreEndedByTheServer() throws SQLException {
-        String url = database.url + (database.url.contains("?") ? "&" : "?") + "sessionVariables=sql_mode=ANSI_QUOTES";
-        for (String each : List.of(database.url, url)) {
+        String separator = database.url.contains("?") ? "&" : "?";
+        String url = database.url + separator + "sessionVariables=sql_mode=ANSI_QUOTES";
+        String lockWait = database.url + separator + "sessionVariables=innodb_lock_wait_timeout=10";
+        for (String each : List.of(database.url, url, lockWait)) {
             try (MySqlDatabase pool =
                             MySqlDatabase.open(each, MySqlTestDatabase.USER, MySqlTestDatabase.PASSWORD, true);
                     Connection connection = pool.dataSource().getConnection();
