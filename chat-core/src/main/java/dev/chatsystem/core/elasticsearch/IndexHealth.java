@@ -22,7 +22,11 @@ final class IndexHealth {
             switch (IndexReads.status(rest, indexName)) {
                 case MISSING -> {
                     return BackendStatus.down(
-                            "search", KIND, "index " + indexName + " does not exist (the next write creates it)");
+                            "search",
+                            KIND,
+                            "index " + indexName
+                                    + " does not exist: run chat-cli reindex (a write creates it again, but"
+                                    + " without the messages it held)");
                 }
                 case RED -> {
                     return BackendStatus.down(

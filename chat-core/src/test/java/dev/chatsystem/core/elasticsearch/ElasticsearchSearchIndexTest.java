@@ -257,7 +257,7 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
 
             BackendStatus missing = index.health();
             assertThat(missing.up()).isFalse();
-            assertThat(missing.detail()).isEqualTo("index " + name + " does not exist (the next write creates it)");
+            assertThat(missing.detail()).startsWith("index " + name + " does not exist: run chat-cli reindex");
 
             index.upsert(List.of(message(1, "the index again, from its template")));
             clock.advance(StaleLayout.RECHECK_EVERY);
