@@ -30,6 +30,7 @@ final class ShardAgreement implements AutoCloseable {
     private final boolean records;
     private final ScheduledExecutorService checker;
     private volatile String disagreement; // null while the numbers agree (or cannot be read)
+    private volatile boolean running; // checked once already: a disagreement now came after the start
 
     private ShardAgreement(UnifiedJedis redis, RedisKeys keys, boolean records, boolean periodic) {
         this.redis = redis;
@@ -78,15 +79,21 @@ final class ShardAgreement implements AutoCloseable {
         String found = recorded == null || recorded.equals(shards)
                 ? null
                 : "CHAT_SHARDS is " + shards + ", but the processes on this Redis use " + recorded
-                        + ": every process must use the same. To change it, stop them all once their queues are empty,"
-                        + " clear Redis (FLUSHALL; counters are seeded again from the store) and start them with the"
-                        + " new value";
+                        + (running
+                                ? ": a process with another value recorded it after this one started (Redis lost its"
+                                        + " data?). Stop the processes whose value is wrong, then DEL "
+                                        + keys.shardCount() + "; the right one is recorded again within "
+                                        + CHECK_EVERY.toSeconds() + " s"
+                                : ": every process must use the same. To change it, stop them all once their queues"
+                                        + " are empty, clear Redis (FLUSHALL; counters are seeded again from the store)"
+                                        + " and start them with the new value");
         if (found != null && disagreement == null) {
             LOG.error("refusing creates and edits: {}", found);
         } else if (found == null && disagreement != null) {
             LOG.info("the shard count agrees again ({}); creates and edits are accepted", shards);
         }
         disagreement = found;
+        running = true;
     }
 
     /** Throws while this process's shard count differs from the one recorded in Redis. */

@@ -336,7 +336,9 @@ class RedisBackendTest {
 
                 assertThatThrownBy(() -> writes.createChat(token, AT))
                         .isInstanceOf(BackendUnavailableException.class)
-                        .hasMessageContaining("CHAT_SHARDS is 4, but the processes on this Redis use 8");
+                        .hasMessageContaining("CHAT_SHARDS is 4, but the processes on this Redis use 8")
+                        .hasMessageContaining(
+                                "Stop the processes whose value is wrong, then DEL {chat:s0}:config:shards");
                 assertThatThrownBy(() -> writes.createMessage(token, 1, "refused", AT))
                         .isInstanceOf(BackendUnavailableException.class);
                 assertThat(writes.health().up()).isFalse();
