@@ -190,9 +190,9 @@ class FaultDrills {
                     true,
                     "numbers given after the flush at or below the persisted maximum: " + belowMax
                             + "; acknowledged numbers given twice: " + reissued(load.acks()));
-            if (belowMax > 0) {
-                ROWS.set(ROWS.indexOf(row), withVerdict(row, "FAIL (numbering went back)"));
-            }
+            Row checked = withVerdict(row, belowMax == 0 ? row.verdict() : "FAIL (numbering went back)");
+            ROWS.set(ROWS.indexOf(row), checked);
+            assertThat(checked.verdict()).as(checked.note()).startsWith("PASS");
         } finally {
             closeAll(resources);
         }
@@ -322,9 +322,10 @@ class FaultDrills {
                     false,
                     fuzzer.summary() + " in " + seconds(started, faultEnd) + "; after: /health " + health + ", create "
                             + create);
-            if (fuzzer.serverErrors.get() > 0 || health != 200 || create != 201) {
-                ROWS.set(ROWS.indexOf(row), withVerdict(row, "FAIL"));
-            }
+            boolean healthy = fuzzer.serverErrors.get() == 0 && health == 200 && create == 201;
+            Row checked = withVerdict(row, healthy ? row.verdict() : "FAIL");
+            ROWS.set(ROWS.indexOf(row), checked);
+            assertThat(checked.verdict()).as(checked.note()).startsWith("PASS");
         } finally {
             closeAll(resources);
         }
