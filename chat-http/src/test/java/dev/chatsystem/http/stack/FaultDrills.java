@@ -2,6 +2,7 @@ package dev.chatsystem.http.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chatsystem.core.search.QueryWords;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -514,12 +515,15 @@ class FaultDrills {
                 .append("`CHAT_SHARDS=4`.\n\n")
                 .append("- **acknowledged**: creates answered 201 (only those count).\n")
                 .append("- **in MySQL**: acknowledged creates stored under their number with their body.\n")
-                .append("- **in ES**: documents of the application in Elasticsearch.\n")
+                .append(
+                        "- **in ES**: acknowledged creates indexed in Elasticsearch under their id (token/chat/number) ")
+                .append("with their body; a document matching no MySQL row, or a row with no document, fails the ")
+                .append("drill (notes count them).\n")
                 .append("- **duplicates**: rows stored twice under one number plus bodies stored under two numbers.\n")
                 .append("- **gaps**: per chat, numbers missing between 1 and the highest stored number.\n")
                 .append("- **recovery**: from the fault's end (restore, last restart) or the load's stop, whichever ")
                 .append("is later, until every acknowledged create that must survive is in MySQL and ")
-                .append("Elasticsearch holds as many documents as MySQL rows.\n")
+                .append("Elasticsearch holds exactly MySQL's rows (ids and bodies).\n")
                 .append("- Outages last ")
                 .append(OUTAGE.toSeconds())
                 .append(" s.\n\n")
@@ -601,7 +605,11 @@ class FaultDrills {
         long lostMust = 0;
         long duplicates = 0;
         long gaps = 0;
-        long indexed = 0;
+        long indexedAcks = 0;
+        long missingFromIndex = 0;
+        long unindexedRows = 0;
+        long extraInIndex = 0;
+        List<String> unreadable = new ArrayList<>();
         long rows = 0;
         for (Tally tally : tallies.values()) {
             acknowledged += tally.acknowledged();
@@ -610,24 +618,38 @@ class FaultDrills {
             lostMust += tally.lostMust();
             duplicates += tally.duplicates();
             gaps += tally.gaps();
-            indexed += tally.indexed();
+            indexedAcks += tally.index().indexedAcks();
+            missingFromIndex += tally.index().missingMust();
+            unindexedRows += tally.index().unindexedRows();
+            extraInIndex += tally.index().extra();
+            if (tally.index().unreadable() != null) {
+                unreadable.add(tally.index().unreadable());
+            }
             rows += tally.rows();
         }
         boolean recovered = !recovery.startsWith(">");
+        boolean indexMatches = unreadable.isEmpty() && missingFromIndex == 0 && unindexedRows == 0 && extraInIndex == 0;
         String verdict;
         String fullNote = note;
         if (lossByDesign) {
-            verdict = lostMust == 0 && duplicates == 0 && gaps == 0 && recovered ? "PASS (loss window)" : "FAIL";
+            verdict = lostMust == 0 && duplicates == 0 && gaps == 0 && recovered && indexMatches
+                    ? "PASS (loss window)"
+                    : "FAIL";
             fullNote = "lost by design (queued in Redis at the flush): " + lost + "; " + note;
         } else {
-            verdict = lost == 0 && duplicates == 0 && gaps == 0 && recovered && indexed == rows
+            verdict = lost == 0 && duplicates == 0 && gaps == 0 && recovered && indexMatches
                     ? "PASS"
-                    : "FAIL (" + lost + " acknowledged not stored)";
+                    : "FAIL (" + lost + " acknowledged not stored, " + missingFromIndex + " not indexed)";
         }
         if (rows != storedAcks) {
             fullNote += "; MySQL rows in all: " + rows;
         }
-        Row row = new Row(drill, acknowledged, storedAcks, indexed, duplicates, gaps, recovery, verdict, fullNote);
+        if (!indexMatches) {
+            fullNote += "; Elasticsearch: " + missingFromIndex + " acknowledged creates that must survive missing, "
+                    + unindexedRows + " MySQL rows not indexed, " + extraInIndex + " documents matching no row"
+                    + (unreadable.isEmpty() ? "" : ", unreadable: " + String.join(" / ", unreadable));
+        }
+        Row row = new Row(drill, acknowledged, storedAcks, indexedAcks, duplicates, gaps, recovery, verdict, fullNote);
         ROWS.add(row);
         System.out.println("drill: " + row);
         assertThat(verdict).as(drill).startsWith("PASS");
@@ -647,21 +669,23 @@ class FaultDrills {
         return true;
     }
 
-    /** What the backends hold of one application's acknowledged creates. */
+    /**
+     * What the backends hold of one application's acknowledged creates: MySQL's rows by (chat/number, body), and
+     * Elasticsearch's documents by id and body, each compared with the acknowledged creates and with MySQL's rows.
+     */
     private record Tally(
             long acknowledged,
             long storedAcks,
             long lostMust,
             long duplicates,
             long gaps,
-            long indexed,
+            Index index,
             long rows,
             boolean caughtUp) {
 
         static Tally of(StackWorld world, String token, List<Load.Ack> acks, Predicate<Load.Ack> mustSurvive) {
             List<Load.Ack> must = acks.stream().filter(mustSurvive).toList();
             List<Map.Entry<String, String>> stored = world.storedBodies(token);
-            long indexed = world.indexedMessages(token);
             Set<Map.Entry<String, String>> present = new HashSet<>(stored);
             long storedAcks = acks.stream()
                     .filter(a -> present.contains(Map.entry(a.key(), a.body())))
@@ -687,16 +711,63 @@ class FaultDrills {
             long gaps = maxima.entrySet().stream()
                     .mapToLong(e -> e.getValue() - numbers.get(e.getKey()).size())
                     .sum();
-            boolean caughtUp = storedMust == must.size() && indexed == stored.size();
+            Index index = Index.of(world, token, stored, acks, must);
+            boolean caughtUp = storedMust == must.size() && index.consistent();
             return new Tally(
                     acks.size(),
                     storedAcks,
                     must.size() - storedMust,
                     duplicates,
                     gaps,
-                    indexed,
+                    index,
                     stored.size(),
                     caughtUp);
+        }
+    }
+
+    /**
+     * Elasticsearch's documents of one application against what they must be: {@code indexedAcks} acknowledged creates
+     * indexed under their number with their body, {@code missingMust} acknowledged creates that must survive and are
+     * not, {@code unindexedRows} MySQL rows with no such document, {@code extra} documents matching no MySQL row (an id
+     * or a body the store does not hold). Bodies are compared as the index stores them, normalized.
+     */
+    private record Index(long indexedAcks, long missingMust, long unindexedRows, long extra, String unreadable) {
+
+        static Index of(
+                StackWorld world,
+                String token,
+                List<Map.Entry<String, String>> stored,
+                List<Load.Ack> acks,
+                List<Load.Ack> must) {
+            Set<Map.Entry<String, String>> documents = new HashSet<>();
+            String unreadable = null;
+            try {
+                documents.addAll(world.indexedBodies(token).entrySet());
+            } catch (IllegalStateException e) {
+                unreadable = e.getMessage();
+            }
+            Set<Map.Entry<String, String>> rows = new HashSet<>();
+            for (Map.Entry<String, String> row : stored) {
+                rows.add(asIndexed(row.getKey(), row.getValue()));
+            }
+            return new Index(
+                    acks.stream().filter(a -> holds(documents, a)).count(),
+                    must.stream().filter(a -> !holds(documents, a)).count(),
+                    rows.stream().filter(r -> !documents.contains(r)).count(),
+                    documents.stream().filter(d -> !rows.contains(d)).count(),
+                    unreadable);
+        }
+
+        private static boolean holds(Set<Map.Entry<String, String>> documents, Load.Ack ack) {
+            return documents.contains(asIndexed(ack.key(), ack.body()));
+        }
+
+        boolean consistent() {
+            return unreadable == null && missingMust == 0 && unindexedRows == 0 && extra == 0;
+        }
+
+        private static Map.Entry<String, String> asIndexed(String key, String body) {
+            return Map.entry(key, QueryWords.normalized(body));
         }
     }
 

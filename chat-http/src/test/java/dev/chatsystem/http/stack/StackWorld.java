@@ -1,6 +1,9 @@
 package dev.chatsystem.http.stack;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chatsystem.core.search.QueryWords;
 import dev.chatsystem.core.testing.MySqlTestDatabase;
 import dev.chatsystem.core.testing.Services;
 import java.io.IOException;
@@ -13,7 +16,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import redis.clients.jedis.RedisClient;
 
@@ -26,6 +32,8 @@ final class StackWorld implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** Documents per page of {@link #indexedBodies}: bodies reach 64 KB, so a page stays within some 16 MB. */
+    private static final int INDEX_PAGE = 250;
 
     /** CHAT_SHARDS of every server on this stack. */
     static final int SHARDS = 4;
@@ -148,11 +156,11 @@ final class StackWorld implements AutoCloseable {
     }
 
     /** Every stored message of {@code token} as {@code chat/number} and body, one entry per row. */
-    java.util.List<Map.Entry<String, String>> storedBodies(String token) {
+    List<Map.Entry<String, String>> storedBodies(String token) {
         String sql = """
                 SELECT c.chat_number, m.message_number, m.body FROM messages m JOIN chats c ON c.id = m.chat_id
                 JOIN applications a ON a.id = c.application_id WHERE a.token = ?""";
-        java.util.List<Map.Entry<String, String>> rows = new java.util.ArrayList<>();
+        List<Map.Entry<String, String>> rows = new ArrayList<>();
         try (Connection connection = database.connect();
                 PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, token);
@@ -187,6 +195,79 @@ final class StackWorld implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
+    }
+
+    /**
+     * Every document of {@code token} in this class's index as {@code chat/number} and the body it holds, which the
+     * index stores normalized ({@link QueryWords#normalized}): paged in id order with {@code search_after}, so none is
+     * missed or read twice. A document whose {@code _id} is not token/chat/number (the id {@code MessageDocuments}
+     * gives) appears under "bad id …", matching no message.
+     *
+     * @throws IllegalStateException when Elasticsearch does not answer every page from every shard
+     */
+    Map<String, String> indexedBodies(String token) {
+        Map<String, String> documents = new LinkedHashMap<>();
+        JsonNode after = null;
+        while (true) {
+            ObjectNode query = JSON.createObjectNode();
+            query.put("size", INDEX_PAGE);
+            query.put("track_total_hits", false);
+            query.putObject("query").putObject("term").put("token", token);
+            query.putArray("sort").addObject().put("id", "asc");
+            query.putArray("_source").add("chat").add("number").add("body");
+            if (after != null) {
+                query.set("search_after", after);
+            }
+            JsonNode answer = search(query);
+            JsonNode hits = answer.path("hits").path("hits");
+            for (JsonNode hit : hits) {
+                JsonNode source = hit.path("_source");
+                String chatKey = source.path("chat").asText();
+                String key = chatKey.substring(chatKey.lastIndexOf('/') + 1) + "/"
+                        + source.path("number").asLong();
+                String id = hit.path("_id").asText();
+                if (!id.equals(token + "/" + key)) {
+                    key = "bad id " + id;
+                }
+                if (documents.put(key, source.path("body").asText()) != null) {
+                    throw new IllegalStateException("document " + id + " read twice: the paging is broken");
+                }
+                after = hit.path("sort");
+            }
+            if (hits.size() < INDEX_PAGE) {
+                return documents;
+            }
+        }
+    }
+
+    private JsonNode search(ObjectNode query) {
+        HttpRequest request = HttpRequest.newBuilder(elasticsearchUrl.resolve("/" + elasticsearchIndex + "/_search"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(query.toString()))
+                .timeout(Duration.ofSeconds(30))
+                .build();
+        try {
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException(
+                        "Elasticsearch answered " + response.statusCode() + ": " + abbreviated(response.body()));
+            }
+            JsonNode answer = JSON.readTree(response.body());
+            if (answer.path("timed_out").asBoolean()
+                    || answer.path("_shards").path("failed").asInt() > 0) {
+                throw new IllegalStateException("a partial answer from Elasticsearch: " + abbreviated(response.body()));
+            }
+            return answer;
+        } catch (IOException e) {
+            throw new IllegalStateException("Elasticsearch did not answer: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static String abbreviated(String text) {
+        return text.length() > 300 ? text.substring(0, 300) + "…" : text;
     }
 
     @Override
