@@ -6,10 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -110,6 +109,15 @@ class BackendOutageTest {
                 "search finds every message",
                 () -> world.indexedMessages(token),
                 () -> found(token, chats, "quokka") == acknowledged);
+        Map<String, String> bodies = load.acknowledgedBodies();
+        assertThat(world.storedBodies(token))
+                .as("rows (chat/number, body): each acknowledged create once, with the body sent, and nothing else")
+                .containsExactlyInAnyOrderElementsOf(bodies.entrySet());
+        Await.until(
+                Duration.ofSeconds(30),
+                "every acknowledged message indexed under its id with its body, and nothing else",
+                () -> world.indexDifference(token, bodies),
+                () -> world.indexHoldsExactly(token, bodies));
         awaitHealth(200, "search");
         System.out.printf(
                 "elasticsearch outage: %d acknowledged, stored %d ms and searchable %d ms after restore%n",
@@ -141,7 +149,7 @@ class BackendOutageTest {
         Api.Reply storedChat = api.chat(token, 1);
         long storedChatMillis = (System.nanoTime() - readStart) / 1_000_000;
         long outageEnd = System.nanoTime() + OUTAGE.toNanos();
-        Set<String> probes = new HashSet<>();
+        Map<String, String> probes = new HashMap<>();
         List<String> readFailures = new ArrayList<>();
         while (System.nanoTime() < outageEnd) {
             Api.Reply created = api.createMessage(token, 1, "wombat probe");
@@ -149,7 +157,9 @@ class BackendOutageTest {
                     .as("create while MySQL is down: %s", created)
                     .isEqualTo(201);
             long number = created.number("message_number");
-            probes.add("1/" + number);
+            assertThat(probes.put("1/" + number, "wombat probe"))
+                    .as("number given twice")
+                    .isNull();
             Api.Reply read = api.message(token, 1, number);
             if (read.status() != 200) {
                 readFailures.add(read.status() + " " + read.text());
@@ -162,22 +172,24 @@ class BackendOutageTest {
         assertThat(readFailures)
                 .as("GET of a just-created message while MySQL is down")
                 .isEmpty();
-        Set<String> acknowledged = new HashSet<>(load.acknowledged());
-        acknowledged.addAll(probes);
+        Map<String, String> acknowledged = new HashMap<>(load.acknowledgedBodies());
+        probes.forEach((key, body) -> assertThat(acknowledged.put(key, body))
+                .as("number given twice: %s", key)
+                .isNull());
 
         Duration drained = Await.until(
                 Duration.ofSeconds(30),
                 "all drained into MySQL",
                 () -> world.storedMessages(token),
                 () -> world.storedMessages(token).rows() >= acknowledged.size());
-        Map<String, Long> copies = world.storedCopies(token);
-        assertThat(copies.keySet()).containsExactlyInAnyOrderElementsOf(acknowledged);
-        assertThat(copies.values()).allMatch(n -> n == 1);
+        assertThat(world.storedBodies(token))
+                .as("rows (chat/number, body): each acknowledged create once, with the body sent, and nothing else")
+                .containsExactlyInAnyOrderElementsOf(acknowledged.entrySet());
         Await.until(
                 Duration.ofSeconds(30),
-                "all indexed",
-                () -> world.indexedMessages(token),
-                () -> world.indexedMessages(token) == acknowledged.size());
+                "every acknowledged message indexed under its id with its body, and nothing else",
+                () -> world.indexDifference(token, acknowledged),
+                () -> world.indexHoldsExactly(token, acknowledged));
         awaitHealth(200, "store");
         System.out.printf(
                 "mysql outage: %d acknowledged (%d probes read back during the outage), drained %d ms after restore;"

@@ -3,11 +3,13 @@ package dev.chatsystem.http.stack;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 
 /**
  * Client threads posting messages into the chats of one application until stopped, remembering every message
@@ -45,10 +47,6 @@ final class Load implements AutoCloseable {
         return this;
     }
 
-    Set<String> acknowledged() {
-        return Set.copyOf(acknowledged);
-    }
-
     int acknowledgedCount() {
         return acknowledged.size();
     }
@@ -56,6 +54,11 @@ final class Load implements AutoCloseable {
     /** Every 201, in order of arrival, with the body sent: a number given twice appears twice here. */
     List<Ack> acks() {
         return List.copyOf(acks);
+    }
+
+    /** Every acknowledged create as {@code chat/number} and the body sent; throws when a number was given twice. */
+    Map<String, String> acknowledgedBodies() {
+        return acks.stream().collect(Collectors.toMap(Ack::key, Ack::body));
     }
 
     List<String> failures() {

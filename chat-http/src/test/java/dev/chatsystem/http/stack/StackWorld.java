@@ -134,27 +134,6 @@ final class StackWorld implements AutoCloseable {
         }
     }
 
-    /** How often each message of {@code token} is stored, by {@code chat/number}. */
-    Map<String, Long> storedCopies(String token) {
-        String sql = """
-                SELECT c.chat_number, m.message_number, COUNT(*) FROM messages m JOIN chats c ON c.id = m.chat_id
-                JOIN applications a ON a.id = c.application_id
-                WHERE a.token = ? GROUP BY c.chat_number, m.message_number""";
-        Map<String, Long> copies = new HashMap<>();
-        try (Connection connection = database.connect();
-                PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, token);
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    copies.put(rows.getLong(1) + "/" + rows.getLong(2), rows.getLong(3));
-                }
-            }
-        } catch (SQLException e) {
-            throw new AssertionError("reading stored messages: " + e, e);
-        }
-        return copies;
-    }
-
     /** Every stored message of {@code token} as {@code chat/number} and body, one entry per row. */
     List<Map.Entry<String, String>> storedBodies(String token) {
         String sql = """
@@ -238,6 +217,50 @@ final class StackWorld implements AutoCloseable {
                 return documents;
             }
         }
+    }
+
+    /**
+     * Whether the index holds exactly {@code expected} of {@code token}: those ids (chat/number), each with its body
+     * (as sent: normalized here), and no other document. False while Elasticsearch does not answer.
+     */
+    boolean indexHoldsExactly(String token, Map<String, String> expected) {
+        try {
+            return indexedBodies(token).equals(asIndexed(expected));
+        } catch (IllegalStateException e) {
+            return false;
+        }
+    }
+
+    /** How the index differs from {@code expected} (see {@link #indexHoldsExactly}), for a failure message. */
+    String indexDifference(String token, Map<String, String> expected) {
+        Map<String, String> documents;
+        try {
+            documents = indexedBodies(token);
+        } catch (IllegalStateException e) {
+            return e.getMessage();
+        }
+        Map<String, String> wanted = asIndexed(expected);
+        List<String> missing = wanted.keySet().stream()
+                .filter(key -> !documents.containsKey(key))
+                .toList();
+        List<String> extra = documents.keySet().stream()
+                .filter(key -> !wanted.containsKey(key))
+                .toList();
+        List<String> otherBody = wanted.keySet().stream()
+                .filter(key -> documents.containsKey(key) && !documents.get(key).equals(wanted.get(key)))
+                .toList();
+        return documents.size() + " documents; missing " + sample(missing) + ", not expected " + sample(extra)
+                + ", another body " + sample(otherBody);
+    }
+
+    private static Map<String, String> asIndexed(Map<String, String> messages) {
+        Map<String, String> indexed = new HashMap<>();
+        messages.forEach((key, body) -> indexed.put(key, QueryWords.normalized(body)));
+        return indexed;
+    }
+
+    private static String sample(List<String> keys) {
+        return keys.size() + (keys.isEmpty() ? "" : " " + keys.subList(0, Math.min(5, keys.size())));
     }
 
     private JsonNode search(ObjectNode query) {
