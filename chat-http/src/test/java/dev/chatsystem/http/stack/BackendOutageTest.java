@@ -97,6 +97,7 @@ class BackendOutageTest {
         elasticsearch.restore();
         load.stop();
         assertThat(load.failures()).isEmpty();
+        assertThat(load.errors()).as("client requests that threw").isEmpty();
         int acknowledged = load.acknowledgedCount();
 
         Duration stored = Await.until(
@@ -169,6 +170,7 @@ class BackendOutageTest {
         mysql.restore();
         load.stop();
         assertThat(load.failures()).isEmpty();
+        assertThat(load.errors()).as("client requests that threw").isEmpty();
         assertThat(readFailures)
                 .as("GET of a just-created message while MySQL is down")
                 .isEmpty();

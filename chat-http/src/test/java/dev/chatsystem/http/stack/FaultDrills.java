@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -105,7 +104,7 @@ class FaultDrills {
                     "kill -9 a worker (" + kills + "×, alternating between 2 workers)",
                     world,
                     token,
-                    load.acks(),
+                    load,
                     faultEnd,
                     a -> true,
                     false,
@@ -140,13 +139,10 @@ class FaultDrills {
             long faultEnd = System.nanoTime();
             loadA.stop();
             loadB.stop();
-            List<Load.Ack> acks =
-                    Stream.concat(loadA.acks().stream(), loadB.acks().stream()).toList();
             record(
                     "kill -9 one of 2 API processes",
                     world,
-                    token,
-                    acks,
+                    Map.of(token, List.of(loadA, loadB)),
                     faultEnd,
                     a -> true,
                     false,
@@ -185,7 +181,7 @@ class FaultDrills {
                     "Redis FLUSHDB (= FLUSHALL) under load",
                     world,
                     token,
-                    load.acks(),
+                    load,
                     faultEnd,
                     a -> a.at() > window,
                     true,
@@ -229,7 +225,7 @@ class FaultDrills {
                     "kill -9 Redis (AOF, appendfsync always), restart",
                     world,
                     token,
-                    load.acks(),
+                    load,
                     faultEnd,
                     a -> true,
                     false,
@@ -282,7 +278,7 @@ class FaultDrills {
                     drill,
                     world,
                     token,
-                    load.acks(),
+                    load,
                     faultEnd,
                     a -> true,
                     false,
@@ -317,7 +313,7 @@ class FaultDrills {
                     "fuzz: " + FUZZ_REQUESTS + " malformed requests",
                     world,
                     token,
-                    load.acks(),
+                    load,
                     faultEnd,
                     a -> true,
                     false,
@@ -363,21 +359,22 @@ class FaultDrills {
             loads.forEach(Load::stop);
             long restarted = System.nanoTime();
             worker.restart();
-            Map<String, List<Load.Ack>> acks = new HashMap<>();
+            Map<String, List<Load>> loadsByToken = new HashMap<>();
             for (int i = 0; i < tokens.size(); i++) {
-                acks.put(tokens.get(i), loads.get(i).acks());
+                loadsByToken.put(tokens.get(i), List.of(loads.get(i)));
             }
             long failures = loads.stream().mapToLong(l -> l.failures().size()).sum();
             Row row = record(
                     "long bodies: a backlog of ~60 KB messages, then " + LONG_SEARCHES + " searches returning them",
                     world,
-                    acks,
+                    loadsByToken,
                     restarted,
                     a -> true,
                     false,
                     "queued with no worker running, drained by one worker process of 256 MB heap; non-201 answers: "
                             + failures);
-            SearchTally searches = searchLongBodies(client, tokens.getFirst(), acks.get(tokens.getFirst()));
+            SearchTally searches =
+                    searchLongBodies(client, tokens.getFirst(), loads.getFirst().acks());
             int health = client.health().status();
             Row searched = withVerdictAndNote(
                     row,
@@ -431,7 +428,7 @@ class FaultDrills {
                             + PAST_THE_BOUND.toSeconds() + " s past the first refusal",
                     world,
                     token,
-                    load.acks(),
+                    load,
                     restarted,
                     a -> true,
                     false,
@@ -552,28 +549,41 @@ class FaultDrills {
         System.out.println(out);
     }
 
-    /** Waits for the catch-up, measures what the backends hold and adds the row; fails the drill on a FAIL. */
+    /**
+     * Waits for the catch-up, measures what the backends hold of {@code load}'s acknowledged creates (it has stopped)
+     * and adds the row; fails the drill on a FAIL.
+     */
     private static Row record(
             String drill,
             StackWorld world,
             String token,
-            List<Load.Ack> acks,
+            Load load,
             long faultEnd,
             Predicate<Load.Ack> mustSurvive,
             boolean lossByDesign,
             String note) {
-        return record(drill, world, Map.of(token, acks), faultEnd, mustSurvive, lossByDesign, note);
+        return record(drill, world, Map.of(token, List.of(load)), faultEnd, mustSurvive, lossByDesign, note);
     }
 
-    /** {@link #record} over several applications, each with its own acknowledged creates, summed into one row. */
+    /**
+     * {@link #record} over several applications, each with the loads that created its messages, summed into one row. A
+     * request of a load that threw ({@link Load#errors}) fails the row: the acknowledged creates may be incomplete.
+     */
     private static Row record(
             String drill,
             StackWorld world,
-            Map<String, List<Load.Ack>> acksByToken,
+            Map<String, List<Load>> loadsByToken,
             long faultEnd,
             Predicate<Load.Ack> mustSurvive,
             boolean lossByDesign,
             String note) {
+        Map<String, List<Load.Ack>> acksByToken = new HashMap<>();
+        List<String> loadErrors = new ArrayList<>();
+        loadsByToken.forEach((token, loads) -> {
+            acksByToken.put(
+                    token, loads.stream().flatMap(l -> l.acks().stream()).toList());
+            loads.forEach(l -> loadErrors.addAll(l.errors()));
+        });
         long deadline = System.nanoTime() + CATCH_UP.toNanos();
         String recovery = "> " + CATCH_UP.toSeconds() + " s";
         Map<String, Tally> tallies;
@@ -629,17 +639,23 @@ class FaultDrills {
         }
         boolean recovered = !recovery.startsWith(">");
         boolean indexMatches = unreadable.isEmpty() && missingFromIndex == 0 && unindexedRows == 0 && extraInIndex == 0;
+        boolean ledgerComplete = loadErrors.isEmpty();
         String verdict;
         String fullNote = note;
         if (lossByDesign) {
-            verdict = lostMust == 0 && duplicates == 0 && gaps == 0 && recovered && indexMatches
+            verdict = lostMust == 0 && duplicates == 0 && gaps == 0 && recovered && indexMatches && ledgerComplete
                     ? "PASS (loss window)"
                     : "FAIL";
             fullNote = "lost by design (queued in Redis at the flush): " + lost + "; " + note;
         } else {
-            verdict = lost == 0 && duplicates == 0 && gaps == 0 && recovered && indexMatches
+            verdict = lost == 0 && duplicates == 0 && gaps == 0 && recovered && indexMatches && ledgerComplete
                     ? "PASS"
                     : "FAIL (" + lost + " acknowledged not stored, " + missingFromIndex + " not indexed)";
+        }
+        if (!ledgerComplete) {
+            fullNote += "; client requests that threw (an acknowledged create may be missing from the count): "
+                    + loadErrors.size() + ", e.g. "
+                    + loadErrors.getFirst().replaceAll("[\\r\\n]", " ").replace("|", "\\|");
         }
         if (rows != storedAcks) {
             fullNote += "; MySQL rows in all: " + rows;

@@ -13,12 +13,13 @@ import java.util.stream.Collectors;
 
 /**
  * Client threads posting messages into the chats of one application until stopped, remembering every message
- * acknowledged with 201 (as {@code chat/number}) and every other answer.
+ * acknowledged with 201 (as {@code chat/number}), every other answer, and every request that threw ({@link #errors}).
  */
 final class Load implements AutoCloseable {
     private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<Ack> acks = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Thread> threads = new ArrayList<>();
 
@@ -34,7 +35,10 @@ final class Load implements AutoCloseable {
         return load;
     }
 
-    /** Stops posting and waits for requests in flight, so the acknowledged set is final. */
+    /**
+     * Stops posting and waits for requests in flight, so the acknowledged set is final; fails when a thread is still
+     * running (a request in flight then could still be acknowledged, unrecorded).
+     */
     Load stop() {
         running.set(false);
         for (Thread thread : threads) {
@@ -43,6 +47,11 @@ final class Load implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        List<String> alive =
+                threads.stream().filter(Thread::isAlive).map(Thread::getName).toList();
+        if (!alive.isEmpty()) {
+            throw new AssertionError("load threads still running 30 s after the stop: " + alive);
         }
         return this;
     }
@@ -61,8 +70,17 @@ final class Load implements AutoCloseable {
         return acks.stream().collect(Collectors.toMap(Ack::key, Ack::body));
     }
 
+    /** Answers other than 201, and numbers given twice. */
     List<String> failures() {
         return List.copyOf(failures);
+    }
+
+    /**
+     * Requests that threw, the client's fault or a 201 without a message number: each may be an acknowledged create
+     * missing from {@link #acks}, so any one of them makes the ledger incomplete.
+     */
+    List<String> errors() {
+        return List.copyOf(errors);
     }
 
     @Override
@@ -84,16 +102,11 @@ final class Load implements AutoCloseable {
     private void run(Api api, String token, int chats, String word, Duration pace) {
         int sent = 0;
         while (running.get()) {
-            long chat = ThreadLocalRandom.current().nextLong(1, chats + 1);
-            String body = word + " " + Thread.currentThread().getName() + "-" + sent++;
-            Api.Reply reply = api.createMessage(token, chat, body);
-            if (reply.status() == 201) {
-                acks.add(new Ack(chat + "/" + reply.number("message_number"), body, System.nanoTime()));
-                if (!acknowledged.add(chat + "/" + reply.number("message_number"))) {
-                    failures.add("number given twice: " + chat + "/" + reply.number("message_number"));
-                }
-            } else {
-                failures.add(reply.status() + " " + reply.text());
+            String request = Thread.currentThread().getName() + "-" + sent++;
+            try {
+                create(api, token, ThreadLocalRandom.current().nextLong(1, chats + 1), word + " " + request);
+            } catch (Throwable e) { // an escaping throwable would end the thread silently, and the load with it
+                errors.add(request + ": " + e);
             }
             if (!pace.isZero()) {
                 try {
@@ -102,6 +115,24 @@ final class Load implements AutoCloseable {
                     return;
                 }
             }
+        }
+    }
+
+    private void create(Api api, String token, long chat, String body) {
+        Api.Reply reply = api.createMessage(token, chat, body);
+        if (reply.status() != 201) {
+            failures.add(reply.status() + " " + reply.text());
+            return;
+        }
+        if (reply.json() == null || !reply.json().path("message_number").canConvertToLong()) {
+            String text = reply.text() == null ? "" : reply.text();
+            throw new IllegalStateException(
+                    "201 without a message number: " + text.substring(0, Math.min(200, text.length())));
+        }
+        String key = chat + "/" + reply.number("message_number");
+        acks.add(new Ack(key, body, System.nanoTime()));
+        if (!acknowledged.add(key)) {
+            failures.add("number given twice: " + key);
         }
     }
 }

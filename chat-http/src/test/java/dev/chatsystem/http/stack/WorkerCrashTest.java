@@ -88,6 +88,7 @@ class WorkerCrashTest {
         load.stop();
         int acknowledged = load.acknowledgedCount();
         assertThat(load.failures()).isEmpty();
+        assertThat(load.errors()).as("client requests that threw").isEmpty();
 
         Duration stored = Await.until(
                 Duration.ofSeconds(60),
