@@ -319,7 +319,8 @@ class FaultDrills {
                     false,
                     fuzzer.summary() + " in " + seconds(started, faultEnd) + "; after: /health " + health + ", create "
                             + create);
-            boolean healthy = fuzzer.serverErrors.get() == 0 && health == 200 && create == 201;
+            boolean healthy =
+                    fuzzer.serverErrors.get() == 0 && fuzzer.unanswered() == 0 && health == 200 && create == 201;
             Row checked = withVerdict(row, healthy ? row.verdict() : "FAIL");
             ROWS.set(ROWS.indexOf(row), checked);
             assertThat(checked.verdict()).as(checked.note()).startsWith("PASS");

@@ -7,16 +7,25 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Malformed and random HTTP/1.1 requests over raw sockets, one connection each: random methods, paths, headers
- * and bodies, a few huge and a few sent slowly. Counts the status classes of the answers.
+ * and bodies, a few huge and a few sent slowly. Counts the status classes of the answers. Each request is sent
+ * whole, then the connection half-closed, so the server always reaches its end: every one must get a status line,
+ * except that one whose body is framed past what was sent (a declared length longer than the body, or chunked
+ * framing around a body that is not chunked) may instead be closed with no answer at all, as an unreadable request.
+ * Anything else (no status line, a reset, a read timed out, the request's task failing) is {@link #unanswered}.
  */
 final class Fuzzer {
     private static final String[] METHODS = {
@@ -33,12 +42,19 @@ final class Fuzzer {
         "\u00ff\u00fe"
     };
 
+    /** What {@link #statusOf} reads when the server closed without sending a byte. */
+    private static final int CLOSED = -2;
+    /** What {@link #statusOf} reads when the first line is no status line. */
+    private static final int NO_STATUS_LINE = -1;
+
     private final URI base;
     private final String token;
     private final AtomicInteger[] classes = new AtomicInteger[6];
+    private final AtomicInteger closedUnreadable = new AtomicInteger();
     private final AtomicInteger noAnswer = new AtomicInteger();
     final AtomicInteger serverErrors = new AtomicInteger();
     private final ConcurrentLinkedQueue<String> examples = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<String> noAnswerExamples = new ConcurrentLinkedQueue<>();
 
     Fuzzer(URI base, String token) {
         this.base = base;
@@ -50,30 +66,50 @@ final class Fuzzer {
 
     void run(int requests) throws InterruptedException {
         Semaphore slots = new Semaphore(32);
+        List<Future<?>> sent = new ArrayList<>();
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < requests; i++) {
                 int seed = i;
                 slots.acquire();
-                executor.submit(() -> {
+                sent.add(executor.submit(() -> {
                     try {
                         one(new Random(seed), seed);
                     } finally {
                         slots.release();
                     }
-                });
+                }));
             }
         }
+        for (Future<?> request : sent) {
+            try {
+                request.get();
+            } catch (ExecutionException e) { // thrown before its answer was counted
+                unanswered("the request's task failed: " + e.getCause());
+            }
+        }
+        int counted =
+                Arrays.stream(classes).mapToInt(AtomicInteger::get).sum() + closedUnreadable.get() + noAnswer.get();
+        if (counted != requests) {
+            throw new IllegalStateException(counted + " outcomes counted for " + requests + " requests");
+        }
+    }
+
+    /** Requests that got neither a status line nor, where their framing allows it, a clean close. */
+    int unanswered() {
+        return noAnswer.get();
     }
 
     String summary() {
         return String.format(
-                "2xx %d, 3xx %d, 4xx %d, 5xx %d, no status line %d%s",
+                "2xx %d, 3xx %d, 4xx %d, 5xx %d, closed unanswered (body framed past its end) %d, no status line %d%s%s",
                 classes[2].get(),
                 classes[3].get(),
                 classes[4].get(),
                 classes[5].get(),
+                closedUnreadable.get(),
                 noAnswer.get(),
-                examples.isEmpty() ? "" : "; 5xx examples: " + String.join(" / ", examples));
+                examples.isEmpty() ? "" : "; 5xx examples: " + String.join(" / ", examples),
+                noAnswerExamples.isEmpty() ? "" : "; no status line: " + String.join(" / ", noAnswerExamples));
     }
 
     private void one(Random random, int index) {
@@ -93,13 +129,18 @@ final class Fuzzer {
                     .append(CONTENT_TYPES[random.nextInt(CONTENT_TYPES.length)])
                     .append("\r\n");
         }
+        boolean framedPastTheEnd = false;
         switch (random.nextInt(8)) {
-            case 0 ->
-                head.append("Content-Length: ")
-                        .append(body.length + random.nextInt(50))
-                        .append("\r\n");
+            case 0 -> {
+                int missing = random.nextInt(50);
+                framedPastTheEnd = missing > 0;
+                head.append("Content-Length: ").append(body.length + missing).append("\r\n");
+            }
             case 1 -> head.append("Content-Length: abc\r\n");
-            case 2 -> head.append("Transfer-Encoding: chunked\r\n");
+            case 2 -> {
+                framedPastTheEnd = true; // the body is not chunked: a chunk it seems to declare may run past the end
+                head.append("Transfer-Encoding: chunked\r\n");
+            }
             case 3 -> {} // no length: the body is unframed garbage
             default -> head.append("Content-Length: ").append(body.length).append("\r\n");
         }
@@ -141,17 +182,22 @@ final class Fuzzer {
             } catch (IOException e) {
                 // the server may answer (413, 431) and close before the whole request is sent
             }
-            count(statusOf(socket.getInputStream()), method + " " + abbreviate(path));
+            count(statusOf(socket.getInputStream()), framedPastTheEnd, request(index, method, path));
         } catch (IOException e) {
-            noAnswer.incrementAndGet();
+            unanswered(e + " for " + request(index, method, path));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            unanswered("interrupted: " + request(index, method, path));
         }
     }
 
-    private void count(int status, String request) {
+    private void count(int status, boolean framedPastTheEnd, String request) {
+        if (status == CLOSED && framedPastTheEnd) {
+            closedUnreadable.incrementAndGet();
+            return;
+        }
         if (status < 100 || status > 599) {
-            noAnswer.incrementAndGet();
+            unanswered((status == CLOSED ? "closed" : "no status line") + " for " + request);
             return;
         }
         classes[status / 100].incrementAndGet();
@@ -163,20 +209,35 @@ final class Fuzzer {
         }
     }
 
+    private void unanswered(String what) {
+        noAnswer.incrementAndGet();
+        if (noAnswerExamples.size() < 5) {
+            noAnswerExamples.add(what);
+        }
+    }
+
+    private static String request(int index, String method, String path) {
+        return "#" + index + " " + abbreviate(method) + " " + abbreviate(path);
+    }
+
+    /** The status of the answer, {@link #CLOSED} or {@link #NO_STATUS_LINE}; a read timing out throws. */
     private static int statusOf(InputStream in) throws IOException {
         StringBuilder line = new StringBuilder();
-        int c;
-        while ((c = in.read()) != -1 && c != '\n' && line.length() < 200) {
+        int c = in.read();
+        if (c == -1) {
+            return CLOSED;
+        }
+        for (; c != -1 && c != '\n' && line.length() < 200; c = in.read()) {
             line.append((char) c);
         }
         String[] parts = line.toString().trim().split(" ");
         if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
-            return -1;
+            return NO_STATUS_LINE;
         }
         try {
             return Integer.parseInt(parts[1]);
         } catch (NumberFormatException e) {
-            return -1;
+            return NO_STATUS_LINE;
         }
     }
 
