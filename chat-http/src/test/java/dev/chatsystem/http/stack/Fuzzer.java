@@ -84,7 +84,7 @@ final class Fuzzer {
             try {
                 request.get();
             } catch (ExecutionException e) { // thrown before its answer was counted
-                unanswered("the request's task failed: " + e.getCause());
+                unanswered("the request's task failed: " + abbreviate(String.valueOf(e.getCause())));
             }
         }
         int counted =
@@ -184,7 +184,7 @@ final class Fuzzer {
             }
             count(statusOf(socket.getInputStream()), framedPastTheEnd, request(index, method, path));
         } catch (IOException e) {
-            unanswered(e + " for " + request(index, method, path));
+            unanswered(abbreviate(e.toString()) + " for " + request(index, method, path));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             unanswered("interrupted: " + request(index, method, path));
