@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chatsystem.core.ConfigurationException;
+import dev.chatsystem.core.testing.KilledChild;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,14 +28,24 @@ class H2DurabilityTest {
     void acknowledgedBatchesSurviveKillAndTheDirIsLockedWhileInUse() throws Exception {
         Process child = startKillTarget();
         long acked;
-        try {
-            acked = awaitAcks(child);
-            assertThatThrownBy(() -> H2ChatStore.open(dir))
-                    .isInstanceOf(ConfigurationException.class)
-                    .hasMessageContaining("is in use by another process");
-        } finally {
-            child.destroyForcibly(); // SIGKILL: no shutdown hooks, no close
-            child.waitFor(20, TimeUnit.SECONDS);
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            try {
+                acked = awaitAcks(out);
+                assertThatThrownBy(() -> H2ChatStore.open(dir))
+                        .isInstanceOf(ConfigurationException.class)
+                        .hasMessageContaining("is in use by another process");
+            } finally {
+                KilledChild.kill(child, Duration.ofSeconds(20));
+            }
+            // It kept acknowledging until the kill: the last of those acknowledgements is the one that must survive.
+            for (String line : KilledChild.remainingLines(out)) {
+                if (line.startsWith("ack ")) {
+                    long number = Long.parseLong(line.substring(4));
+                    assertThat(number).as("acknowledged in order").isEqualTo(acked + 1);
+                    acked = number;
+                }
+            }
         }
 
         try (H2ChatStore store = H2ChatStore.open(dir)) {
@@ -42,6 +53,9 @@ class H2DurabilityTest {
             assertThat(stored).isGreaterThanOrEqualTo(acked);
             assertThat(store.countMessages(Optional.of("tok"))).isEqualTo(stored);
             assertThat(store.chat("tok", 1).orElseThrow().messagesCount()).isEqualTo(stored);
+            assertThat(store.message("tok", 1, acked).orElseThrow().body())
+                    .as("the last acknowledged message")
+                    .isEqualTo("message " + acked);
         }
     }
 
@@ -54,8 +68,7 @@ class H2DurabilityTest {
     }
 
     /** Reads the child's output until it has acknowledged enough batches; returns the last acknowledged number. */
-    private static long awaitAcks(Process child) throws IOException {
-        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+    private static long awaitAcks(BufferedReader out) throws IOException {
         long acked = 0;
         for (String line = out.readLine(); line != null; line = out.readLine()) {
             if (line.startsWith("ack ")) {
