@@ -13,11 +13,13 @@ import dev.chatsystem.core.testing.RecordingWorkerListener;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -109,23 +111,30 @@ class PipelinedIndexingTest {
         index.beforeUpsert(() -> sleep(20)); // a slow index: close finds batches waiting for the indexer
         Map<Long, String> acknowledged = new ConcurrentHashMap<>();
         ExecutorService writers = Executors.newFixedThreadPool(8);
+        List<Future<?>> written = new ArrayList<>();
         for (int t = 0; t < 8; t++) {
             int thread = t;
-            writers.submit(() -> {
+            written.add(writers.submit(() -> {
                 try {
                     for (int i = 0; ; i++) {
                         String word = "t" + thread + "n" + i + "z";
-                        acknowledged.put(create(word), word);
+                        long number = create(word);
+                        assertThat(acknowledged.put(number, word))
+                                .as("message number %d given twice", number)
+                                .isNull();
                     }
                 } catch (BackendUnavailableException closing) {
                     return null;
                 }
-            });
+            }));
         }
         awaitTrue(() -> acknowledged.size() >= 300);
         path.close();
         writers.shutdown();
         assertThat(writers.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        for (Future<?> writer : written) {
+            writer.get(); // a writer that ended on anything but the close fails the test with its cause
+        }
         index.close();
 
         try (LuceneSearchIndex reopened = LuceneSearchIndex.open(dir.resolve("index"))) {
