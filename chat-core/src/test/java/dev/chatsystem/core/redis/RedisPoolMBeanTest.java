@@ -6,7 +6,12 @@ import dev.chatsystem.core.h2.H2ChatStore;
 import dev.chatsystem.core.testing.RedisDatabase;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.LongStream;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.junit.jupiter.api.Test;
@@ -65,13 +70,22 @@ class RedisPoolMBeanTest {
             java.time.Instant at = java.time.Instant.now();
             long chat = backend.writePath().createChat(token, at);
 
+            List<Long> numbers = new ArrayList<>();
             for (int burst = 0; burst < 3; burst++) { // 100 at once: above any idle bound below the pool's size
-                try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<Long>> creates = new ArrayList<>();
+                try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
                     for (int i = 0; i < 100; i++) {
-                        threads.submit(() -> backend.writePath().createMessage(token, chat, "burst", at));
+                        creates.add(threads.submit(() -> backend.writePath().createMessage(token, chat, "burst", at)));
                     }
                 }
+                for (Future<Long> create : creates) {
+                    numbers.add(create.get()); // a create that failed fails the test with its cause
+                }
             }
+            assertThat(numbers)
+                    .as("every create acknowledged, each under a number of its own")
+                    .containsExactlyInAnyOrderElementsOf(
+                            LongStream.rangeClosed(1, 300).boxed().toList());
 
             assertThat((Long) server.getAttribute(pool, "DestroyedCount"))
                     .as("connections closed between bursts")
