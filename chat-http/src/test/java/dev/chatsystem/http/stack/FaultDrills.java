@@ -655,8 +655,7 @@ class FaultDrills {
         }
         if (!ledgerComplete) {
             fullNote += "; client requests that threw (an acknowledged create may be missing from the count): "
-                    + loadErrors.size() + ", e.g. "
-                    + loadErrors.getFirst().replaceAll("[\\r\\n]", " ").replace("|", "\\|");
+                    + loadErrors.size() + ", e.g. " + cell(loadErrors.getFirst());
         }
         if (rows != storedAcks) {
             fullNote += "; MySQL rows in all: " + rows;
@@ -664,7 +663,7 @@ class FaultDrills {
         if (!indexMatches) {
             fullNote += "; Elasticsearch: " + missingFromIndex + " acknowledged creates that must survive missing, "
                     + unindexedRows + " MySQL rows not indexed, " + extraInIndex + " documents matching no row"
-                    + (unreadable.isEmpty() ? "" : ", unreadable: " + String.join(" / ", unreadable));
+                    + (unreadable.isEmpty() ? "" : ", unreadable: " + cell(String.join(" / ", unreadable)));
         }
         Row row = new Row(drill, acknowledged, storedAcks, indexedAcks, duplicates, gaps, recovery, verdict, fullNote);
         ROWS.add(row);
@@ -879,6 +878,11 @@ class FaultDrills {
                 System.err.println("closing: " + e);
             }
         }
+    }
+
+    /** {@code text} fit for a cell of the table: on one line, its pipes escaped. */
+    private static String cell(String text) {
+        return text.replaceAll("[\\r\\n]+", " ").replace("|", "\\|");
     }
 
     private static String seconds(long from, long to) {
