@@ -17,6 +17,7 @@ import dev.chatsystem.core.spi.Write;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiFunction;
@@ -220,6 +221,20 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
                 }
             }
         }
+    }
+
+    /** Autocommit, outside any batch's transaction: a mark costs no commit of its own in the persist path. */
+    @Override
+    public void markPersisted(int shard, long version) {
+        call("record a persisted mark", handle -> {
+            ShardMarks.raise(handle, shard, version);
+            return null;
+        });
+    }
+
+    @Override
+    public Map<Integer, Long> persistedMarks() {
+        return call("read the persisted marks", ShardMarks::all);
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.chatsystem.core.Message;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -83,6 +84,18 @@ public interface ChatStore extends AutoCloseable {
     /** {@link #apply(List, List)} with no idempotency records. */
     default Displaced apply(List<Write> writes) {
         return apply(writes, List.of());
+    }
+
+    /**
+     * Raises the persisted mark of the distributed form's queue {@code shard} to at least {@code version} (the highest
+     * stream entry id, as a version, of a batch stored); never lowers it. Its own short statement, committed at once.
+     * The default records nothing: a store without marks never finds Redis behind it.
+     */
+    default void markPersisted(int shard, long version) {}
+
+    /** The persisted marks by shard ({@link #markPersisted}); shards never marked are left out. */
+    default Map<Integer, Long> persistedMarks() {
+        return Map.of();
     }
 
     /** The record of an idempotent create with this key, if one was made at or after {@code notBefore}. */

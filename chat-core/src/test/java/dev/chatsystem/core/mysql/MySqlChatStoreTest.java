@@ -145,7 +145,7 @@ class MySqlChatStoreTest extends ChatStoreContract {
                 assertThat(rs.getString(2)).as(rs.getString(1)).isEqualTo("InnoDB");
                 tables++;
             }
-            assertThat(tables).isEqualTo(4); // applications, chats, messages, idempotency_keys
+            assertThat(tables).isEqualTo(5); // applications, chats, messages, idempotency_keys, shard_marks
         }
     }
 

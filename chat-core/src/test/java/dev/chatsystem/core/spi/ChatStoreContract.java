@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
@@ -106,7 +107,22 @@ public abstract class ChatStoreContract {
 
     @Test
     void reportsTheNewestAppliedMigration() {
-        assertThat(store.schemaVersion()).isEqualTo("3");
+        assertThat(store.schemaVersion()).isEqualTo("4");
+    }
+
+    /** Workers of several processes record marks of one shard in any order: a late, lower one must not win. */
+    @Test
+    void aPersistedMarkIsRaisedButNeverLowered() {
+        assertThat(store.persistedMarks()).isEmpty();
+
+        store.markPersisted(0, 1_000);
+        store.markPersisted(3, 7);
+        store.markPersisted(0, 999);
+        assertThat(store.persistedMarks()).containsExactly(Map.entry(0, 1_000L), Map.entry(3, 7L));
+
+        store.markPersisted(0, 1_000_000_000_000_000_001L); // the versions of stream ids take all 64 bits but one
+        store.markPersisted(3, 7);
+        assertThat(store.persistedMarks()).containsExactly(Map.entry(0, 1_000_000_000_000_000_001L), Map.entry(3, 7L));
     }
 
     @Test
