@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.LongSupplier;
+import redis.clients.jedis.StreamEntryID;
 
 /**
  * Restores the numbering after Redis lost its data: counters seeded from the store's maxima (one at a time when a
@@ -106,9 +107,11 @@ final class CounterRecovery {
         if (version <= 0) {
             return;
         }
-        long ms = version / StreamEntries.SEQUENCES_PER_MILLI;
-        long seq = version % StreamEntries.SEQUENCES_PER_MILLI;
-        run(Scripts.RAISE_STREAM_ID, List.of(stream), List.of(Long.toString(ms), Long.toString(seq)));
+        StreamEntryID id = StreamEntries.entryId(version);
+        run(
+                Scripts.RAISE_STREAM_ID,
+                List.of(stream),
+                List.of(Long.toString(id.getTime()), Long.toString(id.getSequence())));
     }
 
     private long raise(String token, String field, long value) {

@@ -10,6 +10,7 @@ import dev.chatsystem.core.spi.JobLock;
 import dev.chatsystem.core.spi.Numbering;
 import dev.chatsystem.core.spi.SearchIndex;
 import dev.chatsystem.core.spi.WritePath;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.util.Objects;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
@@ -52,6 +53,7 @@ public final class RedisBackend implements AutoCloseable {
     private final RedisKeys keys;
     private final ShardAgreement agreement;
     private final StreamMemoryBudget memory;
+    private final LostWritesCheck lostWrites;
     private final RedisWritePath writePath;
 
     private RedisBackend(
@@ -63,12 +65,21 @@ public final class RedisBackend implements AutoCloseable {
         this.pipeline =
                 new SharedPipeline(redis, PIPELINE_SENDERS, java.time.Duration.ofMillis(SOCKET_TIMEOUT_MILLIS + 1_000));
         this.memory = StreamMemoryBudget.measuring(redis, keys, maxStreamBytes);
-        this.writePath = new RedisWritePath(redis, pipeline, keys, store, maxStreamLength, memory, agreement);
+        this.lostWrites = LostWritesCheck.checked(
+                redis,
+                keys,
+                store,
+                new CounterRecovery(pipeline, keys, store),
+                new RedisJobLock(
+                        redis, keys, ManagementFactory.getRuntimeMXBean().getName(), RedisJobLock.TTL));
+        this.writePath =
+                new RedisWritePath(redis, pipeline, keys, store, maxStreamLength, memory, agreement, lostWrites);
     }
 
     /**
      * Connects to {@code url} ({@code redis://[user:password@]host:port[/db]}) and checks that it answers. Every
-     * instance must use the same {@code shards}. {@code store} seeds counters that are missing. Each shard's stream is
+     * instance must use the same {@code shards}. {@code store} seeds counters that are missing, and all of them when
+     * Redis is found behind it ({@link LostWritesCheck}, at once and every few seconds). Each shard's stream is
      * bounded by the defaults, {@link #MAX_STREAM_LENGTH} and {@link #MAX_STREAM_BYTES}.
      */
     public static RedisBackend connect(URI url, int shards, ChatStore store) {
@@ -204,6 +215,7 @@ public final class RedisBackend implements AutoCloseable {
     public void close() {
         try {
             agreement.close();
+            lostWrites.close();
             memory.close();
             pipeline.close();
         } finally {

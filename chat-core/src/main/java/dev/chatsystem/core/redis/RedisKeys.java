@@ -14,11 +14,13 @@ import java.util.zip.CRC32;
  *   <li>{@code …:writes} stream: the queue of the shard
  *   <li>{@code …:i:<scope>:<key>} string with a TTL: an idempotent create's fingerprint, number and time
  *   <li>{@code …:lease:<group>} string: which worker instance drains the shard for a consumer group
+ *   <li>{@code …:persisted} string {@code ms-seq}: the highest stream entry id of the shard the persist workers
+ *       stored, as far as they recorded it (a copy of the store's mark, raised first)
  *   <li><code>{chat:s0}:job:&lt;job&gt;</code> string with a TTL: which instance last ran a periodic job, held for
  *       its period
  *   <li><code>{chat:s0}:config:shards</code> string: the number of shards every process on this Redis uses
- *   <li><code>{chat:s0}:lock:&lt;job&gt;</code> string with a TTL: the holder of a long job's lock (a full reindex),
- *       renewed while it runs
+ *   <li><code>{chat:s0}:lock:&lt;job&gt;</code> string with a TTL: the holder of a long job's lock (a full reindex,
+ *       a reseed after Redis came back behind the store), renewed while it runs
  *   <li><code>{chat:s0}:catch-up</code> string: an index catch-up owed since a queue was found missing, until a pass
  *       that started after it ends
  * </ul>
@@ -73,6 +75,14 @@ final class RedisKeys {
     /** The number of shards the first process to connect recorded, which every other must use too. */
     String shardCount() {
         return tag(0) + ":config:shards";
+    }
+
+    /**
+     * Redis' copy of the shard's persisted mark ({@link PersistedMark}): raised before the store's, so that one below
+     * the store's means Redis lost writes the store holds ({@link LostWritesCheck}).
+     */
+    String persisted(int shard) {
+        return tag(shard) + ":persisted";
     }
 
     /** A long job's lock; like jobs, under shard 0's tag. */

@@ -45,6 +45,7 @@ final class RedisWritePath implements WritePath, Numbering {
     private final long maxStreamLength;
     private final StreamMemoryBudget memory;
     private final ShardAgreement agreement;
+    private final LostWritesCheck lostWrites;
     private final PendingReads pendingReads;
     private final SharedPipeline pipeline;
     private final CounterRecovery recovery;
@@ -56,7 +57,8 @@ final class RedisWritePath implements WritePath, Numbering {
             ChatStore store,
             long maxStreamLength,
             StreamMemoryBudget memory,
-            ShardAgreement agreement) {
+            ShardAgreement agreement,
+            LostWritesCheck lostWrites) {
         this.redis = redis;
         this.pipeline = pipeline;
         this.keys = keys;
@@ -64,6 +66,7 @@ final class RedisWritePath implements WritePath, Numbering {
         this.maxStreamLength = maxStreamLength;
         this.memory = memory;
         this.agreement = agreement;
+        this.lostWrites = lostWrites;
         this.pendingReads = new PendingReads(pipeline, keys, store);
         this.recovery = new CounterRecovery(pipeline, keys, store);
     }
@@ -337,6 +340,10 @@ final class RedisWritePath implements WritePath, Numbering {
             if (disagreement != null) {
                 return BackendStatus.down("queue", "redis", disagreement);
             }
+            String behind = lostWrites.behind();
+            if (behind != null) {
+                return BackendStatus.down("queue", "redis", behind);
+            }
             return EvictionPolicy.risk(redis)
                     .map(risk -> BackendStatus.warning("queue", "redis", risk))
                     .orElseGet(() -> BackendStatus.up("queue", "redis"));
@@ -352,10 +359,12 @@ final class RedisWritePath implements WritePath, Numbering {
     /**
      * The entries the script lets the shard's stream hold: none while its memory is at the budget, so the script
      * refuses every new write there but still answers the retry of an acknowledged create from its idempotency record.
-     * Throws while the shard count disagrees ({@link ShardAgreement}).
+     * Throws while the shard count disagrees ({@link ShardAgreement}) and while Redis is behind the store ({@link
+     * LostWritesCheck}).
      */
     private String streamBound(String token) {
         agreement.requireAgreement();
+        lostWrites.requireCaughtUp();
         return memory.full(token) ? "0" : Long.toString(maxStreamLength);
     }
 

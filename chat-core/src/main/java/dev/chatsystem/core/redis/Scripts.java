@@ -136,6 +136,30 @@ final class Scripts {
             return 0
             """);
 
+    /**
+     * Raises a shard's persisted mark ({@code ms-seq}, missing = 0-0) to at least {@code ms-seq}, unless it is below
+     * {@code expected ms-seq}: then Redis lost writes (it holds an older mark than the store) and the mark is left as
+     * it is, for {@link LostWritesCheck} to find. Compared as two numbers: a version as one (ms * 1,000,000 + seq)
+     * does not fit Lua's doubles. KEYS: mark. ARGV: ms, seq, expected ms, expected seq. 1 if at or above the
+     * expected mark (and now at least the new one), 0 if found below it.
+     */
+    static final Script RAISE_MARK = new Script("""
+            local function below(ms, seq, otherMs, otherSeq)
+              return ms < otherMs or (ms == otherMs and seq < otherSeq)
+            end
+            local ms, seq = 0, 0
+            local current = redis.call('GET', KEYS[1])
+            if current then
+              local m, s = string.match(current, '^(%d+)-(%d+)$')
+              ms, seq = tonumber(m), tonumber(s)
+            end
+            if below(ms, seq, tonumber(ARGV[3]), tonumber(ARGV[4])) then return 0 end
+            if below(ms, seq, tonumber(ARGV[1]), tonumber(ARGV[2])) then
+              redis.call('SET', KEYS[1], ARGV[1] .. '-' .. ARGV[2])
+            end
+            return 1
+            """);
+
     /** Raises a counter to at least a value, never lowering it. KEYS: counters. ARGV: field, value. 1 if raised. */
     static final Script RAISE = new Script("""
             local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '-1')

@@ -79,6 +79,11 @@ final class StreamEntries {
         return Math.addExact(Math.multiplyExact(id.getTime(), SEQUENCES_PER_MILLI), sequence);
     }
 
+    /** The lowest stream entry id {@code version} can come from: the inverse of {@link #version}. */
+    static StreamEntryID entryId(long version) {
+        return new StreamEntryID(version / SEQUENCES_PER_MILLI, version % SEQUENCES_PER_MILLI);
+    }
+
     /** What the search index needs from a write: message creates and edits carry a body. */
     static Optional<IndexedMessage> indexed(Write write) {
         return switch (write) {

@@ -72,12 +72,18 @@ final class StreamWorkers implements AutoCloseable {
         for (int shard = 0; shard < keys.shards(); shard++) {
             StreamTrimmer trimmer = new StreamTrimmer(redis, keys.stream(shard), 2);
             Runnable trimPeriodically = every(TRIM_EVERY, trimmer::trim);
+            // Recorded after every read, idle ones too, so the last batch before a pause is not left unrecorded.
+            PersistedMark mark = new PersistedMark(redis, keys, store, shard, System::nanoTime);
             Runnable housekeeping = shard == 0
                     ? () -> {
+                        mark.recordIfDue();
                         trimPeriodically.run();
                         keyPurge.step();
                     }
-                    : trimPeriodically;
+                    : () -> {
+                        mark.recordIfDue();
+                        trimPeriodically.run();
+                    };
             drainers.add(new ShardDrainer(
                     redis,
                     keys,
@@ -85,7 +91,7 @@ final class StreamWorkers implements AutoCloseable {
                     PERSIST,
                     owner,
                     batchSize,
-                    persist(redis, keys, store, displaced),
+                    persist(redis, keys, store, displaced, mark),
                     housekeeping,
                     () -> {}, // what was queued is gone; the drill "Redis FLUSHDB" measures that window
                     listener,
@@ -113,11 +119,15 @@ final class StreamWorkers implements AutoCloseable {
     }
 
     /**
-     * Stores a batch (idempotently), queues again what it found displaced, then forgets its read-your-writes entries
-     * unless a newer write replaced them.
+     * Stores a batch (idempotently), queues again what it found displaced, notes how far the shard is stored, then
+     * forgets its read-your-writes entries unless a newer write replaced them.
      */
     private static ShardDrainer.Handler persist(
-            UnifiedJedis redis, RedisKeys keys, ChatStore store, DisplacedCreates displacedCreates) {
+            UnifiedJedis redis,
+            RedisKeys keys,
+            ChatStore store,
+            DisplacedCreates displacedCreates,
+            PersistedMark mark) {
         return entries -> {
             List<Write> writes = new ArrayList<>(entries.size());
             Map<String, Integer> keyIndex = new LinkedHashMap<>();
@@ -134,12 +144,14 @@ final class StreamWorkers implements AutoCloseable {
                 forgetArgs.add(entry.getID().toString());
             }
             if (writes.isEmpty()) {
+                mark.stored(entries);
                 return;
             }
             Displaced displaced = store.apply(writes);
             if (!displaced.isEmpty()) {
                 displacedCreates.repair(displaced);
             }
+            mark.stored(entries);
             Scripts.FORGET_PERSISTED.run(redis, List.copyOf(keyIndex.keySet()), forgetArgs);
         };
     }

@@ -319,7 +319,8 @@ class RedisBackendTest {
                     store,
                     1_000_000,
                     StreamMemoryBudget.measuredByCaller(redis, keys, Long.MAX_VALUE, System::nanoTime),
-                    agreement);
+                    agreement,
+                    uncheckedLostWrites(redis, scripts, keys));
             agreement.check();
             String token = application();
             assertThat(writes.createChat(token, AT)).isEqualTo(1);
@@ -589,7 +590,8 @@ class RedisBackendTest {
                     store,
                     5,
                     StreamMemoryBudget.measuredByCaller(redis, keys, Long.MAX_VALUE, System::nanoTime),
-                    ShardAgreement.checkedByCaller(redis, keys));
+                    ShardAgreement.checkedByCaller(redis, keys),
+                    uncheckedLostWrites(redis, scripts, keys));
             String token = application();
             writes.createChat(token, AT); // entry 1 of 5
             for (int i = 0; i < 4; i++) {
@@ -610,7 +612,14 @@ class RedisBackendTest {
             AtomicLong nanoTime = new AtomicLong();
             StreamMemoryBudget memory = StreamMemoryBudget.measuredByCaller(redis, keys, 1L << 20, nanoTime::get);
             RedisWritePath writes = new RedisWritePath(
-                    redis, scripts, keys, store, 1_000_000, memory, ShardAgreement.checkedByCaller(redis, keys));
+                    redis,
+                    scripts,
+                    keys,
+                    store,
+                    1_000_000,
+                    memory,
+                    ShardAgreement.checkedByCaller(redis, keys),
+                    uncheckedLostWrites(redis, scripts, keys));
             String token = application();
             writes.createChat(token, AT);
             Idempotency key = new Idempotency("messages:" + token + ":1", "k1", "fp-a", Duration.ofHours(24));
@@ -687,6 +696,16 @@ class RedisBackendTest {
             redis.hsetnx(new RedisKeys(4).counters(token), "c", "0");
         }
         return token;
+    }
+
+    /** A check never run: Redis counts as not behind the store. */
+    private LostWritesCheck uncheckedLostWrites(RedisClient redis, SharedPipeline scripts, RedisKeys keys) {
+        return LostWritesCheck.checkedByCaller(
+                redis,
+                keys,
+                store,
+                new CounterRecovery(scripts, keys, store),
+                new RedisJobLock(redis, keys, "test", RedisJobLock.TTL));
     }
 
     private RedisBackend backend(ChatStore seedStore) {

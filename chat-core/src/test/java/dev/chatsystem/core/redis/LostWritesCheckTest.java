@@ -1,0 +1,271 @@
+package dev.chatsystem.core.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.chatsystem.core.BackendUnavailableException;
+import dev.chatsystem.core.Message;
+import dev.chatsystem.core.WorkerListener;
+import dev.chatsystem.core.lucene.LuceneSearchIndex;
+import dev.chatsystem.core.mysql.MySqlChatStore;
+import dev.chatsystem.core.spi.JobLock;
+import dev.chatsystem.core.spi.SearchIndex;
+import dev.chatsystem.core.testing.Await;
+import dev.chatsystem.core.testing.MySqlTestDatabase;
+import dev.chatsystem.core.testing.RedisDatabase;
+import dev.chatsystem.core.testing.Services;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.params.RestoreParams;
+
+/**
+ * Redis comes back behind MySQL (restored from an older snapshot): its counters would give numbers MySQL holds. The
+ * check finds it from the persisted marks, refuses creates and edits until it is reseeded, and the numbering goes on
+ * past MySQL's. Real Redis and MariaDB; the check is run by the test.
+ */
+class LostWritesCheckTest {
+    private static final Instant AT = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    private static final Duration WITHIN = Duration.ofSeconds(30);
+
+    @RegisterExtension
+    final RedisDatabase redisDatabase = new RedisDatabase(2); // a database of its own, flushed around each test
+
+    @TempDir
+    Path dataDir;
+
+    private MySqlTestDatabase database;
+    private MySqlChatStore store;
+    private SearchIndex index;
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        Services.requireMysql();
+        database = MySqlTestDatabase.create();
+        store = database.open();
+        index = LuceneSearchIndex.open(dataDir.resolve("index"));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (AutoCloseable closeable : open.reversed()) {
+            closeable.close();
+        }
+        index.close();
+        store.close();
+        database.close();
+    }
+
+    @Test
+    void aRedisRestoredBehindTheStoreRefusesWritesUntilItIsReseededPastTheStore() throws Exception {
+        RedisClient redis = redisDatabase.client();
+        Setup setup = setUp(redis, new RedisKeys(1));
+        RedisWritePath writes = setup.writes();
+        String token = application(writes);
+        writes.createChat(token, AT);
+        for (int i = 1; i <= 3; i++) {
+            writes.createMessage(token, 1, "before the snapshot " + i, AT);
+        }
+        workers(redis, setup);
+        awaitMarked(redis, setup.keys());
+        Map<String, Snapshot> snapshot = snapshot(redis);
+
+        writes.createChat(token, AT);
+        writes.createMessage(token, 1, "after the snapshot 4", AT);
+        writes.createMessage(token, 1, "after the snapshot 5", AT);
+        writes.createMessage(token, 2, "after the snapshot, chat 2", AT);
+        Await.until(() -> store.countMessages(Optional.of(token)) == 6, WITHIN);
+        awaitMarked(redis, setup.keys());
+
+        restore(redis, snapshot); // Redis is back where it was before chat 2 and messages 4 and 5
+        assertThat(writes.lastMessageNumber(token, 1)).isEqualTo(3);
+        // A write accepted before the check takes a stream id past every stored one: the stream ids cannot tell.
+        String other = application(writes);
+        writes.createChat(other, AT);
+        Await.until(() -> store.maxChatNumber(other) == 1, WITHIN);
+        Thread.sleep(PersistedMark.RECORD_EVERY.plusMillis(1_000)); // its drainer tried to raise the mark
+        assertThat(StreamEntries.version(QueueDepth.lastId(redis, setup.keys().stream(0))))
+                .isGreaterThan(store.persistedMarks().get(0));
+
+        try (JobLock.Held another = new RedisJobLock(redis, setup.keys(), "another process", RedisJobLock.TTL)
+                .tryLock(LostWritesCheck.RESEED_JOB)
+                .orElseThrow()) {
+            setup.check().check(); // finds the loss; the other process holds the reseed
+            assertThatThrownBy(() -> writes.createChat(token, AT))
+                    .isInstanceOf(BackendUnavailableException.class)
+                    .hasMessageContaining("Redis is behind the store");
+            assertThatThrownBy(() -> writes.createMessage(token, 1, "refused", AT))
+                    .isInstanceOf(BackendUnavailableException.class);
+            assertThatThrownBy(() -> writes.editMessage(token, 1, 1, "refused", AT))
+                    .isInstanceOf(BackendUnavailableException.class);
+            assertThat(writes.health().up()).isFalse();
+        }
+
+        setup.check().check(); // the lock is free: this process reseeds
+        assertThat(setup.check().behind()).isNull();
+        assertThat(writes.health().up()).isTrue();
+        assertThat(writes.createChat(token, AT)).isEqualTo(3);
+        assertThat(writes.createMessage(token, 1, "after the reseed", AT)).isEqualTo(6);
+        assertThat(writes.createMessage(token, 2, "after the reseed, chat 2", AT))
+                .isEqualTo(2);
+        Await.until(() -> store.countMessages(Optional.of(token)) == 8, WITHIN);
+        assertThat(store.messages(token, 1, 0, 100))
+                .extracting(Message::body)
+                .as("nothing stored was displaced")
+                .containsExactly(
+                        "before the snapshot 1",
+                        "before the snapshot 2",
+                        "before the snapshot 3",
+                        "after the snapshot 4",
+                        "after the snapshot 5",
+                        "after the reseed");
+        assertThat(store.messages(token, 2, 0, 100))
+                .extracting(Message::body)
+                .containsExactly("after the snapshot, chat 2", "after the reseed, chat 2");
+        setup.check().check();
+        assertThat(setup.check().behind()).isNull();
+    }
+
+    /** Redis' copy of each mark is raised before the store's, so no load of creates and edits looks like a loss. */
+    @Test
+    void normalOperationIsNeverFoundBehind() throws Exception {
+        RedisClient redis = redisDatabase.client();
+        Setup setup = setUp(redis, new RedisKeys(4));
+        RedisWritePath writes = setup.writes();
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            String token = application(writes);
+            writes.createChat(token, AT);
+            tokens.add(token);
+        }
+        workers(redis, setup);
+        AtomicBoolean loading = new AtomicBoolean(true);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicLong created = new AtomicLong();
+        List<Thread> load = new ArrayList<>();
+        for (String token : tokens) {
+            load.add(Thread.ofPlatform().start(() -> {
+                try {
+                    while (loading.get()) {
+                        long number = writes.createMessage(token, 1, "m", AT);
+                        writes.editMessage(token, 1, number, "edited", AT);
+                        created.incrementAndGet();
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }));
+        }
+        long until = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+        while (System.nanoTime() < until) {
+            setup.check().check();
+            assertThat(setup.check().behind()).isNull();
+            Thread.sleep(20);
+        }
+        loading.set(false);
+        for (Thread thread : load) {
+            thread.join();
+        }
+        assertThat(failure.get()).isNull();
+        Await.until(() -> store.countMessages(Optional.empty()) == created.get(), WITHIN);
+        awaitMarked(redis, setup.keys());
+        setup.check().check();
+        assertThat(setup.check().behind()).isNull();
+        assertThat(store.persistedMarks()).hasSizeGreaterThan(1);
+    }
+
+    private record Setup(RedisKeys keys, RedisWritePath writes, LostWritesCheck check) {}
+
+    private record Snapshot(byte[] dump, long pttl) {}
+
+    private Setup setUp(RedisClient redis, RedisKeys keys) {
+        SharedPipeline pipeline = new SharedPipeline(redis, 1, Duration.ofSeconds(5));
+        open.add(pipeline);
+        LostWritesCheck check = LostWritesCheck.checkedByCaller(
+                redis,
+                keys,
+                store,
+                new CounterRecovery(pipeline, keys, store),
+                new RedisJobLock(redis, keys, "this process", RedisJobLock.TTL));
+        RedisWritePath writes = new RedisWritePath(
+                redis,
+                pipeline,
+                keys,
+                store,
+                1_000_000,
+                StreamMemoryBudget.measuredByCaller(redis, keys, Long.MAX_VALUE, System::nanoTime),
+                ShardAgreement.checkedByCaller(redis, keys),
+                check);
+        return new Setup(keys, writes, check);
+    }
+
+    private void workers(RedisClient redis, Setup setup) {
+        open.add(new StreamWorkers(
+                redis,
+                setup.keys(),
+                store,
+                setup.writes(),
+                index,
+                100,
+                "worker",
+                Duration.ofHours(24),
+                WorkerListener.NONE));
+    }
+
+    private String application(RedisWritePath writes) {
+        String token = "t" + System.nanoTime();
+        store.createApplication(token, "app", AT);
+        writes.applicationCreated(token);
+        return token;
+    }
+
+    /** Until every shard's stored mark has reached its stream's last id: all it holds is stored and recorded. */
+    private void awaitMarked(RedisClient redis, RedisKeys keys) {
+        Await.until(
+                () -> {
+                    Map<Integer, Long> marks = store.persistedMarks();
+                    for (int shard = 0; shard < keys.shards(); shard++) {
+                        StreamEntryID last = QueueDepth.lastId(redis, keys.stream(shard));
+                        if (StreamEntries.version(last) > marks.getOrDefault(shard, 0L)) {
+                            return false;
+                        }
+                    }
+                    return true;
+                },
+                WITHIN);
+    }
+
+    private static Map<String, Snapshot> snapshot(RedisClient redis) {
+        Map<String, Snapshot> snapshot = new HashMap<>();
+        for (String key : redis.keys("*")) {
+            snapshot.put(key, new Snapshot(redis.dump(key), redis.pttl(key)));
+        }
+        return snapshot;
+    }
+
+    private static void restore(RedisClient redis, Map<String, Snapshot> snapshot) {
+        redis.flushDB();
+        snapshot.forEach((key, saved) -> redis.restore(
+                key,
+                saved.pttl() > 0 ? saved.pttl() : 0,
+                saved.dump(),
+                RestoreParams.restoreParams().replace()));
+    }
+}
