@@ -8,6 +8,7 @@ import dev.chatsystem.core.Chat;
 import dev.chatsystem.core.spi.ChatStore;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import redis.clients.jedis.StreamEntryID;
@@ -50,7 +51,10 @@ final class CounterRecovery {
     /**
      * Walks every application and chat of {@code source} and raises any counter below the stored maximum, after
      * raising every shard stream's last id to the store's highest message version (see {@link #raiseStreamId}): a
-     * counter this creates is never seeded again, so no seed would raise the stream later. Returns the counters raised.
+     * counter this creates is never seeded again, so no seed would raise the stream later. Then raises Redis' copies
+     * of the persisted marks to the store's, read after the counters (none grew past Redis' copy meanwhile: while
+     * below, it refuses to rise, see {@link PersistedMark}), so that {@link LostWritesCheck} finds Redis caught up.
+     * Returns the counters raised.
      */
     long reseed(ChatStore source) {
         long highestVersion = source.maxMessageVersion();
@@ -77,6 +81,15 @@ final class CounterRecovery {
                 after = Optional.of(app.token());
             }
         } while (page.size() == 500);
+        for (Map.Entry<Integer, Long> mark : source.persistedMarks().entrySet()) {
+            if (mark.getKey() < keys.shards()) {
+                StreamEntryID id = StreamEntries.entryId(mark.getValue());
+                run(
+                        Scripts.RAISE_MARK,
+                        List.of(keys.persisted(mark.getKey())),
+                        List.of(Long.toString(id.getTime()), Long.toString(id.getSequence()), "0", "0"));
+            }
+        }
         return raised;
     }
 

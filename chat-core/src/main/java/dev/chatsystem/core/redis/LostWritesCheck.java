@@ -22,8 +22,9 @@ import redis.clients.jedis.UnifiedJedis;
  * #CHECK_EVERY} it compares each shard's persisted mark in Redis with the store's ({@link PersistedMark}); one below
  * means Redis lost writes the store holds. Creates and edits are then refused until a reseed ({@link
  * CounterRecovery#reseed}, under the job lock {@link #RESEED_JOB}, so one process runs it while the others wait) has
- * raised every counter past the store's numbers and Redis' marks to the store's. A reseed raises the streams first
- * and the counters after, so every process refuses while the lock is held, not only while a mark is below.
+ * raised every counter past the store's numbers and Redis' marks to the store's (as {@code chat-cli reseed} does).
+ * A reseed raises the streams first and the counters after, so every process refuses while the lock is held, not
+ * only while a mark is below.
  *
  * <p>Not the stream ids: a write accepted after the loss takes an id from the server's clock, past the stored ones,
  * and would hide the loss before a check saw it. A store or Redis that cannot be read keeps the last finding.
@@ -99,11 +100,7 @@ final class LostWritesCheck implements AutoCloseable {
             if (lostShards(store.persistedMarks()).isEmpty()) {
                 return; // another process reseeded between the finding and the lock
             }
-            long raised = recovery.reseed(store);
-            // Marks read after the reseed: none grew meanwhile past Redis' copy, which refuses to rise while below.
-            for (Map.Entry<Integer, Long> mark : store.persistedMarks().entrySet()) {
-                raiseMark(mark.getKey(), mark.getValue());
-            }
+            long raised = recovery.reseed(store); // raises Redis' marks last
             LOG.warn("Redis reseeded from the store: {} counters raised past the store's numbers", raised);
         }
         find();
@@ -152,14 +149,6 @@ final class LostWritesCheck implements AutoCloseable {
     private long redisMark(int shard) {
         String mark = redis.get(keys.persisted(shard));
         return mark == null ? 0 : StreamEntries.version(new StreamEntryID(mark));
-    }
-
-    private void raiseMark(int shard, long version) {
-        StreamEntryID mark = StreamEntries.entryId(version);
-        Scripts.RAISE_MARK.run(
-                redis,
-                List.of(keys.persisted(shard)),
-                List.of(Long.toString(mark.getTime()), Long.toString(mark.getSequence()), "0", "0"));
     }
 
     // A failed check keeps what the last one found: with Redis unreachable the scripts fail anyway.
