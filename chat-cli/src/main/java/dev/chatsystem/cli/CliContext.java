@@ -84,7 +84,7 @@ final class CliContext {
                 ? config.toBuilder()
                         .role(Role.API)
                         .migrateSchema(false)
-                        .recordShardCount(false)
+                        .maintainsRedis(false)
                         .build()
                 : config;
     }

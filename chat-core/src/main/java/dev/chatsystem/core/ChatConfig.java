@@ -38,9 +38,10 @@ import java.util.Set;
  * @param migrateSchema whether opening applies the store's pending schema migrations (default); without, a schema
  *     that is behind is refused with {@link ConfigurationException}, for processes that must not upgrade it under
  *     servers of the older version (the admin tool on the production backends, but for its migrate command)
- * @param recordShardCount whether this process records its {@code shards} in Redis when none is recorded (default);
- *     without, it only compares, so that an admin tool run from a shell with another {@code CHAT_SHARDS} cannot
- *     record a count the servers then disagree with
+ * @param maintainsRedis whether this process keeps Redis' shared state (default): records its {@code shards} when none
+ *     is recorded, and reseeds a Redis found behind the store. Without, it only compares and refuses, so that an
+ *     admin tool run from a shell with another {@code CHAT_SHARDS} cannot record a count the servers then disagree
+ *     with, nor start a reseed that its exit cuts short
  */
 public record ChatConfig(
         Path dataDir,
@@ -58,7 +59,7 @@ public record ChatConfig(
         java.time.Duration reconcileInterval,
         WorkerListener workerListener,
         boolean migrateSchema,
-        boolean recordShardCount) {
+        boolean maintainsRedis) {
 
     /** Environment variables this config reads; shells reject other {@code CHAT_*} names they do not know. */
     public static final Set<String> ENVIRONMENT_KEYS = Set.of(
@@ -175,7 +176,7 @@ public record ChatConfig(
                 + ", writeQueueCapacity=" + writeQueueCapacity + ", writeBatchSize=" + writeBatchSize
                 + ", idempotencyRetention=" + idempotencyRetention + ", reconcileInterval=" + reconcileInterval
                 + ", workerListener=" + workerListener + ", migrateSchema=" + migrateSchema
-                + ", recordShardCount=" + recordShardCount + "]";
+                + ", maintainsRedis=" + maintainsRedis + "]";
     }
 
     /** The embedded default: everything in {@code dataDir}, no servers needed. */
@@ -206,7 +207,7 @@ public record ChatConfig(
                 .reconcileInterval(reconcileInterval)
                 .workerListener(workerListener)
                 .migrateSchema(migrateSchema)
-                .recordShardCount(recordShardCount);
+                .maintainsRedis(maintainsRedis);
         builder.database = database.orElse(null);
         builder.redisUrl = redisUrl.orElse(null);
         builder.elasticsearchUrl = elasticsearchUrl.orElse(null);
@@ -239,7 +240,7 @@ public record ChatConfig(
         private java.time.Duration reconcileInterval = java.time.Duration.ofHours(1);
         private WorkerListener workerListener = WorkerListener.NONE;
         private boolean migrateSchema = true;
-        private boolean recordShardCount = true;
+        private boolean maintainsRedis = true;
 
         private Builder() {}
 
@@ -357,9 +358,9 @@ public record ChatConfig(
             return this;
         }
 
-        /** Whether this process records its shard count in Redis when none is (default) or only compares. */
-        public Builder recordShardCount(boolean recordShardCount) {
-            this.recordShardCount = recordShardCount;
+        /** Whether this process keeps Redis' shared state (default) or only compares and refuses: see the record. */
+        public Builder maintainsRedis(boolean maintainsRedis) {
+            this.maintainsRedis = maintainsRedis;
             return this;
         }
 
@@ -380,7 +381,7 @@ public record ChatConfig(
                     reconcileInterval,
                     workerListener,
                     migrateSchema,
-                    recordShardCount);
+                    maintainsRedis);
         }
     }
 }

@@ -182,7 +182,7 @@ public final class ChatSystems {
                         config.shards(),
                         config.queueShardMaxEntries(),
                         config.queueShardMaxBytes(),
-                        config.recordShardCount(),
+                        config.maintainsRedis(),
                         store));
         CountReconciler reconciler = new ObservedReconciler(store, listener);
         AutoCloseable workers = () -> {};

@@ -238,6 +238,11 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
     }
 
     @Override
+    public long persistedMark(int shard) {
+        return call("read a persisted mark", handle -> ShardMarks.of(handle, shard));
+    }
+
+    @Override
     public Optional<IdempotencyRecord> idempotencyRecord(String scope, String key, Instant notBefore) {
         return call("read an idempotency key", handle -> IdempotencyRecords.find(handle, scope, key, notBefore, false));
     }

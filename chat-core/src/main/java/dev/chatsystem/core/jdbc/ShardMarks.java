@@ -21,6 +21,14 @@ final class ShardMarks {
                 version);
     }
 
+    static long of(Handle handle, int shard) {
+        return handle.createQuery("SELECT persisted_version FROM shard_marks WHERE shard = ?")
+                .bind(0, shard)
+                .mapTo(Long.class)
+                .findOne()
+                .orElse(0L);
+    }
+
     static Map<Integer, Long> all(Handle handle) {
         Map<Integer, Long> marks = new LinkedHashMap<>();
         handle.createQuery("SELECT shard, persisted_version FROM shard_marks ORDER BY shard")

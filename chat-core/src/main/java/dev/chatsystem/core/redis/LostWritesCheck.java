@@ -42,8 +42,11 @@ final class LostWritesCheck implements AutoCloseable {
     private final ChatStore store;
     private final CounterRecovery recovery;
     private final JobLock lock;
+    private final boolean repairs;
     private final ScheduledExecutorService checker;
     private volatile String behind; // null while Redis is not known to be behind
+    /** The store's marks as last read: they only rise, so while the store cannot be read they still tell. */
+    private volatile Map<Integer, Long> storeMarks = Map.of();
 
     private LostWritesCheck(
             UnifiedJedis redis,
@@ -51,12 +54,14 @@ final class LostWritesCheck implements AutoCloseable {
             ChatStore store,
             CounterRecovery recovery,
             JobLock lock,
+            boolean repairs,
             boolean periodic) {
         this.redis = redis;
         this.keys = keys;
         this.store = store;
         this.recovery = recovery;
         this.lock = lock;
+        this.repairs = repairs;
         this.checker = periodic
                 ? Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
                         .name("chat-lost-writes-check")
@@ -67,11 +72,17 @@ final class LostWritesCheck implements AutoCloseable {
 
     /**
      * Finds at once whether Redis is behind (so that no create is accepted before), without failing when it cannot
-     * tell; repairs on its own thread, then checks again every {@link #CHECK_EVERY} until closed.
+     * tell; repairs on its own thread (unless it only {@code repairs} others' way: an admin tool, whose exit would cut
+     * a reseed short), then checks again every {@link #CHECK_EVERY} until closed.
      */
     static LostWritesCheck checked(
-            UnifiedJedis redis, RedisKeys keys, ChatStore store, CounterRecovery recovery, JobLock lock) {
-        LostWritesCheck check = new LostWritesCheck(redis, keys, store, recovery, lock, true);
+            UnifiedJedis redis,
+            RedisKeys keys,
+            ChatStore store,
+            CounterRecovery recovery,
+            JobLock lock,
+            boolean repairs) {
+        LostWritesCheck check = new LostWritesCheck(redis, keys, store, recovery, lock, repairs, true);
         try {
             check.find();
         } catch (RuntimeException e) {
@@ -84,12 +95,23 @@ final class LostWritesCheck implements AutoCloseable {
     /** Checks only when {@link #check} is called: for tests. */
     static LostWritesCheck checkedByCaller(
             UnifiedJedis redis, RedisKeys keys, ChatStore store, CounterRecovery recovery, JobLock lock) {
-        return new LostWritesCheck(redis, keys, store, recovery, lock, false);
+        return checkedByCaller(redis, keys, store, recovery, lock, true);
+    }
+
+    /** As {@link #checkedByCaller(UnifiedJedis, RedisKeys, ChatStore, CounterRecovery, JobLock)}. */
+    static LostWritesCheck checkedByCaller(
+            UnifiedJedis redis,
+            RedisKeys keys,
+            ChatStore store,
+            CounterRecovery recovery,
+            JobLock lock,
+            boolean repairs) {
+        return new LostWritesCheck(redis, keys, store, recovery, lock, repairs, false);
     }
 
     /** Finds whether Redis is behind and, if so and no other process is at it, reseeds it. */
     void check() {
-        if (!find()) {
+        if (!find() || !repairs) {
             return;
         }
         Optional<JobLock.Held> held = lock.tryLock(RESEED_JOB);
@@ -100,7 +122,14 @@ final class LostWritesCheck implements AutoCloseable {
             if (lostShards(store.persistedMarks()).isEmpty()) {
                 return; // another process reseeded between the finding and the lock
             }
-            long raised = recovery.reseed(store); // raises Redis' marks last
+            long raised;
+            try {
+                raised = recovery.reseed(store); // raises Redis' marks last
+            } catch (RuntimeException e) { // every process keeps refusing: say why, not only at debug
+                LOG.warn(
+                        "reseeding Redis from the store failed (tried again within {}): {}", CHECK_EVERY, e.toString());
+                throw e;
+            }
             LOG.warn("Redis reseeded from the store: {} counters raised past the store's numbers", raised);
         }
         find();
@@ -121,7 +150,7 @@ final class LostWritesCheck implements AutoCloseable {
 
     /** Updates the finding: behind while a shard lost writes or a reseed runs. True when a shard lost writes. */
     private boolean find() {
-        List<Integer> lost = lostShards(store.persistedMarks());
+        List<Integer> lost = lostShards(storeMarks());
         boolean reseeding = redis.exists(keys.lock(RESEED_JOB));
         String found = lost.isEmpty() && !reseeding ? null : BEHIND;
         if (found != null && behind == null) {
@@ -133,6 +162,21 @@ final class LostWritesCheck implements AutoCloseable {
         }
         behind = found;
         return !lost.isEmpty();
+    }
+
+    /**
+     * The store's marks, or those read last while it cannot be read: a process that found Redis behind before MySQL
+     * went down must not keep refusing creates (which need only Redis) through the outage once another reseeded it.
+     */
+    private Map<Integer, Long> storeMarks() {
+        try {
+            Map<Integer, Long> read = store.persistedMarks();
+            storeMarks = read;
+            return read;
+        } catch (RuntimeException e) {
+            LOG.debug("cannot read the store's persisted marks now; comparing with those read last", e);
+            return storeMarks;
+        }
     }
 
     /** The shards whose mark in Redis is below the store's (a missing one counts as 0). */

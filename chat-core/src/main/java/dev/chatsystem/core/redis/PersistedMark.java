@@ -63,7 +63,7 @@ final class PersistedMark {
         recordedAt = now;
         try {
             long version = highest;
-            long inStore = store.persistedMarks().getOrDefault(shard, 0L);
+            long inStore = store.persistedMark(shard);
             StreamEntryID mark = StreamEntries.entryId(version);
             StreamEntryID expected = StreamEntries.entryId(inStore);
             Object raised = Scripts.RAISE_MARK.run(

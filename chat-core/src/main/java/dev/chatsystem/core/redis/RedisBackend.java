@@ -57,7 +57,12 @@ public final class RedisBackend implements AutoCloseable {
     private final RedisWritePath writePath;
 
     private RedisBackend(
-            RedisClient redis, ShardAgreement agreement, long maxStreamLength, long maxStreamBytes, ChatStore store) {
+            RedisClient redis,
+            ShardAgreement agreement,
+            long maxStreamLength,
+            long maxStreamBytes,
+            boolean maintainsRedis,
+            ChatStore store) {
         this.redis = redis;
         this.agreement = agreement;
         this.keys = agreement.keys();
@@ -71,7 +76,8 @@ public final class RedisBackend implements AutoCloseable {
                 store,
                 new CounterRecovery(pipeline, keys, store),
                 new RedisJobLock(
-                        redis, keys, ManagementFactory.getRuntimeMXBean().getName(), RedisJobLock.TTL));
+                        redis, keys, ManagementFactory.getRuntimeMXBean().getName(), RedisJobLock.TTL),
+                maintainsRedis);
         this.writePath =
                 new RedisWritePath(redis, pipeline, keys, store, maxStreamLength, memory, agreement, lostWrites);
     }
@@ -88,11 +94,12 @@ public final class RedisBackend implements AutoCloseable {
 
     /**
      * As {@link #connect(URI, int, ChatStore)}, each shard's stream bounded to {@code maxStreamLength} entries and
-     * {@code maxStreamBytes} as measured (see {@link StreamMemoryBudget}); without {@code recordShardCount}, the shard
-     * count is only compared with the one recorded, never recorded ({@link ShardAgreement}).
+     * {@code maxStreamBytes} as measured (see {@link StreamMemoryBudget}); without {@code maintainsRedis}, the shard
+     * count is only compared with the one recorded, never recorded ({@link ShardAgreement}), and a Redis found behind
+     * the store is refused but not reseeded ({@link LostWritesCheck}).
      */
     public static RedisBackend connect(
-            URI url, int shards, long maxStreamLength, long maxStreamBytes, boolean recordShardCount, ChatStore store) {
+            URI url, int shards, long maxStreamLength, long maxStreamBytes, boolean maintainsRedis, ChatStore store) {
         Objects.requireNonNull(store, "store");
         if (maxStreamLength < 1 || maxStreamBytes < 1) {
             throw new IllegalArgumentException("stream bounds must be positive, were " + maxStreamLength + " entries, "
@@ -139,7 +146,7 @@ public final class RedisBackend implements AutoCloseable {
         ShardAgreement agreement;
         try {
             redis.ping();
-            agreement = ShardAgreement.checked(redis, new RedisKeys(shards), recordShardCount);
+            agreement = ShardAgreement.checked(redis, new RedisKeys(shards), maintainsRedis);
             EvictionPolicy.risk(redis).ifPresent(risk -> LOG.warn("Redis {}", risk)); // and in health
         } catch (JedisException e) {
             redis.close();
@@ -148,7 +155,7 @@ public final class RedisBackend implements AutoCloseable {
             redis.close();
             throw e;
         }
-        return new RedisBackend(redis, agreement, maxStreamLength, maxStreamBytes, store);
+        return new RedisBackend(redis, agreement, maxStreamLength, maxStreamBytes, maintainsRedis, store);
     }
 
     /** ChatConfig has checked it; a caller passing its own URL gets the same one-line failure. */

@@ -98,6 +98,11 @@ public interface ChatStore extends AutoCloseable {
         return Map.of();
     }
 
+    /** The persisted mark of one shard ({@link #markPersisted}); 0 when it was never marked. */
+    default long persistedMark(int shard) {
+        return persistedMarks().getOrDefault(shard, 0L);
+    }
+
     /** The record of an idempotent create with this key, if one was made at or after {@code notBefore}. */
     Optional<IdempotencyRecord> idempotencyRecord(String scope, String key, Instant notBefore);
 

@@ -8,12 +8,15 @@ import dev.chatsystem.core.Message;
 import dev.chatsystem.core.WorkerListener;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
 import dev.chatsystem.core.mysql.MySqlChatStore;
+import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.JobLock;
 import dev.chatsystem.core.spi.SearchIndex;
 import dev.chatsystem.core.testing.Await;
 import dev.chatsystem.core.testing.MySqlTestDatabase;
 import dev.chatsystem.core.testing.RedisDatabase;
 import dev.chatsystem.core.testing.Services;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -189,6 +192,70 @@ class LostWritesCheckTest {
         setup.check().check();
         assertThat(setup.check().behind()).isNull();
         assertThat(store.persistedMarks()).hasSizeGreaterThan(1);
+    }
+
+    /** An admin tool's exit would cut a reseed short: it refuses, and leaves the reseed to the servers. */
+    @Test
+    void aProcessThatDoesNotMaintainRedisRefusesButDoesNotReseed() {
+        RedisClient redis = redisDatabase.client();
+        RedisKeys keys = new RedisKeys(1);
+        SharedPipeline pipeline = new SharedPipeline(redis, 1, Duration.ofSeconds(5));
+        open.add(pipeline);
+        LostWritesCheck check = LostWritesCheck.checkedByCaller(
+                redis,
+                keys,
+                store,
+                new CounterRecovery(pipeline, keys, store),
+                new RedisJobLock(redis, keys, "admin tool", RedisJobLock.TTL),
+                false);
+        store.markPersisted(0, StreamEntries.version(new StreamEntryID(1_000, 0))); // Redis holds no mark: lost
+
+        check.check();
+
+        assertThat(check.behind()).isNotNull();
+        assertThat(redis.exists(keys.lock(LostWritesCheck.RESEED_JOB))).isFalse();
+        assertThat(redis.get(keys.persisted(0))).isNull();
+    }
+
+    /** Creates need only Redis: a MySQL outage must not keep a refusal another process's reseed has ended. */
+    @Test
+    void whileTheStoreCannotBeReadTheMarksReadLastStillTell() throws Exception {
+        RedisClient redis = redisDatabase.client();
+        RedisKeys keys = new RedisKeys(1);
+        SharedPipeline pipeline = new SharedPipeline(redis, 1, Duration.ofSeconds(5));
+        open.add(pipeline);
+        AtomicBoolean down = new AtomicBoolean();
+        ChatStore failing = (ChatStore) Proxy.newProxyInstance(
+                ChatStore.class.getClassLoader(), new Class<?>[] {ChatStore.class}, (proxy, method, args) -> {
+                    if (down.get()) {
+                        throw new BackendUnavailableException("mysql store is down");
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        LostWritesCheck check = LostWritesCheck.checkedByCaller(
+                redis,
+                keys,
+                failing,
+                new CounterRecovery(pipeline, keys, failing),
+                new RedisJobLock(redis, keys, "this process", RedisJobLock.TTL));
+        StreamEntryID stored = new StreamEntryID(1_000, 0);
+        store.markPersisted(0, StreamEntries.version(stored));
+        try (JobLock.Held another = new RedisJobLock(redis, keys, "another process", RedisJobLock.TTL)
+                .tryLock(LostWritesCheck.RESEED_JOB)
+                .orElseThrow()) {
+            check.check();
+            assertThat(check.behind()).isNotNull();
+            redis.set(keys.persisted(0), stored.toString()); // the other process reseeded
+        }
+
+        down.set(true);
+        check.check();
+
+        assertThat(check.behind()).isNull();
     }
 
     private record Setup(RedisKeys keys, RedisWritePath writes, LostWritesCheck check) {}

@@ -123,6 +123,9 @@ public abstract class ChatStoreContract {
         store.markPersisted(0, 1_000_000_000_000_000_001L); // the versions of stream ids take all 64 bits but one
         store.markPersisted(3, 7);
         assertThat(store.persistedMarks()).containsExactly(Map.entry(0, 1_000_000_000_000_000_001L), Map.entry(3, 7L));
+        assertThat(store.persistedMark(0)).isEqualTo(1_000_000_000_000_000_001L);
+        assertThat(store.persistedMark(3)).isEqualTo(7L);
+        assertThat(store.persistedMark(1)).isZero();
     }
 
     @Test
