@@ -197,7 +197,17 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
 
     @Override
     public Displaced apply(List<Write> writes, List<IdempotencyRecord> records) {
-        if (writes.isEmpty() && records.isEmpty()) {
+        return apply(writes, records, -1, 0);
+    }
+
+    @Override
+    public Displaced apply(List<Write> writes, int shard, long version) {
+        return apply(writes, List.of(), shard, version);
+    }
+
+    /** The batch, its idempotency records and, unless {@code shard} is negative, its shard's mark: one transaction. */
+    private Displaced apply(List<Write> writes, List<IdempotencyRecord> records, int shard, long version) {
+        if (writes.isEmpty() && records.isEmpty() && shard < 0) {
             return Displaced.NONE;
         }
         for (int attempt = 1; ; attempt++) {
@@ -207,6 +217,9 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
                     for (IdempotencyRecord record : records) {
                         // The caller found no live record of this key, so any older one has expired.
                         IdempotencyRecords.insert(handle, List.of(record), record.at());
+                    }
+                    if (shard >= 0) {
+                        ShardMarks.raise(handle, shard, version);
                     }
                     return displaced;
                 });
@@ -223,7 +236,7 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
         }
     }
 
-    /** Autocommit, outside any batch's transaction: a mark costs no commit of its own in the persist path. */
+    /** A statement of its own, committed at once: for a shard whose drainer is idle (busy ones mark in a batch). */
     @Override
     public void markPersisted(int shard, long version) {
         call("record a persisted mark", handle -> {

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,16 +73,17 @@ final class StreamWorkers implements AutoCloseable {
         for (int shard = 0; shard < keys.shards(); shard++) {
             StreamTrimmer trimmer = new StreamTrimmer(redis, keys.stream(shard), 2);
             Runnable trimPeriodically = every(TRIM_EVERY, trimmer::trim);
-            // Recorded after every read, idle ones too, so the last batch before a pause is not left unrecorded.
+            // Carried by a batch once a second while batches flow; recorded on its own after a pause, so that the
+            // last batch before it is recorded too.
             PersistedMark mark = new PersistedMark(redis, keys, store, shard, System::nanoTime);
             Runnable housekeeping = shard == 0
                     ? () -> {
-                        mark.recordIfDue();
+                        mark.recordIfIdle();
                         trimPeriodically.run();
                         keyPurge.step();
                     }
                     : () -> {
-                        mark.recordIfDue();
+                        mark.recordIfIdle();
                         trimPeriodically.run();
                     };
             drainers.add(new ShardDrainer(
@@ -144,14 +146,16 @@ final class StreamWorkers implements AutoCloseable {
                 forgetArgs.add(entry.getID().toString());
             }
             if (writes.isEmpty()) {
-                mark.stored(entries);
+                mark.stored(entries, OptionalLong.empty());
                 return;
             }
-            Displaced displaced = store.apply(writes);
+            OptionalLong marked = mark.beforeBatch(entries);
+            Displaced displaced =
+                    marked.isPresent() ? store.apply(writes, mark.shard(), marked.getAsLong()) : store.apply(writes);
             if (!displaced.isEmpty()) {
                 displacedCreates.repair(displaced);
             }
-            mark.stored(entries);
+            mark.stored(entries, marked);
             Scripts.FORGET_PERSISTED.run(redis, List.copyOf(keyIndex.keySet()), forgetArgs);
         };
     }

@@ -87,6 +87,17 @@ public interface ChatStore extends AutoCloseable {
     }
 
     /**
+     * {@link #apply(List)}, raising the persisted mark of the queue {@code shard} to at least {@code version} in the
+     * same transaction (as {@link #markPersisted}), so that recording how far a shard is stored costs no commit of its
+     * own. The default applies, then marks.
+     */
+    default Displaced apply(List<Write> writes, int shard, long version) {
+        Displaced displaced = apply(writes);
+        markPersisted(shard, version);
+        return displaced;
+    }
+
+    /**
      * Raises the persisted mark of the distributed form's queue {@code shard} to at least {@code version} (the highest
      * stream entry id, as a version, of a batch stored); never lowers it. Its own short statement, committed at once.
      * The default records nothing: a store without marks never finds Redis behind it.

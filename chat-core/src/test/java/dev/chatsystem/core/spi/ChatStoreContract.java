@@ -128,6 +128,18 @@ public abstract class ChatStoreContract {
         assertThat(store.persistedMark(1)).isZero();
     }
 
+    /** A busy drainer's mark rides in its batch's transaction: no commit of its own. */
+    @Test
+    void aBatchCanRaiseItsShardsMarkWithIt() {
+        store.createApplication("tok", "app", T0);
+
+        store.apply(List.of(new ChatCreated("tok", 1, T0)), 2, 5_000);
+        store.apply(List.of(new MessageCreated("tok", 1, 1, "hello", T0, 5_001)), 2, 4_000);
+
+        assertThat(store.persistedMark(2)).isEqualTo(5_000);
+        assertThat(store.maxMessageNumber("tok", 1)).isEqualTo(1);
+    }
+
     @Test
     void idempotencyRecordsAreStoredWithTheirWritesAndFoundWithinTheirRetention() {
         store.createApplication("tok", "app", T0);
