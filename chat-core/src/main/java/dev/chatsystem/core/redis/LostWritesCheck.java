@@ -8,9 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.StreamEntryID;
@@ -43,7 +40,7 @@ final class LostWritesCheck implements AutoCloseable {
     private final CounterRecovery recovery;
     private final JobLock lock;
     private final boolean repairs;
-    private final ScheduledExecutorService checker;
+    private PeriodicCheck periodic; // none until started, and for tests
     private volatile String behind; // null while Redis is not known to be behind
     /** The store's marks as last read: they only rise, so while the store cannot be read they still tell. */
     private volatile Map<Integer, Long> storeMarks = Map.of();
@@ -54,26 +51,19 @@ final class LostWritesCheck implements AutoCloseable {
             ChatStore store,
             CounterRecovery recovery,
             JobLock lock,
-            boolean repairs,
-            boolean periodic) {
+            boolean repairs) {
         this.redis = redis;
         this.keys = keys;
         this.store = store;
         this.recovery = recovery;
         this.lock = lock;
         this.repairs = repairs;
-        this.checker = periodic
-                ? Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
-                        .name("chat-lost-writes-check")
-                        .daemon()
-                        .factory())
-                : null;
     }
 
     /**
      * Finds at once whether Redis is behind (so that no create is accepted before), without failing when it cannot
-     * tell; repairs on its own thread (unless it only {@code repairs} others' way: an admin tool, whose exit would cut
-     * a reseed short), then checks again every {@link #CHECK_EVERY} until closed.
+     * tell; then checks on a thread of its own at once and every {@link #CHECK_EVERY} until closed, reseeding a Redis
+     * found behind unless it {@code repairs} nothing (an admin tool, whose exit would cut a reseed short).
      */
     static LostWritesCheck checked(
             UnifiedJedis redis,
@@ -82,13 +72,19 @@ final class LostWritesCheck implements AutoCloseable {
             CounterRecovery recovery,
             JobLock lock,
             boolean repairs) {
-        LostWritesCheck check = new LostWritesCheck(redis, keys, store, recovery, lock, repairs, true);
+        LostWritesCheck check = new LostWritesCheck(redis, keys, store, recovery, lock, repairs);
         try {
             check.find();
         } catch (RuntimeException e) {
             LOG.debug("cannot tell yet whether Redis is behind the store", e);
         }
-        check.checker.scheduleWithFixedDelay(check::checkQuietly, 0, CHECK_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        check.periodic = PeriodicCheck.start(
+                "chat-lost-writes-check",
+                Duration.ZERO,
+                CHECK_EVERY,
+                check::check,
+                LOG,
+                "cannot check now whether Redis is behind the store");
         return check;
     }
 
@@ -106,7 +102,7 @@ final class LostWritesCheck implements AutoCloseable {
             CounterRecovery recovery,
             JobLock lock,
             boolean repairs) {
-        return new LostWritesCheck(redis, keys, store, recovery, lock, repairs, false);
+        return new LostWritesCheck(redis, keys, store, recovery, lock, repairs);
     }
 
     /** Finds whether Redis is behind and, if so and no other process is at it, reseeds it. */
@@ -195,19 +191,10 @@ final class LostWritesCheck implements AutoCloseable {
         return mark == null ? 0 : StreamEntries.version(new StreamEntryID(mark));
     }
 
-    // A failed check keeps what the last one found: with Redis unreachable the scripts fail anyway.
-    private void checkQuietly() {
-        try {
-            check();
-        } catch (RuntimeException | Error e) { // an Error too: thrown out of the schedule, it would end the checks
-            LOG.debug("cannot check now whether Redis is behind the store", e);
-        }
-    }
-
     @Override
     public void close() {
-        if (checker != null) {
-            checker.shutdownNow();
+        if (periodic != null) {
+            periodic.close();
         }
     }
 }

@@ -3,9 +3,6 @@ package dev.chatsystem.core.redis;
 import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.ConfigurationException;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
@@ -28,20 +25,14 @@ final class ShardAgreement implements AutoCloseable {
     private final UnifiedJedis redis;
     private final RedisKeys keys;
     private final boolean records;
-    private final ScheduledExecutorService checker;
+    private PeriodicCheck periodic; // none until started, and for tests
     private volatile String disagreement; // null while the numbers agree (or cannot be read)
     private volatile boolean running; // checked once already: a disagreement now came after the start
 
-    private ShardAgreement(UnifiedJedis redis, RedisKeys keys, boolean records, boolean periodic) {
+    private ShardAgreement(UnifiedJedis redis, RedisKeys keys, boolean records) {
         this.redis = redis;
         this.keys = keys;
         this.records = records;
-        this.checker = periodic
-                ? Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
-                        .name("chat-shard-agreement")
-                        .daemon()
-                        .factory())
-                : null;
     }
 
     /**
@@ -49,20 +40,24 @@ final class ShardAgreement implements AutoCloseable {
      * checks again every {@link #CHECK_EVERY} until closed.
      */
     static ShardAgreement checked(UnifiedJedis redis, RedisKeys keys, boolean records) {
-        ShardAgreement agreement = new ShardAgreement(redis, keys, records, true);
+        ShardAgreement agreement = new ShardAgreement(redis, keys, records);
         agreement.check();
         if (agreement.disagreement != null) {
-            agreement.close();
             throw new ConfigurationException(agreement.disagreement);
         }
-        agreement.checker.scheduleWithFixedDelay(
-                agreement::checkQuietly, CHECK_EVERY.toMillis(), CHECK_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        agreement.periodic = PeriodicCheck.start(
+                "chat-shard-agreement",
+                CHECK_EVERY,
+                CHECK_EVERY,
+                agreement::check,
+                LOG,
+                "cannot check the shard count now");
         return agreement;
     }
 
     /** Checks only when {@link #check} is called: for tests. */
     static ShardAgreement checkedByCaller(UnifiedJedis redis, RedisKeys keys) {
-        return new ShardAgreement(redis, keys, true, false);
+        return new ShardAgreement(redis, keys, true);
     }
 
     void check() {
@@ -113,19 +108,10 @@ final class ShardAgreement implements AutoCloseable {
         return disagreement;
     }
 
-    // A failed check keeps what the last one found: with Redis unreachable the scripts fail anyway.
-    private void checkQuietly() {
-        try {
-            check();
-        } catch (RuntimeException | Error e) { // an Error too: thrown out of the schedule, it would end the checks
-            LOG.debug("cannot check the shard count now", e);
-        }
-    }
-
     @Override
     public void close() {
-        if (checker != null) {
-            checker.shutdownNow();
+        if (periodic != null) {
+            periodic.close();
         }
     }
 }
