@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -218,7 +219,9 @@ class SharedPipelineTest {
                 }
             }
             // Whatever was answered ran exactly once; whatever was refused did not run.
-            assertThat(database.client().get("{t}:count")).isEqualTo(Integer.toString(answered));
+            // (no key at all when close came before any call was sent)
+            assertThat(Optional.ofNullable(database.client().get("{t}:count")).orElse("0"))
+                    .isEqualTo(Integer.toString(answered));
         }
         assertThatThrownBy(() -> pipeline.run(ECHO_COUNT, List.of("{t}:count"), List.of("late")))
                 .isInstanceOf(BackendUnavailableException.class);
