@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiFunction;
-import javax.sql.DataSource;
 import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
@@ -63,21 +62,7 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
         if (database.writeDataSource() == database.dataSource()) {
             return this;
         }
-        JdbcDatabase writes = new JdbcDatabase() {
-            @Override
-            public SqlDialect dialect() {
-                return dialect;
-            }
-
-            @Override
-            public DataSource dataSource() {
-                return database.writeDataSource();
-            }
-
-            @Override
-            public void close() {}
-        };
-        return new JdbcChatStore(writes);
+        return new JdbcChatStore(database.forWrites());
     }
 
     @Override

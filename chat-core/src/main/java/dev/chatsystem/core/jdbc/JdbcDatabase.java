@@ -25,6 +25,25 @@ public interface JdbcDatabase extends AutoCloseable {
         return dataSource();
     }
 
+    /** This database seen through {@link #writeDataSource} only; closing the view closes nothing. */
+    default JdbcDatabase forWrites() {
+        JdbcDatabase database = this;
+        return new JdbcDatabase() {
+            @Override
+            public SqlDialect dialect() {
+                return database.dialect();
+            }
+
+            @Override
+            public DataSource dataSource() {
+                return database.writeDataSource();
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+
     /** Closes the pool, then releases anything else the adapter opened, in reverse order. */
     @Override
     void close();

@@ -90,12 +90,6 @@ final class LostWritesCheck implements AutoCloseable {
 
     /** Checks only when {@link #check} is called: for tests. */
     static LostWritesCheck checkedByCaller(
-            UnifiedJedis redis, RedisKeys keys, ChatStore store, CounterRecovery recovery, JobLock lock) {
-        return checkedByCaller(redis, keys, store, recovery, lock, true);
-    }
-
-    /** As {@link #checkedByCaller(UnifiedJedis, RedisKeys, ChatStore, CounterRecovery, JobLock)}. */
-    static LostWritesCheck checkedByCaller(
             UnifiedJedis redis,
             RedisKeys keys,
             ChatStore store,

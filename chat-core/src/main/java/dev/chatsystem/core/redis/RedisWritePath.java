@@ -334,22 +334,7 @@ final class RedisWritePath implements WritePath, Numbering {
 
     @Override
     public BackendStatus health() {
-        try {
-            redis.ping();
-            String disagreement = agreement.disagreement();
-            if (disagreement != null) {
-                return BackendStatus.down("queue", "redis", disagreement);
-            }
-            String behind = lostWrites.behind();
-            if (behind != null) {
-                return BackendStatus.down("queue", "redis", behind);
-            }
-            return EvictionPolicy.risk(redis)
-                    .map(risk -> BackendStatus.warning("queue", "redis", risk))
-                    .orElseGet(() -> BackendStatus.up("queue", "redis"));
-        } catch (JedisException e) {
-            return BackendStatus.down("queue", "redis", "Redis unreachable: " + e.getMessage());
-        }
+        return QueueHealth.of(redis, agreement, lostWrites);
     }
 
     /** The Redis client and the pipeline belong to {@link RedisBackend}, which closes them. */

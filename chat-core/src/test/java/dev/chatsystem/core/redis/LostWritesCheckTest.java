@@ -241,7 +241,8 @@ class LostWritesCheckTest {
                 keys,
                 failing,
                 new CounterRecovery(pipeline, keys, failing),
-                new RedisJobLock(redis, keys, "this process", RedisJobLock.TTL));
+                new RedisJobLock(redis, keys, "this process", RedisJobLock.TTL),
+                true);
         StreamEntryID stored = new StreamEntryID(1_000, 0);
         store.markPersisted(0, StreamEntries.version(stored));
         try (JobLock.Held another = new RedisJobLock(redis, keys, "another process", RedisJobLock.TTL)
@@ -270,7 +271,8 @@ class LostWritesCheckTest {
                 keys,
                 store,
                 new CounterRecovery(pipeline, keys, store),
-                new RedisJobLock(redis, keys, "this process", RedisJobLock.TTL));
+                new RedisJobLock(redis, keys, "this process", RedisJobLock.TTL),
+                true);
         RedisWritePath writes = new RedisWritePath(
                 redis,
                 pipeline,

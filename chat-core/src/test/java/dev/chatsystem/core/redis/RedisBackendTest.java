@@ -705,7 +705,8 @@ class RedisBackendTest {
                 keys,
                 store,
                 new CounterRecovery(scripts, keys, store),
-                new RedisJobLock(redis, keys, "test", RedisJobLock.TTL));
+                new RedisJobLock(redis, keys, "test", RedisJobLock.TTL),
+                true);
     }
 
     private RedisBackend backend(ChatStore seedStore) {
