@@ -51,18 +51,19 @@ class DoctorCommandTest {
         Health health = new Health(List.of(
                 BackendStatus.up("store", "h2"),
                 BackendStatus.up("search", "lucene"),
-                BackendStatus.down(
+                BackendStatus.warning(
                         "writes",
                         "group-commit",
-                        "the search index missed writes while it was failing; run a reindex")));
+                        "the search index missed writes while it was failing, so searches may miss messages: run a"
+                                + " reindex (ChatSystem.reindex, or chat-cli reindex while the server is stopped)")));
 
         Cli.Result table = doctor(health);
 
-        assertThat(table.code()).isEqualTo(1);
+        assertThat(table.code()).isZero();
         assertThat(table.out().lines().filter(line -> line.startsWith("writes")))
                 .singleElement()
                 .asString()
-                .contains("FAIL", "run chat-cli reindex to rebuild the index from the store")
+                .contains("warn", "run chat-cli reindex to rebuild the index from the store")
                 .doesNotContain("write queue");
     }
 

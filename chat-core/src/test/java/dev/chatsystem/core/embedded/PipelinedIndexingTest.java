@@ -3,6 +3,7 @@ package dev.chatsystem.core.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.chatsystem.core.BackendStatus;
 import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.QueueBacklog;
 import dev.chatsystem.core.h2.H2ChatStore;
@@ -201,6 +202,23 @@ class PipelinedIndexingTest {
         List<Long> lags = listener.lags(QueueBacklog.INDEX);
         assertThat(lags).hasSize(2);
         assertThat(lags.get(0)).as("the lag of the write held at the gate").isGreaterThanOrEqualTo(100L);
+    }
+
+    @Test
+    void writesTheIndexMissedAreAWarningNotAnOutage() {
+        path.close();
+        MissedWrites missed = MissedWrites.inMemory();
+        missed.record(); // documents dropped: searches miss them until a reindex
+        path = GroupCommitWritePath.start(
+                store, index, new ReentrantLock(), missed, 10_000, 500, Duration.ofDays(1), listener);
+
+        BackendStatus health = path.health();
+        assertThat(health.up())
+                .as("creates and edits still work: a load balancer must keep the instance")
+                .isTrue();
+        assertThat(health.warns()).isTrue();
+        assertThat(health.detail()).contains("run a reindex");
+        assertThat(create("after")).isEqualTo(1);
     }
 
     @Test
