@@ -103,6 +103,42 @@ class IdempotencyKeyTest {
                 .isEqualTo(400);
     }
 
+    /**
+     * A proxy joins repeated header lines with commas ("a, b"), so a key with a comma may be two: refused unless it is
+     * inside a quoted string (the draft's Structured Field form), which must then be the whole value.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"a, b", "a,b", ",", "\"a\", \"b\"", "\"a\",b", "\"a", "\"a\\b\"", "\"\""})
+    void keysThatMayBeTwoOrAreBadlyQuotedAre400(String key) throws Exception {
+        String token = http.newApplication("joined keys");
+        long chat = http.newChat(token);
+
+        HttpResponse<String> refused =
+                post("/api/v1/applications/" + token + "/chats/" + chat + "/messages", "{\"body\":\"a\"}", key);
+
+        assertThat(refused.statusCode()).as(key).isEqualTo(400);
+        assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(json(refused).get("detail").asText()).startsWith("Idempotency-Key ");
+        assertThat(http.newMessage(token, chat, "no key")).isEqualTo(1); // the refused create took no number
+    }
+
+    @Test
+    void aQuotedKeyMayHoldACommaAndReplays() {
+        String token = http.newApplication("quoted keys");
+        long chat = http.newChat(token);
+        String path = "/api/v1/applications/" + token + "/chats/" + chat + "/messages";
+        String key = "\"a, b \\\"c\\\"\"";
+
+        HttpResponse<String> created = post(path, "{\"body\":\"a\"}", key);
+        HttpResponse<String> replayed = post(path, "{\"body\":\"a\"}", key);
+
+        assertThat(created.statusCode()).isEqualTo(201);
+        assertThat(replayed.headers().firstValue("Idempotency-Replayed")).hasValue("true");
+        assertThat(json(replayed)).isEqualTo(json(created));
+        assertThat(post(path, "{\"body\":\"a\"}", "\"a, c\"").headers().firstValue("Idempotency-Replayed"))
+                .isEmpty();
+    }
+
     @Test
     void guessableApplicationKeysAre400() {
         HttpResponse<String> refused = post("/api/v1/applications", "{\"name\":\"Support\"}", "signup-42");
