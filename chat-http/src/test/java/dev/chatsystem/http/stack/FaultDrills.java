@@ -86,7 +86,7 @@ class FaultDrills {
             };
             Api client = new Api(api.baseUrl());
             String token = application(client, world);
-            Load load = Load.start(client, token, CHATS, THREADS, "worker", PACE);
+            Load load = track(resources, Load.start(client, token, CHATS, THREADS, "worker", PACE));
             Thread.sleep(2_000);
             long deadline = System.nanoTime() + KILL_BUDGET.toNanos();
             int kills = 0;
@@ -128,8 +128,8 @@ class FaultDrills {
             Api first = new Api(doomed.baseUrl());
             Api second = new Api(survivor.baseUrl());
             String token = application(second, world);
-            Load loadA = Load.start(first, token, CHATS, THREADS / 2, "apione", PACE);
-            Load loadB = Load.start(second, token, CHATS, THREADS / 2, "apitwo", PACE);
+            Load loadA = track(resources, Load.start(first, token, CHATS, THREADS / 2, "apione", PACE));
+            Load loadB = track(resources, Load.start(second, token, CHATS, THREADS / 2, "apitwo", PACE));
             Thread.sleep(3_000);
             doomed.kill();
             int survivorBefore = loadB.acknowledgedCount();
@@ -163,7 +163,7 @@ class FaultDrills {
             ServerProcess server = track(resources, ServerProcess.start("all", world.environment("all"), workDir));
             Api client = new Api(server.baseUrl());
             String token = application(client, world);
-            Load load = Load.start(client, token, CHATS, THREADS, "flush", PACE);
+            Load load = track(resources, Load.start(client, token, CHATS, THREADS, "flush", PACE));
             Thread.sleep(3_000);
             Map<Long, Long> persistedMax = maxima(world.storedBodies(token));
             world.flushRedis();
@@ -211,7 +211,7 @@ class FaultDrills {
             ServerProcess server = track(resources, ServerProcess.start("aof", environment, workDir));
             Api client = new Api(server.baseUrl());
             String token = application(client, world);
-            Load load = Load.start(client, token, CHATS, THREADS, "aof", PACE);
+            Load load = track(resources, Load.start(client, token, CHATS, THREADS, "aof", PACE));
             Thread.sleep(3_000);
             redis[0].destroyForcibly().waitFor();
             long killed = System.nanoTime();
@@ -260,7 +260,8 @@ class FaultDrills {
             ServerProcess server = track(resources, ServerProcess.start("outage", environment, workDir));
             Api client = new Api(server.baseUrl());
             String token = application(client, world);
-            Load load = Load.start(client, token, CHATS, THREADS, elasticsearch ? "search" : "store", PACE);
+            Load load = track(
+                    resources, Load.start(client, token, CHATS, THREADS, elasticsearch ? "search" : "store", PACE));
             Thread.sleep(3_000);
             TcpProxy cut = elasticsearch ? search : mysql;
             long rowsAtCut = world.storedMessages(token).rows();
@@ -301,7 +302,7 @@ class FaultDrills {
             String token = application(client, world);
             String target = client.createApplication("fuzz target");
             client.createChat(target);
-            Load load = Load.start(client, token, CHATS, 2, "fuzz", PACE);
+            Load load = track(resources, Load.start(client, token, CHATS, 2, "fuzz", PACE));
             Fuzzer fuzzer = new Fuzzer(server.baseUrl(), target);
             long started = System.nanoTime();
             fuzzer.run(FUZZ_REQUESTS);
@@ -349,9 +350,10 @@ class FaultDrills {
             }
             worker.kill(); // the backlog builds up with no worker running
             String word = "lorem ipsum dolor sit amet ".repeat(LONG_BODY_CHARS / 27);
-            List<Load> loads = tokens.stream()
-                    .map(token -> Load.start(client, token, CHATS, 1, word, Duration.ZERO))
-                    .toList();
+            List<Load> loads = new ArrayList<>();
+            for (String token : tokens) {
+                loads.add(track(resources, Load.start(client, token, CHATS, 1, word, Duration.ZERO)));
+            }
             Await.until(
                     Duration.ofSeconds(120),
                     "a backlog of long bodies",
@@ -408,7 +410,7 @@ class FaultDrills {
             worker.kill(); // the stream of the application's shard fills up with no worker running
             long usedBefore = world.redisUsedMemory();
             String word = "lorem ipsum dolor sit amet ".repeat(LONG_BODY_CHARS / 27);
-            Load load = Load.start(client, token, CHATS, THREADS, word, Duration.ZERO);
+            Load load = track(resources, Load.start(client, token, CHATS, THREADS, word, Duration.ZERO));
             Await.until(
                     Duration.ofSeconds(120),
                     "a refusal",
@@ -874,7 +876,7 @@ class FaultDrills {
         for (int i = resources.size() - 1; i >= 0; i--) {
             try {
                 resources.get(i).close();
-            } catch (Exception e) {
+            } catch (Exception | AssertionError e) { // a load's threads that would not stop: close the rest anyway
                 System.err.println("closing: " + e);
             }
         }

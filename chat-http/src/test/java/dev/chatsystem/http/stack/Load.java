@@ -28,25 +28,40 @@ final class Load implements AutoCloseable {
     /** Starts {@code threads} clients of {@code api} posting "{@code word} …" into chats 1..{@code chats}. */
     static Load start(Api api, String token, int chats, int threads, String word, Duration pace) {
         Load load = new Load();
-        for (int t = 0; t < threads; t++) {
-            load.threads.add(
-                    Thread.ofPlatform().name("load-" + t).start(() -> load.run(api, token, chats, word, pace)));
+        try {
+            for (int t = 0; t < threads; t++) {
+                load.threads.add(
+                        Thread.ofPlatform().name("load-" + t).start(() -> load.run(api, token, chats, word, pace)));
+            }
+        } catch (RuntimeException | Error e) { // those started would post on, into whatever runs next
+            load.stop();
+            throw e;
         }
         return load;
     }
 
     /**
-     * Stops posting and waits for requests in flight, so the acknowledged set is final; fails when a thread is still
-     * running (a request in flight then could still be acknowledged, unrecorded).
+     * Stops posting and waits, at most 30 s, for requests in flight, so the acknowledged set is final; fails when a
+     * thread is still running (a request in flight then could still be acknowledged, unrecorded). Idempotent. An
+     * interrupt (a drill's timeout) does not cut the wait short, lest the threads post into the next drill: it is
+     * kept for the caller.
      */
     Load stop() {
         running.set(false);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        boolean interrupted = false;
         for (Thread thread : threads) {
-            try {
-                thread.join(Duration.ofSeconds(30));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            while (true) {
+                try {
+                    thread.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         List<String> alive =
                 threads.stream().filter(Thread::isAlive).map(Thread::getName).toList();
