@@ -317,7 +317,8 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
     }
 
     /**
-     * Down when the cluster is unreachable or the index is red or missing; up with a warning while writes to the index are blocked or it holds
+     * Down when the cluster is unreachable or the index is red, missing, or was created again by a write after it was
+     * deleted; up with a warning while writes to the index are blocked or it holds
      * documents of an older layout ({@link IndexHealth}).
      */
     @Override

@@ -37,6 +37,19 @@ final class IndexCreator {
      */
     static final String REFRESH_INTERVAL = "500ms";
 
+    /**
+     * The mapping's {@code _meta} entry naming what created the index: {@link #CREATED_BY_TEMPLATE} when a write created
+     * it through the template, after someone deleted it under running processes, so that it lacks every message
+     * indexed before ({@link IndexHealth} reports search down until a full reindex swaps in an index of its own).
+     * Every explicit create sets it too, as Elasticsearch merges a matching template's {@code _meta} into the one a
+     * create gives. Indexes created before this entry have none, and count as created explicitly.
+     */
+    static final String CREATED_BY_KEY = "chat_created_by";
+
+    static final String CREATED_BY_TEMPLATE = "template";
+    static final String CREATED_AT_OPEN = "open";
+    static final String CREATED_BY_REBUILD = "rebuild";
+
     private final ElasticsearchClient client;
     private final String indexName;
     private final int shards;
@@ -150,7 +163,8 @@ final class IndexCreator {
      * An index template of the same settings and mapping for exactly this name and the indexes a full rebuild creates
      * (whose names a data-stream template may also match): should someone delete the index under
      * running processes, the next bulk request creates it again through the template, rather than with dynamic
-     * mappings under which the chat filter of every search would match nothing. Idempotent.
+     * mappings under which the chat filter of every search would match nothing. It marks the index it creates
+     * ({@link #CREATED_BY_KEY}), as such an index lacks what the deleted one held. Idempotent.
      */
     private void putTemplate() throws IOException {
         try {
@@ -158,8 +172,8 @@ final class IndexCreator {
                     .putIndexTemplate(t -> t.name(templateName(indexName))
                             .indexPatterns(indexName, indexName + AliasSwapRebuild.GENERATION + "*")
                             .priority(TEMPLATE_PRIORITY)
-                            .template(template ->
-                                    template.settings(this::settings).mappings(MessageDocuments.mapping())));
+                            .template(template -> template.settings(this::settings)
+                                    .mappings(mapping(Map.of(CREATED_BY_KEY, CREATED_BY_TEMPLATE)))));
         } catch (ElasticsearchException e) {
             if (e.status() >= 500) {
                 throw e;
@@ -186,21 +200,29 @@ final class IndexCreator {
      * it is complete, and its mapping with {@code meta} added to its {@code _meta}.
      */
     void createRebuildTarget(String name, Map<String, String> meta) throws IOException {
-        TypeMapping mapping = MessageDocuments.mapping();
-        Map<String, JsonData> allMeta = new HashMap<>(mapping.meta());
-        meta.forEach((key, value) -> allMeta.put(key, JsonData.of(value)));
+        Map<String, String> allMeta = new HashMap<>(meta);
+        allMeta.put(CREATED_BY_KEY, CREATED_BY_REBUILD);
         client.indices()
                 .create(c -> c.index(name)
                         .settings(
                                 s -> s.numberOfShards(Integer.toString(shards)).refreshInterval(t -> t.time("-1")))
-                        .mappings(
-                                m -> m.dynamic(mapping.dynamic()).meta(allMeta).properties(mapping.properties())));
+                        .mappings(mapping(allMeta)));
+    }
+
+    /** The documents' mapping ({@link MessageDocuments#mapping}) with {@code meta} added to its {@code _meta}. */
+    private static TypeMapping mapping(Map<String, String> meta) {
+        TypeMapping mapping = MessageDocuments.mapping();
+        Map<String, JsonData> allMeta = new HashMap<>(mapping.meta());
+        meta.forEach((key, value) -> allMeta.put(key, JsonData.of(value)));
+        return TypeMapping.of(m -> m.dynamic(mapping.dynamic()).meta(allMeta).properties(mapping.properties()));
     }
 
     private void create() throws IOException {
         try {
             client.indices()
-                    .create(c -> c.index(indexName).settings(this::settings).mappings(MessageDocuments.mapping()));
+                    .create(c -> c.index(indexName)
+                            .settings(this::settings)
+                            .mappings(mapping(Map.of(CREATED_BY_KEY, CREATED_AT_OPEN))));
         } catch (ElasticsearchException e) {
             if (!ALREADY_EXISTS.equals(e.response().error().type())) {
                 throw e;

@@ -6,8 +6,9 @@ import java.io.IOException;
 import java.util.Set;
 
 /**
- * The search index's health: down when the cluster is unreachable or the index is red (a primary shard unassigned) or
- * missing; up with a warning while writes to the index
+ * The search index's health: down when the cluster is unreachable or the index is red (a primary shard unassigned),
+ * missing, or was created again by a write after it was deleted (through {@link IndexCreator}'s template: it lacks
+ * every older message until a full reindex replaces it); up with a warning while writes to the index
  * are blocked (a full reindex that did not finish, {@link AliasSwapRebuild}) or while it holds documents of an older
  * layout ({@link StaleLayout}), which searches still find, only not by every short word. Only this index's health
  * counts: another deployment's red index on a shared cluster does not take this one's search down.
@@ -34,7 +35,16 @@ final class IndexHealth {
                 }
                 case AVAILABLE -> {}
             }
-            Set<String> blocked = IndexReads.writeBlocked(rest, indexName);
+            IndexReads.State state = IndexReads.state(rest, indexName);
+            if (!state.createdByTemplate().isEmpty()) {
+                return BackendStatus.down(
+                        "search",
+                        KIND,
+                        "index " + String.join(", ", state.createdByTemplate())
+                                + " was created again by a write after it was deleted, so it lacks the messages"
+                                + " indexed before: run chat-cli reindex");
+            }
+            Set<String> blocked = state.writeBlocked();
             if (!blocked.isEmpty()) {
                 return BackendStatus.warning(
                         "search",

@@ -101,6 +101,40 @@ final class IndexReads {
         return blocked;
     }
 
+    /**
+     * What {@link IndexHealth} reads of the indexes {@code name} leads to: those that refuse writes, and those a write
+     * created through the template ({@link IndexCreator#CREATED_BY_KEY}).
+     */
+    record State(Set<String> writeBlocked, Set<String> createdByTemplate) {}
+
+    /** The {@link State} of the indexes {@code name} leads to, in one request; missing ones are skipped. */
+    static State state(Rest5Client rest, String name) throws IOException {
+        Request request = new Request("GET", "/" + name);
+        request.addParameter(
+                "filter_path", "*.settings.index.blocks.write,*.mappings._meta." + IndexCreator.CREATED_BY_KEY);
+        request.addParameter("ignore_unavailable", "true");
+        JsonNode answer = ClientCalls.json(rest.performRequest(request));
+        Set<String> blocked = new TreeSet<>();
+        Set<String> createdByTemplate = new TreeSet<>();
+        answer.fields().forEachRemaining(index -> {
+            JsonNode value = index.getValue();
+            if (value.path("settings")
+                    .path("index")
+                    .path("blocks")
+                    .path("write")
+                    .asBoolean()) {
+                blocked.add(index.getKey());
+            }
+            if (IndexCreator.CREATED_BY_TEMPLATE.equals(value.path("mappings")
+                    .path("_meta")
+                    .path(IndexCreator.CREATED_BY_KEY)
+                    .asText())) {
+                createdByTemplate.add(index.getKey());
+            }
+        });
+        return new State(blocked, createdByTemplate);
+    }
+
     enum Status {
         AVAILABLE,
         RED,

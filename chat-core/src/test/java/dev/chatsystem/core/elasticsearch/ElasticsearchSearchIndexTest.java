@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.chatsystem.core.BackendStatus;
 import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
+import dev.chatsystem.core.spi.IndexRebuild;
 import dev.chatsystem.core.spi.IndexedMessage;
 import dev.chatsystem.core.spi.SearchCorpus;
 import dev.chatsystem.core.spi.SearchIndex;
@@ -243,9 +244,12 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
         }
     }
 
-    /** A deleted index is down until a write creates it again from the template, then of the current layout. */
+    /**
+     * A deleted index is down, and stays down once a write has created it again from the template (of the current
+     * layout, but without the messages indexed before), until a full reindex swaps in an index of its own.
+     */
     @Test
-    void aDeletedIndexIsDownUntilTheNextWrite() throws IOException {
+    void aDeletedIndexIsDownUntilAFullReindexEvenOnceAWriteCreatedItAgain() throws IOException {
         String name = indices.newName();
         createOlder(name, true);
         indexOlderDocument(name);
@@ -259,11 +263,58 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
             assertThat(missing.up()).isFalse();
             assertThat(missing.detail()).startsWith("index " + name + " does not exist: run chat-cli reindex");
 
-            index.upsert(List.of(message(1, "the index again, from its template")));
+            index.upsert(List.of(message(2, "the index again, from its template")));
             clock.advance(StaleLayout.RECHECK_EVERY);
 
+            assertThat(layout(name)).isEqualTo(MessageDocuments.LAYOUT);
+            BackendStatus recreated = index.health();
+            assertThat(recreated.up()).isFalse();
+            assertThat(recreated.detail())
+                    .isEqualTo("index " + name + " was created again by a write after it was deleted, so it lacks the"
+                            + " messages indexed before: run chat-cli reindex");
+
+            try (IndexRebuild rebuild = index.startRebuild()) {
+                rebuild.upsert(List.of(message(1, "written before the pieces"), message(2, "the index again")));
+                rebuild.complete();
+            }
+
+            assertThat(index.health()).isEqualTo(BackendStatus.up("search", "elasticsearch"));
+            assertThat(index.search(APP, CHAT, "pieces", 10)).containsExactly(1L);
+        }
+    }
+
+    /**
+     * Elasticsearch merges a matching template's {@code _meta} into the one a create gives: the indexes this code
+     * creates say so themselves, so that neither passes for one a write created through the template.
+     */
+    @Test
+    void theIndexesCreatedAtOpenAndByAFullReindexAreNotTakenForTheTemplates() throws IOException {
+        String name = indices.newName();
+        try (ElasticsearchSearchIndex index = ElasticsearchSearchIndex.open(indices.url(), name)) {
+            index.upsert(List.of(message(1, "first")));
+            assertThat(createdBy(name)).isEqualTo(IndexCreator.CREATED_AT_OPEN);
+            assertThat(index.health()).isEqualTo(BackendStatus.up("search", "elasticsearch"));
+
+            try (IndexRebuild rebuild = index.startRebuild()) {
+                rebuild.upsert(List.of(message(1, "first")));
+                rebuild.complete();
+            }
+
+            String rebuilt = indices.admin()
+                    .indices()
+                    .getAlias(a -> a.name(name))
+                    .aliases()
+                    .keySet()
+                    .iterator()
+                    .next();
+            assertThat(createdBy(rebuilt)).isEqualTo(IndexCreator.CREATED_BY_REBUILD);
             assertThat(index.health()).isEqualTo(BackendStatus.up("search", "elasticsearch"));
         }
+    }
+
+    private String createdBy(String name) throws IOException {
+        JsonData createdBy = meta(name).get(IndexCreator.CREATED_BY_KEY);
+        return createdBy == null ? null : createdBy.to(String.class);
     }
 
     /** Another deployment's red index on a shared cluster leaves this one's search up. */
