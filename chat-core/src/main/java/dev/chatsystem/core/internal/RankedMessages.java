@@ -6,7 +6,6 @@ import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.WritePath;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.SequencedSet;
@@ -14,7 +13,7 @@ import java.util.SequencedSet;
 /**
  * The messages a search shows for the numbers the index ranked, in its order. The index may be ahead of the store
  * (its workers drain the queue apart from the store's) or behind it, so a ranked number may not be readable yet, or
- * may have been edited since into a body that no longer matches: both are left out.
+ * may have been edited since (pending or stored) into a body that no longer matches: both are left out.
  */
 final class RankedMessages {
     private RankedMessages() {}
@@ -39,15 +38,28 @@ final class RankedMessages {
         if (!unpending.isEmpty()) {
             store.messages(token, chatNumber, unpending).forEach(m -> found.put(m.messageNumber(), m));
         }
-        // A message edited since it was indexed is ranked by its old body: shown only if its pending one matches.
-        SequencedSet<String> words = pending.isEmpty() ? new LinkedHashSet<>() : queryWords.words(query);
+        // A message edited since it was indexed is ranked by its old body: shown only if the body it has now matches,
+        // whether that edit is still pending or already stored (the index lags the store). A message never edited
+        // has the body it was indexed with, so only edited ones are analyzed again.
+        SequencedSet<String> words = null;
         List<Message> result = new ArrayList<>(ranked.size());
         for (Long number : ranked) {
             Message message = found.get(number);
-            if (message != null && (!pending.containsKey(number) || queryWords.matches(words, message.body()))) {
-                result.add(message);
+            if (message == null) {
+                continue;
             }
+            if (pending.containsKey(number) || edited(message)) {
+                words = words == null ? queryWords.words(query) : words;
+                if (!queryWords.matches(words, message.body())) {
+                    continue;
+                }
+            }
+            result.add(message);
         }
         return result;
+    }
+
+    private static boolean edited(Message message) {
+        return message.updatedAt().isAfter(message.createdAt());
     }
 }
