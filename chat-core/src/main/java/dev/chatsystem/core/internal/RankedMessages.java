@@ -59,7 +59,8 @@ final class RankedMessages {
         return result;
     }
 
+    /** Not "after": an edit on a server whose clock is behind may carry an earlier time than the create. */
     private static boolean edited(Message message) {
-        return message.updatedAt().isAfter(message.createdAt());
+        return !message.updatedAt().equals(message.createdAt());
     }
 }
