@@ -175,6 +175,9 @@ class EmbeddedChatSystemTest {
         assertThatThrownBy(() -> chats.createMessage(token, 1, "  ")).isInstanceOf(InvalidInputException.class);
         assertThatThrownBy(() -> chats.createMessage(token, 0, "x")).isInstanceOf(InvalidInputException.class);
         assertThatThrownBy(() -> chats.searchMessages(token, 1, " ", 10)).isInstanceOf(InvalidInputException.class);
+        // Refused as input before the chat is looked up or the indexer waited for: a 400, even for a missing chat.
+        assertThatThrownBy(() -> chats.searchMessages(token, 9, "w".repeat(101), 10))
+                .isInstanceOf(InvalidInputException.class);
         assertThatThrownBy(() -> new PageRequest(0, 1001)).isInstanceOf(InvalidInputException.class);
 
         assertThat(chats.createMessage(token, 1, "first real one").messageNumber())

@@ -271,6 +271,7 @@ final class DefaultChatSystem implements ChatSystem {
     public List<Message> searchMessages(String token, long chatNumber, String query, int limit) {
         String valid = Validation.searchQuery(query);
         Validation.searchLimit(limit);
+        queryWords.words(valid); // too many or too long words: refused before any lookup or wait for the indexer
         existence.requireChat(token, chatNumber);
         writes().awaitSearchable(token, chatNumber);
         // Asked again for more when hits were left out and the index may hold more: a page comes back short only
