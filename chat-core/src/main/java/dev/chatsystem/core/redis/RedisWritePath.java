@@ -1,9 +1,7 @@
 package dev.chatsystem.core.redis;
 
 import dev.chatsystem.core.BackendStatus;
-import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.Chat;
-import dev.chatsystem.core.IdempotencyMismatchException;
 import dev.chatsystem.core.Message;
 import dev.chatsystem.core.NotFoundException;
 import dev.chatsystem.core.QueueBacklog;
@@ -36,8 +34,6 @@ import redis.clients.jedis.exceptions.JedisException;
  */
 final class RedisWritePath implements WritePath, Numbering {
     private static final Logger LOG = LoggerFactory.getLogger(RedisWritePath.class);
-
-    static final String QUEUE_FULL = "the write queue is full (workers are behind); retry later";
 
     private final UnifiedJedis redis;
     private final RedisKeys keys;
@@ -75,15 +71,19 @@ final class RedisWritePath implements WritePath, Numbering {
     public Accepted createChat(String token, Instant at, Optional<Idempotency> idempotency) {
         List<String> scriptKeys = createKeys(token, idempotency);
         List<String> args = List.of(
-                token, RedisCalls.micros(at), streamBound(token), fingerprint(idempotency), ttlSeconds(idempotency));
+                token,
+                RedisCalls.micros(at),
+                streamBound(token),
+                ScriptReplies.fingerprint(idempotency),
+                ScriptReplies.ttlSeconds(idempotency));
         Object reply = run(Scripts.CREATE_CHAT, scriptKeys, args);
-        if (isSeedRequest(reply)) {
+        if (ScriptReplies.isSeedRequest(reply)) {
             if (lastChatNumber(token) < 0) {
                 throw new NotFoundException("no application with this token");
             }
             reply = run(Scripts.CREATE_CHAT, scriptKeys, args);
         }
-        return accepted(reply, at, 0);
+        return ScriptReplies.accepted(reply, at, 0);
     }
 
     @Override
@@ -94,9 +94,12 @@ final class RedisWritePath implements WritePath, Numbering {
 
     /**
      * Queues a message acknowledged before again, under a new number ({@link DisplacedCreates}): past the stream's
-     * bound, since the batch that found it cannot be acknowledged before and a full stream would wait for itself.
+     * bound, since the batch that found it cannot be acknowledged before and a full stream would wait for itself. Not
+     * while the shard count disagrees (the batch is read again), but while Redis is behind: the counters concerned
+     * were raised past the store's numbers just before.
      */
     Accepted requeueMessage(String token, long chatNumber, String body, Instant at, Idempotency once) {
+        agreement.requireAgreement(); // with another shard count the counters are other keys: numbers given again
         return createMessage(token, chatNumber, body, at, Optional.of(once), Long.toString(Long.MAX_VALUE));
     }
 
@@ -109,17 +112,17 @@ final class RedisWritePath implements WritePath, Numbering {
                 body,
                 RedisCalls.micros(at),
                 bound,
-                fingerprint(idempotency),
-                ttlSeconds(idempotency));
+                ScriptReplies.fingerprint(idempotency),
+                ScriptReplies.ttlSeconds(idempotency));
         Object reply = run(Scripts.CREATE_MESSAGE, scriptKeys, args);
-        if (isSeedRequest(reply)) {
+        if (ScriptReplies.isSeedRequest(reply)) {
             if (chatNumber > lastChatNumber(token)) { // seeds the chat counter when the application exists
                 throw new NotFoundException("no chat " + chatNumber + " in this application");
             }
             lastMessageNumber(token, chatNumber);
             reply = run(Scripts.CREATE_MESSAGE, scriptKeys, args);
         }
-        return accepted(reply, at, chatNumber);
+        return ScriptReplies.accepted(reply, at, chatNumber);
     }
 
     /** The create script compares the chat number with the chat counter, in the same atomic step as numbering. */
@@ -142,11 +145,11 @@ final class RedisWritePath implements WritePath, Numbering {
                 streamBound(token),
                 createdAt.map(RedisCalls::micros).orElse(""));
         Object reply = run(Scripts.EDIT_MESSAGE, scriptKeys, args);
-        if (isSeedRequest(reply)) {
+        if (ScriptReplies.isSeedRequest(reply)) {
             lastMessageNumber(token, chatNumber);
             reply = run(Scripts.EDIT_MESSAGE, scriptKeys, args);
         }
-        number(reply, chatNumber);
+        ScriptReplies.number(reply, chatNumber);
         return createdAt.map(created -> new Message(chatNumber, messageNumber, body, created, at));
     }
 
@@ -360,29 +363,6 @@ final class RedisWritePath implements WritePath, Numbering {
         return List.of(keys.counters(token), keys.pending(token), keys.stream(token), record);
     }
 
-    private static String fingerprint(Optional<Idempotency> idempotency) {
-        return idempotency.map(Idempotency::fingerprint).orElse("");
-    }
-
-    private static String ttlSeconds(Optional<Idempotency> idempotency) {
-        return Long.toString(
-                idempotency.map(key -> Math.max(1, key.retention().toSeconds())).orElse(1L));
-    }
-
-    private static Accepted accepted(Object reply, Instant at, long chatNumber) {
-        if (reply instanceof List<?> list && "REPLAY".equals(list.get(0))) {
-            return new Accepted(
-                    Long.parseLong(String.valueOf(list.get(1))),
-                    PendingValues.instant(String.valueOf(list.get(2))),
-                    true);
-        }
-        if (reply instanceof List<?> list && "MISMATCH".equals(list.get(0))) {
-            throw new IdempotencyMismatchException(
-                    "Idempotency-Key was already used with a different request in this scope");
-        }
-        return new Accepted(number(reply, chatNumber), at, false);
-    }
-
     private List<String> shardKeys(String token) {
         return List.of(keys.counters(token), keys.pending(token), keys.stream(token));
     }
@@ -390,22 +370,5 @@ final class RedisWritePath implements WritePath, Numbering {
     /** Through the shared pipeline: creates from many requests share round trips (see {@link SharedPipeline}). */
     private Object run(Script script, List<String> scriptKeys, List<String> args) {
         return RedisCalls.call(() -> pipeline.run(script, scriptKeys, args));
-    }
-
-    private static boolean isSeedRequest(Object reply) {
-        return reply instanceof List<?> list && "SEED".equals(list.get(0));
-    }
-
-    private static long number(Object reply, long chatNumber) {
-        if (reply instanceof Long number) {
-            return number;
-        }
-        String why = reply instanceof List<?> list ? String.valueOf(list.get(0)) : String.valueOf(reply);
-        throw switch (why) {
-            case "FULL" -> new BackendUnavailableException(QUEUE_FULL);
-            case "NOCHAT" -> new NotFoundException("application has no chat " + chatNumber);
-            case "NOMSG" -> new NotFoundException("chat " + chatNumber + " has no such message");
-            default -> new BackendUnavailableException("unexpected reply from Redis: " + why);
-        };
     }
 }

@@ -342,6 +342,11 @@ class RedisBackendTest {
                                 "Stop the processes whose value is wrong, then DEL {chat:s0}:config:shards");
                 assertThatThrownBy(() -> writes.createMessage(token, 1, "refused", AT))
                         .isInstanceOf(BackendUnavailableException.class);
+                Idempotency once = new Idempotency("displaced:" + token + ":1", "1", "displaced", Duration.ofHours(1));
+                assertThatThrownBy(() -> writes.requeueMessage(token, 1, "displaced", AT, once))
+                        .as("a displaced create queued again, under the other shard count's counters")
+                        .isInstanceOf(BackendUnavailableException.class)
+                        .hasMessageContaining("CHAT_SHARDS is 4, but the processes on this Redis use 8");
                 assertThat(writes.health().up()).isFalse();
             }
 
