@@ -15,11 +15,28 @@ public final class LocalJobLock implements JobLock {
         if (!held.add(job)) {
             return Optional.empty();
         }
-        AtomicBoolean open = new AtomicBoolean(true);
-        return Optional.of(() -> {
+        return Optional.of(new Hold(job));
+    }
+
+    /** Held in this process's memory until closed: it is never lost. */
+    private final class Hold implements Held {
+        private final String job;
+        private final AtomicBoolean open = new AtomicBoolean(true);
+
+        Hold(String job) {
+            this.job = job;
+        }
+
+        @Override
+        public boolean lost() {
+            return false;
+        }
+
+        @Override
+        public void close() {
             if (open.getAndSet(false)) {
                 held.remove(job);
             }
-        });
+        }
     }
 }

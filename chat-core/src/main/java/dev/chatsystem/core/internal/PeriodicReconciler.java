@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * longer than that (a large store) must not be joined by another process's, which would only double the load.
  *
  * <p>A failure is logged and the lease is kept: the next interval tries again. Concurrent batches are safe, as the
- * reconciler recounts under the row lock.
+ * reconciler recounts under the row lock; so a run whose lock is {@link JobLock.Held#lost() lost} goes on to its end
+ * (the port has no steps to stop between), at worst alongside another.
  */
 final class PeriodicReconciler implements AutoCloseable {
     static final String JOB = "reconcile";

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.Lock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,7 +97,7 @@ final class Reindexer {
         long started = System.nanoTime();
         if (token.isPresent()) {
             Progress progress = new Progress(store.countMessages(token), listener);
-            copy(token, index::upsert, progress);
+            copy(token, index::upsert, progress, () -> false);
             return progress.report(started);
         }
         // Locked before anything is counted or reported, so that a refused reindex fails at once.
@@ -107,7 +108,7 @@ final class Reindexer {
                 // once the writes queued before now are there (an edit stored after the scan read its row would be
                 // in neither).
                 awaitStored();
-                copy(token, rebuild::upsert, progress);
+                copy(token, rebuild::upsert, progress, held::lost);
                 rebuild.complete();
             }
             return progress.report(started);
@@ -125,10 +126,18 @@ final class Reindexer {
 
     /**
      * Hands every stored message past the progress' cursor (of the application, when {@code token} is present) to
-     * {@code target}.
+     * {@code target}; throws before a batch once {@code lockLost}.
      */
-    private void copy(Optional<String> token, Consumer<List<IndexedMessage>> target, Progress progress) {
+    private void copy(
+            Optional<String> token,
+            Consumer<List<IndexedMessage>> target,
+            Progress progress,
+            BooleanSupplier lockLost) {
         while (true) {
+            if (lockLost.getAsBoolean()) { // another full rebuild may run: this one is abandoned, not completed
+                throw new BackendUnavailableException("the full reindex lost its job lock (the backend let it lapse or"
+                        + " lost it) and stopped before the end, its rebuild abandoned: run it again");
+            }
             MessageBatch batch;
             indexLock.lock();
             try {

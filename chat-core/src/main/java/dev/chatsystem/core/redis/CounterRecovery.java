@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import redis.clients.jedis.StreamEntryID;
 
@@ -55,8 +56,11 @@ final class CounterRecovery {
      * of the persisted marks to the store's, read after the counters (none grew past Redis' copy meanwhile: while
      * below, it refuses to rise, see {@link PersistedMark}), so that {@link LostWritesCheck} finds Redis caught up.
      * Returns the counters raised.
+     *
+     * <p>Stops, throwing before it raises any mark, once {@code lockLost} (the job lock of a reseed run by {@link
+     * LostWritesCheck}): another process may reseed meanwhile, and Redis probably lost the lock with its data again.
      */
-    long reseed(ChatStore source) {
+    long reseed(ChatStore source, BooleanSupplier lockLost) {
         long highestVersion = source.maxMessageVersion();
         for (int shard = 0; shard < keys.shards(); shard++) {
             raiseStreamId(keys.stream(shard), highestVersion);
@@ -65,12 +69,14 @@ final class CounterRecovery {
         Optional<String> after = Optional.empty();
         List<Application> page;
         do {
+            requireHeld(lockLost);
             page = source.applications(after, 500);
             for (Application app : page) {
                 raised += raise(app.token(), "c", source.maxChatNumber(app.token()));
                 long chatsAfter = 0;
                 List<Chat> chats;
                 do {
+                    requireHeld(lockLost);
                     chats = source.chats(app.token(), chatsAfter, 1000);
                     for (Chat chat : chats) {
                         long max = source.maxMessageNumber(app.token(), chat.chatNumber());
@@ -81,6 +87,7 @@ final class CounterRecovery {
                 after = Optional.of(app.token());
             }
         } while (page.size() == 500);
+        requireHeld(lockLost);
         for (Map.Entry<Integer, Long> mark : source.persistedMarks().entrySet()) {
             if (mark.getKey() < keys.shards()) {
                 StreamEntryID id = StreamEntries.entryId(mark.getValue());
@@ -91,6 +98,12 @@ final class CounterRecovery {
             }
         }
         return raised;
+    }
+
+    private static void requireHeld(BooleanSupplier lockLost) {
+        if (lockLost.getAsBoolean()) {
+            throw new BackendUnavailableException("the reseed lost its job lock and stopped before raising the marks");
+        }
     }
 
     /**

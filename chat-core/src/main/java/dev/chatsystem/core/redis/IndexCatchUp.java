@@ -129,7 +129,7 @@ final class IndexCatchUp implements AutoCloseable {
             if (owed.isEmpty() && !here) {
                 return;
             }
-            if (passWithRetries()) {
+            if (passWithRetries(running)) {
                 owed.ifPresent(marker::clear);
                 if (here) {
                     askedHere = false;
@@ -148,13 +148,16 @@ final class IndexCatchUp implements AutoCloseable {
         }
     }
 
-    /** Runs a pass, retrying failed batches; whether it reached the end (false when closed before). */
-    private boolean passWithRetries() {
+    /**
+     * Runs a pass, retrying failed batches; whether it reached the end (false when closed before, or when its lock was
+     * lost: the worker that holds it now, or a later check, runs the pass owed again).
+     */
+    private boolean passWithRetries(JobLock.Held running) {
         long started = System.nanoTime();
         long end = -1;
         long cursor = 0;
         long indexed = 0;
-        while (!closed && (end < 0 || cursor < end)) {
+        while (!closed && !running.lost() && (end < 0 || cursor < end)) {
             MessageBatch batch;
             try {
                 if (end < 0) {
@@ -178,12 +181,15 @@ final class IndexCatchUp implements AutoCloseable {
             indexed += batch.messages().size();
             cursor = batch.nextCursor();
         }
+        boolean lost = running.lost();
         log.info(
                 "index catch-up after a missing queue: {} messages indexed again in {} ms{}",
                 indexed,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
-                closed ? ", stopped before the end (another worker finishes it)" : "");
-        return !closed;
+                closed
+                        ? ", stopped before the end (another worker finishes it)"
+                        : lost ? ", stopped before the end: its job lock was lost (the pass stays owed)" : "");
+        return !closed && !lost;
     }
 
     /**

@@ -114,7 +114,7 @@ final class LostWritesCheck implements AutoCloseable {
             }
             long raised;
             try {
-                raised = recovery.reseed(store); // raises Redis' marks last
+                raised = recovery.reseed(store, reseeding::lost); // raises Redis' marks last
             } catch (RuntimeException e) { // every process keeps refusing: say why, not only at debug
                 LOG.warn(
                         "reseeding Redis from the store failed (tried again within {}): {}", CHECK_EVERY, e.toString());

@@ -16,6 +16,10 @@ import redis.clients.jedis.UnifiedJedis;
  * Job locks on Redis: a key per job holding a token unique to each hold, taken only when free and renewed by a virtual
  * thread every third of its time to live ({@link Scripts#LEASE}), deleted on close only by its holder ({@link
  * Scripts#RELEASE}). A holder killed without closing frees it within the time to live.
+ *
+ * <p>A hold is {@link Held#lost() lost} once a renewal finds the key gone (it lapsed, or Redis lost its data) or held by
+ * another, or once no renewal has succeeded for the time to live (the key may have lapsed meanwhile). A key found gone
+ * is taken again and renewed all the same, so that no other process starts the job before this one has stopped.
  */
 final class RedisJobLock implements JobLock {
     static final Duration TTL = Duration.ofSeconds(30);
@@ -40,10 +44,11 @@ final class RedisJobLock implements JobLock {
     public Optional<Held> tryLock(String job) {
         String key = keys.lock(job);
         String token = owner + ":" + UUID.randomUUID();
+        long sent = System.nanoTime();
         if (lease(key, token) != TAKEN_FREE) {
             return Optional.empty();
         }
-        return Optional.of(new Hold(key, token).start());
+        return Optional.of(new Hold(key, token, sent).start());
     }
 
     private static void joinUninterruptibly(Thread thread) {
@@ -71,11 +76,15 @@ final class RedisJobLock implements JobLock {
         private final String token;
         private final CountDownLatch closing = new CountDownLatch(1);
         private final AtomicBoolean open = new AtomicBoolean(true);
+        private final AtomicBoolean lost = new AtomicBoolean();
         private final Thread renewer;
+        /** When the last lease that was taken or renewed was sent: the key lives at least the time to live past it. */
+        private volatile long renewedAt;
 
-        Hold(String key, String token) {
+        Hold(String key, String token, long takenAt) {
             this.key = key;
             this.token = token;
+            this.renewedAt = takenAt;
             this.renewer = Thread.ofVirtual().name("lock-renewer " + key).unstarted(this::renewUntilClosed);
         }
 
@@ -98,18 +107,36 @@ final class RedisJobLock implements JobLock {
 
         /** False once another holder has the lock, which this hold then no longer tries to take back. */
         private boolean renew() {
+            long sent = System.nanoTime();
             try {
                 long reply = lease(key, token);
                 if (reply == TAKEN_FREE) {
-                    log.warn("{} had lapsed (Redis unreachable or lost its data) and was taken again", key);
+                    lose("had lapsed (Redis unreachable or lost its data); taken again until the job stops");
                 } else if (reply != RENEWED) {
-                    log.error("{} lapsed and another process holds it now: two of its jobs may run at once", key);
+                    lose("lapsed and another process holds it now: two of its jobs may run at once");
                     return false;
                 }
+                renewedAt = sent;
             } catch (RuntimeException e) { // Redis unreachable, mostly: the next round tries again
                 log.warn("could not renew {} ({}); it lapses {} s after the last renewal", key, e, ttl.toSeconds());
+                lost();
             }
             return true;
+        }
+
+        @Override
+        public boolean lost() {
+            if (!lost.get() && System.nanoTime() - renewedAt > ttl.toNanos()) {
+                lose("was not renewed for " + ttl.toSeconds() + " s and may have lapsed");
+            }
+            return lost.get();
+        }
+
+        /** Records the loss, told once. */
+        private void lose(String why) {
+            if (!lost.getAndSet(true)) {
+                log.warn("{} {}: the job holding it stops without finishing", key, why);
+            }
         }
 
         @Override

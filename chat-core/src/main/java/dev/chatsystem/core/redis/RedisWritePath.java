@@ -240,7 +240,7 @@ final class RedisWritePath implements WritePath, Numbering {
     /** Raises every counter below the store's maximum (see {@link CounterRecovery#reseed}). */
     @Override
     public long reseed(ChatStore source) {
-        return recovery.reseed(source);
+        return recovery.reseed(source, () -> false); // an admin's reseed, under no lock
     }
 
     @Override

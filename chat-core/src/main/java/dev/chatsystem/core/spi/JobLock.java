@@ -20,8 +20,17 @@ public interface JobLock {
      */
     Optional<Held> tryLock(String job);
 
-    /** A lock this caller holds; closing it gives it back, and closing it again does nothing. */
+    /**
+     * A lock this caller holds; closing it gives it back, and closing it again does nothing. Thread-safe.
+     *
+     * <p>A hold can be lost before it is closed: the backend let it lapse (the holder paused, or could not reach the
+     * backend, for longer than the lock lives) or lost its data, and another holder may run the job now. A long job
+     * asks {@link #lost()} between its steps and, once it is true, stops without claiming to have finished.
+     */
     interface Held extends AutoCloseable {
+        /** True once this hold may have been lost (and from then on); never true for a lock that cannot lapse. */
+        boolean lost();
+
         @Override
         void close();
     }

@@ -8,6 +8,7 @@ import dev.chatsystem.core.ReindexListener;
 import dev.chatsystem.core.embedded.LocalJobLock;
 import dev.chatsystem.core.h2.H2ChatStore;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
+import dev.chatsystem.core.spi.JobLock;
 import dev.chatsystem.core.spi.Write;
 import dev.chatsystem.core.testing.ControlledIndex;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,6 +66,37 @@ class FailedReindexTest {
 
         try (LuceneSearchIndex reopened = LuceneSearchIndex.open(dir.resolve("index"))) {
             assertThat(reopened.needsRebuild()).isTrue();
+        }
+    }
+
+    /** Another process may rebuild once the lock is lost (Redis lost it): this rebuild must not complete over it. */
+    @Test
+    void aFullReindexWhoseLockIsLostStopsWithoutCompleting() {
+        try (H2ChatStore store = H2ChatStore.open(dir.resolve("db"));
+                ControlledIndex index = new ControlledIndex(LuceneSearchIndex.open(dir.resolve("index")))) {
+            AtomicBoolean lost = new AtomicBoolean();
+            AtomicBoolean closed = new AtomicBoolean();
+            JobLock losing = job -> Optional.of(new JobLock.Held() {
+                @Override
+                public boolean lost() {
+                    return lost.get();
+                }
+
+                @Override
+                public void close() {
+                    closed.set(true);
+                }
+            });
+            index.beforeUpsert(() -> lost.set(true)); // lost while the first batch is written
+            Reindexer reindexer =
+                    new Reindexer(store, index, Reindexer.StoredWrites.ALWAYS, new ReentrantLock(), losing);
+
+            assertThatThrownBy(() -> reindexer.reindex(Optional.empty(), ReindexListener.NONE))
+                    .isInstanceOf(BackendUnavailableException.class)
+                    .hasMessageContaining("lost its job lock");
+            assertThat(index.upserted()).hasSize(1);
+            assertThat(index.needsRebuild()).as("not completed").isTrue();
+            assertThat(closed).isTrue();
         }
     }
 

@@ -18,6 +18,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -189,6 +193,38 @@ class IndexCatchUpTest {
             try (IndexCatchUp other = new IndexCatchUp(store, lucene, marker, redisLock("second"))) {
                 Await.until(() -> lucene.count() == 2_500, Duration.ofSeconds(30));
                 Await.until(() -> marker.get().isEmpty(), Duration.ofSeconds(30));
+            }
+        }
+    }
+
+    /** Its lock lost (Redis lost it with its data, or this worker paused past it): the pass stops and stays owed. */
+    @Test
+    void aPassWhoseLockIsLostStopsAndStaysOwed() throws InterruptedException {
+        try (H2ChatStore store = H2ChatStore.open(dataDir);
+                LuceneSearchIndex lucene = LuceneSearchIndex.open(dataDir.resolve("index"))) {
+            storeMessages(store, 2_500);
+            CatchUpMarker marker = new InMemoryCatchUpMarker();
+            ControlledIndex index = new ControlledIndex(lucene);
+            AtomicBoolean lost = new AtomicBoolean();
+            CountDownLatch closed = new CountDownLatch(1);
+            JobLock losing = job -> Optional.of(new JobLock.Held() {
+                @Override
+                public boolean lost() {
+                    return lost.get();
+                }
+
+                @Override
+                public void close() {
+                    closed.countDown();
+                }
+            });
+            index.beforeUpsert(() -> lost.set(true)); // lost while the first batch is indexed
+
+            try (IndexCatchUp catchUp = new IndexCatchUp(store, index, marker, losing)) {
+                catchUp.request();
+                assertThat(closed.await(30, TimeUnit.SECONDS)).isTrue();
+                Await.until(() -> lucene.count() == 1_000, Duration.ofSeconds(30));
+                assertThat(marker.get()).as("still owed").isPresent();
             }
         }
     }

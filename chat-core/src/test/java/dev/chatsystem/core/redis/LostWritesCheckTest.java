@@ -259,6 +259,38 @@ class LostWritesCheckTest {
         assertThat(check.behind()).isNull();
     }
 
+    /** Another process may reseed once the lock is lost, and Redis may have lost it with its data again. */
+    @Test
+    void aReseedWhoseLockIsLostRaisesNoMarkAndRunsAgain() {
+        RedisClient redis = redisDatabase.client();
+        RedisKeys keys = new RedisKeys(1);
+        SharedPipeline pipeline = new SharedPipeline(redis, 1, Duration.ofSeconds(5));
+        open.add(pipeline);
+        AtomicBoolean lost = new AtomicBoolean(true);
+        JobLock losing = job -> Optional.of(new JobLock.Held() {
+            @Override
+            public boolean lost() {
+                return lost.get();
+            }
+
+            @Override
+            public void close() {}
+        });
+        LostWritesCheck check = LostWritesCheck.checkedByCaller(
+                redis, keys, store, new CounterRecovery(pipeline, keys, store), losing, true);
+        store.markPersisted(0, StreamEntries.version(new StreamEntryID(1_000, 0))); // Redis holds no mark: lost
+
+        assertThatThrownBy(check::check)
+                .isInstanceOf(BackendUnavailableException.class)
+                .hasMessageContaining("lost its job lock");
+        assertThat(check.behind()).isNotNull();
+        assertThat(redis.get(keys.persisted(0))).isNull();
+
+        lost.set(false);
+        check.check();
+        assertThat(check.behind()).isNull();
+    }
+
     private record Setup(RedisKeys keys, RedisWritePath writes, LostWritesCheck check) {}
 
     private record Snapshot(byte[] dump, long pttl) {}

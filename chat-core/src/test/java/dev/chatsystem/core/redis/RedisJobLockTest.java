@@ -55,7 +55,33 @@ class RedisJobLockTest {
 
             assertThat(process("second").tryLock(JOB)).isEmpty();
             assertThat(redis.client().pttl(keys.lock(JOB))).isPositive();
+            assertThat(held.lost()).isFalse();
         }
+    }
+
+    /** The job learns it: another process may run it now. */
+    @Test
+    void aHoldWhoseKeyRedisLostOrAnotherTookIsLost() {
+        JobLock first = process("first");
+        try (JobLock.Held kept = first.tryLock(JOB).orElseThrow();
+                JobLock.Held flushed = first.tryLock("flushed").orElseThrow();
+                JobLock.Held taken = first.tryLock("taken").orElseThrow()) {
+            redis.client().del(keys.lock("flushed")); // Redis lost its data
+            redis.client()
+                    .set(
+                            keys.lock("taken"),
+                            "second:token",
+                            SetParams.setParams().px(60_000));
+
+            Await.until(() -> flushed.lost() && taken.lost(), TTL.multipliedBy(3));
+
+            assertThat(kept.lost()).isFalse();
+            assertThat(redis.client().exists(keys.lock("flushed")))
+                    .as("taken again until the job stops")
+                    .isTrue();
+            assertThat(redis.client().get(keys.lock("taken"))).isEqualTo("second:token");
+        }
+        assertThat(redis.client().exists(keys.lock("flushed"))).isFalse();
     }
 
     @Test
