@@ -8,7 +8,6 @@ import dev.chatsystem.core.Chat;
 import dev.chatsystem.core.spi.ChatStore;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
@@ -57,13 +56,21 @@ final class CounterRecovery {
      * below, it refuses to rise, see {@link PersistedMark}), so that {@link LostWritesCheck} finds Redis caught up.
      * Returns the counters raised.
      *
+     * <p>Raises no shard's mark if Redis lost any of the reseed's writes on that shard meanwhile ({@link ReseedTally}),
+     * and then throws: those marks stay below the store's, so the check finds Redis behind and reseeds again.
+     *
      * <p>Stops, throwing before it raises any mark, once {@code lockLost} (the job lock of a reseed run by {@link
      * LostWritesCheck}): another process may reseed meanwhile, and Redis probably lost the lock with its data again.
      */
     long reseed(ChatStore source, BooleanSupplier lockLost) {
+        ReseedTally tally = new ReseedTally(pipeline, keys);
         long highestVersion = source.maxMessageVersion();
-        for (int shard = 0; shard < keys.shards(); shard++) {
-            raiseStreamId(keys.stream(shard), highestVersion);
+        if (highestVersion > 0) {
+            StreamEntryID id = StreamEntries.entryId(highestVersion);
+            List<String> args = List.of(Long.toString(id.getTime()), Long.toString(id.getSequence()));
+            for (int shard = 0; shard < keys.shards(); shard++) {
+                tally.run(Scripts.RAISE_STREAM_ID, shard, keys.stream(shard), args);
+            }
         }
         long raised = 0;
         Optional<String> after = Optional.empty();
@@ -72,7 +79,7 @@ final class CounterRecovery {
             requireHeld(lockLost);
             page = source.applications(after, 500);
             for (Application app : page) {
-                raised += raise(app.token(), "c", source.maxChatNumber(app.token()));
+                raised += raise(tally, app.token(), "c", source.maxChatNumber(app.token()));
                 long chatsAfter = 0;
                 List<Chat> chats;
                 do {
@@ -80,7 +87,7 @@ final class CounterRecovery {
                     chats = source.chats(app.token(), chatsAfter, 1000);
                     for (Chat chat : chats) {
                         long max = source.maxMessageNumber(app.token(), chat.chatNumber());
-                        raised += raise(app.token(), "m:" + chat.chatNumber(), max);
+                        raised += raise(tally, app.token(), "m:" + chat.chatNumber(), max);
                         chatsAfter = chat.chatNumber();
                     }
                 } while (chats.size() == 1000);
@@ -88,14 +95,10 @@ final class CounterRecovery {
             }
         } while (page.size() == 500);
         requireHeld(lockLost);
-        for (Map.Entry<Integer, Long> mark : source.persistedMarks().entrySet()) {
-            if (mark.getKey() < keys.shards()) {
-                StreamEntryID id = StreamEntries.entryId(mark.getValue());
-                run(
-                        Scripts.RAISE_MARK,
-                        List.of(keys.persisted(mark.getKey())),
-                        List.of(Long.toString(id.getTime()), Long.toString(id.getSequence()), "0", "0"));
-            }
+        List<Integer> lost = tally.raiseMarks(source.persistedMarks());
+        if (!lost.isEmpty()) {
+            throw new BackendUnavailableException("Redis lost writes of the reseed while it ran (shards " + lost
+                    + "); their marks are left below the store's, so Redis is found behind and reseeded again");
         }
         return raised;
     }
@@ -140,8 +143,9 @@ final class CounterRecovery {
                 List.of(Long.toString(id.getTime()), Long.toString(id.getSequence())));
     }
 
-    private long raise(String token, String field, long value) {
-        return (Long) run(Scripts.RAISE, List.of(keys.counters(token)), List.of(field, Long.toString(value)));
+    private long raise(ReseedTally tally, String token, String field, long value) {
+        return (Long) tally.run(
+                Scripts.RAISE, keys.shardOf(token), keys.counters(token), List.of(field, Long.toString(value)));
     }
 
     private Object run(Script script, List<String> scriptKeys, List<String> args) {

@@ -16,6 +16,7 @@ import java.util.zip.CRC32;
  *   <li>{@code …:lease:<group>} string: which worker instance drains the shard for a consumer group
  *   <li>{@code …:persisted} string {@code ms-seq}: the highest stream entry id of the shard the persist workers
  *       stored, as far as they recorded it (a copy of the store's mark, raised first)
+ *   <li>{@code …:reseed:<run>} string with a TTL: how many writes a reseed made on the shard, until it raises the mark
  *   <li><code>{chat:s0}:job:&lt;job&gt;</code> string with a TTL: which instance last ran a periodic job, held for
  *       its period
  *   <li><code>{chat:s0}:config:shards</code> string: the number of shards every process on this Redis uses
@@ -83,6 +84,11 @@ final class RedisKeys {
      */
     String persisted(int shard) {
         return tag(shard) + ":persisted";
+    }
+
+    /** The count of a reseed's writes on the shard ({@link ReseedTally}), under the tag of the keys it writes. */
+    String reseedTally(int shard, String run) {
+        return tag(shard) + ":reseed:" + run;
     }
 
     /** A long job's lock; like jobs, under shard 0's tag. */

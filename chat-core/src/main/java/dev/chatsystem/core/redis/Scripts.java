@@ -112,10 +112,11 @@ final class Scripts {
      * comes after that: after a loss of Redis data the stream starts again from this server's clock, which may be
      * behind the one that gave the stored messages their versions, and an edit with a lower version than the stored
      * row would be dropped by the workers. A missing stream is created at that id (an entry added and trimmed away at
-     * once, which no reader sees and which leaves no deleted entry behind). KEYS: stream. ARGV: ms, seq. 1 if
-     * raised.
+     * once, which no reader sees and which leaves no deleted entry behind). KEYS: stream[, tally]. ARGV: ms, seq[,
+     * tally ttl millis]. 1 if raised. A reseed's call counts itself in the tally ({@link ReseedTally}).
      */
     static final Script RAISE_STREAM_ID = new Script("""
+            if KEYS[2] then redis.call('INCR', KEYS[2]) redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
             local ms, seq = tonumber(ARGV[1]), tonumber(ARGV[2])
             local info = redis.pcall('XINFO', 'STREAM', KEYS[1])
             if type(info) == 'table' and info.err then
@@ -140,12 +141,18 @@ final class Scripts {
      * Raises a shard's persisted mark ({@code ms-seq}, missing = 0-0) to at least {@code ms-seq}, unless it is below
      * {@code expected ms-seq}: then Redis lost writes (it holds an older mark than the store) and the mark is left as
      * it is, for {@link LostWritesCheck} to find. Compared as two numbers: a version as one (ms * 1,000,000 + seq)
-     * does not fit Lua's doubles. KEYS: mark. ARGV: ms, seq, expected ms, expected seq. 1 if at or above the
-     * expected mark (and now at least the new one), 0 if found below it.
+     * does not fit Lua's doubles. KEYS: mark[, tally]. ARGV: ms, seq, expected ms, expected seq[, tally expected]. 1
+     * if at or above the expected mark (and now at least the new one), 0 if found below it, -1 (nothing raised) when
+     * a reseed's tally, deleted here, is not the count of its writes ({@link ReseedTally}).
      */
     static final Script RAISE_MARK = new Script("""
             local function below(ms, seq, otherMs, otherSeq)
               return ms < otherMs or (ms == otherMs and seq < otherSeq)
+            end
+            if KEYS[2] then
+              local tally = tonumber(redis.call('GET', KEYS[2]) or '0')
+              redis.call('DEL', KEYS[2])
+              if tally ~= tonumber(ARGV[5]) then return -1 end
             end
             local ms, seq = 0, 0
             local current = redis.call('GET', KEYS[1])
@@ -160,8 +167,12 @@ final class Scripts {
             return 1
             """);
 
-    /** Raises a counter to at least a value, never lowering it. KEYS: counters. ARGV: field, value. 1 if raised. */
+    /**
+     * Raises a counter to at least a value, never lowering it. KEYS: counters[, tally]. ARGV: field, value[, tally ttl
+     * millis]. 1 if raised. A reseed's call counts itself in the tally ({@link ReseedTally}).
+     */
     static final Script RAISE = new Script("""
+            if KEYS[2] then redis.call('INCR', KEYS[2]) redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
             local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '-1')
             if current < tonumber(ARGV[2]) then
               redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])

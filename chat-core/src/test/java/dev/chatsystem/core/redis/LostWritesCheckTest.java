@@ -11,6 +11,7 @@ import dev.chatsystem.core.mysql.MySqlChatStore;
 import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.JobLock;
 import dev.chatsystem.core.spi.SearchIndex;
+import dev.chatsystem.core.spi.Write;
 import dev.chatsystem.core.testing.Await;
 import dev.chatsystem.core.testing.MySqlTestDatabase;
 import dev.chatsystem.core.testing.RedisDatabase;
@@ -289,6 +290,76 @@ class LostWritesCheckTest {
         lost.set(false);
         check.check();
         assertThat(check.behind()).isNull();
+    }
+
+    /**
+     * Redis loses its data again while a reseed walks the store: the counters and stream ids it raised before are gone,
+     * so it must not raise the marks at its end, which would hide that. The check finds Redis behind still, reseeds
+     * again, and the numbering goes on past the store's.
+     */
+    @Test
+    void aLossWhileAReseedWalksKeepsRedisBehindUntilItIsReseededAgain() {
+        RedisClient redis = redisDatabase.client();
+        RedisKeys keys = new RedisKeys(1);
+        SharedPipeline pipeline = new SharedPipeline(redis, 1, Duration.ofSeconds(5));
+        open.add(pipeline);
+        long version = StreamEntries.version(new StreamEntryID(System.currentTimeMillis() + 60_000, 0));
+        List<String> tokens = List.of("t" + System.nanoTime() + "a", "t" + System.nanoTime() + "b");
+        for (String token : tokens) {
+            store.createApplication(token, "app", AT);
+            store.apply(List.of(
+                    new Write.ChatCreated(token, 1, AT),
+                    new Write.MessageCreated(token, 1, 1, "stored 1", AT, version - 1),
+                    new Write.MessageCreated(token, 1, 2, "stored 2", AT, version)));
+        }
+        store.markPersisted(0, version); // Redis holds no mark: lost
+        AtomicBoolean flushOnce = new AtomicBoolean(true);
+        ChatStore flushing = (ChatStore) Proxy.newProxyInstance(
+                ChatStore.class.getClassLoader(), new Class<?>[] {ChatStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("chats") && flushOnce.getAndSet(false)) {
+                        redis.flushDB(); // Redis loses its data again, after the reseed raised a stream and a counter
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        LostWritesCheck check = LostWritesCheck.checkedByCaller(
+                redis,
+                keys,
+                flushing,
+                new CounterRecovery(pipeline, keys, flushing),
+                new RedisJobLock(redis, keys, "this process", RedisJobLock.TTL),
+                true);
+        RedisWritePath writes = new RedisWritePath(
+                redis,
+                pipeline,
+                keys,
+                store,
+                1_000_000,
+                StreamMemoryBudget.measuredByCaller(redis, keys, Long.MAX_VALUE, System::nanoTime),
+                ShardAgreement.checkedByCaller(redis, keys),
+                check);
+
+        assertThatThrownBy(check::check)
+                .isInstanceOf(BackendUnavailableException.class)
+                .hasMessageContaining("Redis lost writes of the reseed");
+        assertThat(flushOnce).isFalse();
+        assertThat(check.behind()).isNotNull();
+        assertThat(redis.get(keys.persisted(0)))
+                .as("the mark is left below the store's")
+                .isNull();
+        assertThatThrownBy(() -> writes.createChat(tokens.get(0), AT)).isInstanceOf(BackendUnavailableException.class);
+
+        check.check(); // reseeded again, whole this time
+        assertThat(check.behind()).isNull();
+        assertThat(StreamEntries.version(QueueDepth.lastId(redis, keys.stream(0))))
+                .isGreaterThanOrEqualTo(version);
+        for (String token : tokens) {
+            assertThat(writes.createChat(token, AT)).isEqualTo(2);
+            assertThat(writes.createMessage(token, 1, "after the reseeds", AT)).isEqualTo(3);
+        }
     }
 
     private record Setup(RedisKeys keys, RedisWritePath writes, LostWritesCheck check) {}
