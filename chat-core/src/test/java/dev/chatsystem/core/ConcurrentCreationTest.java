@@ -87,6 +87,25 @@ class ConcurrentCreationTest {
     }
 
     @Test
+    void eachOfManyConcurrentEditsOfOneMessageAnswersWithItsOwnBody() throws Exception {
+        try (ChatSystem chats = ChatSystem.open(ChatConfig.embedded(dataDir))) {
+            String token = chats.createApplication("editing").token();
+            chats.createChat(token);
+            Message original = chats.createMessage(token, 1, "original");
+            runConcurrently(THREADS, thread -> {
+                for (int i = 0; i < 20; i++) {
+                    String body = "edit " + thread + " " + i;
+                    Message edited = chats.editMessage(token, 1, 1, body);
+                    // Others' edits commit in the same batch or right after: the answer is still this one's.
+                    assertThat(edited.body()).isEqualTo(body);
+                    assertThat(edited.createdAt()).isEqualTo(original.createdAt());
+                    assertThat(edited.updatedAt()).isAfterOrEqualTo(original.createdAt());
+                }
+            });
+        }
+    }
+
+    @Test
     void aSearchRightAfterEachOfManyConcurrentCreatesFindsIt() throws Exception {
         try (ChatSystem chats = ChatSystem.open(ChatConfig.embedded(dataDir))) {
             String token = chats.createApplication("searching").token();

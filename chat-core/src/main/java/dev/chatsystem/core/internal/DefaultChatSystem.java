@@ -262,8 +262,11 @@ final class DefaultChatSystem implements ChatSystem {
             throw existence.messageNotFound(token, chatNumber, messageNumber);
         }
         Instant at = now();
+        // Read back for the creation time only: by now another edit may have replaced this one's body, and the
+        // answer is what this edit wrote, in its place in the order of the message's edits.
         return writes().editMessage(token, chatNumber, messageNumber, valid, at)
-                .or(() -> latest(token, chatNumber, messageNumber))
+                .or(() -> latest(token, chatNumber, messageNumber)
+                        .map(stored -> new Message(chatNumber, messageNumber, valid, stored.createdAt(), at)))
                 .orElseThrow(() -> existence.messageNotFound(token, chatNumber, messageNumber));
     }
 
