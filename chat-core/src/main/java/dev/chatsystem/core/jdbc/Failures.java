@@ -6,6 +6,16 @@ import java.util.Optional;
 
 /** Turns JDBC, Jdbi, Hikari and Flyway failures into the library's exceptions, with one-line messages. */
 public final class Failures {
+    private static final int MYSQL_LOCK_WAIT_TIMEOUT = 1205;
+    private static final int MYSQL_DEADLOCK = 1213;
+    /** "Timeout trying to lock table": H2's wait for a lock ran out (LOCK_TIMEOUT), as a SELECT ... FOR UPDATE meets it. */
+    private static final String H2_LOCK_TIMEOUT = "HYT00";
+    /**
+     * "Concurrent update in table": what H2 2.x reports when an INSERT, UPDATE or DELETE waited LOCK_TIMEOUT for a row
+     * another transaction holds (or found it changed under it); the statement is rolled back, as for HYT00.
+     */
+    private static final String H2_CONCURRENT_UPDATE = "90131";
+
     private Failures() {}
 
     /** The failure as seen by a caller: the store of this dialect could not do {@code action}. */
@@ -20,11 +30,23 @@ public final class Failures {
     }
 
     /**
-     * True when the engine rolled the transaction back to break a deadlock or a lock wait (SQLSTATE class 40), so
-     * running it again may succeed.
+     * True when running the whole transaction again may succeed: the engine rolled it back to break a deadlock or a
+     * lock wait (SQLSTATE class 40, or MySQL's errors 1213 and 1205 under whatever state the driver reports), or, on
+     * H2, a wait for a lock ran out (HYT00 for a locking read, 90131 for a write). A lock wait timeout on H2, and by
+     * default on MySQL, rolls back the statement only: the caller must roll the rest of the transaction back and run
+     * all of it again, not the statement.
      */
-    static boolean isRolledBack(Throwable failure) {
-        return sqlState(failure).filter(state -> state.startsWith("40")).isPresent();
+    static boolean isWorthRetrying(SqlDialect dialect, Throwable failure) {
+        Optional<SQLException> sql = sqlException(failure);
+        if (sql.isEmpty()) {
+            return false;
+        }
+        String state = sql.get().getSQLState();
+        return state.startsWith("40")
+                || (dialect == SqlDialect.MYSQL
+                        && (sql.get().getErrorCode() == MYSQL_DEADLOCK
+                                || sql.get().getErrorCode() == MYSQL_LOCK_WAIT_TIMEOUT))
+                || (dialect == SqlDialect.H2 && (state.equals(H2_LOCK_TIMEOUT) || state.equals(H2_CONCURRENT_UPDATE)));
     }
 
     /**

@@ -35,12 +35,10 @@ import org.jdbi.v3.core.statement.NoTemplateEngine;
  * <p>Counts are exact: {@link #apply} updates them in the same transaction as the rows, by the rows it actually
  * inserted, so batches applied concurrently, twice, or by several processes at once leave the same state. Writes
  * whose token is unknown are skipped, as are messages of chats that do not exist. Transactions run at READ COMMITTED
- * (see {@link BatchWriter} for why). Thread-safe.
+ * (see {@link BatchWriter} for why). Every write runs again when the engine rolled it back to break a deadlock or a
+ * lock wait ({@link Retries}). Thread-safe.
  */
 public class JdbcChatStore implements ChatStore, CountReconciler {
-    /** Attempts of a batch the engine rolled back to break a deadlock; the batch is idempotent, so rerunning is safe. */
-    private static final int APPLY_ATTEMPTS = 3;
-
     private final JdbcDatabase database;
     private final SqlDialect dialect;
     private final Jdbi jdbi;
@@ -71,7 +69,7 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
         Objects.requireNonNull(name, "name");
         long micros = Rows.micros(at);
         try {
-            return jdbi.inTransaction(handle -> {
+            return retried("create an application", handle -> {
                 handle.execute(
                         "INSERT INTO applications (token, name, chats_count, created_at, updated_at)"
                                 + " VALUES (?, ?, 0, ?, ?)",
@@ -195,36 +193,31 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
         if (writes.isEmpty() && records.isEmpty() && shard < 0) {
             return Displaced.NONE;
         }
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return jdbi.inTransaction(handle -> {
-                    Displaced displaced = BatchWriter.apply(handle, writes);
-                    for (IdempotencyRecord record : records) {
-                        // The caller found no live record of this key, so any older one has expired.
-                        IdempotencyRecords.insert(handle, List.of(record), record.at());
-                    }
-                    if (shard >= 0) {
-                        ShardMarks.raise(handle, shard, version);
-                    }
-                    return displaced;
-                });
-            } catch (ConnectionException e) { // before the transaction began: nothing of it is stored
-                throw new NothingAppliedException(
-                        Failures.unavailable(dialect, "apply " + writes.size() + " writes", e)
-                                .getMessage(),
-                        e);
-            } catch (JdbiException e) {
-                if (attempt == APPLY_ATTEMPTS || !Failures.isRolledBack(e)) {
-                    throw Failures.unavailable(dialect, "apply " + writes.size() + " writes", e);
+        String action = "apply " + writes.size() + " writes";
+        try {
+            return retried(action, handle -> {
+                Displaced displaced = BatchWriter.apply(handle, writes);
+                for (IdempotencyRecord record : records) {
+                    // The caller found no live record of this key, so any older one has expired.
+                    IdempotencyRecords.insert(handle, List.of(record), record.at());
                 }
-            }
+                if (shard >= 0) {
+                    ShardMarks.raise(handle, shard, version);
+                }
+                return displaced;
+            });
+        } catch (ConnectionException e) { // before a transaction began, and any before it was rolled back
+            throw new NothingAppliedException(
+                    Failures.unavailable(dialect, action, e).getMessage(), e);
+        } catch (JdbiException e) {
+            throw Failures.unavailable(dialect, action, e);
         }
     }
 
     /** A statement of its own, committed at once: for a shard whose drainer is idle (busy ones mark in a batch). */
     @Override
     public void markPersisted(int shard, long version) {
-        call("record a persisted mark", handle -> {
+        autocommitted("record a persisted mark", handle -> {
             ShardMarks.raise(handle, shard, version);
             return null;
         });
@@ -249,7 +242,7 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
     public Optional<IdempotencyRecord> createApplication(
             String token, String name, Instant at, IdempotencyRecord record, Instant notBefore) {
         try {
-            return jdbi.inTransaction(handle -> {
+            return retried("create an application", handle -> {
                 Optional<IdempotencyRecord> live =
                         IdempotencyRecords.find(handle, record.scope(), record.key(), notBefore, true);
                 if (live.isPresent()) {
@@ -405,9 +398,24 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
         }
     }
 
+    /** A write: one transaction, run again when rolled back ({@link Retries}). */
     private <T> T transaction(String action, HandleCallback<T, RuntimeException> callback) {
         try {
-            return jdbi.inTransaction(callback);
+            return retried(action, callback);
+        } catch (JdbiException e) {
+            throw Failures.unavailable(dialect, action, e);
+        }
+    }
+
+    /** The transaction, run again when rolled back ({@link Retries}); other failures are the caller's to translate. */
+    private <T> T retried(String action, HandleCallback<T, RuntimeException> callback) {
+        return Retries.run(dialect, action, () -> jdbi.inTransaction(callback));
+    }
+
+    /** A write of one statement, committed on its own (no round trips to begin and commit), retried the same way. */
+    private <T> T autocommitted(String action, HandleCallback<T, RuntimeException> callback) {
+        try {
+            return Retries.run(dialect, action, () -> jdbi.withHandle(callback));
         } catch (JdbiException e) {
             throw Failures.unavailable(dialect, action, e);
         }
