@@ -22,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * <p>A pass covers the messages stored when it starts, after a pause that lets persist batches already under way
  * commit: whatever is persisted later comes from entries the new queue holds, which the index workers take. So on a
  * new deployment, whose groups are missing too, and while workers drain a backlog that API instances queued before
- * any worker ran, a pass finds little to do instead of indexing the whole drain a second time. One pass at a time, on
+ * any worker ran, a pass finds little to do instead of indexing the whole drain a second time. A batch from the lost
+ * queue that commits after the pass read where the store ends (slowed by lock waits, or run again under new ids) is
+ * found by the next pass: its persist drainer finds its own group missing on the read after that batch, and asks for
+ * one. One pass at a time, on
  * its own thread; requests during a pass (every shard reports its own loss) start one more pass after it. A pass that
  * fails (Elasticsearch down) resumes where it stopped after a pause.
  *

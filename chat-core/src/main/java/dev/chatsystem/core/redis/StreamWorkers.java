@@ -95,7 +95,11 @@ final class StreamWorkers implements AutoCloseable {
                     batchSize,
                     persist(redis, keys, store, displaced, mark),
                     housekeeping,
-                    () -> {}, // what was queued is gone; the drill "Redis FLUSHDB" measures that window
+                    // What was queued is gone (the drill "Redis FLUSHDB" measures that window), but a batch read
+                    // from it before may have committed after the pass the index drainer asked for had read where the
+                    // store ends (held by lock waits, or retried with new ids): its index entries were lost with the
+                    // queue. This drainer reads again only once that batch is done, so the pass it asks for finds it.
+                    catchUp::request,
                     listener,
                     persisting));
             drainers.add(new ShardDrainer(
