@@ -1,7 +1,12 @@
 package dev.chatsystem.cli;
 
 import dev.chatsystem.core.ChatSystem;
+import java.io.BufferedWriter;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -27,6 +32,8 @@ public final class Main {
                 isTerminal(Path.of("/proc/self/fd/2")),
                 System::nanoTime);
         CommandLine commandLine = commandLine(context);
+        PrintWriter out = stdout();
+        commandLine.setOut(out);
         commandLine.setExecutionStrategy(parseResult -> {
             // logback reads these when it starts, which is when a command first opens the chat system
             if (context.options().verbose()) {
@@ -37,7 +44,35 @@ public final class Main {
             }
             return new CommandLine.RunLast().execute(parseResult);
         });
-        System.exit(commandLine.execute(args));
+        int code = commandLine.execute(args);
+        System.exit(writtenOrFailed(code, out, commandLine.getErr()));
+    }
+
+    /**
+     * Standard output as a writer that remembers a failed write: System.out swallows I/O errors (its checkError() is
+     * the only trace, and picocli's default writer wraps it without looking), so a command whose output went nowhere
+     * (a full disk, a closed pipe) would exit 0, a new application's token lost with it.
+     */
+    private static PrintWriter stdout() {
+        return new PrintWriter(
+                new BufferedWriter(
+                        new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), System.out.charset())),
+                true);
+    }
+
+    /**
+     * {@code code}, unless stdout could not be written: then a failure, whatever printed it (the usage, the version,
+     * a command that printed without {@link Output}). Commands that print through {@link Output} fail as soon as a
+     * write fails; this catches the rest.
+     */
+    static int writtenOrFailed(int code, PrintWriter out, PrintWriter err) {
+        out.flush();
+        if (!out.checkError() || code != ExitCodes.OK) {
+            return code;
+        }
+        err.println("chat-cli: could not write the output (disk full? pipe closed?)");
+        err.flush();
+        return ExitCodes.FAILURE;
     }
 
     /**
