@@ -44,6 +44,36 @@ class CliBasicsTest {
         assertThat(result.out()).contains("complete", "chat-cli", "reindex");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"--json app list", "app list --json", "--json app list --json", "--json app --json list"})
+    void jsonGivenBeforeAfterOrInBothPlacesIsOn(String command) {
+        assertThat(Cli.run("migrate", "--data-dir", dir.toString()).code()).isZero();
+        List<String> args = new ArrayList<>(List.of("--data-dir", dir.toString()));
+        args.addAll(List.of(command.split(" ")));
+
+        Cli.Result result = Cli.run(args.toArray(String[]::new));
+
+        assertThat(result.code()).as(result.err()).isZero();
+        assertThat(result.json().get("items").isArray()).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "--verbose stats",
+                "stats --verbose",
+                "--verbose stats --verbose",
+                "--json --verbose stats --verbose --json"
+            })
+    void verboseGivenBeforeAfterOrInBothPlacesIsOn(String command) {
+        CliContext context = new CliContext(Map.of(), ChatSystem::open, ChatSystem::migrate, false, System::nanoTime);
+
+        Main.commandLine(context).parseArgs(command.split(" "));
+
+        assertThat(context.options().verbose()).isTrue();
+        assertThat(context.options().json()).isEqualTo(command.contains("--json"));
+    }
+
     @Test
     void aMissingArgumentIsAUsageError() {
         Cli.Result result = Cli.run("app", "show");
