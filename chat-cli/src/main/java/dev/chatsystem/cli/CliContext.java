@@ -4,6 +4,7 @@ import dev.chatsystem.core.ChatConfig;
 import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.ConfigurationException;
 import dev.chatsystem.core.Role;
+import dev.chatsystem.core.ServerPort;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
@@ -41,17 +42,17 @@ final class CliContext {
         return options;
     }
 
-    /** Variables of the server the same environment may carry; the CLI accepts and ignores them. */
-    static final java.util.Set<String> SERVER_ONLY_KEYS = java.util.Set.of("CHAT_PORT");
-
     /**
      * Defaults, then the {@code CHAT_*} environment, then flags: the same order as the server. A {@code CHAT_*}
      * variable the library does not know is refused, so a misspelt one cannot silently select the wrong backend.
+     * The environment is checked as the server checks it, {@code CHAT_PORT} included (the CLI does not use it), before
+     * the CLI's own settings replace any of it: a doctor that passed a setting the servers refuse to start with would
+     * send the operator looking elsewhere.
      */
     ChatConfig config() {
         List<String> unknown = environment.keySet().stream()
                 .filter(key -> key.startsWith("CHAT_"))
-                .filter(key -> !ChatConfig.ENVIRONMENT_KEYS.contains(key) && !SERVER_ONLY_KEYS.contains(key))
+                .filter(key -> !ChatConfig.ENVIRONMENT_KEYS.contains(key) && !key.equals(ServerPort.ENVIRONMENT_KEY))
                 .sorted()
                 .toList();
         if (!unknown.isEmpty()) {
@@ -60,7 +61,8 @@ final class CliContext {
                     + String.join(
                             ", ", ChatConfig.ENVIRONMENT_KEYS.stream().sorted().toList()));
         }
-        ChatConfig.Builder builder = ChatConfig.builder().environment(environment);
+        ServerPort.fromEnvironment(environment);
+        ChatConfig.Builder builder = ChatConfig.builder().environment(environment).build().toBuilder();
         options.dataDir().ifPresent(dir -> {
             if (dir.toString().isBlank()) { // an unset shell variable: not the current directory
                 throw new ConfigurationException("--data-dir is empty");

@@ -168,6 +168,36 @@ class CliBasicsTest {
         assertThat(result.out()).contains("config", "FAIL", "CHAT_DB_URL and CHAT_REDIS_URL must be set together");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"CHAT_RECONCILE_INTERVAL=P31D", "CHAT_PORT=abc", "CHAT_PORT=65536"})
+    void aSettingTheServerRefusesIsAConfigurationErrorHereToo(String setting) {
+        String key = setting.substring(0, setting.indexOf('='));
+        Map<String, String> environment = Map.of(key, setting.substring(key.length() + 1));
+        assertThat(Cli.run("migrate", "--data-dir", dir.toString()).code()).isZero();
+
+        Cli.Result doctor = Cli.run(environment, "doctor", "--data-dir", dir.toString());
+        Cli.Result stats = Cli.run(environment, "stats", "--data-dir", dir.toString());
+
+        assertThat(doctor.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(doctor.out()).contains("config", "FAIL", key);
+        assertThat(stats.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(stats.out()).isEmpty();
+        assertThat(stats.err().lines().toList()).singleElement().asString().contains(key);
+    }
+
+    @Test
+    void theServersSettingsThatAreValidAreAcceptedAndTheReconcilerStaysOff() {
+        Map<String, String> environment = Map.of("CHAT_RECONCILE_INTERVAL", "PT1M", "CHAT_PORT", " 9000 ");
+        CliContext context =
+                new CliContext(environment, ChatSystem::open, ChatSystem::migrate, false, System::nanoTime);
+
+        assertThat(context.config().reconcileInterval()).isZero();
+        assertThat(Cli.run(environment, "migrate", "--data-dir", dir.toString()).code())
+                .isZero();
+        assertThat(Cli.run(environment, "doctor", "--data-dir", dir.toString()).code())
+                .isZero();
+    }
+
     @Test
     void reseedAgainstAnUnreachableStackFailsWithOneSentence() {
         Map<String, String> production = Map.of(

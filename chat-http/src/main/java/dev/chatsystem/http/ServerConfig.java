@@ -3,6 +3,7 @@ package dev.chatsystem.http;
 import dev.chatsystem.core.ChatConfig;
 import dev.chatsystem.core.ConfigurationException;
 import dev.chatsystem.core.Role;
+import dev.chatsystem.core.ServerPort;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -20,10 +21,10 @@ import java.util.TreeSet;
  * @param chat the configuration of the chat system
  */
 public record ServerConfig(int port, ChatConfig chat) {
-    public static final int DEFAULT_PORT = 8080;
+    public static final int DEFAULT_PORT = ServerPort.DEFAULT;
 
     /** Environment variables the server reads itself, on top of {@link ChatConfig#ENVIRONMENT_KEYS}. */
-    public static final Set<String> ENVIRONMENT_KEYS = Set.of("CHAT_PORT");
+    public static final Set<String> ENVIRONMENT_KEYS = Set.of(ServerPort.ENVIRONMENT_KEY);
 
     public static final String USAGE = """
             Usage: java -jar chat-server.jar [--port N] [--data-dir DIR] [--role api|worker|all]
@@ -51,11 +52,7 @@ public record ServerConfig(int port, ChatConfig chat) {
     public static ServerConfig load(Map<String, String> environment, List<String> args) {
         rejectUnknownEnvironment(environment);
         ChatConfig.Builder chat = ChatConfig.builder().environment(environment);
-        int port = DEFAULT_PORT;
-        String envPort = environment.get("CHAT_PORT");
-        if (envPort != null && !envPort.isBlank()) {
-            port = parsePort("CHAT_PORT", envPort);
-        }
+        int port = ServerPort.fromEnvironment(environment);
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             String flag = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
@@ -68,7 +65,7 @@ public record ServerConfig(int port, ChatConfig chat) {
                 value = null;
             }
             switch (flag) {
-                case "--port" -> port = parsePort("--port", requireValue(flag, value));
+                case "--port" -> port = ServerPort.parse("--port", requireValue(flag, value));
                 case "--data-dir" -> chat.dataDir(parseDataDir(requireValue(flag, value)));
                 case "--role" -> chat.role(Role.parse(requireValue(flag, value)));
                 default -> throw new ConfigurationException("unknown option " + flag + "\n" + USAGE);
@@ -101,18 +98,6 @@ public record ServerConfig(int port, ChatConfig chat) {
             throw new ConfigurationException(flag + " needs a value\n" + USAGE);
         }
         return value;
-    }
-
-    private static int parsePort(String key, String value) {
-        try {
-            int port = Integer.parseInt(value.strip());
-            if (port < 0 || port > 65_535) {
-                throw new ConfigurationException(key + " must be between 0 and 65535, was " + value);
-            }
-            return port;
-        } catch (NumberFormatException e) {
-            throw new ConfigurationException(key + " must be a number between 0 and 65535, was '" + value + "'");
-        }
     }
 
     private static Path parseDataDir(String value) {
