@@ -61,7 +61,7 @@ final class DoctorCommand implements Callable<Integer> {
         checks.add(config(config));
         try (ChatSystem system = context.open()) {
             Health health = system.health();
-            health.backends().forEach(backend -> checks.add(check(backend)));
+            health.backends().forEach(backend -> checks.add(check(backend, config)));
         } catch (ChatException e) {
             checks.add(
                     Check.failed("open", config.production() ? "production" : "embedded", e.getMessage(), openFix(e)));
@@ -90,12 +90,12 @@ final class DoctorCommand implements Callable<Integer> {
         return Check.passed("config", config.production() ? "production" : "embedded", detail);
     }
 
-    private static Check check(BackendStatus backend) {
+    private static Check check(BackendStatus backend, ChatConfig config) {
         if (!backend.up()) {
-            return Check.failed(backend.name(), backend.kind(), backend.detail(), fix(backend));
+            return Check.failed(backend.name(), backend.kind(), backend.detail(), fix(backend, config));
         }
         if (backend.warns()) {
-            return Check.warned(backend.name(), backend.kind(), backend.detail(), fix(backend));
+            return Check.warned(backend.name(), backend.kind(), backend.detail(), fix(backend, config));
         }
         return Check.passed(backend.name(), backend.kind(), "");
     }
@@ -116,16 +116,29 @@ final class DoctorCommand implements Callable<Integer> {
         };
     }
 
-    private static String fix(BackendStatus backend) {
+    private static String fix(BackendStatus backend, ChatConfig config) {
         if (backend.detail().contains("reindex")) { // e.g. writes the embedded index missed: no queue to check
             return "run chat-cli reindex to rebuild the index from the store";
         }
         return switch (backend.name()) {
             case "store" -> "check the data dir is readable and writable and its disk is not full";
-            case "search" -> "run chat-cli reindex to rebuild the index from the store";
+            case "search" ->
+                backend.up() ? "run chat-cli reindex to rebuild the index from the store" : searchDown(config);
             case "numbering" -> "check the numbering backend is reachable, then run chat-cli reseed";
             case "writes", "queue" -> "check the write queue backend is reachable; accepted writes are retried";
             default -> "check that the " + backend.name() + " backend is reachable and configured";
         };
+    }
+
+    /**
+     * Search down without a detail that asks for a reindex: the index cannot be reached (or, on Elasticsearch, is
+     * red), and a reindex would fail the same way, its work lost.
+     */
+    private static String searchDown(ChatConfig config) {
+        return config.elasticsearchUrl()
+                .map(url -> "check that Elasticsearch is running and reachable at " + Urls.redact(url)
+                        + " and that the index's primary shards are assigned")
+                .orElse("check the data dir is readable and writable and its disk is not full, then restart;"
+                        + " chat-cli reindex rebuilds the index from the store if searches miss messages");
     }
 }

@@ -45,6 +45,12 @@ final class Cli {
         return run(Map.of(), opener, out, out::toString, args);
     }
 
+    /** Runs in {@code environment} with {@code opener} in place of {@link ChatSystem#open}. */
+    static Result run(Map<String, String> environment, Function<ChatConfig, ChatSystem> opener, String... args) {
+        StringWriter out = new StringWriter();
+        return run(environment, opener, out, out::toString, args);
+    }
+
     /** Runs with a stdout that cannot be written, as a full disk or a closed pipe would be. */
     static Result runWithUnwritableOutput(String... args) {
         Writer full = new Writer() {

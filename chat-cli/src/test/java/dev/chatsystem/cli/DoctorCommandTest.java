@@ -10,6 +10,7 @@ import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,6 +66,61 @@ class DoctorCommandTest {
                 .asString()
                 .contains("warn", "run chat-cli reindex to rebuild the index from the store")
                 .doesNotContain("write queue");
+    }
+
+    @Test
+    void anUnreachableElasticsearchIsFixedByReachingItNotByAReindex() {
+        Health health = new Health(List.of(
+                BackendStatus.up("store", "h2"),
+                BackendStatus.down("search", "elasticsearch", "Connection refused"),
+                BackendStatus.up("writes", "group-commit")));
+        Map<String, String> environment = Map.of("CHAT_ELASTICSEARCH_URL", "http://elastic:s3cret@127.0.0.1:1");
+
+        Cli.Result table = Cli.run(environment, config -> reporting(health), "doctor", "--data-dir", dir.toString());
+
+        assertThat(table.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(table.out().lines().filter(line -> line.startsWith("search")))
+                .singleElement()
+                .asString()
+                .contains("FAIL", "Connection refused")
+                .contains("check that Elasticsearch is running and reachable at http://elastic:***@127.0.0.1:1")
+                .doesNotContain("reindex", "s3cret");
+    }
+
+    @Test
+    void aMissingIndexIsStillFixedByAReindex() {
+        Health health = new Health(List.of(
+                BackendStatus.up("store", "h2"),
+                BackendStatus.down(
+                        "search", "elasticsearch", "index chat_messages does not exist: run chat-cli reindex"),
+                BackendStatus.up("writes", "group-commit")));
+        Map<String, String> environment = Map.of("CHAT_ELASTICSEARCH_URL", "http://127.0.0.1:1");
+
+        Cli.Result table = Cli.run(environment, config -> reporting(health), "doctor", "--data-dir", dir.toString());
+
+        assertThat(table.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(table.out().lines().filter(line -> line.startsWith("search")))
+                .singleElement()
+                .asString()
+                .contains("FAIL", "run chat-cli reindex to rebuild the index from the store")
+                .doesNotContain("reachable");
+    }
+
+    @Test
+    void aFailedEmbeddedIndexPointsAtTheDataDir() {
+        Health health = new Health(List.of(
+                BackendStatus.up("store", "h2"),
+                BackendStatus.down("search", "lucene", "index writer failed: disk full"),
+                BackendStatus.up("writes", "group-commit")));
+
+        Cli.Result table = doctor(health);
+
+        assertThat(table.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(table.out().lines().filter(line -> line.startsWith("search")))
+                .singleElement()
+                .asString()
+                .contains("FAIL", "check the data dir")
+                .doesNotContain("Elasticsearch");
     }
 
     private Cli.Result doctor(String... options) {
