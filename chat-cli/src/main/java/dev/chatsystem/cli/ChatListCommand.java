@@ -23,7 +23,12 @@ final class ChatListCommand implements Callable<Integer> {
     @Parameters(paramLabel = "TOKEN", description = "The application's token.")
     private String token;
 
-    @Option(names = "--after", paramLabel = "N", defaultValue = "0", description = "Start after chat N.")
+    @Option(
+            names = "--after",
+            paramLabel = "N",
+            defaultValue = "0",
+            converter = Numbers.After.class,
+            description = "Start after chat N.")
     private long after;
 
     @Mixin

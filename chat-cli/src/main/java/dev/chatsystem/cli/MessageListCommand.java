@@ -23,10 +23,15 @@ final class MessageListCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "TOKEN", description = "The application's token.")
     private String token;
 
-    @Parameters(index = "1", paramLabel = "CHAT", description = "The chat number.")
+    @Parameters(index = "1", paramLabel = "CHAT", converter = Numbers.Number.class, description = "The chat number.")
     private long chat;
 
-    @Option(names = "--after", paramLabel = "N", defaultValue = "0", description = "Start after message N.")
+    @Option(
+            names = "--after",
+            paramLabel = "N",
+            defaultValue = "0",
+            converter = Numbers.After.class,
+            description = "Start after message N.")
     private long after;
 
     @Mixin

@@ -21,7 +21,7 @@ final class SearchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "TOKEN", description = "The application's token.")
     private String token;
 
-    @Parameters(index = "1", paramLabel = "CHAT", description = "The chat number.")
+    @Parameters(index = "1", paramLabel = "CHAT", converter = Numbers.Number.class, description = "The chat number.")
     private long chat;
 
     @Parameters(
@@ -31,7 +31,12 @@ final class SearchCommand implements Callable<Integer> {
             description = "Words that every match contains (whole words, prefixes or infixes).")
     private List<String> words;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "At most N hits (default: 20).")
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            defaultValue = "20",
+            converter = Numbers.Limit.class,
+            description = "At most N hits, 1..1000 (default: 20).")
     private int limit;
 
     SearchCommand(CliContext context) {

@@ -97,6 +97,37 @@ class CliBasicsTest {
         assertThat(notANumber.err()).contains("--after", "Usage: chat-cli chat list");
     }
 
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "chat list T --limit 0|--limit|must be between 1 and 1000, was 0",
+                "chat list T --limit 1001|--limit|must be between 1 and 1000, was 1001",
+                "chat list T --limit abc|--limit|'abc' is not a whole number",
+                "chat list T --after -1|--after|must be 0 or more, was -1",
+                "app list --limit 0|--limit|must be between 1 and 1000",
+                "message list T 0|CHAT|must be 1 or more, was 0",
+                "message list T 1 --after -1|--after|must be 0 or more",
+                "message list T 1 --limit 1001|--limit|must be between 1 and 1000",
+                "search T 0 word|CHAT|must be 1 or more",
+                "search T 1 word --limit 0|--limit|must be between 1 and 1000"
+            })
+    void aNumberOutOfRangeIsAUsageErrorFoundBeforeTheStoreOpens(String example) {
+        String[] parts = example.split("\\|");
+        List<String> args = new ArrayList<>(List.of(parts[0].split(" ")));
+        args.addAll(List.of("--data-dir", dir.toString()));
+
+        Cli.Result result = Cli.run(
+                config -> {
+                    throw new AssertionError("opened the store");
+                },
+                args.toArray(String[]::new));
+
+        assertThat(result.code()).as(result.err()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.out()).isEmpty();
+        assertThat(result.err().lines().findFirst().orElseThrow()).contains(parts[1], parts[2]);
+        assertThat(result.err()).contains("Usage: chat-cli");
+    }
+
     @Test
     void aDataDirInUseFailsWithOneSentenceAndLeavesTheDataAlone() {
         try (ChatSystem server = ChatSystem.open(ChatConfig.embedded(dir))) {
