@@ -98,6 +98,7 @@ final class CliContext {
      */
     ChatSystem open() {
         ChatConfig config = config();
+        requireNoFileForDataDir(config);
         if (!config.production() && !Files.isDirectory(config.dataDir())) {
             throw new ConfigurationException("data dir " + config.dataDir().toAbsolutePath()
                     + " does not exist; check --data-dir or CHAT_DATA_DIR, or run chat-cli migrate to create it");
@@ -107,7 +108,17 @@ final class CliContext {
 
     /** Migrates the store alone, creating an embedded data dir that does not exist yet; the schema version. */
     String migrate() {
-        return migrator.apply(config());
+        ChatConfig config = config();
+        requireNoFileForDataDir(config);
+        return migrator.apply(config);
+    }
+
+    /** A regular file named as the data dir: neither "does not exist" nor the migrate that cannot create it helps. */
+    private static void requireNoFileForDataDir(ChatConfig config) {
+        if (!config.production() && Files.exists(config.dataDir()) && !Files.isDirectory(config.dataDir())) {
+            throw new ConfigurationException("data dir " + config.dataDir().toAbsolutePath()
+                    + " is not a directory; check --data-dir or CHAT_DATA_DIR");
+        }
     }
 
     Output output(CommandSpec spec) {

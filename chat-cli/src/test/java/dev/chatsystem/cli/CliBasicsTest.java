@@ -291,6 +291,22 @@ class CliBasicsTest {
         assertThat(typo).doesNotExist();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"doctor", "stats", "migrate", "app list", "reindex"})
+    void aDataDirThatIsARegularFileIsSaidToBeOne(String command) throws java.io.IOException {
+        Path file = java.nio.file.Files.writeString(dir.resolve("chat-data"), "not a directory");
+        List<String> args = new ArrayList<>(List.of(command.split(" ")));
+        args.addAll(List.of("--data-dir", file.toString()));
+
+        Cli.Result result = Cli.run(args.toArray(String[]::new));
+
+        assertThat(result.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(result.out() + result.err())
+                .contains("data dir " + file.toAbsolutePath() + " is not a directory", "check --data-dir")
+                .doesNotContain("does not exist", "migrate", "FileAlreadyExists");
+        assertThat(file).isRegularFile().hasContent("not a directory");
+    }
+
     @Test
     void migrateCreatesADataDirThatDoesNotExistYet() {
         Path fresh = dir.resolve("fresh");

@@ -3,6 +3,7 @@ package dev.chatsystem.core.internal;
 import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.ChatConfig;
 import dev.chatsystem.core.ChatSystem;
+import dev.chatsystem.core.ConfigurationException;
 import dev.chatsystem.core.ReindexListener;
 import dev.chatsystem.core.ReindexReport;
 import dev.chatsystem.core.WorkerListener;
@@ -126,7 +127,15 @@ public final class ChatSystems {
         return system;
     }
 
+    /**
+     * Creates the embedded data dir if it does not exist. A regular file in its place is a configuration error, said as
+     * such: createDirectories reports it as FileAlreadyExistsException, which reads as if the data dir were fine.
+     */
     private static void createDataDir(ChatConfig config) {
+        if (Files.exists(config.dataDir()) && !Files.isDirectory(config.dataDir())) {
+            throw new ConfigurationException("data dir " + config.dataDir().toAbsolutePath()
+                    + " is not a directory; check CHAT_DATA_DIR or --data-dir");
+        }
         try {
             Files.createDirectories(config.dataDir());
         } catch (IOException e) {

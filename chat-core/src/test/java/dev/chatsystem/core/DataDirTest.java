@@ -1,0 +1,27 @@
+package dev.chatsystem.core;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DataDirTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aDataDirThatIsARegularFileIsAConfigurationError() throws IOException {
+        Path file = Files.writeString(dir.resolve("chat-data"), "not a directory");
+        ChatConfig config = ChatConfig.embedded(file);
+
+        assertThatThrownBy(() -> ChatSystem.open(config).close())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("data dir " + file.toAbsolutePath() + " is not a directory");
+        assertThatThrownBy(() -> ChatSystem.migrate(config))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("is not a directory");
+    }
+}
