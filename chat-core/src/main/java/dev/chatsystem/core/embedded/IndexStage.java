@@ -7,16 +7,14 @@ import dev.chatsystem.core.spi.SearchIndex;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,13 +33,13 @@ import org.slf4j.LoggerFactory;
  * dropped, as bounded memory beats a perfect retry. So are documents handed to a dead indexer and those still
  * unindexed when the stage closes. Every drop is reported to {@link MissedWrites}, which gets the index rebuilt;
  * {@link #missedWrites()} asks for a reindex until then. A full queue ({@link #CAPACITY} batches or {@link
- * #MAX_QUEUED_CHARS} characters of bodies) makes the writer wait.
+ * #MAX_QUEUED_CHARS} characters of bodies) makes the writer wait, unless the indexer has been in one attempt for
+ * {@link #STUCK_AFTER} (an index that hangs rather than refuses): then the writer leaves its batches in an {@link
+ * Overflow}, bounded with the documents held for a retry, and drops them past that bound, so that a hanging index
+ * never holds up writes either.
  *
- * <p>Read-your-writes: the writer gives every batch it hands over a sequence number ({@link #give}) before it
- * answers the batch's callers; the indexer publishes the last sequence it attempted, failed or not, so a failing index
- * costs searches the unindexed documents, never a hang. {@link #awaitSearchable()} waits for the sequence given last
- * when it was called; {@link #awaitSearchable(String, long)} only for the last batch that held a document of that
- * chat, so that a search in a chat nobody writes to does not wait behind the writes to other chats.
+ * <p>Read-your-writes: every batch handed over gets a sequence, and searches wait for the ones of their chat to be
+ * attempted ({@link SearchBarrier}).
  */
 final class IndexStage implements AutoCloseable {
     static final int MAX_UNINDEXED = 100_000;
@@ -62,7 +60,15 @@ final class IndexStage implements AutoCloseable {
     static final Duration SEARCHABLE_WITHIN = Duration.ofSeconds(5);
 
     static final Duration RETRY_EVERY = Duration.ofSeconds(1);
-    private static final Duration WARN_EVERY = Duration.ofMinutes(1);
+    /**
+     * How long one attempt may run before the writer stops waiting for it: far longer than a healthy one takes (Lucene
+     * indexes 100,000 documents held for a retry in a second or two), far shorter than the Elasticsearch client's
+     * response timeout (30 s).
+     */
+    static final Duration STUCK_AFTER = Duration.ofSeconds(5);
+    /** How often a writer waiting for room in the queue looks whether the indexer is dead or stuck. */
+    private static final long WAIT_SLICE_MILLIS = 100;
+
     private static final Logger log = LoggerFactory.getLogger(IndexStage.class);
     private static final Batch STOP = new Batch(Long.MAX_VALUE, List.of(), new long[0], Instant.EPOCH);
 
@@ -79,38 +85,33 @@ final class IndexStage implements AutoCloseable {
         }
     }
 
-    private record ChatRef(String token, long chatNumber) {
-        static ChatRef of(IndexedMessage document) {
-            return new ChatRef(document.token(), document.chatNumber());
-        }
-    }
-
     private final SearchIndex index;
     private final Lock indexLock;
     private final WorkerListener listener;
-    private final Duration searchableWithin;
     private final BlockingQueue<Batch> queue;
     /** Permits are characters of the bodies queued: taken by the writer as it queues a batch, given back as taken. */
     private final Semaphore queuedChars = new Semaphore(MAX_QUEUED_CHARS);
 
     private final Thread indexer;
-    private final AtomicLong given = new AtomicLong();
-    /**
-     * Per chat, the sequence of the last batch given that holds one of its documents, until the indexer attempted it.
-     * Bounded by the documents handed over and not yet attempted.
-     */
-    private final ConcurrentHashMap<ChatRef, Long> lastBatchOfChat = new ConcurrentHashMap<>();
-
+    private final SearchBarrier barrier;
     private final AtomicLong waiting = new AtomicLong();
-    private final ReentrantLock progress = new ReentrantLock();
-    private final Condition attemptedMore = progress.newCondition();
-    private final AtomicLong lastSlowWarning = new AtomicLong(System.nanoTime() - WARN_EVERY.toNanos());
     /** Touched by the indexer thread only: documents taken from the queue and not yet indexed. */
     private final List<Batch> held = new ArrayList<>();
 
-    private volatile long attempted;
     private volatile Instant heldSince;
     private final MissedWrites missed;
+    private final Overflow overflow = new Overflow();
+    private final Duration stuckAfter;
+    /** {@link System#nanoTime()} when the running attempt began (taking the index lock included); 0 between them. */
+    private volatile long attemptSince;
+
+    /** How the writer handed a batch over. */
+    private enum Handed {
+        QUEUED,
+        OVERFLOWED,
+        INDEXER_DEAD,
+        OVERFLOW_FULL
+    }
 
     private IndexStage(
             SearchIndex index,
@@ -118,14 +119,16 @@ final class IndexStage implements AutoCloseable {
             MissedWrites missed,
             int capacity,
             WorkerListener listener,
-            Duration searchableWithin) {
+            Duration searchableWithin,
+            Duration stuckAfter) {
         this.index = index;
         this.indexLock = indexLock;
         this.missed = missed;
         this.listener = listener;
-        this.searchableWithin = searchableWithin;
+        this.stuckAfter = stuckAfter;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.indexer = Thread.ofPlatform().name("chat-indexer").unstarted(this::run);
+        this.barrier = new SearchBarrier(searchableWithin, indexer::isAlive);
     }
 
     /** Starts the indexer with {@link #CAPACITY} and {@link #SEARCHABLE_WITHIN}. */
@@ -144,7 +147,19 @@ final class IndexStage implements AutoCloseable {
             int capacity,
             WorkerListener listener,
             Duration searchableWithin) {
-        IndexStage stage = new IndexStage(index, indexLock, missed, capacity, listener, searchableWithin);
+        return start(index, indexLock, missed, capacity, listener, searchableWithin, STUCK_AFTER);
+    }
+
+    /** As above; the writer stops waiting for an attempt that has run for {@code stuckAfter}. */
+    static IndexStage start(
+            SearchIndex index,
+            Lock indexLock,
+            MissedWrites missed,
+            int capacity,
+            WorkerListener listener,
+            Duration searchableWithin,
+            Duration stuckAfter) {
+        IndexStage stage = new IndexStage(index, indexLock, missed, capacity, listener, searchableWithin, stuckAfter);
         stage.indexer.start();
         return stage;
     }
@@ -154,23 +169,28 @@ final class IndexStage implements AutoCloseable {
      * sequence. From now on searches wait for it, those in other chats excepted.
      */
     Batch give(List<IndexedMessage> documents, long[] queuedNanos, Instant oldestAt) {
-        long sequence = given.incrementAndGet();
-        for (IndexedMessage document : documents) {
-            lastBatchOfChat.put(ChatRef.of(document), sequence);
-        }
-        return new Batch(sequence, documents, queuedNanos, oldestAt);
+        return new Batch(barrier.give(documents), documents, queuedNanos, oldestAt);
     }
 
-    /** Writer thread: queues the batch {@link #give} made, waiting while the queue is full. */
+    /**
+     * Writer thread: queues the batch {@link #give} made, waiting while the queue is full, but not behind an attempt
+     * that is stuck ({@link #STUCK_AFTER}).
+     */
     void hand(Batch batch) {
         waiting.addAndGet(batch.documents().size());
         while (true) {
             try {
-                if (offer(batch)) {
+                Handed handed = offer(batch);
+                if (handed == Handed.QUEUED || handed == Handed.OVERFLOWED) {
                     return;
                 }
                 waiting.addAndGet(-batch.documents().size());
-                dropped(batch.documents().size(), "the indexer has stopped");
+                dropped(
+                        batch.documents().size(),
+                        handed == Handed.INDEXER_DEAD
+                                ? "the indexer has stopped"
+                                : "the index has been stuck in one attempt for over " + stuckAfter.toSeconds()
+                                        + " s, and the documents waiting for it reached their bound");
                 forget(batch); // nobody will attempt it: keep no entry per chat for it, or they would pile up
                 return;
             } catch (InterruptedException e) {
@@ -179,41 +199,14 @@ final class IndexStage implements AutoCloseable {
         }
     }
 
-    /** Waits until every batch given a sequence before this call was attempted, for at most the configured bound. */
+    /** Waits until every batch given a sequence before this call was attempted ({@link SearchBarrier}). */
     void awaitSearchable() {
-        await(given.get());
+        barrier.awaitSearchable();
     }
 
-    /**
-     * Waits until every batch given before this call that holds a document of the chat was attempted, for at most the
-     * configured bound.
-     */
+    /** Waits until every batch of the chat given before this call was attempted ({@link SearchBarrier}). */
     void awaitSearchable(String token, long chatNumber) {
-        Long target = lastBatchOfChat.get(new ChatRef(token, chatNumber));
-        if (target != null) {
-            await(target);
-        }
-    }
-
-    private void await(long target) {
-        if (attempted >= target) {
-            return;
-        }
-        long remaining = searchableWithin.toNanos();
-        progress.lock();
-        try {
-            while (attempted < target) {
-                if (remaining <= 0 || !indexer.isAlive()) {
-                    warnSlow(target);
-                    return;
-                }
-                remaining = attemptedMore.awaitNanos(remaining);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            progress.unlock();
-        }
+        barrier.awaitSearchable(token, chatNumber);
     }
 
     /** The documents handed over and not yet indexed (queued, being indexed or kept for a retry). */
@@ -254,21 +247,28 @@ final class IndexStage implements AutoCloseable {
     }
 
     /**
-     * Queues the batch, waiting while the queue is full, of batches or of characters; false once the indexer is dead.
-     * Asked first: a full queue behind a dead indexer stays full, and waiting out a timed offer first cost the writer a
-     * second per batch.
+     * Queues the batch, waiting while the queue is full, of batches or of characters, until the indexer is dead or
+     * stuck in an attempt: then the batch goes to the overflow, if it has room. Asked first: a full queue behind a
+     * dead indexer stays full, and waiting out a timed offer first cost the writer a second per batch.
      */
-    private boolean offer(Batch batch) throws InterruptedException {
+    private Handed offer(Batch batch) throws InterruptedException {
         int chars = batch.queuedChars();
-        while (!queuedChars.tryAcquire(chars, 1, TimeUnit.SECONDS)) {
+        while (!queuedChars.tryAcquire(chars, WAIT_SLICE_MILLIS, TimeUnit.MILLISECONDS)) {
             if (!indexer.isAlive()) {
-                return false;
+                return Handed.INDEXER_DEAD;
+            }
+            if (stuck()) {
+                return overflow(batch);
             }
         }
         try {
             while (indexer.isAlive()) {
-                if (queue.offer(batch, 1, TimeUnit.SECONDS)) {
-                    return true;
+                if (queue.offer(batch, WAIT_SLICE_MILLIS, TimeUnit.MILLISECONDS)) {
+                    return Handed.QUEUED;
+                }
+                if (stuck()) {
+                    queuedChars.release(chars);
+                    return overflow(batch);
                 }
             }
         } catch (InterruptedException e) {
@@ -276,7 +276,16 @@ final class IndexStage implements AutoCloseable {
             throw e;
         }
         queuedChars.release(chars);
-        return false;
+        return Handed.INDEXER_DEAD;
+    }
+
+    private boolean stuck() {
+        long since = attemptSince;
+        return since != 0 && System.nanoTime() - since >= stuckAfter.toNanos();
+    }
+
+    private Handed overflow(Batch batch) {
+        return overflow.add(batch) ? Handed.OVERFLOWED : Handed.OVERFLOW_FULL;
     }
 
     private void run() {
@@ -285,8 +294,9 @@ final class IndexStage implements AutoCloseable {
         try {
             while (!stopping) {
                 try {
-                    Batch first =
-                            held.isEmpty() ? queue.take() : queue.poll(RETRY_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+                    // Never an endless take: a batch the writer left in the overflow as an attempt ended is found
+                    // within a retry interval.
+                    Batch first = queue.poll(RETRY_EVERY.toMillis(), TimeUnit.MILLISECONDS);
                     if (first != null) {
                         taken.add(first);
                         queue.drainTo(taken);
@@ -296,12 +306,15 @@ final class IndexStage implements AutoCloseable {
                 } catch (InterruptedException e) {
                     continue; // only close() stops the indexer: queued documents belong to acknowledged writes
                 }
+                // After the queue: a batch queued was handed after every batch that went to the overflow before it.
+                overflow.drainTo(taken);
+                taken.sort(Comparator.comparingLong(Batch::sequence)); // commit order, the STOP last
                 stopping = taken.remove(STOP);
                 index(taken);
                 taken.clear();
             }
         } finally {
-            signal(); // a dead indexer must not keep searches waiting for the rest of their bound
+            barrier.wake(); // a dead indexer must not keep searches waiting for the rest of their bound
         }
     }
 
@@ -324,13 +337,15 @@ final class IndexStage implements AutoCloseable {
             waiting.addAndGet(-documents.size());
             held.clear();
             heldSince = null;
+            overflow.held(0, 0);
+        } else {
+            overflow.held(documents.size(), chars(documents));
         }
         if (dropped) {
             dropped(documents.size(), "the index refused them for too long");
         }
         if (!taken.isEmpty()) {
-            attempted = taken.get(taken.size() - 1).sequence();
-            signal();
+            barrier.attempted(taken.get(taken.size() - 1).sequence());
             taken.forEach(this::forget);
         }
         if (lag != null) {
@@ -340,15 +355,16 @@ final class IndexStage implements AutoCloseable {
 
     /** Searches of the batch's chats stop waiting for it, unless a later batch of a chat was given meanwhile. */
     private void forget(Batch batch) {
-        batch.documents().forEach(document -> lastBatchOfChat.remove(ChatRef.of(document), batch.sequence()));
+        barrier.forget(batch.sequence(), batch.documents());
     }
 
     /** How many chats have a batch searches would wait for (bounded by the batches queued or in the indexer). */
     int chatsAwaitingIndexing() {
-        return lastBatchOfChat.size();
+        return barrier.chatsAwaitingIndexing();
     }
 
     private boolean upsert(List<IndexedMessage> documents) {
+        attemptSince = System.nanoTime() | 1; // never 0, which means no attempt
         indexLock.lock();
         try {
             index.upsert(documents);
@@ -362,6 +378,7 @@ final class IndexStage implements AutoCloseable {
             return false;
         } finally {
             indexLock.unlock();
+            attemptSince = 0;
         }
     }
 
@@ -371,28 +388,7 @@ final class IndexStage implements AutoCloseable {
         missed.record();
     }
 
-    private void signal() {
-        progress.lock();
-        try {
-            attemptedMore.signalAll();
-        } finally {
-            progress.unlock();
-        }
-    }
-
-    private void warnSlow(long target) {
-        long now = System.nanoTime();
-        long last = lastSlowWarning.get();
-        if (now - last >= WARN_EVERY.toNanos() && lastSlowWarning.compareAndSet(last, now)) {
-            log.warn(
-                    "search did not wait for batch {} to be indexed (indexer at {}, {}): it may miss recent writes",
-                    target,
-                    attempted,
-                    indexer.isAlive() ? "slower than " + searchableWithin.toMillis() + " ms" : "stopped");
-        }
-    }
-
-    private static long chars(List<IndexedMessage> documents) {
+    static long chars(List<IndexedMessage> documents) {
         long chars = 0;
         for (IndexedMessage document : documents) {
             chars += document.body().length();

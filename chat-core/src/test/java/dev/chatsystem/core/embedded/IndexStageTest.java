@@ -115,6 +115,57 @@ class IndexStageTest {
     }
 
     @Test
+    void theWriterDoesNotWaitBehindAStuckAttemptAndNothingIsLost() throws Exception {
+        stage = stuckAfter(Duration.ofMillis(300));
+        index.hold(); // an index that hangs rather than refuses
+        stage.hand(batch(1));
+        Await.until(() -> index.waitingAtGate() == 1, PATIENT);
+        stage.hand(batch(2)); // fills the queue of one
+
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            for (long n = 3; n <= 12; n++) {
+                stage.hand(batch(n));
+            }
+        });
+        writer.get(10, TimeUnit.SECONDS); // the attempt is still stuck
+        assertThat(index.waitingAtGate()).isEqualTo(1);
+        assertThat(stage.backlog().entries()).isEqualTo(12);
+
+        index.release();
+        stage.awaitSearchable();
+        List<Long> upserted = new ArrayList<>();
+        index.upserted().forEach(u -> u.forEach(m -> upserted.add(m.messageNumber())));
+        assertThat(upserted)
+                .as("in commit order")
+                .containsExactlyElementsOf(LongStream.rangeClosed(1, 12).boxed().toList());
+        assertThat(stage.missedWrites()).isFalse();
+        assertThat(stage.backlog().entries()).isZero();
+    }
+
+    @Test
+    void behindAStuckAttemptBatchesPastTheBoundAreDroppedNotWaitedFor() throws Exception {
+        stage = stuckAfter(Duration.ofMillis(300));
+        index.hold();
+        stage.hand(batch(1));
+        Await.until(() -> index.waitingAtGate() == 1, PATIENT);
+        stage.hand(batch(2));
+
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> stage.hand(
+                batch(LongStream.rangeClosed(3, IndexStage.MAX_UNINDEXED + 3).toArray())));
+        writer.get(10, TimeUnit.SECONDS);
+        assertThat(stage.missedWrites()).isTrue();
+
+        index.release();
+        stage.awaitSearchable();
+        assertThat(stage.backlog().entries()).isZero();
+    }
+
+    private IndexStage stuckAfter(Duration stuckAfter) {
+        return IndexStage.start(
+                index, new ReentrantLock(), MissedWrites.inMemory(), 1, WorkerListener.NONE, PATIENT, stuckAfter);
+    }
+
+    @Test
     void aQueueFullOfLongBodiesMakesTheWriterWaitBeforeItsBatchCountDoes() throws Exception {
         stage = IndexStage.start(index, new ReentrantLock(), MissedWrites.inMemory(), 64, WorkerListener.NONE, PATIENT);
         index.hold();
