@@ -301,8 +301,6 @@ class LostWritesCheckTest {
     void aLossWhileAReseedWalksKeepsRedisBehindUntilItIsReseededAgain() {
         RedisClient redis = redisDatabase.client();
         RedisKeys keys = new RedisKeys(1);
-        SharedPipeline pipeline = new SharedPipeline(redis, 1, Duration.ofSeconds(5));
-        open.add(pipeline);
         long version = StreamEntries.version(new StreamEntryID(System.currentTimeMillis() + 60_000, 0));
         List<String> tokens = List.of("t" + System.nanoTime() + "a", "t" + System.nanoTime() + "b");
         for (String token : tokens) {
@@ -325,22 +323,9 @@ class LostWritesCheckTest {
                         throw e.getCause();
                     }
                 });
-        LostWritesCheck check = LostWritesCheck.checkedByCaller(
-                redis,
-                keys,
-                flushing,
-                new CounterRecovery(pipeline, keys, flushing),
-                new RedisJobLock(redis, keys, "this process", RedisJobLock.TTL),
-                true);
-        RedisWritePath writes = new RedisWritePath(
-                redis,
-                pipeline,
-                keys,
-                store,
-                1_000_000,
-                StreamMemoryBudget.measuredByCaller(redis, keys, Long.MAX_VALUE, System::nanoTime),
-                ShardAgreement.checkedByCaller(redis, keys),
-                check);
+        Setup setup = setUp(redis, keys, flushing);
+        LostWritesCheck check = setup.check();
+        RedisWritePath writes = setup.writes();
 
         assertThatThrownBy(check::check)
                 .isInstanceOf(BackendUnavailableException.class)
@@ -367,20 +352,25 @@ class LostWritesCheckTest {
     private record Snapshot(byte[] dump, long pttl) {}
 
     private Setup setUp(RedisClient redis, RedisKeys keys) {
+        return setUp(redis, keys, store);
+    }
+
+    /** Over {@code source}, the store the check and the reseed read. */
+    private Setup setUp(RedisClient redis, RedisKeys keys, ChatStore source) {
         SharedPipeline pipeline = new SharedPipeline(redis, 1, Duration.ofSeconds(5));
         open.add(pipeline);
         LostWritesCheck check = LostWritesCheck.checkedByCaller(
                 redis,
                 keys,
-                store,
-                new CounterRecovery(pipeline, keys, store),
+                source,
+                new CounterRecovery(pipeline, keys, source),
                 new RedisJobLock(redis, keys, "this process", RedisJobLock.TTL),
                 true);
         RedisWritePath writes = new RedisWritePath(
                 redis,
                 pipeline,
                 keys,
-                store,
+                source,
                 1_000_000,
                 StreamMemoryBudget.measuredByCaller(redis, keys, Long.MAX_VALUE, System::nanoTime),
                 ShardAgreement.checkedByCaller(redis, keys),
