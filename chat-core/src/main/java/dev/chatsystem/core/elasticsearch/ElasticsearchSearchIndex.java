@@ -27,6 +27,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.SequencedSet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.lucene.store.AlreadyClosedException;
 import org.slf4j.Logger;
@@ -80,7 +81,12 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
     private final QueryWords queryWords = new QueryWords();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private ElasticsearchSearchIndex(Rest5ClientTransport transport, String indexName, int shards, Clock clock) {
+    private ElasticsearchSearchIndex(
+            Rest5ClientTransport transport,
+            String indexName,
+            int shards,
+            Clock clock,
+            BooleanSupplier storeHoldsMessages) {
         this.transport = transport;
         this.rest = transport.restClient();
         this.client = new ElasticsearchClient(transport);
@@ -88,7 +94,7 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
         String index = "/" + URLEncoder.encode(indexName, StandardCharsets.UTF_8);
         this.bulkEndpoint = index + "/_bulk";
         this.searchEndpoint = index + "/_search";
-        this.creator = new IndexCreator(client, indexName, shards, clock);
+        this.creator = new IndexCreator(client, indexName, shards, clock, storeHoldsMessages);
     }
 
     /** Opens the index {@code indexName} (e.g. {@code chat-messages}) on {@code url}, with one primary shard. */
@@ -101,7 +107,15 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
      * shards} primary shards (an existing index keeps its own).
      */
     public static ElasticsearchSearchIndex open(URI url, String indexName, int shards) {
-        return open(url, indexName, shards, Clock.systemUTC());
+        return open(url, indexName, shards, Clock.systemUTC(), () -> false);
+    }
+
+    /**
+     * As {@link #open(URI, String)}, asking {@code storeHoldsMessages} when the index is missing: an index created
+     * while the store holds messages lacks them, and {@link #health} warns that it needs {@code chat-cli reindex}.
+     */
+    public static ElasticsearchSearchIndex open(URI url, String indexName, BooleanSupplier storeHoldsMessages) {
+        return open(url, indexName, 1, Clock.systemUTC(), storeHoldsMessages);
     }
 
     /**
@@ -114,7 +128,8 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
     }
 
     /** The same, timing the re-reads of a stale layout (see {@link StaleLayout}) by {@code clock}. */
-    static ElasticsearchSearchIndex open(URI url, String indexName, int shards, Clock clock) {
+    static ElasticsearchSearchIndex open(
+            URI url, String indexName, int shards, Clock clock, BooleanSupplier storeHoldsMessages) {
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(indexName, "indexName");
         if (shards < 1) {
@@ -122,7 +137,7 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
         }
         Rest5Client rest = RestClients.forUrl(url);
         ElasticsearchSearchIndex index = new ElasticsearchSearchIndex(
-                new Rest5ClientTransport(rest, new JacksonJsonpMapper()), indexName, shards, clock);
+                new Rest5ClientTransport(rest, new JacksonJsonpMapper()), indexName, shards, clock, storeHoldsMessages);
         try {
             index.creator.ensureCreated();
         } catch (BackendUnavailableException e) {
@@ -317,9 +332,9 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
     }
 
     /**
-     * Down when the cluster is unreachable or the index is red, missing, or was created again by a write after it was
-     * deleted; up with a warning while writes to the index are blocked or it holds
-     * documents of an older layout ({@link IndexHealth}).
+     * Down when the cluster is unreachable or the index is red or missing; up with a warning while it lacks older
+     * messages (created again by a write after it was deleted, or empty over a store holding messages), writes to it
+     * are blocked or it holds documents of an older layout ({@link IndexHealth}).
      */
     @Override
     public BackendStatus health() {

@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,16 +49,26 @@ final class IndexCreator {
 
     static final String CREATED_BY_TEMPLATE = "template";
     static final String CREATED_AT_OPEN = "open";
+    /**
+     * Created at open while the store already held messages (Elasticsearch's data lost, the index deleted while every
+     * process was stopped, a new index name): it lacks them, as one the template created does.
+     */
+    static final String CREATED_EMPTY_OVER_MESSAGES = "open-over-messages";
+
     static final String CREATED_BY_REBUILD = "rebuild";
 
     private final ElasticsearchClient client;
     private final String indexName;
     private final int shards;
     private final StaleLayout staleLayout;
+    private final BooleanSupplier storeHoldsMessages;
     private volatile boolean created;
 
-    IndexCreator(ElasticsearchClient client, String indexName, int shards, Clock clock) {
+    /** {@code storeHoldsMessages} is asked only when the index is created, to tell whether it starts incomplete. */
+    IndexCreator(
+            ElasticsearchClient client, String indexName, int shards, Clock clock, BooleanSupplier storeHoldsMessages) {
         this.client = client;
+        this.storeHoldsMessages = storeHoldsMessages;
         this.indexName = indexName;
         this.shards = shards;
         this.staleLayout = new StaleLayout(this::layout, clock);
@@ -218,15 +229,27 @@ final class IndexCreator {
     }
 
     private void create() throws IOException {
+        String createdBy = holdsMessages() ? CREATED_EMPTY_OVER_MESSAGES : CREATED_AT_OPEN;
         try {
             client.indices()
                     .create(c -> c.index(indexName)
                             .settings(this::settings)
-                            .mappings(mapping(Map.of(CREATED_BY_KEY, CREATED_AT_OPEN))));
+                            .mappings(mapping(Map.of(CREATED_BY_KEY, createdBy))));
         } catch (ElasticsearchException e) {
             if (!ALREADY_EXISTS.equals(e.response().error().type())) {
                 throw e;
             }
+        }
+    }
+
+    /** Whether the store holds messages an index created now lacks; not known counts as none, as before this check. */
+    private boolean holdsMessages() {
+        try {
+            return storeHoldsMessages.getAsBoolean();
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "cannot tell whether the store holds messages the new index {} lacks: {}", indexName, e.toString());
+            return false;
         }
     }
 }

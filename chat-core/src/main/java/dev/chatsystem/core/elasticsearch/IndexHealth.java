@@ -6,9 +6,10 @@ import java.io.IOException;
 import java.util.Set;
 
 /**
- * The search index's health: down when the cluster is unreachable or the index is red (a primary shard unassigned),
- * missing, or was created again by a write after it was deleted (through {@link IndexCreator}'s template: it lacks
- * every older message until a full reindex replaces it); up with a warning while writes to the index
+ * The search index's health: down when the cluster is unreachable or the index is red (a primary shard unassigned) or
+ * missing; up with a warning while it lacks older messages until a full reindex replaces it (created again by a write
+ * through {@link IndexCreator}'s template after it was deleted, or created empty at open over a store holding
+ * messages), while writes to the index
  * are blocked (a full reindex that did not finish, {@link AliasSwapRebuild}) or while it holds documents of an older
  * layout ({@link StaleLayout}), which searches still find, only not by every short word. Only this index's health
  * counts: another deployment's red index on a shared cluster does not take this one's search down.
@@ -36,13 +37,23 @@ final class IndexHealth {
                 case AVAILABLE -> {}
             }
             IndexReads.State state = IndexReads.state(rest, indexName);
+            // Searches work, only without older messages: a warning, as a stale layout is, since down would take
+            // every instance out of a load balancer for what only a reindex repairs.
             if (!state.createdByTemplate().isEmpty()) {
-                return BackendStatus.down(
+                return BackendStatus.warning(
                         "search",
                         KIND,
                         "index " + String.join(", ", state.createdByTemplate())
-                                + " was created again by a write after it was deleted, so it lacks the messages"
+                                + " was created again by a write after it was deleted, so searches miss the messages"
                                 + " indexed before: run chat-cli reindex");
+            }
+            if (!state.createdOverMessages().isEmpty()) {
+                return BackendStatus.warning(
+                        "search",
+                        KIND,
+                        "index " + String.join(", ", state.createdOverMessages())
+                                + " was created empty while the store held messages, so searches miss them: run"
+                                + " chat-cli reindex");
             }
             Set<String> blocked = state.writeBlocked();
             if (!blocked.isEmpty()) {

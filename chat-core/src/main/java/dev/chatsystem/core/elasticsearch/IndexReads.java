@@ -105,7 +105,7 @@ final class IndexReads {
      * What {@link IndexHealth} reads of the indexes {@code name} leads to: those that refuse writes, and those a write
      * created through the template ({@link IndexCreator#CREATED_BY_KEY}).
      */
-    record State(Set<String> writeBlocked, Set<String> createdByTemplate) {}
+    record State(Set<String> writeBlocked, Set<String> createdByTemplate, Set<String> createdOverMessages) {}
 
     /** The {@link State} of the indexes {@code name} leads to, in one request; missing ones are skipped. */
     static State state(Rest5Client rest, String name) throws IOException {
@@ -116,6 +116,7 @@ final class IndexReads {
         JsonNode answer = ClientCalls.json(rest.performRequest(request));
         Set<String> blocked = new TreeSet<>();
         Set<String> createdByTemplate = new TreeSet<>();
+        Set<String> createdOverMessages = new TreeSet<>();
         answer.fields().forEachRemaining(index -> {
             JsonNode value = index.getValue();
             if (value.path("settings")
@@ -125,14 +126,17 @@ final class IndexReads {
                     .asBoolean()) {
                 blocked.add(index.getKey());
             }
-            if (IndexCreator.CREATED_BY_TEMPLATE.equals(value.path("mappings")
+            String createdBy = value.path("mappings")
                     .path("_meta")
                     .path(IndexCreator.CREATED_BY_KEY)
-                    .asText())) {
+                    .asText();
+            if (IndexCreator.CREATED_BY_TEMPLATE.equals(createdBy)) {
                 createdByTemplate.add(index.getKey());
+            } else if (IndexCreator.CREATED_EMPTY_OVER_MESSAGES.equals(createdBy)) {
+                createdOverMessages.add(index.getKey());
             }
         });
-        return new State(blocked, createdByTemplate);
+        return new State(blocked, createdByTemplate, createdOverMessages);
     }
 
     enum Status {

@@ -181,9 +181,15 @@ public final class ChatSystems {
         ChatConfig.Database db = config.database().orElseThrow();
         MySqlChatStore store =
                 remember(opened, MySqlChatStore.open(db.url(), db.user(), db.password(), config.migrateSchema()));
+        // An index missing at open over a store holding messages lacks them: health asks for a reindex then.
         SearchIndex index = remember(
                 opened,
-                ElasticsearchSearchIndex.open(config.elasticsearchUrl().orElseThrow(), config.elasticsearchIndex()));
+                ElasticsearchSearchIndex.open(
+                        config.elasticsearchUrl().orElseThrow(),
+                        config.elasticsearchIndex(),
+                        () -> !store.messagesForIndex(Optional.empty(), 0, 1)
+                                .messages()
+                                .isEmpty()));
         RedisBackend redis = remember(
                 opened,
                 RedisBackend.connect(

@@ -231,8 +231,10 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
         indexOlderDocument(name);
         MovableClock clock = new MovableClock(Instant.parse("2025-01-01T00:00:00Z"));
 
-        try (ElasticsearchSearchIndex waiting = ElasticsearchSearchIndex.open(indices.url(), name, 1, clock);
-                ElasticsearchSearchIndex reindexing = ElasticsearchSearchIndex.open(indices.url(), name, 1, clock)) {
+        try (ElasticsearchSearchIndex waiting =
+                        ElasticsearchSearchIndex.open(indices.url(), name, 1, clock, () -> false);
+                ElasticsearchSearchIndex reindexing =
+                        ElasticsearchSearchIndex.open(indices.url(), name, 1, clock, () -> false)) {
             assertThat(waiting.health().detail()).contains("older layout (none recorded;");
             reindexing.rebuilt();
             assertThat(reindexing.health().warns()).isFalse();
@@ -245,17 +247,18 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
     }
 
     /**
-     * A deleted index is down, and stays down once a write has created it again from the template (of the current
-     * layout, but without the messages indexed before), until a full reindex swaps in an index of its own.
+     * A deleted index is down; once a write has created it again from the template (of the current layout, but without
+     * the messages indexed before) it is up with a warning, until a full reindex swaps in an index of its own.
      */
     @Test
-    void aDeletedIndexIsDownUntilAFullReindexEvenOnceAWriteCreatedItAgain() throws IOException {
+    void aDeletedIndexIsDownThenWarnsUntilAFullReindexOnceAWriteCreatedItAgain() throws IOException {
         String name = indices.newName();
         createOlder(name, true);
         indexOlderDocument(name);
         MovableClock clock = new MovableClock(Instant.parse("2025-01-01T00:00:00Z"));
 
-        try (ElasticsearchSearchIndex index = ElasticsearchSearchIndex.open(indices.url(), name, 1, clock)) {
+        try (ElasticsearchSearchIndex index =
+                ElasticsearchSearchIndex.open(indices.url(), name, 1, clock, () -> false)) {
             assertThat(index.health().warns()).isTrue();
             indices.admin().indices().delete(d -> d.index(name));
 
@@ -268,10 +271,13 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
 
             assertThat(layout(name)).isEqualTo(MessageDocuments.LAYOUT);
             BackendStatus recreated = index.health();
-            assertThat(recreated.up()).isFalse();
+            assertThat(recreated.up())
+                    .as("searches work, without the older messages")
+                    .isTrue();
+            assertThat(recreated.warns()).isTrue();
             assertThat(recreated.detail())
-                    .isEqualTo("index " + name + " was created again by a write after it was deleted, so it lacks the"
-                            + " messages indexed before: run chat-cli reindex");
+                    .isEqualTo("index " + name + " was created again by a write after it was deleted, so searches miss"
+                            + " the messages indexed before: run chat-cli reindex");
 
             try (IndexRebuild rebuild = index.startRebuild()) {
                 rebuild.upsert(List.of(message(1, "written before the pieces"), message(2, "the index again")));
@@ -309,6 +315,40 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
                     .next();
             assertThat(createdBy(rebuilt)).isEqualTo(IndexCreator.CREATED_BY_REBUILD);
             assertThat(index.health()).isEqualTo(BackendStatus.up("search", "elasticsearch"));
+        }
+    }
+
+    /**
+     * An index missing at open over a store that holds messages (Elasticsearch's data lost) is created empty: it warns
+     * that it lacks them until a full reindex; over an empty store (a new deployment) it is up.
+     */
+    @Test
+    void anIndexCreatedAtOpenOverAStoreHoldingMessagesWarnsUntilAFullReindex() throws IOException {
+        String fresh = indices.newName();
+        try (ElasticsearchSearchIndex index = ElasticsearchSearchIndex.open(indices.url(), fresh, () -> false)) {
+            assertThat(index.health()).isEqualTo(BackendStatus.up("search", "elasticsearch"));
+        }
+        String name = indices.newName();
+        try (ElasticsearchSearchIndex index = ElasticsearchSearchIndex.open(indices.url(), name, () -> true)) {
+            assertThat(createdBy(name)).isEqualTo(IndexCreator.CREATED_EMPTY_OVER_MESSAGES);
+            BackendStatus empty = index.health();
+            assertThat(empty.up()).isTrue();
+            assertThat(empty.warns()).isTrue();
+            assertThat(empty.detail())
+                    .isEqualTo("index " + name + " was created empty while the store held messages, so searches miss"
+                            + " them: run chat-cli reindex");
+
+            try (IndexRebuild rebuild = index.startRebuild()) {
+                rebuild.upsert(List.of(message(1, "stored before the index was lost")));
+                rebuild.complete();
+            }
+            assertThat(index.health()).isEqualTo(BackendStatus.up("search", "elasticsearch"));
+            assertThat(index.search(APP, CHAT, "lost", 10)).containsExactly(1L);
+        }
+        try (ElasticsearchSearchIndex reopened = ElasticsearchSearchIndex.open(indices.url(), name, () -> true)) {
+            assertThat(reopened.health())
+                    .as("an existing index is not marked again")
+                    .isEqualTo(BackendStatus.up("search", "elasticsearch"));
         }
     }
 
