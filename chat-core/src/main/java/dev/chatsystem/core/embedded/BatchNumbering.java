@@ -110,7 +110,7 @@ final class BatchNumbering {
     }
 
     /** The documents for the indexer, numbered by {@code sequence}; empty when the batch changed no message. */
-    Optional<IndexStage.Batch> forIndex(IndexStage indexing) {
+    Optional<IndexBatch> forIndex(IndexStage indexing) {
         if (indexed.isEmpty()) {
             return Optional.empty();
         }

@@ -373,7 +373,7 @@ public final class GroupCommitWritePath implements WritePath {
         numbered.committed();
         long[] lag = lagMillis(batch, System.nanoTime());
         // Numbered before the callers are answered, so that their searches wait for these documents.
-        Optional<IndexStage.Batch> documents = numbered.forIndex(indexing);
+        Optional<IndexBatch> documents = numbered.forIndex(indexing);
         for (int i = 0; i < batch.size(); i++) {
             numbered.complete(i, batch.get(i));
         }

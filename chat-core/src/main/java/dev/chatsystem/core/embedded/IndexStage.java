@@ -70,25 +70,12 @@ final class IndexStage implements AutoCloseable {
     private static final long WAIT_SLICE_MILLIS = 100;
 
     private static final Logger log = LoggerFactory.getLogger(IndexStage.class);
-    private static final Batch STOP = new Batch(Long.MAX_VALUE, List.of(), new long[0], Instant.EPOCH);
-
-    /**
-     * The documents of one committed writer batch.
-     *
-     * @param queuedNanos for each document, {@link System#nanoTime()} when its write was queued, for the lag
-     * @param oldestAt when the oldest of them was accepted, for the backlog's age
-     */
-    record Batch(long sequence, List<IndexedMessage> documents, long[] queuedNanos, Instant oldestAt) {
-        /** The characters of {@link #MAX_QUEUED_CHARS} this batch takes while queued. */
-        int queuedChars() {
-            return (int) Math.min(chars(documents), MAX_QUEUED_CHARS);
-        }
-    }
+    private static final IndexBatch STOP = new IndexBatch(Long.MAX_VALUE, List.of(), new long[0], Instant.EPOCH);
 
     private final SearchIndex index;
     private final Lock indexLock;
     private final WorkerListener listener;
-    private final BlockingQueue<Batch> queue;
+    private final BlockingQueue<IndexBatch> queue;
     /** Permits are characters of the bodies queued: taken by the writer as it queues a batch, given back as taken. */
     private final Semaphore queuedChars = new Semaphore(MAX_QUEUED_CHARS);
 
@@ -96,7 +83,7 @@ final class IndexStage implements AutoCloseable {
     private final SearchBarrier barrier;
     private final AtomicLong waiting = new AtomicLong();
     /** Touched by the indexer thread only: documents taken from the queue and not yet indexed. */
-    private final List<Batch> held = new ArrayList<>();
+    private final List<IndexBatch> held = new ArrayList<>();
 
     private volatile Instant heldSince;
     private final MissedWrites missed;
@@ -168,15 +155,15 @@ final class IndexStage implements AutoCloseable {
      * Writer thread, before answering a committed batch's callers: the batch of these documents, with the next
      * sequence. From now on searches wait for it, those in other chats excepted.
      */
-    Batch give(List<IndexedMessage> documents, long[] queuedNanos, Instant oldestAt) {
-        return new Batch(barrier.give(documents), documents, queuedNanos, oldestAt);
+    IndexBatch give(List<IndexedMessage> documents, long[] queuedNanos, Instant oldestAt) {
+        return new IndexBatch(barrier.give(documents), documents, queuedNanos, oldestAt);
     }
 
     /**
      * Writer thread: queues the batch {@link #give} made, waiting while the queue is full, but not behind an attempt
      * that is stuck ({@link #STUCK_AFTER}).
      */
-    void hand(Batch batch) {
+    void hand(IndexBatch batch) {
         waiting.addAndGet(batch.documents().size());
         while (true) {
             try {
@@ -213,7 +200,7 @@ final class IndexStage implements AutoCloseable {
     QueueBacklog backlog() {
         Instant oldest = heldSince;
         if (oldest == null) {
-            Batch head = queue.peek();
+            IndexBatch head = queue.peek();
             oldest = head == null || head == STOP ? null : head.oldestAt();
         }
         long entries = waiting.get();
@@ -251,7 +238,7 @@ final class IndexStage implements AutoCloseable {
      * stuck in an attempt: then the batch goes to the overflow, if it has room. Asked first: a full queue behind a
      * dead indexer stays full, and waiting out a timed offer first cost the writer a second per batch.
      */
-    private Handed offer(Batch batch) throws InterruptedException {
+    private Handed offer(IndexBatch batch) throws InterruptedException {
         int chars = batch.queuedChars();
         while (!queuedChars.tryAcquire(chars, WAIT_SLICE_MILLIS, TimeUnit.MILLISECONDS)) {
             if (!indexer.isAlive()) {
@@ -284,31 +271,31 @@ final class IndexStage implements AutoCloseable {
         return since != 0 && System.nanoTime() - since >= stuckAfter.toNanos();
     }
 
-    private Handed overflow(Batch batch) {
+    private Handed overflow(IndexBatch batch) {
         return overflow.add(batch) ? Handed.OVERFLOWED : Handed.OVERFLOW_FULL;
     }
 
     private void run() {
-        List<Batch> taken = new ArrayList<>();
+        List<IndexBatch> taken = new ArrayList<>();
         boolean stopping = false;
         try {
             while (!stopping) {
                 try {
                     // Never an endless take: a batch the writer left in the overflow as an attempt ended is found
                     // within a retry interval.
-                    Batch first = queue.poll(RETRY_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+                    IndexBatch first = queue.poll(RETRY_EVERY.toMillis(), TimeUnit.MILLISECONDS);
                     if (first != null) {
                         taken.add(first);
                         queue.drainTo(taken);
                         queuedChars.release(
-                                taken.stream().mapToInt(Batch::queuedChars).sum());
+                                taken.stream().mapToInt(IndexBatch::queuedChars).sum());
                     }
                 } catch (InterruptedException e) {
                     continue; // only close() stops the indexer: queued documents belong to acknowledged writes
                 }
                 // After the queue: a batch queued was handed after every batch that went to the overflow before it.
                 overflow.drainTo(taken);
-                taken.sort(Comparator.comparingLong(Batch::sequence)); // commit order, the STOP last
+                taken.sort(Comparator.comparingLong(IndexBatch::sequence)); // commit order, the STOP last
                 stopping = taken.remove(STOP);
                 index(taken);
                 taken.clear();
@@ -322,7 +309,7 @@ final class IndexStage implements AutoCloseable {
      * One upsert of everything held, oldest first. The sequences taken count as attempted either way, published once
      * the outcome shows in the backlog and health, and before the listener hears of it.
      */
-    private void index(List<Batch> taken) {
+    private void index(List<IndexBatch> taken) {
         held.addAll(taken);
         if (held.isEmpty()) {
             return;
@@ -331,15 +318,16 @@ final class IndexStage implements AutoCloseable {
         List<IndexedMessage> documents = new ArrayList<>();
         held.forEach(b -> documents.addAll(b.documents()));
         boolean indexed = upsert(documents);
-        boolean dropped = !indexed && (documents.size() > MAX_UNINDEXED || chars(documents) > MAX_UNINDEXED_CHARS);
-        long[] lag = indexed ? lagMillis(held, System.nanoTime()) : null;
+        boolean dropped =
+                !indexed && (documents.size() > MAX_UNINDEXED || IndexBatch.chars(documents) > MAX_UNINDEXED_CHARS);
+        long[] lag = indexed ? IndexBatch.lagMillis(held, System.nanoTime()) : null;
         if (indexed || dropped) {
             waiting.addAndGet(-documents.size());
             held.clear();
             heldSince = null;
             overflow.held(0, 0);
         } else {
-            overflow.held(documents.size(), chars(documents));
+            overflow.held(documents.size(), IndexBatch.chars(documents));
         }
         if (dropped) {
             dropped(documents.size(), "the index refused them for too long");
@@ -354,7 +342,7 @@ final class IndexStage implements AutoCloseable {
     }
 
     /** Searches of the batch's chats stop waiting for it, unless a later batch of a chat was given meanwhile. */
-    private void forget(Batch batch) {
+    private void forget(IndexBatch batch) {
         barrier.forget(batch.sequence(), batch.documents());
     }
 
@@ -386,26 +374,5 @@ final class IndexStage implements AutoCloseable {
     private void dropped(long count, String why) {
         log.error("dropped {} committed messages, not indexed ({}): the index needs a rebuild", count, why);
         missed.record();
-    }
-
-    static long chars(List<IndexedMessage> documents) {
-        long chars = 0;
-        for (IndexedMessage document : documents) {
-            chars += document.body().length();
-        }
-        return chars;
-    }
-
-    /** How long each write waited from being queued until its document was indexed. */
-    private static long[] lagMillis(List<Batch> batches, long nowNanos) {
-        long[] lag =
-                new long[batches.stream().mapToInt(b -> b.queuedNanos().length).sum()];
-        int i = 0;
-        for (Batch batch : batches) {
-            for (long queued : batch.queuedNanos()) {
-                lag[i++] = TimeUnit.NANOSECONDS.toMillis(nowNanos - queued);
-            }
-        }
-        return lag;
     }
 }

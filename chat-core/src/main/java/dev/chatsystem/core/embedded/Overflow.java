@@ -11,7 +11,7 @@ import java.util.List;
  * all, the bound past which those are dropped anyway. Thread-safe.
  */
 final class Overflow {
-    private final List<IndexStage.Batch> batches = new ArrayList<>();
+    private final List<IndexBatch> batches = new ArrayList<>();
     private long documents;
     private long chars;
     /** What the indexer holds for a retry, as it last published: counted against the same bound. */
@@ -20,8 +20,8 @@ final class Overflow {
     private volatile long heldChars;
 
     /** Adds the batch unless that would exceed the bound; whether it did. */
-    synchronized boolean add(IndexStage.Batch batch) {
-        long batchChars = IndexStage.chars(batch.documents());
+    synchronized boolean add(IndexBatch batch) {
+        long batchChars = IndexBatch.chars(batch.documents());
         if (documents + batch.documents().size() + heldDocuments > IndexStage.MAX_UNINDEXED
                 || chars + batchChars + heldChars > IndexStage.MAX_UNINDEXED_CHARS) {
             return false;
@@ -33,7 +33,7 @@ final class Overflow {
     }
 
     /** Moves every batch, in the order they came, to {@code taken}. */
-    synchronized void drainTo(List<IndexStage.Batch> taken) {
+    synchronized void drainTo(List<IndexBatch> taken) {
         taken.addAll(batches);
         batches.clear();
         documents = 0;

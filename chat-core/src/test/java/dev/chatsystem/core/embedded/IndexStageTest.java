@@ -308,25 +308,25 @@ class IndexStageTest {
     }
 
     /** One committed batch of messages of chat 1, given its sequence as the writer does. */
-    private IndexStage.Batch batch(long... messageNumbers) {
+    private IndexBatch batch(long... messageNumbers) {
         return batchOfChat(1, messageNumbers);
     }
 
-    private IndexStage.Batch batchOfBodies(String body, int count) {
+    private IndexBatch batchOfBodies(String body, int count) {
         List<IndexedMessage> documents = LongStream.rangeClosed(1, count)
                 .mapToObj(n -> new IndexedMessage(TOKEN, 1, n, body))
                 .toList();
         return give(documents);
     }
 
-    private IndexStage.Batch batchOfChat(long chatNumber, long... messageNumbers) {
+    private IndexBatch batchOfChat(long chatNumber, long... messageNumbers) {
         List<IndexedMessage> documents = LongStream.of(messageNumbers)
                 .mapToObj(n -> new IndexedMessage(TOKEN, chatNumber, n, "body" + n))
                 .toList();
         return give(documents);
     }
 
-    private IndexStage.Batch give(List<IndexedMessage> documents) {
+    private IndexBatch give(List<IndexedMessage> documents) {
         long[] queued = new long[documents.size()];
         Arrays.fill(queued, System.nanoTime());
         return stage.give(documents, queued, Instant.now());
