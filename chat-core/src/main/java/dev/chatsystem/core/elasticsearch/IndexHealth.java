@@ -40,20 +40,15 @@ final class IndexHealth {
             // Searches work, only without older messages: a warning, as a stale layout is, since down would take
             // every instance out of a load balancer for what only a reindex repairs.
             if (!state.createdByTemplate().isEmpty()) {
-                return BackendStatus.warning(
-                        "search",
-                        KIND,
-                        "index " + String.join(", ", state.createdByTemplate())
-                                + " was created again by a write after it was deleted, so searches miss the messages"
-                                + " indexed before: run chat-cli reindex");
+                return lacking(
+                        state.createdByTemplate(),
+                        "was created again by a write after it was deleted, so searches miss the messages indexed"
+                                + " before");
             }
             if (!state.createdOverMessages().isEmpty()) {
-                return BackendStatus.warning(
-                        "search",
-                        KIND,
-                        "index " + String.join(", ", state.createdOverMessages())
-                                + " was created empty while the store held messages, so searches miss them: run"
-                                + " chat-cli reindex");
+                return lacking(
+                        state.createdOverMessages(),
+                        "was created empty while the store held messages, so searches miss them");
             }
             Set<String> blocked = state.writeBlocked();
             if (!blocked.isEmpty()) {
@@ -75,5 +70,11 @@ final class IndexHealth {
         } catch (IOException | RuntimeException e) {
             return BackendStatus.down("search", KIND, String.valueOf(e.getMessage()));
         }
+    }
+
+    /** Up, warning that {@code indexes} lack older messages ({@code why}) until a full reindex replaces them. */
+    private static BackendStatus lacking(Set<String> indexes, String why) {
+        return BackendStatus.warning(
+                "search", KIND, "index " + String.join(", ", indexes) + " " + why + ": run chat-cli reindex");
     }
 }
