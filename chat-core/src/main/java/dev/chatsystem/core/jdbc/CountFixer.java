@@ -1,20 +1,20 @@
 package dev.chatsystem.core.jdbc;
 
 import dev.chatsystem.core.ReconcileReport.Correction;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Recomputes {@code chats_count} and {@code messages_count} from the rows with set-based SQL that runs on H2 and
- * MySQL alike, a range of ids at a time: one statement over every chat aggregates the whole messages table, which
- * on a large store outlasts the connection's socket timeout and holds its locks as long.
+ * Recomputes {@code chats_count} and {@code messages_count} from the rows with SQL that runs on H2 and MySQL alike:
+ * wrong rows are found a range of ids at a time (one statement over every chat aggregates the whole messages table,
+ * which on a large store outlasts the connection's socket timeout), then fixed one by one ({@link
+ * CountReconciliation}).
  */
 final class CountFixer {
-    /** Applications or chats (by id) one transaction checks: bounds each statement's time and the locks it holds. */
-    static final int IDS_PER_TRANSACTION = 10_000;
+    /** Applications or chats (by id) one query checks: bounds each statement's time. */
+    static final int IDS_PER_RANGE = 10_000;
 
     static final String WRONG_APPLICATIONS = "SELECT a.id, a.token, 0 AS chat_number, a.chats_count AS was, "
             + "COUNT(c.id) AS actual FROM applications a LEFT JOIN chats c ON c.application_id = a.id "
@@ -41,64 +41,67 @@ final class CountFixer {
     static final String COUNT_MESSAGES = "SELECT COUNT(*) FROM messages m WHERE m.chat_id = ?";
     static final String SET_MESSAGES_COUNT = "UPDATE chats SET messages_count = ? WHERE id = ?";
 
-    /** The statements that fix one row: lock it, read its stored count, count its children, set the count. */
-    private record Fix(String lock, String stored, String count, String set) {}
+    /**
+     * One kind of count: the table whose rows hold it, the query finding wrong ones in a range of ids, and the
+     * statements that fix one row: lock it, read its stored count, count its children, set the count.
+     */
+    record Fix(String table, String wrong, String lock, String stored, String count, String set) {}
 
-    private static final Fix APPLICATION = new Fix(LOCK_APPLICATION, STORED_CHATS_COUNT, COUNT_CHATS, SET_CHATS_COUNT);
-    private static final Fix CHAT = new Fix(LOCK_CHAT, STORED_MESSAGES_COUNT, COUNT_MESSAGES, SET_MESSAGES_COUNT);
+    static final Fix APPLICATIONS = new Fix(
+            "applications", WRONG_APPLICATIONS, LOCK_APPLICATION, STORED_CHATS_COUNT, COUNT_CHATS, SET_CHATS_COUNT);
+    static final Fix CHATS =
+            new Fix("chats", WRONG_CHATS, LOCK_CHAT, STORED_MESSAGES_COUNT, COUNT_MESSAGES, SET_MESSAGES_COUNT);
 
-    private record Wrong(long id, String token, long chatNumber, long was) {}
+    /** A row whose count looked wrong when its range was read. */
+    record Wrong(long id, String token, long chatNumber) {}
 
     private CountFixer() {}
 
-    /** The highest id of {@code table} ({@code applications} or {@code chats}), 0 when it is empty. */
-    static long maxId(Handle handle, String table) {
-        return handle.createQuery("SELECT COALESCE(MAX(id), 0) FROM " + table)
+    /** The highest id of {@code fix}'s table, 0 when it is empty. */
+    static long maxId(Handle handle, Fix fix) {
+        return handle.createQuery("SELECT COALESCE(MAX(id), 0) FROM " + fix.table())
                 .mapTo(Long.class)
                 .one();
     }
 
     /**
-     * Corrects the wrong {@code chats_count} of the applications with ids in ({@code after}, {@code upTo}] inside the
-     * caller's transaction and reports each with its value after the fix.
+     * The rows with ids in ({@code after}, {@code upTo}] whose count differs from their children's, in id order (the
+     * order apply locks rows in, so a reconcile and a batch queue rather than deadlock). A plain read: it locks
+     * nothing, and a row it names may be right again by the time it is fixed.
      */
-    static List<Correction> fixApplications(Handle handle, long after, long upTo) {
-        return fix(handle, WRONG_APPLICATIONS, after, upTo, APPLICATION);
-    }
-
-    /** The same for the {@code messages_count} of the chats with ids in ({@code after}, {@code upTo}]. */
-    static List<Correction> fixChats(Handle handle, long after, long upTo) {
-        return fix(handle, WRONG_CHATS, after, upTo, CHAT);
-    }
-
-    private static List<Correction> fix(Handle handle, String select, long after, long upTo, Fix fix) {
-        List<Wrong> wrong = handle.createQuery(select)
+    static List<Wrong> wrong(Handle handle, Fix fix, long after, long upTo) {
+        return handle
+                .createQuery(fix.wrong())
                 .bind(0, after)
                 .bind(1, upTo)
-                .map((rs, ctx) -> new Wrong(
-                        rs.getLong("id"), rs.getString("token"), rs.getLong("chat_number"), rs.getLong("was")))
-                .list();
-        List<Correction> corrections = new ArrayList<>();
-        // In id order, as apply locks rows, so a reconcile and a batch queue rather than deadlock.
-        for (Wrong row :
-                wrong.stream().sorted(Comparator.comparingLong(Wrong::id)).toList()) {
-            handle.createQuery(fix.lock()).bind(0, row.id()).mapTo(Long.class).findOne();
-            Optional<Long> stored = handle.createQuery(fix.stored())
-                    .bind(0, row.id())
-                    .mapTo(Long.class)
-                    .findOne();
-            if (stored.isEmpty()) {
-                continue; // deleted meanwhile (nothing deletes rows today)
-            }
-            long now = handle.createQuery(fix.count())
-                    .bind(0, row.id())
-                    .mapTo(Long.class)
-                    .one();
-            if (now != stored.get()) {
-                handle.execute(fix.set(), now, row.id());
-                corrections.add(new Correction(row.token(), row.chatNumber(), stored.get(), now));
-            }
+                .map((rs, ctx) -> new Wrong(rs.getLong("id"), rs.getString("token"), rs.getLong("chat_number")))
+                .list()
+                .stream()
+                .sorted(Comparator.comparingLong(Wrong::id))
+                .toList();
+    }
+
+    /**
+     * Corrects {@code row}'s count inside the caller's transaction, counted again under the row's lock; the
+     * correction, or empty when the row is right (fixed by another run, or caught up by a batch) or gone.
+     */
+    static Optional<Correction> fix(Handle handle, Fix fix, Wrong row) {
+        handle.createQuery(fix.lock()).bind(0, row.id()).mapTo(Long.class).findOne();
+        Optional<Long> stored = handle.createQuery(fix.stored())
+                .bind(0, row.id())
+                .mapTo(Long.class)
+                .findOne();
+        if (stored.isEmpty()) {
+            return Optional.empty(); // deleted meanwhile (nothing deletes rows today)
         }
-        return corrections;
+        long now = handle.createQuery(fix.count())
+                .bind(0, row.id())
+                .mapTo(Long.class)
+                .one();
+        if (now == stored.get()) {
+            return Optional.empty();
+        }
+        handle.execute(fix.set(), now, row.id());
+        return Optional.of(new Correction(row.token(), row.chatNumber(), stored.get(), now));
     }
 }

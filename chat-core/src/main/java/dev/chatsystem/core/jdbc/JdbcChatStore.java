@@ -311,47 +311,7 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
      */
     @Override
     public ReconcileReport reconcile() {
-        ReconcileReport.Tally corrections = new ReconcileReport.Tally();
-        RuntimeException failure = null;
-        try {
-            fixInRanges("applications", CountFixer::fixApplications, corrections);
-        } catch (RuntimeException e) {
-            failure = e;
-        }
-        try { // the chats' counts too: an application's range that failed says nothing about them
-            fixInRanges("chats", CountFixer::fixChats, corrections);
-        } catch (RuntimeException e) {
-            if (failure == null) {
-                failure = e;
-            } else {
-                failure.addSuppressed(e);
-            }
-        }
-        if (failure == null) {
-            return corrections.report();
-        }
-        if (corrections.isEmpty()) {
-            throw failure;
-        }
-        throw new ReconcileFailedException(corrections.report(), failure);
-    }
-
-    /** A {@link CountFixer} pass over the rows with ids in ({@code after}, {@code upTo}]. */
-    private interface RangeFix {
-        List<ReconcileReport.Correction> fix(Handle handle, long after, long upTo);
-    }
-
-    /**
-     * Runs {@code fix} over {@code table} in id order, {@link CountFixer#IDS_PER_TRANSACTION} ids per transaction, and
-     * adds what each transaction committed to {@code corrections} as it commits; see {@link RangedReconcile}.
-     */
-    private void fixInRanges(String table, RangeFix fix, ReconcileReport.Tally corrections) {
-        long maxId = call("reconcile counts", handle -> CountFixer.maxId(handle, table));
-        RangedReconcile.run(
-                maxId,
-                CountFixer.IDS_PER_TRANSACTION,
-                (after, upTo) -> transaction("reconcile counts", handle -> fix.fix(handle, after, upTo)),
-                corrections);
+        return new CountReconciliation(this::call, this::transaction).run();
     }
 
     @Override

@@ -1,11 +1,7 @@
 package dev.chatsystem.core.jdbc;
 
-import dev.chatsystem.core.ReconcileReport;
-import dev.chatsystem.core.ReconcileReport.Correction;
-import java.util.List;
-
 /**
- * Walks a table's ids range by range, one transaction each, going on past a range that fails: one range too slow for
+ * Walks a table's ids range by range, going on past a range that fails: one range too slow for
  * the socket timeout (a chat of a hundred million messages) would otherwise end every run at the same place, and no
  * count after it would ever be checked. Three failures in a row end the run: the database is down, and each failure
  * may have waited out a timeout.
@@ -13,24 +9,24 @@ import java.util.List;
 final class RangedReconcile {
     static final int MAX_FAILURES_IN_A_ROW = 3;
 
-    /** Fixes and commits the rows with ids in ({@code after}, {@code upTo}]; returns what it corrected. */
+    /** Fixes and commits the rows with ids in ({@code after}, {@code upTo}], reporting each fix as it commits. */
     @FunctionalInterface
     interface Range {
-        List<Correction> fix(long after, long upTo);
+        void fix(long after, long upTo);
     }
 
     private RangedReconcile() {}
 
     /**
-     * Runs {@code range} over ids up to {@code maxId}, {@code ids} at a time, adding each range's corrections to
-     * {@code corrections} as it commits; then throws the first failure (the later ones suppressed by it), if any.
+     * Runs {@code range} over ids up to {@code maxId}, {@code ids} at a time; then throws the first failure (the later
+     * ones suppressed by it), if any.
      */
-    static void run(long maxId, int ids, Range range, ReconcileReport.Tally corrections) {
+    static void run(long maxId, int ids, Range range) {
         RuntimeException first = null;
         int inARow = 0;
         for (long after = 0; after < maxId && inARow < MAX_FAILURES_IN_A_ROW; after += ids) {
             try {
-                corrections.addAll(range.fix(after, after + ids));
+                range.fix(after, after + ids);
                 inARow = 0;
             } catch (RuntimeException e) {
                 inARow++;

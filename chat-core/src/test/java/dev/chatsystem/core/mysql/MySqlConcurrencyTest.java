@@ -2,14 +2,17 @@ package dev.chatsystem.core.mysql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chatsystem.core.ReconcileReport;
 import dev.chatsystem.core.spi.Write;
 import dev.chatsystem.core.spi.Write.ChatCreated;
 import dev.chatsystem.core.spi.Write.MessageCreated;
+import dev.chatsystem.core.testing.Await;
 import dev.chatsystem.core.testing.MySqlTestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -113,6 +116,46 @@ class MySqlConcurrencyTest {
         }
     }
 
+    /**
+     * A reconcile fixes each wrong count in a transaction of its own: a chat it fixed is not kept locked while it waits
+     * for another, so a batch writing to the first goes through (one transaction per range held every fixed row until
+     * the whole range was recounted).
+     */
+    @Test
+    @Timeout(60)
+    void aReconcileCommitsEachFixWithoutWaitingForTheRestOfItsRange() throws Exception {
+        try (MySqlChatStore store = database.open()) {
+            store.createApplication("tok", "app", AT);
+            store.apply(List.of(
+                    new ChatCreated("tok", 1, AT),
+                    new ChatCreated("tok", 2, AT),
+                    new MessageCreated("tok", 1, 1, "one", AT, 1),
+                    new MessageCreated("tok", 2, 1, "one", AT, 1)));
+            update("UPDATE chats SET messages_count = 7");
+            ExecutorService reconciling = Executors.newSingleThreadExecutor();
+            try (Connection holder = database.connect()) {
+                long chat2 = query("SELECT id FROM chats WHERE chat_number = 2");
+                holder.setAutoCommit(false);
+                try (Statement lock = holder.createStatement()) { // by its primary key: that row alone
+                    lock.executeQuery("SELECT id FROM chats WHERE id = " + chat2 + " FOR UPDATE")
+                            .close();
+                }
+                Future<ReconcileReport> report = reconciling.submit(store::reconcile);
+
+                // Chat 1 fixed and committed while the fix of chat 2 waits for the lock held here.
+                Await.until(() -> messagesCount(1) == 1, Duration.ofSeconds(10));
+                store.apply(List.of(new MessageCreated("tok", 1, 2, "two", AT, 2)));
+                holder.rollback();
+
+                assertThat(report.get(30, TimeUnit.SECONDS).corrected()).isEqualTo(2);
+            } finally {
+                reconciling.shutdownNow();
+            }
+            assertThat(store.chat("tok", 1).orElseThrow().messagesCount()).isEqualTo(2);
+            assertThat(store.chat("tok", 2).orElseThrow().messagesCount()).isEqualTo(1);
+        }
+    }
+
     /** Runs {@code task} on {@code threads} threads released together; returns the results, rethrowing failures. */
     private static <T> List<T> all(int threads, Callable<T> task) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -134,6 +177,21 @@ class MySqlConcurrencyTest {
             return results;
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    private long messagesCount(long chatNumber) {
+        try {
+            return query("SELECT messages_count FROM chats WHERE chat_number = " + chatNumber);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void update(String sql) throws SQLException {
+        try (Connection connection = database.connect();
+                Statement statement = connection.createStatement()) {
+            statement.executeUpdate(sql);
         }
     }
 
