@@ -11,7 +11,10 @@ import picocli.CommandLine.Spec;
  * {@code reseed}: raises the Redis numbering counters to the store's maxima, never lowering one. The embedded
  * numbering has no counters of its own, so there is nothing to do there.
  */
-@Command(name = "reseed", description = "Rebuild the numbering counters (Redis) from the store; never lowers one.")
+@Command(
+        name = "reseed",
+        description = "Rebuild the numbering counters (Redis) from the store, never lowering one; ask the workers for"
+                + " an index catch-up pass.")
 final class ReseedCommand implements Callable<Integer> {
     static final String EMBEDDED = "reseed applies only to the Redis numbering backend (CHAT_REDIS_URL);"
             + " embedded numbering is read from the store";

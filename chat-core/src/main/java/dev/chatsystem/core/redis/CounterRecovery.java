@@ -26,11 +26,14 @@ final class CounterRecovery {
     private final SharedPipeline pipeline;
     private final RedisKeys keys;
     private final ChatStore store;
+    private final CatchUpMarker catchUp;
 
-    CounterRecovery(SharedPipeline pipeline, RedisKeys keys, ChatStore store) {
+    /** {@code catchUp} records the index catch-up pass a {@link #reseed} owes (see there). */
+    CounterRecovery(SharedPipeline pipeline, RedisKeys keys, ChatStore store, CatchUpMarker catchUp) {
         this.pipeline = pipeline;
         this.keys = keys;
         this.store = store;
+        this.catchUp = catchUp;
     }
 
     /** Seeds the application's missing chat counter; the new value, or a higher one another request set. */
@@ -61,8 +64,14 @@ final class CounterRecovery {
      *
      * <p>Stops, throwing before it raises any mark, once {@code lockLost} (the job lock of a reseed run by {@link
      * LostWritesCheck}): another process may reseed meanwhile, and Redis probably lost the lock with its data again.
+     *
+     * <p>First records that an index catch-up pass is owed ({@link IndexCatchUp}, run by a worker): a Redis back behind
+     * the store lost the index entries of every message persisted and not yet indexed before the loss, and its index
+     * group, restored with it, is at a position before them, so no drainer finds the group missing and asks for the
+     * pass. Recorded before the walk, so that a reseed that stops part way still leaves it owed.
      */
     long reseed(ChatStore source, BooleanSupplier lockLost) {
+        catchUp.set();
         ReseedTally tally = new ReseedTally(pipeline, keys);
         long highestVersion = source.maxMessageVersion();
         if (highestVersion > 0) {

@@ -74,7 +74,7 @@ public final class RedisBackend implements AutoCloseable {
                 redis,
                 keys,
                 store,
-                new CounterRecovery(pipeline, keys, store),
+                new CounterRecovery(pipeline, keys, store, CatchUpMarker.inRedis(redis, keys)),
                 new RedisJobLock(
                         redis, keys, ManagementFactory.getRuntimeMXBean().getName(), RedisJobLock.TTL),
                 maintainsRedis);

@@ -64,7 +64,7 @@ final class RedisWritePath implements WritePath, Numbering {
         this.agreement = agreement;
         this.lostWrites = lostWrites;
         this.pendingReads = new PendingReads(pipeline, keys, store);
-        this.recovery = new CounterRecovery(pipeline, keys, store);
+        this.recovery = new CounterRecovery(pipeline, keys, store, CatchUpMarker.inRedis(redis, keys));
     }
 
     @Override

@@ -147,6 +147,42 @@ class LostWritesCheckTest {
         assertThat(setup.check().behind()).isNull();
     }
 
+    /**
+     * A restore loses the index entries of messages persisted but not yet indexed (the index group trails the persist
+     * group while Elasticsearch is slow or down) and brings the index group back at a position before them, so no
+     * drainer finds its group missing: the reseed records the catch-up pass owed, which a worker runs.
+     */
+    @Test
+    void aRestoreThatLostIndexEntriesOfStoredMessagesGetsThemIndexedAgain() throws Exception {
+        RedisClient redis = redisDatabase.client();
+        Setup setup = setUp(redis, new RedisKeys(1));
+        RedisWritePath writes = setup.writes();
+        String token = application(writes);
+        writes.createChat(token, AT);
+        writes.createMessage(token, 1, "indexed before the snapshot", AT);
+        AtomicBoolean indexDown = new AtomicBoolean();
+        StreamWorkers before = newWorkers(redis, setup, failingWhile(indexDown));
+        awaitMarked(redis, setup.keys());
+        Await.until(() -> index.search(token, 1, "before", 10).equals(List.of(1L)), WITHIN);
+        // The pass the new queue's groups asked for is over: the snapshot holds none owed.
+        Await.until(() -> !redis.exists(setup.keys().catchUp()), WITHIN);
+        Map<String, Snapshot> snapshot = snapshot(redis);
+
+        indexDown.set(true);
+        writes.createMessage(token, 1, "stored but never indexed", AT);
+        Await.until(() -> store.countMessages(Optional.of(token)) == 2, WITHIN);
+        awaitMarked(redis, setup.keys());
+        // Restored with the workers stopped, as a restart from an older snapshot does: the restore empties the
+        // database first, and a drainer reading meanwhile would find its group missing and ask for a pass itself.
+        before.close();
+        restore(redis, snapshot); // the entry of message 2 is gone, and the index group is back before it
+        workers(redis, setup);
+
+        setup.check().check(); // finds the loss and reseeds
+        assertThat(setup.check().behind()).isNull();
+        Await.until(() -> index.search(token, 1, "never", 10).equals(List.of(2L)), WITHIN);
+    }
+
     /** Redis' copy of each mark is raised before the store's, so no load of creates and edits looks like a loss. */
     @Test
     void normalOperationIsNeverFoundBehind() throws Exception {
@@ -206,7 +242,7 @@ class LostWritesCheckTest {
                 redis,
                 keys,
                 store,
-                new CounterRecovery(pipeline, keys, store),
+                new CounterRecovery(pipeline, keys, store, CatchUpMarker.inRedis(redis, keys)),
                 new RedisJobLock(redis, keys, "admin tool", RedisJobLock.TTL),
                 false);
         store.markPersisted(0, StreamEntries.version(new StreamEntryID(1_000, 0))); // Redis holds no mark: lost
@@ -241,7 +277,7 @@ class LostWritesCheckTest {
                 redis,
                 keys,
                 failing,
-                new CounterRecovery(pipeline, keys, failing),
+                new CounterRecovery(pipeline, keys, failing, CatchUpMarker.inRedis(redis, keys)),
                 new RedisJobLock(redis, keys, "this process", RedisJobLock.TTL),
                 true);
         StreamEntryID stored = new StreamEntryID(1_000, 0);
@@ -278,7 +314,12 @@ class LostWritesCheckTest {
             public void close() {}
         });
         LostWritesCheck check = LostWritesCheck.checkedByCaller(
-                redis, keys, store, new CounterRecovery(pipeline, keys, store), losing, true);
+                redis,
+                keys,
+                store,
+                new CounterRecovery(pipeline, keys, store, CatchUpMarker.inRedis(redis, keys)),
+                losing,
+                true);
         store.markPersisted(0, StreamEntries.version(new StreamEntryID(1_000, 0))); // Redis holds no mark: lost
 
         assertThatThrownBy(check::check)
@@ -363,7 +404,7 @@ class LostWritesCheckTest {
                 redis,
                 keys,
                 source,
-                new CounterRecovery(pipeline, keys, source),
+                new CounterRecovery(pipeline, keys, source, CatchUpMarker.inRedis(redis, keys)),
                 new RedisJobLock(redis, keys, "this process", RedisJobLock.TTL),
                 true);
         RedisWritePath writes = new RedisWritePath(
@@ -379,7 +420,11 @@ class LostWritesCheckTest {
     }
 
     private void workers(RedisClient redis, Setup setup) {
-        open.add(new StreamWorkers(
+        open.add(newWorkers(redis, setup, index));
+    }
+
+    private StreamWorkers newWorkers(RedisClient redis, Setup setup, SearchIndex index) {
+        return new StreamWorkers(
                 redis,
                 setup.keys(),
                 store,
@@ -388,7 +433,24 @@ class LostWritesCheckTest {
                 100,
                 "worker",
                 Duration.ofHours(24),
-                WorkerListener.NONE));
+                WorkerListener.NONE);
+    }
+
+    /** The index, refusing to index while {@code down}. */
+    private SearchIndex failingWhile(AtomicBoolean down) {
+        return (SearchIndex) Proxy.newProxyInstance(
+                SearchIndex.class.getClassLoader(), new Class<?>[] {SearchIndex.class}, (proxy, method, args) -> {
+                    if (down.get()
+                            && (method.getName().equals("upsert")
+                                    || method.getName().equals("indexInBackground"))) {
+                        throw new BackendUnavailableException("search index is down");
+                    }
+                    try {
+                        return method.invoke(index, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     private String application(RedisWritePath writes) {

@@ -709,7 +709,7 @@ class RedisBackendTest {
                 redis,
                 keys,
                 store,
-                new CounterRecovery(scripts, keys, store),
+                new CounterRecovery(scripts, keys, store, CatchUpMarker.inRedis(redis, keys)),
                 new RedisJobLock(redis, keys, "test", RedisJobLock.TTL),
                 true);
     }
