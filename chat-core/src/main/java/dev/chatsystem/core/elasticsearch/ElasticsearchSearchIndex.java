@@ -2,7 +2,6 @@ package dev.chatsystem.core.elasticsearch;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
-import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import co.elastic.clients.json.jackson.JacksonJsonpMapper;
 import co.elastic.clients.transport.rest5_client.Rest5ClientTransport;
@@ -58,7 +57,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ElasticsearchSearchIndex implements SearchIndex {
     private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchSearchIndex.class);
-    private static final int CLEAR_BATCH = 1_000;
     /**
      * A clean bulk then answers {@code "errors":false} and each item's id and status (some 35 bytes an item: filtering
      * cannot keep the ids of failed items only); a failed item also its error's type and reason.
@@ -260,44 +258,15 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
         return call("search", () -> ClientCalls.json(rest.performRequest(request)));
     }
 
-    /**
-     * Deletes in rounds: find up to {@value #CLEAR_BATCH} matching documents, bulk-delete them with their routing
-     * and refresh, until none is left. Not {@code _delete_by_query}: that lives in the reindex module, which not
-     * every distribution ships (the minimal one the tests run on does not). Like {@code _delete_by_query}, it
-     * removes what was visible when it started; a message indexed concurrently may survive.
-     *
-     * <p>Each delete carries the version it found ({@code external_gte}): a versioned delete leaves a tombstone with
-     * that version (for {@code index.gc_deletes}, 60 s), so the rebuild that follows can index the same version
-     * again. An unversioned delete would leave the version plus one and refuse the rebuild's documents. A document
-     * indexed anew since the search has a higher version and is kept (a conflict, not an error).
-     */
+    /** Deletes in rounds ({@link ClearInRounds}), each delete versioned so that a rebuild right after succeeds. */
     @Override
     public void clear(Optional<String> token) {
         Objects.requireNonNull(token, "token");
-        Query query = token.map(t -> Query.of(
-                        q -> q.term(m -> m.field(MessageDocuments.TOKEN).value(t))))
-                .orElseGet(() -> Query.of(q -> q.matchAll(m -> m)));
-        List<Hit<Void>> hits;
-        do {
-            hits = call(
-                            "clear",
-                            () -> client.search(
-                                    s -> s.index(indexName)
-                                            .query(query)
-                                            .size(CLEAR_BATCH)
-                                            .source(src -> src.fetch(false))
-                                            .version(true)
-                                            .trackTotalHits(t -> t.enabled(false)),
-                                    Void.class))
-                    .hits()
-                    .hits();
-            if (!hits.isEmpty()) {
-                deleteAll(hits);
-            }
-        } while (hits.size() == CLEAR_BATCH);
+        ClearInRounds.clear(this, client, indexName, token);
     }
 
-    private void deleteAll(List<Hit<Void>> hits) {
+    /** Deletes the documents {@code hits} found, each with its routing and version ({@link ClearInRounds}). */
+    void deleteAll(List<Hit<Void>> hits) {
         bulk(bulkEndpoint, "clear", BulkBody.deletes(hits), "true");
     }
 
