@@ -42,6 +42,9 @@ import java.util.Set;
  *     is recorded, and reseeds a Redis found behind the store. Without, it only compares and refuses, so that an
  *     admin tool run from a shell with another {@code CHAT_SHARDS} cannot record a count the servers then disagree
  *     with, nor start a reseed that its exit cuts short
+ * @param maintainsSearchIndex whether this process creates the Elasticsearch index and its template when missing and
+ *     adds fields to its mapping (default). Without, only a full reindex does: for admin tools that only look, so that
+ *     a mistyped index name is reported missing, not created, nor a mapping altered under servers of an older version
  */
 public record ChatConfig(
         Path dataDir,
@@ -59,7 +62,8 @@ public record ChatConfig(
         java.time.Duration reconcileInterval,
         WorkerListener workerListener,
         boolean migrateSchema,
-        boolean maintainsRedis) {
+        boolean maintainsRedis,
+        boolean maintainsSearchIndex) {
 
     /** Environment variables this config reads; shells reject other {@code CHAT_*} names they do not know. */
     public static final Set<String> ENVIRONMENT_KEYS = Set.of(
@@ -176,7 +180,7 @@ public record ChatConfig(
                 + ", writeQueueCapacity=" + writeQueueCapacity + ", writeBatchSize=" + writeBatchSize
                 + ", idempotencyRetention=" + idempotencyRetention + ", reconcileInterval=" + reconcileInterval
                 + ", workerListener=" + workerListener + ", migrateSchema=" + migrateSchema
-                + ", maintainsRedis=" + maintainsRedis + "]";
+                + ", maintainsRedis=" + maintainsRedis + ", maintainsSearchIndex=" + maintainsSearchIndex + "]";
     }
 
     /** The embedded default: everything in {@code dataDir}, no servers needed. */
@@ -207,7 +211,8 @@ public record ChatConfig(
                 .reconcileInterval(reconcileInterval)
                 .workerListener(workerListener)
                 .migrateSchema(migrateSchema)
-                .maintainsRedis(maintainsRedis);
+                .maintainsRedis(maintainsRedis)
+                .maintainsSearchIndex(maintainsSearchIndex);
         builder.database = database.orElse(null);
         builder.redisUrl = redisUrl.orElse(null);
         builder.elasticsearchUrl = elasticsearchUrl.orElse(null);
@@ -241,6 +246,7 @@ public record ChatConfig(
         private WorkerListener workerListener = WorkerListener.NONE;
         private boolean migrateSchema = true;
         private boolean maintainsRedis = true;
+        private boolean maintainsSearchIndex = true;
 
         private Builder() {}
 
@@ -364,6 +370,12 @@ public record ChatConfig(
             return this;
         }
 
+        /** Whether this process creates and upgrades the Elasticsearch index (default) or leaves it: see the record. */
+        public Builder maintainsSearchIndex(boolean maintainsSearchIndex) {
+            this.maintainsSearchIndex = maintainsSearchIndex;
+            return this;
+        }
+
         public ChatConfig build() {
             return new ChatConfig(
                     dataDir,
@@ -381,7 +393,8 @@ public record ChatConfig(
                     reconcileInterval,
                     workerListener,
                     migrateSchema,
-                    maintainsRedis);
+                    maintainsRedis,
+                    maintainsSearchIndex);
         }
     }
 }

@@ -172,4 +172,18 @@ class ChatConfigTest {
         assertThat(custom.toBuilder().build().workerListener()).isSameAs(listener);
         assertThat(custom.toBuilder().build().reconcileInterval()).isZero();
     }
+
+    /** Only a process can say it merely looks: the environment, shared with the servers, does not turn it off. */
+    @Test
+    void maintainsTheSearchIndexUnlessToldNotToAndKeepsThatThroughToBuilder() {
+        ChatConfig defaults = ChatConfig.builder()
+                .environment(Map.of("CHAT_ELASTICSEARCH_URL", "http://127.0.0.1:9200"))
+                .build();
+        assertThat(defaults.maintainsSearchIndex()).isTrue();
+
+        ChatConfig looking = defaults.toBuilder().maintainsSearchIndex(false).build();
+        assertThat(looking.maintainsSearchIndex()).isFalse();
+        assertThat(looking.toBuilder().build()).isEqualTo(looking).isNotEqualTo(defaults);
+        assertThat(looking.toString()).contains("maintainsSearchIndex=false");
+    }
 }

@@ -1,6 +1,8 @@
 package dev.chatsystem.core.elasticsearch;
 
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.elasticsearch._types.ErrorCause;
+import co.elastic.clients.json.JsonData;
 import co.elastic.clients.transport.rest5_client.low_level.Response;
 import co.elastic.clients.transport.rest5_client.low_level.ResponseException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +16,7 @@ import org.apache.hc.core5.http.HttpEntity;
 /** The adapter boundary: every client call goes through {@link #translate}, so no client exception escapes. */
 final class ClientCalls {
     private static final String VERSION_CONFLICT = "version_conflict_engine_exception";
+    private static final String INDEX_NOT_FOUND = "index_not_found_exception";
     /** Reads the low-level client's answers as trees; no data-binding. Thread-safe. */
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -32,16 +35,65 @@ final class ClientCalls {
     static <T> T translate(String action, Call<T> call) {
         try {
             return call.run();
-        } catch (ElasticsearchException e) {
-            throw new BackendUnavailableException(
-                    "search index: cannot " + action + ": "
-                            + e.response().error().type() + ": " + e.getMessage(),
-                    e);
-        } catch (ResponseException e) {
-            throw new BackendUnavailableException("search index: cannot " + action + ": " + describe(e), e);
         } catch (IOException | RuntimeException e) {
-            throw new BackendUnavailableException("search index: cannot " + action + ": " + e, e);
+            throw failure(action, e);
         }
+    }
+
+    /**
+     * As {@link #translate(String, Call)}, saying what to do when the call failed because the index {@code index}
+     * does not exist: a process that does not create it ({@code maintainsSearchIndex} off) meets it missing when its
+     * name is mistyped or Elasticsearch lost it, and Elasticsearch's own {@code no such index} says neither.
+     */
+    static <T> T translate(String action, String index, Call<T> call) {
+        try {
+            return call.run();
+        } catch (IOException | RuntimeException e) {
+            if (missingIndex(e).filter(index::equals).isPresent()) {
+                throw new BackendUnavailableException("search index: cannot " + action + ": " + missing(index), e);
+            }
+            throw failure(action, e);
+        }
+    }
+
+    /** That {@code index} does not exist, and the two ways out. */
+    static String missing(String index) {
+        return "index " + index + " does not exist: run chat-cli reindex to build it from the store, or check"
+                + " CHAT_ELASTICSEARCH_INDEX if the name is not the servers'";
+    }
+
+    private static BackendUnavailableException failure(String action, Exception e) {
+        String detail = switch (e) {
+            case ElasticsearchException refused -> refused.response().error().type() + ": " + refused.getMessage();
+            case ResponseException refused -> describe(refused);
+            default -> e.toString();
+        };
+        return new BackendUnavailableException("search index: cannot " + action + ": " + detail, e);
+    }
+
+    /** The index an {@code index_not_found_exception} names, of either client's error; empty for other failures. */
+    private static Optional<String> missingIndex(Exception e) {
+        if (e instanceof ElasticsearchException refused) {
+            ErrorCause error = refused.response().error();
+            JsonData index =
+                    INDEX_NOT_FOUND.equals(error.type()) ? error.metadata().get("index") : null;
+            try {
+                return Optional.ofNullable(index).map(name -> name.to(String.class));
+            } catch (RuntimeException notAString) {
+                return Optional.empty();
+            }
+        }
+        if (e instanceof ResponseException refused && refused.getResponse().getStatusCode() == 404) {
+            try {
+                JsonNode error = read(refused.getResponse()).path("error");
+                if (INDEX_NOT_FOUND.equals(error.path("type").asText()) && error.hasNonNull("index")) {
+                    return Optional.of(error.path("index").asText());
+                }
+            } catch (IOException | RuntimeException unreadable) {
+                e.addSuppressed(unreadable);
+            }
+        }
+        return Optional.empty();
     }
 
     /**

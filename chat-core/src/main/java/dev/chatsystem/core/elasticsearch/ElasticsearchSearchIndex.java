@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #open} creates the index with an explicit, strict mapping when it is missing, and fails when
  * Elasticsearch rejects that (e.g. an invalid index name). When Elasticsearch does not answer then, opening still
  * succeeds (health reports the backend down) and the index is created before the
- * first write or search that finds Elasticsearch back.
+ * first write or search that finds Elasticsearch back. Opened without upkeep (for admin tools that only look), it
+ * changes nothing of the index, its template or its mapping, but in a full rebuild ({@link #startRebuild}).
  *
  * <p>Durability is Elasticsearch's (translog), so this adapter never asks for a rebuild: {@link #needsRebuild} is
  * always false. Writes that failed while it was unreachable are repaired by the caller retrying them (the write
@@ -84,7 +85,8 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
             String indexName,
             int shards,
             Clock clock,
-            BooleanSupplier storeHoldsMessages) {
+            BooleanSupplier storeHoldsMessages,
+            boolean maintains) {
         this.transport = transport;
         this.rest = transport.restClient();
         this.client = new ElasticsearchClient(transport);
@@ -92,7 +94,7 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
         String index = "/" + URLEncoder.encode(indexName, StandardCharsets.UTF_8);
         this.bulkEndpoint = index + "/_bulk";
         this.searchEndpoint = index + "/_search";
-        this.creator = new IndexCreator(client, indexName, shards, clock, storeHoldsMessages);
+        this.creator = new IndexCreator(client, indexName, shards, clock, storeHoldsMessages, maintains);
     }
 
     /** Opens the index {@code indexName} (e.g. {@code chat-messages}) on {@code url}, with one primary shard. */
@@ -113,7 +115,19 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
      * while the store holds messages lacks them, and {@link #health} warns that it needs {@code chat-cli reindex}.
      */
     public static ElasticsearchSearchIndex open(URI url, String indexName, BooleanSupplier storeHoldsMessages) {
-        return open(url, indexName, 1, Clock.systemUTC(), storeHoldsMessages);
+        return open(url, indexName, storeHoldsMessages, true);
+    }
+
+    /**
+     * As {@link #open(URI, String, BooleanSupplier)} when {@code maintains}. Otherwise, for processes that only look
+     * (an admin tool run against servers that may be of another version, with a name that may be mistyped), the index
+     * is left as it is: opening puts no template, creates no index, adds no field to the mapping and records no layout,
+     * and no read or write creates it. A missing index stays so, reported by {@link #health} and by each call as
+     * {@link BackendUnavailableException}, until a full rebuild ({@link #startRebuild}) creates what it needs.
+     */
+    public static ElasticsearchSearchIndex open(
+            URI url, String indexName, BooleanSupplier storeHoldsMessages, boolean maintains) {
+        return open(url, indexName, 1, Clock.systemUTC(), storeHoldsMessages, maintains);
     }
 
     /**
@@ -128,6 +142,11 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
     /** The same, timing the re-reads of a stale layout (see {@link StaleLayout}) by {@code clock}. */
     static ElasticsearchSearchIndex open(
             URI url, String indexName, int shards, Clock clock, BooleanSupplier storeHoldsMessages) {
+        return open(url, indexName, shards, clock, storeHoldsMessages, true);
+    }
+
+    static ElasticsearchSearchIndex open(
+            URI url, String indexName, int shards, Clock clock, BooleanSupplier storeHoldsMessages, boolean maintains) {
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(indexName, "indexName");
         if (shards < 1) {
@@ -135,9 +154,14 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
         }
         Rest5Client rest = RestClients.forUrl(url);
         ElasticsearchSearchIndex index = new ElasticsearchSearchIndex(
-                new Rest5ClientTransport(rest, new JacksonJsonpMapper()), indexName, shards, clock, storeHoldsMessages);
+                new Rest5ClientTransport(rest, new JacksonJsonpMapper()),
+                indexName,
+                shards,
+                clock,
+                storeHoldsMessages,
+                maintains);
         try {
-            index.creator.ensureCreated();
+            index.creator.prepare();
         } catch (BackendUnavailableException e) {
             if (e.getCause() instanceof ElasticsearchException refused && refusedForGood(refused.status())) {
                 index.close(); // Elasticsearch answered and said no (e.g. an invalid name): retrying cannot help
@@ -145,9 +169,10 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
             }
             // The reason, not a stack trace: an operator's every CLI command would print one while it is down.
             LOG.warn(
-                    "Elasticsearch at {} is unavailable; index {} will be created when it answers: {}",
+                    "Elasticsearch at {} is unavailable; index {} will be {} when it answers: {}",
                     Urls.redact(url),
                     indexName,
+                    maintains ? "created" : "checked",
                     e.getMessage());
             LOG.debug("Elasticsearch unavailable at open", e);
         }
@@ -156,16 +181,29 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
 
     @Override
     public void upsert(List<IndexedMessage> messages) {
-        bulkIndex(bulkEndpoint, messages, "wait_for");
+        indexHere(messages, "wait_for");
     }
 
     /** Without {@code refresh=wait_for}: the queue workers would otherwise index one batch per refresh interval. */
     @Override
     public void indexInBackground(List<IndexedMessage> messages) {
-        bulkIndex(bulkEndpoint, messages, "false");
+        indexHere(messages, "false");
     }
 
-    /** Into a new index beside this one, which replaces it when complete ({@link AliasSwapRebuild}). */
+    /** Into this index; without upkeep, only while it exists ({@link IndexCreator#requireWritable}). */
+    private void indexHere(List<IndexedMessage> messages, String refresh) {
+        if (!messages.isEmpty()) {
+            ensureOpen();
+            creator.requireWritable();
+        }
+        bulkIndex(bulkEndpoint, messages, refresh);
+    }
+
+    /**
+     * Into a new index beside this one, which replaces it when complete ({@link AliasSwapRebuild}). Creates this one
+     * first when missing, with or without upkeep: the rebuild swaps an index in for it, and is the operator's fix for
+     * a missing index.
+     */
     @Override
     public IndexRebuild startRebuild() {
         ensureOpen();
@@ -252,8 +290,11 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
         Request request = new Request("POST", searchEndpoint);
         request.addParameter("routing", MessageDocuments.chatKey(token, chatNumber));
         request.addParameter("filter_path", SEARCH_FILTER);
-        // An index deleted under us finds nothing until the next bulk request recreates it (IndexCreator's template).
-        request.addParameter("ignore_unavailable", "true");
+        if (creator.maintains()) {
+            // An index deleted under us finds nothing until the next bulk request recreates it (IndexCreator's
+            // template). Without upkeep nothing recreates it: the search fails, saying it is missing (call).
+            request.addParameter("ignore_unavailable", "true");
+        }
         request.setEntity(MessageSearches.body(token, chatNumber, words, limit));
         return call("search", () -> ClientCalls.json(rest.performRequest(request)));
     }
@@ -327,11 +368,14 @@ public final class ElasticsearchSearchIndex implements SearchIndex {
         }
     }
 
-    /** Runs one client call, creating the index first if that has not succeeded yet, translating failures. */
+    /**
+     * Runs one client call, creating the index first if that has not succeeded yet (or, without upkeep, looking at
+     * it), translating failures: that this index is missing, with what to do.
+     */
     <T> T call(String action, ClientCalls.Call<T> call) {
         ensureOpen();
-        creator.ensureCreated();
-        return ClientCalls.translate(action, call);
+        creator.prepare();
+        return ClientCalls.translate(action, indexName, call);
     }
 
     private void ensureOpen() {

@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
  * Creates the index with its mapping unless it exists (then adds any field the mapping gained and warns, at start and
  * in {@link #staleLayout}, when its documents are of an older layout), once per process; safe when several processes
  * start at the same time (the loser of the race gets {@code resource_already_exists_exception}, which is success).
+ * A process that does not maintain the index ({@code maintains} off) only looks at it ({@link #prepare}) and writes
+ * only while it exists ({@link #requireWritable}), but for a full rebuild, which still creates it.
  */
 final class IndexCreator {
     private static final Logger LOG = LoggerFactory.getLogger(IndexCreator.class);
@@ -62,12 +64,23 @@ final class IndexCreator {
     private final int shards;
     private final StaleLayout staleLayout;
     private final BooleanSupplier storeHoldsMessages;
+    private final boolean maintains;
     private volatile boolean created;
+    private volatile boolean inspected;
 
-    /** {@code storeHoldsMessages} is asked only when the index is created, to tell whether it starts incomplete. */
+    /**
+     * {@code storeHoldsMessages} is asked only when the index is created, to tell whether it starts incomplete;
+     * {@code maintains} says whether this process creates and upgrades the index, or only looks at it.
+     */
     IndexCreator(
-            ElasticsearchClient client, String indexName, int shards, Clock clock, BooleanSupplier storeHoldsMessages) {
+            ElasticsearchClient client,
+            String indexName,
+            int shards,
+            Clock clock,
+            BooleanSupplier storeHoldsMessages,
+            boolean maintains) {
         this.client = client;
+        this.maintains = maintains;
         this.storeHoldsMessages = storeHoldsMessages;
         this.indexName = indexName;
         this.shards = shards;
@@ -79,7 +92,38 @@ final class IndexCreator {
         return staleLayout;
     }
 
-    /** Returns once the index exists; throws {@link BackendUnavailableException} when that cannot be known. */
+    /** Whether this process creates the index and its template and adds fields to its mapping. */
+    boolean maintains() {
+        return maintains;
+    }
+
+    /**
+     * Before a call on the index: {@link #ensureCreated} when this process maintains it, else {@link #inspect}. Throws
+     * {@link BackendUnavailableException} when Elasticsearch does not answer.
+     */
+    void prepare() {
+        if (maintains) {
+            ensureCreated();
+        } else {
+            inspect();
+        }
+    }
+
+    /**
+     * Before a write to the index: without upkeep, fails unless it exists, as a bulk request would create a missing
+     * index, with dynamic mappings (under which searches find nothing) when no template matches its name.
+     */
+    void requireWritable() {
+        if (!maintains && !created && !exists()) {
+            throw new BackendUnavailableException(
+                    "search index: cannot index messages: " + ClientCalls.missing(indexName));
+        }
+    }
+
+    /**
+     * Returns once the index exists, whether this process maintains it or not (a full rebuild needs it); throws
+     * {@link BackendUnavailableException} when that cannot be known.
+     */
     void ensureCreated() {
         if (created) {
             return;
@@ -94,7 +138,7 @@ final class IndexCreator {
                 client.indices()
                         .putMapping(m -> m.index(indexName)
                                 .properties(MessageDocuments.mapping().properties()));
-                checkLayout();
+                checkLayout(true);
             } else {
                 create();
             }
@@ -104,18 +148,42 @@ final class IndexCreator {
     }
 
     /**
-     * Warns when the existing index holds documents of an older layout, which only a full rebuild brings up to date;
-     * an empty one is of this layout already. Advisory: a failure here is logged and never keeps the index from being
-     * used.
+     * For a process that does not maintain the index: looks at it and changes nothing. An existing index is checked
+     * for documents of an older layout as {@link #ensureCreated} checks it (an empty one's is not recorded); a missing
+     * one stays missing, for {@link IndexHealth} to report. Once per process, or once {@link #ensureCreated} ran.
      */
-    private void checkLayout() {
+    private void inspect() {
+        if (created || inspected) {
+            return;
+        }
+        if (exists()) {
+            checkLayout(false);
+        }
+        inspected = true;
+    }
+
+    /** Whether the index, or an alias of its name, exists now. */
+    private boolean exists() {
+        return ClientCalls.translate(
+                "read index " + indexName,
+                () -> client.indices().exists(e -> e.index(indexName)).value());
+    }
+
+    /**
+     * Warns when the existing index holds documents of an older layout, which only a full rebuild brings up to date;
+     * an empty one is of this layout already, recorded as such when {@code mayRecord}. Advisory: a failure here is
+     * logged and never keeps the index from being used.
+     */
+    private void checkLayout(boolean mayRecord) {
         try {
             Optional<String> layout = layout();
             if (layout.equals(Optional.of(MessageDocuments.LAYOUT))) {
                 return;
             }
             if (client.count(c -> c.index(indexName)).count() == 0) {
-                recordLayout();
+                if (mayRecord) {
+                    recordLayout();
+                }
                 return;
             }
             LOG.warn(

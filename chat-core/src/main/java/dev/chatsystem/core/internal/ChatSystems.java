@@ -161,7 +161,11 @@ public final class ChatSystems {
             LuceneSearchIndex.markStale(luceneDir);
             SearchIndex elasticsearch = remember(
                     opened,
-                    ElasticsearchSearchIndex.open(config.elasticsearchUrl().get(), config.elasticsearchIndex()));
+                    ElasticsearchSearchIndex.open(
+                            config.elasticsearchUrl().get(),
+                            config.elasticsearchIndex(),
+                            () -> false, // the marker in the data dir tells (MarkedSearchIndex)
+                            config.maintainsSearchIndex()));
             MarkedSearchIndex marked = MarkedSearchIndex.open(
                     elasticsearch, config.dataDir(), store.countMessages(java.util.Optional.empty()));
             opened.pop(); // the marked index closes Elasticsearch's
@@ -189,7 +193,8 @@ public final class ChatSystems {
                         config.elasticsearchIndex(),
                         () -> !store.messagesForIndex(Optional.empty(), 0, 1)
                                 .messages()
-                                .isEmpty()));
+                                .isEmpty(),
+                        config.maintainsSearchIndex()));
         RedisBackend redis = remember(
                 opened,
                 RedisBackend.connect(
