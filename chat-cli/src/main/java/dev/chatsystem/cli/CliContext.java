@@ -70,8 +70,11 @@ final class CliContext {
             builder.dataDir(dir);
         });
         // An admin command never drains the write queue nor reconciles on a timer, whatever the shared environment
-        // gives the servers; `reconcile` runs it on demand.
-        builder.reconcileInterval(java.time.Duration.ZERO);
+        // gives the servers; `reconcile` runs it on demand. Nor creates or alters the Elasticsearch index, embedded
+        // form too: a mistyped CHAT_ELASTICSEARCH_INDEX is reported missing, not created empty, and a newer chat-cli
+        // leaves the mapping of the servers' version alone. Only a full `reindex` creates what it needs (the fix for a
+        // missing index); `migrate` opens no index at all.
+        builder.reconcileInterval(java.time.Duration.ZERO).maintainsSearchIndex(false);
         ChatConfig config = builder.build();
         if (config.production() && options.dataDir().isPresent()) {
             // The command would run on the production backends the environment names, not on the data dir asked for.

@@ -3,17 +3,26 @@ package dev.chatsystem.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chatsystem.core.ChatConfig;
 import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.Role;
+import dev.chatsystem.core.testing.Await;
 import dev.chatsystem.core.testing.MySqlTestDatabase;
 import dev.chatsystem.core.testing.Services;
+import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,15 +34,21 @@ import redis.clients.jedis.RedisClient;
 class ProductionCommandsTest {
     private static final int REDIS_DB = 10;
     private static final String SHARD_COUNT = "{chat:s0}:config:shards";
+    private static final String INDEX = "chat-test-cli-commands";
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    /** The Elasticsearch indexes the tests made, deleted with their templates after the class. */
+    private final List<String> indexes = new ArrayList<>(List.of(INDEX));
 
     private MySqlTestDatabase database;
     private Map<String, String> stack;
+    private URI elasticsearch;
 
     @BeforeAll
     void stack() {
         Services.requireMysql();
         URI redis = Services.requireRedis();
-        URI elasticsearch = Services.requireElasticsearch();
+        elasticsearch = Services.requireElasticsearch();
         database = MySqlTestDatabase.create();
         flushRedis(redis);
         stack = new HashMap<>();
@@ -42,15 +57,30 @@ class ProductionCommandsTest {
         stack.put("CHAT_DB_PASSWORD", MySqlTestDatabase.PASSWORD);
         stack.put("CHAT_REDIS_URL", redis.resolve("/" + REDIS_DB).toString());
         stack.put("CHAT_ELASTICSEARCH_URL", elasticsearch.toString());
-        stack.put("CHAT_ELASTICSEARCH_INDEX", "chat-test-cli-commands");
+        stack.put("CHAT_ELASTICSEARCH_INDEX", INDEX);
         stack.put("CHAT_PORT", "8080"); // the server's variable in a shared environment is accepted
         assertThat(Cli.run(stack, "migrate").code()).isZero(); // as a deployment does before the rest
+        // Then the servers start, creating the index: the commands do not.
+        try (ChatSystem server = ChatSystem.open(ChatConfig.builder()
+                .environment(stack)
+                .role(Role.API)
+                .reconcileInterval(Duration.ZERO)
+                .build())) {
+            assertThat(server.health().backends())
+                    .allSatisfy(backend ->
+                            assertThat(backend.up()).as(backend.toString()).isTrue());
+        }
     }
 
     @AfterAll
-    void drop() {
+    void drop() throws Exception {
         if (database != null) {
             database.close();
+        }
+        if (elasticsearch != null) {
+            for (String index : indexes) {
+                deleteIndex(index);
+            }
         }
     }
 
@@ -169,6 +199,131 @@ class ProductionCommandsTest {
         assertThat(migrate.json().get("store").asText())
                 .startsWith("jdbc:mysql://" + MySqlTestDatabase.USER + ":***@")
                 .contains(database.name);
+    }
+
+    /**
+     * A mistyped {@code CHAT_ELASTICSEARCH_INDEX}: {@code doctor} fails saying the index does not exist, and every
+     * command that needs it fails saying so too (in one sentence, not a stack trace), rather than creating an empty
+     * index (and a template) of that name that {@code doctor} would then pass.
+     */
+    @Test
+    void commandsOnAMissingIndexSaySoAndCreateNothing() throws Exception {
+        String token = storedMessage("stored while the servers ran");
+        String missing = newIndexName();
+        Map<String, String> mistyped = withIndex(missing);
+        String saying = "index " + missing + " does not exist: run chat-cli reindex";
+
+        Cli.Result doctor = Cli.run(mistyped, "doctor", "--json");
+        assertThat(doctor.code()).as(doctor.out() + doctor.err()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(doctor.json().findParents("name"))
+                .filteredOn(check -> check.get("name").asText().equals("search"))
+                .singleElement()
+                .satisfies(search -> {
+                    assertThat(search.get("status").asText()).isEqualTo("fail");
+                    assertThat(search.get("detail").asText()).startsWith(saying);
+                    assertThat(search.get("fix").asText()).contains("chat-cli reindex", "CHAT_ELASTICSEARCH_INDEX");
+                });
+        for (String[] command :
+                List.of(new String[] {"stats"}, new String[] {"search", token, "1", "stored"}, new String[] {
+                    "reindex", "--app", token
+                })) {
+            Cli.Result result = Cli.run(mistyped, command);
+            assertThat(result.code()).as(String.join(" ", command)).isEqualTo(ExitCodes.FAILURE);
+            assertThat(result.err())
+                    .as(String.join(" ", command))
+                    .contains(saying, "CHAT_ELASTICSEARCH_INDEX")
+                    .doesNotContain("Exception", "\tat ");
+        }
+        assertThat(Cli.run(mistyped, "app", "show", token).code()).isZero(); // the store is there
+
+        assertThat(status("HEAD", "/" + missing)).as("index").isEqualTo(404);
+        assertThat(status("GET", "/_index_template/" + template(missing)))
+                .as("template")
+                .isEqualTo(404);
+    }
+
+    /** {@code reindex}, the fix doctor names, creates the missing index and fills it from the store. */
+    @Test
+    void reindexCreatesAMissingIndexFromTheStore() throws Exception {
+        String token = storedMessage("found again after the reindex");
+        Map<String, String> fresh = withIndex(newIndexName());
+        assertThat(Cli.run(fresh, "doctor").code()).isEqualTo(ExitCodes.FAILURE);
+
+        Cli.Result reindex = Cli.run(fresh, "reindex", "--json");
+
+        assertThat(reindex.code()).as(reindex.err()).isZero();
+        assertThat(reindex.json().get("indexed").asLong()).isPositive();
+        Cli.Result search = Cli.run(fresh, "search", token, "1", "found", "--json");
+        assertThat(search.code()).as(search.err()).isZero();
+        assertThat(search.json().findValuesAsText("body")).containsExactly("found again after the reindex");
+        Cli.Result doctor = Cli.run(fresh, "doctor");
+        assertThat(doctor.code()).as(doctor.out()).isZero();
+    }
+
+    /**
+     * The token of a new application whose chat 1 holds one message of {@code body}, stored in MySQL as the servers'
+     * workers store it (and indexed in the servers' index).
+     */
+    private String storedMessage(String body) {
+        ChatConfig server = ChatConfig.builder()
+                .environment(stack)
+                .reconcileInterval(Duration.ZERO)
+                .build();
+        try (ChatSystem system = ChatSystem.open(server)) {
+            String token = system.createApplication("Stored messages").token();
+            long chat = system.createChat(token).chatNumber();
+            system.createMessage(token, chat, body);
+            Await.until(
+                    () -> system.queueBacklog().stream().allMatch(backlog -> backlog.entries() == 0),
+                    Duration.ofSeconds(30));
+            return token;
+        }
+    }
+
+    /** A name no index has, deleted after the class should a test create it. */
+    private String newIndexName() {
+        String name = "chat-test-cli-missing-" + UUID.randomUUID();
+        indexes.add(name);
+        return name;
+    }
+
+    private Map<String, String> withIndex(String name) {
+        Map<String, String> environment = new HashMap<>(stack);
+        environment.put("CHAT_ELASTICSEARCH_INDEX", name);
+        return environment;
+    }
+
+    /** The template the servers put for the index {@code name} (chat-core's {@code IndexCreator.templateName}). */
+    private static String template(String name) {
+        return "chat-system-" + name;
+    }
+
+    /**
+     * Deletes the index {@code name} (or those its alias leads to), those a full reindex of it left, and its template:
+     * by their names, as Elasticsearch deletes nothing by a wildcard or an alias.
+     */
+    private void deleteIndex(String name) throws IOException, InterruptedException {
+        HttpResponse<String> found = send(
+                "GET", "/" + name + "," + name + "-gen-*?ignore_unavailable=true&filter_path=*.settings.index.uuid");
+        new ObjectMapper().readTree(found.body()).fieldNames().forEachRemaining(index -> {
+            try {
+                send("DELETE", "/" + index);
+            } catch (IOException | InterruptedException e) {
+                throw new AssertionError("cannot delete " + index, e);
+            }
+        });
+        send("DELETE", "/_index_template/" + template(name));
+    }
+
+    private int status(String method, String path) throws IOException, InterruptedException {
+        return send(method, path).statusCode();
+    }
+
+    private HttpResponse<String> send(String method, String path) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(elasticsearch.resolve(path))
+                .method(method, HttpRequest.BodyPublishers.noBody())
+                .build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     private static void flushRedis(URI redis) {
