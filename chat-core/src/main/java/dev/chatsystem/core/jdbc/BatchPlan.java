@@ -21,10 +21,10 @@ final class BatchPlan {
     /** A message by its chat's key and its number. */
     record MessageKey(ChatKey chat, long messageNumber) {}
 
-    /** A message to insert; newer edits later in the batch are folded into it, with their version. */
+    /** A message to insert; the batch's edits of it are folded into it, with the newest one's version and body. */
     record NewMessage(String body, Instant createdAt, Instant updatedAt, long version) {}
 
-    /** The newest edit (highest version) in the batch of a message that existed before it. */
+    /** The newest edit (highest version) in the batch of a message that existed before it, at the latest time. */
     record Edit(long messageId, String body, Instant at, long version) {}
 
     final Map<ChatKey, Instant> newChats = new LinkedHashMap<>();
@@ -49,8 +49,10 @@ final class BatchPlan {
     /**
      * Plans the writes. Writes for unknown tokens, messages of chats that do not exist and edits of messages that do
      * not exist are left out; creates of keys that exist, or that an earlier write in the list created, too. Of a
-     * message's edits only the one with the highest version is kept (the last of equal ones), whatever the list order;
-     * whether it is newer than the stored message is for the update to decide.
+     * message's edits only the body of the one with the highest version is kept (the last of equal ones), whatever the
+     * list order; whether it is newer than the stored message is for the update to decide. It gets the latest time of
+     * them all, the create's too: a time the write path gave without seeing the edits ordered before (a server whose
+     * clock is ahead, one from before edits were dated in order) must not make the message's time go backwards.
      *
      * @param applications application id by token, for the tokens that exist
      * @param chats the chat keys that exist
@@ -109,18 +111,34 @@ final class BatchPlan {
                     NewMessage inserted = plan.newMessages.get(key);
                     Edit planned = plan.edits.get(key);
                     if (inserted != null) {
-                        if (edited.version() >= inserted.version()) {
-                            plan.newMessages.put(
-                                    key, new NewMessage(edited.body(), inserted.createdAt(), at, edited.version()));
-                        }
-                    } else if (messages.containsKey(key)
-                            && (planned == null || edited.version() >= planned.version())) {
+                        boolean newer = edited.version() >= inserted.version();
+                        plan.newMessages.put(
+                                key,
+                                new NewMessage(
+                                        newer ? edited.body() : inserted.body(),
+                                        inserted.createdAt(),
+                                        latest(inserted.updatedAt(), at),
+                                        Math.max(edited.version(), inserted.version())));
+                    } else if (planned != null) {
+                        boolean newer = edited.version() >= planned.version();
+                        plan.edits.put(
+                                key,
+                                new Edit(
+                                        planned.messageId(),
+                                        newer ? edited.body() : planned.body(),
+                                        latest(planned.at(), at),
+                                        Math.max(edited.version(), planned.version())));
+                    } else if (messages.containsKey(key)) {
                         plan.edits.put(key, new Edit(messages.get(key), edited.body(), at, edited.version()));
                     }
                 }
             }
         }
         return plan;
+    }
+
+    private static Instant latest(Instant one, Instant other) {
+        return one.isAfter(other) ? one : other;
     }
 
     /** The message keys the writes name in chats that exist, whose existence the planner needs to know. */

@@ -30,11 +30,14 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 final class BatchWriter {
     /**
      * An edit applies only over an older or the same version of the message, so an edit applied late (a worker that
-     * stalled past its lease) never reverts a newer one; re-applying the same write rewrites the same values. Keyed
-     * by the primary key: it locks that one row (MySqlExplainTest checks the plan).
+     * stalled past its lease) never reverts a newer one; re-applying the same write rewrites the same values. It
+     * never lowers updated_at: an edit the write path dated without seeing an earlier one already stored (from a
+     * server whose clock is ahead, or from before edits were dated in order) keeps the earlier one's later time, so
+     * a message's time never goes backwards across its edits. Keyed by the primary key: it locks that one row
+     * (MySqlExplainTest checks the plan).
      */
-    static final String EDIT =
-            "UPDATE messages SET body = ?, updated_at = ?, version = ? WHERE id = ? AND version <= ?";
+    static final String EDIT = "UPDATE messages SET body = ?, updated_at = GREATEST(updated_at, ?), version = ?"
+            + " WHERE id = ? AND version <= ?";
 
     private BatchWriter() {}
 

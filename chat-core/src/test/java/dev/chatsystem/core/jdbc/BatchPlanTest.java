@@ -12,7 +12,10 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Telling a create delivered again from another create given a number the store holds. */
+/**
+ * Telling a create delivered again from another create given a number the store holds; what edits of one message
+ * meeting in a batch leave.
+ */
 class BatchPlanTest {
     private static final Instant AT = Instant.now().truncatedTo(ChronoUnit.MICROS);
     private static final ChatKey CHAT = new ChatKey(7, 1);
@@ -54,6 +57,19 @@ class BatchPlanTest {
                         .displaced()
                         .chats())
                 .containsExactly(other);
+    }
+
+    @Test
+    void editsOfAMessageMeetingInABatchKeepTheNewestBodyAtTheLatestTime() {
+        Instant ahead = AT.plusSeconds(5); // the edit ordered first, dated by a server whose clock is ahead
+        List<Write> edits = List.of(
+                new Write.MessageEdited("tok", 1, 3, "ordered last", AT, 201),
+                new Write.MessageEdited("tok", 1, 3, "ordered first", ahead, 200));
+
+        BatchPlan plan = BatchPlan.of(edits, Map.of("tok", 7L), Set.of(CHAT), Map.of(MESSAGE, STORED_ID));
+
+        assertThat(plan.edits)
+                .containsExactly(Map.entry(MESSAGE, new BatchPlan.Edit(STORED_ID, "ordered last", ahead, 201)));
     }
 
     private static Write.MessageCreated messageCreated(Instant at) {

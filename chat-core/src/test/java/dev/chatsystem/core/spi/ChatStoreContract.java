@@ -419,6 +419,48 @@ public abstract class ChatStoreContract {
                 .containsExactly(12L, 12L);
     }
 
+    /**
+     * An edit ordered later (a higher version: its body wins) may carry an earlier time than one ordered before it,
+     * when the write path dated it without seeing that one (a server whose clock is behind, one from before edits were
+     * dated in order): the message keeps the later time, so its updated_at never goes back.
+     */
+    @Test
+    void anEditOrderedLaterButDatedEarlierNeverMovesUpdatedAtBack() {
+        store.createApplication("tok", "app", T0);
+        chatWithMessages("tok", 1, 2);
+        Instant ahead = T1.plusSeconds(5);
+
+        store.apply(List.of(new MessageEdited("tok", 1, 1, "ordered first", ahead, 10)));
+        store.apply(List.of(new MessageEdited("tok", 1, 1, "ordered last", T1, 11)));
+        store.apply(List.of( // both in one batch, whatever the list order
+                new MessageEdited("tok", 1, 2, "ordered last", T1, 11),
+                new MessageEdited("tok", 1, 2, "ordered first", ahead, 10)));
+
+        assertThat(store.message("tok", 1, 1).orElseThrow())
+                .isEqualTo(new Message(1, 1, "ordered last", micros(T0.plusMillis(1)), micros(ahead)));
+        assertThat(store.message("tok", 1, 2).orElseThrow())
+                .isEqualTo(new Message(1, 2, "ordered last", micros(T0.plusMillis(2)), micros(ahead)));
+    }
+
+    @Test
+    void editsFoldedIntoTheirCreateNeverMoveUpdatedAtBackNorBelowTheCreation() {
+        store.createApplication("tok", "app", T0);
+        Instant ahead = T1.plusSeconds(5);
+
+        store.apply(List.of(
+                new ChatCreated("tok", 1, T0),
+                new MessageCreated("tok", 1, 1, "created", T0, 1),
+                new MessageEdited("tok", 1, 1, "ordered first", ahead, 2),
+                new MessageEdited("tok", 1, 1, "ordered last", T1, 3),
+                new MessageCreated("tok", 1, 2, "created", T1, 4),
+                new MessageEdited("tok", 1, 2, "dated before its create", T0, 5)));
+
+        assertThat(store.message("tok", 1, 1).orElseThrow())
+                .isEqualTo(new Message(1, 1, "ordered last", micros(T0), micros(ahead)));
+        assertThat(store.message("tok", 1, 2).orElseThrow())
+                .isEqualTo(new Message(1, 2, "dated before its create", micros(T1), micros(T1)));
+    }
+
     @Test
     void reapplyingTheSameEditIsANoOp() {
         store.createApplication("tok", "app", T0);
