@@ -86,7 +86,11 @@ public interface ChatSystem extends AutoCloseable {
     /** The chat's messages by ascending number. */
     Page<Message> listMessages(String token, long chatNumber, PageRequest page);
 
-    /** Replaces the body of a message; edits of one message are applied in the order they are accepted. */
+    /**
+     * Replaces the body of a message; edits of one message are applied in the order they are accepted. The answer
+     * carries the {@code updatedAt} the edit is stored with, later than the message's creation and than that of every
+     * edit of the message accepted before it, so a message's {@code updatedAt} never goes backwards across its edits.
+     */
     Message editMessage(String token, long chatNumber, long messageNumber, String body);
 
     /**

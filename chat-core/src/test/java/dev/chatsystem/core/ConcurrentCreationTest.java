@@ -92,6 +92,7 @@ class ConcurrentCreationTest {
             String token = chats.createApplication("editing").token();
             chats.createChat(token);
             Message original = chats.createMessage(token, 1, "original");
+            List<Message> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
             runConcurrently(THREADS, thread -> {
                 for (int i = 0; i < 20; i++) {
                     String body = "edit " + thread + " " + i;
@@ -99,9 +100,17 @@ class ConcurrentCreationTest {
                     // Others' edits commit in the same batch or right after: the answer is still this one's.
                     assertThat(edited.body()).isEqualTo(body);
                     assertThat(edited.createdAt()).isEqualTo(original.createdAt());
-                    assertThat(edited.updatedAt()).isAfterOrEqualTo(original.createdAt());
+                    assertThat(edited.updatedAt()).isAfter(original.createdAt());
+                    answers.add(edited);
                 }
             });
+
+            // The edit ordered last won, and is dated after every other: its answer is what a read shows.
+            Message last = chats.message(token, 1, 1);
+            assertThat(answers).contains(last);
+            assertThat(answers)
+                    .filteredOn(answer -> !answer.equals(last))
+                    .allSatisfy(answer -> assertThat(answer.updatedAt()).isBefore(last.updatedAt()));
         }
     }
 

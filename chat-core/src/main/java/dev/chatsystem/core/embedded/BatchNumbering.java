@@ -9,6 +9,7 @@ import dev.chatsystem.core.spi.Idempotency;
 import dev.chatsystem.core.spi.IdempotencyRecord;
 import dev.chatsystem.core.spi.IndexedMessage;
 import dev.chatsystem.core.spi.Write;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -142,6 +143,8 @@ final class BatchNumbering {
             outcomes.add(new NotFoundException("no chat " + p.chatNumber() + " in this application"));
             return;
         }
+        // An edit is dated here, where it is put in order, not by its caller's clock read before it was queued.
+        Instant at = p.kind() == PendingWrite.Kind.EDIT_MESSAGE ? versions.editedAt(p.at()) : p.at();
         long n = switch (p.kind()) {
             case CREATE_CHAT -> {
                 long next =
@@ -161,16 +164,16 @@ final class BatchNumbering {
                 yield next;
             }
             case EDIT_MESSAGE -> {
-                long version = versions.next(p.at());
-                writes.add(new Write.MessageEdited(
-                        p.token(), p.chatNumber(), p.messageNumber(), p.body(), p.at(), version));
+                long version = versions.next(at);
+                writes.add(
+                        new Write.MessageEdited(p.token(), p.chatNumber(), p.messageNumber(), p.body(), at, version));
                 indexed.add(new IndexedMessage(p.token(), p.chatNumber(), p.messageNumber(), p.body(), version));
                 indexedFrom.add(p);
                 yield 0;
             }
         };
         p.idempotency().ifPresent(key -> remember(key, n, p));
-        outcomes.add(new Accepted(n, p.at(), false));
+        outcomes.add(new Accepted(n, at, false));
     }
 
     private long lastChatNumber(String token) {

@@ -10,6 +10,7 @@ import dev.chatsystem.core.WorkerListener;
 import dev.chatsystem.core.spi.Accepted;
 import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.Displaced;
+import dev.chatsystem.core.spi.Edited;
 import dev.chatsystem.core.spi.ExpiredKeyPurge;
 import dev.chatsystem.core.spi.Idempotency;
 import dev.chatsystem.core.spi.NothingAppliedException;
@@ -138,11 +139,10 @@ public final class GroupCommitWritePath implements WritePath {
         return true;
     }
 
-    /** Empty: the caller reads the committed row. */
     @Override
-    public Optional<Message> editMessage(String token, long chatNumber, long messageNumber, String body, Instant at) {
-        submit(PendingWrite.editMessage(token, chatNumber, messageNumber, body, at));
-        return Optional.empty();
+    public Edited editMessage(String token, long chatNumber, long messageNumber, String body, Instant at) {
+        Accepted accepted = submit(PendingWrite.editMessage(token, chatNumber, messageNumber, body, at));
+        return Edited.at(accepted.at()); // dated by the writer (WriteVersions#editedAt); the caller reads the rest
     }
 
     /** Always empty: a write is acknowledged only after it is committed to the store. */

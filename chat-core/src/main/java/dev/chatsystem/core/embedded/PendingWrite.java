@@ -7,7 +7,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A write waiting for the group-commit writer; completes with what was accepted (number 0 for edits).
+ * A write waiting for the group-commit writer; completes with what was accepted (for an edit: number 0, and the
+ * time the writer dated it with).
  *
  * @param queuedNanos {@link System#nanoTime()} when the write was queued, to measure how long it waited
  */

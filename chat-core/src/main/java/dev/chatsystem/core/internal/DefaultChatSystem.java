@@ -22,6 +22,7 @@ import dev.chatsystem.core.Stats;
 import dev.chatsystem.core.search.QueryWords;
 import dev.chatsystem.core.spi.Accepted;
 import dev.chatsystem.core.spi.ChatStore;
+import dev.chatsystem.core.spi.Edited;
 import dev.chatsystem.core.spi.Idempotency;
 import dev.chatsystem.core.spi.IdempotencyRecord;
 import dev.chatsystem.core.spi.Numbering;
@@ -261,12 +262,14 @@ final class DefaultChatSystem implements ChatSystem {
         if (messageNumber > backends.numbering().lastMessageNumber(token, chatNumber)) {
             throw existence.messageNotFound(token, chatNumber, messageNumber);
         }
-        Instant at = now();
+        // Dated with the time the write path stored it with, not now(): that was read before the edit was put in
+        // order, and an edit ordered after another must not answer an earlier time than the one it replaced.
+        Edited edited = writes().editMessage(token, chatNumber, messageNumber, valid, now());
         // Read back for the creation time only: by now another edit may have replaced this one's body, and the
         // answer is what this edit wrote, in its place in the order of the message's edits.
-        return writes().editMessage(token, chatNumber, messageNumber, valid, at)
-                .or(() -> latest(token, chatNumber, messageNumber)
-                        .map(stored -> new Message(chatNumber, messageNumber, valid, stored.createdAt(), at)))
+        return edited.createdAt()
+                .or(() -> latest(token, chatNumber, messageNumber).map(Message::createdAt))
+                .map(created -> new Message(chatNumber, messageNumber, valid, created, edited.updatedAt()))
                 .orElseThrow(() -> existence.messageNotFound(token, chatNumber, messageNumber));
     }
 

@@ -28,7 +28,10 @@ final class PendingValues {
     }
 
     static Instant instant(String micros) {
-        long value = Long.parseLong(micros);
-        return Instant.ofEpochSecond(Math.floorDiv(value, 1_000_000L), Math.floorMod(value, 1_000_000L) * 1_000L);
+        return instant(Long.parseLong(micros));
+    }
+
+    static Instant instant(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
     }
 }

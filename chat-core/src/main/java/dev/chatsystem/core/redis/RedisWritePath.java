@@ -8,6 +8,7 @@ import dev.chatsystem.core.QueueBacklog;
 import dev.chatsystem.core.QueueMemory;
 import dev.chatsystem.core.spi.Accepted;
 import dev.chatsystem.core.spi.ChatStore;
+import dev.chatsystem.core.spi.Edited;
 import dev.chatsystem.core.spi.Idempotency;
 import dev.chatsystem.core.spi.Numbering;
 import dev.chatsystem.core.spi.QueueMark;
@@ -131,10 +132,15 @@ final class RedisWritePath implements WritePath, Numbering {
         return true;
     }
 
-    /** The edited message, from what the edit itself knew: a read of the pending value less per edit. */
+    /**
+     * Dated by the script, where the edit is put in order: after the message's creation and last update as read here
+     * and as its pending value holds them when the script runs. The store keeps the later time in the one case the
+     * script cannot see: an edit ordered between this read and the script, and persisted and forgotten in that window
+     * too, dated later than this one (BatchWriter). The answer comes from what the edit itself knew: a read less.
+     */
     @Override
-    public Optional<Message> editMessage(String token, long chatNumber, long messageNumber, String body, Instant at) {
-        Optional<Instant> createdAt = createdAt(token, chatNumber, messageNumber);
+    public Edited editMessage(String token, long chatNumber, long messageNumber, String body, Instant at) {
+        Optional<Message> known = known(token, chatNumber, messageNumber);
         List<String> scriptKeys = shardKeys(token);
         List<String> args = List.of(
                 token,
@@ -143,28 +149,28 @@ final class RedisWritePath implements WritePath, Numbering {
                 body,
                 RedisCalls.micros(at),
                 streamBound(token),
-                createdAt.map(RedisCalls::micros).orElse(""));
+                known.map(message -> RedisCalls.micros(message.createdAt())).orElse(""),
+                known.map(message -> RedisCalls.micros(message.updatedAt())).orElse(""));
         Object reply = run(Scripts.EDIT_MESSAGE, scriptKeys, args);
         if (ScriptReplies.isSeedRequest(reply)) {
             lastMessageNumber(token, chatNumber);
             reply = run(Scripts.EDIT_MESSAGE, scriptKeys, args);
         }
-        ScriptReplies.number(reply, chatNumber);
-        return createdAt.map(created -> new Message(chatNumber, messageNumber, body, created, at));
+        return new Edited(ScriptReplies.editedAt(reply, chatNumber), known.map(Message::createdAt));
     }
 
     /**
-     * The message's creation time, for the edit's pending value, so that reading the edit never needs the store: a
-     * {@code GET} of it (and the edit's own answer) failed during a MySQL outage though the edit was queued, and a page
-     * of edited messages cost a store query each. Looked up before queuing, so a store that cannot answer fails the
-     * edit before it is accepted. Empty when neither knows the message (the script then refuses a number it has not
-     * given).
+     * The message as pending or stored, for the edit's pending value to hold its creation time, so that reading the
+     * edit never needs the store: a {@code GET} of it (and the edit's own answer) failed during a MySQL outage though
+     * the edit was queued, and a page of edited messages cost a store query each. Its update time dates the edit
+     * after an edit already stored, whose pending value is gone. Looked up before queuing, so a store that cannot
+     * answer fails the edit before it is accepted. Empty when neither knows the message (the script then refuses a
+     * number it has not given).
      */
-    private Optional<Instant> createdAt(String token, long chatNumber, long messageNumber) {
+    private Optional<Message> known(String token, long chatNumber, long messageNumber) {
         return pendingReads
                 .message(token, chatNumber, messageNumber)
-                .or(() -> store.message(token, chatNumber, messageNumber))
-                .map(Message::createdAt);
+                .or(() -> store.message(token, chatNumber, messageNumber));
     }
 
     @Override

@@ -39,6 +39,11 @@ final class ScriptReplies {
         return new Accepted(number(reply, chatNumber), at, false);
     }
 
+    /** The time the edit script stored the edit with (micros); throws for a refusal. */
+    static Instant editedAt(Object reply, long chatNumber) {
+        return PendingValues.instant(number(reply, chatNumber));
+    }
+
     /** True when a counter is missing: seed it from the store and run the script again. */
     static boolean isSeedRequest(Object reply) {
         return reply instanceof List<?> list && "SEED".equals(list.get(0));

@@ -69,22 +69,35 @@ final class Scripts {
 
     /**
      * KEYS: counters, pending, stream. ARGV: token, chat, message, body, at, max stream length, the message's creation
-     * time (kept from a pending value that has one, so the pending value always holds it when the caller knew it).
+     * time (kept from a pending value that has one, so the pending value always holds it when the caller knew it),
+     * the message's update time as the caller read it ('' for none). Returns the time the edit is stored with, in
+     * the stream entry and the pending value: {@code at}, raised to just after the message's creation and update
+     * times, the pending value's included. The edit is put in order here, and its caller read {@code at} before: an
+     * edit ordered after another must never be dated before it. Micros fit a double exactly (below 2^53) until 2255.
      */
     static final Script EDIT_MESSAGE = new Script("""
             if redis.call('XLEN', KEYS[3]) >= tonumber(ARGV[6]) then return {'FULL'} end
             local last = redis.call('HGET', KEYS[1], 'm:' .. ARGV[2])
             if not last then return {'SEED'} end
             if tonumber(ARGV[3]) > tonumber(last) then return {'NOMSG'} end
-            local id = redis.call('XADD', KEYS[3], '*', 'k', 'e', 't', ARGV[1], 'c', ARGV[2], 'n', ARGV[3],
-                'b', ARGV[4], 'a', ARGV[5])
             local field = 'm:' .. ARGV[2] .. ':' .. ARGV[3]
-            local created = ARGV[7]
+            local created, at = ARGV[7], tonumber(ARGV[5])
+            local function after(micros)
+              if micros and micros ~= '' then at = math.max(at, tonumber(micros) + 1) end
+            end
             local previous = redis.call('HGET', KEYS[2], field)
-            local kept = previous and string.match(previous, '^[^|]*|([^|]*)|')
-            if kept and kept ~= '' then created = kept end
-            redis.call('HSET', KEYS[2], field, id .. '|' .. created .. '|' .. ARGV[5] .. '|' .. ARGV[4])
-            return 0
+            if previous then
+              local kept, updated = string.match(previous, '^[^|]*|([^|]*)|([^|]*)|')
+              if kept and kept ~= '' then created = kept end
+              after(updated)
+            end
+            after(created)
+            after(ARGV[8])
+            local stamp = string.format('%.0f', at)
+            local id = redis.call('XADD', KEYS[3], '*', 'k', 'e', 't', ARGV[1], 'c', ARGV[2], 'n', ARGV[3],
+                'b', ARGV[4], 'a', stamp)
+            redis.call('HSET', KEYS[2], field, id .. '|' .. created .. '|' .. stamp .. '|' .. ARGV[4])
+            return at
             """);
 
     /**

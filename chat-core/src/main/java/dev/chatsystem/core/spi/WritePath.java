@@ -56,10 +56,12 @@ public interface WritePath extends AutoCloseable {
     }
 
     /**
-     * Makes the edit durable. Returns the message as this edit left it when the write path knows it without another
-     * read; empty when the caller should read it.
+     * Makes the edit durable and answers the time it was stored with. That is {@code at}, raised where the edit is
+     * put in order (the order that decides which body wins) to after the message's creation and after every edit of
+     * the message ordered before it: callers read their clocks before their edits are ordered, maybe in the other
+     * order and on servers whose clocks differ, and a later body must never carry an earlier time.
      */
-    Optional<Message> editMessage(String token, long chatNumber, long messageNumber, String body, Instant at);
+    Edited editMessage(String token, long chatNumber, long messageNumber, String body, Instant at);
 
     /**
      * The chat if its create was accepted but may not be in the store yet, so a caller reads its own write. Empty

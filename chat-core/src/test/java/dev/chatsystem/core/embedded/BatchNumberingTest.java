@@ -7,6 +7,7 @@ import dev.chatsystem.core.h2.H2ChatStore;
 import dev.chatsystem.core.spi.Write;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -87,6 +88,25 @@ class BatchNumberingTest {
         assertThat(unknownChat.result()).isCompletedExceptionally();
         assertThat(unknownChat.result().exceptionNow()).isInstanceOf(NotFoundException.class);
         assertThat(unknownApplication.result().exceptionNow()).isInstanceOf(NotFoundException.class);
+    }
+
+    /** B's request read the clock after A's, but B reached the writer first: A is ordered last and wins. */
+    @Test
+    void anEditIsDatedWhereTheWriterPutsItInOrderNotByItsCallersClock() {
+        store.apply(List.of(new Write.MessageCreated(TOKEN, 1, 1, "created", AT, 1)), List.of());
+        PendingWrite b = PendingWrite.editMessage(TOKEN, 1, 1, "B", AT.plusMillis(1));
+        PendingWrite a = PendingWrite.editMessage(TOKEN, 1, 1, "A", AT);
+
+        BatchNumbering batch = number(List.of(b, a));
+        batch.complete(0, b);
+        batch.complete(1, a);
+
+        Instant afterB = AT.plusMillis(1).plus(1, ChronoUnit.MICROS);
+        assertThat(b.result().join().at()).isEqualTo(AT.plusMillis(1));
+        assertThat(a.result().join().at()).isEqualTo(afterB);
+        assertThat(batch.writes())
+                .extracting(write -> ((Write.MessageEdited) write).at())
+                .containsExactly(AT.plusMillis(1), afterB);
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.Message;
 import dev.chatsystem.core.h2.H2ChatStore;
 import dev.chatsystem.core.spi.ChatStore;
+import dev.chatsystem.core.spi.Edited;
 import dev.chatsystem.core.spi.Write;
 import dev.chatsystem.core.testing.RedisDatabase;
 import java.lang.reflect.InvocationTargetException;
@@ -15,16 +16,20 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.resps.StreamEntry;
 
 /**
  * An edit of a message already stored (its create no longer pending) is read back from Redis alone: its pending value
- * carries the creation time, so neither the edit's answer nor a later read needs MySQL.
+ * carries the creation time, so neither the edit's answer nor a later read needs MySQL. And it is dated where the
+ * script puts it in order, never before the message's creation or an edit of it ordered before.
  */
 class PendingEditsTest {
     private static final Instant CREATED = Instant.now().truncatedTo(ChronoUnit.MICROS);
@@ -88,6 +93,46 @@ class PendingEditsTest {
 
         assertThat(writes.pendingMessage(TOKEN, 1, 1))
                 .hasValue(new Message(1, 1, "second edit", CREATED, EDITED.plusSeconds(1)));
+    }
+
+    /**
+     * B's request read the clock after A's, but its script ran first: A is ordered last, its body wins, and it is
+     * dated after B in its answer, its pending value and the stream entry the workers store.
+     */
+    @Test
+    void anEditIsDatedAfterTheEditOrderedBeforeItWhateverClockItRead() {
+        Instant bAt = EDITED.plusMillis(1);
+        assertThat(writes.editMessage(TOKEN, 1, 1, "B", bAt)).isEqualTo(new Edited(bAt, Optional.of(CREATED)));
+        Instant afterB = bAt.plus(1, ChronoUnit.MICROS);
+
+        assertThat(writes.editMessage(TOKEN, 1, 1, "A", EDITED)).isEqualTo(new Edited(afterB, Optional.of(CREATED)));
+
+        assertThat(writes.pendingMessage(TOKEN, 1, 1)).hasValue(new Message(1, 1, "A", CREATED, afterB));
+        List<StreamEntry> entries =
+                redis.client().xrange(new RedisKeys(4).stream(TOKEN), (StreamEntryID) null, (StreamEntryID) null);
+        assertThat(entries)
+                .extracting(entry -> entry.getFields().get("a"))
+                .containsExactly(RedisCalls.micros(bAt), RedisCalls.micros(afterB));
+    }
+
+    /** An edit already stored, its pending value gone, dated ahead (by a server whose clock is ahead). */
+    @Test
+    void anEditIsDatedAfterAnEditAlreadyStored() {
+        Instant ahead = EDITED.plusSeconds(30);
+        store.apply(List.of(new Write.MessageEdited(TOKEN, 1, 1, "stored edit", ahead, 2)));
+
+        assertThat(writes.editMessage(TOKEN, 1, 1, "edited", EDITED).updatedAt())
+                .isEqualTo(ahead.plus(1, ChronoUnit.MICROS));
+    }
+
+    /** A server whose clock is behind the one that created the message. */
+    @Test
+    void anEditIsDatedAfterTheMessagesCreation() {
+        Instant after = CREATED.plus(1, ChronoUnit.MICROS);
+
+        assertThat(writes.editMessage(TOKEN, 1, 1, "edited", CREATED.minusSeconds(5)))
+                .isEqualTo(new Edited(after, Optional.of(CREATED)));
+        assertThat(writes.pendingMessage(TOKEN, 1, 1)).hasValue(new Message(1, 1, "edited", CREATED, after));
     }
 
     /** The store, failing every call while {@link #storeDown} is set, as MySQL unreachable would. */

@@ -16,6 +16,7 @@ import dev.chatsystem.core.lucene.LuceneSearchIndex;
 import dev.chatsystem.core.spi.Accepted;
 import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.Displaced;
+import dev.chatsystem.core.spi.Edited;
 import dev.chatsystem.core.spi.Idempotency;
 import dev.chatsystem.core.spi.IdempotencyRecord;
 import dev.chatsystem.core.spi.QueueMark;
@@ -165,7 +166,7 @@ class RedisBackendTest {
         Instant later = AT.plusSeconds(1);
         // The edit answers the message it left, as a read of it would, without that read.
         assertThat(writes.editMessage(token, chat, number, "edited", later))
-                .hasValue(new Message(chat, number, "edited", AT, later));
+                .isEqualTo(new Edited(later, java.util.Optional.of(AT)));
         assertThat(writes.pendingMessage(token, chat, number)).hasValue(new Message(chat, number, "edited", AT, later));
         assertThat(writes.lastChatNumber(token)).isEqualTo(1);
         assertThat(writes.lastMessageNumber(token, chat)).isEqualTo(1);
