@@ -253,6 +253,7 @@ public record ChatConfig(
         /** Applies the {@code CHAT_*} variables this config knows from {@code environment}. */
         public Builder environment(Map<String, String> environment) {
             EnvironmentValues.value(environment, "CHAT_DATA_DIR").ifPresent(dir -> dataDir(Path.of(dir)));
+            EnvironmentValues.requireWith(environment, "CHAT_DB_URL", "CHAT_DB_USER", "CHAT_DB_PASSWORD");
             EnvironmentValues.value(environment, "CHAT_DB_URL")
                     .ifPresent(url -> database(new Database(
                             url,

@@ -13,6 +13,22 @@ final class EnvironmentValues {
         return Optional.ofNullable(environment.get(key)).map(String::strip).filter(v -> !v.isEmpty());
     }
 
+    /**
+     * Refuses {@code dependents} set without {@code key}: they apply only with it, and were ignored without it, so
+     * that a deployment that lost its {@code CHAT_DB_URL} but kept its user started on the embedded backends.
+     */
+    static void requireWith(Map<String, String> environment, String key, String... dependents) {
+        if (value(environment, key).isPresent()) {
+            return;
+        }
+        for (String dependent : dependents) {
+            if (value(environment, dependent).isPresent()) {
+                throw new ConfigurationException(dependent + " applies only with " + key + ", which is not set: set "
+                        + key + " or unset " + String.join(" and ", dependents));
+            }
+        }
+    }
+
     static URI uri(String key, String text) {
         try {
             return URI.create(text);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -101,6 +102,25 @@ class ChatConfigTest {
         assertThatThrownBy(() -> ChatConfig.builder().queueShardMaxEntries(0).build())
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("CHAT_QUEUE_SHARD_MAX_ENTRIES");
+    }
+
+    /** Without the URL they were ignored, and a deployment that lost its URL ran on the embedded backends. */
+    @Test
+    void refusesADatabaseUserOrPasswordWithoutTheDatabaseUrl() {
+        for (String key : List.of("CHAT_DB_USER", "CHAT_DB_PASSWORD")) {
+            assertThatThrownBy(() -> ChatConfig.builder()
+                            .environment(Map.of(key, "chat"))
+                            .build())
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining(key)
+                    .hasMessageContaining("CHAT_DB_URL");
+        }
+        assertThat(ChatConfig.builder()
+                        .environment(Map.of("CHAT_DB_PASSWORD", " "))
+                        .build()
+                        .production())
+                .as("a blank value counts as unset")
+                .isFalse();
     }
 
     private static ChatConfig production(String redisUrl) {
