@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,12 +20,7 @@ import java.util.stream.Collectors;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
-import org.apache.lucene.search.FieldDoc;
-import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
-import org.apache.lucene.search.Sort;
-import org.apache.lucene.search.SortField;
 import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
@@ -61,18 +55,14 @@ public final class LuceneSearchIndex implements SearchIndex {
     private static final Logger LOG = LoggerFactory.getLogger(LuceneSearchIndex.class);
     private static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
 
-    private static final SortField NEWEST_FIRST = new SortField(MessageDocuments.NUMBER, SortField.Type.LONG, true);
-    private static final Sort NEWEST = new Sort(NEWEST_FIRST);
-    private static final Sort BEST_THEN_NEWEST = new Sort(SortField.FIELD_SCORE, NEWEST_FIRST);
-
     private final Directory directory;
     private final DirtyMarker marker;
     private final Analyzer analyzer;
     private final IndexWriter writer;
     private final SearcherManager searchers;
     private final QueryWords words = new QueryWords();
-    private final MessageQueries queries = new MessageQueries(words);
     private final Visibility visibility;
+    private final Searches searches;
     private final PeriodicCommits commits;
     private final Completeness completeness;
     private final Generations generations = new Generations();
@@ -101,6 +91,7 @@ public final class LuceneSearchIndex implements SearchIndex {
         this.writer = writer;
         this.searchers = searchers;
         this.visibility = new Visibility(searchers);
+        this.searches = new Searches(searchers, visibility, new MessageQueries(words), this::ensureOpen);
         this.completeness = new Completeness(writer, complete);
         this.commits = PeriodicCommits.start(writer, visibility, commitInterval);
     }
@@ -178,28 +169,7 @@ public final class LuceneSearchIndex implements SearchIndex {
     public List<Long> search(String token, long chatNumber, String query, int limit) {
         Objects.requireNonNull(token, "token");
         Objects.requireNonNull(query, "query");
-        String chatKey = MessageDocuments.chatKey(token, chatNumber);
-        return withSearcher("search", () -> visibility.refreshChat(chatKey), searcher -> {
-            // Built here so that a concurrent close surfaces as AlreadyClosedException from the analyzer, too.
-            Optional<MessageQueries.Search> built = queries.build(token, chatNumber, query);
-            if (built.isEmpty() || limit <= 0) {
-                return List.of();
-            }
-            ScoreDoc[] whole = searcher.search(built.get().wholeWords(), limit, NEWEST).scoreDocs;
-            if (whole.length == limit) {
-                return numbers(whole, 0);
-            }
-            return numbers(searcher.search(built.get().ranked(), limit, BEST_THEN_NEWEST).scoreDocs, 1);
-        });
-    }
-
-    /** The message numbers of {@code hits}, each the sort value at {@code field}. */
-    private static List<Long> numbers(ScoreDoc[] hits, int field) {
-        List<Long> numbers = new ArrayList<>(hits.length);
-        for (ScoreDoc hit : hits) {
-            numbers.add((Long) ((FieldDoc) hit).fields[field]);
-        }
-        return List.copyOf(numbers);
+        return searches.search(token, chatNumber, query, limit);
     }
 
     /**
@@ -256,8 +226,7 @@ public final class LuceneSearchIndex implements SearchIndex {
 
     @Override
     public long count() {
-        return withSearcher("count", visibility::refreshAll, searcher ->
-                (long) searcher.getIndexReader().numDocs());
+        return searches.count();
     }
 
     @Override
@@ -382,33 +351,9 @@ public final class LuceneSearchIndex implements SearchIndex {
         return visibility.chatsAwaitingRefresh();
     }
 
-    /** Runs {@code function} on a searcher, after {@code refresh} made visible what it must see. */
-    private <T> T withSearcher(String action, Refresh refresh, SearcherFunction<T> function) {
-        ensureOpen();
-        return LuceneCalls.run(action, () -> {
-            refresh.run(); // flushes the unrefreshed upserts into a segment, on this thread
-            IndexSearcher searcher = searchers.acquire();
-            try {
-                return function.apply(searcher);
-            } finally {
-                searchers.release(searcher);
-            }
-        });
-    }
-
     private void ensureOpen() {
         if (closed.get()) {
             throw new BackendUnavailableException("the search index is closed");
         }
-    }
-
-    @FunctionalInterface
-    private interface Refresh {
-        void run() throws IOException;
-    }
-
-    @FunctionalInterface
-    private interface SearcherFunction<T> {
-        T apply(IndexSearcher searcher) throws IOException;
     }
 }
