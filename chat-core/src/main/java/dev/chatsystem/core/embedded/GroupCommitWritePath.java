@@ -9,11 +9,9 @@ import dev.chatsystem.core.QueueBacklog;
 import dev.chatsystem.core.WorkerListener;
 import dev.chatsystem.core.spi.Accepted;
 import dev.chatsystem.core.spi.ChatStore;
-import dev.chatsystem.core.spi.Displaced;
 import dev.chatsystem.core.spi.Edited;
 import dev.chatsystem.core.spi.ExpiredKeyPurge;
 import dev.chatsystem.core.spi.Idempotency;
-import dev.chatsystem.core.spi.NothingAppliedException;
 import dev.chatsystem.core.spi.SearchIndex;
 import dev.chatsystem.core.spi.WritePath;
 import java.time.Duration;
@@ -57,24 +55,20 @@ public final class GroupCommitWritePath implements WritePath {
             + " messages: run a reindex (ChatSystem.reindex, or chat-cli reindex while the server is stopped)";
     private static final PendingWrite STOP = PendingWrite.createChat("", Instant.EPOCH, Optional.empty());
 
-    private final ChatStore store;
     private final int batchSize;
     private final BlockingQueue<PendingWrite> queue;
     private final Thread writer;
     private final IndexStage indexing;
     private final MissedWrites missedWrites;
-    /** Touched by the writer thread only. */
-    private final CommittedNumbers committedChats = new CommittedNumbers();
+    /** Used by the writer thread only. */
+    private final BatchCommits commits;
 
-    private final CommittedNumbers committedMessages = new CommittedNumbers();
-    private final WriteVersions versions;
     private volatile boolean accepting = true;
     /** Set by the writer before its last drain of the queue: a write queued after it must fail by itself. */
     private volatile boolean writerDone;
 
     private final AtomicBoolean stopQueued = new AtomicBoolean();
     private final ExpiredKeyPurge keyPurge;
-    private final WorkerListener listener;
 
     private GroupCommitWritePath(
             ChatStore store,
@@ -85,12 +79,12 @@ public final class GroupCommitWritePath implements WritePath {
             int batchSize,
             Duration keyRetention,
             WorkerListener listener) {
-        this.listener = Objects.requireNonNull(listener, "listener");
-        this.store = Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(store, "store");
         this.keyPurge = new ExpiredKeyPurge(store, keyRetention, PURGE_EVERY);
         this.batchSize = batchSize;
         this.queue = new ArrayBlockingQueue<>(capacity + 1);
-        this.versions = new WriteVersions(store.maxMessageVersion());
+        WriteVersions versions = new WriteVersions(store.maxMessageVersion());
         this.writer = Thread.ofPlatform().name("chat-writer").unstarted(this::run);
         this.missedWrites = Objects.requireNonNull(missedWrites, "missedWrites");
         this.indexing = IndexStage.start(
@@ -98,6 +92,7 @@ public final class GroupCommitWritePath implements WritePath {
                 Objects.requireNonNull(indexLock, "indexLock"),
                 missedWrites,
                 listener);
+        this.commits = new BatchCommits(store, versions, indexing, missedWrites, listener);
     }
 
     /**
@@ -298,7 +293,7 @@ public final class GroupCommitWritePath implements WritePath {
                     queue.drainTo(batch); // anything that slipped in before accepting flipped
                 }
                 if (!batch.isEmpty()) {
-                    commit(batch);
+                    commits.commit(batch);
                 }
                 purgeExpiredKeys();
                 batch.clear();
@@ -330,7 +325,7 @@ public final class GroupCommitWritePath implements WritePath {
      * before it flipped.
      */
     private void failLeftovers(List<PendingWrite> batch, BackendUnavailableException failure) {
-        fail(batch, failure);
+        BatchCommits.fail(batch, failure);
         for (PendingWrite late = queue.poll(); late != null; late = queue.poll()) {
             if (late != STOP) {
                 late.result().completeExceptionally(failure);
@@ -345,59 +340,5 @@ public final class GroupCommitWritePath implements WritePath {
         } catch (RuntimeException e) {
             log.warn("purging expired idempotency keys failed: {}", e.toString());
         }
-    }
-
-    private void commit(List<PendingWrite> batch) {
-        BatchNumbering numbered = null;
-        try {
-            numbered = new BatchNumbering(store, committedChats, committedMessages, versions, batch);
-            Displaced displaced = store.apply(numbered.writes(), numbered.records());
-            if (!displaced.isEmpty()) { // this writer numbers from what it committed: a bug, not an outage
-                log.error(
-                        "a write batch left out {} message and {} chat creates whose numbers were stored already",
-                        displaced.messages().size(),
-                        displaced.chats().size());
-            }
-        } catch (RuntimeException e) {
-            // Not applied at all (no connection from a pool busy with reads): reading back would wait on it too.
-            if (numbered == null || e instanceof NothingAppliedException || !numbered.committedAfterAll(missedWrites)) {
-                log.warn("write batch of {} failed: {}", batch.size(), e.toString());
-                fail(batch, storeFailure(e));
-                return;
-            }
-            log.warn("write batch of {} committed, then its store reported a failure: {}", batch.size(), e.toString());
-        } catch (Error e) {
-            fail(batch, storeFailure(e)); // the writer dies (see run), but none of these callers waits for ever
-            throw e;
-        }
-        numbered.committed();
-        long[] lag = lagMillis(batch, System.nanoTime());
-        // Numbered before the callers are answered, so that their searches wait for these documents.
-        Optional<IndexBatch> documents = numbered.forIndex(indexing);
-        for (int i = 0; i < batch.size(); i++) {
-            numbered.complete(i, batch.get(i));
-        }
-        documents.ifPresent(indexing::hand);
-        listener.batchHandled(QueueBacklog.PERSIST, 0, lag); // after answering: callers never wait for monitoring
-    }
-
-    private static BackendUnavailableException storeFailure(Throwable cause) {
-        return cause instanceof BackendUnavailableException b
-                ? b
-                : new BackendUnavailableException("store write failed: " + cause.getMessage(), cause);
-    }
-
-    /** Answers every write not answered yet with {@code failure}. */
-    private static void fail(List<PendingWrite> writes, BackendUnavailableException failure) {
-        writes.forEach(p -> p.result().completeExceptionally(failure));
-    }
-
-    /** How long each write waited from being queued until its batch was committed. */
-    private static long[] lagMillis(List<PendingWrite> batch, long nowNanos) {
-        long[] lag = new long[batch.size()];
-        for (int i = 0; i < lag.length; i++) {
-            lag[i] = TimeUnit.NANOSECONDS.toMillis(nowNanos - batch.get(i).queuedNanos());
-        }
-        return lag;
     }
 }
