@@ -30,6 +30,24 @@ public interface ChatSystem extends AutoCloseable {
     }
 
     /**
+     * The state of each backend the configuration names, each checked on its own, for admin tools when {@link #open}
+     * fails: the open stops at the first backend it cannot use, where this names every one that is down. Thread-safe.
+     *
+     * <p>Production form: the store, the search index and the queue, under the names and kinds {@link #health} gives
+     * them, each opened alone, asked its health and closed, all at once; a down backend is reported within its connect
+     * timeout (seconds), and one that has not answered within 10 s is down. Nothing is changed: no schema migration (a
+     * schema behind is down, saying to run the migration), no index or template created (a missing index is down,
+     * saying so), no Redis key read or written, no worker or periodic check started. Embedded form: the data dir is one backend, checked by opening the system as {@link #open} does (which
+     * creates a data dir that does not exist): its {@link #health}, or the store down with why it would not open.
+     *
+     * <p>Never throws for a backend that is down, nor for one whose URL it cannot use: that backend is reported down
+     * with its detail, so one backend's failure never hides another's state.
+     */
+    static Health checkBackends(ChatConfig config) {
+        return ChatSystems.checkBackends(config);
+    }
+
+    /**
      * Creates an application with a fresh unguessable token. The name is trimmed and must be 1..255 characters as
      * {@link String#length()} counts them (an emoji counts as two).
      */

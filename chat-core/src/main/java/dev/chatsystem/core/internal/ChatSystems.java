@@ -1,9 +1,12 @@
 package dev.chatsystem.core.internal;
 
+import dev.chatsystem.core.BackendStatus;
 import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.ChatConfig;
+import dev.chatsystem.core.ChatException;
 import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.ConfigurationException;
+import dev.chatsystem.core.Health;
 import dev.chatsystem.core.ReindexListener;
 import dev.chatsystem.core.ReindexReport;
 import dev.chatsystem.core.WorkerListener;
@@ -58,6 +61,21 @@ public final class ChatSystems {
         createDataDir(config);
         try (H2ChatStore store = H2ChatStore.open(config.dataDir())) {
             return store.schemaVersion();
+        }
+    }
+
+    /**
+     * See {@link ChatSystem#checkBackends}: the production form's backends one by one ({@link BackendChecks}); the
+     * embedded data dir, one backend, by opening it.
+     */
+    public static Health checkBackends(ChatConfig config) {
+        if (config.production()) {
+            return BackendChecks.production(config);
+        }
+        try (ChatSystem system = open(config)) {
+            return system.health();
+        } catch (ChatException e) {
+            return new Health(List.of(BackendStatus.down("store", "h2", e.getMessage())));
         }
     }
 

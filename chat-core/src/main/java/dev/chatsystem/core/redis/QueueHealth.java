@@ -10,8 +10,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * EvictionPolicy}).
  */
 final class QueueHealth {
-    private static final String NAME = "queue";
-    private static final String KIND = "redis";
+    static final String NAME = "queue";
+    static final String KIND = "redis";
 
     private QueueHealth() {}
 

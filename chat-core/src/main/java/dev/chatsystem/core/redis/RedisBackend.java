@@ -115,6 +115,28 @@ public final class RedisBackend implements AutoCloseable {
         // The pool registers an MBean (org.apache.commons.pool2:type=GenericObjectPool,name=chat-redis, then
         // chat-redis2, ...); a name of its own lets monitoring find it without a Jedis type crossing the core's API.
         pool.setJmxNamePrefix(POOL_JMX_NAME);
+        HostAndPort address = address(url);
+        RedisClient redis = client(url, pool);
+        ShardAgreement agreement;
+        try {
+            redis.ping();
+            agreement = ShardAgreement.checked(redis, new RedisKeys(shards), maintainsRedis);
+            EvictionPolicy.risk(redis).ifPresent(risk -> LOG.warn("Redis {}", risk)); // and in health
+        } catch (JedisException e) {
+            redis.close();
+            throw new BackendUnavailableException("cannot reach Redis at " + address + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            redis.close();
+            throw e;
+        }
+        return new RedisBackend(redis, agreement, maxStreamLength, maxStreamBytes, maintainsRedis, store);
+    }
+
+    /**
+     * The client for {@code url} on {@code pool}: its address, user, password, database and TLS, with this backend's
+     * timeouts, so that a Redis that is down fails a call within seconds. Connects at the first call.
+     */
+    static RedisClient client(URI url, GenericObjectPoolConfig<Connection> pool) {
         DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(2_000)
                 .socketTimeoutMillis(SOCKET_TIMEOUT_MILLIS)
@@ -137,25 +159,11 @@ public final class RedisBackend implements AutoCloseable {
             client.database(database(url, path.substring(1)));
         }
         client.ssl("rediss".equals(url.getScheme()));
-        HostAndPort address = address(url);
-        RedisClient redis = RedisClient.builder()
-                .hostAndPort(address)
+        return RedisClient.builder()
+                .hostAndPort(address(url))
                 .clientConfig(client.build())
                 .poolConfig(pool)
                 .build();
-        ShardAgreement agreement;
-        try {
-            redis.ping();
-            agreement = ShardAgreement.checked(redis, new RedisKeys(shards), maintainsRedis);
-            EvictionPolicy.risk(redis).ifPresent(risk -> LOG.warn("Redis {}", risk)); // and in health
-        } catch (JedisException e) {
-            redis.close();
-            throw new BackendUnavailableException("cannot reach Redis at " + address + ": " + e.getMessage());
-        } catch (RuntimeException e) {
-            redis.close();
-            throw e;
-        }
-        return new RedisBackend(redis, agreement, maxStreamLength, maxStreamBytes, maintainsRedis, store);
     }
 
     /** ChatConfig has checked it; a caller passing its own URL gets the same one-line failure. */
