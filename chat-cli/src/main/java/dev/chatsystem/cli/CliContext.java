@@ -3,6 +3,7 @@ package dev.chatsystem.cli;
 import dev.chatsystem.core.ChatConfig;
 import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.ConfigurationException;
+import dev.chatsystem.core.Health;
 import dev.chatsystem.core.Role;
 import dev.chatsystem.core.ServerPort;
 import java.nio.file.Files;
@@ -15,13 +16,15 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * What commands need from the outside world: the global options, the environment, how to open a
- * {@link ChatSystem}, whether output goes to a terminal and a clock. Built once by {@link Main}.
+ * {@link ChatSystem} (or migrate its store, or check its backends one by one), whether output goes to a terminal and a
+ * clock. Built once by {@link Main}.
  */
 final class CliContext {
     private final GlobalOptions options = new GlobalOptions();
     private final Map<String, String> environment;
     private final Function<ChatConfig, ChatSystem> opener;
     private final Function<ChatConfig, String> migrator;
+    private final Function<ChatConfig, Health> checker;
     private final boolean terminal;
     private final LongSupplier nanoTime;
 
@@ -29,11 +32,13 @@ final class CliContext {
             Map<String, String> environment,
             Function<ChatConfig, ChatSystem> opener,
             Function<ChatConfig, String> migrator,
+            Function<ChatConfig, Health> checker,
             boolean terminal,
             LongSupplier nanoTime) {
         this.environment = Map.copyOf(environment);
         this.opener = Objects.requireNonNull(opener, "opener");
         this.migrator = Objects.requireNonNull(migrator, "migrator");
+        this.checker = Objects.requireNonNull(checker, "checker");
         this.terminal = terminal;
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
     }
@@ -114,6 +119,14 @@ final class CliContext {
         ChatConfig config = config();
         requireNoFileForDataDir(config);
         return migrator.apply(config);
+    }
+
+    /**
+     * Each backend of {@code config} on its own ({@link ChatSystem#checkBackends}), for doctor when {@link #open}
+     * fails: that names only the first backend it could not use.
+     */
+    Health checkBackends(ChatConfig config) {
+        return checker.apply(config);
     }
 
     /** A regular file named as the data dir: neither "does not exist" nor the migrate that cannot create it helps. */

@@ -13,11 +13,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code doctor}: checks the configuration and every backend and says how to fix what is wrong. */
+/**
+ * {@code doctor}: checks the configuration and every backend and says how to fix what is wrong, every backend even when
+ * one that is down keeps the system from opening.
+ */
 @Command(
         name = "doctor",
         description = {
             "Check the configuration and every backend; print what is wrong and how to fix it.",
+            "Should the system not open, each production backend is still checked on its own.",
             "Exits 1 when a check fails; a warning (up, but needing attention) does not."
         })
 final class DoctorCommand implements Callable<Integer> {
@@ -65,8 +69,22 @@ final class DoctorCommand implements Callable<Integer> {
         } catch (ChatException e) {
             checks.add(
                     Check.failed("open", config.production() ? "production" : "embedded", e.getMessage(), openFix(e)));
+            if (config.production()) {
+                // The open stopped at the first backend it could not use: each is asked on its own, so that every one
+                // that is down is named now, not one per run. (The embedded data dir is one backend: the row above.)
+                eachBackend(config).forEach(backend -> checks.add(check(backend, config)));
+            }
         }
         return report(checks);
+    }
+
+    /** None when even that cannot use the configuration: the open row says why. */
+    private List<BackendStatus> eachBackend(ChatConfig config) {
+        try {
+            return context.checkBackends(config).backends();
+        } catch (ChatException e) {
+            return List.of();
+        }
     }
 
     private int report(List<Check> checks) {
@@ -126,13 +144,31 @@ final class DoctorCommand implements Callable<Integer> {
             return "run chat-cli reindex to rebuild the index from the store";
         }
         return switch (backend.name()) {
-            case "store" -> "check the data dir is readable and writable and its disk is not full";
+            case "store" ->
+                config.production()
+                        ? storeDown(backend, config)
+                        : "check the data dir is readable and writable and its disk is not full";
             case "search" ->
                 backend.up() ? "run chat-cli reindex to rebuild the index from the store" : searchDown(config);
             case "numbering" -> "check the numbering backend is reachable, then run chat-cli reseed";
-            case "writes", "queue" -> "check the write queue backend is reachable; accepted writes are retried";
+            case "writes", "queue" ->
+                backend.detail().startsWith("Redis unreachable")
+                                && config.redisUrl().isPresent()
+                        ? "check that Redis is running and reachable at "
+                                + Urls.redact(config.redisUrl().get())
+                        : "check the write queue backend is reachable; accepted writes are retried";
             default -> "check that the " + backend.name() + " backend is reachable and configured";
         };
+    }
+
+    /** MySQL down: a schema behind is fixed by the migration, anything else by reaching the server as configured. */
+    private static String storeDown(BackendStatus backend, ChatConfig config) {
+        if (backend.detail().contains("chat-cli migrate")) {
+            return "run chat-cli migrate (with the servers of this version)";
+        }
+        return "check that MySQL is running and reachable at "
+                + Urls.redact(config.database().orElseThrow().url())
+                + " and that CHAT_DB_USER and CHAT_DB_PASSWORD are right";
     }
 
     /**

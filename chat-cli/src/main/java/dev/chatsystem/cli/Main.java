@@ -29,6 +29,7 @@ public final class Main {
                 System.getenv(),
                 ChatSystem::open,
                 ChatSystem::migrate,
+                ChatSystem::checkBackends,
                 isTerminal(Path.of("/proc/self/fd/2")),
                 System::nanoTime);
         CommandLine commandLine = commandLine(context);

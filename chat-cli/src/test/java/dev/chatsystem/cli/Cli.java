@@ -76,7 +76,8 @@ final class Cli {
             Writer out,
             Supplier<String> printed,
             String... args) {
-        CliContext context = new CliContext(environment, opener, ChatSystem::migrate, false, System::nanoTime);
+        CliContext context = new CliContext(
+                environment, opener, ChatSystem::migrate, ChatSystem::checkBackends, false, System::nanoTime);
         CommandLine commandLine = Main.commandLine(context);
         StringWriter err = new StringWriter();
         commandLine.setOut(new PrintWriter(out, true));

@@ -66,7 +66,8 @@ class CliBasicsTest {
                 "--json --verbose stats --verbose --json"
             })
     void verboseGivenBeforeAfterOrInBothPlacesIsOn(String command) {
-        CliContext context = new CliContext(Map.of(), ChatSystem::open, ChatSystem::migrate, false, System::nanoTime);
+        CliContext context = new CliContext(
+                Map.of(), ChatSystem::open, ChatSystem::migrate, ChatSystem::checkBackends, false, System::nanoTime);
 
         Main.commandLine(context).parseArgs(command.split(" "));
 
@@ -219,8 +220,8 @@ class CliBasicsTest {
     @Test
     void theServersSettingsThatAreValidAreAcceptedAndTheReconcilerStaysOff() {
         Map<String, String> environment = Map.of("CHAT_RECONCILE_INTERVAL", "PT1M", "CHAT_PORT", " 9000 ");
-        CliContext context =
-                new CliContext(environment, ChatSystem::open, ChatSystem::migrate, false, System::nanoTime);
+        CliContext context = new CliContext(
+                environment, ChatSystem::open, ChatSystem::migrate, ChatSystem::checkBackends, false, System::nanoTime);
 
         assertThat(context.config().reconcileInterval()).isZero();
         assertThat(Cli.run(environment, "migrate", "--data-dir", dir.toString()).code())

@@ -1,6 +1,7 @@
 package dev.chatsystem.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -258,6 +259,58 @@ class ProductionCommandsTest {
         assertThat(search.json().findValuesAsText("body")).containsExactly("found again after the reindex");
         Cli.Result doctor = Cli.run(fresh, "doctor");
         assertThat(doctor.code()).as(doctor.out()).isZero();
+    }
+
+    /**
+     * MySQL and Redis both down: the system cannot open, and the open names only the first (MySQL). doctor says so,
+     * and still checks each backend on its own, so both are named at once with how to fix each, within seconds.
+     */
+    @Test
+    void doctorNamesEveryBackendThatIsDownWhenTheSystemCannotOpen() {
+        Map<String, String> down = new HashMap<>(stack);
+        down.put("CHAT_DB_URL", "jdbc:mysql://127.0.0.1:1/chat");
+        down.put("CHAT_REDIS_URL", "redis://127.0.0.1:1");
+
+        long started = System.nanoTime();
+        Cli.Result table = Cli.run(down, "doctor");
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(table.code()).as(table.out() + table.err()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(took).isLessThan(Duration.ofSeconds(10));
+        assertThat(row(table, "open")).contains("production", "FAIL", "127.0.0.1:1");
+        assertThat(row(table, "store"))
+                .contains("mysql", "FAIL", "could not open jdbc:mysql://127.0.0.1:1/chat")
+                .contains("check that MySQL is running and reachable at jdbc:mysql://127.0.0.1:1/chat");
+        assertThat(row(table, "queue"))
+                .contains("redis", "FAIL", "Redis unreachable at 127.0.0.1:1")
+                .contains("check that Redis is running and reachable at redis://127.0.0.1:1");
+        assertThat(row(table, "search")).contains("elasticsearch", "ok").doesNotContain("FAIL");
+
+        Cli.Result json = Cli.run(down, "doctor", "--json");
+        assertThat(json.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(json.json().findParents("name"))
+                .extracting(
+                        check -> check.get("name").asText(),
+                        check -> check.get("status").asText())
+                .containsExactly(
+                        tuple("config", "ok"),
+                        tuple("open", "fail"),
+                        tuple("store", "fail"),
+                        tuple("search", "ok"),
+                        tuple("queue", "fail"));
+        JsonNode queue = json.json().get(4);
+        assertThat(queue.get("kind").asText()).isEqualTo("redis");
+        assertThat(queue.get("ok").asBoolean()).isFalse();
+        assertThat(queue.get("detail").asText()).startsWith("Redis unreachable at 127.0.0.1:1");
+        assertThat(queue.get("fix").asText()).contains("redis://127.0.0.1:1");
+    }
+
+    /** The one line of doctor's table that checks {@code name}. */
+    private static String row(Cli.Result doctor, String name) {
+        List<String> rows =
+                doctor.out().lines().filter(line -> line.startsWith(name + " ")).toList();
+        assertThat(rows).as(doctor.out()).hasSize(1);
+        return rows.get(0);
     }
 
     /**
