@@ -37,8 +37,9 @@ public interface ChatSystem extends AutoCloseable {
      * them, each opened alone, asked its health and closed, all at once; a down backend is reported within its connect
      * timeout (seconds), and one that has not answered within 10 s is down. Nothing is changed: no schema migration (a
      * schema behind is down, saying to run the migration), no index or template created (a missing index is down,
-     * saying so), no Redis key read or written, no worker or periodic check started. Embedded form: the data dir is one backend, checked by opening the system as {@link #open} does (which
-     * creates a data dir that does not exist): its {@link #health}, or the store down with why it would not open.
+     * saying so), no Redis key read or written, no worker or periodic check started. Embedded form: the data dir is
+     * one backend, checked by opening the system as {@link #open} does (which creates a data dir that does not exist):
+     * its {@link #health}, or the store down with why it would not open.
      *
      * <p>Never throws for a backend that is down, nor for one whose URL it cannot use: that backend is reported down
      * with its detail, so one backend's failure never hides another's state.
