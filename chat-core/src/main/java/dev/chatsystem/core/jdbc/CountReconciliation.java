@@ -64,13 +64,21 @@ final class CountReconciliation {
     /** Every range of {@code fix}'s table, each wrong row fixed and reported as it commits. */
     private void fixInRanges(CountFixer.Fix fix) {
         long maxId = reads.run(ACTION, handle -> CountFixer.maxId(handle, fix));
-        RangedReconcile.run(maxId, CountFixer.IDS_PER_RANGE, (after, upTo) -> {
-            List<CountFixer.Wrong> wrong = reads.run(ACTION, handle -> CountFixer.wrong(handle, fix, after, upTo));
-            for (CountFixer.Wrong row : wrong) {
-                transactions
+        RangedReconcile.run(
+                maxId,
+                CountFixer.IDS_PER_RANGE,
+                (after, upTo) -> fixRows(fix, reads.run(ACTION, handle -> CountFixer.wrong(handle, fix, after, upTo))));
+    }
+
+    /**
+     * Fixes each row in a transaction of its own, going on past a row that fails (a lock wait on a busy chat), so that
+     * the rest of the range is still fixed ({@link RangedReconcile#goingOn}).
+     */
+    private void fixRows(CountFixer.Fix fix, List<CountFixer.Wrong> wrong) {
+        RangedReconcile.goingOn(
+                wrong,
+                row -> transactions
                         .run(ACTION, handle -> CountFixer.fix(handle, fix, row))
-                        .ifPresent(correction -> corrections.addAll(List.of(correction)));
-            }
-        });
+                        .ifPresent(correction -> corrections.addAll(List.of(correction))));
     }
 }

@@ -57,4 +57,34 @@ class RangedReconcileTest {
 
         assertThat(ranges).containsExactly(0L, 10L, 20L);
     }
+
+    /** A range's rows: one whose fix fails (its chat's lock held past the lock wait) leaves the others to be fixed. */
+    @Test
+    void aFailingRowDoesNotKeepTheRestOfItsRangeFromBeingFixed() {
+        List<Integer> fixed = new ArrayList<>();
+
+        assertThatThrownBy(() -> RangedReconcile.goingOn(List.of(1, 2, 3, 4), row -> {
+                    if (row == 2) {
+                        throw new BackendUnavailableException("lock wait timeout on row 2");
+                    }
+                    fixed.add(row);
+                }))
+                .hasMessageContaining("row 2");
+
+        assertThat(fixed).containsExactly(1, 3, 4);
+    }
+
+    @Test
+    void threeRowsFailingInARowEndTheRange() {
+        List<Integer> tried = new ArrayList<>();
+
+        assertThatThrownBy(() -> RangedReconcile.goingOn(List.of(1, 2, 3, 4, 5), row -> {
+                    tried.add(row);
+                    throw new BackendUnavailableException("database down " + row);
+                }))
+                .hasMessage("database down 1")
+                .satisfies(e -> assertThat(e.getSuppressed()).hasSize(2));
+
+        assertThat(tried).containsExactly(1, 2, 3);
+    }
 }
