@@ -8,15 +8,14 @@ import dev.chatsystem.core.ReindexListener;
 import dev.chatsystem.core.embedded.LocalJobLock;
 import dev.chatsystem.core.h2.H2ChatStore;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
-import dev.chatsystem.core.spi.JobLock;
 import dev.chatsystem.core.spi.Write;
 import dev.chatsystem.core.testing.ControlledIndex;
+import dev.chatsystem.core.testing.LosableJobLock;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,20 +73,8 @@ class FailedReindexTest {
     void aFullReindexWhoseLockIsLostStopsWithoutCompleting() {
         try (H2ChatStore store = H2ChatStore.open(dir.resolve("db"));
                 ControlledIndex index = new ControlledIndex(LuceneSearchIndex.open(dir.resolve("index")))) {
-            AtomicBoolean lost = new AtomicBoolean();
-            AtomicBoolean closed = new AtomicBoolean();
-            JobLock losing = job -> Optional.of(new JobLock.Held() {
-                @Override
-                public boolean lost() {
-                    return lost.get();
-                }
-
-                @Override
-                public void close() {
-                    closed.set(true);
-                }
-            });
-            index.beforeUpsert(() -> lost.set(true)); // lost while the first batch is written
+            LosableJobLock losing = new LosableJobLock();
+            index.beforeUpsert(() -> losing.lost(true)); // lost while the first batch is written
             Reindexer reindexer =
                     new Reindexer(store, index, Reindexer.StoredWrites.ALWAYS, new ReentrantLock(), losing);
 
@@ -96,7 +83,7 @@ class FailedReindexTest {
                     .hasMessageContaining("lost its job lock");
             assertThat(index.upserted()).hasSize(1);
             assertThat(index.needsRebuild()).as("not completed").isTrue();
-            assertThat(closed).isTrue();
+            assertThat(losing.closed()).isTrue();
         }
     }
 

@@ -11,6 +11,7 @@ import dev.chatsystem.core.spi.JobLock;
 import dev.chatsystem.core.spi.Write;
 import dev.chatsystem.core.testing.Await;
 import dev.chatsystem.core.testing.ControlledIndex;
+import dev.chatsystem.core.testing.LosableJobLock;
 import dev.chatsystem.core.testing.RedisDatabase;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,10 +19,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -205,24 +202,12 @@ class IndexCatchUpTest {
             storeMessages(store, 2_500);
             CatchUpMarker marker = new InMemoryCatchUpMarker();
             ControlledIndex index = new ControlledIndex(lucene);
-            AtomicBoolean lost = new AtomicBoolean();
-            CountDownLatch closed = new CountDownLatch(1);
-            JobLock losing = job -> Optional.of(new JobLock.Held() {
-                @Override
-                public boolean lost() {
-                    return lost.get();
-                }
-
-                @Override
-                public void close() {
-                    closed.countDown();
-                }
-            });
-            index.beforeUpsert(() -> lost.set(true)); // lost while the first batch is indexed
+            LosableJobLock losing = new LosableJobLock();
+            index.beforeUpsert(() -> losing.lost(true)); // lost while the first batch is indexed
 
             try (IndexCatchUp catchUp = new IndexCatchUp(store, index, marker, losing)) {
                 catchUp.request();
-                assertThat(closed.await(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(losing.closedWithin(Duration.ofSeconds(30))).isTrue();
                 Await.until(() -> lucene.count() == 1_000, Duration.ofSeconds(30));
                 assertThat(marker.get()).as("still owed").isPresent();
             }

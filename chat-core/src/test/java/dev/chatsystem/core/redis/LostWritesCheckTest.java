@@ -13,6 +13,7 @@ import dev.chatsystem.core.spi.JobLock;
 import dev.chatsystem.core.spi.SearchIndex;
 import dev.chatsystem.core.spi.Write;
 import dev.chatsystem.core.testing.Await;
+import dev.chatsystem.core.testing.LosableJobLock;
 import dev.chatsystem.core.testing.MySqlTestDatabase;
 import dev.chatsystem.core.testing.RedisDatabase;
 import dev.chatsystem.core.testing.Services;
@@ -303,16 +304,8 @@ class LostWritesCheckTest {
         RedisKeys keys = new RedisKeys(1);
         SharedPipeline pipeline = new SharedPipeline(redis, 1, Duration.ofSeconds(5));
         open.add(pipeline);
-        AtomicBoolean lost = new AtomicBoolean(true);
-        JobLock losing = job -> Optional.of(new JobLock.Held() {
-            @Override
-            public boolean lost() {
-                return lost.get();
-            }
-
-            @Override
-            public void close() {}
-        });
+        LosableJobLock losing = new LosableJobLock();
+        losing.lost(true);
         LostWritesCheck check = LostWritesCheck.checkedByCaller(
                 redis,
                 keys,
@@ -328,7 +321,7 @@ class LostWritesCheckTest {
         assertThat(check.behind()).isNotNull();
         assertThat(redis.get(keys.persisted(0))).isNull();
 
-        lost.set(false);
+        losing.lost(false);
         check.check();
         assertThat(check.behind()).isNull();
     }
