@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chatsystem.core.InvalidInputException;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -88,6 +91,10 @@ final class JsonBody {
         } catch (IOException e) {
             throw new InvalidInputException("the request body could not be read");
         }
+        if (!wellFormedUtf8(body)) {
+            throw invalidJson(
+                    "it is not well-formed UTF-8 (a character in more bytes than it takes, or past U+10FFFF)");
+        }
         if (root != JsonToken.START_OBJECT) {
             throw new InvalidInputException("the request body must be a JSON object, was " + kind(root));
         }
@@ -98,6 +105,27 @@ final class JsonBody {
             throw new InvalidInputException("'" + field + "' must be a string, was " + kind(value));
         }
         return text;
+    }
+
+    /**
+     * Whether {@code body} is UTF-8 as RFC 3629 defines it. Jackson refuses most bytes that are not, but decodes
+     * overlong forms ({@code C0 AF} as {@code /}) and code points past U+10FFFF without a word; a strict decoder
+     * does not. Checked after the parse, so that what Jackson refuses keeps its own message.
+     */
+    private static boolean wellFormedUtf8(byte[] body) {
+        boolean ascii = true;
+        for (byte b : body) {
+            ascii &= b >= 0;
+        }
+        if (ascii) {
+            return true;
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)); // reports malformed input by default
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
     }
 
     private static InvalidInputException invalidJson(String detail) {

@@ -10,6 +10,7 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.MethodNotAllowedResponse;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Map;
@@ -202,6 +203,10 @@ final class Problems {
     private static void render(Context ctx, Problem problem) {
         ctx.status(problem.status())
                 .contentType(CONTENT_TYPE)
-                .result(ctx.jsonMapper().toJsonString(problem, Problem.class));
+                .result(
+                        ctx.jsonMapper() // bytes: a string would go out in ISO-8859-1, the default of a type without
+                                // charset
+                                .toJsonString(problem, Problem.class)
+                                .getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -98,6 +98,23 @@ class ErrorsTest {
         assertProblem(http.get("/api/v1/applications/" + token + "/chats/999/messages/search?query=x"), 404);
     }
 
+    /** What a problem repeats of the request is sent as UTF-8, as JSON must be, not as Latin-1 or '?'. */
+    @Test
+    void problemsAreUtf8() {
+        JsonNode problem = assertProblem(http.get("/api/v1/applications/%C3%A9%E2%82%AC"), 404);
+        assertThat(problem.get("detail").asText()).contains("\u00e9\u20ac");
+    }
+
+    @Test
+    void anOverlongUtf8BodyIsA400() {
+        byte[] body = {'{', '"', 'b', 'o', 'd', 'y', '"', ':', '"', (byte) 0xC0, (byte) 0xAF, '"', '}'};
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(http.uri(chat + "/messages"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+
+        assertThat(assertProblem(response, 400).get("detail").asText()).contains("not well-formed UTF-8");
+    }
+
     @Test
     void unknownPathsAre404Problems() {
         JsonNode problem = assertProblem(http.get("/nope"), 404);

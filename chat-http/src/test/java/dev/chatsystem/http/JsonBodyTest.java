@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The streaming reader of one string field: its edge cases, and the same answer, value or detail, as the JSON tree
@@ -99,6 +100,21 @@ class JsonBodyTest {
                 "{\"a\":" + "[".repeat(64) + "]".repeat(64) + ",\"name\":\"x\"}",
                 "the request body is not valid JSON: Document nesting depth (65) exceeds the maximum allowed (64");
         assertInvalid("[".repeat(64) + "]".repeat(64), "the request body must be a JSON object, was array");
+    }
+
+    /** Jackson decodes these without a word ({@code C0 AF} as {@code /}); JSON is UTF-8, and they are not. */
+    @ParameterizedTest
+    @ValueSource(strings = {"C0AF", "C180", "E080AF", "F08080AF", "F4908080", "F5808080"})
+    void refusesBytesThatAreNotUtf8ThoughJacksonDecodesThem(String hex) {
+        byte[] body = ("{\"name\":\"x" + "\u0000" + "\"}").getBytes(StandardCharsets.ISO_8859_1);
+        byte[] bytes = java.util.HexFormat.of().parseHex(hex);
+        byte[] spliced = splice(body, 10, 1, bytes);
+
+        assertThatThrownBy(() -> JSON.requiredString(spliced, "name"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageStartingWith("the request body is not valid JSON: it is not well-formed UTF-8");
+        assertThat(JSON.requiredString("{\"name\":\"x\u00e9\uD83D\uDE00\"}".getBytes(StandardCharsets.UTF_8), "name"))
+                .isEqualTo("x\u00e9\uD83D\uDE00");
     }
 
     @ParameterizedTest
