@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.slf4j.Logger;
@@ -38,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * <p>Two full rebuilds of one index must not run at once (the reindex holds a {@link
  * dev.chatsystem.core.spi.JobLock} for that): each starts by deleting what an interrupted one left (new
  * indexes behind no alias), and a rebuild whose old index was replaced meanwhile fails rather than swap. Either way
- * the alias keeps pointing at a complete index.
+ * the alias keeps pointing at a complete index. So that a rebuild whose lock was lost while it completes (another may
+ * have started) does not swap either, {@link #complete} asks the lock before it blocks writes and before it swaps.
  */
 final class AliasSwapRebuild implements IndexRebuild {
     private static final Logger LOG = LoggerFactory.getLogger(AliasSwapRebuild.class);
@@ -125,31 +127,34 @@ final class AliasSwapRebuild implements IndexRebuild {
     /**
      * Copies what was indexed meanwhile, makes the new index searchable, then blocks writes to the old ones for the
      * last copy and the swap. A failure lifts the blocks this rebuild added, unless the swap took effect (its answer
-     * lost).
+     * lost) or the lock was lost. Fails, as the port says, once {@code lockLost} before the block or the swap, and
+     * during the wait for the old index's copies to settle.
      */
     @Override
-    public void complete() {
+    public void complete(BooleanSupplier lockLost) {
         requireOpen();
-        copyNewWrites(false);
+        copyNewWrites(false, lockLost);
         ObjectNode refresh = JSON.objectNode();
         refresh.putObject("index").put("refresh_interval", IndexCreator.REFRESH_INTERVAL);
         send("PUT", "/" + target + "/_settings", refresh);
         send("POST", "/" + target + "/_refresh", null);
         requireUnchanged(); // before blocking: a rebuild that cannot swap must not touch another's blocks
+        IndexRebuild.requireLockHeld(lockLost, "blocking writes to " + olds.keySet());
         // What this rebuild may unblock after a failure: also a block whose answer was lost.
         Set<String> blockedHere = new TreeSet<>(olds.keySet());
         blockedHere.removeAll(writeBlocked());
         try {
             block();
-            copyNewWrites(true);
+            copyNewWrites(true, lockLost);
             send("POST", "/" + target + "/_refresh", null); // what the last copy brought, visible at the swap
             requireUnchanged();
+            IndexRebuild.requireLockHeld(lockLost, "the swap");
             swap();
         } catch (RuntimeException e) {
             if (IndexReads.aliased(index, target).orElse(false)) {
                 LOG.warn("the reindex's swap was answered with a failure but took effect: {}", e.toString());
             } else {
-                unblock(blockedHere, e);
+                unblock(blockedHere, e, lockLost);
                 throw e;
             }
         }
@@ -213,14 +218,14 @@ final class AliasSwapRebuild implements IndexRebuild {
 
     /**
      * Copies into the new index every operation on the old ones since the last copy. With {@code settled}, first waits
-     * until every copy of each shard has taken all of its operations (after the write block, nothing adds any);
-     * otherwise copies up to the point they all have.
+     * until every copy of each shard has taken all of its operations (after the write block, nothing adds any), failing
+     * once {@code lockLost}; otherwise copies up to the point they all have.
      */
-    private void copyNewWrites(boolean settled) {
+    private void copyNewWrites(boolean settled, BooleanSupplier lockLost) {
         for (Map.Entry<String, Map<Integer, Long>> old : copied.entrySet()) {
             int shardCount = olds.get(old.getKey());
             Map<Integer, IndexReads.SeqNo> shards = settled
-                    ? settledShards(old.getKey(), shardCount)
+                    ? settledShards(old.getKey(), shardCount, lockLost)
                     : IndexReads.primaryShards(index, old.getKey(), shardCount);
             send("POST", "/" + old.getKey() + "/_refresh", null);
             for (Map.Entry<Integer, IndexReads.SeqNo> shard : shards.entrySet()) {
@@ -234,9 +239,11 @@ final class AliasSwapRebuild implements IndexRebuild {
         }
     }
 
-    private Map<Integer, IndexReads.SeqNo> settledShards(String old, int shardCount) {
+    /** Waits for the copies of {@code old}'s shards; fails as soon as the lock is lost rather than wait on for it. */
+    private Map<Integer, IndexReads.SeqNo> settledShards(String old, int shardCount, BooleanSupplier lockLost) {
         long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
         while (true) {
+            IndexRebuild.requireLockHeld(lockLost, "its last copy");
             Map<Integer, IndexReads.SeqNo> shards = IndexReads.primaryShards(index, old, shardCount);
             if (shards.values().stream().allMatch(s -> s.globalCheckpoint() >= s.maxSeqNo())) {
                 return shards;
@@ -335,10 +342,18 @@ final class AliasSwapRebuild implements IndexRebuild {
 
     /**
      * Lets the workers write again, after a failure, to the old indexes this rebuild may have blocked (those that were
-     * not blocked before it tried); a failure of that too is added to {@code e}.
+     * not blocked before it tried); a failure of that too is added to {@code e}. Not once the lock is lost: a rebuild
+     * that took it since may be in its own last copy, which the block keeps whole. The blocks then stay until a full
+     * reindex swaps those indexes out (the workers retry meanwhile, and health warns).
      */
-    private void unblock(Set<String> blockedHere, RuntimeException e) {
+    private void unblock(Set<String> blockedHere, RuntimeException e, BooleanSupplier lockLost) {
         if (blockedHere.isEmpty()) {
+            return;
+        }
+        if (lockLost.getAsBoolean()) {
+            LOG.warn(
+                    "the reindex lost its job lock: writes to {} stay blocked until a full reindex swaps them out",
+                    blockedHere);
             return;
         }
         ObjectNode settings = JSON.objectNode();

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -176,8 +177,8 @@ public final class MarkedSearchIndex implements SearchIndex {
             }
 
             @Override
-            public void complete() {
-                rebuild.complete();
+            public void complete(BooleanSupplier lockLost) {
+                rebuild.complete(lockLost);
                 recordRebuilt();
                 completed = true;
             }

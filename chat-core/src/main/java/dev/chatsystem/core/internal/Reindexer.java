@@ -109,7 +109,7 @@ final class Reindexer {
                 // in neither).
                 awaitStored();
                 copy(token, rebuild::upsert, progress, held::lost);
-                rebuild.complete();
+                rebuild.complete(held::lost); // asks the lock again before each step it cannot undo
             }
             return progress.report(started);
         }
@@ -134,10 +134,8 @@ final class Reindexer {
             Progress progress,
             BooleanSupplier lockLost) {
         while (true) {
-            if (lockLost.getAsBoolean()) { // another full rebuild may run: this one is abandoned, not completed
-                throw new BackendUnavailableException("the full reindex lost its job lock (the backend let it lapse or"
-                        + " lost it) and stopped before the end, its rebuild abandoned: run it again");
-            }
+            // Another full rebuild may run: this one is abandoned, not completed.
+            IndexRebuild.requireLockHeld(lockLost, "the end");
             MessageBatch batch;
             indexLock.lock();
             try {

@@ -3,6 +3,7 @@ package dev.chatsystem.core.lucene;
 import dev.chatsystem.core.spi.IndexRebuild;
 import dev.chatsystem.core.spi.IndexedMessage;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * A full rebuild of the Lucene index in place ({@link LuceneSearchIndex#startRebuild}): its upserts are the index's
@@ -22,8 +23,13 @@ final class GenerationRebuild implements IndexRebuild {
         index.upsert(messages);
     }
 
+    /**
+     * The embedded form's lock is never lost, and {@link Generations} already refuses to complete a rebuild another one
+     * overtook; the lock is asked all the same before the deletes, as the port requires of every adapter.
+     */
     @Override
-    public void complete() {
+    public void complete(BooleanSupplier lockLost) {
+        IndexRebuild.requireLockHeld(lockLost, "deleting what it did not write");
         index.completeRebuild(generation);
     }
 

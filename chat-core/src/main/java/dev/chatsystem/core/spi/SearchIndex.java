@@ -3,6 +3,7 @@ package dev.chatsystem.core.spi;
 import dev.chatsystem.core.BackendStatus;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * The port to full-text search over message bodies.
@@ -46,7 +47,9 @@ public interface SearchIndex extends AutoCloseable {
             }
 
             @Override
-            public void complete() {
+            public void complete(BooleanSupplier lockLost) {
+                // Another rebuild may have cleared the index since: recording it rebuilt would hide that it is partial.
+                IndexRebuild.requireLockHeld(lockLost, "recording the index rebuilt");
                 rebuilt();
             }
 

@@ -8,8 +8,11 @@ import dev.chatsystem.core.BackendStatus;
 import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.spi.IndexRebuild;
 import dev.chatsystem.core.spi.IndexedMessage;
+import dev.chatsystem.core.spi.JobLock;
 import dev.chatsystem.core.testing.Await;
+import dev.chatsystem.core.testing.LosableJobLock;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -147,6 +150,33 @@ class AliasSwapRebuildTest {
     }
 
     /**
+     * A rebuild whose lock lapses during its last copy (after it blocked writes) may have been overtaken by another
+     * that took the lock: it neither swaps nor lifts the block that other one may be copying under, and its index goes.
+     */
+    @Test
+    void aRebuildWhoseLockIsLostDuringItsLastCopyNeitherSwapsNorUnblocks() throws IOException {
+        index.upsert(List.of(message(1, "old")));
+        LosableJobLock jobLock = new LosableJobLock();
+        jobLock.losesWhen(() -> writeBlocked(name));
+
+        try (JobLock.Held held = jobLock.tryLock("full-reindex").orElseThrow();
+                IndexRebuild rebuild = index.startRebuild()) {
+            rebuild.upsert(List.of(message(1, "rebuilt")));
+            assertThatThrownBy(() -> rebuild.complete(held::lost))
+                    .isInstanceOf(BackendUnavailableException.class)
+                    .hasMessageContaining("lost its job lock");
+        }
+
+        assertThat(concreteIndices(name)).containsExactly(name);
+        assertThat(search("old")).containsExactly(1L);
+        assertThat(search("rebuilt")).isEmpty();
+        assertThat(generations()).isEmpty();
+        assertThat(writeBlocked(name))
+                .as("left for the reindex that holds the lock now")
+                .isTrue();
+    }
+
+    /**
      * Writers that retry a refused write, as the queue workers do, keep indexing through the whole rebuild: each write
      * lands in the old index and is copied, or is refused by the write block and retried into the new one. (Without
      * the block, a run lost a batch written between the last copy and the swap.)
@@ -220,6 +250,21 @@ class AliasSwapRebuildTest {
     private Set<String> concreteIndices(String alias) throws IOException {
         return Set.copyOf(
                 indices.admin().indices().get(g -> g.index(alias)).indices().keySet());
+    }
+
+    private boolean writeBlocked(String indexName) {
+        try {
+            var settings = indices.admin()
+                    .indices()
+                    .getSettings(g -> g.index(indexName))
+                    .get(indexName)
+                    .settings()
+                    .index();
+            return settings.blocks() != null
+                    && Boolean.TRUE.equals(settings.blocks().write());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private Set<String> generations() throws IOException {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * The real node a test class works on ({@code scripts/services up}), an admin client for looking behind the adapter,
  * and fresh index names, every index named deleted after each test. Register it as a static extension field.
  */
-final class TestIndices implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
+public final class TestIndices implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
     private final List<String> names = new ArrayList<>();
     private URI url;
     private ElasticsearchClient admin;
@@ -66,7 +66,7 @@ final class TestIndices implements BeforeAllCallback, AfterEachCallback, AfterAl
         }
     }
 
-    URI url() {
+    public URI url() {
         return url;
     }
 
@@ -75,7 +75,7 @@ final class TestIndices implements BeforeAllCallback, AfterEachCallback, AfterAl
     }
 
     /** A name no other test uses, deleted after this test. */
-    String newName() {
+    public String newName() {
         return track("chat-test-" + UUID.randomUUID().toString().toLowerCase(Locale.ROOT));
     }
 

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 /**
  * A job lock that grants every job and can be lost, as Redis loses one with its data: for tests of jobs that must stop,
@@ -14,10 +15,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class LosableJobLock implements JobLock {
     private final AtomicBoolean lost = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
+    private volatile BooleanSupplier losesWhen = () -> false;
 
     /** Makes every lock it granted (and grants) lost, or held again. */
     public void lost(boolean isLost) {
         lost.set(isLost);
+    }
+
+    /**
+     * Makes every lock lost from the first time a job asks after {@code condition} holds: to lose it at a given step of
+     * the job (one the test can observe) without a thread racing the job.
+     */
+    public void losesWhen(BooleanSupplier condition) {
+        losesWhen = condition;
     }
 
     /** Whether a job gave its lock back within {@code within}. */
@@ -35,6 +45,9 @@ public final class LosableJobLock implements JobLock {
         return Optional.of(new Held() {
             @Override
             public boolean lost() {
+                if (!lost.get() && losesWhen.getAsBoolean()) {
+                    lost.set(true);
+                }
                 return lost.get();
             }
 
