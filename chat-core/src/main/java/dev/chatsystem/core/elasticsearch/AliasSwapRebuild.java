@@ -127,7 +127,7 @@ final class AliasSwapRebuild implements IndexRebuild {
     /**
      * Copies what was indexed meanwhile, makes the new index searchable, then blocks writes to the old ones for the
      * last copy and the swap. A failure lifts the blocks this rebuild added, unless the swap took effect (its answer
-     * lost) or the lock was lost. Fails, as the port says, once {@code lockLost} before the block or the swap, and
+     * lost). Fails, as the port says, once {@code lockLost} before the block or the swap, and
      * during the wait for the old index's copies to settle.
      */
     @Override
@@ -148,13 +148,14 @@ final class AliasSwapRebuild implements IndexRebuild {
             copyNewWrites(true, lockLost);
             send("POST", "/" + target + "/_refresh", null); // what the last copy brought, visible at the swap
             requireUnchanged();
+            requireStillBlocked();
             IndexRebuild.requireLockHeld(lockLost, "the swap");
             swap();
         } catch (RuntimeException e) {
             if (IndexReads.aliased(index, target).orElse(false)) {
                 LOG.warn("the reindex's swap was answered with a failure but took effect: {}", e.toString());
             } else {
-                unblock(blockedHere, e, lockLost);
+                unblock(blockedHere, e);
                 throw e;
             }
         }
@@ -207,6 +208,19 @@ final class AliasSwapRebuild implements IndexRebuild {
         if (!answer.path("acknowledged").asBoolean() || !blocked.equals(olds.keySet())) {
             throw new BackendUnavailableException("search index: cannot block writes to " + olds.keySet()
                     + " for the reindex's last copy: " + answer);
+        }
+    }
+
+    /**
+     * Fails unless every old index still refuses writes: one whose block was lifted during the last copy (by a rebuild
+     * that lost its lock and gave up) may hold writes the copy did not see, so the new index must not replace it.
+     */
+    private void requireStillBlocked() {
+        Set<String> blocked = writeBlocked();
+        if (!blocked.equals(olds.keySet())) {
+            throw new BackendUnavailableException("search index: writes to " + olds.keySet()
+                    + " were let through again during the reindex's last copy (blocked now: " + blocked
+                    + "), so the new index may miss some: run the full reindex again");
         }
     }
 
@@ -342,18 +356,12 @@ final class AliasSwapRebuild implements IndexRebuild {
 
     /**
      * Lets the workers write again, after a failure, to the old indexes this rebuild may have blocked (those that were
-     * not blocked before it tried); a failure of that too is added to {@code e}. Not once the lock is lost: a rebuild
-     * that took it since may be in its own last copy, which the block keeps whole. The blocks then stay until a full
-     * reindex swaps those indexes out (the workers retry meanwhile, and health warns).
+     * not blocked before it tried); a failure of that too is added to {@code e}. Also once the lock is lost: left in
+     * place, a block would hold up indexing until someone ran a full reindex, and a rebuild that took the lock since
+     * and is in its own last copy does not swap once its block is gone ({@link #requireStillBlocked}).
      */
-    private void unblock(Set<String> blockedHere, RuntimeException e, BooleanSupplier lockLost) {
+    private void unblock(Set<String> blockedHere, RuntimeException e) {
         if (blockedHere.isEmpty()) {
-            return;
-        }
-        if (lockLost.getAsBoolean()) {
-            LOG.warn(
-                    "the reindex lost its job lock: writes to {} stay blocked until a full reindex swaps them out",
-                    blockedHere);
             return;
         }
         ObjectNode settings = JSON.objectNode();
