@@ -39,6 +39,15 @@ import org.jdbi.v3.core.statement.NoTemplateEngine;
  * lock wait ({@link Retries}). Thread-safe.
  */
 public class JdbcChatStore implements ChatStore, CountReconciler {
+    /**
+     * {@link #raiseMessageVersion}: the row changes only while its version is below, which never lowers it (the
+     * semantics of {@code GREATEST}) and leaves a newer row unwritten; the same text runs on H2 (MySQL mode), MySQL
+     * 8.4 and MariaDB 10.11. Keyed by the unique (chat_id, message_number): it locks that one row (MySqlExplainTest
+     * checks the plan).
+     */
+    static final String RAISE_MESSAGE_VERSION =
+            "UPDATE messages SET version = ? WHERE chat_id = ? AND message_number = ? AND version < ?";
+
     private final JdbcDatabase database;
     private final SqlDialect dialect;
     private final Jdbi jdbi;
@@ -212,6 +221,16 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
         } catch (JdbiException e) {
             throw Failures.unavailable(dialect, action, e);
         }
+    }
+
+    @Override
+    public void raiseMessageVersion(String token, long chatNumber, long messageNumber, long version) {
+        autocommitted("raise a message's version", handle -> {
+            chatIds.find(handle, token, chatNumber)
+                    .ifPresent(
+                            chatId -> handle.execute(RAISE_MESSAGE_VERSION, version, chatId, messageNumber, version));
+            return null;
+        });
     }
 
     /** A statement of its own, committed at once: for a shard whose drainer is idle (busy ones mark in a batch). */

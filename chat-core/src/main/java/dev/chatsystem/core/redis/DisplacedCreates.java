@@ -22,9 +22,9 @@ import redis.clients.jedis.UnifiedJedis;
  * creates. First the counters are raised to the store's highest numbers, so that later creates get new ones; then
  * each displaced message is queued again as a create of the next number, with its body and creation time, so its
  * body is stored, and the stored message's index entry, which the index group replaced with the displaced body, is
- * written again. Its client was answered with the old number, which names another message: the log says which
- * number the body got instead. A displaced chat cannot be moved (its messages were queued under its number): its
- * counter is raised and it is logged.
+ * written again, above the displaced create's version, to which the stored row's version is raised too. Its client
+ * was answered with the old number, which names another message: the log says which number the body got instead. A
+ * displaced chat cannot be moved (its messages were queued under its number): its counter is raised and it is logged.
  *
  * <p>Each message is queued again with an idempotency record of its stream entry's version, so a batch read again
  * after a failure queues it once, past the stream's bound ({@link RedisWritePath#requeueMessage}).
@@ -101,15 +101,19 @@ final class DisplacedCreates {
      * with a newer version than the stored row's, so the stored body goes back above that version, whichever group
      * runs first. (An edit of the message queued right after the displaced create, in the same millisecond, has the
      * same version: the later of the two indexed wins, until the next edit or a reindex.)
+     *
+     * <p>The stored row's version is raised to the entry's first, so that store and index agree: a full reindex
+     * copies rows with their versions, and one run before the index group's write of the displaced body (a group
+     * lagging behind, or an entry of it delivered again) would otherwise leave the stored body at the row's older
+     * version, which that write passes. Unlike the index entry, not best effort: a store that fails it fails the
+     * batch, which is read again and repaired again (each step is idempotent).
      */
     private Optional<IndexedMessage> storedEntry(Write.MessageCreated displaced) {
+        long version = displaced.version() + 1;
+        store.raiseMessageVersion(displaced.token(), displaced.chatNumber(), displaced.messageNumber(), version);
         return store.message(displaced.token(), displaced.chatNumber(), displaced.messageNumber())
                 .map(stored -> new IndexedMessage(
-                        displaced.token(),
-                        displaced.chatNumber(),
-                        displaced.messageNumber(),
-                        stored.body(),
-                        displaced.version() + 1));
+                        displaced.token(), displaced.chatNumber(), displaced.messageNumber(), stored.body(), version));
     }
 
     /** Best effort: an index that is down must not hold back persistence, which the batch waits for. */

@@ -70,6 +70,16 @@ public interface ChatStore extends AutoCloseable {
     }
 
     /**
+     * Raises the stored message's version to at least {@code version}; never lowers it, and changes nothing else (its
+     * body, its times). For an index entry written for the message at a version no write stored: the store's version
+     * must then be at least as high, or a full reindex, which copies each message with its stored version, would let
+     * an older write still on its way to the index (a lagging worker's) replace the entry. An edit older than the
+     * raised version is refused afterwards, as by the index. Idempotent; its own statement, committed at once. Does
+     * nothing when the message is not stored.
+     */
+    void raiseMessageVersion(String token, long chatNumber, long messageNumber, long version);
+
+    /**
      * Persists the writes in one transaction, in list order. Idempotent: a create whose (token, chat[, message]) key
      * exists is skipped, so a write delivered twice is stored once. An edit of a message that does not exist is
      * skipped. Adapters that keep exact counts update them in the same transaction. The idempotency records are

@@ -97,6 +97,11 @@ class MySqlExplainTest {
                         Set.of()),
                 Arguments.of("apply: versioned edit", BatchWriter.EDIT, List.of("edited", 1, 5, 45, 5), Set.of()),
                 Arguments.of(
+                        "raise a message's version",
+                        JdbcChatStore.RAISE_MESSAGE_VERSION,
+                        List.of(9, 45, 2, 9),
+                        Set.of()),
+                Arguments.of(
                         "reconcile: chats of an application",
                         "SELECT COUNT(*) FROM chats c WHERE c.application_id = ?",
                         List.of(3),

@@ -8,6 +8,9 @@ import dev.chatsystem.core.elasticsearch.ElasticsearchSearchIndex;
 import dev.chatsystem.core.h2.H2ChatStore;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
 import dev.chatsystem.core.spi.ChatStore;
+import dev.chatsystem.core.spi.IndexRebuild;
+import dev.chatsystem.core.spi.IndexedMessage;
+import dev.chatsystem.core.spi.MessageBatch;
 import dev.chatsystem.core.spi.SearchIndex;
 import dev.chatsystem.core.testing.Await;
 import dev.chatsystem.core.testing.MySqlTestDatabase;
@@ -24,6 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.resps.StreamEntry;
 
 /**
  * Redis comes back behind the store (restored from a snapshot, an AOF synced every second, a lagging replica
@@ -122,6 +126,87 @@ class NumbersGivenAgainTest {
                     .as("the edit went to the number its client was given")
                     .isEqualTo("edited by its new owner");
         }
+    }
+
+    /**
+     * A full reindex runs after the repair, and then the index group writes the displaced body under the stored
+     * number (it lagged, or its entry was delivered again): the reindex copied the stored row with its version, which
+     * the repair raised to the version of the stored body's index entry, above the displaced body's.
+     */
+    @Test
+    void aReindexAfterTheRepairKeepsTheStoredBodyAboveTheDisplacedOnesLateIndexWrite() throws Exception {
+        Services.requireMysql();
+        try (MySqlTestDatabase database = MySqlTestDatabase.create();
+                ChatStore store = database.open();
+                SearchIndex index = ElasticsearchSearchIndex.open(
+                        Services.requireElasticsearch(), "chat-test-displaced-then-reindexed");
+                RedisBackend backend = connect(store)) {
+            String token = application(store);
+            RedisWritePath writes = (RedisWritePath) backend.writePath();
+            writes.createChat(token, AT);
+            writes.createMessage(token, 1, "stored one", AT.plusMillis(1));
+            writes.createMessage(token, 1, "stored two", AT.plusMillis(2));
+            try (AutoCloseable workers = workers(backend, store, index)) {
+                Await.until(() -> store.countMessages(Optional.of(token)) == 2, Duration.ofSeconds(30));
+            }
+
+            setCounter(token, "m:1", 1); // Redis went back to after message 1; the store holds 2
+            assertThat(writes.createMessage(token, 1, "acknowledged again", AT.plusMillis(10)))
+                    .isEqualTo(2);
+            IndexedMessage displacedEntry = lastIndexEntry(token); // what the index group writes for it
+            assertThat(displacedEntry.version()).isGreaterThan(storedVersion(store, token, 2));
+            try (AutoCloseable workers = workers(backend, store, index)) {
+                Await.until(
+                        () -> store.countMessages(Optional.of(token)) == 3
+                                && index.search(token, 1, "acknowledged", 10).equals(List.of(3L))
+                                && index.search(token, 1, "stored", 10).size() == 2,
+                        Duration.ofSeconds(30));
+            }
+            assertThat(storedVersion(store, token, 2))
+                    .as("the stored row's version, raised to that of the index entry the repair wrote")
+                    .isEqualTo(displacedEntry.version() + 1);
+
+            reindexFully(store, index);
+            index.upsert(List.of(displacedEntry)); // the lagging index group
+
+            assertThat(index.search(token, 1, "acknowledged", 10))
+                    .as("the displaced body is found under its new number only")
+                    .containsExactly(3L);
+            assertThat(index.search(token, 1, "stored", 10)).containsExactlyInAnyOrder(1L, 2L);
+        }
+    }
+
+    /** As a full reindex does it: a new index filled from the store, rows with their versions, swapped in. */
+    private static void reindexFully(ChatStore store, SearchIndex index) {
+        try (IndexRebuild rebuild = index.startRebuild()) {
+            long cursor = 0;
+            for (MessageBatch batch = store.messagesForIndex(Optional.empty(), cursor, 100);
+                    !batch.messages().isEmpty();
+                    batch = store.messagesForIndex(Optional.empty(), cursor, 100)) {
+                rebuild.upsert(batch.messages());
+                cursor = batch.nextCursor();
+            }
+            rebuild.complete();
+        }
+    }
+
+    /** The index entry of the newest write queued for the application, as the index group makes it. */
+    private static IndexedMessage lastIndexEntry(String token) {
+        try (RedisClient redis = RedisClient.create(REDIS)) {
+            StreamEntry entry =
+                    redis.xrevrange(new RedisKeys(1).stream(token), "+", "-", 1).getFirst();
+            return StreamEntries.write(entry.getID(), entry.getFields())
+                    .flatMap(StreamEntries::indexed)
+                    .orElseThrow();
+        }
+    }
+
+    private static long storedVersion(ChatStore store, String token, long messageNumber) {
+        return store.messagesForIndex(Optional.of(token), 0, 100).messages().stream()
+                .filter(message -> message.messageNumber() == messageNumber)
+                .findFirst()
+                .orElseThrow()
+                .version();
     }
 
     private void messagesNumberedAgainAreStoredUnderNewNumbers(ChatStore store, SearchIndex index, boolean versioned)

@@ -776,6 +776,11 @@ class RedisBackendTest {
         }
 
         @Override
+        public void raiseMessageVersion(String token, long chatNumber, long messageNumber, long version) {
+            delegate.raiseMessageVersion(token, chatNumber, messageNumber, version);
+        }
+
+        @Override
         public String schemaVersion() {
             return delegate.schemaVersion();
         }

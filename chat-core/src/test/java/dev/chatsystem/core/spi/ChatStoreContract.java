@@ -381,6 +381,32 @@ public abstract class ChatStoreContract {
     }
 
     @Test
+    void aMessagesVersionIsRaisedButNeverLoweredAndOlderEditsAreRefusedAfterIt() {
+        store.createApplication("tok", "app", T0);
+        store.apply(List.of(
+                new ChatCreated("tok", 1, T0),
+                new MessageCreated("tok", 1, 1, "stored", T0, 5),
+                new MessageCreated("tok", 1, 2, "other", T0, 6)));
+
+        store.raiseMessageVersion("tok", 1, 1, 9);
+        store.raiseMessageVersion("tok", 1, 1, 7); // lower: kept at 9
+        store.raiseMessageVersion("tok", 1, 3, 9); // no such message
+        store.raiseMessageVersion("tok", 2, 1, 9); // no such chat
+        store.raiseMessageVersion("no-such-token", 1, 1, 9);
+
+        assertThat(store.messagesForIndex(Optional.empty(), 0, 10).messages())
+                .containsExactly(
+                        new IndexedMessage("tok", 1, 1, "stored", 9), new IndexedMessage("tok", 1, 2, "other", 6));
+        assertThat(store.message("tok", 1, 1).orElseThrow())
+                .isEqualTo(new Message(1, 1, "stored", micros(T0), micros(T0)));
+
+        store.apply(List.of(new MessageEdited("tok", 1, 1, "older edit", T1, 8)));
+        assertThat(store.message("tok", 1, 1).orElseThrow().body()).isEqualTo("stored");
+        store.apply(List.of(new MessageEdited("tok", 1, 1, "edit at the raised version", T1, 9)));
+        assertThat(store.message("tok", 1, 1).orElseThrow().body()).isEqualTo("edit at the raised version");
+    }
+
+    @Test
     void theHighestMessageVersionIsZeroWithoutMessages() {
         assertThat(store.maxMessageVersion()).isZero();
     }
