@@ -17,6 +17,9 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.ContentTooLargeResponse;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import io.javalin.http.Header;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
 import java.time.Instant;
 import java.util.Objects;
@@ -81,6 +84,7 @@ public final class ChatServer {
             config.events.serverStopped(metrics::close);
             Problems.install(config);
             config.routes.before(ChatServer::rejectLargeDeclaredBodies);
+            config.routes.before(ChatServer::rejectEncodedBodies);
             config.routes.before(Paths.MESSAGE_SEARCH, ChatServer::onlyReadSearches);
             config.routes.post(Paths.APPLICATIONS, applications::create);
             getAndHead(config, Paths.APPLICATION, applications::show);
@@ -161,6 +165,21 @@ public final class ChatServer {
     private static void rejectLargeDeclaredBodies(Context ctx) {
         if (ctx.req().getContentLengthLong() > MAX_REQUEST_SIZE) {
             throw new ContentTooLargeResponse();
+        }
+    }
+
+    /**
+     * Refuses a body in a content coding (RFC 9110 §15.5.16): nothing here decodes one, so a gzipped body was read as
+     * JSON and refused as such, and a plain body labelled gzip was taken as it came.
+     */
+    private static void rejectEncodedBodies(Context ctx) {
+        String coding = ctx.header(Header.CONTENT_ENCODING);
+        boolean hasBody = ctx.req().getContentLengthLong() > 0 || ctx.header(Header.TRANSFER_ENCODING) != null;
+        if (coding != null && hasBody && !coding.isBlank() && !coding.trim().equalsIgnoreCase("identity")) {
+            ctx.header(Header.ACCEPT_ENCODING, "identity");
+            throw new HttpResponseException(
+                    HttpStatus.UNSUPPORTED_MEDIA_TYPE.getCode(),
+                    "Content-Encoding " + Numbers.shown(coding) + " is not supported: send the body as it is");
         }
     }
 

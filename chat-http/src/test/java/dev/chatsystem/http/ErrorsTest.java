@@ -115,6 +115,30 @@ class ErrorsTest {
         assertThat(assertProblem(response, 400).get("detail").asText()).contains("not well-formed UTF-8");
     }
 
+    /** Nothing here decodes a content coding: such a body is refused as such, not read as JSON as it came. */
+    @ParameterizedTest
+    @ValueSource(strings = {"gzip", "br", "GZIP, identity", "x-anything"})
+    void aBodyInAContentCodingIsA415(String coding) throws Exception {
+        java.io.ByteArrayOutputStream gzipped = new java.io.ByteArrayOutputStream();
+        try (var out = new java.util.zip.GZIPOutputStream(gzipped)) {
+            out.write("{\"body\":\"zipped\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        for (byte[] body : java.util.List.of(gzipped.toByteArray(), "{\"body\":\"plain\"}".getBytes())) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(http.uri(chat + "/messages"))
+                    .header("Content-Type", "application/json")
+                    .header("Content-Encoding", coding)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+
+            assertThat(assertProblem(response, 415).get("detail").asText()).contains("Content-Encoding");
+            assertThat(response.headers().firstValue("Accept-Encoding")).hasValue("identity");
+        }
+        HttpResponse<String> identity = http.send(HttpRequest.newBuilder(http.uri(chat + "/messages"))
+                .header("Content-Type", "application/json")
+                .header("Content-Encoding", "identity")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"body\":\"as it is\"}")));
+        assertThat(identity.statusCode()).isEqualTo(201);
+    }
+
     @Test
     void unknownPathsAre404Problems() {
         JsonNode problem = assertProblem(http.get("/nope"), 404);
