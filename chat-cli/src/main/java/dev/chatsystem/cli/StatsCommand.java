@@ -1,5 +1,6 @@
 package dev.chatsystem.cli;
 
+import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.QueueBacklog;
 import dev.chatsystem.core.Stats;
@@ -23,12 +24,16 @@ final class StatsCommand implements Callable<Integer> {
         this.context = context;
     }
 
-    /** What {@code --json} prints: the totals and, per stage, the queue depth and lag. */
+    /**
+     * What {@code --json} prints: the totals and, per stage, the queue depth and lag. {@code indexedMessages} is null
+     * when the index could not be counted, and {@code indexUnavailable} says why (null otherwise).
+     */
     record Report(
             long applications,
             long chats,
             long messages,
-            long indexedMessages,
+            Long indexedMessages,
+            String indexUnavailable,
             long pendingWrites,
             long persistQueue,
             double persistLagSeconds,
@@ -44,7 +49,10 @@ final class StatsCommand implements Callable<Integer> {
                     stats.applications(),
                     stats.chats(),
                     stats.messages(),
-                    stats.indexedMessages(),
+                    stats.indexedMessages().isPresent()
+                            ? stats.indexedMessages().getAsLong()
+                            : null,
+                    stats.indexUnavailable().orElse(null),
                     stats.pendingWrites(),
                     entries(backlog, QueueBacklog.PERSIST),
                     lagSeconds(backlog, QueueBacklog.PERSIST),
@@ -54,18 +62,28 @@ final class StatsCommand implements Callable<Integer> {
                     .row("applications", report.applications())
                     .row("chats", report.chats())
                     .row("messages", report.messages())
-                    .row("indexed messages", report.indexedMessages())
+                    .row("indexed messages", indexed(stats))
                     .row("pending writes", report.pendingWrites())
                     .row("queue to store", report.persistQueue() + " (lag " + report.persistLagSeconds() + " s)")
                     .row("queue to index", report.indexQueue() + " (lag " + report.indexLagSeconds() + " s)");
             Output output = context.output(spec);
             output.print(report, table);
-            if (stats.indexedMessages() != stats.messages()) {
-                output.note("the index holds " + stats.indexedMessages() + " of " + stats.messages()
+            if (stats.indexUnavailable().isPresent()) {
+                // The store's totals are printed; the index's failure is still a failure, as a FAIL row is in doctor.
+                throw new BackendUnavailableException(stats.indexUnavailable().get());
+            }
+            if (stats.indexedMessages().getAsLong() != stats.messages()) {
+                output.note("the index holds " + stats.indexedMessages().getAsLong() + " of " + stats.messages()
                         + " stored messages; chat-cli reindex rebuilds it");
             }
         }
         return ExitCodes.OK;
+    }
+
+    private static String indexed(Stats stats) {
+        return stats.indexedMessages().isPresent()
+                ? String.valueOf(stats.indexedMessages().getAsLong())
+                : "unavailable: " + stats.indexUnavailable().orElseThrow();
     }
 
     private static long entries(List<QueueBacklog> backlog, String stage) {

@@ -243,6 +243,35 @@ class ProductionCommandsTest {
                 .isEqualTo(404);
     }
 
+    /**
+     * {@code stats} on a missing index still prints the store's totals, the index's figure as unavailable with why,
+     * and exits 1 with that reason on stderr, as doctor exits 1 on a FAIL row among the rest.
+     */
+    @Test
+    void statsOnAMissingIndexStillPrintsTheStoreTotals() throws Exception {
+        storedMessage("counted without the index");
+        String missing = newIndexName();
+        Map<String, String> mistyped = withIndex(missing);
+        String saying = "index " + missing + " does not exist: run chat-cli reindex";
+
+        Cli.Result table = Cli.run(mistyped, "stats");
+        assertThat(table.code()).as(table.out() + table.err()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(table.out()).contains("applications", "chats", "messages", "pending writes");
+        assertThat(table.out().lines().filter(line -> line.startsWith("indexed messages")))
+                .singleElement()
+                .asString()
+                .contains("unavailable", saying);
+        assertThat(table.err()).contains(saying).doesNotContain("Exception", "\tat ");
+
+        Cli.Result json = Cli.run(mistyped, "stats", "--json");
+        assertThat(json.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(json.json().get("messages").asLong()).isPositive();
+        assertThat(json.json().get("applications").asLong()).isPositive();
+        assertThat(json.json().get("indexed_messages").isNull()).isTrue();
+        assertThat(json.json().get("index_unavailable").asText()).contains(saying);
+        assertThat(status("HEAD", "/" + missing)).as("index").isEqualTo(404);
+    }
+
     /** {@code reindex}, the fix doctor names, creates the missing index and fills it from the store. */
     @Test
     void reindexCreatesAMissingIndexFromTheStore() throws Exception {

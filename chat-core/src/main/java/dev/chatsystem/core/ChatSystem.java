@@ -139,7 +139,10 @@ public interface ChatSystem extends AutoCloseable {
     /** The store's schema version: the newest migration applied (migrations run when the system opens). */
     String schemaVersion();
 
-    /** Totals across the store and the index. */
+    /**
+     * Totals across the store and the index. An index that cannot be counted (missing, or its server down) does not
+     * fail this: {@link Stats#indexUnavailable()} says why. A store that cannot be read does.
+     */
     Stats stats();
 
     /**

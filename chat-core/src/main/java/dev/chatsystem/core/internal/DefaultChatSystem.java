@@ -1,6 +1,7 @@
 package dev.chatsystem.core.internal;
 
 import dev.chatsystem.core.Application;
+import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.Chat;
 import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.ConflictException;
@@ -322,12 +323,16 @@ final class DefaultChatSystem implements ChatSystem {
     @Override
     public Stats stats() {
         writes().awaitSearchable(); // else the index count trails the caller's own writes, as search would
-        return new Stats(
-                store().countApplications(),
-                store().countChats(),
-                store().countMessages(Optional.empty()),
-                backends.index().count(),
-                writes().pending());
+        long applications = store().countApplications();
+        long chats = store().countChats();
+        long messages = store().countMessages(Optional.empty());
+        long pending = writes().pending();
+        try {
+            return new Stats(applications, chats, messages, backends.index().count(), pending);
+        } catch (BackendUnavailableException e) {
+            // The index missing or down says nothing about the store: its totals are still worth showing.
+            return new Stats(applications, chats, messages, OptionalLong.empty(), pending, Optional.of(e.getMessage()));
+        }
     }
 
     @Override
