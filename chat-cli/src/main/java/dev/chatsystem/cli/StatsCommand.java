@@ -1,10 +1,12 @@
 package dev.chatsystem.cli;
 
+import dev.chatsystem.core.BackendStatus;
 import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.QueueBacklog;
 import dev.chatsystem.core.Stats;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,7 +28,8 @@ final class StatsCommand implements Callable<Integer> {
 
     /**
      * What {@code --json} prints: the totals and, per stage, the queue depth and lag. {@code indexedMessages} is null
-     * when the index could not be counted, and {@code indexUnavailable} says why (null otherwise).
+     * when the index could not be counted, and {@code indexUnavailable} says why (null otherwise); {@code
+     * indexWarning} is what the index needs while it is counted (a reindex owed, say), null when nothing.
      */
     record Report(
             long applications,
@@ -34,6 +37,7 @@ final class StatsCommand implements Callable<Integer> {
             long messages,
             Long indexedMessages,
             String indexUnavailable,
+            String indexWarning,
             long pendingWrites,
             long persistQueue,
             double persistLagSeconds,
@@ -53,6 +57,9 @@ final class StatsCommand implements Callable<Integer> {
                             ? stats.indexedMessages().getAsLong()
                             : null,
                     stats.indexUnavailable().orElse(null),
+                    stats.indexUnavailable().isPresent()
+                            ? null
+                            : searchWarning(system).orElse(null),
                     stats.pendingWrites(),
                     entries(backlog, QueueBacklog.PERSIST),
                     lagSeconds(backlog, QueueBacklog.PERSIST),
@@ -76,8 +83,22 @@ final class StatsCommand implements Callable<Integer> {
                 output.note("the index holds " + stats.indexedMessages().getAsLong() + " of " + stats.messages()
                         + " stored messages; chat-cli reindex rebuilds it");
             }
+            if (report.indexWarning() != null) {
+                output.note("search index: " + report.indexWarning());
+            }
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * What the search backend's health says needs doing while it works, such as an index found incomplete that this
+     * read-only tool did not rebuild: the counts alone would not show it.
+     */
+    private static Optional<String> searchWarning(ChatSystem system) {
+        return system.health().backends().stream()
+                .filter(backend -> backend.name().equals("search") && backend.warns())
+                .map(BackendStatus::detail)
+                .findFirst();
     }
 
     private static String indexed(Stats stats) {

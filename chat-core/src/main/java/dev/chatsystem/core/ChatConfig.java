@@ -44,7 +44,9 @@ import java.util.Set;
  *     with, nor start a reseed that its exit cuts short
  * @param maintainsSearchIndex whether this process creates the Elasticsearch index and its template when missing and
  *     adds fields to its mapping (default). Without, only a full reindex does: for admin tools that only look, so that
- *     a mistyped index name is reported missing, not created, nor a mapping altered under servers of an older version
+ *     a mistyped index name is reported missing, not created, nor a mapping altered under servers of an older version.
+ *     Nor does the embedded form's open rebuild an Elasticsearch index its data dir marks incomplete: its health warns
+ *     instead, until a full reindex
  */
 public record ChatConfig(
         Path dataDir,

@@ -128,7 +128,10 @@ public final class ChatSystems {
                 jobLock,
                 List.of(reconciling, writes, index, store));
         DefaultChatSystem system = new DefaultChatSystem(backends, clock, config.idempotencyRetention());
-        if (index.needsRebuild()) {
+        // A rebuild on Elasticsearch creates the index: a process that must not (the admin tool) leaves it owed, its
+        // health warning, for a full reindex. Lucene lives in the data dir this process owns, so it is rebuilt.
+        boolean mayRebuild = config.maintainsSearchIndex() || !embeddedIndex.remote();
+        if (index.needsRebuild() && mayRebuild) {
             try {
                 rebuild(system);
             } catch (BackendUnavailableException e) {
