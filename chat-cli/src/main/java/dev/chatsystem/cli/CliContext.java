@@ -7,6 +7,7 @@ import dev.chatsystem.core.Health;
 import dev.chatsystem.core.Role;
 import dev.chatsystem.core.ServerPort;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -129,11 +130,26 @@ final class CliContext {
         return checker.apply(config);
     }
 
-    /** A regular file named as the data dir: neither "does not exist" nor the migrate that cannot create it helps. */
+    /**
+     * A regular file named as the data dir, or as one of its parents: neither "does not exist" nor the migrate that
+     * cannot create it helps, so the file is named.
+     */
     private static void requireNoFileForDataDir(ChatConfig config) {
-        if (!config.production() && Files.exists(config.dataDir()) && !Files.isDirectory(config.dataDir())) {
-            throw new ConfigurationException("data dir " + config.dataDir().toAbsolutePath()
-                    + " is not a directory; check --data-dir or CHAT_DATA_DIR");
+        if (config.production()) {
+            return;
+        }
+        Path dir = config.dataDir().toAbsolutePath();
+        for (Path path = dir; path != null; path = path.getParent()) {
+            if (Files.isDirectory(path)) {
+                return;
+            }
+            if (Files.exists(path)) {
+                throw new ConfigurationException(
+                        path.equals(dir)
+                                ? "data dir " + dir + " is not a directory; check --data-dir or CHAT_DATA_DIR"
+                                : "data dir " + dir + " cannot be created: " + path
+                                        + " is a file, not a directory; check --data-dir or CHAT_DATA_DIR");
+            }
         }
     }
 

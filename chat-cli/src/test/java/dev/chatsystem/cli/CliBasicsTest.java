@@ -308,6 +308,26 @@ class CliBasicsTest {
         assertThat(file).isRegularFile().hasContent("not a directory");
     }
 
+    /** CHAT_DATA_DIR=/tmp/somefile/data: the file in the way is named, not "does not exist" nor a Java exception. */
+    @ParameterizedTest
+    @ValueSource(strings = {"doctor", "stats", "migrate", "app list"})
+    void aDataDirInsideARegularFileNamesTheFile(String command) throws java.io.IOException {
+        Path file = java.nio.file.Files.writeString(dir.resolve("somefile"), "not a directory");
+        Path data = file.resolve("data");
+        List<String> args = new ArrayList<>(List.of(command.split(" ")));
+
+        Cli.Result result = Cli.run(Map.of("CHAT_DATA_DIR", data.toString()), args.toArray(String[]::new));
+
+        assertThat(result.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(result.out() + result.err())
+                .contains(
+                        "data dir " + data.toAbsolutePath() + " cannot be created: " + file.toAbsolutePath()
+                                + " is a file, not a directory",
+                        "CHAT_DATA_DIR")
+                .doesNotContain("does not exist", "migrate", "FileAlreadyExists", "doctor for details");
+        assertThat(file).isRegularFile().hasContent("not a directory");
+    }
+
     @Test
     void migrateCreatesADataDirThatDoesNotExistYet() {
         Path fresh = dir.resolve("fresh");

@@ -24,4 +24,19 @@ class DataDirTest {
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("is not a directory");
     }
+
+    @Test
+    void aDataDirInsideARegularFileIsAConfigurationErrorNamingTheFile() throws IOException {
+        Path file = Files.writeString(dir.resolve("somefile"), "not a directory");
+        ChatConfig config = ChatConfig.embedded(file.resolve("data"));
+        String saying = "data dir " + file.resolve("data").toAbsolutePath() + " cannot be created: "
+                + file.toAbsolutePath() + " is a file, not a directory";
+
+        assertThatThrownBy(() -> ChatSystem.open(config).close())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining(saying);
+        assertThatThrownBy(() -> ChatSystem.migrate(config))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining(saying);
+    }
 }

@@ -149,19 +149,36 @@ public final class ChatSystems {
     }
 
     /**
-     * Creates the embedded data dir if it does not exist. A regular file in its place is a configuration error, said as
-     * such: createDirectories reports it as FileAlreadyExistsException, which reads as if the data dir were fine.
+     * Creates the embedded data dir if it does not exist. A regular file in its place, or in place of one of its
+     * parents, is a configuration error, said as such and named: createDirectories reports the first as
+     * FileAlreadyExistsException, which reads as if the data dir were fine, and the second as "Not a directory" of the
+     * data dir, which does not say which path is the file.
      */
     private static void createDataDir(ChatConfig config) {
-        if (Files.exists(config.dataDir()) && !Files.isDirectory(config.dataDir())) {
-            throw new ConfigurationException("data dir " + config.dataDir().toAbsolutePath()
-                    + " is not a directory; check CHAT_DATA_DIR or --data-dir");
+        Path dir = config.dataDir().toAbsolutePath();
+        Optional<Path> file = fileInTheWay(dir);
+        if (file.isPresent()) {
+            throw new ConfigurationException(
+                    file.get().equals(dir)
+                            ? "data dir " + dir + " is not a directory; check CHAT_DATA_DIR or --data-dir"
+                            : "data dir " + dir + " cannot be created: " + file.get()
+                                    + " is a file, not a directory; check CHAT_DATA_DIR or --data-dir");
         }
         try {
             Files.createDirectories(config.dataDir());
         } catch (IOException e) {
             throw new BackendUnavailableException("cannot create data dir " + config.dataDir() + ": " + e, e);
         }
+    }
+
+    /** The nearest of {@code dir} and its parents that exists, when that is not a directory: none can be made there. */
+    private static Optional<Path> fileInTheWay(Path dir) {
+        for (Path path = dir; path != null; path = path.getParent()) {
+            if (Files.exists(path)) {
+                return Files.isDirectory(path) ? Optional.empty() : Optional.of(path);
+            }
+        }
+        return Optional.empty();
     }
 
     /**
