@@ -33,8 +33,10 @@ public final class Main {
                 isTerminal(Path.of("/proc/self/fd/2")),
                 System::nanoTime);
         CommandLine commandLine = commandLine(context);
-        PrintWriter out = stdout();
+        PrintWriter out = writer(FileDescriptor.out, System.out);
+        PrintWriter err = writer(FileDescriptor.err, System.err);
         commandLine.setOut(out);
+        commandLine.setErr(err);
         commandLine.setExecutionStrategy(parseResult -> {
             // logback reads these when it starts, which is when a command first opens the chat system
             if (context.options().verbose()) {
@@ -46,34 +48,36 @@ public final class Main {
             return new CommandLine.RunLast().execute(parseResult);
         });
         int code = commandLine.execute(args);
-        System.exit(writtenOrFailed(code, out, commandLine.getErr()));
+        System.exit(writtenOrFailed(code, out, err, System.err));
     }
 
     /**
-     * Standard output as a writer that remembers a failed write: System.out swallows I/O errors (its checkError() is
-     * the only trace, and picocli's default writer wraps it without looking), so a command whose output went nowhere
-     * (a full disk, a closed pipe) would exit 0, a new application's token lost with it.
+     * Standard output or error ({@code fd}, in the charset of {@code stream}) as a writer that remembers a failed
+     * write: System.out and System.err swallow I/O errors (their checkError() is the only trace, and picocli's default
+     * writers wrap them without looking), so a command whose output went nowhere (a full disk, a closed pipe) would
+     * exit 0, a new application's token lost with it.
      */
-    private static PrintWriter stdout() {
+    private static PrintWriter writer(FileDescriptor fd, java.io.PrintStream stream) {
         return new PrintWriter(
-                new BufferedWriter(
-                        new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), System.out.charset())),
-                true);
+                new BufferedWriter(new OutputStreamWriter(new FileOutputStream(fd), stream.charset())), true);
     }
 
     /**
-     * {@code code}, unless stdout could not be written: then a failure, whatever printed it (the usage, the version,
-     * a command that printed without {@link Output}). Commands that print through {@link Output} fail as soon as a
-     * write fails; this catches the rest.
+     * {@code code}, unless stdout or stderr could not be written: then a failure, whatever printed it (the usage, the
+     * version, a command that printed without {@link Output}, reindex's progress, a log line through {@code
+     * logStream}). Commands that print through {@link Output} fail as soon as a write fails; this catches the rest. A
+     * failure's own code stays: it already says the command failed, its message lost or not.
      */
-    static int writtenOrFailed(int code, PrintWriter out, PrintWriter err) {
+    static int writtenOrFailed(int code, PrintWriter out, PrintWriter err, java.io.PrintStream logStream) {
         out.flush();
-        if (!out.checkError() || code != ExitCodes.OK) {
-            return code;
+        boolean outLost = out.checkError();
+        if (outLost && code == ExitCodes.OK) {
+            err.println("chat-cli: could not write the output (disk full? pipe closed?)");
         }
-        err.println("chat-cli: could not write the output (disk full? pipe closed?)");
         err.flush();
-        return ExitCodes.FAILURE;
+        // Nowhere is left to say why; the exit code still tells a script that what the command said went nowhere.
+        boolean errLost = err.checkError() | logStream.checkError();
+        return (outLost || errLost) && code == ExitCodes.OK ? ExitCodes.FAILURE : code;
     }
 
     /**

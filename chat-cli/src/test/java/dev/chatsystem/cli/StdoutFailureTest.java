@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,8 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The real {@link Main} in its own JVM, with stdout somewhere that refuses writes: only there is it System.out's
- * stream (which swallows I/O errors) that the tool writes to, as in {@code chat-cli app create X >/dev/full}.
+ * The real {@link Main} in its own JVM, with stdout (or stderr) somewhere that refuses writes: only there is it
+ * System.out's stream (which swallows I/O errors) that the tool writes to, as in {@code chat-cli app create X
+ * >/dev/full} or {@code chat-cli reindex 2>/dev/full}.
  */
 class StdoutFailureTest {
     private static final File FULL = new File("/dev/full");
@@ -62,6 +68,62 @@ class StdoutFailureTest {
 
         assertThat(exitCode(process)).isEqualTo(ExitCodes.FAILURE);
         assertThat(stderr(process)).contains("could not write the output");
+    }
+
+    /** Reindex's progress goes to stderr: lost there, the run is not reported a success, the result printed or not. */
+    @Test
+    void aCommandWhoseStderrCannotBeWrittenFails() throws Exception {
+        Assumptions.assumeTrue(FULL.exists(), "no /dev/full");
+
+        Process process = java("--data-dir", dir.toString(), "reindex")
+                .redirectError(ProcessBuilder.Redirect.to(FULL))
+                .start();
+
+        assertThat(exitCode(process)).isEqualTo(ExitCodes.FAILURE);
+        assertThat(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .contains("indexed");
+    }
+
+    /** The writer given to picocli as stderr is checked itself, not only System.err (where the logs go). */
+    @Test
+    void aLineLostOnTheErrorWriterFailsTheRun() {
+        PrintWriter err = new PrintWriter(
+                new Writer() {
+                    @Override
+                    public void write(char[] chars, int offset, int length) throws IOException {
+                        throw new IOException("No space left on device");
+                    }
+
+                    @Override
+                    public void flush() {}
+
+                    @Override
+                    public void close() {}
+                },
+                true);
+        err.println("reindex: 1/1 messages (100%)");
+        PrintStream logs = new PrintStream(OutputStream.nullOutputStream());
+
+        assertThat(Main.writtenOrFailed(ExitCodes.OK, new PrintWriter(new StringWriter()), err, logs))
+                .isEqualTo(ExitCodes.FAILURE);
+        assertThat(Main.writtenOrFailed(ExitCodes.USAGE, new PrintWriter(new StringWriter()), err, logs))
+                .isEqualTo(ExitCodes.USAGE);
+    }
+
+    /** A failure whose message cannot be written keeps its own code: not 0, and not turned into another. */
+    @Test
+    void aFailureWhoseMessageCannotBeWrittenKeepsItsCode() throws Exception {
+        Assumptions.assumeTrue(FULL.exists(), "no /dev/full");
+
+        Process failure = java("--data-dir", dir.resolve("missing").toString(), "app", "list")
+                .redirectError(ProcessBuilder.Redirect.to(FULL))
+                .start();
+        Process usage = java("app", "list", "--limit", "0")
+                .redirectError(ProcessBuilder.Redirect.to(FULL))
+                .start();
+
+        assertThat(exitCode(failure)).isEqualTo(ExitCodes.FAILURE);
+        assertThat(exitCode(usage)).isEqualTo(ExitCodes.USAGE);
     }
 
     private static ProcessBuilder java(String... args) {
