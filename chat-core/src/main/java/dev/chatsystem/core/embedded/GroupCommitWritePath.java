@@ -234,6 +234,14 @@ public final class GroupCommitWritePath implements WritePath {
         if (!accepting) {
             throw new BackendUnavailableException("the chat system is shutting down");
         }
+        return queueAndWait(write);
+    }
+
+    /**
+     * Queues a write whose caller found the path accepting and waits for its answer. Package-private so that tests can
+     * queue a write behind the writer's stop, as a caller does that passed the check just before close() flipped it.
+     */
+    Accepted queueAndWait(PendingWrite write) {
         try {
             if (!queue.offer(write, OFFER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new BackendUnavailableException("write queue is full; retry later");
@@ -289,14 +297,16 @@ public final class GroupCommitWritePath implements WritePath {
                 }
                 takeQueued(batch);
                 stopping = batch.remove(STOP);
-                if (stopping) {
-                    queue.drainTo(batch); // anything that slipped in before accepting flipped
-                }
-                if (!batch.isEmpty()) {
-                    commits.commit(batch);
-                }
+                commit(batch);
                 purgeExpiredKeys();
-                batch.clear();
+            }
+            // Writes of callers that passed the accepting check just before it flipped may be queued behind the stop:
+            // committed in bounded batches too, as one batch of up to the queue's capacity could run the writer out
+            // of memory. Nothing new is accepted, so this ends.
+            for (PendingWrite late = queue.poll(); late != null; late = queue.poll()) {
+                batch.add(late);
+                takeQueued(batch);
+                commit(batch);
             }
         } catch (RuntimeException | Error e) {
             // The numbering and the store may disagree now: stop for good (health reports it) and answer everyone.
@@ -317,6 +327,14 @@ public final class GroupCommitWritePath implements WritePath {
                 indexing.close(); // nothing more will be handed over: the indexer finishes its queue and stops
             }
         }
+    }
+
+    /** Commits the batch, if any, and empties it; left in hand when the commit throws. */
+    private void commit(List<PendingWrite> batch) {
+        if (!batch.isEmpty()) {
+            commits.commit(batch);
+        }
+        batch.clear();
     }
 
     /**
