@@ -178,7 +178,7 @@ final class IndexStage implements AutoCloseable {
                                 ? "the indexer has stopped"
                                 : "the index has been stuck in one attempt for over " + stuckAfter.toSeconds()
                                         + " s, and the documents waiting for it reached their bound");
-                forget(batch); // nobody will attempt it: keep no entry per chat for it, or they would pile up
+                barrier.dropped(batch.sequence(), batch.documents()); // nobody will attempt it
                 return;
             } catch (InterruptedException e) {
                 // The writer stops only through close(), and this batch is committed: it must reach the index.

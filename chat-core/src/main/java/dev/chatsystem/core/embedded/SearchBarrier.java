@@ -2,7 +2,9 @@ package dev.chatsystem.core.embedded;
 
 import dev.chatsystem.core.spi.IndexedMessage;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -17,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * ({@link #attempted}), so a failing index costs searches the unindexed documents, never a hang. {@link
  * #awaitSearchable()} waits for the sequence given last when it was called; {@link #awaitSearchable(String, long)}
  * only for the last batch that held a document of that chat, so that a search in a chat nobody writes to does not
- * wait behind the writes to other chats. Either gives up after its bound, or at once when the indexer has died.
+ * wait behind the writes to other chats. A batch the writer drops ({@link #dropped}) is waited for no more, but the
+ * batches given before it still are. Either gives up after its bound, or at once when the indexer has died.
  * Thread-safe.
  */
 final class SearchBarrier {
@@ -38,6 +41,16 @@ final class SearchBarrier {
      * Bounded by the documents handed over and not yet attempted.
      */
     private final ConcurrentHashMap<ChatRef, Long> lastBatchOfChat = new ConcurrentHashMap<>();
+    /** What {@link #awaitSearchable()} waits for: the batch given last, or the one before it that was not dropped. */
+    private volatile long target;
+    /** Writer thread only: what the last {@link #give} replaced, put back should its batch be dropped. */
+    private Given lastGiven = new Given(0, Map.of(), 0);
+
+    /**
+     * A batch as given: its sequence, each of its chats' entry before it (0 for none) and the target before it. Each
+     * entry points to a batch that was not dropped, since the writer hands a batch over before it gives the next.
+     */
+    private record Given(long sequence, Map<ChatRef, Long> previousOfChat, long previousTarget) {}
 
     private final ReentrantLock progress = new ReentrantLock();
     private final Condition attemptedMore = progress.newCondition();
@@ -52,15 +65,25 @@ final class SearchBarrier {
     /** Writer thread: the next sequence, for a batch of these documents; searches of their chats wait for it. */
     long give(List<IndexedMessage> documents) {
         long sequence = given.incrementAndGet();
+        Map<ChatRef, Long> previousOfChat = new HashMap<>();
         for (IndexedMessage document : documents) {
-            lastBatchOfChat.put(ChatRef.of(document), sequence);
+            ChatRef chat = ChatRef.of(document);
+            Long previous = lastBatchOfChat.put(chat, sequence);
+            if (previous == null || previous != sequence) {
+                previousOfChat.put(chat, previous == null ? 0L : previous);
+            }
         }
+        lastGiven = new Given(sequence, previousOfChat, target);
+        target = sequence;
         return sequence;
     }
 
-    /** Waits until every batch given a sequence before this call was attempted, for at most the configured bound. */
+    /**
+     * Waits until every batch given a sequence before this call was attempted (dropped ones excepted), for at most the
+     * configured bound.
+     */
     void awaitSearchable() {
-        await(given.get());
+        await(target);
     }
 
     /**
@@ -86,6 +109,29 @@ final class SearchBarrier {
      */
     void forget(long sequence, List<IndexedMessage> documents) {
         documents.forEach(document -> lastBatchOfChat.remove(ChatRef.of(document), sequence));
+    }
+
+    /**
+     * Writer thread: nobody will attempt this batch. Searches stop waiting for it, yet still wait for the batches of its
+     * chats given before it: forgetting the chats outright would let a search miss an earlier write still queued.
+     */
+    void dropped(long sequence, List<IndexedMessage> documents) {
+        Given dropped = lastGiven;
+        if (dropped.sequence() != sequence) { // not the batch given last, against the writer's order: forget it
+            forget(sequence, documents);
+            return;
+        }
+        if (target == sequence) {
+            target = dropped.previousTarget();
+        }
+        dropped.previousOfChat().forEach((chat, previous) -> {
+            if (previous <= attempted) {
+                lastBatchOfChat.remove(chat, sequence);
+            } else if (lastBatchOfChat.replace(chat, sequence, previous) && previous <= attempted) {
+                // The indexer attempted that batch, and forgot it, as it was put back: forgotten here instead.
+                lastBatchOfChat.remove(chat, previous);
+            }
+        });
     }
 
     /** Lets waiting searches look again, as when the indexer died. */

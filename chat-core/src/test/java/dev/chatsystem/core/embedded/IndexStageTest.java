@@ -160,6 +160,53 @@ class IndexStageTest {
         assertThat(stage.backlog().entries()).isZero();
     }
 
+    @Test
+    void aDroppedBatchLeavesSearchesOfItsChatWaitingForTheChatsEarlierBatch() throws Exception {
+        stage = stuckAfter(Duration.ofMillis(300));
+        dropABatchOfChat1BehindAQueuedOne();
+
+        CompletableFuture<Void> inChat1 = Await.blockedIn(() -> stage.awaitSearchable(TOKEN, 1), PATIENT);
+        assertThat(inChat1).as("waits for the queued batch of chat 1").isNotDone();
+        index.release();
+        inChat1.get(10, TimeUnit.SECONDS);
+        assertThat(index.search(TOKEN, 1, "body1", 10)).containsExactly(1L);
+    }
+
+    @Test
+    void aDroppedBatchIsNotWaitedForBySearchesOfEveryChat() {
+        stage = IndexStage.start(
+                index,
+                new ReentrantLock(),
+                MissedWrites.inMemory(),
+                1,
+                WorkerListener.NONE,
+                Duration.ofSeconds(20),
+                Duration.ofMillis(300));
+        dropABatchOfChat1BehindAQueuedOne();
+        index.release();
+
+        long started = System.nanoTime();
+        stage.awaitSearchable(); // before, it waited out its bound for the dropped batch, given last
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        assertThat(index.search(TOKEN, 1, "body1", 10)).containsExactly(1L);
+        assertThat(stage.chatsAwaitingIndexing()).isZero();
+    }
+
+    /**
+     * Behind an attempt stuck on chat 2, queues message 1 of chat 1, fills the overflow with chat 3 and then has the
+     * writer drop message 2 of chat 1.
+     */
+    private void dropABatchOfChat1BehindAQueuedOne() {
+        index.hold();
+        stage.hand(batchOfChat(2, 1));
+        Await.until(() -> index.waitingAtGate() == 1, PATIENT);
+        stage.hand(batchOfChat(1, 1)); // fills the queue of one
+        stage.hand(batchOfChat(
+                3, LongStream.rangeClosed(1, IndexStage.MAX_UNINDEXED).toArray())); // the overflow
+        stage.hand(batchOfChat(1, 2));
+        assertThat(stage.missedWrites()).as("message 2 dropped").isTrue();
+    }
+
     private IndexStage stuckAfter(Duration stuckAfter) {
         return IndexStage.start(
                 index, new ReentrantLock(), MissedWrites.inMemory(), 1, WorkerListener.NONE, PATIENT, stuckAfter);
