@@ -58,9 +58,11 @@ final class BatchCommits {
             Displaced displaced = store.apply(numbered.writes(), numbered.records());
             if (!displaced.isEmpty()) { // this writer numbers from what it committed: a bug, not an outage
                 log.error(
-                        "a write batch left out {} message and {} chat creates whose numbers were stored already",
+                        "a write batch left out {} message and {} chat creates whose numbers were stored already;"
+                                + " their callers are failed",
                         displaced.messages().size(),
                         displaced.chats().size());
+                numbered.displaced(displaced);
             }
         } catch (RuntimeException e) {
             // Not applied at all (no connection from a pool busy with reads): reading back would wait on it too.

@@ -1,10 +1,12 @@
 package dev.chatsystem.core.embedded;
 
+import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.ChatException;
 import dev.chatsystem.core.IdempotencyMismatchException;
 import dev.chatsystem.core.NotFoundException;
 import dev.chatsystem.core.spi.Accepted;
 import dev.chatsystem.core.spi.ChatStore;
+import dev.chatsystem.core.spi.Displaced;
 import dev.chatsystem.core.spi.Idempotency;
 import dev.chatsystem.core.spi.IdempotencyRecord;
 import dev.chatsystem.core.spi.IndexedMessage;
@@ -37,6 +39,8 @@ final class BatchNumbering {
     private final List<PendingWrite> indexedFrom = new ArrayList<>();
 
     private final List<Object> outcomes = new ArrayList<>();
+    /** For each of {@link #writes}, the index of its pending write's outcome. */
+    private final List<Integer> outcomeOfWrite = new ArrayList<>();
 
     BatchNumbering(
             ChatStore store,
@@ -121,6 +125,36 @@ final class BatchNumbering {
                 indexing.give(indexed, queuedNanos, indexedFrom.get(0).at()));
     }
 
+    /**
+     * Once the batch is committed: the creates the store left out because their number held another write. This writer
+     * numbers from what it committed, so it should never meet one; if it does, their callers are failed rather than
+     * told a number that names another chat or message, and their documents kept from replacing that message's.
+     */
+    void displaced(Displaced displaced) {
+        for (Write.ChatCreated chat : displaced.chats()) {
+            fail(chat, "chat " + chat.chatNumber());
+        }
+        for (Write.MessageCreated m : displaced.messages()) {
+            fail(m, "message " + m.messageNumber() + " of chat " + m.chatNumber());
+            int j = indexed.indexOf(
+                    new IndexedMessage(m.token(), m.chatNumber(), m.messageNumber(), m.body(), m.version()));
+            if (j >= 0) {
+                indexed.remove(j);
+                indexedFrom.remove(j);
+            }
+        }
+    }
+
+    private void fail(Write create, String numbered) {
+        int i = writes.indexOf(create);
+        if (i >= 0) {
+            outcomes.set(
+                    outcomeOfWrite.get(i),
+                    new BackendUnavailableException(
+                            "not created: the store already held " + numbered + " for another write; retry"));
+        }
+    }
+
     /** Completes the i-th pending write of the batch with its outcome, once the batch is committed. */
     void complete(int i, PendingWrite pending) {
         Object outcome = outcomes.get(i);
@@ -172,6 +206,7 @@ final class BatchNumbering {
                 yield 0;
             }
         };
+        outcomeOfWrite.add(outcomes.size()); // each case above adds one write
         p.idempotency().ifPresent(key -> remember(key, n, p));
         outcomes.add(new Accepted(n, at, false));
     }
