@@ -1,5 +1,6 @@
 package dev.chatsystem.core.embedded;
 
+import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.spi.IndexedMessage;
 import java.time.Duration;
 import java.util.HashMap;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * #awaitSearchable()} waits for the sequence given last when it was called; {@link #awaitSearchable(String, long)}
  * only for the last batch that held a document of that chat, so that a search in a chat nobody writes to does not
  * wait behind the writes to other chats. A batch the writer drops ({@link #dropped}) is waited for no more, but the
- * batches given before it still are. Either gives up after its bound, or at once when the indexer has died.
+ * batches given before it still are. Either gives up after its bound, or at once when the indexer has died, and
+ * throws {@link BackendUnavailableException}, the interrupt kept, when the thread is interrupted while it waits.
  * Thread-safe.
  */
 final class SearchBarrier {
@@ -164,7 +166,10 @@ final class SearchBarrier {
                 remaining = attemptedMore.awaitNanos(remaining);
             }
         } catch (InterruptedException e) {
+            // Thrown, not returned: the search would read H2 next, and an interrupt during its file I/O closes the
+            // file for every thread (h2database#1076).
             Thread.currentThread().interrupt();
+            throw new BackendUnavailableException("interrupted while the search waited for the indexer", e);
         } finally {
             progress.unlock();
         }

@@ -134,8 +134,9 @@ public interface WritePath extends AutoCloseable {
      * Waits until every write acknowledged before this call has been offered to the search index, so that a search
      * started after a create or edit returned finds it (read-your-writes for search). Offered, not indexed: documents
      * the index refused are not waited for, and the search misses them until they are retried. The wait is bounded
-     * (a few seconds): a stuck indexer costs a search its newest documents, never an answer. Thread-safe; never
-     * throws; returns early, with the interrupt flag set, when the thread is interrupted.
+     * (a few seconds): a stuck indexer costs a search its newest documents, never an answer. Thread-safe; throws
+     * {@link dev.chatsystem.core.BackendUnavailableException}, with the interrupt flag set, when the thread is
+     * interrupted while it waits, so that the caller reads no store with the flag set.
      *
      * <p>The default returns at once: the distributed form indexes in workers, after the write was queued, so its
      * search is eventually consistent by design.

@@ -3,6 +3,7 @@ package dev.chatsystem.core.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.WorkerListener;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
 import dev.chatsystem.core.spi.IndexedMessage;
@@ -93,6 +94,27 @@ class IndexStageTest {
         stage.awaitSearchable();
         Duration waited = Duration.ofNanos(System.nanoTime() - started);
         assertThat(waited).isBetween(Duration.ofMillis(250), Duration.ofSeconds(5));
+    }
+
+    /** Its caller would read H2 next, whose file an interrupt during I/O closes for every thread. */
+    @Test
+    void aSearchInterruptedWhileItWaitsFailsAndKeepsTheInterrupt() throws Exception {
+        stage = IndexStage.start(index, new ReentrantLock(), MissedWrites.inMemory(), 4, WorkerListener.NONE, PATIENT);
+        index.hold();
+        stage.hand(batch(1));
+
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        Thread search = Thread.ofPlatform().start(() -> {
+            try {
+                stage.awaitSearchable(TOKEN, 1);
+                outcome.complete(null);
+            } catch (RuntimeException e) {
+                outcome.complete(Thread.currentThread().isInterrupted() ? e : new AssertionError("interrupt lost", e));
+            }
+        });
+        Await.until(() -> search.getState() == Thread.State.TIMED_WAITING, PATIENT);
+        search.interrupt();
+        assertThat(outcome.get(10, TimeUnit.SECONDS)).isInstanceOf(BackendUnavailableException.class);
     }
 
     @Test
