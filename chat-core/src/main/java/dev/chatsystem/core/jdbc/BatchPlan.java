@@ -65,9 +65,9 @@ final class BatchPlan {
 
     /**
      * As {@link #of(List, Map, Set, Map)}, and lists the creates left out because their key holds another write: a
-     * chat or message created at another time. A create delivered again finds the time it stored, which no edit
-     * changes; versions would not tell (an edit of the stored row, applied before the create is read again, raises
-     * its version past the create's).
+     * chat or message created at another time, stored or created by an earlier write of the list. A create delivered
+     * again finds the time it stored, which no edit changes; versions would not tell (an edit of the stored row,
+     * applied before the create is read again, raises its version past the create's).
      */
     static BatchPlan of(
             List<Write> writes,
@@ -86,23 +86,30 @@ final class BatchPlan {
             switch (write) {
                 case Write.ChatCreated created -> {
                     Instant at = Rows.truncate(created.at());
+                    Instant planned = plan.newChats.get(chat);
                     if (knownChats.add(chat)) {
                         plan.newChats.put(chat, at);
-                    } else if (stored.chatsCreatedAt().containsKey(chat)
-                            && stored.chatsCreatedAt().get(chat) != Rows.micros(at)) {
+                    } else if (planned != null
+                            ? !planned.equals(at)
+                            : storedAtOther(stored.chatsCreatedAt(), chat, at)) {
                         plan.displacedChats.add(created);
                     }
                 }
                 case Write.MessageCreated created -> {
                     MessageKey key = new MessageKey(chat, created.messageNumber());
-                    if (knownChats.contains(chat) && !messages.containsKey(key) && !plan.newMessages.containsKey(key)) {
-                        Instant at = Rows.truncate(created.at());
-                        plan.newMessages.put(key, new NewMessage(created.body(), at, at, created.version()));
-                    } else if (messages.containsKey(key)) {
-                        Long createdAt = stored.messagesCreatedAt().get(messages.get(key));
-                        if (createdAt != null && createdAt != Rows.micros(Rows.truncate(created.at()))) {
+                    Instant at = Rows.truncate(created.at());
+                    NewMessage planned = plan.newMessages.get(key);
+                    if (planned != null) {
+                        // Two creates given one number while both were in the stream: the later one is displaced
+                        // here as it would be in a later batch (this one's earlier create is stored by then).
+                        if (!planned.createdAt().equals(at)) {
                             plan.displacedMessages.add(created);
                         }
+                    } else if (knownChats.contains(chat) && !messages.containsKey(key)) {
+                        plan.newMessages.put(key, new NewMessage(created.body(), at, at, created.version()));
+                    } else if (messages.containsKey(key)
+                            && storedAtOther(stored.messagesCreatedAt(), messages.get(key), at)) {
+                        plan.displacedMessages.add(created);
                     }
                 }
                 case Write.MessageEdited edited -> {
@@ -135,6 +142,12 @@ final class BatchPlan {
             }
         }
         return plan;
+    }
+
+    /** Whether the store holds the key, created at another time than {@code at}. */
+    private static <K> boolean storedAtOther(Map<K, Long> createdAt, K key, Instant at) {
+        Long stored = createdAt.get(key);
+        return stored != null && stored != Rows.micros(at);
     }
 
     private static Instant latest(Instant one, Instant other) {

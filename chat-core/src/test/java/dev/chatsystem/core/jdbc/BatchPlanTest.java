@@ -13,7 +13,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * Telling a create delivered again from another create given a number the store holds; what edits of one message
+ * Telling a create delivered again from another create given a number the store holds or an earlier write of the
+ * batch creates; what edits of one message
  * meeting in a batch leave.
  */
 class BatchPlanTest {
@@ -57,6 +58,30 @@ class BatchPlanTest {
                         .displaced()
                         .chats())
                 .containsExactly(other);
+    }
+
+    @Test
+    void aSecondCreateOfANumberInOneBatchIsDisplacedUnlessItIsTheFirstDeliveredAgain() {
+        Write.MessageCreated first = messageCreated(AT);
+        Write.MessageCreated other = new Write.MessageCreated("tok", 1, 3, "other body", AT.plusMillis(2), 101);
+
+        BatchPlan plan = BatchPlan.of(List.of(first, first, other), Map.of("tok", 7L), Set.of(CHAT), Map.of());
+
+        assertThat(plan.newMessages).containsOnlyKeys(MESSAGE);
+        assertThat(plan.newMessages.get(MESSAGE).body()).isEqualTo("body");
+        assertThat(plan.displaced().messages()).containsExactly(other);
+    }
+
+    @Test
+    void aSecondCreateOfAChatInOneBatchIsDisplacedUnlessItIsTheFirstDeliveredAgain() {
+        Write.ChatCreated first = new Write.ChatCreated("tok", 1, AT);
+        Write.ChatCreated other = new Write.ChatCreated("tok", 1, AT.plusMillis(5));
+
+        BatchPlan plan = BatchPlan.of(List.of(first, first, other), Map.of("tok", 7L), Set.of(), Map.of());
+
+        assertThat(plan.newChats).containsExactly(Map.entry(CHAT, AT));
+        assertThat(plan.displaced().chats()).containsExactly(other);
+        assertThat(plan.displaced().messages()).isEmpty();
     }
 
     @Test
