@@ -194,12 +194,16 @@ final class StreamWorkers implements AutoCloseable {
      * {@link #STOP_WITHIN} for them all, not for each: sixteen drainers stuck on a hung backend held a stop for eight
      * minutes, far past any orchestrator's grace period. A batch not finished by then stays pending for the next
      * holder of its lease.
+     *
+     * <p>The drainers are told to stop before the index catch-up is waited for (up to ten seconds while a pass
+     * finishes its batch): drainers still running meanwhile would start new batches, which the orchestrator's kill
+     * then cuts off.
      */
     @Override
     public void close() {
         long deadline = System.nanoTime() + STOP_WITHIN.toNanos();
-        catchUp.close();
         drainers.forEach(ShardDrainer::stop);
+        catchUp.close();
         for (Thread thread : threads) {
             try {
                 long left = deadline - System.nanoTime();

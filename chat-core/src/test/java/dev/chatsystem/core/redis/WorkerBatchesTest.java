@@ -6,6 +6,7 @@ import dev.chatsystem.core.QueueBacklog;
 import dev.chatsystem.core.h2.H2ChatStore;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
 import dev.chatsystem.core.spi.SearchIndex;
+import dev.chatsystem.core.spi.Write;
 import dev.chatsystem.core.testing.Await;
 import dev.chatsystem.core.testing.ControlledIndex;
 import dev.chatsystem.core.testing.RecordingWorkerListener;
@@ -175,6 +176,45 @@ class WorkerBatchesTest {
         } finally {
             hanging.release();
         }
+    }
+
+    @Test
+    void aStopStartsNoNewBatchWhileItWaitsForAnIndexCatchUpPass() throws Exception {
+        String token = "t" + System.nanoTime();
+        store.createApplication(token, "app", AT);
+        store.apply(List.of( // stored before the queue existed: the catch-up pass indexes it
+                new Write.ChatCreated(token, 1, AT), new Write.MessageCreated(token, 1, 1, "stored", AT, 1)));
+        backend.writePath().createChat(token, AT); // chat 2, which carries no index entry
+        ControlledIndex hanging = new ControlledIndex(index);
+        hanging.hold();
+        AutoCloseable workers = backend.startWorkers(store, hanging, 10, "w", Duration.ofHours(24), listener);
+        Thread stopping = null;
+        try {
+            // The groups were missing, so a catch-up pass runs; it hangs on the index.
+            awaitTrue(() -> listener.total(QueueBacklog.PERSIST) == 1 && hanging.waitingAtGate() == 1);
+
+            stopping = Thread.ofVirtual().start(() -> {
+                try {
+                    workers.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(300);
+            backend.writePath().createChat(token, AT); // chat 3, queued while the stop waits for the pass
+            Thread.sleep(1_000); // a drainer still running persists it within milliseconds
+        } finally {
+            hanging.release();
+            if (stopping != null) {
+                stopping.join(StreamWorkers.STOP_WITHIN.plusSeconds(5));
+            } else {
+                workers.close();
+            }
+        }
+
+        assertThat(stopping.isAlive()).isFalse();
+        assertThat(listener.total(QueueBacklog.PERSIST)).isEqualTo(1);
+        assertThat(store.chat(token, 3)).isEmpty();
     }
 
     @Test
