@@ -118,9 +118,9 @@ class DataCommandsTest {
 
     @Test
     void migrateReportsTheSchemaIsUpToDate() {
-        assertThat(run("migrate").out()).contains("schema version", "4 (up to date)");
+        assertThat(run("migrate").out()).contains("schema version", "5 (up to date)");
         assertThat(run("migrate", "--json").json().get("schema_version").asText())
-                .isEqualTo("4");
+                .isEqualTo("5");
     }
 
     @Test

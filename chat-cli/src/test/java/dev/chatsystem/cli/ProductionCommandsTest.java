@@ -110,7 +110,7 @@ class ProductionCommandsTest {
             environment.put("CHAT_ELASTICSEARCH_URL", "http://127.0.0.1:1");
             Cli.Result migrate = Cli.run(environment, "migrate", "--json");
             assertThat(migrate.code()).as(migrate.err()).isZero();
-            assertThat(migrate.json().get("schema_version").asText()).isEqualTo("4");
+            assertThat(migrate.json().get("schema_version").asText()).isEqualTo("5");
         }
     }
 
@@ -144,7 +144,7 @@ class ProductionCommandsTest {
                         .json()
                         .get("schema_version")
                         .asText())
-                .isEqualTo("4");
+                .isEqualTo("5");
         Cli.Result doctor = Cli.run(stack, "doctor");
         assertThat(doctor.code()).as(doctor.out() + doctor.err()).isZero();
         assertThat(doctor.out()).contains("mysql", "redis", "elasticsearch");

@@ -178,6 +178,21 @@ final class BatchPlan {
                 : new Displaced(displacedMessages, displacedChats);
     }
 
+    /**
+     * The highest version the plan writes, 0 when it writes none. An edit the store then refuses (older than its row)
+     * is below that row's version, so it never makes this exceed what is stored, a version already written.
+     */
+    long highestVersion() {
+        long highest = 0;
+        for (NewMessage message : newMessages.values()) {
+            highest = Math.max(highest, message.version());
+        }
+        for (Edit edit : edits.values()) {
+            highest = Math.max(highest, edit.version());
+        }
+        return highest;
+    }
+
     /** How many messages the plan inserts per chat. */
     Map<ChatKey, Long> messagesPerChat() {
         Map<ChatKey, Long> counts = new LinkedHashMap<>();

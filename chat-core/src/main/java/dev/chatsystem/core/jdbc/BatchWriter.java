@@ -41,8 +41,11 @@ final class BatchWriter {
 
     private BatchWriter() {}
 
-    /** Applies the writes; returns the creates left out because another write holds their key. */
-    static Displaced apply(Handle handle, List<Write> writes) {
+    /**
+     * Applies the writes, raising the version mark of {@code shard} ({@link VersionMarks}) to the highest version they
+     * store; returns the creates left out because another write holds their key.
+     */
+    static Displaced apply(Handle handle, List<Write> writes, int shard) {
         Set<String> tokens = new LinkedHashSet<>();
         writes.forEach(write -> tokens.add(write.token()));
         Map<String, Long> applications = KeyLookups.applicationIds(handle, tokens);
@@ -90,6 +93,8 @@ final class BatchWriter {
         // Counts last and in id order; the rows are locked already, by the lock statements or by the inserts.
         addCounts(handle, "chats", "messages_count", messagesAdded);
         addCounts(handle, "applications", "chats_count", chatsAdded);
+        // Last of the rows it locks; a row per shard, so drainers of different shards never wait for one another here.
+        VersionMarks.raise(handle, shard, plan.highestVersion());
         return plan.displaced();
     }
 

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.BiFunction;
 import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
@@ -182,36 +183,45 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
         return inChat("read the chat's highest message version", token, chatNumber, 0L, Reads::chatMaxMessageVersion);
     }
 
+    /** From {@code version_marks}, which every write of a version raises in its transaction: a few rows. */
     @Override
     public long maxMessageVersion() {
-        return call("read the highest message version", Reads::maxMessageVersion);
+        return call("read the highest message version", VersionMarks::highest);
     }
 
     @Override
     public Displaced apply(List<Write> writes, List<IdempotencyRecord> records) {
-        return apply(writes, records, -1, 0);
+        return apply(writes, records, VersionMarks.UNSHARDED, OptionalLong.empty());
+    }
+
+    @Override
+    public Displaced apply(List<Write> writes, int shard) {
+        return apply(writes, List.of(), shard, OptionalLong.empty());
     }
 
     @Override
     public Displaced apply(List<Write> writes, int shard, long version) {
-        return apply(writes, List.of(), shard, version);
+        return apply(writes, List.of(), shard, OptionalLong.of(version));
     }
 
-    /** The batch, its idempotency records and, unless {@code shard} is negative, its shard's mark: one transaction. */
-    private Displaced apply(List<Write> writes, List<IdempotencyRecord> records, int shard, long version) {
-        if (writes.isEmpty() && records.isEmpty() && shard < 0) {
+    /**
+     * The batch with the version mark of {@code shard}, its idempotency records and, when {@code persisted} is given,
+     * the shard's persisted mark: one transaction.
+     */
+    private Displaced apply(List<Write> writes, List<IdempotencyRecord> records, int shard, OptionalLong persisted) {
+        if (writes.isEmpty() && records.isEmpty() && persisted.isEmpty()) {
             return Displaced.NONE;
         }
         String action = "apply " + writes.size() + " writes";
         try {
             return retried(action, handle -> {
-                Displaced displaced = BatchWriter.apply(handle, writes);
+                Displaced displaced = BatchWriter.apply(handle, writes, shard);
                 for (IdempotencyRecord record : records) {
                     // The caller found no live record of this key, so any older one has expired.
                     IdempotencyRecords.insert(handle, List.of(record), record.at());
                 }
-                if (shard >= 0) {
-                    ShardMarks.raise(handle, shard, version);
+                if (persisted.isPresent()) {
+                    ShardMarks.raise(handle, shard, persisted.getAsLong());
                 }
                 return displaced;
             });
@@ -223,12 +233,15 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
         }
     }
 
+    /** With the unsharded version mark when the row changed, in one transaction: the mark never trails the row. */
     @Override
     public void raiseMessageVersion(String token, long chatNumber, long messageNumber, long version) {
-        autocommitted("raise a message's version", handle -> {
-            chatIds.find(handle, token, chatNumber)
-                    .ifPresent(
-                            chatId -> handle.execute(RAISE_MESSAGE_VERSION, version, chatId, messageNumber, version));
+        transaction("raise a message's version", handle -> {
+            chatIds.find(handle, token, chatNumber).ifPresent(chatId -> {
+                if (handle.execute(RAISE_MESSAGE_VERSION, version, chatId, messageNumber, version) > 0) {
+                    VersionMarks.raise(handle, VersionMarks.UNSHARDED, version);
+                }
+            });
             return null;
         });
     }

@@ -163,12 +163,6 @@ final class Reads {
                 .one();
     }
 
-    static long maxMessageVersion(Handle handle) {
-        return handle.createQuery("SELECT COALESCE(MAX(version), 0) FROM messages")
-                .mapTo(Long.class)
-                .one();
-    }
-
     static long chatMaxMessageVersion(Handle handle, long chatId) {
         return query(handle, "SELECT COALESCE(MAX(m.version), 0) FROM messages m WHERE m.chat_id = ?", chatId)
                 .mapTo(Long.class)

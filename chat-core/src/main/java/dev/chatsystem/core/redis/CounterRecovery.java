@@ -46,7 +46,10 @@ final class CounterRecovery {
         String field = "m:" + chatNumber;
         return seed(token, field, field + ":", () -> {
             // Before the counter exists, so that no edit of the chat's stored messages is queued below their versions.
-            raiseStreamId(keys.stream(token), store.maxMessageVersion(token, chatNumber));
+            // The store's highest version rather than the chat's (a read of every row of the chat, seconds for a chat
+            // of millions): stream ids are the clock's, so raising past a version of another chat only orders later
+            // entries after it, as a reseed does for every shard.
+            raiseStreamId(keys.stream(token), store.maxMessageVersion());
             return store.maxMessageNumber(token, chatNumber);
         });
     }

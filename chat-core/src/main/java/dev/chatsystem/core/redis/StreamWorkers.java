@@ -154,8 +154,9 @@ final class StreamWorkers implements AutoCloseable {
                 return;
             }
             OptionalLong marked = mark.beforeBatch(entries);
-            Displaced displaced =
-                    marked.isPresent() ? store.apply(writes, mark.shard(), marked.getAsLong()) : store.apply(writes);
+            Displaced displaced = marked.isPresent()
+                    ? store.apply(writes, mark.shard(), marked.getAsLong())
+                    : store.apply(writes, mark.shard());
             if (!displaced.isEmpty()) {
                 displacedCreates.repair(displaced);
             }

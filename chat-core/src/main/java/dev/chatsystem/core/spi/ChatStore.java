@@ -56,14 +56,16 @@ public interface ChatStore extends AutoCloseable {
 
     /**
      * The highest version any message was written with, 0 when none: where a single writer's versions continue
-     * from, whatever the clock says. Reads every message: for start-up, not for the request path.
+     * from, whatever the clock says, and what the distributed form's streams are raised past after Redis lost its
+     * data. Cheap whatever the store holds (recovery refuses writes until it has read it): adapters keep it as they
+     * store versions rather than reading every message.
      */
     long maxMessageVersion();
 
     /**
      * The highest version a message of the chat was written with, 0 when none (or the chat is unknown). Reads the
-     * chat's messages: for seeding a lost counter (after a loss of Redis data), not for normal requests. The default,
-     * 0, gives no floor for the versions of later edits.
+     * chat's messages: for telling whether a write of the chat was stored (the embedded writer after a lost commit
+     * answer), not for normal requests. The default, 0, says none was.
      */
     default long maxMessageVersion(String token, long chatNumber) {
         return 0;
@@ -97,12 +99,21 @@ public interface ChatStore extends AutoCloseable {
     }
 
     /**
-     * {@link #apply(List)}, raising the persisted mark of the queue {@code shard} to at least {@code version} in the
-     * same transaction (as {@link #markPersisted}), so that recording how far a shard is stored costs no commit of its
-     * own. The default applies, then marks.
+     * {@link #apply(List)} for a batch of the distributed form's queue {@code shard} (0 or more): what a store keeps
+     * as it stores (the highest version, see {@link #maxMessageVersion()}) it may keep per shard, so that batches of
+     * different shards never wait for one another's bookkeeping. The default applies.
+     */
+    default Displaced apply(List<Write> writes, int shard) {
+        return apply(writes);
+    }
+
+    /**
+     * {@link #apply(List, int)}, raising the persisted mark of the queue {@code shard} to at least {@code version} in
+     * the same transaction (as {@link #markPersisted}), so that recording how far a shard is stored costs no commit of
+     * its own. The default applies, then marks.
      */
     default Displaced apply(List<Write> writes, int shard, long version) {
-        Displaced displaced = apply(writes);
+        Displaced displaced = apply(writes, shard);
         markPersisted(shard, version);
         return displaced;
     }

@@ -51,10 +51,10 @@ class H2SchemaTest {
                 .hasMessageContaining("run chat-cli migrate first");
 
         try (H2ChatStore migrated = H2ChatStore.open(dir)) {
-            assertThat(migrated.schemaVersion()).isEqualTo("4");
+            assertThat(migrated.schemaVersion()).isEqualTo("5");
         }
         try (H2ChatStore current = H2ChatStore.open(dir, false)) {
-            assertThat(current.schemaVersion()).isEqualTo("4");
+            assertThat(current.schemaVersion()).isEqualTo("5");
         }
     }
 

@@ -101,6 +101,10 @@ class MySqlExplainTest {
                         JdbcChatStore.RAISE_MESSAGE_VERSION,
                         List.of(9, 45, 2, 9),
                         Set.of()),
+                // Scans a row per queue shard: the point is that messages are not read. (Its upsert,
+                // VersionMarks.RAISE, goes by the primary key as any INSERT … ON DUPLICATE KEY does; EXPLAIN of an
+                // INSERT shows no access path.)
+                Arguments.of("highest message version", VersionMarks.HIGHEST, List.of(), Set.of("version_marks")),
                 Arguments.of(
                         "reconcile: chats of an application",
                         "SELECT COUNT(*) FROM chats c WHERE c.application_id = ?",

@@ -145,7 +145,8 @@ class MySqlChatStoreTest extends ChatStoreContract {
                 assertThat(rs.getString(2)).as(rs.getString(1)).isEqualTo("InnoDB");
                 tables++;
             }
-            assertThat(tables).isEqualTo(5); // applications, chats, messages, idempotency_keys, shard_marks
+            // applications, chats, messages, idempotency_keys, shard_marks, version_marks
+            assertThat(tables).isEqualTo(6);
         }
     }
 

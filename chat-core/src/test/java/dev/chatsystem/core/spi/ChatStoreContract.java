@@ -17,6 +17,7 @@ import dev.chatsystem.core.spi.Write.MessageEdited;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
@@ -107,7 +108,7 @@ public abstract class ChatStoreContract {
 
     @Test
     void reportsTheNewestAppliedMigration() {
-        assertThat(store.schemaVersion()).isEqualTo("4");
+        assertThat(store.schemaVersion()).isEqualTo("5");
     }
 
     /** Workers of several processes record marks of one shard in any order: a late, lower one must not win. */
@@ -409,6 +410,45 @@ public abstract class ChatStoreContract {
     @Test
     void theHighestMessageVersionIsZeroWithoutMessages() {
         assertThat(store.maxMessageVersion()).isZero();
+    }
+
+    /**
+     * Kept by the writes as they store versions, per queue shard and for writes of none, so that recovery after a
+     * loss of Redis data reads a few rows instead of every message (MySqlExplainTest checks the plan).
+     */
+    @Test
+    void theHighestMessageVersionIsKeptByCreatesEditsAndRaisesNotReadFromTheMessages() throws SQLException {
+        store.createApplication("tok", "app", T0);
+        store.apply(
+                List.of(
+                        new ChatCreated("tok", 1, T0),
+                        new MessageCreated("tok", 1, 1, "one", T0, 5),
+                        new MessageCreated("tok", 1, 2, "two", T0, 7)),
+                0);
+        store.apply(List.of(new MessageEdited("tok", 1, 1, "one, edited", T1, 12)), 3);
+        store.apply(List.of(new MessageEdited("tok", 1, 2, "stale", T1, 6)), 3, 99); // refused: older than stored
+        store.apply(List.of(new MessageCreated("tok", 1, 3, "three", T0, 9))); // of no shard
+        store.apply(List.of(new MessageEdited("tok", 1, 4, "no such message", T1, 40)), 2);
+        assertThat(store.maxMessageVersion()).isEqualTo(12).isEqualTo(storedMaxVersion());
+
+        store.raiseMessageVersion("tok", 1, 2, 20);
+        store.raiseMessageVersion("tok", 1, 5, 30); // no such message: nothing stored
+        assertThat(store.maxMessageVersion()).isEqualTo(20).isEqualTo(storedMaxVersion());
+
+        try (Connection connection = connect();
+                Statement statement = connection.createStatement()) {
+            statement.executeUpdate("UPDATE messages SET version = 0"); // behind the store's back
+        }
+        assertThat(store.maxMessageVersion()).isEqualTo(20);
+    }
+
+    private long storedMaxVersion() throws SQLException {
+        try (Connection connection = connect();
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT MAX(version) FROM messages")) {
+            rows.next();
+            return rows.getLong(1);
+        }
     }
 
     @Test
