@@ -100,6 +100,7 @@ final class MySqlDatabase implements JdbcDatabase {
                     Flyway.configure(MySqlDatabase.class.getClassLoader())
                             .dataSource(pool)
                             .initSql("SET SESSION wait_timeout = DEFAULT")
+                            .callbacks(new UntimedMigrations())
                             .locations("classpath:db/migration")
                             .load(),
                     migrate,
