@@ -285,9 +285,10 @@ final class DefaultChatSystem implements ChatSystem {
         // when there is no more to show.
         for (int asked = limit; ; asked = Math.min(Validation.MAX_SEARCH_LIMIT, asked * 2)) {
             List<Long> ranked = backends.index().search(token, chatNumber, valid, asked);
-            List<Message> shown = RankedMessages.shown(writes(), store(), queryWords, token, chatNumber, valid, ranked);
+            List<Message> shown =
+                    RankedMessages.shown(writes(), store(), queryWords, token, chatNumber, valid, ranked, limit);
             if (shown.size() >= limit || ranked.size() < asked || asked == Validation.MAX_SEARCH_LIMIT) {
-                return shown.size() > limit ? List.copyOf(shown.subList(0, limit)) : shown;
+                return shown;
             }
         }
     }

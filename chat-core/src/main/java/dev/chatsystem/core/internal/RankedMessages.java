@@ -18,6 +18,11 @@ import java.util.SequencedSet;
 final class RankedMessages {
     private RankedMessages() {}
 
+    /**
+     * The first {@code limit} messages of {@code ranked} to show. Bodies are loaded a few numbers at a time, as many as
+     * the page still lacks, so that a search whose hits are mostly left out (many edits the index has not seen) never
+     * holds more bodies at once than its page: the caller reserved heap for {@code limit} of them.
+     */
     static List<Message> shown(
             WritePath writes,
             ChatStore store,
@@ -25,36 +30,40 @@ final class RankedMessages {
             String token,
             long chatNumber,
             String query,
-            List<Long> ranked) {
-        if (ranked.isEmpty()) {
-            return List.of();
-        }
-        // Pending first: a message the index ranks may not be stored yet, or stored with the body from before the
-        // edit that matched.
-        Map<Long, Message> pending = writes.pendingMessages(token, chatNumber, ranked);
-        Map<Long, Message> found = new HashMap<>(pending);
-        List<Long> unpending =
-                ranked.stream().filter(number -> !found.containsKey(number)).toList();
-        if (!unpending.isEmpty()) {
-            store.messages(token, chatNumber, unpending).forEach(m -> found.put(m.messageNumber(), m));
-        }
-        // A message edited since it was indexed is ranked by its old body: shown only if the body it has now matches,
-        // whether that edit is still pending or already stored (the index lags the store). A message never edited
-        // has the body it was indexed with, so only edited ones are analyzed again.
+            List<Long> ranked,
+            int limit) {
+        List<Message> result = new ArrayList<>(Math.min(ranked.size(), limit));
         SequencedSet<String> words = null;
-        List<Message> result = new ArrayList<>(ranked.size());
-        for (Long number : ranked) {
-            Message message = found.get(number);
-            if (message == null) {
-                continue;
+        for (int from = 0; from < ranked.size() && result.size() < limit; ) {
+            int to = Math.min(ranked.size(), from + limit - result.size());
+            List<Long> numbers = ranked.subList(from, to);
+            // Pending first: a message the index ranks may not be stored yet, or stored with the body from before the
+            // edit that matched.
+            Map<Long, Message> pending = writes.pendingMessages(token, chatNumber, numbers);
+            Map<Long, Message> found = new HashMap<>(pending);
+            List<Long> unpending = numbers.stream()
+                    .filter(number -> !found.containsKey(number))
+                    .toList();
+            if (!unpending.isEmpty()) {
+                store.messages(token, chatNumber, unpending).forEach(m -> found.put(m.messageNumber(), m));
             }
-            if (pending.containsKey(number) || edited(message)) {
-                words = words == null ? queryWords.words(query) : words;
-                if (!queryWords.matches(words, message.body())) {
+            // A message edited since it was indexed is ranked by its old body: shown only if the body it has now
+            // matches, whether that edit is still pending or already stored (the index lags the store). A message
+            // never edited has the body it was indexed with, so only edited ones are analyzed again.
+            for (Long number : numbers) {
+                Message message = found.get(number);
+                if (message == null) {
                     continue;
                 }
+                if (pending.containsKey(number) || edited(message)) {
+                    words = words == null ? queryWords.words(query) : words;
+                    if (!queryWords.matches(words, message.body())) {
+                        continue;
+                    }
+                }
+                result.add(message);
             }
-            result.add(message);
+            from = to;
         }
         return result;
     }

@@ -9,9 +9,14 @@ import dev.chatsystem.core.embedded.MissedWrites;
 import dev.chatsystem.core.h2.H2ChatStore;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
 import dev.chatsystem.core.search.QueryWords;
+import dev.chatsystem.core.spi.ChatStore;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.Test;
@@ -49,13 +54,67 @@ class RankedMessagesTest {
             path.editMessage(TOKEN, 1, 1, "a newer body", created.plusMillis(5));
 
             // As an index that has not indexed the edit yet ranks them for "older" and for "never".
-            assertThat(RankedMessages.shown(path, store, words, TOKEN, 1, "older", List.of(1L, 2L)))
+            assertThat(RankedMessages.shown(path, store, words, TOKEN, 1, "older", List.of(1L, 2L), 10))
                     .extracting(Message::messageNumber)
                     .as("message 1 holds \"a newer body\" now")
                     .containsExactly(2L);
-            assertThat(RankedMessages.shown(path, store, words, TOKEN, 1, "newer", List.of(1L)))
+            assertThat(RankedMessages.shown(path, store, words, TOKEN, 1, "newer", List.of(1L), 10))
                     .extracting(Message::body)
                     .containsExactly("a newer body");
         }
+    }
+
+    /**
+     * A page whose ranked hits are mostly edited away loads their bodies a page at a time: never more than the page's
+     * worth at once, for which the caller reserved heap, however far down the ranking it has to go.
+     */
+    @Test
+    void bodiesAreLoadedNoMoreThanAPageAtATime() {
+        try (H2ChatStore h2 = H2ChatStore.open(dir.resolve("db"));
+                LuceneSearchIndex index = LuceneSearchIndex.open(dir.resolve("index"));
+                QueryWords words = new QueryWords();
+                GroupCommitWritePath path = GroupCommitWritePath.start(
+                        h2,
+                        index,
+                        new ReentrantLock(),
+                        MissedWrites.inMemory(),
+                        100,
+                        10,
+                        Duration.ofDays(1),
+                        WorkerListener.NONE)) {
+            h2.createApplication(TOKEN, "app", Instant.now());
+            path.createChat(TOKEN, Instant.now());
+            Instant created = Instant.now();
+            List<Long> ranked = new ArrayList<>();
+            for (long number = 1; number <= 30; number++) {
+                path.createMessage(TOKEN, 1, "word " + number, created);
+                if (number <= 20) { // edited since the index ranked them by "word"
+                    path.editMessage(TOKEN, 1, number, "gone " + number, created.plusMillis(5));
+                }
+                ranked.add(number);
+            }
+            List<Integer> loads = new ArrayList<>();
+            ChatStore store = recordingLoads(h2, loads);
+
+            assertThat(RankedMessages.shown(path, store, words, TOKEN, 1, "word", ranked, 4))
+                    .extracting(Message::messageNumber)
+                    .containsExactly(21L, 22L, 23L, 24L);
+            assertThat(loads).isNotEmpty().allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(4));
+        }
+    }
+
+    /** {@code store}, recording how many messages each load by numbers asks for. */
+    private static ChatStore recordingLoads(ChatStore store, List<Integer> loads) {
+        return (ChatStore) Proxy.newProxyInstance(
+                ChatStore.class.getClassLoader(), new Class<?>[] {ChatStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("messages") && args[2] instanceof Collection<?> numbers) {
+                        loads.add(numbers.size());
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 }
