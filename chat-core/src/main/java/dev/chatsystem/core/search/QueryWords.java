@@ -94,9 +94,10 @@ public final class QueryWords implements AutoCloseable {
      * (NFC), so that an accent typed as a combining mark matches the same letter typed precomposed, in capitals too
      * ("J\u030C" is "ǰ" once lower-cased); with the "i\u0307" that {@code String.toLowerCase} makes of "İ" as the i
      * the analyzers make of it; with the typographic apostrophes phones type (U+2019, U+2018, U+02BC) as the ASCII
-     * one, so that "don’t" and "don't" are one word; and with the two letters that lower-casing one character at a
-     * time (what the analyzers do) cannot fold: the final sigma as σ, so that "ΦΩΣ" finds "φως", and ß (ẞ) as ss,
-     * so that "STRASSE" finds "straße".
+     * one, so that "don’t" and "don't" are one word; and with the letters that lower-casing one character at a time
+     * (what the analyzers do) cannot fold as their case folding: the final sigma as σ, so that "ΦΩΣ" finds "φως", ß
+     * (ẞ) as ss, so that "STRASSE" finds "straße", the dotless ı as i, so that "KIŞ" finds "kış", the micro sign µ
+     * as μ, the long ſ as s, and a few more.
      */
     public static String normalized(String text) {
         return WordNormalization.normalized(text);

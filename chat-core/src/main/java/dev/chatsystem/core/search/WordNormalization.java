@@ -48,29 +48,57 @@ final class WordNormalization {
 
     /**
      * What replaces code point {@code c} after the character {@code before}, or null to keep it: the typographic
-     * apostrophes phones type become the ASCII one; the two letters that lower-casing one character at a time
-     * cannot fold become what it makes of their other case (the final sigma σ, ß and ẞ ss); and what a reader
-     * cannot see but the tokenizer would keep inside a word goes: format characters (general category Cf: soft
-     * hyphen, bidi marks and controls, word joiner, BOM...) and a second dot on an i ("i\u0307" is what
-     * {@code String.toLowerCase} makes of "İ", which the analyzers lower-case to "i"). Replaced before composing,
-     * so that a mark after them composes with what they leave.
+     * apostrophes phones type become the ASCII one; the letters that lower-casing one character at a time (what the
+     * analyzers do) cannot fold become their {@linkplain #caseFolded simple case folding} (ß and ẞ, whose folding
+     * is two letters, ss); and what a reader cannot see but the tokenizer would keep inside a word goes: format
+     * characters (general category Cf: soft hyphen, bidi marks and controls, word joiner, BOM...) and a second dot on
+     * an i ("i\u0307" is what {@code String.toLowerCase} makes of "İ", which the analyzers lower-case to "i").
+     * Replaced before composing, so that a mark after them composes with what they leave ("ſ\u0307" is "ṡ", as "ẛ"
+     * is).
      *
      * <p>The zero width joiner goes too: in words it only chooses how letters are drawn (an Indic half form, a
      * Sinhala conjunct), never which letters they are, so spellings with and without it must match. The only token
      * it holds together is an emoji sequence (man, joiner, woman: a couple), which becomes its emoji, each a token,
      * as its query does too. Variation selectors go for the same reason: they choose how a character is drawn (❤️,
-     * the red heart phones send, is ❤ and U+FE0F), and "❤️" must find "❤". The zero width space stays: the tokenizer ends a word there (it separates the words of
-     * Thai or Khmer text), so it never is inside one, and removing it would join two words.
+     * the red heart phones send, is ❤ and U+FE0F), and "❤️" must find "❤". The zero width space stays: the
+     * tokenizer ends a word there (it separates the words of Thai or Khmer text), so it never is inside one, and
+     * removing it would join two words.
      */
     private static String replacement(int c, char before) {
+        if (c < 0x80) {
+            return null; // ASCII, most text: no apostrophe, format character or letter to fold
+        }
         return switch (c) {
             case '\u2019', '\u2018', '\u02BC' -> "'";
-            case '\u03C2' -> "\u03C3"; // final sigma: sigma
             case '\u00DF', '\u1E9E' -> "ss"; // sharp s, small and capital
             case COMBINING_DOT_ABOVE -> before == 'i' ? "" : null;
             case ZERO_WIDTH_SPACE -> null;
-            default -> Character.getType(c) == Character.FORMAT || isVariationSelector(c) ? "" : null;
+            default -> {
+                if (Character.getType(c) == Character.FORMAT || isVariationSelector(c)) {
+                    yield "";
+                }
+                int folded = caseFolded(c);
+                yield folded == c ? null : Character.toString(folded);
+            }
         };
+    }
+
+    /**
+     * The lower case of {@code c}'s upper case where that differs from its lower case, else {@code c} itself: the
+     * simple case folding of the letters whose case pair lower-casing one character at a time misses, which
+     * {@code String.equalsIgnoreCase} finds. The final sigma ς is σ (so that "ΦΩΣ" finds "φως"), the dotless ı is i
+     * (so that "KIŞ" finds "kış"; the dotted İ already lower-cases to i), the micro sign µ is the Greek μ, the long
+     * ſ is s, the Greek symbol forms ϐ ϑ ϕ ϖ ϰ ϱ ϵ are β θ φ π κ ρ ε, ẛ is ṡ and the old Cyrillic forms U+1C80-1C88
+     * are в д о с т т ъ ѣ ꙋ. Like ß as ss, this gives up telling ı from i, which only Turkish and Azeri do, so that
+     * their capitals (which Unicode, without a language, writes as I) find them.
+     *
+     * <p>A mark keeps its own: the iota subscript U+0345 folds to ι, which would part "α\u0345" from "ᾳ", the
+     * letter it composes. Every folding is a lower-case letter that folds to itself, is composed (NFC) and
+     * composes with nothing before it ({@code WordNormalizationTest} checks all of Unicode).
+     */
+    private static int caseFolded(int c) {
+        int folded = Character.toLowerCase(Character.toUpperCase(c));
+        return folded == Character.toLowerCase(c) || isMark(c) ? c : folded;
     }
 
     private static boolean isVariationSelector(int c) {

@@ -408,6 +408,35 @@ public abstract class SearchIndexContract {
         assertThat(search("groß")).containsExactly(3L);
     }
 
+    /** Letters whose case pair lower-casing one character at a time misses find each other, in either spelling. */
+    @Test
+    void findsWordsWhateverTheirCaseFolding() {
+        index.upsert(List.of(
+                message(1, "KIŞ GELDİ"),
+                message(2, "kış geldi"),
+                message(3, "tolerance 5\u00B5m"),
+                message(4, "tolerance 5\u03BCm"),
+                message(5, "\u017Ftop here"),
+                message(6, "STOP"),
+                message(7, "\u03D5\u03C9\u03C2"),
+                message(8, "\u1C82\u1C83\u1C84")));
+
+        for (String query : List.of("kış", "KIŞ", "kiş", "geldi", "GELDİ", "kış geldi", "KIŞ GELDİ", "iş", "Ş")) {
+            assertThat(search(query)).as(query).containsExactlyInAnyOrder(1L, 2L);
+        }
+        for (String query : List.of("5\u00B5m", "5\u03BCm", "5\u039CM", "\u00B5m", "\u03BC")) {
+            assertThat(search(query)).as(query).containsExactlyInAnyOrder(3L, 4L);
+        }
+        for (String query : List.of("STOP", "stop", "\u017Ftop", "\u017Ft", "\u017F")) {
+            assertThat(search(query)).as(query).contains(5L, 6L);
+        }
+        assertThat(search("ΦΩΣ")).containsExactly(7L);
+        assertThat(search("φως")).containsExactly(7L);
+        assertThat(search("\u043E\u0441\u0442")).containsExactly(8L);
+        assertThat(search("\u041E\u0421\u0422")).containsExactly(8L);
+        assertThat(search("\u1C82\u1C83\u1C84")).containsExactly(8L);
+    }
+
     /** Invisible format characters, in a body or in a query copied from a right-to-left UI, are no part of words. */
     @Test
     void findsWordsWhateverInvisibleCharactersTheyHold() {
