@@ -17,7 +17,9 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
  * analyzer), distinct words in order of appearance, after {@link #normalized normalizing} the text (bodies and
  * queries alike). A query of more than {@link #MAX_WORDS} words, or with a word longer than {@link #MAX_WORD_LENGTH}
  * characters, is refused with {@link InvalidInputException}: ignoring the rest, or cutting a word, would answer
- * messages that do not hold what was asked for. The text is never parsed as query syntax.
+ * messages that do not hold what was asked for. Words are counted and measured as compared, normalized: ß or a
+ * ligature such as ﬃ counts as the two or three letters it stands for, since those make the phrases the cap bounds.
+ * The text is never parsed as query syntax.
  *
  * <p>Thread-safe; {@link #close} releases the analyzer.
  */
@@ -44,7 +46,8 @@ public final class QueryWords implements AutoCloseable {
         for (String word : words) {
             if (word.length() > MAX_WORD_LENGTH) {
                 throw new InvalidInputException(
-                        "a search word may have at most " + MAX_WORD_LENGTH + " characters, one has " + word.length());
+                        "a search word may have at most " + MAX_WORD_LENGTH + " characters, one has " + word.length()
+                                + " (ß or a ligature such as ﬁ counts as its letters)");
             }
         }
         return words;
@@ -97,7 +100,8 @@ public final class QueryWords implements AutoCloseable {
      * one, so that "don’t" and "don't" are one word; and with the letters that lower-casing one character at a time
      * (what the analyzers do) cannot fold as their case folding: the final sigma as σ, so that "ΦΩΣ" finds "φως", ß
      * (ẞ) as ss, so that "STRASSE" finds "straße", the dotless ı as i, so that "KIŞ" finds "kış", the micro sign µ
-     * as μ, the long ſ as s, and a few more.
+     * as μ, the long ſ as s, and a few more; and with the full-width forms of ASCII (U+FF01-FF5E) as ASCII and the
+     * Latin ligatures (U+FB00-FB06) as their letters, so that "Ｗｉｆｉ" finds "wifi" and "ﬁle" finds "file".
      */
     public static String normalized(String text) {
         return WordNormalization.normalized(text);

@@ -9,6 +9,8 @@ import java.text.Normalizer;
 final class WordNormalization {
     private static final char ZERO_WIDTH_SPACE = '\u200B';
     private static final char COMBINING_DOT_ABOVE = '\u0307';
+    /** The full-width forms of ASCII's printable characters, "！" to "～", each this far from its own. */
+    private static final int FULL_WIDTH_FIRST = 0xFF01, FULL_WIDTH_LAST = 0xFF5E, FULL_WIDTH_OFFSET = 0xFEE0;
 
     private WordNormalization() {}
 
@@ -50,11 +52,13 @@ final class WordNormalization {
      * What replaces code point {@code c} after the character {@code before}, or null to keep it: the typographic
      * apostrophes phones type become the ASCII one; the letters that lower-casing one character at a time (what the
      * analyzers do) cannot fold become their {@linkplain #caseFolded simple case folding} (ß and ẞ, whose folding
-     * is two letters, ss); and what a reader cannot see but the tokenizer would keep inside a word goes: format
-     * characters (general category Cf: soft hyphen, bidi marks and controls, word joiner, BOM...) and a second dot on
-     * an i ("i\u0307" is what {@code String.toLowerCase} makes of "İ", which the analyzers lower-case to "i").
-     * Replaced before composing, so that a mark after them composes with what they leave ("ſ\u0307" is "ṡ", as "ẛ"
-     * is).
+     * is two letters, ss); the full-width forms of ASCII (U+FF01-FF5E, which Chinese, Japanese and Korean input
+     * methods type) become ASCII, so that "Ｗｉｆｉ" is "wifi", and the Latin ligatures U+FB00-FB06 their letters
+     * (ﬁ fi, ﬅ and ﬆ st), so that "ﬁle" is "file"; and what a reader cannot see but the tokenizer would keep inside
+     * a word goes: format characters (general category Cf: soft hyphen, bidi marks and controls, word joiner,
+     * BOM...) and a second dot on an i ("i\u0307" is what {@code String.toLowerCase} makes of "İ", which the
+     * analyzers lower-case to "i"). Replaced before composing, so that a mark after them composes with what they
+     * leave ("ſ\u0307" is "ṡ", as "ẛ" is; "ｅ\u0301" is "é").
      *
      * <p>The zero width joiner goes too: in words it only chooses how letters are drawn (an Indic half form, a
      * Sinhala conjunct), never which letters they are, so spellings with and without it must match. The only token
@@ -63,6 +67,11 @@ final class WordNormalization {
      * the red heart phones send, is ❤ and U+FE0F), and "❤️" must find "❤". The zero width space stays: the
      * tokenizer ends a word there (it separates the words of Thai or Khmer text), so it never is inside one, and
      * removing it would join two words.
+     *
+     * <p>Only these compatibility forms are folded, not all of NFKC, which would also make "m²" "m2" and "①" "1",
+     * characters that mean something else (the half-width katakana, "ｶ" for "カ", are left as typed too). A
+     * ligature (like ß) makes the text longer, which nothing minds: searches never report positions in a body, and a
+     * query's words are held to their caps as compared (see {@link QueryWords#words}).
      */
     private static String replacement(int c, char before) {
         if (c < 0x80) {
@@ -71,11 +80,20 @@ final class WordNormalization {
         return switch (c) {
             case '\u2019', '\u2018', '\u02BC' -> "'";
             case '\u00DF', '\u1E9E' -> "ss"; // sharp s, small and capital
+            case '\uFB00' -> "ff"; // the Latin ligatures, which PDFs and typesetting leave in copied text
+            case '\uFB01' -> "fi";
+            case '\uFB02' -> "fl";
+            case '\uFB03' -> "ffi";
+            case '\uFB04' -> "ffl";
+            case '\uFB05', '\uFB06' -> "st";
             case COMBINING_DOT_ABOVE -> before == 'i' ? "" : null;
             case ZERO_WIDTH_SPACE -> null;
             default -> {
                 if (Character.getType(c) == Character.FORMAT || isVariationSelector(c)) {
                     yield "";
+                }
+                if (c >= FULL_WIDTH_FIRST && c <= FULL_WIDTH_LAST) {
+                    yield Character.toString(c - FULL_WIDTH_OFFSET);
                 }
                 int folded = caseFolded(c);
                 yield folded == c ? null : Character.toString(folded);

@@ -1,7 +1,9 @@
 package dev.chatsystem.core.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.chatsystem.core.InvalidInputException;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -72,6 +74,50 @@ class WordNormalizationTest {
     })
     void aLetterAndItsCaseFoldingAreOneWord(String letter, String folded, String capital) {
         assertThat(words(letter)).isEqualTo(words(folded)).isEqualTo(words(capital));
+    }
+
+    /** Full-width ASCII, as Chinese, Japanese and Korean input methods type it, is ASCII. */
+    @Test
+    void fullWidthAsciiIsAscii() {
+        assertThat(words("Ｗｉｆｉ")).isEqualTo(words("wifi")).containsExactly("wifi");
+        assertThat(words("ＷＩＦＩ ｐａｓｓｗｏｒｄ")).containsExactly("wifi", "password");
+        assertThat(words("ｄｏｎ＇ｔ")).containsExactly("don't");
+        assertThat(words("ＩＰｖ６")).containsExactly("ipv6");
+        assertThat(words("ｅ\u0301")).containsExactly("\u00E9"); // composes with the ASCII letter
+        assertThat(WordNormalization.normalized("！～")).isEqualTo("!~");
+        assertThat(WordNormalization.normalized("\uFF00\uFF5F")).isEqualTo("\uFF00\uFF5F"); // just outside
+        assertThat(WordNormalization.normalized("ｶﾀｶﾅ")).isEqualTo("ｶﾀｶﾅ"); // half-width katakana are kept
+    }
+
+    /** Each Latin ligature is its letters. */
+    @ParameterizedTest
+    @CsvSource({"\uFB00, ff", "\uFB01, fi", "\uFB02, fl", "\uFB03, ffi", "\uFB04, ffl", "\uFB05, st", "\uFB06, st"})
+    void aLigatureIsItsLetters(String ligature, String letters) {
+        assertThat(WordNormalization.normalized(ligature)).isEqualTo(letters);
+        assertThat(words("a" + ligature + "x")).containsExactly("a" + letters + "x");
+    }
+
+    @Test
+    void aWordWithLigaturesIsTheWordWithout() {
+        assertThat(words("\uFB01le")).isEqualTo(words("FILE")).containsExactly("file");
+        assertThat(words("o\uFB03ce")).isEqualTo(words("office"));
+    }
+
+    /** The cap bounds the phrases a word makes, so a ligature counts as its letters, and the refusal says so. */
+    @Test
+    void aWordIsHeldToItsCapAsCompared() {
+        assertThat(words("\uFB03".repeat(33))).containsExactly("ffi".repeat(33));
+        assertThatThrownBy(() -> queryWords.words("\uFB03".repeat(34)))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("at most " + QueryWords.MAX_WORD_LENGTH + " characters, one has 102")
+                .hasMessageContaining("ligature");
+        assertThat(words("ａ".repeat(QueryWords.MAX_WORD_LENGTH))).containsExactly("a".repeat(100));
+    }
+
+    /** Not all of NFKC: superscripts and circled digits mean something else than the plain characters. */
+    @Test
+    void otherCompatibilityFormsAreKept() {
+        assertThat(WordNormalization.normalized("m² ① ㎏ ℃")).isEqualTo("m² ① ㎏ ℃");
     }
 
     /** The iota subscript folds to ι, but as a mark it composes with its letter, as typed precomposed. */

@@ -437,6 +437,23 @@ public abstract class SearchIndexContract {
         assertThat(search("\u1C82\u1C83\u1C84")).containsExactly(8L);
     }
 
+    /** Full-width ASCII and the Latin ligatures find their plain letters, and the plain letters find them. */
+    @Test
+    void findsFullWidthLettersAndLigaturesAsTheirPlainLetters() {
+        index.upsert(List.of(
+                message(1, "Ｗｉｆｉ ｐａｓｓｗｏｒｄ？"),
+                message(2, "the wifi password"),
+                message(3, "the \uFB01le is in the o\uFB03ce"),
+                message(4, "FILE OFFICE")));
+
+        for (String query : List.of("wifi", "WIFI", "Ｗｉｆｉ", "ｗｉｆ", "ifi", "ＩＦＩ", "wifi password")) {
+            assertThat(search(query)).as(query).containsExactlyInAnyOrder(1L, 2L);
+        }
+        for (String query : List.of("file", "\uFB01le", "\uFB01l", "FILE", "ｆｉｌｅ", "ffi", "o\uFB03ce", "\uFB03")) {
+            assertThat(search(query)).as(query).containsExactlyInAnyOrder(3L, 4L);
+        }
+    }
+
     /** Invisible format characters, in a body or in a query copied from a right-to-left UI, are no part of words. */
     @Test
     void findsWordsWhateverInvisibleCharactersTheyHold() {
