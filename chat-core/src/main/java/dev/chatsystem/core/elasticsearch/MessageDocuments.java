@@ -33,11 +33,12 @@ final class MessageDocuments {
     /**
      * What a document holds, recorded in the mapping's {@code _meta} by whoever created the index or last rebuilt it
      * in full. Version 2 added the {@link #PIECES} (indexes written before have no entry), version 3 removed format
-     * characters and lower-cased before composing ({@link dev.chatsystem.core.search.QueryWords#normalized}). The
-     * embedded form with Elasticsearch records its own in the data dir ({@code MarkedSearchIndex.LAYOUT}): raise both
-     * together.
+     * characters and lower-cased before composing ({@link dev.chatsystem.core.search.QueryWords#normalized}), version
+     * 4 removed variation selectors and folded the case pairs lower-casing misses (ı, µ, ſ...), full-width ASCII and
+     * the Latin ligatures. The embedded form with Elasticsearch records its own in the data dir
+     * ({@code MarkedSearchIndex.LAYOUT}): raise both together.
      */
-    static final String LAYOUT = "3";
+    static final String LAYOUT = "4";
 
     private MessageDocuments() {}
 

@@ -39,10 +39,11 @@ public final class MarkedSearchIndex implements SearchIndex {
      * What a document holds for a message, as far as this index cannot tell by itself: raised whenever it changes.
      * Version 1 folds the final sigma and ß ({@link dev.chatsystem.core.search.QueryWords#normalized}), version 2 adds
      * the words' pieces ({@link dev.chatsystem.core.search.WordGrams#pieces}), version 3 removes format characters and
-     * lower-cases before composing. Raised with the Elasticsearch adapter's own record of it
-     * ({@code elasticsearch.MessageDocuments.LAYOUT}).
+     * lower-cases before composing, version 4 removes variation selectors and folds the case pairs lower-casing
+     * misses (ı, µ, ſ...), full-width ASCII and the Latin ligatures. Raised with the Elasticsearch adapter's own
+     * record of it ({@code elasticsearch.MessageDocuments.LAYOUT}).
      */
-    static final String LAYOUT = "3";
+    static final String LAYOUT = "4";
 
     private static final Logger log = LoggerFactory.getLogger(MarkedSearchIndex.class);
 

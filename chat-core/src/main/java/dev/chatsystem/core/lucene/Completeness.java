@@ -24,9 +24,10 @@ final class Completeness {
      * written with another document layout, or is incomplete, and is rebuilt at open. Version 2 added the word
      * trigrams, version 3 normalized the words they are made of (NFC, typographic apostrophes), version 4 folded the
      * final sigma and ß, version 5 added the words' pieces, version 6 removed format characters and lower-cased
-     * before composing.
+     * before composing, version 7 removed variation selectors and folded the case pairs lower-casing misses (ı, µ,
+     * ſ...), full-width ASCII and the Latin ligatures.
      */
-    static final Map<String, String> COMPLETE_COMMIT_DATA = Map.of("layout", "6");
+    static final Map<String, String> COMPLETE_COMMIT_DATA = Map.of("layout", "7");
 
     static final Map<String, String> INCOMPLETE_COMMIT_DATA = Map.of("rebuild", "pending");
 

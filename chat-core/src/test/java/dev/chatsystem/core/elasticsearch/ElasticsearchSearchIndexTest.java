@@ -42,6 +42,8 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The contract suite and Elasticsearch specifics, against a real node ({@code scripts/services up}). */
 class ElasticsearchSearchIndexTest extends SearchIndexContract {
@@ -189,11 +191,18 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
         }
     }
 
-    @Test
-    void healthWarnsOfDocumentsOfAnOlderLayoutUntilAFullRebuild() throws IOException {
+    /**
+     * Layout 1 had no pieces; layout 3 held variation selectors and the case pairs lower-casing misses, full-width
+     * ASCII and ligatures as written.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"1", "3"})
+    void healthWarnsOfDocumentsOfAnOlderLayoutUntilAFullRebuild(String olderLayout) throws IOException {
         String name = indices.newName();
         createOlder(name, true);
-        indices.admin().indices().putMapping(m -> m.index(name).meta(MessageDocuments.LAYOUT_KEY, JsonData.of("1")));
+        indices.admin()
+                .indices()
+                .putMapping(m -> m.index(name).meta(MessageDocuments.LAYOUT_KEY, JsonData.of(olderLayout)));
         indexOlderDocument(name);
 
         try (ElasticsearchSearchIndex index = ElasticsearchSearchIndex.open(indices.url(), name)) {
@@ -201,7 +210,8 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
             assertThat(stale.up()).isTrue();
             assertThat(stale.warns()).isTrue();
             assertThat(stale.detail())
-                    .isEqualTo("documents of an older layout (1; this version writes " + MessageDocuments.LAYOUT
+                    .isEqualTo("documents of an older layout (" + olderLayout + "; this version writes "
+                            + MessageDocuments.LAYOUT
                             + "): run chat-cli reindex");
 
             index.rebuilt();

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The marker that makes the next start rebuild an index that cannot tell by itself that it missed writes. A real
@@ -92,14 +94,19 @@ class MarkedSearchIndexTest {
         }
     }
 
-    /** Documents of an older layout (before the ς/ß folding, say) are rebuilt once, and the layout recorded. */
-    @Test
-    void anIndexBuiltWithAnOlderLayoutIsRebuiltOnceAndTheLayoutRecorded() throws Exception {
+    /**
+     * Documents of an older layout (0: before the ς/ß folding, say; 3: before variation selectors were removed and
+     * the case pairs lower-casing misses, full-width ASCII and ligatures folded) are rebuilt once, and the layout
+     * recorded.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "3"})
+    void anIndexBuiltWithAnOlderLayoutIsRebuiltOnceAndTheLayoutRecorded(String olderLayout) throws Exception {
         LuceneSearchIndex lucene = LuceneSearchIndex.open(dataDir.resolve("a"));
         lucene.rebuilt();
         lucene.upsert(java.util.List.of(new dev.chatsystem.core.spi.IndexedMessage("tok", 1, 1, "straße", 1)));
         Path layout = dataDir.resolve(MarkedSearchIndex.LAYOUT_FILE);
-        Files.writeString(layout, "0\n"); // as the data dir of an older version would have it, or none at all
+        Files.writeString(layout, olderLayout + "\n"); // as the data dir of an older version would have it
 
         MarkedSearchIndex old = MarkedSearchIndex.open(lucene, dataDir, 1);
         assertThat(old.needsRebuild()).isTrue();

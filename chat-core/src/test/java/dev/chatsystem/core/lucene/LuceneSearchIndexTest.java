@@ -38,6 +38,8 @@ import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class LuceneSearchIndexTest extends SearchIndexContract {
     @TempDir
@@ -103,17 +105,22 @@ class LuceneSearchIndexTest extends SearchIndexContract {
         }
     }
 
-    @Test
-    void anIndexOfAnOlderLayoutAsksForARebuild() throws IOException {
+    /**
+     * An index whose commit records no layout (written before layouts were recorded) or layout 6 (before variation
+     * selectors were removed and the case pairs lower-casing misses, full-width ASCII and ligatures folded).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"", "6"})
+    void anIndexOfAnOlderLayoutAsksForARebuild(String olderLayout) throws IOException {
         Path dir = tmp.resolve("old-layout");
         try (SearchIndex first = LuceneSearchIndex.open(dir)) {
             first.upsert(List.of(message(1, "written before the grams")));
             first.rebuilt();
         }
-        // What an index written before the layout was recorded looks like: a commit without it.
         try (Directory directory = FSDirectory.open(dir);
                 IndexWriter writer = new IndexWriter(directory, new IndexWriterConfig())) {
-            writer.setLiveCommitData(Map.<String, String>of().entrySet());
+            writer.setLiveCommitData(
+                    (olderLayout.isEmpty() ? Map.<String, String>of() : Map.of("layout", olderLayout)).entrySet());
             writer.commit();
         }
 
