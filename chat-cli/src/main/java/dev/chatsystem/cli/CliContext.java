@@ -6,11 +6,14 @@ import dev.chatsystem.core.ConfigurationException;
 import dev.chatsystem.core.Health;
 import dev.chatsystem.core.Role;
 import dev.chatsystem.core.ServerPort;
+import dev.chatsystem.core.ServiceLinks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,13 +62,14 @@ final class CliContext {
         List<String> unknown = environment.keySet().stream()
                 .filter(key -> key.startsWith("CHAT_"))
                 .filter(key -> !ChatConfig.ENVIRONMENT_KEYS.contains(key) && !key.equals(ServerPort.ENVIRONMENT_KEY))
+                .filter(key -> !ServiceLinks.isServiceLink(environment, key))
                 .sorted()
                 .toList();
         if (!unknown.isEmpty()) {
+            Set<String> known = new TreeSet<>(ChatConfig.ENVIRONMENT_KEYS);
+            known.add(ServerPort.ENVIRONMENT_KEY);
             throw new ConfigurationException("unknown environment variable " + String.join(", ", unknown)
-                    + "; known are "
-                    + String.join(
-                            ", ", ChatConfig.ENVIRONMENT_KEYS.stream().sorted().toList()));
+                    + "; known are " + String.join(", ", known));
         }
         ServerPort.fromEnvironment(environment);
         ChatConfig.Builder builder = ChatConfig.builder().environment(environment).build().toBuilder();

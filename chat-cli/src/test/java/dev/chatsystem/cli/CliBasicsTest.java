@@ -159,6 +159,20 @@ class CliBasicsTest {
         }
     }
 
+    /** Kubernetes sets these in every pod for a Service named "chat"; the CLI runs beside the servers there. */
+    @Test
+    void theVariablesOfAServiceNamedChatAreNotRefused() {
+        Cli.run("migrate", "--data-dir", dir.toString());
+        Map<String, String> env = Map.of(
+                "CHAT_SERVICE_HOST", "10.0.0.7",
+                "CHAT_PORT", "tcp://10.0.0.7:8080",
+                "CHAT_PORT_8080_TCP_ADDR", "10.0.0.7");
+
+        Cli.Result result = Cli.run(env, "--data-dir", dir.toString(), "stats");
+
+        assertThat(result.code()).as(result.err()).isZero();
+    }
+
     @Test
     void anUnknownChatVariableIsRefusedByName() {
         Cli.Result result = Cli.run(Map.of("CHAT_DATA_DIRECTORY", dir.toString()), "stats");
@@ -167,7 +181,7 @@ class CliBasicsTest {
         assertThat(result.err().lines().toList())
                 .singleElement()
                 .asString()
-                .contains("unknown environment variable CHAT_DATA_DIRECTORY", "CHAT_DATA_DIR");
+                .contains("unknown environment variable CHAT_DATA_DIRECTORY", "CHAT_DATA_DIR", "CHAT_PORT");
     }
 
     @Test

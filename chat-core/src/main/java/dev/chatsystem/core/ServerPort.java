@@ -15,13 +15,16 @@ public final class ServerPort {
     private ServerPort() {}
 
     /**
-     * The port {@code environment} gives, {@link #DEFAULT} when {@code CHAT_PORT} is unset or blank.
+     * The port {@code environment} gives, {@link #DEFAULT} when {@code CHAT_PORT} is unset or blank, or holds a
+     * service link's address ({@link ServiceLinks}).
      *
      * @throws ConfigurationException naming {@code CHAT_PORT}, for a value that is not a port
      */
     public static int fromEnvironment(Map<String, String> environment) {
         String value = environment.get(ENVIRONMENT_KEY);
-        return value == null || value.isBlank() ? DEFAULT : parse(ENVIRONMENT_KEY, value);
+        return value == null || value.isBlank() || ServiceLinks.isServiceLink(ENVIRONMENT_KEY, value)
+                ? DEFAULT
+                : parse(ENVIRONMENT_KEY, value);
     }
 
     /**

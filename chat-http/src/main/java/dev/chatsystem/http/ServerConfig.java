@@ -4,6 +4,7 @@ import dev.chatsystem.core.ChatConfig;
 import dev.chatsystem.core.ConfigurationException;
 import dev.chatsystem.core.Role;
 import dev.chatsystem.core.ServerPort;
+import dev.chatsystem.core.ServiceLinks;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -83,7 +84,7 @@ public record ServerConfig(int port, ChatConfig chat) {
         known.addAll(ENVIRONMENT_KEYS);
         Set<String> unknown = new TreeSet<>();
         for (String key : environment.keySet()) {
-            if (key.startsWith("CHAT_") && !known.contains(key)) {
+            if (key.startsWith("CHAT_") && !known.contains(key) && !ServiceLinks.isServiceLink(environment, key)) {
                 unknown.add(key);
             }
         }

@@ -35,6 +35,28 @@ class ServerConfigTest {
                 .hasMessageContaining("CHAT_PROT");
     }
 
+    /** What Kubernetes sets in every pod for a Service named "chat": not configuration, and no reason to refuse. */
+    @Test
+    void ignoresTheVariablesOfAServiceNamedChat() {
+        Map<String, String> env = Map.of(
+                "CHAT_SERVICE_HOST", "10.0.0.7",
+                "CHAT_SERVICE_PORT", "8080",
+                "CHAT_SERVICE_PORT_HTTP", "8080",
+                "CHAT_PORT", "tcp://10.0.0.7:8080",
+                "CHAT_PORT_8080_TCP", "tcp://10.0.0.7:8080",
+                "CHAT_PORT_8080_TCP_PROTO", "tcp",
+                "CHAT_PORT_8080_TCP_PORT", "8080",
+                "CHAT_PORT_8080_TCP_ADDR", "10.0.0.7");
+
+        assertThat(ServerConfig.load(env, List.of()).port()).isEqualTo(8080);
+        assertThatThrownBy(() -> ServerConfig.load(Map.of("CHAT_SERVICE_HOSTS", "x"), List.of()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("CHAT_SERVICE_HOSTS");
+        assertThatThrownBy(() -> ServerConfig.load(Map.of("CHAT_PORT", "http://10.0.0.7:8080"), List.of()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("CHAT_PORT");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"-1", "65536", "abc", "", "99999999999", "80.5"})
     void rejectsBadPortsNamingTheKey(String port) {
