@@ -24,10 +24,7 @@ import java.util.OptionalLong;
 import java.util.function.BiFunction;
 import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.HandleCallback;
-import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
-import org.jdbi.v3.core.statement.NoTemplateEngine;
 
 /**
  * The store on a SQL database: every statement of {@link ChatStore} and {@link CountReconciler}, shared by the H2 and
@@ -51,14 +48,14 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
 
     private final JdbcDatabase database;
     private final SqlDialect dialect;
-    private final Jdbi jdbi;
+    private final HandleCalls calls;
     private final ChatIds chatIds = new ChatIds(ChatIds.DEFAULT_CAPACITY);
 
     /** A store on the database, which it closes on {@link #close()}. */
     protected JdbcChatStore(JdbcDatabase database) {
         this.database = Objects.requireNonNull(database, "database");
         this.dialect = database.dialect();
-        this.jdbi = Jdbi.create(database.dataSource()).setTemplateEngine(new NoTemplateEngine());
+        this.calls = new HandleCalls(database.dataSource(), dialect);
     }
 
     /**
@@ -79,14 +76,8 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
         Objects.requireNonNull(name, "name");
         long micros = Rows.micros(at);
         try {
-            return retried("create an application", handle -> {
-                handle.execute(
-                        "INSERT INTO applications (token, name, chats_count, created_at, updated_at)"
-                                + " VALUES (?, ?, 0, ?, ?)",
-                        token,
-                        name,
-                        micros,
-                        micros);
+            return calls.retried("create an application", handle -> {
+                Applications.insert(handle, token, name, micros);
                 return Reads.application(handle, token).orElseThrow();
             });
         } catch (JdbiException e) {
@@ -99,28 +90,24 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
 
     @Override
     public Optional<Application> application(String token) {
-        return call("read an application", handle -> Reads.application(handle, token));
+        return calls.read("read an application", handle -> Reads.application(handle, token));
     }
 
     @Override
     public Optional<Application> renameApplication(String token, String name, Instant at) {
         Objects.requireNonNull(name, "name");
         long micros = Rows.micros(at);
-        return transaction("rename an application", handle -> {
-            int updated = handle.execute(
-                    "UPDATE applications SET name = ?, updated_at = ? WHERE token = ?", name, micros, token);
-            return updated == 0 ? Optional.<Application>empty() : Reads.application(handle, token);
-        });
+        return calls.transaction("rename an application", handle -> Applications.rename(handle, token, name, micros));
     }
 
     @Override
     public List<Application> applications(Optional<String> afterToken, int limit) {
-        return call("list applications", handle -> Reads.applications(handle, afterToken, limit));
+        return calls.read("list applications", handle -> Reads.applications(handle, afterToken, limit));
     }
 
     @Override
     public Optional<Chat> chat(String token, long chatNumber) {
-        return call("read a chat", handle -> Reads.chat(handle, token, chatNumber));
+        return calls.read("read a chat", handle -> Reads.chat(handle, token, chatNumber));
     }
 
     /** From the cache of chat ids without a connection when the chat was found before, else one id lookup. */
@@ -132,7 +119,7 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
 
     @Override
     public List<Chat> chats(String token, long after, int limit) {
-        return call("list chats", handle -> Reads.chats(handle, token, after, limit));
+        return calls.read("list chats", handle -> Reads.chats(handle, token, after, limit));
     }
 
     @Override
@@ -170,7 +157,7 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
 
     @Override
     public long maxChatNumber(String token) {
-        return call("read the last chat number", handle -> Reads.maxChatNumber(handle, token));
+        return calls.read("read the last chat number", handle -> Reads.maxChatNumber(handle, token));
     }
 
     @Override
@@ -186,7 +173,7 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
     /** From {@code version_marks}, which every write of a version raises in its transaction: a few rows. */
     @Override
     public long maxMessageVersion() {
-        return call("read the highest message version", VersionMarks::highest);
+        return calls.read("read the highest message version", VersionMarks::highest);
     }
 
     @Override
@@ -214,7 +201,7 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
         }
         String action = "apply " + writes.size() + " writes";
         try {
-            return retried(action, handle -> {
+            return calls.retried(action, handle -> {
                 Displaced displaced = BatchWriter.apply(handle, writes, shard);
                 for (IdempotencyRecord record : records) {
                     // The caller found no live record of this key, so any older one has expired.
@@ -236,7 +223,7 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
     /** With the unsharded version mark when the row changed, in one transaction: the mark never trails the row. */
     @Override
     public void raiseMessageVersion(String token, long chatNumber, long messageNumber, long version) {
-        transaction("raise a message's version", handle -> {
+        calls.transaction("raise a message's version", handle -> {
             chatIds.find(handle, token, chatNumber).ifPresent(chatId -> {
                 if (handle.execute(RAISE_MESSAGE_VERSION, version, chatId, messageNumber, version) > 0) {
                     VersionMarks.raise(handle, VersionMarks.UNSHARDED, version);
@@ -249,7 +236,7 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
     /** A statement of its own, committed at once: for a shard whose drainer is idle (busy ones mark in a batch). */
     @Override
     public void markPersisted(int shard, long version) {
-        autocommitted("record a persisted mark", handle -> {
+        calls.autocommitted("record a persisted mark", handle -> {
             ShardMarks.raise(handle, shard, version);
             return null;
         });
@@ -257,40 +244,27 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
 
     @Override
     public Map<Integer, Long> persistedMarks() {
-        return call("read the persisted marks", ShardMarks::all);
+        return calls.read("read the persisted marks", ShardMarks::all);
     }
 
     @Override
     public long persistedMark(int shard) {
-        return call("read a persisted mark", handle -> ShardMarks.of(handle, shard));
+        return calls.read("read a persisted mark", handle -> ShardMarks.of(handle, shard));
     }
 
     @Override
     public Optional<IdempotencyRecord> idempotencyRecord(String scope, String key, Instant notBefore) {
-        return call("read an idempotency key", handle -> IdempotencyRecords.find(handle, scope, key, notBefore, false));
+        return calls.read(
+                "read an idempotency key", handle -> IdempotencyRecords.find(handle, scope, key, notBefore, false));
     }
 
     @Override
     public Optional<IdempotencyRecord> createApplication(
             String token, String name, Instant at, IdempotencyRecord record, Instant notBefore) {
         try {
-            return retried("create an application", handle -> {
-                Optional<IdempotencyRecord> live =
-                        IdempotencyRecords.find(handle, record.scope(), record.key(), notBefore, true);
-                if (live.isPresent()) {
-                    return live;
-                }
-                long micros = Rows.micros(at);
-                handle.execute(
-                        "INSERT INTO applications (token, name, chats_count, created_at, updated_at)"
-                                + " VALUES (?, ?, 0, ?, ?)",
-                        token,
-                        name,
-                        micros,
-                        micros);
-                IdempotencyRecords.insert(handle, List.of(record), notBefore);
-                return Optional.<IdempotencyRecord>empty();
-            });
+            return calls.retried(
+                    "create an application",
+                    handle -> Applications.insertOnce(handle, token, name, at, record, notBefore));
         } catch (JdbiException e) {
             if (Failures.isConstraintViolation(e)) {
                 // A concurrent create with the same key won the race: answer with its record.
@@ -306,33 +280,33 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
 
     @Override
     public long purgeIdempotencyRecords(Instant before, int limit) {
-        return transaction("purge idempotency keys", handle -> IdempotencyRecords.purge(handle, before, limit));
+        return calls.transaction("purge idempotency keys", handle -> IdempotencyRecords.purge(handle, before, limit));
     }
 
     @Override
     public MessageBatch messagesForIndex(Optional<String> token, long cursor, int limit) {
-        return call("read messages to index", handle -> Reads.messagesForIndex(handle, token, cursor, limit));
+        return calls.read("read messages to index", handle -> Reads.messagesForIndex(handle, token, cursor, limit));
     }
 
     /** The highest message id: the cursor of messagesForIndex is the last id it returned. */
     @Override
     public long lastIndexCursor() {
-        return call("read the last message id", Reads::maxMessageId);
+        return calls.read("read the last message id", Reads::maxMessageId);
     }
 
     @Override
     public long countMessages(Optional<String> token) {
-        return call("count messages", handle -> Reads.countMessages(handle, token));
+        return calls.read("count messages", handle -> Reads.countMessages(handle, token));
     }
 
     @Override
     public long countApplications() {
-        return call("count applications", handle -> Reads.count(handle, "SELECT COUNT(*) FROM applications"));
+        return calls.read("count applications", handle -> Reads.count(handle, "SELECT COUNT(*) FROM applications"));
     }
 
     @Override
     public long countChats() {
-        return call("count chats", handle -> Reads.count(handle, "SELECT COUNT(*) FROM chats"));
+        return calls.read("count chats", handle -> Reads.count(handle, "SELECT COUNT(*) FROM chats"));
     }
 
     /**
@@ -343,12 +317,12 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
      */
     @Override
     public ReconcileReport reconcile() {
-        return new CountReconciliation(this::call, this::transaction).run();
+        return new CountReconciliation(calls::read, calls::transaction).run();
     }
 
     @Override
     public String schemaVersion() {
-        return call(
+        return calls.read(
                 "read the schema version",
                 handle -> handle.createQuery("SELECT version FROM flyway_schema_history"
                                 + " WHERE success = 1 AND version IS NOT NULL ORDER BY installed_rank DESC LIMIT 1")
@@ -360,7 +334,7 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
     @Override
     public BackendStatus health() {
         try {
-            jdbi.withHandle(handle -> Reads.count(handle, "SELECT 1"));
+            calls.untranslated(handle -> Reads.count(handle, "SELECT 1"));
             return BackendStatus.up("store", dialect.kind());
         } catch (RuntimeException e) {
             return BackendStatus.down("store", dialect.kind(), Failures.describe(e));
@@ -375,41 +349,10 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
 
     /** Reads from the chat's rows through its id ({@link ChatIds}); {@code none} when there is no such chat. */
     private <T> T inChat(String action, String token, long chatNumber, T none, BiFunction<Handle, Long, T> read) {
-        return call(
+        return calls.read(
                 action,
                 handle -> chatIds.find(handle, token, chatNumber)
                         .map(id -> read.apply(handle, id))
                         .orElse(none));
-    }
-
-    private <T> T call(String action, HandleCallback<T, RuntimeException> callback) {
-        try {
-            return jdbi.withHandle(callback);
-        } catch (JdbiException e) {
-            throw Failures.unavailable(dialect, action, e);
-        }
-    }
-
-    /** A write: one transaction, run again when rolled back ({@link Retries}). */
-    private <T> T transaction(String action, HandleCallback<T, RuntimeException> callback) {
-        try {
-            return retried(action, callback);
-        } catch (JdbiException e) {
-            throw Failures.unavailable(dialect, action, e);
-        }
-    }
-
-    /** The transaction, run again when rolled back ({@link Retries}); other failures are the caller's to translate. */
-    private <T> T retried(String action, HandleCallback<T, RuntimeException> callback) {
-        return Retries.run(dialect, action, () -> jdbi.inTransaction(callback));
-    }
-
-    /** A write of one statement, committed on its own (no round trips to begin and commit), retried the same way. */
-    private <T> T autocommitted(String action, HandleCallback<T, RuntimeException> callback) {
-        try {
-            return Retries.run(dialect, action, () -> jdbi.withHandle(callback));
-        } catch (JdbiException e) {
-            throw Failures.unavailable(dialect, action, e);
-        }
     }
 }
