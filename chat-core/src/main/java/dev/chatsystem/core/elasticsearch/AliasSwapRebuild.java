@@ -1,15 +1,11 @@
 package dev.chatsystem.core.elasticsearch;
 
-import co.elastic.clients.transport.rest5_client.low_level.Request;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.spi.IndexRebuild;
 import dev.chatsystem.core.spi.IndexedMessage;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +14,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
-import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,11 +24,11 @@ import org.slf4j.LoggerFactory;
  * every message meanwhile, and documents the store no longer backs are gone afterwards.
  *
  * <p>Writes do not stop: the queue workers of every process keep indexing into the old index while the new one is
- * filled from the store. {@link #complete} copies what they wrote since the start, read from each shard of the old
- * index by sequence number (every operation on a shard gets the next one), first while they go on, then once more
- * after a write block on the old index has let the operations in flight finish; the writes refused by the block fail
- * and are retried by the workers, which reach the new index once the alias points there. Copies carry their versions,
- * so a copy never reverts a newer body the fill read from the store, nor the reverse.
+ * filled from the store. {@link #complete} copies what they wrote since the start ({@link NewWritesCopy}), read from
+ * each shard of the old index by sequence number (every operation on a shard gets the next one), first while they go
+ * on, then once more after a write block on the old index has let the operations in flight finish; the writes refused
+ * by the block fail and are retried by the workers, which reach the new index once the alias points there. Copies
+ * carry their versions, so a copy never reverts a newer body the fill read from the store, nor the reverse.
  *
  * <p>Two full rebuilds of one index must not run at once (the reindex holds a {@link
  * dev.chatsystem.core.spi.JobLock} for that): each starts by deleting what an interrupted one left (new
@@ -51,14 +45,6 @@ final class AliasSwapRebuild implements IndexRebuild {
 
     static final String REBUILD_ID_KEY = "chat_rebuild_id";
 
-    /**
-     * Documents per read of the copy. Their bodies come back whole from {@code _source}, escaped: 1,000 bodies near the
-     * 64 KB limit made a response of 65 MB (and six times that for control characters, past the client's 100 MB
-     * buffer), where every other batch of the system is bounded to a few MB. 100 such bodies stay under 40 MB.
-     */
-    static final int COPY_BATCH = 100;
-
-    private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(60);
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     private final ElasticsearchSearchIndex index;
@@ -67,8 +53,8 @@ final class AliasSwapRebuild implements IndexRebuild {
     private final String rebuildId;
     /** The old indexes and their numbers of shards. */
     private final Map<String, Integer> olds;
-    /** Per old index and shard, the sequence number up to which its operations are in the new index. */
-    private final Map<String, Map<Integer, Long>> copied;
+    /** What the workers write to the old indexes meanwhile, copied into the new one as it completes. */
+    private final NewWritesCopy newWrites;
 
     private boolean completed;
     private boolean closed;
@@ -79,13 +65,13 @@ final class AliasSwapRebuild implements IndexRebuild {
             String target,
             String rebuildId,
             Map<String, Integer> olds,
-            Map<String, Map<Integer, Long>> copied) {
+            NewWritesCopy newWrites) {
         this.index = index;
         this.alias = alias;
         this.target = target;
         this.rebuildId = rebuildId;
         this.olds = olds;
-        this.copied = copied;
+        this.newWrites = newWrites;
     }
 
     /**
@@ -95,13 +81,7 @@ final class AliasSwapRebuild implements IndexRebuild {
     static AliasSwapRebuild start(ElasticsearchSearchIndex index, IndexCreator creator, String alias) {
         Map<String, Integer> current = IndexReads.concreteIndices(index, alias);
         deleteLeftovers(index, alias, current.keySet());
-        Map<String, Map<Integer, Long>> copied = new HashMap<>();
-        for (Map.Entry<String, Integer> old : current.entrySet()) {
-            Map<Integer, Long> shards = new HashMap<>();
-            IndexReads.primaryShards(index, old.getKey(), old.getValue())
-                    .forEach((shard, seqNo) -> shards.put(shard, seqNo.globalCheckpoint()));
-            copied.put(old.getKey(), shards);
-        }
+        NewWritesCopy newWrites = NewWritesCopy.from(index, current);
         String target = alias + GENERATION + System.currentTimeMillis();
         String rebuildId = UUID.randomUUID().toString();
         index.call("create index " + target, () -> {
@@ -109,7 +89,7 @@ final class AliasSwapRebuild implements IndexRebuild {
             return null;
         });
         LOG.info("full reindex into {}; searches read {} until it completes", target, current.keySet());
-        return new AliasSwapRebuild(index, alias, target, rebuildId, current, copied);
+        return new AliasSwapRebuild(index, alias, target, rebuildId, current, newWrites);
     }
 
     /** Searches and writes keep the old index until the swap. */
@@ -133,7 +113,7 @@ final class AliasSwapRebuild implements IndexRebuild {
     @Override
     public void complete(BooleanSupplier lockLost) {
         requireOpen();
-        copyNewWrites(false, lockLost);
+        newWrites.copyInto(target, false, lockLost);
         ObjectNode refresh = JSON.objectNode();
         refresh.putObject("index").put("refresh_interval", IndexCreator.REFRESH_INTERVAL);
         send("PUT", "/" + target + "/_settings", refresh);
@@ -145,7 +125,7 @@ final class AliasSwapRebuild implements IndexRebuild {
         blockedHere.removeAll(writeBlocked());
         try {
             block();
-            copyNewWrites(true, lockLost);
+            newWrites.copyInto(target, true, lockLost);
             send("POST", "/" + target + "/_refresh", null); // what the last copy brought, visible at the swap
             requireUnchanged();
             requireStillBlocked();
@@ -228,102 +208,6 @@ final class AliasSwapRebuild implements IndexRebuild {
     private Set<String> writeBlocked() {
         String names = String.join(",", olds.keySet());
         return index.call("read the blocks of " + names, () -> IndexReads.writeBlocked(index.rest(), names));
-    }
-
-    /**
-     * Copies into the new index every operation on the old ones since the last copy. With {@code settled}, first waits
-     * until every copy of each shard has taken all of its operations (after the write block, nothing adds any), failing
-     * once {@code lockLost}; otherwise copies up to the point they all have.
-     */
-    private void copyNewWrites(boolean settled, BooleanSupplier lockLost) {
-        for (Map.Entry<String, Map<Integer, Long>> old : copied.entrySet()) {
-            int shardCount = olds.get(old.getKey());
-            Map<Integer, IndexReads.SeqNo> shards = settled
-                    ? settledShards(old.getKey(), shardCount, lockLost)
-                    : IndexReads.primaryShards(index, old.getKey(), shardCount);
-            send("POST", "/" + old.getKey() + "/_refresh", null);
-            for (Map.Entry<Integer, IndexReads.SeqNo> shard : shards.entrySet()) {
-                long from = old.getValue().getOrDefault(shard.getKey(), -1L);
-                long to = shard.getValue().globalCheckpoint();
-                if (to > from) {
-                    copy(old.getKey(), shard.getKey(), from, to);
-                    old.getValue().put(shard.getKey(), to);
-                }
-            }
-        }
-    }
-
-    /** Waits for the copies of {@code old}'s shards; fails as soon as the lock is lost rather than wait on for it. */
-    private Map<Integer, IndexReads.SeqNo> settledShards(String old, int shardCount, BooleanSupplier lockLost) {
-        long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
-        while (true) {
-            IndexRebuild.requireLockHeld(lockLost, "its last copy");
-            Map<Integer, IndexReads.SeqNo> shards = IndexReads.primaryShards(index, old, shardCount);
-            if (shards.values().stream().allMatch(s -> s.globalCheckpoint() >= s.maxSeqNo())) {
-                return shards;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new BackendUnavailableException("search index: the copies of " + old + " did not catch up with"
-                        + " its primaries within " + SETTLE_TIMEOUT.toSeconds() + " s");
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new BackendUnavailableException("interrupted while the reindex waited for " + old, e);
-            }
-        }
-    }
-
-    /** Copies the documents whose last operation on {@code shard} of {@code old} is in (from, to]. */
-    private void copy(String old, int shard, long from, long to) {
-        long after = from;
-        while (true) {
-            ObjectNode body = JSON.objectNode();
-            body.put("size", COPY_BATCH);
-            body.put("version", true);
-            body.put("track_total_hits", false);
-            ObjectNode range = body.putObject("query").putObject("range").putObject("_seq_no");
-            range.put("gt", after);
-            range.put("lte", to);
-            body.putArray("sort").addObject().put("_seq_no", "asc");
-            body.putArray("_source")
-                    .add(MessageDocuments.TOKEN)
-                    .add(MessageDocuments.CHAT)
-                    .add(MessageDocuments.NUMBER)
-                    .add(MessageDocuments.BODY);
-            Request request = new Request("POST", "/" + old + "/_search");
-            request.addParameter("preference", "_shards:" + shard);
-            request.setEntity(new StringEntity(body.toString(), ContentType.APPLICATION_JSON));
-            JsonNode hits = index.call(
-                            "read " + old, () -> ClientCalls.json(index.rest().performRequest(request)))
-                    .path("hits")
-                    .path("hits");
-            List<IndexedMessage> messages = new ArrayList<>(hits.size());
-            for (JsonNode hit : hits) {
-                messages.add(message(hit));
-                after = hit.path("sort").path(0).asLong();
-            }
-            index.indexInto(target, messages, "false");
-            if (hits.size() < COPY_BATCH) {
-                return;
-            }
-        }
-    }
-
-    /**
-     * The message a document holds. Its body was normalized for indexing ({@code QueryWords.normalized}), which
-     * indexing the body again leaves as it is.
-     */
-    private static IndexedMessage message(JsonNode hit) {
-        JsonNode source = hit.path("_source");
-        String chat = source.path(MessageDocuments.CHAT).asText();
-        return new IndexedMessage(
-                source.path(MessageDocuments.TOKEN).asText(),
-                Long.parseLong(chat.substring(chat.lastIndexOf('/') + 1)),
-                source.path(MessageDocuments.NUMBER).asLong(),
-                source.path(MessageDocuments.BODY).asText(),
-                hit.path("_version").asLong());
     }
 
     /** Fails when the name no longer leads to the indexes this rebuild started from, or the new index is not ours. */
