@@ -1,5 +1,9 @@
 package dev.chatsystem.core;
 
+import static dev.chatsystem.core.ConfigValidation.MAX_QUEUE_SHARD_ENTRIES;
+import static dev.chatsystem.core.ConfigValidation.MAX_QUEUE_SHARD_MIB;
+import static dev.chatsystem.core.ConfigValidation.MIB;
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
@@ -86,18 +90,6 @@ public record ChatConfig(
     /** The default {@link #elasticsearchIndex}. */
     public static final String DEFAULT_ELASTICSEARCH_INDEX = "chat-messages";
 
-    /**
-     * Index names this config accepts: what Elasticsearch allows (lower case, no {@code \ / * ? " < > | , # :} or
-     * space, not starting with {@code - _ +}), narrowed to letters, digits and {@code . _ -} so that the name needs no
-     * escaping in a URL path, and without a leading dot (hidden and system indices).
-     */
-    private static final java.util.regex.Pattern INDEX_NAME =
-            java.util.regex.Pattern.compile("[a-z0-9][a-z0-9._-]{0,199}");
-
-    private static final long MIB = 1L << 20;
-    private static final long MAX_QUEUE_SHARD_ENTRIES = 100_000_000;
-    private static final long MAX_QUEUE_SHARD_MIB = 1L << 20; // a TiB: Redis holds the whole stream in memory
-
     /** A JDBC connection to the production database. The password is never printed. */
     public record Database(String url, String user, String password) {
         public Database {
@@ -126,50 +118,18 @@ public record ChatConfig(
         Objects.requireNonNull(redisUrl, "redisUrl");
         Objects.requireNonNull(elasticsearchUrl, "elasticsearchUrl");
         Objects.requireNonNull(elasticsearchIndex, "elasticsearchIndex");
-        if (!INDEX_NAME.matcher(elasticsearchIndex).matches()) {
-            throw new ConfigurationException("Elasticsearch index name (CHAT_ELASTICSEARCH_INDEX) must be 1 to 200"
-                    + " lower-case letters, digits, '.', '_' or '-', starting with a letter or digit, was '"
-                    + elasticsearchIndex + "'");
-        }
+        ConfigValidation.requireIndexName(elasticsearchIndex);
         Objects.requireNonNull(role, "role");
-        requireBetween("shards (CHAT_SHARDS)", shards, 1, 1024);
-        if (queueShardMaxEntries < 1 || queueShardMaxEntries > MAX_QUEUE_SHARD_ENTRIES) {
-            throw new ConfigurationException("queue shard bound (CHAT_QUEUE_SHARD_MAX_ENTRIES) must be between 1 and "
-                    + MAX_QUEUE_SHARD_ENTRIES + " entries, was " + queueShardMaxEntries);
-        }
-        if (queueShardMaxBytes < MIB || queueShardMaxBytes > MAX_QUEUE_SHARD_MIB * MIB) {
-            throw new ConfigurationException("queue shard bound (CHAT_QUEUE_SHARD_MAX_MB) must be between 1 and "
-                    + MAX_QUEUE_SHARD_MIB + " MiB, was " + queueShardMaxBytes + " bytes");
-        }
-        requireBetween("writeQueueCapacity", writeQueueCapacity, 1, 10_000_000);
-        requireBetween("writeBatchSize", writeBatchSize, 1, 10_000);
+        ConfigValidation.requireBetween("shards (CHAT_SHARDS)", shards, 1, 1024);
+        ConfigValidation.requireQueueShardBounds(queueShardMaxEntries, queueShardMaxBytes);
+        ConfigValidation.requireBetween("writeQueueCapacity", writeQueueCapacity, 1, 10_000_000);
+        ConfigValidation.requireBetween("writeBatchSize", writeBatchSize, 1, 10_000);
         Objects.requireNonNull(idempotencyRetention, "idempotencyRetention");
-        if (idempotencyRetention.toSeconds() < 1 || idempotencyRetention.compareTo(java.time.Duration.ofDays(30)) > 0) {
-            throw new ConfigurationException("idempotency retention (CHAT_IDEMPOTENCY_RETENTION) must be between 1"
-                    + " second and 30 days, was " + idempotencyRetention);
-        }
+        ConfigValidation.requireIdempotencyRetention(idempotencyRetention);
         Objects.requireNonNull(reconcileInterval, "reconcileInterval");
-        if (!reconcileInterval.isZero()
-                && (reconcileInterval.toSeconds() < 1
-                        || reconcileInterval.compareTo(java.time.Duration.ofDays(30)) > 0)) {
-            throw new ConfigurationException("reconcile interval (CHAT_RECONCILE_INTERVAL) must be 0 (off) or between"
-                    + " 1 second and 30 days, was " + reconcileInterval);
-        }
+        ConfigValidation.requireReconcileInterval(reconcileInterval);
         Objects.requireNonNull(workerListener, "workerListener");
-        if (database.isPresent() != redisUrl.isPresent()) {
-            throw new ConfigurationException("CHAT_DB_URL and CHAT_REDIS_URL must be set together: several instances"
-                    + " writing one database need numbers assigned by one shared Redis");
-        }
-        if (database.isPresent() && elasticsearchUrl.isEmpty()) {
-            throw new ConfigurationException("CHAT_ELASTICSEARCH_URL must be set with CHAT_DB_URL and CHAT_REDIS_URL:"
-                    + " an embedded index cannot be shared by several instances");
-        }
-        if (database.isEmpty() && role != Role.ALL) {
-            throw new ConfigurationException("role " + role.name().toLowerCase(java.util.Locale.ROOT)
-                    + " needs the production backends (CHAT_DB_URL, CHAT_REDIS_URL, CHAT_ELASTICSEARCH_URL)");
-        }
-        redisUrl.ifPresent(ServerUrls::requireRedis);
-        elasticsearchUrl.ifPresent(ServerUrls::requireElasticsearch);
+        ConfigValidation.requireBackends(database, redisUrl, elasticsearchUrl, role);
     }
 
     /** The configuration with the URLs' passwords hidden, so that logging it leaks none. */
@@ -219,12 +179,6 @@ public record ChatConfig(
         builder.redisUrl = redisUrl.orElse(null);
         builder.elasticsearchUrl = elasticsearchUrl.orElse(null);
         return builder;
-    }
-
-    private static void requireBetween(String key, int value, int min, int max) {
-        if (value < min || value > max) {
-            throw new ConfigurationException(key + " must be between " + min + " and " + max + ", was " + value);
-        }
     }
 
     /**
