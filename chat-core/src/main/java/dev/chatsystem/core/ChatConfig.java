@@ -220,7 +220,7 @@ public record ChatConfig(
             EnvironmentValues.value(environment, "CHAT_ELASTICSEARCH_URL")
                     .ifPresent(url -> elasticsearchUrl(EnvironmentValues.uri("CHAT_ELASTICSEARCH_URL", url)));
             EnvironmentValues.value(environment, "CHAT_ELASTICSEARCH_INDEX").ifPresent(this::elasticsearchIndex);
-            EnvironmentValues.value(environment, "CHAT_ROLE").ifPresent(role -> role(Role.parse(role)));
+            EnvironmentValues.value(environment, "CHAT_ROLE").ifPresent(role -> role(Role.parse("CHAT_ROLE", role)));
             EnvironmentValues.value(environment, "CHAT_SHARDS")
                     .ifPresent(shards -> shards(EnvironmentValues.integer("CHAT_SHARDS", shards)));
             EnvironmentValues.value(environment, "CHAT_QUEUE_SHARD_MAX_ENTRIES")

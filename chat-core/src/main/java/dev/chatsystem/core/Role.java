@@ -21,11 +21,20 @@ public enum Role {
 
     /** Parses {@code api}, {@code worker} or {@code all}, case-insensitively. */
     public static Role parse(String text) {
+        return parse("role", text);
+    }
+
+    /**
+     * Parses {@code api}, {@code worker} or {@code all}, case-insensitively.
+     *
+     * @param key what to name in the error: the variable or the flag the value came from
+     */
+    public static Role parse(String key, String text) {
         for (Role role : values()) {
             if (role.name().equalsIgnoreCase(text.strip())) {
                 return role;
             }
         }
-        throw new ConfigurationException("role must be api, worker or all, was '" + text + "'");
+        throw new ConfigurationException(key + " must be api, worker or all, was '" + text + "'");
     }
 }

@@ -75,6 +75,15 @@ class ChatConfigTest {
         assertThat(ChatConfig.ENVIRONMENT_KEYS).contains("CHAT_QUEUE_SHARD_MAX_ENTRIES", "CHAT_QUEUE_SHARD_MAX_MB");
     }
 
+    @Test
+    void refusesARoleThatIsNoneNamingTheKey() {
+        assertThatThrownBy(() -> ChatConfig.builder()
+                        .environment(Map.of("CHAT_ROLE", "bogus"))
+                        .build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("CHAT_ROLE must be api, worker or all, was 'bogus'");
+    }
+
     @ParameterizedTest
     @CsvSource({
         "CHAT_QUEUE_SHARD_MAX_ENTRIES, 0",

@@ -68,7 +68,7 @@ public record ServerConfig(int port, ChatConfig chat) {
             switch (flag) {
                 case "--port" -> port = ServerPort.parse("--port", requireValue(flag, value));
                 case "--data-dir" -> chat.dataDir(parseDataDir(requireValue(flag, value)));
-                case "--role" -> chat.role(Role.parse(requireValue(flag, value)));
+                case "--role" -> chat.role(Role.parse(flag, requireValue(flag, value)));
                 default -> throw new ConfigurationException("unknown option " + flag + "\n" + USAGE);
             }
         }

@@ -99,7 +99,7 @@ class ServerConfigTest {
                 .hasMessageContaining("needs the production backends");
         org.assertj.core.api.Assertions.assertThatThrownBy(
                         () -> ServerConfig.load(java.util.Map.of(), java.util.List.of("--role=boss")))
-                .hasMessageContaining("role must be api, worker or all");
+                .hasMessageContaining("--role must be api, worker or all");
         java.util.Map<String, String> stack = java.util.Map.of(
                 "CHAT_DB_URL", "jdbc:mysql://db:3306/chat",
                 "CHAT_REDIS_URL", "redis://redis:6379",
