@@ -37,15 +37,7 @@ class RankedMessagesTest {
         try (H2ChatStore store = H2ChatStore.open(dir.resolve("db"));
                 LuceneSearchIndex index = LuceneSearchIndex.open(dir.resolve("index"));
                 QueryWords words = new QueryWords();
-                GroupCommitWritePath path = GroupCommitWritePath.start(
-                        store,
-                        index,
-                        new ReentrantLock(),
-                        MissedWrites.inMemory(),
-                        100,
-                        10,
-                        Duration.ofDays(1),
-                        WorkerListener.NONE)) {
+                GroupCommitWritePath path = writePath(store, index)) {
             store.createApplication(TOKEN, "app", Instant.now());
             path.createChat(TOKEN, Instant.now());
             Instant created = Instant.now();
@@ -73,15 +65,7 @@ class RankedMessagesTest {
         try (H2ChatStore h2 = H2ChatStore.open(dir.resolve("db"));
                 LuceneSearchIndex index = LuceneSearchIndex.open(dir.resolve("index"));
                 QueryWords words = new QueryWords();
-                GroupCommitWritePath path = GroupCommitWritePath.start(
-                        h2,
-                        index,
-                        new ReentrantLock(),
-                        MissedWrites.inMemory(),
-                        100,
-                        10,
-                        Duration.ofDays(1),
-                        WorkerListener.NONE)) {
+                GroupCommitWritePath path = writePath(h2, index)) {
             h2.createApplication(TOKEN, "app", Instant.now());
             path.createChat(TOKEN, Instant.now());
             Instant created = Instant.now();
@@ -101,6 +85,18 @@ class RankedMessagesTest {
                     .containsExactly(21L, 22L, 23L, 24L);
             assertThat(loads).isNotEmpty().allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(4));
         }
+    }
+
+    private static GroupCommitWritePath writePath(H2ChatStore store, LuceneSearchIndex index) {
+        return GroupCommitWritePath.start(
+                store,
+                index,
+                new ReentrantLock(),
+                MissedWrites.inMemory(),
+                100,
+                10,
+                Duration.ofDays(1),
+                WorkerListener.NONE);
     }
 
     /** {@code store}, recording how many messages each load by numbers asks for. */
