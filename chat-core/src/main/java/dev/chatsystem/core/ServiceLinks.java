@@ -6,13 +6,15 @@ import java.util.regex.Pattern;
 /**
  * The variables Kubernetes sets in every pod for a Service named {@code chat} (and Docker's legacy links for the alias
  * {@code chat}): {@code CHAT_SERVICE_HOST}, {@code CHAT_SERVICE_PORT[_<name>]}, {@code CHAT_PORT=tcp://<ip>:<port>}
- * and {@code CHAT_PORT_<port>_<PROTO>[_PROTO|_PORT|_ADDR]}. They share the configuration's {@code CHAT_} prefix
+ * and {@code CHAT_PORT_<port>_<PROTO>[_PROTO|_PORT|_ADDR]}, and for a link also {@code CHAT_NAME} and {@code
+ * CHAT_ENV_<variable>}. They share the configuration's {@code CHAT_} prefix
  * without being any of it: refused as unknown, or that {@code CHAT_PORT} read as a port, they kept every replica of a
  * deployment whose Service has the likely name "chat" from starting.
  */
 public final class ServiceLinks {
     private static final Pattern KEY =
-            Pattern.compile("CHAT_SERVICE_(HOST|PORT(_\\w+)?)|CHAT_PORT_\\d+_(TCP|UDP|SCTP)(_(PROTO|PORT|ADDR))?");
+            Pattern.compile("CHAT_SERVICE_(HOST|PORT(_\\w+)?)|CHAT_PORT_\\d+_(TCP|UDP|SCTP)(_(PROTO|PORT|ADDR))?"
+                    + "|CHAT_NAME|CHAT_ENV_\\w+");
     private static final Pattern ADDRESS = Pattern.compile("(tcp|udp|sctp)://.*");
 
     private ServiceLinks() {}

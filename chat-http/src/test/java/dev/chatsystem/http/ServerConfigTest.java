@@ -46,7 +46,9 @@ class ServerConfigTest {
                 "CHAT_PORT_8080_TCP", "tcp://10.0.0.7:8080",
                 "CHAT_PORT_8080_TCP_PROTO", "tcp",
                 "CHAT_PORT_8080_TCP_PORT", "8080",
-                "CHAT_PORT_8080_TCP_ADDR", "10.0.0.7");
+                "CHAT_PORT_8080_TCP_ADDR", "10.0.0.7",
+                "CHAT_NAME", "/web/chat",
+                "CHAT_ENV_LANG", "C.UTF-8");
 
         assertThat(ServerConfig.load(env, List.of()).port()).isEqualTo(8080);
         assertThatThrownBy(() -> ServerConfig.load(Map.of("CHAT_SERVICE_HOSTS", "x"), List.of()))

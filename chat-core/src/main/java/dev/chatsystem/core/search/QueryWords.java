@@ -41,7 +41,7 @@ public final class QueryWords implements AutoCloseable {
         SequencedSet<String> words = analyze(text, MAX_WORDS + 1);
         if (words.size() > MAX_WORDS) {
             throw new InvalidInputException("a search may hold at most " + MAX_WORDS
-                    + " distinct words (each Chinese or Japanese character counts as one)");
+                    + " distinct words (each Chinese or Hiragana character counts as one)");
         }
         for (String word : words) {
             if (word.length() > MAX_WORD_LENGTH) {

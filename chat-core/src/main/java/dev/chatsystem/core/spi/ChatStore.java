@@ -76,7 +76,7 @@ public interface ChatStore extends AutoCloseable {
      * body, its times). For an index entry written for the message at a version no write stored: the store's version
      * must then be at least as high, or a full reindex, which copies each message with its stored version, would let
      * an older write still on its way to the index (a lagging worker's) replace the entry. An edit older than the
-     * raised version is refused afterwards, as by the index. Idempotent; its own statement, committed at once. Does
+     * raised version is refused afterwards, as by the index. Idempotent; its own transaction, committed at once. Does
      * nothing when the message is not stored.
      */
     void raiseMessageVersion(String token, long chatNumber, long messageNumber, long version);
