@@ -10,8 +10,7 @@ import dev.chatsystem.core.lucene.LuceneSearchIndex;
 import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.Displaced;
 import dev.chatsystem.core.spi.Write;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
+import dev.chatsystem.core.testing.InterceptedStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,29 +86,23 @@ class DisplacedCreatesTest {
     }
 
     private ChatStore displacing(ChatStore store) {
-        return (ChatStore) Proxy.newProxyInstance(
-                ChatStore.class.getClassLoader(), new Class<?>[] {ChatStore.class}, (proxy, method, args) -> {
-                    Object result;
-                    try {
-                        result = method.invoke(store, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                    if (method.getName().equals("apply") && displaceNext) {
-                        displaceNext = false;
-                        @SuppressWarnings("unchecked")
-                        List<Write> writes = (List<Write>) args[0];
-                        return new Displaced(
-                                writes.stream()
-                                        .filter(w -> w instanceof Write.MessageCreated)
-                                        .map(w -> (Write.MessageCreated) w)
-                                        .toList(),
-                                writes.stream()
-                                        .filter(w -> w instanceof Write.ChatCreated)
-                                        .map(w -> (Write.ChatCreated) w)
-                                        .toList());
-                    }
-                    return result;
-                });
+        return InterceptedStore.around(store, (method, args, real) -> {
+            Object result = real.proceed();
+            if (method.getName().equals("apply") && displaceNext) {
+                displaceNext = false;
+                @SuppressWarnings("unchecked")
+                List<Write> writes = (List<Write>) args[0];
+                return new Displaced(
+                        writes.stream()
+                                .filter(w -> w instanceof Write.MessageCreated)
+                                .map(w -> (Write.MessageCreated) w)
+                                .toList(),
+                        writes.stream()
+                                .filter(w -> w instanceof Write.ChatCreated)
+                                .map(w -> (Write.ChatCreated) w)
+                                .toList());
+            }
+            return result;
+        });
     }
 }

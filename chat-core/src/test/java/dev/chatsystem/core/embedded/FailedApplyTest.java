@@ -9,8 +9,7 @@ import dev.chatsystem.core.h2.H2ChatStore;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
 import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.NothingAppliedException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
+import dev.chatsystem.core.testing.InterceptedStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -145,27 +144,22 @@ class FailedApplyTest {
     }
 
     private ChatStore failing(ChatStore store) {
-        return (ChatStore) Proxy.newProxyInstance(
-                ChatStore.class.getClassLoader(), new Class<?>[] {ChatStore.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("apply") && nextApply != Failure.NONE) {
-                        Failure failure = nextApply;
-                        nextApply = Failure.NONE;
-                        if (failure == Failure.NO_CONNECTION) {
-                            throw new NothingAppliedException("store: no connection (on purpose)", null);
-                        }
-                        if (failure == Failure.AFTER_COMMIT) {
-                            method.invoke(store, args);
-                        }
-                        throw new BackendUnavailableException("store: the answer was lost (on purpose)");
-                    }
-                    if (failingReads.contains(method.getName())) {
-                        throw new BackendUnavailableException("store: cannot read (on purpose)");
-                    }
-                    try {
-                        return method.invoke(store, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        return InterceptedStore.around(store, (method, args, real) -> {
+            if (method.getName().equals("apply") && nextApply != Failure.NONE) {
+                Failure failure = nextApply;
+                nextApply = Failure.NONE;
+                if (failure == Failure.NO_CONNECTION) {
+                    throw new NothingAppliedException("store: no connection (on purpose)", null);
+                }
+                if (failure == Failure.AFTER_COMMIT) {
+                    real.proceed();
+                }
+                throw new BackendUnavailableException("store: the answer was lost (on purpose)");
+            }
+            if (failingReads.contains(method.getName())) {
+                throw new BackendUnavailableException("store: cannot read (on purpose)");
+            }
+            return real.proceed();
+        });
     }
 }

@@ -9,8 +9,7 @@ import dev.chatsystem.core.h2.H2ChatStore;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
 import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.testing.Await;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
+import dev.chatsystem.core.testing.InterceptedStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -116,22 +115,17 @@ class WriterFailureTest {
      * or {@link #dyingAfterCommit} (once applied).
      */
     private ChatStore dyingOnApply(ChatStore store) {
-        return (ChatStore) Proxy.newProxyInstance(
-                ChatStore.class.getClassLoader(), new Class<?>[] {ChatStore.class}, (proxy, method, args) -> {
-                    if (dyingAfterCommit && method.getName().equals("apply")) {
-                        method.invoke(store, args);
-                        throw new OutOfMemoryError("after applying a batch (on purpose)");
-                    }
-                    if (dying && method.getName().equals("apply")) {
-                        applying.countDown();
-                        dieNow.await();
-                        throw new OutOfMemoryError("while applying a batch (on purpose)");
-                    }
-                    try {
-                        return method.invoke(store, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        return InterceptedStore.around(store, (method, args, real) -> {
+            if (dyingAfterCommit && method.getName().equals("apply")) {
+                real.proceed();
+                throw new OutOfMemoryError("after applying a batch (on purpose)");
+            }
+            if (dying && method.getName().equals("apply")) {
+                applying.countDown();
+                dieNow.await();
+                throw new OutOfMemoryError("while applying a batch (on purpose)");
+            }
+            return real.proceed();
+        });
     }
 }

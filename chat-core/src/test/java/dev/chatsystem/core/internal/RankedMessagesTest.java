@@ -10,8 +10,7 @@ import dev.chatsystem.core.h2.H2ChatStore;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
 import dev.chatsystem.core.search.QueryWords;
 import dev.chatsystem.core.spi.ChatStore;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
+import dev.chatsystem.core.testing.InterceptedStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -101,16 +100,11 @@ class RankedMessagesTest {
 
     /** {@code store}, recording how many messages each load by numbers asks for. */
     private static ChatStore recordingLoads(ChatStore store, List<Integer> loads) {
-        return (ChatStore) Proxy.newProxyInstance(
-                ChatStore.class.getClassLoader(), new Class<?>[] {ChatStore.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("messages") && args[2] instanceof Collection<?> numbers) {
-                        loads.add(numbers.size());
-                    }
-                    try {
-                        return method.invoke(store, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        return InterceptedStore.around(store, (method, args, real) -> {
+            if (method.getName().equals("messages") && args[2] instanceof Collection<?> numbers) {
+                loads.add(numbers.size());
+            }
+            return real.proceed();
+        });
     }
 }
