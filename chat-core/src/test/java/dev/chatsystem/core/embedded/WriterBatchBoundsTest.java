@@ -9,8 +9,7 @@ import dev.chatsystem.core.spi.Accepted;
 import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.Write;
 import dev.chatsystem.core.testing.Await;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
+import dev.chatsystem.core.testing.InterceptedStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -169,29 +168,24 @@ class WriterBatchBoundsTest {
 
     /** The store, recording the size and body characters of each applied batch and holding the first one while asked. */
     private ChatStore recordingApplies(ChatStore store) {
-        return (ChatStore) Proxy.newProxyInstance(
-                ChatStore.class.getClassLoader(), new Class<?>[] {ChatStore.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("apply")) {
-                        @SuppressWarnings("unchecked")
-                        List<Write> writes = (List<Write>) args[0];
-                        applied.add(new Applied(
-                                writes.size(),
-                                writes.stream()
-                                        .mapToLong(w -> w instanceof Write.MessageCreated m
-                                                ? m.body().length()
-                                                : 0)
-                                        .sum()));
-                        if (holdNextApply) {
-                            holdNextApply = false;
-                            applying.countDown();
-                            release.await();
-                        }
-                    }
-                    try {
-                        return method.invoke(store, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        return InterceptedStore.around(store, (method, args, real) -> {
+            if (method.getName().equals("apply")) {
+                @SuppressWarnings("unchecked")
+                List<Write> writes = (List<Write>) args[0];
+                applied.add(new Applied(
+                        writes.size(),
+                        writes.stream()
+                                .mapToLong(w -> w instanceof Write.MessageCreated m
+                                        ? m.body().length()
+                                        : 0)
+                                .sum()));
+                if (holdNextApply) {
+                    holdNextApply = false;
+                    applying.countDown();
+                    release.await();
+                }
+            }
+            return real.proceed();
+        });
     }
 }

@@ -7,10 +7,9 @@ import dev.chatsystem.core.lucene.LuceneSearchIndex;
 import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.testing.Await;
 import dev.chatsystem.core.testing.ControlledIndex;
+import dev.chatsystem.core.testing.InterceptedStore;
 import dev.chatsystem.core.testing.RecordingWorkerListener;
 import dev.chatsystem.core.testing.Services;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,18 +73,13 @@ class LateLostBatchCatchUpTest {
 
     /** The store, whose first apply waits for {@code release} after counting {@code applying} down. */
     private static ChatStore blockingApply(ChatStore store, CountDownLatch applying, CountDownLatch release) {
-        return (ChatStore) Proxy.newProxyInstance(
-                ChatStore.class.getClassLoader(), new Class<?>[] {ChatStore.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("apply") && applying.getCount() > 0) {
-                        applying.countDown();
-                        release.await();
-                    }
-                    try {
-                        return method.invoke(store, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        return InterceptedStore.around(store, (method, args, real) -> {
+            if (method.getName().equals("apply") && applying.getCount() > 0) {
+                applying.countDown();
+                release.await();
+            }
+            return real.proceed();
+        });
     }
 
     private static boolean exists(String key) {

@@ -13,6 +13,7 @@ import dev.chatsystem.core.spi.JobLock;
 import dev.chatsystem.core.spi.SearchIndex;
 import dev.chatsystem.core.spi.Write;
 import dev.chatsystem.core.testing.Await;
+import dev.chatsystem.core.testing.InterceptedStore;
 import dev.chatsystem.core.testing.LosableJobLock;
 import dev.chatsystem.core.testing.MySqlTestDatabase;
 import dev.chatsystem.core.testing.RedisDatabase;
@@ -263,17 +264,12 @@ class LostWritesCheckTest {
         SharedPipeline pipeline = new SharedPipeline(redis, 1, Duration.ofSeconds(5));
         open.add(pipeline);
         AtomicBoolean down = new AtomicBoolean();
-        ChatStore failing = (ChatStore) Proxy.newProxyInstance(
-                ChatStore.class.getClassLoader(), new Class<?>[] {ChatStore.class}, (proxy, method, args) -> {
-                    if (down.get()) {
-                        throw new BackendUnavailableException("mysql store is down");
-                    }
-                    try {
-                        return method.invoke(store, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        ChatStore failing = InterceptedStore.around(store, (method, args, real) -> {
+            if (down.get()) {
+                throw new BackendUnavailableException("mysql store is down");
+            }
+            return real.proceed();
+        });
         LostWritesCheck check = LostWritesCheck.checkedByCaller(
                 redis,
                 keys,
@@ -346,17 +342,12 @@ class LostWritesCheckTest {
         }
         store.markPersisted(0, version); // Redis holds no mark: lost
         AtomicBoolean flushOnce = new AtomicBoolean(true);
-        ChatStore flushing = (ChatStore) Proxy.newProxyInstance(
-                ChatStore.class.getClassLoader(), new Class<?>[] {ChatStore.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("chats") && flushOnce.getAndSet(false)) {
-                        redis.flushDB(); // Redis loses its data again, after the reseed raised a stream and a counter
-                    }
-                    try {
-                        return method.invoke(store, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        ChatStore flushing = InterceptedStore.around(store, (method, args, real) -> {
+            if (method.getName().equals("chats") && flushOnce.getAndSet(false)) {
+                redis.flushDB(); // Redis loses its data again, after the reseed raised a stream and a counter
+            }
+            return real.proceed();
+        });
         Setup setup = setUp(redis, keys, flushing);
         LostWritesCheck check = setup.check();
         RedisWritePath writes = setup.writes();

@@ -9,9 +9,8 @@ import dev.chatsystem.core.h2.H2ChatStore;
 import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.Edited;
 import dev.chatsystem.core.spi.Write;
+import dev.chatsystem.core.testing.InterceptedStore;
 import dev.chatsystem.core.testing.RedisDatabase;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -137,16 +136,11 @@ class PendingEditsTest {
 
     /** The store, failing every call while {@link #storeDown} is set, as MySQL unreachable would. */
     private ChatStore failingWhenDown(ChatStore delegate) {
-        return (ChatStore) Proxy.newProxyInstance(
-                ChatStore.class.getClassLoader(), new Class<?>[] {ChatStore.class}, (proxy, method, args) -> {
-                    if (storeDown.get()) {
-                        throw new BackendUnavailableException("mysql store: Communications link failure");
-                    }
-                    try {
-                        return method.invoke(delegate, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        return InterceptedStore.around(delegate, (method, args, real) -> {
+            if (storeDown.get()) {
+                throw new BackendUnavailableException("mysql store: Communications link failure");
+            }
+            return real.proceed();
+        });
     }
 }
