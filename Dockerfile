@@ -11,9 +11,10 @@ RUN mvn -B -q package -DskipTests -Dspotless.check.skip=true
 
 FROM eclipse-temurin:21-jre
 RUN useradd --system --uid 10001 chat && mkdir /data && chown chat /data
-# The embedded default (no CHAT_DB_URL) keeps its database and index here: /app belongs to root.
+# The embedded default (no CHAT_DB_URL) keeps its database and index here: /app belongs to root. Mount a volume on it
+# (a new named volume takes this directory's owner). No VOLUME line: it would give every api and worker container of
+# the distributed form, which keep nothing here, an anonymous volume left behind on each recreate.
 ENV CHAT_DATA_DIR=/data
-VOLUME /data
 WORKDIR /app
 COPY --from=build /src/chat-http/target/chat-server.jar /app/chat-server.jar
 COPY --from=build /src/chat-cli/target/chat-cli.jar /app/chat-cli.jar
