@@ -1,8 +1,11 @@
 package dev.chatsystem.core.jdbc;
 
+import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.ReconcileFailedException;
 import dev.chatsystem.core.ReconcileReport;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import org.jdbi.v3.core.HandleCallback;
 
 /**
@@ -11,6 +14,11 @@ import org.jdbi.v3.core.HandleCallback;
  * each is fixed in a transaction of its own: one transaction per range held the lock of every row it had fixed until
  * it had recounted all the others, so after a restore that left many counts wrong, a persist batch writing to a chat
  * fixed early waited for the rest of the range, and failed once its lock waits ran out.
+ *
+ * <p>A row whose lock stayed held past every attempt's lock wait (a busy chat) is set aside and reported when the run
+ * ends: it says nothing about the database, so it does not count toward the failures in a row that end a range, nor
+ * fail its range toward those that end the run ({@link RangedReconcile}); else a few chats busy for longer than the
+ * lock waits would end the range, and three such ranges the run, as if the database were down.
  */
 final class CountReconciliation {
     private static final String ACTION = "reconcile counts";
@@ -23,18 +31,27 @@ final class CountReconciliation {
 
     private final Work reads;
     private final Work transactions;
+    private final Predicate<RuntimeException> lockedOut;
     private final ReconcileReport.Tally corrections = new ReconcileReport.Tally();
+    /** One failure per row set aside, in the order they failed. */
+    private final List<RuntimeException> lockedRows = new ArrayList<>();
 
-    CountReconciliation(Work reads, Work transactions) {
+    /**
+     * @param lockedOut whether a failure of {@code transactions} is a row's lock held past its lock waits (or a
+     *     deadlock) rather than the database failing
+     */
+    CountReconciliation(Work reads, Work transactions, Predicate<RuntimeException> lockedOut) {
         this.reads = reads;
         this.transactions = transactions;
+        this.lockedOut = lockedOut;
     }
 
     /**
      * Runs it once.
      *
-     * @throws ReconcileFailedException when a range failed and others committed corrections (the later ranges are
-     *     still checked; any other failure is thrown as it is)
+     * @throws ReconcileFailedException when a range or a row failed and others committed corrections (the later ranges
+     *     and rows are still checked; any other failure is thrown as it is): the first failure of a range, else of a
+     *     row set aside, is its cause, the others suppressed by it
      */
     ReconcileReport run() {
         RuntimeException failure = null;
@@ -50,6 +67,13 @@ final class CountReconciliation {
                 failure = e;
             } else {
                 failure.addSuppressed(e);
+            }
+        }
+        for (RuntimeException row : lockedRows) {
+            if (failure == null) {
+                failure = row;
+            } else {
+                failure.addSuppressed(row);
             }
         }
         if (failure == null) {
@@ -71,14 +95,26 @@ final class CountReconciliation {
     }
 
     /**
-     * Fixes each row in a transaction of its own, going on past a row that fails (a lock wait on a busy chat), so that
-     * the rest of the range is still fixed ({@link RangedReconcile#goingOn}).
+     * Fixes each row in a transaction of its own, going on past a row that fails, so that the rest of the range is
+     * still fixed ({@link RangedReconcile#goingOn}).
      */
     private void fixRows(CountFixer.Fix fix, List<CountFixer.Wrong> wrong) {
-        RangedReconcile.goingOn(
-                wrong,
-                row -> transactions
-                        .run(ACTION, handle -> CountFixer.fix(handle, fix, row))
-                        .ifPresent(correction -> corrections.addAll(List.of(correction))));
+        RangedReconcile.goingOn(wrong, row -> fixRow(fix, row));
+    }
+
+    /** Fixes the row, or sets it aside when its lock stayed held; any other failure is thrown. */
+    private void fixRow(CountFixer.Fix fix, CountFixer.Wrong row) {
+        try {
+            transactions
+                    .run(ACTION, handle -> CountFixer.fix(handle, fix, row))
+                    .ifPresent(correction -> corrections.addAll(List.of(correction)));
+        } catch (RuntimeException e) {
+            if (!lockedOut.test(e)) {
+                throw e;
+            }
+            // Named by its id, not its token: the message is logged, and a token is as secret as a password.
+            lockedRows.add(new BackendUnavailableException(
+                    "the count of " + fix.table() + " row " + row.id() + " is not fixed: " + e.getMessage(), e));
+        }
     }
 }

@@ -312,12 +312,13 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
     /**
      * {@inheritDoc}
      *
-     * @throws ReconcileFailedException when a range failed and others committed corrections (the later ranges are
-     *     still checked; any other failure is thrown as it is)
+     * @throws ReconcileFailedException when a range or a row failed and others committed corrections (the later ranges
+     *     and rows are still checked; any other failure is thrown as it is)
      */
     @Override
     public ReconcileReport reconcile() {
-        return new CountReconciliation(calls::read, calls::transaction).run();
+        return new CountReconciliation(calls::read, calls::transaction, e -> Failures.isWorthRetrying(dialect, e))
+                .run();
     }
 
     @Override

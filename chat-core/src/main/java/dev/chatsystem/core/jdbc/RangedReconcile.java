@@ -6,10 +6,11 @@ import java.util.stream.LongStream;
 
 /**
  * Walks a table's ids range by range, and each range's wrong rows one by one, going on past a range or a row that
- * fails: one range too slow for the socket timeout (a chat of a hundred million messages), or one row whose lock a
- * busy chat holds past the lock wait, would otherwise end every run at the same place, and no count after it would ever
- * be checked. Three failures in a row end the walk: the database is down, and each failure may have waited out a
- * timeout.
+ * fails: one range too slow for the socket timeout (a chat of a hundred million messages), or one row that cannot be
+ * fixed now, would otherwise end every run at the same place, and no count after it would ever be checked. Three
+ * failures in a row end the walk: the database is down, and each failure may have waited out a timeout. A row whose
+ * lock a busy chat holds past the lock wait says nothing of the kind: {@link CountReconciliation} sets it aside before
+ * it gets here.
  */
 final class RangedReconcile {
     static final int MAX_FAILURES_IN_A_ROW = 3;
