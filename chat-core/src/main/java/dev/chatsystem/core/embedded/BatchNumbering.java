@@ -14,6 +14,7 @@ import dev.chatsystem.core.spi.Write;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,8 +33,13 @@ final class BatchNumbering {
     private final Map<String, Long> lastChat = new HashMap<>();
     private final Map<String, Long> lastMessage = new HashMap<>();
     private final Map<String, IdempotencyRecord> keysInBatch = new HashMap<>();
+    /** By scope and key: the outcomes answered from a create earlier in this batch, which share its fate. */
+    private final Map<String, List<Integer>> replaysInBatch = new HashMap<>();
+
     private final List<Write> writes = new ArrayList<>();
-    private final List<IdempotencyRecord> records = new ArrayList<>();
+    /** Each keyed create's record, under the create it remembers. */
+    private final Map<Write, IdempotencyRecord> records = new LinkedHashMap<>();
+
     private final List<IndexedMessage> indexed = new ArrayList<>();
     /** The write each of {@link #indexed} comes from. */
     private final List<PendingWrite> indexedFrom = new ArrayList<>();
@@ -106,7 +112,7 @@ final class BatchNumbering {
         return writes;
     }
 
-    List<IdempotencyRecord> records() {
+    Map<Write, IdempotencyRecord> records() {
         return records;
     }
 
@@ -128,7 +134,9 @@ final class BatchNumbering {
     /**
      * Once the batch is committed: the creates the store left out because their number held another write. This writer
      * numbers from what it committed, so it should never meet one; if it does, their callers are failed rather than
-     * told a number that names another chat or message, and their documents kept from replacing that message's.
+     * told a number that names another chat or message, and their documents kept from replacing that message's. So
+     * are the callers this batch answered from their keys; the store kept no record of those keys, so a retry is
+     * created again.
      */
     void displaced(Displaced displaced) {
         for (Write.ChatCreated chat : displaced.chats()) {
@@ -148,10 +156,15 @@ final class BatchNumbering {
     private void fail(Write create, String numbered) {
         int i = writes.indexOf(create);
         if (i >= 0) {
-            outcomes.set(
-                    outcomeOfWrite.get(i),
-                    new BackendUnavailableException(
-                            "not created: the store already held " + numbered + " for another write; retry"));
+            BackendUnavailableException failure = new BackendUnavailableException(
+                    "not created: the store already held " + numbered + " for another write; retry");
+            outcomes.set(outcomeOfWrite.get(i), failure);
+            IdempotencyRecord record = records.get(create);
+            if (record != null) {
+                replaysInBatch
+                        .getOrDefault(scoped(record.scope(), record.key()), List.of())
+                        .forEach(j -> outcomes.set(j, failure));
+            }
         }
     }
 
@@ -168,7 +181,12 @@ final class BatchNumbering {
     private void number(PendingWrite p) {
         Optional<IdempotencyRecord> known = p.idempotency().flatMap(key -> knownKey(key, p));
         if (known.isPresent()) {
-            outcomes.add(replay(known.get(), p.idempotency().orElseThrow()));
+            Idempotency key = p.idempotency().orElseThrow();
+            String scoped = scoped(key.scope(), key.key());
+            if (keysInBatch.containsKey(scoped)) { // answered from a create of this batch: fails with it (displaced)
+                replaysInBatch.computeIfAbsent(scoped, k -> new ArrayList<>()).add(outcomes.size());
+            }
+            outcomes.add(replay(known.get(), key));
             return;
         }
         if (p.kind() == PendingWrite.Kind.CREATE_MESSAGE
@@ -207,7 +225,8 @@ final class BatchNumbering {
             }
         };
         outcomeOfWrite.add(outcomes.size()); // each case above adds one write
-        p.idempotency().ifPresent(key -> remember(key, n, p));
+        Write write = writes.get(writes.size() - 1);
+        p.idempotency().ifPresent(key -> remember(key, n, p, write));
         outcomes.add(new Accepted(n, at, false));
     }
 
@@ -222,18 +241,22 @@ final class BatchNumbering {
     }
 
     private Optional<IdempotencyRecord> knownKey(Idempotency key, PendingWrite p) {
-        IdempotencyRecord inBatch = keysInBatch.get(key.scope() + '\n' + key.key());
+        IdempotencyRecord inBatch = keysInBatch.get(scoped(key.scope(), key.key()));
         if (inBatch != null) {
             return Optional.of(inBatch);
         }
         return store.idempotencyRecord(key.scope(), key.key(), p.at().minus(key.retention()));
     }
 
-    private void remember(Idempotency key, long number, PendingWrite p) {
+    private void remember(Idempotency key, long number, PendingWrite p, Write write) {
         IdempotencyRecord record =
                 new IdempotencyRecord(key.scope(), key.key(), key.fingerprint(), Long.toString(number), p.at());
-        keysInBatch.put(key.scope() + '\n' + key.key(), record);
-        records.add(record);
+        keysInBatch.put(scoped(key.scope(), key.key()), record);
+        records.put(write, record);
+    }
+
+    private static String scoped(String scope, String key) {
+        return scope + '\n' + key;
     }
 
     private static Object replay(IdempotencyRecord record, Idempotency request) {

@@ -177,25 +177,26 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
     }
 
     @Override
-    public Displaced apply(List<Write> writes, List<IdempotencyRecord> records) {
+    public Displaced apply(List<Write> writes, Map<Write, IdempotencyRecord> records) {
         return apply(writes, records, VersionMarks.UNSHARDED, OptionalLong.empty());
     }
 
     @Override
     public Displaced apply(List<Write> writes, int shard) {
-        return apply(writes, List.of(), shard, OptionalLong.empty());
+        return apply(writes, Map.of(), shard, OptionalLong.empty());
     }
 
     @Override
     public Displaced apply(List<Write> writes, int shard, long version) {
-        return apply(writes, List.of(), shard, OptionalLong.of(version));
+        return apply(writes, Map.of(), shard, OptionalLong.of(version));
     }
 
     /**
-     * The batch with the version mark of {@code shard}, its idempotency records and, when {@code persisted} is given,
-     * the shard's persisted mark: one transaction.
+     * The batch with the version mark of {@code shard}, the idempotency records of its creates not displaced and, when
+     * {@code persisted} is given, the shard's persisted mark: one transaction.
      */
-    private Displaced apply(List<Write> writes, List<IdempotencyRecord> records, int shard, OptionalLong persisted) {
+    private Displaced apply(
+            List<Write> writes, Map<Write, IdempotencyRecord> records, int shard, OptionalLong persisted) {
         if (writes.isEmpty() && records.isEmpty() && persisted.isEmpty()) {
             return Displaced.NONE;
         }
@@ -203,10 +204,13 @@ public class JdbcChatStore implements ChatStore, CountReconciler {
         try {
             return calls.retried(action, handle -> {
                 Displaced displaced = BatchWriter.apply(handle, writes, shard);
-                for (IdempotencyRecord record : records) {
-                    // The caller found no live record of this key, so any older one has expired.
-                    IdempotencyRecords.insert(handle, List.of(record), record.at());
-                }
+                records.forEach((create, record) -> {
+                    // Not a displaced one: its number names another write. The caller found no live record of this
+                    // key, so any older one has expired.
+                    if (!displaced.contains(create)) {
+                        IdempotencyRecords.insert(handle, List.of(record), record.at());
+                    }
+                });
                 if (persisted.isPresent()) {
                     ShardMarks.raise(handle, shard, persisted.getAsLong());
                 }

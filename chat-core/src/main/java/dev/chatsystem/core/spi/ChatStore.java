@@ -86,16 +86,18 @@ public interface ChatStore extends AutoCloseable {
      * exists is skipped, so a write delivered twice is stored once. An edit of a message that does not exist is
      * skipped. Adapters that keep exact counts update them in the same transaction. The idempotency records are
      * inserted in the same transaction, replacing older records of the same scope and key (the caller has checked
-     * that no live one exists).
+     * that no live one exists), except those of creates the store reports displaced: their number names another
+     * write, which a retry with their key must not be answered with.
      *
+     * @param records the idempotency record of each keyed create of {@code writes}, under that create
      * @return the skipped creates whose key another write holds, which a replay cannot explain ({@link Displaced})
      * @throws NothingAppliedException when the transaction could not begin, so that nothing of it is stored
      */
-    Displaced apply(List<Write> writes, List<IdempotencyRecord> records);
+    Displaced apply(List<Write> writes, Map<Write, IdempotencyRecord> records);
 
-    /** {@link #apply(List, List)} with no idempotency records. */
+    /** {@link #apply(List, Map)} with no idempotency records. */
     default Displaced apply(List<Write> writes) {
-        return apply(writes, List.of());
+        return apply(writes, Map.of());
     }
 
     /**

@@ -22,4 +22,9 @@ public record Displaced(List<Write.MessageCreated> messages, List<Write.ChatCrea
     public boolean isEmpty() {
         return messages.isEmpty() && chats.isEmpty();
     }
+
+    /** Whether {@code write} is one of these creates. */
+    public boolean contains(Write write) {
+        return messages.contains(write) || chats.contains(write);
+    }
 }

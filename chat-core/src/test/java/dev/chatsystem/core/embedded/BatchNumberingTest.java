@@ -2,10 +2,14 @@ package dev.chatsystem.core.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.NotFoundException;
 import dev.chatsystem.core.h2.H2ChatStore;
+import dev.chatsystem.core.spi.Displaced;
+import dev.chatsystem.core.spi.Idempotency;
 import dev.chatsystem.core.spi.Write;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -32,7 +36,7 @@ class BatchNumberingTest {
     void open() {
         store = H2ChatStore.open(dir);
         store.createApplication(TOKEN, "app", AT);
-        store.apply(List.of(new Write.ChatCreated(TOKEN, 1, AT)), List.of());
+        store.apply(List.of(new Write.ChatCreated(TOKEN, 1, AT)));
     }
 
     @AfterEach
@@ -58,11 +62,9 @@ class BatchNumberingTest {
 
     @Test
     void continuesFromTheStoreForParentsItHasNotSeen() {
-        store.apply(
-                List.of(
-                        new Write.MessageCreated(TOKEN, 1, 1, "written before this writer", AT, 1),
-                        new Write.ChatCreated(TOKEN, 2, AT)),
-                List.of());
+        store.apply(List.of(
+                new Write.MessageCreated(TOKEN, 1, 1, "written before this writer", AT, 1),
+                new Write.ChatCreated(TOKEN, 2, AT)));
 
         BatchNumbering batch = number(List.of(
                 PendingWrite.createMessage(TOKEN, 1, "next", AT, Optional.empty()),
@@ -93,7 +95,7 @@ class BatchNumberingTest {
     /** B's request read the clock after A's, but B reached the writer first: A is ordered last and wins. */
     @Test
     void anEditIsDatedWhereTheWriterPutsItInOrderNotByItsCallersClock() {
-        store.apply(List.of(new Write.MessageCreated(TOKEN, 1, 1, "created", AT, 1)), List.of());
+        store.apply(List.of(new Write.MessageCreated(TOKEN, 1, 1, "created", AT, 1)));
         PendingWrite b = PendingWrite.editMessage(TOKEN, 1, 1, "B", AT.plusMillis(1));
         PendingWrite a = PendingWrite.editMessage(TOKEN, 1, 1, "A", AT);
 
@@ -107,6 +109,24 @@ class BatchNumberingTest {
         assertThat(batch.writes())
                 .extracting(write -> ((Write.MessageEdited) write).at())
                 .containsExactly(AT.plusMillis(1), afterB);
+    }
+
+    /** A retry answered from a create earlier in its batch is failed with it when the store displaces that create. */
+    @Test
+    void aReplayOfADisplacedCreateInItsBatchFailsWithIt() {
+        Idempotency key = new Idempotency("messages:" + TOKEN + "/1", "key", "fingerprint", Duration.ofDays(1));
+        PendingWrite create = PendingWrite.createMessage(TOKEN, 1, "x", AT, Optional.of(key));
+        PendingWrite retry = PendingWrite.createMessage(TOKEN, 1, "x", AT, Optional.of(key));
+        BatchNumbering batch = number(List.of(create, retry));
+
+        batch.displaced(
+                new Displaced(List.of((Write.MessageCreated) batch.writes().get(0)), List.of()));
+        batch.complete(0, create);
+        batch.complete(1, retry);
+
+        assertThat(create.result().exceptionNow()).isInstanceOf(BackendUnavailableException.class);
+        assertThat(retry.result()).as("not told the number another write holds").isCompletedExceptionally();
+        assertThat(retry.result().exceptionNow()).isInstanceOf(BackendUnavailableException.class);
     }
 
     @Test

@@ -745,7 +745,7 @@ class RedisBackendTest {
     /** Commits, then fails as a worker killed between the commit and the acknowledgement would. */
     record FailAfterApplyStore(ChatStore delegate, AtomicInteger failuresLeft) implements ChatStore {
         @Override
-        public Displaced apply(List<Write> writes, List<IdempotencyRecord> records) {
+        public Displaced apply(List<Write> writes, Map<Write, IdempotencyRecord> records) {
             Displaced displaced = delegate.apply(writes, records);
             if (failuresLeft.getAndDecrement() > 0) {
                 throw new BackendUnavailableException("simulated crash after commit");

@@ -23,6 +23,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -145,7 +146,8 @@ public abstract class ChatStoreContract {
     void idempotencyRecordsAreStoredWithTheirWritesAndFoundWithinTheirRetention() {
         store.createApplication("tok", "app", T0);
         IdempotencyRecord record = new IdempotencyRecord("chats:tok", "key 1", "fp", "1", T0);
-        store.apply(List.of(new ChatCreated("tok", 1, T0)), List.of(record));
+        ChatCreated first = new ChatCreated("tok", 1, T0);
+        store.apply(List.of(first), Map.of(first, record));
 
         assertThat(store.idempotencyRecord("chats:tok", "key 1", T0.minusSeconds(1)))
                 .hasValue(new IdempotencyRecord("chats:tok", "key 1", "fp", "1", micros(T0)));
@@ -154,23 +156,44 @@ public abstract class ChatStoreContract {
                 .isEmpty();
 
         IdempotencyRecord renewed = new IdempotencyRecord("chats:tok", "key 1", "fp2", "2", T1);
-        store.apply(List.of(new ChatCreated("tok", 2, T1)), List.of(renewed)); // replaces the expired one
+        ChatCreated second = new ChatCreated("tok", 2, T1);
+        store.apply(List.of(second), Map.of(second, renewed)); // replaces the expired one
         assertThat(store.idempotencyRecord("chats:tok", "key 1", T1))
                 .map(IdempotencyRecord::result)
                 .hasValue("2");
 
-        store.apply(
-                List.of(new ChatCreated("tok", 3, T1), new ChatCreated("tok", 4, T1), new ChatCreated("tok", 5, T1)),
-                List.of(
-                        new IdempotencyRecord("chats:tok", "key 3", "fp", "3", T1),
-                        new IdempotencyRecord("chats:tok", "key 4", "fp", "4", T1),
-                        new IdempotencyRecord("chats:tok", "key 5", "fp", "5", T1)));
+        Map<Write, IdempotencyRecord> keyed = new LinkedHashMap<>();
+        for (long chat = 3; chat <= 5; chat++) {
+            keyed.put(
+                    new ChatCreated("tok", chat, T1),
+                    new IdempotencyRecord("chats:tok", "key " + chat, "fp", "" + chat, T1));
+        }
+        store.apply(List.copyOf(keyed.keySet()), keyed);
 
         // At most the limit per call (a transaction each), until none are left.
         assertThat(store.purgeIdempotencyRecords(T1.plusSeconds(1), 3)).isEqualTo(3);
         assertThat(store.purgeIdempotencyRecords(T1.plusSeconds(1), 3)).isEqualTo(1);
         assertThat(store.purgeIdempotencyRecords(T1.plusSeconds(1), 3)).isZero();
         assertThat(store.idempotencyRecord("chats:tok", "key 1", T0)).isEmpty();
+    }
+
+    /** A create displaced by another write's number leaves no record: a retry with its key must not get that number. */
+    @Test
+    void aDisplacedCreateLeavesNoIdempotencyRecord() {
+        store.createApplication("tok", "app", T0);
+        store.apply(List.of(new ChatCreated("tok", 1, T0), new MessageCreated("tok", 1, 1, "stored", T0, 1)));
+        MessageCreated numberedAgain = new MessageCreated("tok", 1, 1, "numbered again", T1, 2);
+        MessageCreated next = new MessageCreated("tok", 1, 2, "next", T1, 3);
+        Map<Write, IdempotencyRecord> keyed = new LinkedHashMap<>();
+        keyed.put(numberedAgain, new IdempotencyRecord("messages:tok/1", "again", "fp", "1", T1));
+        keyed.put(next, new IdempotencyRecord("messages:tok/1", "next", "fp", "2", T1));
+
+        assertThat(store.apply(List.of(numberedAgain, next), keyed).messages()).containsExactly(numberedAgain);
+
+        assertThat(store.idempotencyRecord("messages:tok/1", "again", T0)).isEmpty();
+        assertThat(store.idempotencyRecord("messages:tok/1", "next", T0))
+                .map(IdempotencyRecord::result)
+                .hasValue("2");
     }
 
     @Test
