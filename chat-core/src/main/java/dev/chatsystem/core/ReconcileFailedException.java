@@ -3,9 +3,10 @@ package dev.chatsystem.core;
 import java.util.Objects;
 
 /**
- * A count reconciliation failed part way, after correcting some counts. The reconciler corrects a range of rows per
- * transaction, so the corrections of the ranges before the failure are committed: {@link #committed()} reports them,
- * as a successful run would have. Its code is the cause's, or {@link Code#BACKEND_UNAVAILABLE}.
+ * A count reconciliation failed part way, or left rows it could not lock unfixed, after correcting some counts. The
+ * reconciler corrects each row in a transaction of its own, so every correction made before and after a failure is
+ * committed: {@link #committed()} reports them, as a successful run would have. Its code is the cause's, or
+ * {@link Code#BACKEND_UNAVAILABLE}.
  */
 public final class ReconcileFailedException extends ChatException {
     private final ReconcileReport committed;
