@@ -55,6 +55,8 @@ class ErrorsTest {
                 "{\"name\":true}",
                 "{\"name\":\"\"}",
                 "{\"name\":\"   \"}",
+                "{\"name\":\"\\u00a0\"}", // a no-break space, which String.isBlank() does not know
+                "{\"name\":\"\\u200b\"}", // a zero-width space
                 "{\"name\":\"x\"} trailing",
                 "{\"nom\":\"x\"}"
             })
@@ -64,7 +66,17 @@ class ErrorsTest {
 
     @ParameterizedTest
     @ValueSource(
-            strings = {"", "{}", "{\"body\":1}", "{\"body\":null}", "{\"body\":\"  \"}", "[\"body\"]", "{\"body\":"})
+            strings = {
+                "",
+                "{}",
+                "{\"body\":1}",
+                "{\"body\":null}",
+                "{\"body\":\"  \"}",
+                "{\"body\":\"\\u00a0\"}",
+                "{\"body\":\"\\u200b\\u2060\"}",
+                "[\"body\"]",
+                "{\"body\":"
+            })
     void rejectsBadMessageBodies(String body) {
         assertProblem(http.post(chat + "/messages", body), 400);
         assertProblem(http.put(chat + "/messages/1", body), 400);

@@ -19,16 +19,17 @@ final class Validation {
     private Validation() {}
 
     /**
-     * The trimmed name: 1..255 characters as {@link String#length()} counts them (UTF-16 code units: one outside the
-     * Basic Multilingual Plane, such as most emoji, counts as two), no control characters. Both stores' {@code
-     * VARCHAR(255)} hold every such name: H2 counts UTF-16 units too, MySQL counts code points, which are never more.
-     * Counting code points here would let H2 refuse, as a failure of the store, a name of more than 127 emoji.
+     * The name trimmed of {@linkplain #invisible invisible characters}: 1..255 characters as {@link String#length()}
+     * counts them (UTF-16 code units: one outside the Basic Multilingual Plane, such as most emoji, counts as two), no
+     * control characters. Both stores' {@code VARCHAR(255)} hold every such name: H2 counts UTF-16 units too, MySQL
+     * counts code points, which are never more. Counting code points here would let H2 refuse, as a failure of the
+     * store, a name of more than 127 emoji.
      */
     static String applicationName(String name) {
         if (name == null) {
             throw new InvalidInputException("name is required");
         }
-        String trimmed = name.strip();
+        String trimmed = trimInvisible(name);
         if (trimmed.isEmpty()) {
             throw new InvalidInputException("name must not be blank");
         }
@@ -56,12 +57,12 @@ final class Validation {
         return key;
     }
 
-    /** The body as given (not trimmed): not blank, 1..65,535 bytes of UTF-8. */
+    /** The body as given (not trimmed): not all {@linkplain #invisible invisible}, 1..65,535 bytes of UTF-8. */
     static String messageBody(String body) {
         if (body == null) {
             throw new InvalidInputException("body is required");
         }
-        if (body.isBlank()) {
+        if (body.codePoints().allMatch(Validation::invisible)) {
             throw new InvalidInputException("body must not be blank");
         }
         int bytes = requireWellFormed("body", body);
@@ -94,6 +95,30 @@ final class Validation {
             throw new InvalidInputException(what + " must be 1 or more, was " + number);
         }
         return number;
+    }
+
+    /**
+     * Unicode White_Space and format characters (Cf: U+200B, U+2060, U+FEFF, bidi marks …), which show nothing on
+     * their own. {@link String#strip()} and {@link String#isBlank()} know only {@link Character#isWhitespace}, which
+     * leaves out the no-break spaces U+00A0, U+2007 and U+202F, so a name of one of them passed as not blank.
+     */
+    private static boolean invisible(int codePoint) {
+        return Character.isWhitespace(codePoint)
+                || Character.isSpaceChar(codePoint) // Zs, Zl, Zp: the no-break spaces, U+3000 …
+                || codePoint == 0x85 // NEL, the one White_Space character that is neither
+                || Character.getType(codePoint) == Character.FORMAT;
+    }
+
+    private static String trimInvisible(String text) {
+        int start = 0;
+        int end = text.length();
+        while (start < end && invisible(text.codePointAt(start))) {
+            start += Character.charCount(text.codePointAt(start));
+        }
+        while (end > start && invisible(text.codePointBefore(end))) {
+            end -= Character.charCount(text.codePointBefore(end));
+        }
+        return text.substring(start, end);
     }
 
     /** Rejects unpaired surrogates, which UTF-8 cannot carry; returns the UTF-8 length. */

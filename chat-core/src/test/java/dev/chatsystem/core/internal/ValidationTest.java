@@ -37,6 +37,23 @@ class ValidationTest {
         assertThatThrownBy(() -> Validation.applicationName(name)).isInstanceOf(InvalidInputException.class);
     }
 
+    // No-break and ideographic spaces, and format characters that show nothing: String.isBlank() knows none of them.
+    @ParameterizedTest
+    @ValueSource(strings = {"\u00a0", "\u2007", "\u202f", "\u3000", "\u200b", "\u2060", "\ufeff", " \u00a0\u200b\n"})
+    void namesAndBodiesOfInvisibleCharactersAreBlank(String invisible) {
+        assertThatThrownBy(() -> Validation.applicationName(invisible)).hasMessage("name must not be blank");
+        assertThatThrownBy(() -> Validation.messageBody(invisible)).hasMessage("body must not be blank");
+    }
+
+    @Test
+    void namesAreTrimmedOfInvisibleCharactersAndBodiesAreNot() {
+        assertThat(Validation.applicationName("\u00a0\ufeffchat\u00a0app\u200b\u202f"))
+                .isEqualTo("chat\u00a0app");
+        assertThat(Validation.applicationName("\u00a0" + "x".repeat(255) + "\u200b"))
+                .hasSize(255);
+        assertThat(Validation.messageBody("\u00a0hi\u200b")).isEqualTo("\u00a0hi\u200b");
+    }
+
     @Test
     void nullInputsAreRejectedAsRequired() {
         assertThatThrownBy(() -> Validation.applicationName(null)).hasMessageContaining("required");
