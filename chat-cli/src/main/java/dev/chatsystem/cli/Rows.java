@@ -56,18 +56,27 @@ final class Rows {
     }
 
     /**
-     * A name as a table shows it: names come from API clients too, and may hold a bidi override (only control
-     * characters are refused in them), which would reorder the rest of the admin's line.
+     * A name as a table shows it: names come from API clients too, and may hold a bidi control or a line or paragraph
+     * separator (only control characters are refused in them), which would reorder or break the admin's line.
      */
     static String shown(String name) {
         return name.codePoints().mapToObj(Rows::visible).collect(java.util.stream.Collectors.joining());
     }
 
     private static String visible(int codePoint) {
-        boolean bidiControl =
-                (codePoint >= 0x202A && codePoint <= 0x202E) || (codePoint >= 0x2066 && codePoint <= 0x2069);
-        return Character.isISOControl(codePoint) || bidiControl
+        int type = Character.getType(codePoint);
+        boolean separator = type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
+        return Character.isISOControl(codePoint) || separator || bidiControl(codePoint)
                 ? String.format("\\u%04x", codePoint)
                 : Character.toString(codePoint);
+    }
+
+    /** Unicode's Bidi_Control characters: the marks (ALM, LRM, RLM), embeddings, overrides and isolates. */
+    private static boolean bidiControl(int codePoint) {
+        return codePoint == 0x061C
+                || codePoint == 0x200E
+                || codePoint == 0x200F
+                || (codePoint >= 0x202A && codePoint <= 0x202E)
+                || (codePoint >= 0x2066 && codePoint <= 0x2069);
     }
 }

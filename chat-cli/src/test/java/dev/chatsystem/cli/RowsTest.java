@@ -31,6 +31,32 @@ class RowsTest {
     }
 
     @Test
+    void everyCommandThatPrintsANameEscapesLineSeparatorsAndBidiMarksInIt() {
+        String name = "a\u2028b\u2029c\u200Fd\u202Ee"; // U+2028/9 break a table's line; U+200F and U+202E reorder it
+        String escaped = "a\\u2028b\\u2029c\\u200fd\\u202ee";
+        String data = dir.toString();
+
+        Cli.Result created = Cli.run("app", "create", name, "--data-dir", data);
+        String token = created.out().lines().skip(1).findFirst().orElseThrow().split(" ")[0];
+        Cli.Result shown = Cli.run("app", "show", token, "--data-dir", data);
+        Cli.Result listed = Cli.run("app", "list", "--data-dir", data);
+        Cli.Result renamed = Cli.run("app", "rename", token, "x" + name, "--data-dir", data);
+
+        for (Cli.Result table : new Cli.Result[] {created, shown, listed, renamed}) {
+            assertThat(table.code()).as(table.err()).isZero();
+            assertThat(table.out())
+                    .doesNotContain("\u2028", "\u2029", "\u200F", "\u202E")
+                    .contains(escaped);
+            assertThat(table.out().lines()).hasSize(2);
+        }
+        assertThat(Cli.run("--json", "app", "show", token, "--data-dir", data)
+                        .json()
+                        .get("name")
+                        .asText())
+                .isEqualTo("x" + name);
+    }
+
+    @Test
     void controlCharactersInBodiesAreShownEscapedInTablesAndKeptInJson() {
         String token;
         try (ChatSystem system = ChatSystem.open(ChatConfig.embedded(dir))) {
@@ -55,6 +81,7 @@ class RowsTest {
     @Test
     void escapesBidiControlsAndFoldsWhitespace() {
         assertThat(Rows.oneLine(" a\u202Eb\r\n\tc\u2028d\u0000 ")).isEqualTo("a\\u202eb c d\\u0000");
+        assertThat(Rows.oneLine("a\u200Fb\u061Cc")).isEqualTo("a\\u200fb\\u061cc");
     }
 
     @Test
