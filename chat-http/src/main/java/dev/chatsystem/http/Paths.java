@@ -2,6 +2,8 @@ package dev.chatsystem.http;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
 
 /** The route templates and the paths of created resources (for {@code Location}). */
 final class Paths {
@@ -18,7 +20,34 @@ final class Paths {
 
     static final String METRICS = "/metrics";
 
+    /** Every route's template, in the order {@link ChatServer} registers them: search before a message number. */
+    static final List<String> TEMPLATES =
+            List.of(APPLICATIONS, APPLICATION, CHATS, CHAT, MESSAGES, MESSAGE_SEARCH, MESSAGE, HEALTH, LIVE, METRICS);
+
     private Paths() {}
+
+    /**
+     * The template a request path fits, whatever its method, as the router matches it: a {@code {parameter}} is one
+     * non-empty segment, a trailing slash is ignored. For requests refused before routing, which have no endpoint.
+     */
+    static Optional<String> template(String path) {
+        String trimmed = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        String[] segments = trimmed.split("/", -1);
+        return TEMPLATES.stream().filter(t -> fits(t.split("/", -1), segments)).findFirst();
+    }
+
+    private static boolean fits(String[] template, String[] segments) {
+        if (template.length != segments.length) {
+            return false;
+        }
+        for (int i = 0; i < template.length; i++) {
+            boolean parameter = template[i].startsWith("{");
+            if (parameter ? segments[i].isEmpty() : !template[i].equals(segments[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     static String application(String token) {
         return APPLICATIONS + "/" + URLEncoder.encode(token, StandardCharsets.UTF_8);

@@ -142,13 +142,25 @@ final class ServerMetrics implements AutoCloseable {
         return ROUTED_METHODS.contains(method) ? method : OTHER_METHOD;
     }
 
+    /**
+     * The matched route's template. A request answered without one was either routed nowhere (a 404 or 405: {@link
+     * #UNMATCHED}) or refused before routing (413, 415): that one gets the template its path fits, so that
+     * dashboards see such refusals per route.
+     */
     private static String route(Context ctx) {
+        Endpoint endpoint;
         try {
-            Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
-            return endpoint == null ? UNMATCHED : endpoint.path;
+            endpoint = ctx.endpoints().matchedHttpEndpoint();
         } catch (RuntimeException noneMatched) {
-            return UNMATCHED;
+            endpoint = null;
         }
+        if (endpoint != null) {
+            return endpoint.path;
+        }
+        int status = ctx.statusCode();
+        return status == 404 || status == 405
+                ? UNMATCHED
+                : Paths.template(ctx.path()).orElse(UNMATCHED);
     }
 
     /** Idempotent: both the server's stop event and a failed start may close it. */

@@ -3,6 +3,7 @@ package dev.chatsystem.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chatsystem.core.ChatConfig;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -70,6 +71,36 @@ class MetricsTest {
                         + "\",status=\"405\"")
                 .doesNotContain("method=\"M0\"")
                 .doesNotContain("OVERRIDDEN");
+    }
+
+    @Test
+    void tagsRequestsRefusedBeforeRoutingWithTheTemplateTheirPathFits() {
+        String application = "/api/v1/applications/" + http.newApplication("Refused");
+        String messages = application + "/chats/1/messages";
+        String tooLarge = "x".repeat((int) ChatServer.MAX_REQUEST_SIZE + 1);
+        assertThat(http.send(HttpRequest.newBuilder(http.uri(messages))
+                                .expectContinue(true) // else the 413 and the close can race the upload
+                                .POST(HttpRequest.BodyPublishers.ofString(tooLarge)))
+                        .statusCode())
+                .isEqualTo(413);
+        assertThat(http.send(HttpRequest.newBuilder(http.uri(application))
+                                .header("Content-Encoding", "gzip")
+                                .PUT(HttpRequest.BodyPublishers.ofString("{}")))
+                        .statusCode())
+                .isEqualTo(415);
+        // The search path fits the message template too: it is tagged as the router takes it, as search.
+        assertThat(http.send(HttpRequest.newBuilder(http.uri(messages + "/search?query=x"))
+                                .header("Content-Encoding", "gzip")
+                                .method("GET", HttpRequest.BodyPublishers.ofString("{}")))
+                        .statusCode())
+                .isEqualTo(415);
+
+        assertThat(scrape())
+                .contains("method=\"POST\",route=\"" + Paths.MESSAGES + "\",status=\"413\"")
+                .contains("method=\"PUT\",route=\"" + Paths.APPLICATION + "\",status=\"415\"")
+                .contains("method=\"GET\",route=\"" + Paths.MESSAGE_SEARCH + "\",status=\"415\"")
+                .doesNotContain("route=\"" + ServerMetrics.UNMATCHED + "\",status=\"413\"")
+                .doesNotContain("route=\"" + ServerMetrics.UNMATCHED + "\",status=\"415\"");
     }
 
     @Test
