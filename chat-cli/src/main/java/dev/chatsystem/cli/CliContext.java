@@ -3,12 +3,12 @@ package dev.chatsystem.cli;
 import dev.chatsystem.core.ChatConfig;
 import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.ConfigurationException;
+import dev.chatsystem.core.DataDir;
 import dev.chatsystem.core.Health;
 import dev.chatsystem.core.Role;
 import dev.chatsystem.core.ServerPort;
 import dev.chatsystem.core.ServiceLinks;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -92,6 +92,8 @@ final class CliContext {
                     "--data-dir selects the embedded backends, but CHAT_DB_URL selects the production ones;"
                             + " unset the CHAT_* backend variables to use a data dir");
         }
+        // A file where the data dir goes is a configuration problem, so doctor reports it as its config check.
+        DataDir.requireNoFileInTheWay(config, "--data-dir or CHAT_DATA_DIR");
         // Nor, on the production backends, upgrades the schema but for migrate itself: a newer chat-cli run to look at
         // a deployment would migrate it under the running servers of the older version. (An embedded data dir has
         // one process at a time.) Nor records its shard count: the servers' decides.
@@ -111,7 +113,6 @@ final class CliContext {
      */
     ChatSystem open() {
         ChatConfig config = config();
-        requireNoFileForDataDir(config);
         if (!config.production() && !Files.isDirectory(config.dataDir())) {
             throw new ConfigurationException("data dir " + config.dataDir().toAbsolutePath()
                     + " does not exist; check --data-dir or CHAT_DATA_DIR, or run chat-cli migrate to create it");
@@ -121,9 +122,7 @@ final class CliContext {
 
     /** Migrates the store alone, creating an embedded data dir that does not exist yet; the schema version. */
     String migrate() {
-        ChatConfig config = config();
-        requireNoFileForDataDir(config);
-        return migrator.apply(config);
+        return migrator.apply(config());
     }
 
     /**
@@ -132,29 +131,6 @@ final class CliContext {
      */
     Health checkBackends(ChatConfig config) {
         return checker.apply(config);
-    }
-
-    /**
-     * A regular file named as the data dir, or as one of its parents: neither "does not exist" nor the migrate that
-     * cannot create it helps, so the file is named.
-     */
-    private static void requireNoFileForDataDir(ChatConfig config) {
-        if (config.production()) {
-            return;
-        }
-        Path dir = config.dataDir().toAbsolutePath();
-        for (Path path = dir; path != null; path = path.getParent()) {
-            if (Files.isDirectory(path)) {
-                return;
-            }
-            if (Files.exists(path)) {
-                throw new ConfigurationException(
-                        path.equals(dir)
-                                ? "data dir " + dir + " is not a directory; check --data-dir or CHAT_DATA_DIR"
-                                : "data dir " + dir + " cannot be created: " + path
-                                        + " is a file, not a directory; check --data-dir or CHAT_DATA_DIR");
-            }
-        }
     }
 
     Output output(CommandSpec spec) {

@@ -2,6 +2,7 @@ package dev.chatsystem.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.chatsystem.core.ChatConfig;
 import dev.chatsystem.core.ChatSystem;
 import java.nio.file.Path;
@@ -320,6 +321,23 @@ class CliBasicsTest {
                 .contains("data dir " + file.toAbsolutePath() + " is not a directory", "check --data-dir")
                 .doesNotContain("does not exist", "migrate", "FileAlreadyExists");
         assertThat(file).isRegularFile().hasContent("not a directory");
+    }
+
+    /** README: configuration problems are doctor's config check, not an open that fails after "config ok". */
+    @Test
+    void doctorReportsADataDirThatIsARegularFileAsItsConfigCheck() throws java.io.IOException {
+        Path file = java.nio.file.Files.writeString(dir.resolve("afile"), "not a directory");
+
+        for (Path data : List.of(file, file.resolve("data"))) {
+            Cli.Result result = Cli.run("--json", "doctor", "--data-dir", data.toString());
+
+            assertThat(result.code()).isEqualTo(ExitCodes.FAILURE);
+            JsonNode check = result.json().get(0);
+            assertThat(result.json()).hasSize(1);
+            assertThat(check.get("name").asText()).isEqualTo("config");
+            assertThat(check.get("status").asText()).isEqualTo("fail");
+            assertThat(check.get("detail").asText()).contains(file.toAbsolutePath() + " is", "check --data-dir");
+        }
     }
 
     /** CHAT_DATA_DIR=/tmp/somefile/data: the file in the way is named, not "does not exist" nor a Java exception. */

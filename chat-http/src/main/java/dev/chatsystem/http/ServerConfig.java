@@ -2,6 +2,7 @@ package dev.chatsystem.http;
 
 import dev.chatsystem.core.ChatConfig;
 import dev.chatsystem.core.ConfigurationException;
+import dev.chatsystem.core.DataDir;
 import dev.chatsystem.core.Role;
 import dev.chatsystem.core.ServerPort;
 import dev.chatsystem.core.ServiceLinks;
@@ -48,7 +49,8 @@ public record ServerConfig(int port, ChatConfig chat) {
      * Loads the configuration from {@code environment} and {@code args}.
      *
      * @throws ConfigurationException naming the key, for an unknown {@code CHAT_*} variable, an unknown flag, a flag
-     *     without its value or a value out of range
+     *     without its value or a value out of range; naming the file, for an embedded data dir a file stands in the
+     *     way of
      */
     public static ServerConfig load(Map<String, String> environment, List<String> args) {
         rejectUnknownEnvironment(environment);
@@ -72,7 +74,10 @@ public record ServerConfig(int port, ChatConfig chat) {
                 default -> throw new ConfigurationException("unknown option " + flag + "\n" + USAGE);
             }
         }
-        return new ServerConfig(port, chat.build());
+        ChatConfig built = chat.build();
+        // Here, not when the system opens: the server then exits 2 with one line, as for any other bad setting.
+        DataDir.requireNoFileInTheWay(built, "CHAT_DATA_DIR or --data-dir");
+        return new ServerConfig(port, built);
     }
 
     private static boolean isValueFlag(String flag) {

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chatsystem.core.ConfigurationException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -83,6 +86,28 @@ class ServerConfigTest {
         assertThatThrownBy(() -> ServerConfig.load(Map.of(), List.of("--data-dir")))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("--data-dir");
+    }
+
+    /** Loading the configuration finds it, so the server exits 2 with one line as for any other bad setting. */
+    @Test
+    void aDataDirThatARegularFileStandsInTheWayOfIsAConfigurationError(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("afile"), "not a directory");
+
+        assertThatThrownBy(() -> ServerConfig.load(Map.of("CHAT_DATA_DIR", file.toString()), List.of()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("data dir " + file.toAbsolutePath() + " is not a directory; check CHAT_DATA_DIR or"
+                        + " --data-dir");
+        assertThatThrownBy(() -> ServerConfig.load(
+                        Map.of(), List.of("--data-dir", file.resolve("data").toString())))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("cannot be created: " + file.toAbsolutePath() + " is a file, not a directory");
+        assertThat(ServerConfig.load(
+                                Map.of(),
+                                List.of("--data-dir", dir.resolve("new/data").toString()))
+                        .chat()
+                        .dataDir())
+                .isEqualTo(dir.resolve("new/data"));
+        assertThat(dir.resolve("new")).doesNotExist(); // loading creates nothing
     }
 
     @Test

@@ -5,7 +5,7 @@ import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.ChatConfig;
 import dev.chatsystem.core.ChatException;
 import dev.chatsystem.core.ChatSystem;
-import dev.chatsystem.core.ConfigurationException;
+import dev.chatsystem.core.DataDir;
 import dev.chatsystem.core.Health;
 import dev.chatsystem.core.ReindexListener;
 import dev.chatsystem.core.ReindexReport;
@@ -148,37 +148,14 @@ public final class ChatSystems {
         return system;
     }
 
-    /**
-     * Creates the embedded data dir if it does not exist. A regular file in its place, or in place of one of its
-     * parents, is a configuration error, said as such and named: createDirectories reports the first as
-     * FileAlreadyExistsException, which reads as if the data dir were fine, and the second as "Not a directory" of the
-     * data dir, which does not say which path is the file.
-     */
+    /** Creates the embedded data dir if it does not exist; a file in its way is a configuration error. */
     private static void createDataDir(ChatConfig config) {
-        Path dir = config.dataDir().toAbsolutePath();
-        Optional<Path> file = fileInTheWay(dir);
-        if (file.isPresent()) {
-            throw new ConfigurationException(
-                    file.get().equals(dir)
-                            ? "data dir " + dir + " is not a directory; check CHAT_DATA_DIR or --data-dir"
-                            : "data dir " + dir + " cannot be created: " + file.get()
-                                    + " is a file, not a directory; check CHAT_DATA_DIR or --data-dir");
-        }
+        DataDir.requireNoFileInTheWay(config, "CHAT_DATA_DIR or --data-dir");
         try {
             Files.createDirectories(config.dataDir());
         } catch (IOException e) {
             throw new BackendUnavailableException("cannot create data dir " + config.dataDir() + ": " + e, e);
         }
-    }
-
-    /** The nearest of {@code dir} and its parents that exists, when that is not a directory: none can be made there. */
-    private static Optional<Path> fileInTheWay(Path dir) {
-        for (Path path = dir; path != null; path = path.getParent()) {
-            if (Files.exists(path)) {
-                return Files.isDirectory(path) ? Optional.empty() : Optional.of(path);
-            }
-        }
-        return Optional.empty();
     }
 
     /**
