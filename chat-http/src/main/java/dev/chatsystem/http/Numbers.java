@@ -8,15 +8,33 @@ final class Numbers {
 
     private Numbers() {}
 
+    /** A number that may be 0, such as {@code after}. */
     static long parseNonNegative(String name, String raw) {
+        return parse(name, raw, "a non-negative whole number");
+    }
+
+    /** A number that starts at 1 (chat and message numbers, {@code limit}): 0 is refused with the same sentence. */
+    static long parsePositive(String name, String raw) {
+        long value = parse(name, raw, "a positive whole number");
+        if (value == 0) {
+            throw refused(name, raw, "a positive whole number");
+        }
+        return value;
+    }
+
+    private static long parse(String name, String raw, String what) {
         if (raw == null || raw.isEmpty() || !raw.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw new InvalidInputException(name + " must be a non-negative whole number, was '" + shown(raw) + "'");
+            throw refused(name, raw, what);
         }
         try {
             return Long.parseLong(raw);
         } catch (NumberFormatException e) {
             throw new InvalidInputException(name + " is too large, was '" + shown(raw) + "'");
         }
+    }
+
+    private static InvalidInputException refused(String name, String raw, String what) {
+        return new InvalidInputException(name + " must be " + what + ", was '" + shown(raw) + "'");
     }
 
     /** {@code raw} as an error message may repeat it: cut at a length a reader can take in. */

@@ -1,6 +1,5 @@
 package dev.chatsystem.http;
 
-import dev.chatsystem.core.InvalidInputException;
 import io.javalin.http.Context;
 
 /**
@@ -19,18 +18,10 @@ final class PathParams {
     }
 
     static long chatNumber(Context ctx) {
-        return positiveNumber(CHAT_NUMBER, ctx.pathParam(CHAT_NUMBER));
+        return Numbers.parsePositive(CHAT_NUMBER, ctx.pathParam(CHAT_NUMBER));
     }
 
     static long messageNumber(Context ctx) {
-        return positiveNumber(MESSAGE_NUMBER, ctx.pathParam(MESSAGE_NUMBER));
-    }
-
-    static long positiveNumber(String name, String raw) {
-        long value = Numbers.parseNonNegative(name, raw);
-        if (value == 0) {
-            throw new InvalidInputException(name + " must be a positive number, was '" + Numbers.shown(raw) + "'");
-        }
-        return value;
+        return Numbers.parsePositive(MESSAGE_NUMBER, ctx.pathParam(MESSAGE_NUMBER));
     }
 }

@@ -27,8 +27,8 @@ final class QueryParams {
         if (raw == null) {
             return PageRequest.DEFAULT_LIMIT;
         }
-        long limit = Numbers.parseNonNegative(LIMIT, raw);
-        if (limit < 1 || limit > PageRequest.MAX_LIMIT) {
+        long limit = Numbers.parsePositive(LIMIT, raw);
+        if (limit > PageRequest.MAX_LIMIT) {
             throw new InvalidInputException(
                     LIMIT + " must be between 1 and " + PageRequest.MAX_LIMIT + ", was " + Numbers.shown(raw));
         }

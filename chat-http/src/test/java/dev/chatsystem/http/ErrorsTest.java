@@ -96,6 +96,27 @@ class ErrorsTest {
                 http.post("/api/v1/applications/" + token + "/chats/" + number + "/messages", "{\"body\":\"x\"}"), 400);
     }
 
+    /** Chat and message numbers and limit start at 1: the sentence says so, for 0 too; after may be 0. */
+    @ParameterizedTest
+    @ValueSource(strings = {"-1", "0", "x"})
+    void aRefusedNumberSaysWhichNumbersAreAllowed(String number) {
+        String was = ", was '" + number + "'";
+        assertThat(detail(http.get("/api/v1/applications/" + token + "/chats/" + number)))
+                .isEqualTo("chat_number must be a positive whole number" + was);
+        assertThat(detail(http.get(chat + "/messages/" + number)))
+                .isEqualTo("message_number must be a positive whole number" + was);
+        assertThat(detail(http.get(chat + "/messages?limit=" + number)))
+                .isEqualTo("limit must be a positive whole number" + was);
+        if (!number.equals("0")) {
+            assertThat(detail(http.get(chat + "/messages?after=" + number)))
+                    .isEqualTo("after must be a non-negative whole number" + was);
+        }
+    }
+
+    private static String detail(HttpResponse<String> response) {
+        return assertProblem(response, 400).get("detail").asText();
+    }
+
     @Test
     void reportsWhatDoesNotExist() {
         JsonNode problem = assertProblem(http.get("/api/v1/applications/no-such-token"), 404);
