@@ -68,6 +68,7 @@ final class MessageHandlers {
         long chatNumber = PathParams.chatNumber(ctx);
         String query = QueryParams.query(ctx);
         int limit = QueryParams.limit(ctx);
+        QueryParams.requireNoAfter(ctx);
         try (BodyBudget.Reservation reserved = budget.reserve(limit)) {
             List<Message> found = chatSystem.searchMessages(token, chatNumber, query, limit);
             reserved.keep(found);

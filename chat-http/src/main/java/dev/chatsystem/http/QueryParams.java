@@ -35,6 +35,17 @@ final class QueryParams {
         return (int) limit;
     }
 
+    /**
+     * Search answers one page, best match first, with no {@code Link}: an {@code after} (a message number in lists)
+     * has no meaning there, and was ignored, so a client paging with it got the first page again and again.
+     */
+    static void requireNoAfter(Context ctx) {
+        if (QueryString.of(ctx).get(AFTER).isPresent()) {
+            throw new InvalidInputException(
+                    "search returns one page of at most " + LIMIT + " results; it takes no " + AFTER);
+        }
+    }
+
     /** The required, non-blank {@code ?query=}. */
     static String query(Context ctx) {
         String query = QueryString.of(ctx).get(QUERY).orElse(null);

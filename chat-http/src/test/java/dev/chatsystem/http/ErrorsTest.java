@@ -254,6 +254,20 @@ class ErrorsTest {
         assertProblem(http.get("/api/v1/applications/" + token + "/chats?after=" + after), 400);
     }
 
+    /** Search answers a single page without Link: an after it ignored gave the first page again and again. */
+    @ParameterizedTest
+    @ValueSource(strings = {"3", "0", "-5", ""})
+    void searchTakesNoAfter(String after) {
+        HttpResponse<String> refused = http.get(chat + "/messages/search?query=hello&after=" + after);
+        HttpResponse<String> page = http.get(chat + "/messages/search?query=hello&limit=1");
+
+        assertThat(assertProblem(refused, 400).get("detail").asText())
+                .isEqualTo("search returns one page of at most limit results; it takes no after");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(json(page)).hasSize(1);
+        assertThat(page.headers().firstValue("Link")).isEmpty();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "?query=", "?query=%20%20", "?other=x"})
     void searchNeedsAQuery(String queryString) {
