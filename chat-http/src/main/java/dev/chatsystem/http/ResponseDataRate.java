@@ -1,10 +1,7 @@
 package dev.chatsystem.http;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -56,15 +53,14 @@ final class ResponseDataRate extends Handler.Wrapper {
             Write write = new Write(callback, bytes);
             super.write(last, content, write);
             // Most writes complete within the call, the socket taking all: they need no timer.
-            write.watch(() -> {
+            write.wait.watch(scheduler, () -> {
                 if (waitingSince == UNSET) {
                     waitingSince = start;
                     sentBeforeWaiting = sent;
                 }
-                long due = waitingSince
+                return waitingSince
                         + RequestBodyBudget.GRACE.toNanos()
                         + (sent - sentBeforeWaiting + bytes) * 1_000_000_000L / RequestBodyBudget.MIN_DATA_RATE;
-                return scheduler.schedule(write::expire, due - System.nanoTime(), TimeUnit.NANOSECONDS);
             });
         }
 
@@ -77,68 +73,27 @@ final class ResponseDataRate extends Handler.Wrapper {
                             + RequestBodyBudget.MIN_DATA_RATE + " bytes a second"));
         }
 
-        /**
-         * A write in flight, and the timer that cuts the connection if it is still in flight when due. Its state moves
-         * once to DONE (completed: the timer, if any, is cancelled) or to EXPIRED (the timer cut the connection), so a
-         * timer that fires as the write completes never cuts the connection, which may serve the next request.
-         */
+        /** A write in flight, whose timer cuts the connection if it is still in flight when due. */
         private final class Write extends Callback.Nested {
-            private static final Object ARMING = new Object();
-            private static final Object DONE = new Object();
-            private static final Object EXPIRED = new Object();
+            private final ClientWait wait = new ClientWait(RateKeeping.this::cut);
             private final long bytes;
-            private final AtomicReference<Object> state = new AtomicReference<>(); // null, ARMING, the timer, or final
 
             Write(Callback callback, long bytes) {
                 super(callback);
                 this.bytes = bytes;
             }
 
-            /** Starts the timer, unless the write has completed already. */
-            void watch(Supplier<Scheduler.Task> timer) {
-                if (!state.compareAndSet(null, ARMING)) {
-                    return; // completed within the call
-                }
-                Scheduler.Task task = timer.get();
-                if (!state.compareAndSet(ARMING, task) && state.get() == DONE) {
-                    task.cancel(); // it completed meanwhile
-                }
-            }
-
-            /** The timer: cuts the connection if the write is still in flight. */
-            void expire() {
-                for (Object current = state.get();
-                        current == ARMING || current instanceof Scheduler.Task;
-                        current = state.get()) {
-                    if (state.compareAndSet(current, EXPIRED)) {
-                        cut();
-                        return;
-                    }
-                }
-            }
-
             @Override
             public void succeeded() {
-                stopTimer();
+                wait.end();
                 sent += bytes; // writes complete one at a time: the next one waits for this callback
                 super.succeeded();
             }
 
             @Override
             public void failed(Throwable failure) {
-                stopTimer();
+                wait.end();
                 super.failed(failure);
-            }
-
-            private void stopTimer() {
-                for (Object current = state.get(); current != DONE && current != EXPIRED; current = state.get()) {
-                    if (state.compareAndSet(current, DONE)) {
-                        if (current instanceof Scheduler.Task task) {
-                            task.cancel();
-                        }
-                        return;
-                    }
-                }
             }
         }
     }
