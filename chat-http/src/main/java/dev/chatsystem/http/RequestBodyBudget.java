@@ -3,10 +3,7 @@ package dev.chatsystem.http;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -18,9 +15,9 @@ import org.eclipse.jetty.util.Callback;
  * heap. Without it, a few hundred clients each sending a body of 1 MiB (the largest accepted) ran a 256 MB server out
  * of memory, whether or not the bodies were valid. A body of unknown length (chunked) counts as the largest accepted;
  * one declared larger than that is refused before it is read and holds nothing. A client cannot hold its room by
- * sending slowly: past a grace period, a body that has arrived at less than {@link #MIN_DATA_RATE} fails (408), and a
- * silent connection ends at the idle timeout. (HTTP/1.1 only, as the server speaks: an HTTP/2 body of unknown length
- * has no {@code Transfer-Encoding} and would hold nothing.)
+ * sending slowly, or not at all: past a grace period, a body that has arrived at less than {@link #MIN_DATA_RATE}
+ * fails (408) and gives its room back ({@link RequestDataRate}). (HTTP/1.1 only, as the server speaks: an HTTP/2 body
+ * of unknown length has no {@code Transfer-Encoding} and would hold nothing.)
  */
 final class RequestBodyBudget extends Handler.Wrapper {
     /**
@@ -60,22 +57,25 @@ final class RequestBodyBudget extends Handler.Wrapper {
             return true;
         }
         BodyBudget.Reservation reservation = reserved.get();
+        RequestDataRate rated = new RequestDataRate(request);
         Callback releasing = new Callback.Nested(callback) {
             @Override
             public void succeeded() {
+                rated.complete();
                 reservation.close();
                 super.succeeded();
             }
 
             @Override
             public void failed(Throwable failure) {
+                rated.complete();
                 reservation.close();
                 super.failed(failure);
             }
         };
         boolean handled;
         try {
-            handled = super.handle(new MinimumRate(request), response, releasing);
+            handled = super.handle(rated, response, releasing);
         } catch (Throwable e) {
             reservation.close();
             throw e;
@@ -84,39 +84,6 @@ final class RequestBodyBudget extends Handler.Wrapper {
             reservation.close();
         }
         return handled;
-    }
-
-    /** Fails the body (408) when, past {@link #GRACE} from its first read, it has arrived slower than the rate. */
-    private static final class MinimumRate extends Request.Wrapper {
-        private static final long UNSET = Long.MIN_VALUE;
-        // Jetty never reads one request's body from two threads at once, and hands the reads over between threads.
-        private volatile long firstReadNanos = UNSET;
-        private volatile long received;
-
-        MinimumRate(Request request) {
-            super(request);
-        }
-
-        @Override
-        public Content.Chunk read() {
-            long now = System.nanoTime();
-            if (firstReadNanos == UNSET) {
-                firstReadNanos = now;
-            }
-            long late = now - firstReadNanos - GRACE.toNanos();
-            if (late > 0 && received < MIN_DATA_RATE * late / 1_000_000_000L) {
-                return Content.Chunk.from(
-                        new BadMessageException(
-                                HttpStatus.REQUEST_TIMEOUT_408,
-                                "the request body arrives slower than " + MIN_DATA_RATE + " bytes a second"),
-                        true);
-            }
-            Content.Chunk chunk = super.read();
-            if (chunk != null) {
-                received += chunk.remaining();
-            }
-            return chunk;
-        }
     }
 
     /** What the body may take: its declared length, the largest accepted when chunked, none when refused unread. */

@@ -98,6 +98,39 @@ class RequestBodyBudgetTest {
     }
 
     @Test
+    void silentUploadsLoseTheirRoomOnceTheGracePeriodHasPassed(@TempDir Path dataDir) throws Exception {
+        // Three chunked bodies hold 3,073 KiB each (1 MiB, and the text decoded from it), one declared at 342,100
+        // bytes the 1,003 KiB left: the review's mixture, for a smaller heap. None sends a byte of its body.
+        int budgetKib = 3 * 3_073 + 1_003;
+        BodyBudget budget = new BodyBudget(budgetKib, Duration.ofSeconds(5));
+        try (TestServer http = TestServer.start(dataDir, budget)) {
+            String path = newChatMessages(http, "silent");
+            List<Socket> silent = new ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    silent.add(startUpload(http, path, "Transfer-Encoding: chunked\r\n", ""));
+                }
+                silent.add(startUpload(http, path, "Content-Length: 342100\r\n", ""));
+                awaitAvailable(budget, 0);
+                Thread.sleep(RequestBodyBudget.GRACE.toMillis() + 1_000);
+
+                // Before, they held the budget until the idle timeout (30 s): this waited 5 s, then got a 503.
+                assertThat(http.post(path, "{\"body\":\"small\"}").statusCode()).isEqualTo(201);
+                for (Socket upload : silent) {
+                    upload.setSoTimeout(5_000);
+                    String answer = new String(upload.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                    assertThat(answer).startsWith("HTTP/1.1 408").containsIgnoringCase("connection: close");
+                }
+            } finally {
+                for (Socket upload : silent) {
+                    upload.close();
+                }
+            }
+            awaitAvailable(budget, budgetKib);
+        }
+    }
+
+    @Test
     void aBodyThatPausesWithinTheGracePeriodIsStillRead(@TempDir Path dataDir) throws Exception {
         try (TestServer http = TestServer.start(dataDir, new BodyBudget(BUDGET_KIB, Duration.ofSeconds(1)))) {
             String path = newChatMessages(http, "pause");
