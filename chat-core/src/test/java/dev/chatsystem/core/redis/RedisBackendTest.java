@@ -577,11 +577,31 @@ class RedisBackendTest {
         open.add(first); // closed below; by tearDown too if the test fails first (closing twice is harmless)
         backend.writePath().createMessage(token, 1, "one", AT);
         awaitTrue(() -> store.countMessages(java.util.Optional.empty()) == 1);
-        first.close(); // gives its leases back
+        List<String> leases = leaseKeys(4);
+        try (RedisClient redis = RedisClient.create(REDIS)) {
+            awaitTrue(() -> leases.stream().allMatch(lease -> "first".equals(redis.get(lease))));
+            first.close(); // gives its leases back: at once, not when they lapse
+            assertThat(leases)
+                    .allSatisfy(lease -> assertThat(redis.exists(lease))
+                            .as("%s after close", lease)
+                            .isFalse());
+        }
 
         workers(backend(store), "second");
         backend.writePath().createMessage(token, 1, "two", AT);
-        awaitTrue(() -> store.countMessages(java.util.Optional.empty()) == 2);
+        // Well within ShardDrainer.LEASE_TTL: a lease that was only left to lapse would not be free yet.
+        Await.until(() -> store.countMessages(java.util.Optional.empty()) == 2, ShardDrainer.LEASE_TTL.dividedBy(2));
+    }
+
+    /** Every shard's lease key, for both consumer groups. */
+    private static List<String> leaseKeys(int shards) {
+        RedisKeys keys = new RedisKeys(shards);
+        List<String> leases = new ArrayList<>();
+        for (int shard = 0; shard < shards; shard++) {
+            leases.add(keys.lease(shard, StreamWorkers.PERSIST));
+            leases.add(keys.lease(shard, StreamWorkers.INDEX));
+        }
+        return leases;
     }
 
     @Test
