@@ -21,8 +21,11 @@ final class Api {
             .version(HttpClient.Version.HTTP_1_1)
             .build();
 
-    /** A response: status (0 when the request did not get one), parsed body (null unless JSON), raw text. */
-    record Reply(int status, JsonNode json, String text) {
+    /**
+     * A response: status (0 when the request did not get one), parsed body (null unless JSON), raw text, and its
+     * {@code Retry-After} header (null when absent).
+     */
+    record Reply(int status, JsonNode json, String text, String retryAfter) {
         boolean ok() {
             return status >= 200 && status < 300;
         }
@@ -88,6 +91,12 @@ final class Api {
                 .POST(publisher));
     }
 
+    Reply put(String path, Object body) {
+        return send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(write(body))));
+    }
+
     /** A POST carrying an {@code Idempotency-Key} header. */
     Reply postWithKey(String path, Object body, String key) {
         return send(HttpRequest.newBuilder(uri(path))
@@ -100,9 +109,13 @@ final class Api {
         try {
             HttpResponse<String> response =
                     CLIENT.send(request.timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
-            return new Reply(response.statusCode(), parse(response), response.body());
+            return new Reply(
+                    response.statusCode(),
+                    parse(response),
+                    response.body(),
+                    response.headers().firstValue("Retry-After").orElse(null));
         } catch (IOException e) {
-            return new Reply(0, null, e.toString());
+            return new Reply(0, null, e.toString(), null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
