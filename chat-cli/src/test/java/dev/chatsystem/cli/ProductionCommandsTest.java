@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chatsystem.core.ChatConfig;
 import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.Role;
+import dev.chatsystem.core.elasticsearch.TestIndices;
 import dev.chatsystem.core.testing.Await;
 import dev.chatsystem.core.testing.MySqlTestDatabase;
 import dev.chatsystem.core.testing.Services;
@@ -35,7 +36,8 @@ import redis.clients.jedis.RedisClient;
 class ProductionCommandsTest {
     private static final int REDIS_DB = 10;
     private static final String SHARD_COUNT = "{chat:s0}:config:shards";
-    private static final String INDEX = "chat-test-cli-commands";
+    /** Unique to this run: a run killed mid-reindex would leave a fixed name write-blocked for the next one. */
+    private static final String INDEX = TestIndices.uniqueName("cli-commands");
 
     private final HttpClient http = HttpClient.newHttpClient();
     /** The Elasticsearch indexes the tests made, deleted with their templates after the class. */

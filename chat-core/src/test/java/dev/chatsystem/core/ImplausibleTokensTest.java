@@ -2,8 +2,10 @@ package dev.chatsystem.core;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.chatsystem.core.elasticsearch.TestIndices;
 import dev.chatsystem.core.testing.MySqlTestDatabase;
 import dev.chatsystem.core.testing.Services;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
@@ -32,11 +34,12 @@ class ImplausibleTokensTest {
         }
     }
 
-    /** MySQL, Redis (database 10, flushed) and the shared Elasticsearch index. */
+    /** MySQL, Redis (database 10, flushed) and an Elasticsearch index of its own, deleted at the end. */
     @Nested
     class Production extends Contract {
         private static final URI REDIS = Services.redisUrl().resolve("/10");
 
+        private final String index = TestIndices.uniqueName("implausible-tokens");
         private MySqlTestDatabase database;
 
         @Override
@@ -46,15 +49,16 @@ class ImplausibleTokensTest {
             try (RedisClient redis = RedisClient.create(REDIS)) {
                 redis.flushDB();
             }
-            return ChatSystem.open(database.productionConfig(dataDir, REDIS, "chat-test-implausible-tokens")
-                    .build());
+            return ChatSystem.open(
+                    database.productionConfig(dataDir, REDIS, index).build());
         }
 
         @Override
-        void closeBackends() {
+        void closeBackends() throws IOException {
             if (database != null) {
                 database.close();
             }
+            TestIndices.delete(index);
         }
     }
 
@@ -64,7 +68,7 @@ class ImplausibleTokensTest {
 
         abstract ChatSystem open(Path dataDir);
 
-        void closeBackends() {}
+        void closeBackends() throws IOException {}
 
         @BeforeAll
         void start(@TempDir Path dataDir) {
@@ -75,7 +79,7 @@ class ImplausibleTokensTest {
         }
 
         @AfterAll
-        void stop() {
+        void stop() throws IOException {
             if (chats != null) {
                 chats.close();
             }

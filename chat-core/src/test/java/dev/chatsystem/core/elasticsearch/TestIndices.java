@@ -35,27 +35,58 @@ public final class TestIndices implements BeforeAllCallback, AfterEachCallback, 
     @Override
     public void afterEach(ExtensionContext context) throws IOException {
         for (String name : names) {
-            deleteWithGenerations(name);
-            if (admin.indices()
-                    .existsIndexTemplate(t -> t.name(IndexCreator.templateName(name)))
-                    .value()) {
-                admin.indices().deleteIndexTemplate(t -> t.name(IndexCreator.templateName(name)));
-            }
+            deleteWithGenerations(admin, name);
+            deleteTemplate(admin, name);
         }
         names.clear();
+    }
+
+    /**
+     * A name for an index that a test class makes outside this extension (through a {@code ChatSystem}, a store, a
+     * server), unique to this run: a fixed name would pile up on a reused node, and an index that a run killed midway
+     * left half rebuilt or write-blocked would break the next run. Delete it with {@link #delete} in an
+     * {@code @AfterAll}.
+     */
+    public static String uniqueName(String purpose) {
+        return "chat-test-" + purpose + "-" + UUID.randomUUID().toString().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Deletes each index named, with every index a full rebuild of it created and its template: the cleanup of a
+     * {@link #uniqueName}. Aborts, as the tests did, when Elasticsearch cannot be reached.
+     */
+    public static void delete(String... names) throws IOException {
+        ElasticsearchClient client = new ElasticsearchClient(new Rest5ClientTransport(
+                Rest5Client.builder(Services.requireElasticsearch()).build(), new JacksonJsonpMapper()));
+        try {
+            for (String name : names) {
+                deleteWithGenerations(client, name);
+                deleteTemplate(client, name);
+            }
+        } finally {
+            client._transport().close();
+        }
     }
 
     /**
      * Deletes the index {@code name}, or the index it is an alias of, and every index a full rebuild of it created
      * ({@link AliasSwapRebuild}): by their names, as an alias or a wildcard cannot name an index to delete.
      */
-    void deleteWithGenerations(String name) throws IOException {
+    private static void deleteWithGenerations(ElasticsearchClient admin, String name) throws IOException {
         for (String index : admin.indices()
                 .get(g ->
                         g.index(name, name + AliasSwapRebuild.GENERATION + "*").ignoreUnavailable(true))
                 .indices()
                 .keySet()) {
             admin.indices().delete(d -> d.index(index).ignoreUnavailable(true));
+        }
+    }
+
+    private static void deleteTemplate(ElasticsearchClient admin, String name) throws IOException {
+        if (admin.indices()
+                .existsIndexTemplate(t -> t.name(IndexCreator.templateName(name)))
+                .value()) {
+            admin.indices().deleteIndexTemplate(t -> t.name(IndexCreator.templateName(name)));
         }
     }
 

@@ -5,14 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.chatsystem.core.ChatConfig;
 import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.elasticsearch.ElasticsearchSearchIndex;
+import dev.chatsystem.core.elasticsearch.TestIndices;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
 import dev.chatsystem.core.spi.IndexRebuild;
 import dev.chatsystem.core.spi.SearchIndex;
 import dev.chatsystem.core.testing.Services;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,8 +26,16 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Lucene index stands in for Elasticsearch where the marker alone is tested; the wiring is tested on Elasticsearch.
  */
 class MarkedSearchIndexTest {
+    private static final String ABANDONED = TestIndices.uniqueName("marked-abandoned");
+    private static final String MARKED = TestIndices.uniqueName("marked-search-index");
+
     @TempDir
     Path dataDir;
+
+    @AfterAll
+    static void deleteIndices() throws IOException {
+        TestIndices.delete(ABANDONED, MARKED);
+    }
 
     private Path marker() {
         return dataDir.resolve(MarkedSearchIndex.FILE_NAME);
@@ -232,8 +243,7 @@ class MarkedSearchIndexTest {
     /** Elasticsearch keeps its index whole until a rebuild swaps in: abandoning one owes nothing. */
     @Test
     void anAbandonedRebuildOfElasticsearchOwesNoRebuildAtTheNextStart() {
-        try (SearchIndex elasticsearch =
-                ElasticsearchSearchIndex.open(Services.requireElasticsearch(), "chat-test-marked-abandoned")) {
+        try (SearchIndex elasticsearch = ElasticsearchSearchIndex.open(Services.requireElasticsearch(), ABANDONED)) {
             MarkedSearchIndex index = MarkedSearchIndex.open(elasticsearch, dataDir, 0);
             assertThat(index.needsRebuild()).isFalse();
 
@@ -253,7 +263,7 @@ class MarkedSearchIndexTest {
         ChatConfig config = ChatConfig.builder()
                 .dataDir(dataDir)
                 .elasticsearchUrl(Services.requireElasticsearch())
-                .elasticsearchIndex("chat-test-marked-search-index")
+                .elasticsearchIndex(MARKED)
                 .build();
         try (ChatSystem system = ChatSystem.open(config)) {
             assertThat(marker()).exists();

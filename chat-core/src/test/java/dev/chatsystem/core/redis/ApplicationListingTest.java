@@ -6,30 +6,39 @@ import dev.chatsystem.core.Application;
 import dev.chatsystem.core.ChatConfig;
 import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.Role;
+import dev.chatsystem.core.elasticsearch.TestIndices;
 import dev.chatsystem.core.testing.MySqlTestDatabase;
 import dev.chatsystem.core.testing.RedisDatabase;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Listing applications shows live chat counts where Redis has them, and never seeds a counter to get one. */
 class ApplicationListingTest {
+    private static final String INDEX = TestIndices.uniqueName("application-listing");
+
     @RegisterExtension
     final RedisDatabase redis = new RedisDatabase(11);
 
     @TempDir
     Path dataDir;
 
+    @AfterAll
+    static void deleteIndex() throws IOException {
+        TestIndices.delete(INDEX);
+    }
+
     @Test
     void showsLiveCountsAndAfterALossOfRedisDataTheStoredOnesWithoutSeeding() {
         try (MySqlTestDatabase database = MySqlTestDatabase.create();
-                ChatSystem api =
-                        ChatSystem.open(database.productionConfig(dataDir, redis.url(), "chat-test-application-listing")
-                                .role(Role.API) // no worker: the chats stay queued, the stored counts 0
-                                .build())) {
+                ChatSystem api = ChatSystem.open(database.productionConfig(dataDir, redis.url(), INDEX)
+                        .role(Role.API) // no worker: the chats stay queued, the stored counts 0
+                        .build())) {
             List<String> tokens = List.of(
                     api.createApplication("first").token(),
                     api.createApplication("second").token(),

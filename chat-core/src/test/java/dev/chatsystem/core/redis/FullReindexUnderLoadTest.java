@@ -7,9 +7,11 @@ import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.ConflictException;
 import dev.chatsystem.core.Message;
 import dev.chatsystem.core.ReindexListener;
+import dev.chatsystem.core.elasticsearch.TestIndices;
 import dev.chatsystem.core.testing.Await;
 import dev.chatsystem.core.testing.MySqlTestDatabase;
 import dev.chatsystem.core.testing.RedisDatabase;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +22,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +33,9 @@ import redis.clients.jedis.params.SetParams;
  * it all along, and afterwards every message is found, whether the workers indexed it before, during or after it.
  */
 class FullReindexUnderLoadTest {
-    private static final String INDEX = "chat-test-full-reindex";
+    /** Unique: a run killed mid-reindex leaves its index write-blocked or half swapped. */
+    private static final String INDEX = TestIndices.uniqueName("full-reindex");
+
     private static final int CHATS = 4;
 
     @RegisterExtension
@@ -38,6 +43,11 @@ class FullReindexUnderLoadTest {
 
     @TempDir
     Path dataDir;
+
+    @AfterAll
+    static void deleteIndex() throws IOException {
+        TestIndices.delete(INDEX);
+    }
 
     @Test
     void searchesKeepAnsweringAndNoMessageIsLostFromSearch() throws Exception {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.chatsystem.core.Message;
 import dev.chatsystem.core.WorkerListener;
 import dev.chatsystem.core.elasticsearch.ElasticsearchSearchIndex;
+import dev.chatsystem.core.elasticsearch.TestIndices;
 import dev.chatsystem.core.h2.H2ChatStore;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
 import dev.chatsystem.core.spi.ChatStore;
@@ -15,6 +16,7 @@ import dev.chatsystem.core.spi.SearchIndex;
 import dev.chatsystem.core.testing.Await;
 import dev.chatsystem.core.testing.MySqlTestDatabase;
 import dev.chatsystem.core.testing.Services;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.RedisClient;
@@ -39,8 +42,16 @@ class NumbersGivenAgainTest {
             Services.redisUrl().resolve("/9"); // shared with RedisBackendTest, flushed per test
     private static final Instant AT = Instant.now().truncatedTo(ChronoUnit.MICROS);
 
+    private static final String NUMBERS_GIVEN_AGAIN = TestIndices.uniqueName("numbers-given-again");
+    private static final String DISPLACED_THEN_REINDEXED = TestIndices.uniqueName("displaced-then-reindexed");
+
     @TempDir
     Path dataDir;
+
+    @AfterAll
+    static void deleteIndices() throws IOException {
+        TestIndices.delete(NUMBERS_GIVEN_AGAIN, DISPLACED_THEN_REINDEXED);
+    }
 
     /** Lucene keeps the last write, whatever its version (only the embedded form's single writer uses it). */
     @Test
@@ -57,8 +68,8 @@ class NumbersGivenAgainTest {
         Services.requireMysql();
         try (MySqlTestDatabase database = MySqlTestDatabase.create();
                 ChatStore store = database.open();
-                SearchIndex index = ElasticsearchSearchIndex.open(
-                        Services.requireElasticsearch(), "chat-test-numbers-given-again")) {
+                SearchIndex index =
+                        ElasticsearchSearchIndex.open(Services.requireElasticsearch(), NUMBERS_GIVEN_AGAIN)) {
             messagesNumberedAgainAreStoredUnderNewNumbers(store, index, true);
         }
     }
@@ -138,8 +149,8 @@ class NumbersGivenAgainTest {
         Services.requireMysql();
         try (MySqlTestDatabase database = MySqlTestDatabase.create();
                 ChatStore store = database.open();
-                SearchIndex index = ElasticsearchSearchIndex.open(
-                        Services.requireElasticsearch(), "chat-test-displaced-then-reindexed");
+                SearchIndex index =
+                        ElasticsearchSearchIndex.open(Services.requireElasticsearch(), DISPLACED_THEN_REINDEXED);
                 RedisBackend backend = connect(store)) {
             String token = application(store);
             RedisWritePath writes = (RedisWritePath) backend.writePath();

@@ -6,13 +6,16 @@ import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.Message;
 import dev.chatsystem.core.Role;
 import dev.chatsystem.core.elasticsearch.ElasticsearchSearchIndex;
+import dev.chatsystem.core.elasticsearch.TestIndices;
 import dev.chatsystem.core.spi.IndexedMessage;
 import dev.chatsystem.core.testing.MySqlTestDatabase;
 import dev.chatsystem.core.testing.RedisDatabase;
 import dev.chatsystem.core.testing.Services;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,13 +25,18 @@ import org.junit.jupiter.api.io.TempDir;
  * hold yet, or holds with the body from before the edit that matched: a search answers it from the pending writes.
  */
 class SearchAheadOfTheStoreTest {
-    private static final String INDEX = "chat-test-search-ahead";
+    private static final String INDEX = TestIndices.uniqueName("search-ahead");
 
     @RegisterExtension
     final RedisDatabase redis = new RedisDatabase(4);
 
     @TempDir
     Path dataDir;
+
+    @AfterAll
+    static void deleteIndex() throws IOException {
+        TestIndices.delete(INDEX);
+    }
 
     @Test
     void aMessageIndexedBeforeItIsStoredIsFoundWithItsLatestBody() {

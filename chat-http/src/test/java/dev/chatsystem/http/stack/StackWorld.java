@@ -3,10 +3,12 @@ package dev.chatsystem.http.stack;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chatsystem.core.elasticsearch.TestIndices;
 import dev.chatsystem.core.search.QueryWords;
 import dev.chatsystem.core.testing.MySqlTestDatabase;
 import dev.chatsystem.core.testing.Services;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,7 +27,7 @@ import redis.clients.jedis.RedisClient;
 
 /**
  * The production backends of one test class: a fresh MySQL database, a Redis database of its own (flushed) and an
- * Elasticsearch index named after it (tokens are random, so documents of earlier runs never collide). Answers what the
+ * Elasticsearch index of its own, deleted on close. Answers what the
  * backends hold, behind the servers' backs.
  */
 final class StackWorld implements AutoCloseable {
@@ -41,14 +43,15 @@ final class StackWorld implements AutoCloseable {
     final MySqlTestDatabase database;
     final URI redisUrl;
     final URI elasticsearchUrl;
-    /** The Elasticsearch index of this class: one per Redis database, so test classes never see each other's. */
+    /** The Elasticsearch index of this class, unique to this run, so test classes and runs never see each other's. */
     final String elasticsearchIndex;
 
     private StackWorld(MySqlTestDatabase database, URI redisUrl, URI elasticsearchUrl) {
         this.database = database;
         this.redisUrl = redisUrl;
         this.elasticsearchUrl = elasticsearchUrl;
-        this.elasticsearchIndex = "chat-test-stack-" + redisUrl.getPath().substring(1);
+        this.elasticsearchIndex =
+                TestIndices.uniqueName("stack-" + redisUrl.getPath().substring(1));
     }
 
     /** Skips (or fails when {@code CI=true}) unless every service answers. */
@@ -298,7 +301,20 @@ final class StackWorld implements AutoCloseable {
         try {
             flushRedis();
         } finally {
-            database.close();
+            try {
+                database.close();
+            } finally {
+                deleteIndex();
+            }
+        }
+    }
+
+    /** The index, what full reindexes made of it, and its template: its name is this run's alone. */
+    private void deleteIndex() {
+        try {
+            TestIndices.delete(elasticsearchIndex);
+        } catch (IOException e) {
+            throw new UncheckedIOException("deleting " + elasticsearchIndex, e);
         }
     }
 
