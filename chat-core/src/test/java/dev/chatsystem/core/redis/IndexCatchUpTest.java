@@ -19,6 +19,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -168,22 +171,30 @@ class IndexCatchUpTest {
     }
 
     @Test
-    void aPassCutShortByItsWorkersStopIsFinishedByAnother() {
+    void aPassCutShortByItsWorkersStopIsFinishedByAnother() throws Exception {
         try (H2ChatStore store = H2ChatStore.open(dataDir);
                 LuceneSearchIndex lucene = LuceneSearchIndex.open(dataDir.resolve("index"))) {
             storeMessages(store, 2_500);
             CatchUpMarker marker = CatchUpMarker.inRedis(redis.client(), KEYS);
             ControlledIndex index = new ControlledIndex(lucene);
             AtomicInteger calls = new AtomicInteger();
+            CountDownLatch stopCalled = new CountDownLatch(1);
             index.beforeUpsert(() -> {
-                if (calls.incrementAndGet() == 1) {
-                    sleep(Duration.ofMillis(500)); // the worker is told to stop meanwhile
+                if (calls.incrementAndGet() == 1) { // the worker is told to stop meanwhile
+                    try {
+                        assertThat(stopCalled.await(30, TimeUnit.SECONDS)).isTrue();
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
                 }
             });
             IndexCatchUp stopping = new IndexCatchUp(store, index, marker, redisLock("first"));
             stopping.request();
             Await.until(() -> calls.get() >= 1, Duration.ofSeconds(30));
-            stopping.close();
+            // close() waits for the pass's thread, which waits in its first batch until close() has been called.
+            CompletableFuture<Void> closing = Await.blockedIn(stopping::close, Duration.ofSeconds(30));
+            stopCalled.countDown();
+            closing.get(30, TimeUnit.SECONDS);
             assertThat(lucene.count()).as("stopped after its first batch").isEqualTo(1_000);
             assertThat(marker.get()).as("still owed").isPresent();
 
