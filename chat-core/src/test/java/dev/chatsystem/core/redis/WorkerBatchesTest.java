@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -188,31 +190,32 @@ class WorkerBatchesTest {
         ControlledIndex hanging = new ControlledIndex(index);
         hanging.hold();
         AutoCloseable workers = backend.startWorkers(store, hanging, 10, "w", Duration.ofHours(24), listener);
-        Thread stopping = null;
+        CompletableFuture<Void> stopping = null;
         try {
             // The groups were missing, so a catch-up pass runs; it hangs on the index.
             awaitTrue(() -> listener.total(QueueBacklog.PERSIST) == 1 && hanging.waitingAtGate() == 1);
 
-            stopping = Thread.ofVirtual().start(() -> {
-                try {
-                    workers.close();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            Thread.sleep(300);
+            // Returns once close() waits (for the pass): it has told the drainers to stop by then.
+            stopping = Await.blockedIn(
+                    () -> {
+                        try {
+                            workers.close();
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    },
+                    Duration.ofSeconds(30));
+            assertThat(stopping).as("close() waits for the hanging pass").isNotDone();
             backend.writePath().createChat(token, AT); // chat 3, queued while the stop waits for the pass
             Thread.sleep(1_000); // a drainer still running persists it within milliseconds
         } finally {
             hanging.release();
-            if (stopping != null) {
-                stopping.join(StreamWorkers.STOP_WITHIN.plusSeconds(5));
-            } else {
+            if (stopping == null) {
                 workers.close();
             }
         }
 
-        assertThat(stopping.isAlive()).isFalse();
+        stopping.get(StreamWorkers.STOP_WITHIN.plusSeconds(5).toSeconds(), TimeUnit.SECONDS); // close()'s own failures
         assertThat(listener.total(QueueBacklog.PERSIST)).isEqualTo(1);
         assertThat(store.chat(token, 3)).isEmpty();
     }
