@@ -71,10 +71,9 @@ class ResponseDataRateTest {
             awaitAvailable(0, Duration.ofSeconds(10));
             assertThat(http.get(messages).statusCode()).isEqualTo(503);
 
-            long start = System.nanoTime();
+            // Cut off after the grace period and a write of 32 KB at the rate (some 15 s); at their own rate the
+            // readers would hold their room for an hour. The deadline leaves a loaded machine room to be late.
             awaitAvailable(BUDGET_KIB, Duration.ofSeconds(40));
-            // The grace period, and a write of 32 KB at the rate, after the buffers filled.
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(25));
             assertThat(http.get(messages).statusCode()).isEqualTo(200);
         } finally {
             for (Socket reader : readers) {
@@ -89,7 +88,7 @@ class ResponseDataRateTest {
     @Test
     void aReaderThatPausesWithinTheGracePeriodGetsTheWholeList() throws Exception {
         try (Socket reader = request(messages)) {
-            Thread.sleep(3_000); // the buffers are full and the server's write waits
+            Thread.sleep(1_000); // the buffers are full and the server's write waits, well within the 5 s grace
             reader.setSoTimeout(10_000);
             byte[] response = reader.getInputStream().readAllBytes();
 
