@@ -202,30 +202,34 @@ class LostWritesCheckTest {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicLong created = new AtomicLong();
         List<Thread> load = new ArrayList<>();
-        for (String token : tokens) {
-            load.add(Thread.ofPlatform().start(() -> {
-                try {
-                    while (loading.get()) {
-                        long number = writes.createMessage(token, 1, "m", AT);
-                        writes.editMessage(token, 1, number, "edited", AT);
-                        created.incrementAndGet();
+        try {
+            for (String token : tokens) {
+                load.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        while (loading.get()) {
+                            long number = writes.createMessage(token, 1, "m", AT);
+                            writes.editMessage(token, 1, number, "edited", AT);
+                            created.incrementAndGet();
+                        }
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
                     }
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
-                }
-            }));
-        }
-        long until = System.nanoTime() + Duration.ofSeconds(4).toNanos();
-        while (System.nanoTime() < until) {
-            setup.check().check();
-            assertThat(setup.check().behind()).isNull();
-            Thread.sleep(20);
-        }
-        loading.set(false);
-        for (Thread thread : load) {
-            thread.join();
+                }));
+            }
+            long until = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+            while (System.nanoTime() < until) {
+                setup.check().check();
+                assertThat(setup.check().behind()).isNull();
+                Thread.sleep(20);
+            }
+        } finally { // also when a check failed: the writers must not go on into the tests after this one
+            loading.set(false);
+            for (Thread thread : load) {
+                assertThat(thread.join(WITHIN)).as("a writer stopped").isTrue();
+            }
         }
         assertThat(failure.get()).isNull();
+        assertThat(created.get()).as("messages created meanwhile").isPositive();
         Await.until(() -> store.countMessages(Optional.empty()) == created.get(), WITHIN);
         awaitMarked(redis, setup.keys());
         setup.check().check();
