@@ -2,10 +2,8 @@ package dev.chatsystem.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chatsystem.core.testing.ChildOutput;
 import dev.chatsystem.core.testing.KilledChild;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,36 +30,26 @@ class CrashRecoveryTest {
                         dataDir.toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
-        String token = null;
-        List<Long> acknowledged = new ArrayList<>();
-        try (BufferedReader out =
-                new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            try {
-                String line;
-                while (acknowledged.size() < 400 && (line = out.readLine()) != null) {
-                    if (line.startsWith("TOKEN ")) {
-                        token = line.substring(6);
-                    } else if (line.startsWith("ACK ")) {
-                        acknowledged.add(Long.parseLong(line.substring(4)));
-                    }
-                }
-            } finally {
-                KilledChild.kill(child, Duration.ofSeconds(30));
-            }
-            // What it acknowledged between the 400th and the kill must survive too, the last one above all.
-            for (String line : KilledChild.remainingLines(out)) {
-                if (line.startsWith("ACK ")) {
-                    acknowledged.add(Long.parseLong(line.substring(4)));
-                }
-            }
+        ChildOutput out = ChildOutput.of(child);
+        try {
+            out.awaitUntil(lines -> acks(lines).size() >= 400, Duration.ofSeconds(60));
+        } finally {
+            KilledChild.kill(child, Duration.ofSeconds(30));
         }
+        // What it acknowledged between the 400th and the kill must survive too, the last one above all.
+        List<String> lines = out.toEnd(Duration.ofSeconds(30));
+        String token = lines.stream()
+                .filter(line -> line.startsWith("TOKEN "))
+                .map(line -> line.substring(6))
+                .findFirst()
+                .orElse(null);
+        List<Long> acknowledged = acks(lines);
         assertThat(token).isNotNull();
         assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(400).doesNotHaveDuplicates();
         long last = acknowledged.getLast();
 
         try (ChatSystem chats = ChatSystem.open(ChatConfig.embedded(dataDir))) {
-            List<Message> stored =
-                    chats.listMessages(token, 1, new PageRequest(0, 1000)).items();
+            List<Message> stored = allMessages(chats, token); // more than a page when the child was fast
             assertThat(stored)
                     .extracting(Message::messageNumber)
                     .as("numbers are gap-free from 1")
@@ -79,6 +67,27 @@ class CrashRecoveryTest {
                     .containsExactly(last);
             long next = chats.createMessage(token, 1, "after the crash").messageNumber();
             assertThat(next).isEqualTo(stored.size() + 1);
+        }
+    }
+
+    private static List<Long> acks(List<String> lines) {
+        return lines.stream()
+                .filter(line -> line.startsWith("ACK "))
+                .map(line -> Long.parseLong(line.substring(4)))
+                .toList();
+    }
+
+    /** Every message of chat 1, page after page until one comes back empty. */
+    private static List<Message> allMessages(ChatSystem chats, String token) {
+        List<Message> all = new ArrayList<>();
+        while (true) {
+            long after = all.isEmpty() ? 0 : all.getLast().messageNumber();
+            List<Message> page = chats.listMessages(token, 1, new PageRequest(after, PageRequest.MAX_LIMIT))
+                    .items();
+            if (page.isEmpty()) {
+                return all;
+            }
+            all.addAll(page);
         }
     }
 
