@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chatsystem.core.WorkerListener;
 import dev.chatsystem.core.testing.Await;
+import dev.chatsystem.core.testing.RedisMaxmemory;
 import dev.chatsystem.core.testing.Services;
 import java.net.URI;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
@@ -40,6 +42,12 @@ class ShardDrainerTest {
     private RedisClient redis;
     private Thread thread;
     private ShardDrainer drainer;
+
+    /** A JVM killed inside {@link #aDrainerTakesAFreeLeaseAndDrainsWhileRedisIsAtMaxmemory} left Redis full. */
+    @BeforeAll
+    static void liftALeftoverMaxmemory() {
+        RedisMaxmemory.undoLeftover(Services.requireRedis());
+    }
 
     @BeforeEach
     void setUp() {
@@ -176,9 +184,7 @@ class ShardDrainerTest {
         redis.xgroupCreate(keys.stream(0), StreamWorkers.PERSIST, new StreamEntryID(0, 0), true);
         append("1");
         append("2");
-        String maxmemory = redis.configGet("maxmemory").get("maxmemory");
-        redis.configSet("maxmemory", "1"); // every command that may grow memory is refused from now on
-        try {
+        try (RedisMaxmemory full = RedisMaxmemory.full(redis)) { // every command that may grow memory is refused
             assertThatThrownBy(() -> redis.set("probe", "x"))
                     .isInstanceOf(JedisDataException.class)
                     .hasMessageContaining("OOM");
@@ -187,8 +193,6 @@ class ShardDrainerTest {
             awaitTrue(() -> handled.size() == 2);
             awaitTrue(
                     () -> redis.xpending(keys.stream(0), StreamWorkers.PERSIST).getTotal() == 0);
-        } finally {
-            redis.configSet("maxmemory", maxmemory);
         }
     }
 
