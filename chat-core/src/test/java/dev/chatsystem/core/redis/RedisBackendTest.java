@@ -23,6 +23,7 @@ import dev.chatsystem.core.spi.QueueMark;
 import dev.chatsystem.core.spi.SearchIndex;
 import dev.chatsystem.core.spi.Write;
 import dev.chatsystem.core.testing.Await;
+import dev.chatsystem.core.testing.RedisMaxmemory;
 import dev.chatsystem.core.testing.Services;
 import java.net.URI;
 import java.nio.file.Path;
@@ -43,6 +44,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,6 +65,12 @@ class RedisBackendTest {
     private H2ChatStore store;
     private SearchIndex index;
     private final List<AutoCloseable> open = new ArrayList<>();
+
+    /** A JVM killed inside {@link #createsAtRedisMaxmemoryAreRefusedAndConsumeNoNumber} left Redis full. */
+    @BeforeAll
+    static void liftALeftoverMaxmemory() {
+        RedisMaxmemory.undoLeftover(Services.requireRedis());
+    }
 
     @BeforeEach
     void setUp() {
@@ -602,6 +610,32 @@ class RedisBackendTest {
             leases.add(keys.lease(shard, StreamWorkers.INDEX));
         }
         return leases;
+    }
+
+    /** README, Guarantees: "Redis at maxmemory (noeviction)": creates answer 503 and consume no number. */
+    @Test
+    void createsAtRedisMaxmemoryAreRefusedAndConsumeNoNumber() {
+        RedisBackend backend = backend(store);
+        RedisWritePath writes = (RedisWritePath) backend.writePath();
+        String token = application();
+        assertThat(writes.createChat(token, AT)).isEqualTo(1);
+        assertThat(writes.createMessage(token, 1, "before", AT)).isEqualTo(1);
+        String counters = new RedisKeys(4).counters(token);
+        try (RedisClient admin = RedisClient.create(REDIS)) {
+            Map<String, String> before = admin.hgetAll(counters);
+            assertThat(before).containsEntry("c", "1").containsEntry("m:1", "1");
+            try (RedisMaxmemory full = RedisMaxmemory.full(admin)) {
+                assertThatThrownBy(() -> writes.createMessage(token, 1, "refused", AT))
+                        .isInstanceOf(BackendUnavailableException.class);
+                assertThatThrownBy(() -> writes.createChat(token, AT)).isInstanceOf(BackendUnavailableException.class);
+                assertThat(admin.hgetAll(counters)).as("no number consumed").isEqualTo(before);
+            }
+            assertThat(admin.xlen(new RedisKeys(4).stream(new RedisKeys(4).shardOf(token))))
+                    .as("nothing queued by the refused creates")
+                    .isEqualTo(2);
+        }
+        assertThat(writes.createMessage(token, 1, "after", AT)).isEqualTo(2);
+        assertThat(writes.createChat(token, AT)).isEqualTo(2);
     }
 
     @Test
