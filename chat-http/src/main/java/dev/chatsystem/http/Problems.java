@@ -62,12 +62,12 @@ final class Problems {
         if (e.code() == ChatException.Code.BACKEND_UNAVAILABLE) {
             ctx.header(Header.RETRY_AFTER, "1");
             if (e.getCause() == null) { // our own refusal: its message says why, and where it was thrown is no news
-                REFUSALS.refused(String.valueOf(ctx.method()), ctx.path(), e.getMessage());
+                REFUSALS.refused(String.valueOf(ctx.method()), LoggedRoute.of(ctx), e.getMessage());
             } else {
-                LOG.warn("backend unavailable while serving {} {}", ctx.method(), ctx.path(), e);
+                LOG.warn("backend unavailable while serving {} {}", ctx.method(), LoggedRoute.of(ctx), e);
             }
         } else if (status.getCode() >= 500) {
-            LOG.error("failed to serve {} {}", ctx.method(), ctx.path(), e);
+            LOG.error("failed to serve {} {}", ctx.method(), LoggedRoute.of(ctx), e);
         }
         String detail;
         if (e.code() == ChatException.Code.BACKEND_UNAVAILABLE) {
@@ -128,9 +128,13 @@ final class Problems {
             // for whole. Only a cut connection tells the client that it is not (the server speaks HTTP/1.1 only: the
             // connection is this exchange's alone).
             if (clientSide(e)) { // the client went away, or read too slowly and was cut off
-                LOG.debug("the response could not be sent: {} {}", ctx.method(), ctx.path(), e);
+                LOG.debug("the response could not be sent: {} {}", ctx.method(), LoggedRoute.of(ctx), e);
             } else {
-                LOG.error("unexpected failure part way through the response to {} {}", ctx.method(), ctx.path(), e);
+                LOG.error(
+                        "unexpected failure part way through the response to {} {}",
+                        ctx.method(),
+                        LoggedRoute.of(ctx),
+                        e);
             }
             ServletContextRequest.getServletContextRequest(ctx.req())
                     .getConnectionMetaData()
@@ -148,7 +152,7 @@ final class Problems {
             return;
         }
         if (endedEarly(e)) { // the client closed before sending the whole body: its fault, not ours
-            LOG.debug("request body ended early: {} {}", ctx.method(), ctx.path(), e);
+            LOG.debug("request body ended early: {} {}", ctx.method(), LoggedRoute.of(ctx), e);
             HttpStatus status = HttpStatus.BAD_REQUEST;
             render(
                     ctx,
@@ -159,7 +163,7 @@ final class Problems {
                             "The request body ended before its declared length."));
             return;
         }
-        LOG.error("unexpected failure serving {} {}", ctx.method(), ctx.path(), e);
+        LOG.error("unexpected failure serving {} {}", ctx.method(), LoggedRoute.of(ctx), e);
         HttpStatus status = HttpStatus.INTERNAL_SERVER_ERROR;
         render(ctx, new Problem("about:blank", status.getMessage(), status.getCode(), "An unexpected error occurred."));
     }

@@ -26,7 +26,8 @@ final class RefusalLog {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    void refused(String method, String path, String reason) {
+    /** {@code route} is the request's route template ({@link LoggedRoute}), never its path, which holds a token. */
+    void refused(String method, String route, String reason) {
         long now = clock.millis();
         long next = nextWarningMillis.get();
         if (now >= next && nextWarningMillis.compareAndSet(next, now + EVERY.toMillis())) {
@@ -34,12 +35,12 @@ final class RefusalLog {
             log.warn(
                     "refused {} {} with 503: {}{}",
                     method,
-                    path,
+                    route,
                     reason,
                     since == 0 ? "" : " (and " + since + " more since the last warning of these)");
         } else {
             unreported.increment();
-            log.debug("refused {} {} with 503: {}", method, path, reason);
+            log.debug("refused {} {} with 503: {}", method, route, reason);
         }
     }
 }
