@@ -18,7 +18,7 @@ final class HandleCalls {
 
     HandleCalls(DataSource dataSource, SqlDialect dialect) {
         this.dialect = dialect;
-        this.jdbi = Jdbi.create(dataSource).setTemplateEngine(new NoTemplateEngine());
+        this.jdbi = StatementMessages.install(Jdbi.create(dataSource).setTemplateEngine(new NoTemplateEngine()));
     }
 
     /** A read on a handle of the pool, not retried. */
