@@ -1,10 +1,13 @@
 package dev.chatsystem.core;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,5 +41,49 @@ class DataDirTest {
         assertThatThrownBy(() -> ChatSystem.migrate(config))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining(saying);
+    }
+
+    /** It holds every token, the only credential for an application's data, and every message. */
+    @Test
+    void aNewDataDirAndTheIndexInItAreOwnerOnly() throws IOException {
+        assumePosix();
+        Path data = dir.resolve("missing-parent").resolve("data");
+
+        ChatSystem.open(ChatConfig.embedded(data)).close();
+
+        assertThat(permissions(data)).isEqualTo("rwx------");
+        assertThat(permissions(data.resolve("index"))).isEqualTo("rwx------");
+    }
+
+    @Test
+    void migratingCreatesTheDataDirOwnerOnlyToo() throws IOException {
+        assumePosix();
+        Path data = dir.resolve("data");
+
+        ChatSystem.migrate(ChatConfig.embedded(data));
+
+        assertThat(permissions(data)).isEqualTo("rwx------");
+    }
+
+    /** Every data dir made before was open to other users: the process closes its own. */
+    @Test
+    void anExistingDataDirOpenToOtherUsersIsClosed() throws IOException {
+        assumePosix();
+        Path data = Files.createDirectory(
+                dir.resolve("data"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxrwxr-x")); // past the umask
+
+        ChatSystem.open(ChatConfig.embedded(data)).close();
+
+        assertThat(permissions(data)).isEqualTo("rwx------");
+    }
+
+    private void assumePosix() {
+        assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
+    }
+
+    private static String permissions(Path path) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
     }
 }

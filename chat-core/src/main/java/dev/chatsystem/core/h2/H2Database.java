@@ -3,6 +3,7 @@ package dev.chatsystem.core.h2;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.chatsystem.core.ConfigurationException;
+import dev.chatsystem.core.files.OwnerOnlyDirectories;
 import dev.chatsystem.core.jdbc.Failures;
 import dev.chatsystem.core.jdbc.JdbcDatabase;
 import dev.chatsystem.core.jdbc.SchemaMigrations;
@@ -11,7 +12,6 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import javax.sql.DataSource;
@@ -101,7 +101,7 @@ final class H2Database implements JdbcDatabase {
 
     private static FileChannel lockChannel(Path dir) {
         try {
-            Files.createDirectories(dir);
+            OwnerOnlyDirectories.create(dir);
             return FileChannel.open(dir.resolve("chat.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new ConfigurationException("data dir " + dir + " is not usable: " + e.getMessage(), e);

@@ -17,6 +17,7 @@ import dev.chatsystem.core.embedded.LocalJobLock;
 import dev.chatsystem.core.embedded.MarkedSearchIndex;
 import dev.chatsystem.core.embedded.MissedWrites;
 import dev.chatsystem.core.embedded.StoreNumbering;
+import dev.chatsystem.core.files.OwnerOnlyDirectories;
 import dev.chatsystem.core.h2.H2ChatStore;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
 import dev.chatsystem.core.mysql.MySqlChatStore;
@@ -28,7 +29,6 @@ import dev.chatsystem.core.spi.JobLock;
 import dev.chatsystem.core.spi.SearchIndex;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -148,11 +148,14 @@ public final class ChatSystems {
         return system;
     }
 
-    /** Creates the embedded data dir if it does not exist; a file in its way is a configuration error. */
+    /**
+     * Creates the embedded data dir if it does not exist, owner-only ({@link OwnerOnlyDirectories}); a file in its way
+     * is a configuration error.
+     */
     private static void createDataDir(ChatConfig config) {
         DataDir.requireNoFileInTheWay(config, "CHAT_DATA_DIR or --data-dir");
         try {
-            Files.createDirectories(config.dataDir());
+            OwnerOnlyDirectories.createOrRestrict(config.dataDir());
         } catch (IOException e) {
             throw new BackendUnavailableException("cannot create data dir " + config.dataDir() + ": " + e, e);
         }

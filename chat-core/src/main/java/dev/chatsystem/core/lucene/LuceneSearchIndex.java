@@ -2,6 +2,7 @@ package dev.chatsystem.core.lucene;
 
 import dev.chatsystem.core.BackendStatus;
 import dev.chatsystem.core.BackendUnavailableException;
+import dev.chatsystem.core.files.OwnerOnlyDirectories;
 import dev.chatsystem.core.search.QueryWords;
 import dev.chatsystem.core.spi.IndexRebuild;
 import dev.chatsystem.core.spi.IndexedMessage;
@@ -119,7 +120,7 @@ public final class LuceneSearchIndex implements SearchIndex {
         IndexWriter writer = null;
         SearcherManager searchers = null;
         try {
-            Files.createDirectories(dir);
+            OwnerOnlyDirectories.create(dir);
             directory = FSDirectory.open(dir);
             DirtyMarker marker = new DirtyMarker(dir.resolve(DirtyMarker.FILE_NAME));
             boolean complete = !marker.exists() && Completeness.committedComplete(directory);
