@@ -51,13 +51,24 @@ public final class Failures {
 
     /**
      * The deepest SQL message when there is one, else the failure's own, on one line: H2 appends the statement and
-     * Connector/J an explanation on further lines, which we drop.
+     * Connector/J an explanation on further lines, which we drop. A data exception or a constraint violation
+     * (SQLSTATE classes 22 and 23) is named by its SQLSTATE alone: its message quotes the values at fault ("Duplicate
+     * entry '…' for key"), which may be a token, an Idempotency-Key or a body, and this text is logged.
      */
     public static String describe(Throwable failure) {
-        Throwable source = sqlException(failure).map(Throwable.class::cast).orElse(failure);
+        Optional<SQLException> sql = sqlException(failure);
+        if (sql.isPresent() && quotesValues(sql.get().getSQLState())) {
+            return "data exception or constraint violation (SQLSTATE "
+                    + sql.get().getSQLState() + ", error " + sql.get().getErrorCode() + "; its values are left out)";
+        }
+        Throwable source = sql.map(Throwable.class::cast).orElse(failure);
         String message = source.getMessage() == null ? source.getClass().getSimpleName() : source.getMessage();
         int newline = message.indexOf('\n');
         return (newline < 0 ? message : message.substring(0, newline)).strip();
+    }
+
+    private static boolean quotesValues(String sqlState) {
+        return sqlState.startsWith("22") || sqlState.startsWith("23");
     }
 
     /** The deepest {@link SQLException} with a SQLSTATE in the failure's chain of causes. */

@@ -1,9 +1,13 @@
 package dev.chatsystem.core.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.chatsystem.core.BackendUnavailableException;
 import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.SQLTransactionRollbackException;
+import org.h2.jdbcx.JdbcDataSource;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.junit.jupiter.api.Test;
 
@@ -12,6 +16,8 @@ import org.junit.jupiter.api.Test;
  * 40"; H2 as HYT00 or 90131), as the store meets them: an {@link SQLException} deep in a Jdbi exception.
  */
 class FailuresTest {
+    private static final String TOKEN = "SeCrEtToKeN-in-a-duplicate-key";
+
     @Test
     void mySqlDeadlocksAndLockWaitsAreRetriedByTheirErrorCodeWhateverTheState() {
         assertThat(retried(SqlDialect.MYSQL, "40001", 1213))
@@ -67,5 +73,41 @@ class FailuresTest {
 
     private static RuntimeException jdbi(SQLException cause) {
         return new UnableToExecuteStatementException(cause, null);
+    }
+
+    @Test
+    void aDuplicateKeyIsDescribedWithoutItsValue() {
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:mem:failures-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+        HandleCalls calls = new HandleCalls(dataSource, SqlDialect.H2);
+        calls.untranslated(handle -> handle.execute("CREATE TABLE t (token VARCHAR(64) PRIMARY KEY)"));
+        calls.untranslated(handle -> handle.execute("INSERT INTO t (token) VALUES (?)", TOKEN));
+
+        Throwable failure = catchThrowable(() -> calls.transaction(
+                "create an application", handle -> handle.execute("INSERT INTO t (token) VALUES (?)", TOKEN)));
+
+        assertThat(failure)
+                .isInstanceOf(BackendUnavailableException.class)
+                .hasMessageNotContaining(TOKEN)
+                .hasMessageContaining("SQLSTATE 23505");
+    }
+
+    /** MySQL's "Duplicate entry 'x' for key 'y'", as Connector/J reports it. */
+    @Test
+    void mySqlsDuplicateEntryIsDescribedWithoutItsValue() {
+        SQLException duplicate = new SQLIntegrityConstraintViolationException(
+                "Duplicate entry '" + TOKEN + "' for key 'applications.uk_token'", "23000", 1062);
+
+        assertThat(Failures.describe(new RuntimeException(duplicate)))
+                .doesNotContain(TOKEN)
+                .contains("SQLSTATE 23000, error 1062");
+    }
+
+    @Test
+    void otherFailuresKeepTheirFirstLine() {
+        SQLException timeout =
+                new SQLException("Lock wait timeout exceeded; try restarting transaction\nmore", "40001");
+
+        assertThat(Failures.describe(timeout)).isEqualTo("Lock wait timeout exceeded; try restarting transaction");
     }
 }
