@@ -8,7 +8,8 @@ import java.time.Duration;
  * Pass one with {@link ChatConfig.Builder#workerListener}; every method does nothing by default.
  *
  * <p>Methods are called from worker threads, concurrently, while they work: they must be quick and thread-safe. An
- * exception a method throws is logged and ignored; it never fails or retries the work.
+ * exception or error a method throws (a failed {@code assert} too) is logged and ignored; it never fails or retries
+ * the work. Only a {@link VirtualMachineError}, such as running out of memory, is not ignored.
  */
 public interface WorkerListener {
     /** Listens to nothing. */

@@ -8,7 +8,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps a failing listener from failing the work it watches: a throw from the embedded writer's thread would stop
- * every write. Failures are logged, not rethrown.
+ * every write. Failures are logged, not rethrown, an {@link Error} too (a listener's failed {@code assert} is one,
+ * and the writer takes any Error as fatal); only a {@link VirtualMachineError} (out of memory) still propagates, as
+ * the JVM itself is failing then.
  */
 record GuardedWorkerListener(WorkerListener delegate) implements WorkerListener {
     private static final Logger log = LoggerFactory.getLogger(GuardedWorkerListener.class);
@@ -19,32 +21,26 @@ record GuardedWorkerListener(WorkerListener delegate) implements WorkerListener 
 
     @Override
     public void batchHandled(String stage, int shard, long[] lagMillis) {
-        try {
-            delegate.batchHandled(stage, shard, lagMillis);
-        } catch (RuntimeException e) {
-            failed(e);
-        }
+        guarded(() -> delegate.batchHandled(stage, shard, lagMillis));
     }
 
     @Override
     public void reconciled(ReconcileReport report, Duration took) {
-        try {
-            delegate.reconciled(report, took);
-        } catch (RuntimeException e) {
-            failed(e);
-        }
+        guarded(() -> delegate.reconciled(report, took));
     }
 
     @Override
     public void reconcileFailed(RuntimeException failure, Duration took) {
-        try {
-            delegate.reconcileFailed(failure, took);
-        } catch (RuntimeException e) {
-            failed(e);
-        }
+        guarded(() -> delegate.reconcileFailed(failure, took));
     }
 
-    private static void failed(RuntimeException e) {
-        log.warn("the worker listener failed (ignored): {}", e.toString());
+    private static void guarded(Runnable call) {
+        try {
+            call.run();
+        } catch (VirtualMachineError fatal) {
+            throw fatal;
+        } catch (Throwable e) {
+            log.warn("the worker listener failed (ignored): {}", e.toString());
+        }
     }
 }

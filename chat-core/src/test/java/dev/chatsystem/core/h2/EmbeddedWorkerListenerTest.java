@@ -6,6 +6,7 @@ import dev.chatsystem.core.ChatConfig;
 import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.QueueBacklog;
 import dev.chatsystem.core.ReconcileReport.Correction;
+import dev.chatsystem.core.WorkerListener;
 import dev.chatsystem.core.testing.Await;
 import dev.chatsystem.core.testing.RecordingWorkerListener;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,6 +72,33 @@ class EmbeddedWorkerListenerTest {
             assertThat(chats.reconcileCounts().corrections()).isEmpty();
             assertThat(listener.reconciled).hasSizeGreaterThan(periodic);
             assertThat(listener.failed).isEmpty();
+        }
+    }
+
+    @Test
+    void aListenerThrowingAnErrorNeitherStopsTheWriterNorFailsLaterWrites() {
+        AtomicInteger calls = new AtomicInteger();
+        WorkerListener failing = new WorkerListener() {
+            @Override
+            public void batchHandled(String stage, int shard, long[] lagMillis) {
+                calls.incrementAndGet();
+                throw new AssertionError("a listener's failed assertion");
+            }
+        };
+        try (ChatSystem chats = ChatSystem.open(ChatConfig.builder()
+                .dataDir(dataDir)
+                .reconcileInterval(Duration.ZERO)
+                .workerListener(failing)
+                .build())) {
+            String token = chats.createApplication("app").token();
+            chats.createChat(token);
+            awaitTrue(() -> calls.get() > 0); // the writer answers first, then reports: the Error was thrown by now
+
+            assertThat(chats.createChat(token).chatNumber()).isEqualTo(2);
+            assertThat(chats.createMessage(token, 2, "still written").messageNumber())
+                    .isEqualTo(1);
+            assertThat(chats.searchMessages(token, 2, "written", 10)).hasSize(1);
+            assertThat(chats.health().healthy()).isTrue();
         }
     }
 
