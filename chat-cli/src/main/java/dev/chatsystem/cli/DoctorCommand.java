@@ -130,7 +130,8 @@ final class DoctorCommand implements Callable<Integer> {
                         : "fix the configuration named in the detail";
             }
             case BACKEND_UNAVAILABLE -> "check that the backend named in the detail is running and reachable";
-            default -> "see the detail";
+            case CLOSED -> "run chat-cli doctor again: the chat system was closed before it answered";
+            case INVALID_INPUT, NOT_FOUND, CONFLICT, IDEMPOTENCY_MISMATCH -> "see the detail";
         };
     }
 

@@ -49,7 +49,9 @@ final class ExitCodes implements IExecutionExceptionHandler {
                         ? message + "; stop the server using it or point --data-dir at another directory"
                         : message;
             case BACKEND_UNAVAILABLE -> message + "; run chat-cli doctor for details";
-            default -> message;
+            // Closed under the command (the JVM stopping): nothing is wrong with the backends.
+            case CLOSED -> message + " (it stopped before the command finished); run the command again";
+            case INVALID_INPUT, NOT_FOUND, CONFLICT, IDEMPOTENCY_MISMATCH -> message;
         };
     }
 }

@@ -215,6 +215,28 @@ class CliBasicsTest {
         assertThat(result.out()).contains("config", "FAIL", "CHAT_DB_URL and CHAT_REDIS_URL must be set together");
     }
 
+    /** A chat system closed under a command (the JVM stopping) is no backend failure: the command is run again. */
+    @Test
+    void aChatSystemClosedUnderACommandSaysToRunItAgain() {
+        java.util.function.Function<ChatConfig, ChatSystem> closing = config -> {
+            ChatSystem system = ChatSystem.open(config);
+            system.close();
+            return system;
+        };
+
+        Cli.Result stats = Cli.run(closing, "stats", "--data-dir", dir.toString());
+        Cli.Result doctor = Cli.run(closing, "doctor", "--data-dir", dir.toString());
+
+        assertThat(stats.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(stats.err().lines().toList())
+                .singleElement()
+                .asString()
+                .contains("the chat system is closed", "run the command again")
+                .doesNotContain("doctor", "--verbose");
+        assertThat(doctor.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(doctor.out()).contains("FAIL", "the chat system is closed", "run chat-cli doctor again");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"CHAT_RECONCILE_INTERVAL=P31D", "CHAT_PORT=abc", "CHAT_PORT=65536"})
     void aSettingTheServerRefusesIsAConfigurationErrorHereToo(String setting) {

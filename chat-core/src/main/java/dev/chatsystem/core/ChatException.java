@@ -12,7 +12,8 @@ public abstract class ChatException extends RuntimeException {
         CONFLICT,
         IDEMPOTENCY_MISMATCH,
         BACKEND_UNAVAILABLE,
-        CONFIGURATION
+        CONFIGURATION,
+        CLOSED
     }
 
     protected ChatException(String message) {

@@ -10,7 +10,8 @@ import java.util.Optional;
  * <p>Open it with {@link #open(ChatConfig)} and close it when done. Every method is thread-safe. Failures are reported
  * as subclasses of {@link ChatException}: {@link InvalidInputException} for input that breaks a rule,
  * {@link NotFoundException} for an unknown token, chat or message, {@link BackendUnavailableException} when a backend
- * fails. A create that returned has been made durable (embedded default) or durably queued (production form): it is
+ * fails, {@link ChatSystemClosedException} for every call once {@link #close()} began (and for a call the close cut
+ * short). A create that returned has been made durable (embedded default) or durably queued (production form): it is
  * never lost.
  */
 public interface ChatSystem extends AutoCloseable {
@@ -158,7 +159,10 @@ public interface ChatSystem extends AutoCloseable {
         return List.of();
     }
 
-    /** Stops accepting work, finishes what was accepted and releases every backend. */
+    /**
+     * Stops accepting work, finishes what was accepted and releases every backend. Every later call but this one throws
+     * {@link ChatSystemClosedException}; calling it again does nothing.
+     */
     @Override
     void close();
 }

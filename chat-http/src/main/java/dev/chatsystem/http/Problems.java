@@ -55,11 +55,17 @@ final class Problems {
             case CONFLICT -> HttpStatus.CONFLICT;
             case IDEMPOTENCY_MISMATCH -> HttpStatus.UNPROCESSABLE_CONTENT;
             case BACKEND_UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
+            // A server draining its requests as it stops: another instance can answer the retry.
+            case CLOSED -> HttpStatus.SERVICE_UNAVAILABLE;
             case CONFIGURATION -> HttpStatus.INTERNAL_SERVER_ERROR;
         };
         String type =
                 TYPE_BASE + e.code().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-        if (e.code() == ChatException.Code.BACKEND_UNAVAILABLE) {
+        if (e.code() == ChatException.Code.CLOSED) {
+            ctx.header(Header.RETRY_AFTER, "1");
+            // Expected while stopping, and its cause (a backend closing under the call) says nothing new.
+            REFUSALS.refused(String.valueOf(ctx.method()), ctx.path(), e.getMessage());
+        } else if (e.code() == ChatException.Code.BACKEND_UNAVAILABLE) {
             ctx.header(Header.RETRY_AFTER, "1");
             if (e.getCause() == null) { // our own refusal: its message says why, and where it was thrown is no news
                 REFUSALS.refused(String.valueOf(ctx.method()), LoggedRoute.of(ctx), e.getMessage());
@@ -70,7 +76,9 @@ final class Problems {
             LOG.error("failed to serve {} {}", ctx.method(), LoggedRoute.of(ctx), e);
         }
         String detail;
-        if (e.code() == ChatException.Code.BACKEND_UNAVAILABLE) {
+        if (e.code() == ChatException.Code.CLOSED) {
+            detail = e.getMessage(); // always the library's own sentence, never a backend's text
+        } else if (e.code() == ChatException.Code.BACKEND_UNAVAILABLE) {
             // Our own refusals (a full queue, a shutdown) say what happened; a failure carrying a driver's exception
             // would show its text (hosts, user names, SQL), which belongs in the log above, not to API clients.
             detail = e.getCause() == null ? e.getMessage() : BACKEND_FAILED;

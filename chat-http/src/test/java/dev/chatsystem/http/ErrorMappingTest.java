@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.chatsystem.core.BackendStatus;
 import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.ChatSystem;
+import dev.chatsystem.core.ChatSystemClosedException;
 import dev.chatsystem.core.ConfigurationException;
 import dev.chatsystem.core.ConflictException;
 import dev.chatsystem.core.Health;
@@ -82,6 +83,19 @@ class ErrorMappingTest {
         } finally {
             problems.detachAppender(log);
         }
+    }
+
+    /** A server draining its requests as it stops: another instance answers the retry. */
+    @Test
+    void aClosedChatSystemIs503WithRetryAfterAndItsOwnSentence() throws Exception {
+        HttpResponse<String> response = getWith(
+                () -> new ChatSystemClosedException(new java.sql.SQLException("pool of 10.0.3.7 has been closed")),
+                "/api/v1/applications/t");
+        assertProblem(response, 503);
+        assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(json(response).get("type").asText()).isEqualTo("https://chat-system.dev/problems/closed");
+        assertThat(json(response).get("detail").asText()).isEqualTo("the chat system is closed");
+        assertThat(response.body()).doesNotContain("10.0.3.7");
     }
 
     @Test

@@ -85,7 +85,7 @@ public final class ChatSystems {
             ChatSystem system =
                     config.production() ? production(config, clock, opened) : embedded(config, clock, opened);
             opened.clear();
-            return system;
+            return new GuardedChatSystem(system);
         } catch (RuntimeException | Error e) { // an Error too (out of memory in a rebuild): the writer would live on
             closeAll(opened);
             throw e;

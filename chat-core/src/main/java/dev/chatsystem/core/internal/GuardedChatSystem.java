@@ -1,0 +1,186 @@
+package dev.chatsystem.core.internal;
+
+import dev.chatsystem.core.Application;
+import dev.chatsystem.core.Chat;
+import dev.chatsystem.core.ChatException;
+import dev.chatsystem.core.ChatSystem;
+import dev.chatsystem.core.ChatSystemClosedException;
+import dev.chatsystem.core.Created;
+import dev.chatsystem.core.Health;
+import dev.chatsystem.core.IdempotencyKey;
+import dev.chatsystem.core.Message;
+import dev.chatsystem.core.Page;
+import dev.chatsystem.core.PageRequest;
+import dev.chatsystem.core.QueueBacklog;
+import dev.chatsystem.core.QueueMemory;
+import dev.chatsystem.core.ReconcileReport;
+import dev.chatsystem.core.ReindexListener;
+import dev.chatsystem.core.ReindexReport;
+import dev.chatsystem.core.Stats;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * The {@link ChatSystem} {@link ChatSystems#open} returns: one failure, {@link ChatSystemClosedException}, for every
+ * call once it is closed, whatever the backend under it would have thrown (a closed pool, a closed Lucene analyzer,
+ * a write path shutting down, each in its own words and some not even a {@link ChatException}). A call that was
+ * running when close began may still fail in a backend's words as the backend goes away: that failure, unless it is
+ * an answer about the caller's input (not found, invalid, conflict), becomes the closed failure too, with the
+ * backend's as its cause.
+ */
+final class GuardedChatSystem implements ChatSystem {
+    private final ChatSystem delegate;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    GuardedChatSystem(ChatSystem delegate) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+    }
+
+    @Override
+    public Application createApplication(String name) {
+        return call(() -> delegate.createApplication(name));
+    }
+
+    @Override
+    public Created<Application> createApplication(String name, IdempotencyKey key) {
+        return call(() -> delegate.createApplication(name, key));
+    }
+
+    @Override
+    public Application application(String token) {
+        return call(() -> delegate.application(token));
+    }
+
+    @Override
+    public Application renameApplication(String token, String name) {
+        return call(() -> delegate.renameApplication(token, name));
+    }
+
+    @Override
+    public List<Application> listApplications(Optional<String> afterToken, int limit) {
+        return call(() -> delegate.listApplications(afterToken, limit));
+    }
+
+    @Override
+    public Chat createChat(String token) {
+        return call(() -> delegate.createChat(token));
+    }
+
+    @Override
+    public Created<Chat> createChat(String token, IdempotencyKey key) {
+        return call(() -> delegate.createChat(token, key));
+    }
+
+    @Override
+    public Chat chat(String token, long chatNumber) {
+        return call(() -> delegate.chat(token, chatNumber));
+    }
+
+    @Override
+    public Page<Chat> listChats(String token, PageRequest page) {
+        return call(() -> delegate.listChats(token, page));
+    }
+
+    @Override
+    public Message createMessage(String token, long chatNumber, String body) {
+        return call(() -> delegate.createMessage(token, chatNumber, body));
+    }
+
+    @Override
+    public Created<Message> createMessage(String token, long chatNumber, String body, IdempotencyKey key) {
+        return call(() -> delegate.createMessage(token, chatNumber, body, key));
+    }
+
+    @Override
+    public Message message(String token, long chatNumber, long messageNumber) {
+        return call(() -> delegate.message(token, chatNumber, messageNumber));
+    }
+
+    @Override
+    public Page<Message> listMessages(String token, long chatNumber, PageRequest page) {
+        return call(() -> delegate.listMessages(token, chatNumber, page));
+    }
+
+    @Override
+    public Message editMessage(String token, long chatNumber, long messageNumber, String body) {
+        return call(() -> delegate.editMessage(token, chatNumber, messageNumber, body));
+    }
+
+    @Override
+    public List<Message> searchMessages(String token, long chatNumber, String query, int limit) {
+        return call(() -> delegate.searchMessages(token, chatNumber, query, limit));
+    }
+
+    @Override
+    public Health health() {
+        return call(delegate::health);
+    }
+
+    @Override
+    public ReconcileReport reconcileCounts() {
+        return call(delegate::reconcileCounts);
+    }
+
+    @Override
+    public ReindexReport reindex(Optional<String> token, ReindexListener listener) {
+        return call(() -> delegate.reindex(token, listener));
+    }
+
+    @Override
+    public long reseedNumbering() {
+        return call(delegate::reseedNumbering);
+    }
+
+    @Override
+    public String schemaVersion() {
+        return call(delegate::schemaVersion);
+    }
+
+    @Override
+    public Stats stats() {
+        return call(delegate::stats);
+    }
+
+    @Override
+    public List<QueueBacklog> queueBacklog() {
+        return call(delegate::queueBacklog);
+    }
+
+    @Override
+    public List<QueueMemory> queueMemory() {
+        return call(delegate::queueMemory);
+    }
+
+    /** Marks the system closed before releasing anything, so that no call starts on a backend being closed. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            delegate.close();
+        }
+    }
+
+    private <T> T call(Supplier<T> call) {
+        if (closed.get()) {
+            throw new ChatSystemClosedException();
+        }
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            if (closed.get() && cutShortByClose(e)) {
+                throw new ChatSystemClosedException(e);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Whether a failure of a call that was running when the system closed is the close's doing: a backend's failure,
+     * not an answer about the call (not found, invalid input, conflict), which holds whether or not it closed.
+     */
+    private static boolean cutShortByClose(RuntimeException e) {
+        return !(e instanceof ChatException chat) || chat.code() == ChatException.Code.BACKEND_UNAVAILABLE;
+    }
+}
