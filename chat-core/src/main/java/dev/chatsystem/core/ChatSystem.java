@@ -161,7 +161,8 @@ public interface ChatSystem extends AutoCloseable {
 
     /**
      * Stops accepting work, finishes what was accepted and releases every backend. Every later call but this one throws
-     * {@link ChatSystemClosedException}; calling it again does nothing.
+     * {@link ChatSystemClosedException}. A concurrent call returns once the first has released everything, so the
+     * caller may open the same data dir again; a later call does nothing.
      */
     @Override
     void close();

@@ -5,17 +5,22 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -128,6 +133,69 @@ class ClosedChatSystemTest {
                 assertThat(reopened.message(token, created[0], created[1]).body())
                         .isEqualTo("hello word " + created[0]);
             }
+        }
+    }
+
+    /**
+     * Whoever returns from close may open the same data dir again: a second, concurrent close used to return at once,
+     * while the first still held the store's and the index's locks.
+     */
+    @Test
+    void concurrentClosesBothReturnOnlyOnceTheDataDirCanBeOpenedAgain() throws Exception {
+        CountDownLatch indexing = new CountDownLatch(1);
+        AtomicBoolean slow = new AtomicBoolean();
+        WorkerListener slowIndexer = new WorkerListener() {
+            @Override
+            public void batchHandled(String stage, int shard, long[] lagMillis) {
+                if (stage.equals(QueueBacklog.INDEX) && slow.get()) {
+                    indexing.countDown();
+                    sleep(500); // the close waits for the indexer, so it takes this long at least
+                }
+            }
+        };
+        ChatSystem chats = ChatSystem.open(ChatConfig.builder()
+                .dataDir(dataDir)
+                .reconcileInterval(Duration.ZERO)
+                .workerListener(slowIndexer)
+                .build());
+        String token = chats.createApplication("app").token();
+        chats.createChat(token);
+        slow.set(true);
+        chats.createMessage(token, 1, "indexed slowly");
+        indexing.await();
+
+        CyclicBarrier start = new CyclicBarrier(2);
+        ReentrantLock reopening = new ReentrantLock();
+        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        List<Thread> closers = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            closers.add(Thread.ofPlatform().start(() -> {
+                try {
+                    start.await();
+                    chats.close();
+                    reopening.lock(); // one at a time: an open system holds its data dir
+                    try (ChatSystem reopened = ChatSystem.open(ChatConfig.embedded(dataDir))) {
+                        reopened.application(token);
+                    } finally {
+                        reopening.unlock();
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        for (Thread closer : closers) {
+            closer.join(Duration.ofSeconds(60));
+        }
+
+        assertThat(failures.stream().map(Throwable::toString)).isEmpty();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -20,6 +20,7 @@ import dev.chatsystem.core.Stats;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -34,6 +35,7 @@ import java.util.function.Supplier;
 final class GuardedChatSystem implements ChatSystem {
     private final ChatSystem delegate;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final CompletableFuture<Void> released = new CompletableFuture<>();
 
     GuardedChatSystem(ChatSystem delegate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
@@ -154,11 +156,21 @@ final class GuardedChatSystem implements ChatSystem {
         return call(delegate::queueMemory);
     }
 
-    /** Marks the system closed before releasing anything, so that no call starts on a backend being closed. */
+    /**
+     * Marks the system closed before releasing anything, so that no call starts on a backend being closed. The first
+     * caller releases; a concurrent one waits for it, so that whoever returns from close may open the same data dir
+     * again (the backends' own close returns at once to a second caller, with their files still locked).
+     */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
+        if (!closed.compareAndSet(false, true)) {
+            released.join(); // not interruptible: returning early is what this prevents
+            return;
+        }
+        try {
             delegate.close();
+        } finally {
+            released.complete(null);
         }
     }
 
