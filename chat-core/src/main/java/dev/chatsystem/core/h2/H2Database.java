@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.chatsystem.core.ConfigurationException;
 import dev.chatsystem.core.files.OwnerOnlyDirectories;
 import dev.chatsystem.core.jdbc.Failures;
+import dev.chatsystem.core.jdbc.HikariPools;
 import dev.chatsystem.core.jdbc.JdbcDatabase;
 import dev.chatsystem.core.jdbc.SchemaMigrations;
 import dev.chatsystem.core.jdbc.SqlDialect;
@@ -69,7 +70,7 @@ final class H2Database implements JdbcDatabase {
         HikariDataSource writes = null;
         try {
             lock = tryLock(channel, dir);
-            pool = new HikariDataSource(poolConfig(url(dir), POOL));
+            pool = HikariPools.start(poolConfig(url(dir)), POOL);
             SchemaMigrations.prepare(
                     Flyway.configure(H2Database.class.getClassLoader())
                             .dataSource(pool)
@@ -77,7 +78,7 @@ final class H2Database implements JdbcDatabase {
                             .load(),
                     migrate,
                     "data dir " + dir);
-            writes = new HikariDataSource(poolConfig(url(dir), WRITES_POOL));
+            writes = HikariPools.start(poolConfig(url(dir)), WRITES_POOL);
             return new H2Database(channel, lock, pool, writes);
         } catch (RuntimeException e) {
             if (writes != null) {
@@ -127,9 +128,8 @@ final class H2Database implements JdbcDatabase {
         }
     }
 
-    private static HikariConfig poolConfig(String url, String name) {
+    private static HikariConfig poolConfig(String url) {
         HikariConfig config = new HikariConfig();
-        config.setPoolName(name);
         config.setRegisterMbeans(true); // the pool gauges, read by a metrics shell over JMX
         config.setDriverClassName("org.h2.Driver");
         config.setJdbcUrl(url);

@@ -8,6 +8,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.chatsystem.core.ConfigurationException;
 import dev.chatsystem.core.Urls;
 import dev.chatsystem.core.jdbc.Failures;
+import dev.chatsystem.core.jdbc.HikariPools;
 import dev.chatsystem.core.jdbc.JdbcDatabase;
 import dev.chatsystem.core.jdbc.SchemaMigrations;
 import dev.chatsystem.core.jdbc.SqlDialect;
@@ -52,6 +53,9 @@ final class MySqlDatabase implements JdbcDatabase {
      */
     private static final String SESSION_VARIABLES = "sessionVariables";
 
+    /** The pool's name, and its metrics' {@code pool} label, which dashboards and the bench scripts select. */
+    private static final String POOL = "chat-mysql";
+
     /*
      * The lock wait: see above. wait_timeout: the server ends a session idle that long and rolls its transaction back.
      * Its default is 8 hours, and a worker whose host died or was cut off mid-batch never closes its connection: the
@@ -91,7 +95,7 @@ final class MySqlDatabase implements JdbcDatabase {
         HostInfo named = parse(jdbcUrl).getMainHost();
         HikariDataSource pool = null;
         try {
-            pool = new HikariDataSource(poolConfig(jdbcUrl, Credentials.handedOver(named, user, password)));
+            pool = HikariPools.start(poolConfig(jdbcUrl, Credentials.handedOver(named, user, password)), POOL);
             // Flyway takes a named lock (GET_LOCK) around the migration, so processes starting together take turns.
             // It holds the lock on a connection idle while another migrates: the server's default wait_timeout
             // keeps that one from being ended during a long migration, which would let another process in. The
@@ -146,7 +150,6 @@ final class MySqlDatabase implements JdbcDatabase {
 
     private static HikariConfig poolConfig(String jdbcUrl, Credentials credentials) {
         HikariConfig config = new HikariConfig();
-        config.setPoolName("chat-mysql");
         config.setRegisterMbeans(true); // the pool gauges, read by a metrics shell over JMX
         config.setDriverClassName("com.mysql.cj.jdbc.Driver");
         config.setJdbcUrl(jdbcUrl);
