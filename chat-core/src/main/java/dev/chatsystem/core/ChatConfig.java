@@ -206,8 +206,15 @@ public record ChatConfig(
 
         private Builder() {}
 
-        /** Applies the {@code CHAT_*} variables this config knows from {@code environment}. */
+        /**
+         * Applies the {@code CHAT_*} variables this config knows from {@code environment}.
+         *
+         * @throws ConfigurationException naming the variable, for a value it cannot use; for a null map
+         */
         public Builder environment(Map<String, String> environment) {
+            if (environment == null) {
+                throw new ConfigurationException("environment is required (System.getenv(), or an empty map)");
+            }
             EnvironmentValues.value(environment, "CHAT_DATA_DIR").ifPresent(dir -> dataDir(Path.of(dir)));
             EnvironmentValues.requireWith(environment, "CHAT_DB_URL", "CHAT_DB_USER", "CHAT_DB_PASSWORD");
             EnvironmentValues.value(environment, "CHAT_DB_URL")

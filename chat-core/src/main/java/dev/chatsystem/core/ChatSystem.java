@@ -8,11 +8,14 @@ import java.util.Optional;
  * The one entry point of the library: applications, their chats and the chats' messages.
  *
  * <p>Open it with {@link #open(ChatConfig)} and close it when done. Every method is thread-safe. Failures are reported
- * as subclasses of {@link ChatException}: {@link InvalidInputException} for input that breaks a rule,
- * {@link NotFoundException} for an unknown token, chat or message, {@link BackendUnavailableException} when a backend
- * fails, {@link ChatSystemClosedException} for every call once {@link #close()} began (and for a call the close cut
- * short). A create that returned has been made durable (embedded default) or durably queued (production form): it is
- * never lost.
+ * as subclasses of {@link ChatException}: {@link InvalidInputException} for input that breaks a rule (a null argument
+ * too, named, before any backend is asked: pass {@link Optional#empty()} for "none"), {@link NotFoundException} for an
+ * unknown token, chat or message, {@link IdempotencyMismatchException} for an idempotency key reused with another
+ * request, {@link BackendUnavailableException} when a backend fails, {@link ConfigurationException} when
+ * {@link #open} (or {@link #migrate}) is given a configuration it cannot use or a data dir in use, and
+ * {@link ChatSystemClosedException} for every call once {@link #close()} began (and for a call the close cut short).
+ * A create that returned has been made durable (embedded default) or durably queued (production form): it is never
+ * lost.
  */
 public interface ChatSystem extends AutoCloseable {
 
@@ -115,7 +118,7 @@ public interface ChatSystem extends AutoCloseable {
 
     /**
      * Messages of one chat whose words match every word of the query, case-insensitively, as whole words, word
-     * prefixes or infixes; best match first.
+     * prefixes or infixes; best match first, in an unmodifiable list.
      */
     List<Message> searchMessages(String token, long chatNumber, String query, int limit);
 

@@ -1,12 +1,10 @@
 package dev.chatsystem.core;
 
-import java.util.Objects;
-
 /**
  * A client-chosen key that makes a create safe to retry: the same key with the same request, within the retention
  * window, returns the original result instead of creating again. 1..255 printable ASCII characters, with no space at
  * either end: MySQL compares keys ignoring trailing spaces (a PAD SPACE collation) and H2 does not, and an HTTP
- * header's value never has them anyway.
+ * header's value never has them anyway. Any other value, null included, is an {@link InvalidInputException}.
  */
 public record IdempotencyKey(String value) {
     public static final int MAX_LENGTH = 255;
@@ -19,7 +17,9 @@ public record IdempotencyKey(String value) {
     public static final int MIN_APPLICATION_KEY_LENGTH = 32;
 
     public IdempotencyKey {
-        Objects.requireNonNull(value, "value");
+        if (value == null) {
+            throw new InvalidInputException("Idempotency-Key is required (its value was null)");
+        }
         if (value.isEmpty() || value.length() > MAX_LENGTH) {
             throw new InvalidInputException(
                     "Idempotency-Key must be 1.." + MAX_LENGTH + " characters, was " + value.length());

@@ -19,7 +19,11 @@ public enum Role {
         return this != API;
     }
 
-    /** Parses {@code api}, {@code worker} or {@code all}, case-insensitively. */
+    /**
+     * Parses {@code api}, {@code worker} or {@code all}, case-insensitively.
+     *
+     * @throws ConfigurationException for any other text, null included
+     */
     public static Role parse(String text) {
         return parse("role", text);
     }
@@ -28,8 +32,12 @@ public enum Role {
      * Parses {@code api}, {@code worker} or {@code all}, case-insensitively.
      *
      * @param key what to name in the error: the variable or the flag the value came from
+     * @throws ConfigurationException naming {@code key}, for any other text, null included
      */
     public static Role parse(String key, String text) {
+        if (text == null) {
+            throw new ConfigurationException(key + " must be api, worker or all, was null");
+        }
         for (Role role : values()) {
             if (role.name().equalsIgnoreCase(text.strip())) {
                 return role;

@@ -125,6 +125,7 @@ final class DefaultChatSystem implements ChatSystem {
 
     @Override
     public List<Application> listApplications(Optional<String> afterToken, int limit) {
+        Validation.required(afterToken, "afterToken", "Optional.empty() for the first page");
         // The cursor is a token from an earlier page. Anything else is refused before the store sees it: MySQL cannot
         // even compare a non-ASCII string with the ascii_bin token column, and would fail the call as unavailable.
         if (afterToken.isPresent() && !Tokens.plausible(afterToken.get())) {
@@ -148,7 +149,7 @@ final class DefaultChatSystem implements ChatSystem {
 
     @Override
     public Created<Chat> createChat(String token, IdempotencyKey key) {
-        return createChat(token, Optional.of(Objects.requireNonNull(key, "key")));
+        return createChat(token, Optional.of(Validation.required(key, "key")));
     }
 
     private Created<Chat> createChat(String token, Optional<IdempotencyKey> key) {
@@ -179,6 +180,7 @@ final class DefaultChatSystem implements ChatSystem {
 
     @Override
     public Page<Chat> listChats(String token, PageRequest page) {
+        Validation.required(page, "page");
         application(token);
         List<Chat> pending = writes().pendingChats(token, page.after(), page.limit() + 1);
         List<Chat> stored = store().chats(token, page.after(), page.limit() + 1);
@@ -190,7 +192,7 @@ final class DefaultChatSystem implements ChatSystem {
                         ? new Chat(chat.chatNumber(), live.get(chat.chatNumber()), chat.createdAt())
                         : chat)
                 .toList();
-        return page(counted, page, Chat::chatNumber);
+        return Merge.page(counted, page, Chat::chatNumber);
     }
 
     @Override
@@ -200,7 +202,7 @@ final class DefaultChatSystem implements ChatSystem {
 
     @Override
     public Created<Message> createMessage(String token, long chatNumber, String body, IdempotencyKey key) {
-        return createMessage(token, chatNumber, body, Optional.of(Objects.requireNonNull(key, "key")));
+        return createMessage(token, chatNumber, body, Optional.of(Validation.required(key, "key")));
     }
 
     private Created<Message> createMessage(String token, long chatNumber, String body, Optional<IdempotencyKey> key) {
@@ -247,12 +249,13 @@ final class DefaultChatSystem implements ChatSystem {
 
     @Override
     public Page<Message> listMessages(String token, long chatNumber, PageRequest page) {
+        Validation.required(page, "page");
         existence.requireChat(token, chatNumber);
         // Pending first: it may be an edit newer than the stored row.
         List<Message> pending = writes().pendingMessages(token, chatNumber, page.after(), page.limit() + 1);
         List<Message> stored = store().messages(token, chatNumber, page.after(), page.limit() + 1);
         List<Message> rows = Merge.byNumber(pending, stored, Message::messageNumber, page.limit() + 1);
-        return page(rows, page, Message::messageNumber);
+        return Merge.page(rows, page, Message::messageNumber);
     }
 
     @Override
@@ -305,10 +308,12 @@ final class DefaultChatSystem implements ChatSystem {
 
     @Override
     public ReindexReport reindex(Optional<String> token, ReindexListener listener) {
+        Validation.required(token, "token", "Optional.empty() for every application");
+        Validation.required(listener, "listener", "ReindexListener.NONE for none");
         if (token.isPresent()) {
             application(token.get());
         }
-        return reindexer.reindex(token, Objects.requireNonNull(listener, "listener"));
+        return reindexer.reindex(token, listener);
     }
 
     @Override
@@ -376,14 +381,6 @@ final class DefaultChatSystem implements ChatSystem {
         }
         return writes().pendingMessage(token, chatNumber, messageNumber)
                 .or(() -> store().message(token, chatNumber, messageNumber));
-    }
-
-    private static <T> Page<T> page(List<T> rows, PageRequest request, java.util.function.ToLongFunction<T> key) {
-        if (rows.size() <= request.limit()) {
-            return new Page<>(rows, OptionalLong.empty());
-        }
-        List<T> items = rows.subList(0, request.limit());
-        return new Page<>(items, OptionalLong.of(key.applyAsLong(items.get(items.size() - 1))));
     }
 
     private Instant now() {

@@ -5,6 +5,7 @@ import dev.chatsystem.core.search.QueryWords;
 import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.WritePath;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +66,7 @@ final class RankedMessages {
             }
             from = to;
         }
-        return result;
+        return Collections.unmodifiableList(result); // the caller's answer to its caller, which must not change it
     }
 
     /** Not "after": an edit on a server whose clock is behind may carry an earlier time than the create. */

@@ -7,7 +7,6 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.Objects;
 
 /** The input rules of the API, checked before any backend is touched. */
 final class Validation {
@@ -45,9 +44,25 @@ final class Validation {
         return trimmed;
     }
 
+    /**
+     * The argument, which must be given: null is invalid input like any other, refused before a backend is asked,
+     * rather than a NullPointerException from wherever it is first used.
+     */
+    static <T> T required(T value, String what) {
+        return required(value, what, "");
+    }
+
+    /** The argument, which must be given; the message adds {@code hint}, what to pass for "none". */
+    static <T> T required(T value, String what, String hint) {
+        if (value == null) {
+            throw new InvalidInputException(what + " is required" + (hint.isEmpty() ? "" : " (" + hint + ")"));
+        }
+        return value;
+    }
+
     /** A key of an application create: long enough to be a secret (see the constant's reasons). */
     static IdempotencyKey applicationKey(IdempotencyKey key) {
-        Objects.requireNonNull(key, "key");
+        required(key, "key");
         if (key.value().length() < IdempotencyKey.MIN_APPLICATION_KEY_LENGTH) {
             throw new InvalidInputException("an Idempotency-Key of an application create must be at least "
                     + IdempotencyKey.MIN_APPLICATION_KEY_LENGTH + " characters, was "
