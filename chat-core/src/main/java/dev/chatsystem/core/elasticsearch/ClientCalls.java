@@ -50,7 +50,8 @@ final class ClientCalls {
             return call.run();
         } catch (IOException | RuntimeException e) {
             if (missingIndex(e).filter(index::equals).isPresent()) {
-                throw new BackendUnavailableException("search index: cannot " + action + ": " + missing(index), e);
+                throw new BackendUnavailableException(
+                        "search index: cannot " + action + ": " + missing(index), withoutQuery(e));
             }
             throw failure(action, e);
         }
@@ -68,7 +69,12 @@ final class ClientCalls {
             case ResponseException refused -> describe(refused);
             default -> e.toString();
         };
-        return new BackendUnavailableException("search index: cannot " + action + ": " + detail, e);
+        return new BackendUnavailableException("search index: cannot " + action + ": " + detail, withoutQuery(e));
+    }
+
+    /** Not the low-level client's exception: its message names the request's URI, and a search's routing is a token. */
+    private static Exception withoutQuery(Exception e) {
+        return e instanceof ResponseException refused ? RefusedRequest.of(refused) : e;
     }
 
     /** The index an {@code index_not_found_exception} names, of either client's error; empty for other failures. */
@@ -148,13 +154,25 @@ final class ClientCalls {
         }
     }
 
+    /**
+     * A refused document, named by its chat and message numbers: its id ({@link MessageDocuments#id}) begins with the
+     * application's token. The reason is cut at its first quote: what Elasticsearch quotes is the id again, a preview
+     * of the field's value or the prefix of a term, that is a body. This text is logged at every retry.
+     */
     private static String describe(String id, String type, String reason) {
-        return "document " + id + ": " + type + ": " + reason;
+        int message = id.lastIndexOf('/');
+        int chat = message <= 0 ? -1 : id.lastIndexOf('/', message - 1);
+        String token = chat < 0 ? id : id.substring(0, chat);
+        int quote = reason.indexOf('\'');
+        String unquoted = quote < 0 ? reason : reason.substring(0, quote).strip() + " …";
+        return "document …" + (chat < 0 ? "" : id.substring(chat)) + ": " + type + ": "
+                + (token.isEmpty() ? unquoted : unquoted.replace(token, "…"));
     }
 
     /**
-     * HTTP status, type and reason of a refused request, from Elasticsearch's error body; the client's message
-     * (which holds the whole body) when that cannot be read.
+     * HTTP status, type and reason of a refused request, from Elasticsearch's error body; its method, path and status
+     * when that cannot be read (not the client's message: it names the request's query string, a search's routing
+     * included, which is a token).
      */
     private static String describe(ResponseException e) {
         int status = e.getResponse().getStatusCode();
@@ -167,6 +185,6 @@ final class ClientCalls {
         } catch (IOException | RuntimeException unreadable) {
             e.addSuppressed(unreadable);
         }
-        return e.getMessage();
+        return RefusedRequest.describe(e);
     }
 }

@@ -70,8 +70,7 @@ final class IndexReads {
                 return !ClientCalls.json(response).path(name).path("aliases").isEmpty();
             }));
         } catch (BackendUnavailableException e) {
-            if (e.getCause() instanceof ResponseException refused
-                    && refused.getResponse().getStatusCode() == 404) {
+            if (e.getCause() instanceof RefusedRequest refused && refused.status() == 404) {
                 return Optional.of(false);
             }
             return Optional.empty();

@@ -161,7 +161,7 @@ class ElasticsearchBulkIndexingTest {
 
             assertThatThrownBy(() -> index.upsert(batch))
                     .isInstanceOf(BackendUnavailableException.class)
-                    .hasMessageStartingWith("search index: cannot index messages: document app-token/1/2: ")
+                    .hasMessageStartingWith("search index: cannot index messages: document …/1/2: ")
                     .hasMessageContaining("document_parsing_exception")
                     .hasMessageContaining("body.raw");
             assertThat(index.count()).isEqualTo(2);
