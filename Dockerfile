@@ -10,9 +10,9 @@ COPY . .
 RUN mvn -B -q package -DskipTests -Dspotless.check.skip=true
 
 FROM eclipse-temurin:21-jre
-RUN useradd --system --uid 10001 chat && mkdir /data && chown chat /data
+RUN useradd --system --uid 10001 chat && mkdir -m 700 /data && chown chat /data
 # The embedded default (no CHAT_DB_URL) keeps its database and index here: /app belongs to root. Mount a volume on it
-# (a new named volume takes this directory's owner). No VOLUME line: it would give every api and worker container of
+# (a new named volume takes this directory's owner and mode). Owner-only: it holds every token. No VOLUME line: it would give every api and worker container of
 # the distributed form, which keep nothing here, an anonymous volume left behind on each recreate.
 ENV CHAT_DATA_DIR=/data
 WORKDIR /app
