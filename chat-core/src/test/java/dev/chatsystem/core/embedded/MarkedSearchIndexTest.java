@@ -2,17 +2,29 @@ package dev.chatsystem.core.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chatsystem.core.ChatConfig;
 import dev.chatsystem.core.ChatSystem;
+import dev.chatsystem.core.Message;
 import dev.chatsystem.core.elasticsearch.ElasticsearchSearchIndex;
 import dev.chatsystem.core.elasticsearch.TestIndices;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
 import dev.chatsystem.core.spi.IndexRebuild;
+import dev.chatsystem.core.spi.IndexedMessage;
 import dev.chatsystem.core.spi.SearchIndex;
+import dev.chatsystem.core.testing.Await;
 import dev.chatsystem.core.testing.Services;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -28,13 +40,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MarkedSearchIndexTest {
     private static final String ABANDONED = TestIndices.uniqueName("marked-abandoned");
     private static final String MARKED = TestIndices.uniqueName("marked-search-index");
+    private static final String LEFTOVER = TestIndices.uniqueName("marked-leftover");
 
     @TempDir
     Path dataDir;
 
     @AfterAll
     static void deleteIndices() throws IOException {
-        TestIndices.delete(ABANDONED, MARKED);
+        TestIndices.delete(ABANDONED, MARKED, LEFTOVER);
     }
 
     private Path marker() {
@@ -273,5 +286,75 @@ class MarkedSearchIndexTest {
         }
         assertThat(marker()).doesNotExist();
         assertThat(Files.exists(dataDir.resolve("index"))).isFalse(); // no Lucene index beside it
+    }
+
+    /**
+     * A marker left by a process that did not close (kill -9): the next start of the embedded store with Elasticsearch
+     * rebuilds the index from the store, so a message the index missed is found again. The index below holds as many
+     * documents as the store has messages, so only the marker can tell.
+     */
+    @Test
+    void theEmbeddedStoreWithElasticsearchRebuildsAtTheNextStartWhenTheMarkerWasLeft() throws Exception {
+        ChatConfig config = ChatConfig.builder()
+                .dataDir(dataDir)
+                .elasticsearchUrl(Services.requireElasticsearch())
+                .elasticsearchIndex(LEFTOVER)
+                .build();
+        String token;
+        try (ChatSystem system = ChatSystem.open(config)) {
+            token = system.createApplication("leftover marker").token();
+            system.createChat(token);
+            system.createMessage(token, 1, "indexed all along");
+            system.createMessage(token, 1, "missed by the index");
+        }
+        assertThat(marker()).doesNotExist();
+        try (SearchIndex elasticsearch = ElasticsearchSearchIndex.open(Services.requireElasticsearch(), LEFTOVER)) {
+            // As if the process had been killed before its indexer sent message 2; another document keeps the count.
+            deleteDocument(token, 2);
+            elasticsearch.upsert(List.of(new IndexedMessage("another-application", 1, 1, "unrelated", 1)));
+            Await.until(() -> elasticsearch.count() == 2, Duration.ofSeconds(30));
+        }
+
+        try (ChatSystem system = ChatSystem.open(config)) { // no marker: nothing to rebuild
+            assertThat(system.searchMessages(token, 1, "missed", 10)).isEmpty();
+        }
+        Files.createFile(marker()); // what a kill -9 leaves behind
+
+        try (ChatSystem system = ChatSystem.open(config)) {
+            Await.until(() -> system.searchMessages(token, 1, "missed", 10).size() == 1, Duration.ofSeconds(30));
+            assertThat(system.searchMessages(token, 1, "indexed", 10))
+                    .extracting(Message::messageNumber)
+                    .containsExactly(1L);
+        }
+        assertThat(marker()).doesNotExist();
+    }
+
+    /** Deletes a message's document behind the index's back (this node has no delete-by-query: by its id). */
+    private static void deleteDocument(String token, long number) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        URI elasticsearch = Services.requireElasticsearch();
+        String query = "{\"query\":{\"bool\":{\"filter\":[{\"term\":{\"token\":\"" + token
+                + "\"}},{\"term\":{\"number\":" + number + "}}]}}}";
+        HttpResponse<String> found = http.send(
+                HttpRequest.newBuilder(elasticsearch.resolve("/" + LEFTOVER + "/_search"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(query))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode hits = new ObjectMapper().readTree(found.body()).path("hits").path("hits");
+        assertThat(hits).as("documents of message %d: %s", number, found.body()).hasSize(1);
+        JsonNode hit = hits.get(0);
+        String routing = hit.path("_routing").isMissingNode()
+                ? ""
+                : "&routing=" + hit.get("_routing").asText();
+        HttpResponse<String> deleted = http.send(
+                HttpRequest.newBuilder(
+                                elasticsearch.resolve("/" + hit.get("_index").asText() + "/_doc/"
+                                        + URLEncoder.encode(hit.get("_id").asText(), StandardCharsets.UTF_8)
+                                        + "?refresh=true" + routing))
+                        .DELETE()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(deleted.statusCode()).as("deleting: %s", deleted.body()).isEqualTo(200);
     }
 }
