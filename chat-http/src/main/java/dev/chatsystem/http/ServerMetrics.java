@@ -3,7 +3,6 @@ package dev.chatsystem.http;
 import dev.chatsystem.core.ChatConfig;
 import dev.chatsystem.core.ChatSystem;
 import io.javalin.http.Context;
-import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -35,7 +34,7 @@ final class ServerMetrics implements AutoCloseable {
     static final String REQUESTS = "http.server.requests";
 
     /** The route tag of a request no route matched (404, 405): never the raw path, whose values are unbounded. */
-    static final String UNMATCHED = "UNMATCHED";
+    static final String UNMATCHED = LoggedRoute.UNMATCHED;
 
     /** The method label of a request whose method no route uses. */
     static final String OTHER_METHOD = "OTHER";
@@ -148,14 +147,9 @@ final class ServerMetrics implements AutoCloseable {
      * dashboards see such refusals per route.
      */
     private static String route(Context ctx) {
-        Endpoint endpoint;
-        try {
-            endpoint = ctx.endpoints().matchedHttpEndpoint();
-        } catch (RuntimeException noneMatched) {
-            endpoint = null;
-        }
-        if (endpoint != null) {
-            return endpoint.path;
+        String matched = LoggedRoute.of(ctx);
+        if (!matched.equals(UNMATCHED)) {
+            return matched;
         }
         int status = ctx.statusCode();
         return status == 404 || status == 405
