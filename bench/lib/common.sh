@@ -24,7 +24,7 @@ DB_PASSWORD=chat
 
 # bench_sql ARGS...: the mariadb client as DB_USER over TCP.
 bench_sql() {
-  mariadb -u"$DB_USER" -p"$DB_PASSWORD" -h127.0.0.1 "$@"
+  "$(command -v mariadb || command -v mysql)" -u"$DB_USER" -p"$DB_PASSWORD" -h127.0.0.1 "$@"
 }
 BASE=""     # the server use_server chose: every helper below talks to it
 API=""
