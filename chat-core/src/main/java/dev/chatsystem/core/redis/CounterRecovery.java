@@ -20,7 +20,11 @@ import redis.clients.jedis.StreamEntryID;
  * here: counters start at 0 when an application or chat is created.
  */
 final class CounterRecovery {
-    /** How long a missing counter waits before it reads the store's maximum: see {@link #seed}. */
+    /**
+     * How long a missing counter ({@link #seed}) or a {@link #reseed} waits before it reads the store's maxima: a
+     * persist batch a worker read before Redis lost its data may still be committing numbers the store does not show
+     * yet.
+     */
     static final Duration SEED_SETTLE = Duration.ofSeconds(1);
 
     private final SharedPipeline pipeline;
@@ -72,9 +76,14 @@ final class CounterRecovery {
      * the store lost the index entries of every message persisted and not yet indexed before the loss, and its index
      * group, restored with it, is at a position before them, so no drainer finds the group missing and asks for the
      * pass. Recorded before the walk, so that a reseed that stops part way still leaves it owed.
+     *
+     * <p>Then waits {@link #SEED_SETTLE} before it reads the store, as {@link #seed} does: a reseed follows a loss of
+     * Redis data, and a walk that read a chat's maximum below a batch still committing would hand its numbers out again.
+     * Creates are refused meanwhile (Redis is found behind), so the wait only lengthens the refusal.
      */
     long reseed(ChatStore source, BooleanSupplier lockLost) {
         catchUp.set();
+        settle("reseeding the counters");
         ReseedTally tally = new ReseedTally(pipeline, keys);
         long highestVersion = source.maxMessageVersion();
         if (highestVersion > 0) {
@@ -128,16 +137,21 @@ final class CounterRecovery {
      * duplicates.
      */
     private long seed(String token, String field, String pendingPrefix, LongSupplier storeMaximum) {
-        try {
-            Thread.sleep(SEED_SETTLE);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BackendUnavailableException("interrupted while seeding a counter", e);
-        }
+        settle("seeding a counter");
         return (Long) run(
                 Scripts.SEED,
                 List.of(keys.counters(token), keys.pending(token)),
                 List.of(field, pendingPrefix, Long.toString(storeMaximum.getAsLong())));
+    }
+
+    /** Waits {@link #SEED_SETTLE}, so that a persist batch committing at the loss lands before the store is read. */
+    private static void settle(String doing) {
+        try {
+            Thread.sleep(SEED_SETTLE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendUnavailableException("interrupted while " + doing, e);
+        }
     }
 
     /**

@@ -29,12 +29,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.RedisClient;
@@ -376,6 +380,62 @@ class LostWritesCheckTest {
         }
     }
 
+    /**
+     * A persist batch read before a flush commits its message moments after the check found Redis behind: the reseed
+     * waits {@link CounterRecovery#SEED_SETTLE} before it reads the store, so the numbering goes on past that message
+     * instead of handing its number out again.
+     */
+    @Test
+    @Timeout(60)
+    void aReseedRightAfterAFlushWaitsForTheBatchThatWasCommitting() throws Exception {
+        RedisClient redis = redisDatabase.client();
+        Setup setup = setUp(redis, new RedisKeys(1));
+        RedisWritePath writes = setup.writes();
+        String token = application(writes);
+        writes.createChat(token, AT);
+        writes.createMessage(token, 1, "stored before the flush", AT);
+        CountDownLatch applying = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ChatStore blocking = InterceptedStore.around(store, (method, args, real) -> {
+            if (method.getName().equals("apply") && holdsMessage((List<?>) args[0], 2)) {
+                applying.countDown();
+                assertThat(release.await(30, TimeUnit.SECONDS)).isTrue();
+            }
+            return real.proceed();
+        });
+        open.add(newWorkers(redis, setup, blocking, index));
+        Await.until(() -> store.maxMessageNumber(token, 1) == 1, WITHIN);
+        awaitMarked(redis, setup.keys()); // the store's mark tells the check that a flush lost writes
+
+        try {
+            assertThat(writes.createMessage(token, 1, "committing at the flush", AT))
+                    .isEqualTo(2);
+            assertThat(applying.await(30, TimeUnit.SECONDS)).isTrue();
+            redis.flushDB();
+            CompletableFuture<Void> checked = CompletableFuture.runAsync(setup.check()::check);
+            Thread.sleep(300); // the batch commits moments after the check started, well within SEED_SETTLE
+            release.countDown();
+            checked.get(30, TimeUnit.SECONDS);
+        } finally {
+            release.countDown(); // also when the test failed before: the workers must stop
+        }
+
+        assertThat(setup.check().behind()).isNull();
+        assertThat(writes.createMessage(token, 1, "after the reseed", AT))
+                .as("number 2 was handed out before the flush")
+                .isEqualTo(3);
+        Await.until(() -> store.countMessages(Optional.of(token)) == 3, WITHIN);
+        assertThat(store.messages(token, 1, 0, 100))
+                .extracting(Message::body)
+                .as("nothing stored was displaced")
+                .containsExactly("stored before the flush", "committing at the flush", "after the reseed");
+    }
+
+    private static boolean holdsMessage(List<?> writes, long number) {
+        return writes.stream()
+                .anyMatch(write -> write instanceof Write.MessageCreated created && created.messageNumber() == number);
+    }
+
     private record Setup(RedisKeys keys, RedisWritePath writes, LostWritesCheck check) {}
 
     private record Snapshot(byte[] dump, long pttl) {}
@@ -412,10 +472,15 @@ class LostWritesCheckTest {
     }
 
     private StreamWorkers newWorkers(RedisClient redis, Setup setup, SearchIndex index) {
+        return newWorkers(redis, setup, store, index);
+    }
+
+    /** Workers persisting to {@code target}. */
+    private StreamWorkers newWorkers(RedisClient redis, Setup setup, ChatStore target, SearchIndex index) {
         return new StreamWorkers(
                 redis,
                 setup.keys(),
-                store,
+                target,
                 setup.writes(),
                 index,
                 100,
