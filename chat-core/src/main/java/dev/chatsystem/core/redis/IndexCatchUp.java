@@ -24,10 +24,9 @@ import org.slf4j.LoggerFactory;
  * new deployment, whose groups are missing too, and while workers drain a backlog that API instances queued before
  * any worker ran, a pass finds little to do instead of indexing the whole drain a second time. A batch from the lost
  * queue that commits after the pass read where the store ends (slowed by lock waits, or run again under new ids) is
- * found by the next pass: its persist drainer finds its own group missing on the read after that batch, and asks for
- * one. One pass at a time, on
- * its own thread; requests during a pass (every shard reports its own loss) start one more pass after it. A pass that
- * fails (Elasticsearch down) resumes where it stopped after a pause.
+ * indexed by the worker that stored it ({@link OrphanedBatchIndexer}), whether or not it still holds the shard. One
+ * pass at a time, on its own thread; requests during a pass (every shard reports its own loss) start one more pass
+ * after it. A pass that fails (Elasticsearch down) resumes where it stopped after a pause.
  *
  * <p>A pass owed is recorded where every worker sees it ({@link CatchUpMarker}) and run under a {@link JobLock}: one
  * worker runs it while the others wait, and when the worker running it stops before the end, another one, checking

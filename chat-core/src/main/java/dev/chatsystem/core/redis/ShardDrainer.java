@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.StreamEntryID;
@@ -26,7 +27,9 @@ import redis.clients.jedis.resps.StreamEntry;
  * being idempotent and edits versioned make harmless. The lease is renewed while a batch is handled ({@link
  * LeaseKeeper}), so a slow batch alone does not hand the shard over. Handlers must be idempotent. A failing handler is retried with backoff on the same
  * entries; nothing is acknowledged until it succeeds. Each acknowledged batch is reported to the listener, named by
- * the group ({@code persist}, {@code index}).
+ * the group ({@code persist}, {@code index}). A handled batch that its acknowledgement finds no longer pending, in
+ * part or in full (its queue is gone, or a successor took the lease and handled it too), goes to {@code
+ * unacknowledged}: only that reply tells, as this drainer may never read the shard again to find the queue missing.
  */
 final class ShardDrainer implements Runnable {
     static final Duration LEASE_TTL = Duration.ofSeconds(10);
@@ -68,6 +71,7 @@ final class ShardDrainer implements Runnable {
     private final Handler handler;
     private final Runnable afterBatch;
     private final Runnable groupCreated;
+    private final Consumer<List<StreamEntry>> unacknowledged;
     private final WorkerListener listener;
     private final Semaphore batchesInFlight;
     private volatile boolean running = true;
@@ -88,6 +92,7 @@ final class ShardDrainer implements Runnable {
             Handler handler,
             Runnable afterBatch,
             Runnable groupCreated,
+            Consumer<List<StreamEntry>> unacknowledged,
             WorkerListener listener,
             Semaphore batchesInFlight) {
         this.redis = redis;
@@ -101,6 +106,7 @@ final class ShardDrainer implements Runnable {
         this.handler = handler;
         this.afterBatch = afterBatch;
         this.groupCreated = groupCreated;
+        this.unacknowledged = unacknowledged;
         this.listener = listener;
         this.batchesInFlight = batchesInFlight;
     }
@@ -235,11 +241,29 @@ final class ShardDrainer implements Runnable {
                     }
                 }
             }
-            redis.xack(stream, group, entries.stream().map(StreamEntry::getID).toArray(StreamEntryID[]::new));
+            acknowledge(entries);
             listener.batchHandled(group, shard, lagMillis(entries, System.currentTimeMillis()));
         }
         return Optional.of(
                 new Handled(entries.size(), read.get().cut(), read.get().idleAfter()));
+    }
+
+    /**
+     * Acknowledges a handled batch; hands it to {@code unacknowledged} when fewer of its entries were pending than it
+     * holds, or when it is unknown how many were (the call failed, and the loop may never read them again).
+     */
+    private void acknowledge(List<StreamEntry> entries) {
+        long acknowledged;
+        try {
+            acknowledged = redis.xack(
+                    stream, group, entries.stream().map(StreamEntry::getID).toArray(StreamEntryID[]::new));
+        } catch (RuntimeException e) {
+            unacknowledged.accept(entries);
+            throw e;
+        }
+        if (acknowledged < entries.size()) {
+            unacknowledged.accept(entries);
+        }
     }
 
     /** What the loop keeps of a batch: how many entries, whether the byte limit cut it, where to wait idle after. */

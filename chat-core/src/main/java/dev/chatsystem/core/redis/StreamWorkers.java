@@ -70,6 +70,7 @@ final class StreamWorkers implements AutoCloseable {
         Semaphore indexing = new Semaphore(BATCHES_IN_FLIGHT, true);
         ExpiredKeyPurge keyPurge = new ExpiredKeyPurge(store, keyRetention, PURGE_EVERY); // a chunk per batch
         DisplacedCreates displaced = new DisplacedCreates(redis, keys, store, writes, index);
+        OrphanedBatchIndexer orphaned = new OrphanedBatchIndexer(index(index), catchUp::request);
         for (int shard = 0; shard < keys.shards(); shard++) {
             StreamTrimmer trimmer = new StreamTrimmer(redis, keys.stream(shard), 2);
             Runnable trimPeriodically = every(TRIM_EVERY, trimmer::trim);
@@ -95,11 +96,12 @@ final class StreamWorkers implements AutoCloseable {
                     batchSize,
                     persist(redis, keys, store, displaced, mark),
                     housekeeping,
-                    // What was queued is gone (the drill "Redis FLUSHDB" measures that window), but a batch read
-                    // from it before may have committed after the pass the index drainer asked for had read where the
-                    // store ends (held by lock waits, or retried with new ids): its index entries were lost with the
-                    // queue. This drainer reads again only once that batch is done, so the pass it asks for finds it.
-                    catchUp::request,
+                    // What was queued is gone (the drill "Redis FLUSHDB" measures that window). A batch read from it
+                    // that committed after the index drainer's pass read where the store ends (held by lock waits,
+                    // or retried with new ids) is indexed by the drainer that stored it, whose acknowledgement finds
+                    // it no longer pending (it may not hold this lease any more, so it may never come here).
+                    () -> {},
+                    orphaned,
                     listener,
                     persisting));
             drainers.add(new ShardDrainer(
@@ -112,6 +114,7 @@ final class StreamWorkers implements AutoCloseable {
                     index(index),
                     () -> {},
                     catchUp::request, // stored messages whose index entries were lost with the queue
+                    entries -> {}, // indexed all the same
                     listener,
                     indexing));
         }

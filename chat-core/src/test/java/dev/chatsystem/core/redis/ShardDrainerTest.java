@@ -403,6 +403,7 @@ class ShardDrainerTest {
                 handler,
                 () -> {},
                 () -> {},
+                entries -> {},
                 WorkerListener.NONE,
                 inFlight);
     }
