@@ -24,9 +24,11 @@ import org.slf4j.LoggerFactory;
  * new deployment, whose groups are missing too, and while workers drain a backlog that API instances queued before
  * any worker ran, a pass finds little to do instead of indexing the whole drain a second time. A batch from the lost
  * queue that commits after the pass read where the store ends (slowed by lock waits, or run again under new ids) is
- * indexed by the worker that stored it ({@link OrphanedBatchIndexer}), whether or not it still holds the shard. One
- * pass at a time, on its own thread; requests during a pass (every shard reports its own loss) start one more pass
- * after it. A pass that fails (Elasticsearch down) resumes where it stopped after a pause.
+ * indexed by the worker that stored it ({@link OrphanedBatchIndexer}), whether or not it still holds the shard. The
+ * pause comes before every pass, also one a periodic check finds owed, so that the passes asked for by every shard's
+ * drainers are served by one. One pass at a time, on its own thread; requests during a pass (every shard reports its
+ * own loss) start one more pass after it. A pass that fails (Elasticsearch down) resumes where it stopped after a
+ * pause.
  *
  * <p>A pass owed is recorded where every worker sees it ({@link CatchUpMarker}) and run under a {@link JobLock}: one
  * worker runs it while the others wait, and when the worker running it stops before the end, another one, checking
@@ -101,7 +103,7 @@ final class IndexCatchUp implements AutoCloseable {
                 requests.clear();
             }
             if (!closed) {
-                runOwedPass();
+                runOwedPass(!asked);
             }
             nextCheck = System.nanoTime() + CHECK_EVERY.toNanos();
         }
@@ -109,14 +111,18 @@ final class IndexCatchUp implements AutoCloseable {
 
     /**
      * Runs the pass owed, if any, unless another worker holds the job: that one runs it, or stops and lets its lock
-     * lapse, and a later check runs it here.
+     * lapse, and a later check runs it here. {@code settle}: pause first, as the worker that asked for it does (a
+     * check may find the record the moment it is written).
      */
-    private void runOwedPass() {
+    private void runOwedPass(boolean settle) {
         boolean here = askedHere;
         Optional<JobLock.Held> held;
         try {
             if (!here && marker.get().isEmpty()) {
                 return;
+            }
+            if (settle) {
+                pause(SETTLE);
             }
             held = lock.tryLock(JOB);
         } catch (RuntimeException e) {
