@@ -14,9 +14,11 @@ import org.apache.lucene.store.Directory;
  * writes is rebuilt at the next open however this process ends: after a crash by the dirty marker, after a clean close
  * (or a rebuild that failed halfway) by the label.
  *
- * <p>Losses (an application cleared, writes missed) are counted. A full rebuild covers every loss counted before it
- * starts, and {@link #rebuilt} makes the index complete again only when nothing was lost since that start (or since
- * open, when none was started). Thread-safe.
+ * <p>Losses (an index opened incomplete, an application or everything cleared, writes missed) are counted. A full
+ * rebuild covers every loss counted before it starts, and {@link #rebuilt} makes the index complete again only when
+ * nothing was lost since that start (or since open, when none was started). The count also tells whether searches
+ * may miss messages ({@link #lacksMessages}): a rebuild in place loses nothing, so an index complete when it starts
+ * is labelled incomplete (for a crash meanwhile) without lacking any message. Thread-safe.
  */
 final class Completeness {
     /**
@@ -32,6 +34,7 @@ final class Completeness {
     static final Map<String, String> INCOMPLETE_COMMIT_DATA = Map.of("rebuild", "pending");
 
     private final IndexWriter writer;
+    /** Counted from 1 when the index was opened incomplete: what it lacks then is the first loss. */
     private long losses;
     /** The losses counted before the last full clear (or open): what a rebuild completing now covers. */
     private long coveredUpTo;
@@ -46,6 +49,8 @@ final class Completeness {
     Completeness(IndexWriter writer, boolean complete) {
         this.writer = writer;
         this.complete = complete;
+        this.losses = complete ? 0 : 1;
+        this.coveredUpTo = losses; // a rebuilt() with no rebuild started covers what the index lacked at open
         writer.setLiveCommitData((complete ? COMPLETE_COMMIT_DATA : INCOMPLETE_COMMIT_DATA).entrySet());
     }
 
@@ -63,6 +68,14 @@ final class Completeness {
         return complete;
     }
 
+    /**
+     * True while a loss (the index opened incomplete, a clear, missed writes) has not been repaired by a completed
+     * rebuild that started after it: searches may then miss messages.
+     */
+    synchronized boolean lacksMessages() {
+        return losses > repairedUpTo;
+    }
+
     /** True from {@link #missedWrites()} until a rebuild that started after it has completed. */
     synchronized boolean missesWrites() {
         return lastMiss > repairedUpTo;
@@ -77,6 +90,12 @@ final class Completeness {
     /** Before one application's documents are deleted: only a full rebuild is known to restore them. */
     synchronized void clearingOne() {
         lose();
+    }
+
+    /** Before every document is deleted, for a full rebuild that covers this loss too: {@link #rebuildStarting}. */
+    synchronized void clearingAll() {
+        lose();
+        rebuildStarting();
     }
 
     /**

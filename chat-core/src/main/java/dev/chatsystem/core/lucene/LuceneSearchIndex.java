@@ -48,13 +48,20 @@ import org.slf4j.LoggerFactory;
  * the index incomplete too (of one application: until a full rebuild), as does {@link #missedWrites}; an incomplete
  * index is committed as such ({@link Completeness}), so a rebuild that fails halfway, or writes the indexer dropped,
  * are redone at the next open even after a clean close. A full rebuild ({@link #startRebuild}) rewrites the index in
- * place without clearing it ({@link Generations}), so searches find every message while it runs.
+ * place without clearing it ({@link Generations}), so searches find every message while it runs. An index that lacks
+ * messages (found incomplete at open and not rebuilt, say) is searched as it is, and its {@link #health} warns until a
+ * full rebuild has completed.
  *
  * <p>Thread-safe: Lucene's writer and searcher manager are. Failures surface as {@link BackendUnavailableException}.
  */
 public final class LuceneSearchIndex implements SearchIndex {
     private static final Logger LOG = LoggerFactory.getLogger(LuceneSearchIndex.class);
     private static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
+
+    /** The health warning while the index lacks messages; says "reindex", as the shells' fixes look for. */
+    static final String INCOMPLETE = "index incomplete (not closed cleanly, of an older layout, writes it missed or a"
+            + " rebuild that did not finish), so searches may miss messages: run a reindex (chat-cli reindex while the"
+            + " server is stopped; a server's start does it too)";
 
     private final Directory directory;
     private final DirtyMarker marker;
@@ -186,7 +193,7 @@ public final class LuceneSearchIndex implements SearchIndex {
                 completeness.clearingOne();
                 writer.deleteDocuments(MessageDocuments.tokenTerm(token.get()));
             } else {
-                completeness.rebuildStarting();
+                completeness.clearingAll();
                 writer.deleteAll();
             }
             writer.commit();
@@ -279,6 +286,12 @@ public final class LuceneSearchIndex implements SearchIndex {
         return completeness.missesWrites();
     }
 
+    /**
+     * Down once closed or when the writer failed; otherwise up, with a warning while the index lacks messages (found
+     * incomplete at open by a process that does not rebuild it, cleared, or missing writes, until a full rebuild
+     * started after that completes). Searches work meanwhile, on what the index holds. A full rebuild of a complete
+     * index does not warn: it rewrites it in place, so searches miss nothing.
+     */
     @Override
     public BackendStatus health() {
         if (closed.get()) {
@@ -287,6 +300,9 @@ public final class LuceneSearchIndex implements SearchIndex {
         Throwable tragedy = writer.getTragicException();
         if (tragedy != null || !writer.isOpen()) {
             return BackendStatus.down("search", "lucene", "index writer failed: " + tragedy);
+        }
+        if (completeness.lacksMessages()) {
+            return BackendStatus.warning("search", "lucene", INCOMPLETE);
         }
         return BackendStatus.up("search", "lucene");
     }

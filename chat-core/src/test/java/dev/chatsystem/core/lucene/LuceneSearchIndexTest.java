@@ -3,6 +3,7 @@ package dev.chatsystem.core.lucene;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.chatsystem.core.BackendStatus;
 import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.spi.IndexRebuild;
 import dev.chatsystem.core.spi.IndexedMessage;
@@ -288,6 +289,69 @@ class LuceneSearchIndexTest extends SearchIndexContract {
         try (SearchIndex reopened = LuceneSearchIndex.open(copy)) {
             assertThat(reopened.needsRebuild()).isFalse();
         }
+    }
+
+    /** Not rebuilt at open (the admin tool): searched as it is, its health warning until a full rebuild completes. */
+    @Test
+    void anIndexFoundIncompleteWarnsUntilAFullRebuildCompletes() throws IOException {
+        Path dir = tmp.resolve("found-dirty");
+        try (SearchIndex first = LuceneSearchIndex.open(dir)) {
+            first.upsert(List.of(message(1, "committed")));
+            first.rebuilt();
+        }
+        new DirtyMarker(dir.resolve(DirtyMarker.FILE_NAME)).create(); // what a kill -9 leaves behind
+
+        try (SearchIndex reopened = LuceneSearchIndex.open(dir)) {
+            assertThat(reopened.health().warns()).isTrue();
+            assertThat(reopened.health().detail()).contains("index incomplete", "may miss messages", "reindex");
+            assertThat(reopened.search(APP, CHAT, "committed", 10)).containsExactly(1L);
+
+            try (IndexRebuild rebuild = reopened.startRebuild()) {
+                rebuild.upsert(List.of(message(1, "committed")));
+                assertThat(reopened.health().warns()).as("until it completes").isTrue();
+                rebuild.complete();
+            }
+
+            assertThat(reopened.health()).isEqualTo(BackendStatus.up("search", "lucene"));
+        }
+    }
+
+    @Test
+    void aFullRebuildOfACompleteIndexDoesNotWarn() {
+        index.rebuilt();
+        index.upsert(List.of(message(1, "first")));
+
+        try (IndexRebuild rebuild = index.startRebuild()) {
+            assertThat(index.needsRebuild()).isTrue(); // for a crash meanwhile
+            assertThat(index.health().warns())
+                    .as("searches miss nothing meanwhile")
+                    .isFalse();
+            rebuild.upsert(List.of(message(1, "first")));
+            rebuild.complete();
+        }
+
+        assertThat(index.health().warns()).isFalse();
+    }
+
+    @Test
+    void missedWritesAndClearsWarnUntilAFullRebuildAfterThem() {
+        LuceneSearchIndex lucene = (LuceneSearchIndex) index;
+        lucene.rebuilt();
+        lucene.missedWrites();
+        assertThat(lucene.health().warns()).isTrue();
+        try (IndexRebuild rebuild = lucene.startRebuild()) {
+            rebuild.complete();
+        }
+        assertThat(lucene.health().warns()).isFalse();
+
+        lucene.clear(Optional.of(APP));
+        assertThat(lucene.health().warns()).isTrue();
+        lucene.clear(Optional.empty());
+        assertThat(lucene.health().warns())
+                .as("until the rebuild after the clear")
+                .isTrue();
+        lucene.rebuilt();
+        assertThat(lucene.health().warns()).isFalse();
     }
 
     @Test
