@@ -51,6 +51,12 @@ import java.util.Set;
  *     a mistyped index name is reported missing, not created, nor a mapping altered under servers of an older version.
  *     Nor does the embedded form's open rebuild an Elasticsearch index its data dir marks incomplete: its health warns
  *     instead, until a full reindex
+ * @param rebuildIndexAtOpen whether opening the embedded form rebuilds from the store, before it returns, a search
+ *     index it finds incomplete (not closed cleanly, built with an older layout, missing writes or a rebuild that did
+ *     not finish) (default). That takes as long as a full {@link ChatSystem#reindex}, minutes on a large store.
+ *     Without, the index is searched as it is and may miss messages, which {@link ChatSystem#health} warns of until
+ *     a full reindex: for admin tools, which must not run a long rebuild unasked. An index over a store holding no messages is rebuilt all the same (it takes no time). The
+ *     production form never rebuilds at open
  */
 public record ChatConfig(
         Path dataDir,
@@ -69,7 +75,8 @@ public record ChatConfig(
         WorkerListener workerListener,
         boolean migrateSchema,
         boolean maintainsRedis,
-        boolean maintainsSearchIndex) {
+        boolean maintainsSearchIndex,
+        boolean rebuildIndexAtOpen) {
 
     /** Environment variables this config reads; shells reject other {@code CHAT_*} names they do not know. */
     public static final Set<String> ENVIRONMENT_KEYS = Set.of(
@@ -142,7 +149,8 @@ public record ChatConfig(
                 + ", writeQueueCapacity=" + writeQueueCapacity + ", writeBatchSize=" + writeBatchSize
                 + ", idempotencyRetention=" + idempotencyRetention + ", reconcileInterval=" + reconcileInterval
                 + ", workerListener=" + workerListener + ", migrateSchema=" + migrateSchema
-                + ", maintainsRedis=" + maintainsRedis + ", maintainsSearchIndex=" + maintainsSearchIndex + "]";
+                + ", maintainsRedis=" + maintainsRedis + ", maintainsSearchIndex=" + maintainsSearchIndex
+                + ", rebuildIndexAtOpen=" + rebuildIndexAtOpen + "]";
     }
 
     /** The embedded default: everything in {@code dataDir}, no servers needed. */
@@ -174,7 +182,8 @@ public record ChatConfig(
                 .workerListener(workerListener)
                 .migrateSchema(migrateSchema)
                 .maintainsRedis(maintainsRedis)
-                .maintainsSearchIndex(maintainsSearchIndex);
+                .maintainsSearchIndex(maintainsSearchIndex)
+                .rebuildIndexAtOpen(rebuildIndexAtOpen);
         builder.database = database.orElse(null);
         builder.redisUrl = redisUrl.orElse(null);
         builder.elasticsearchUrl = elasticsearchUrl.orElse(null);
@@ -203,6 +212,7 @@ public record ChatConfig(
         private boolean migrateSchema = true;
         private boolean maintainsRedis = true;
         private boolean maintainsSearchIndex = true;
+        private boolean rebuildIndexAtOpen = true;
 
         private Builder() {}
 
@@ -340,6 +350,15 @@ public record ChatConfig(
             return this;
         }
 
+        /**
+         * Whether opening the embedded form rebuilds an index it finds incomplete (default) or leaves it to a full
+         * reindex, its health warning meanwhile: see the record.
+         */
+        public Builder rebuildIndexAtOpen(boolean rebuildIndexAtOpen) {
+            this.rebuildIndexAtOpen = rebuildIndexAtOpen;
+            return this;
+        }
+
         public ChatConfig build() {
             return new ChatConfig(
                     dataDir,
@@ -358,7 +377,8 @@ public record ChatConfig(
                     workerListener,
                     migrateSchema,
                     maintainsRedis,
-                    maintainsSearchIndex);
+                    maintainsSearchIndex,
+                    rebuildIndexAtOpen);
         }
     }
 }

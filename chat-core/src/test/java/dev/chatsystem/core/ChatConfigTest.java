@@ -3,6 +3,7 @@ package dev.chatsystem.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -214,5 +215,16 @@ class ChatConfigTest {
         assertThat(looking.maintainsSearchIndex()).isFalse();
         assertThat(looking.toBuilder().build()).isEqualTo(looking).isNotEqualTo(defaults);
         assertThat(looking.toString()).contains("maintainsSearchIndex=false");
+    }
+
+    @Test
+    void rebuildsTheIndexAtOpenUnlessToldNotToAndKeepsThatThroughToBuilder() {
+        ChatConfig defaults = ChatConfig.embedded(Path.of("data"));
+        assertThat(defaults.rebuildIndexAtOpen()).isTrue();
+
+        ChatConfig admin = defaults.toBuilder().rebuildIndexAtOpen(false).build();
+        assertThat(admin.rebuildIndexAtOpen()).isFalse();
+        assertThat(admin.toBuilder().build()).isEqualTo(admin).isNotEqualTo(defaults);
+        assertThat(admin.toString()).contains("rebuildIndexAtOpen=false");
     }
 }

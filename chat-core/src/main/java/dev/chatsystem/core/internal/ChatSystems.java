@@ -128,10 +128,7 @@ public final class ChatSystems {
                 jobLock,
                 List.of(reconciling, writes, index, store));
         DefaultChatSystem system = new DefaultChatSystem(backends, clock, config.idempotencyRetention());
-        // A rebuild on Elasticsearch creates the index: a process that must not (the admin tool) leaves it owed, its
-        // health warning, for a full reindex. Lucene lives in the data dir this process owns, so it is rebuilt.
-        boolean mayRebuild = config.maintainsSearchIndex() || !embeddedIndex.remote();
-        if (index.needsRebuild() && mayRebuild) {
+        if (index.needsRebuild() && mayRebuildAtOpen(config, embeddedIndex, store)) {
             try {
                 rebuild(system);
             } catch (BackendUnavailableException e) {
@@ -146,6 +143,20 @@ public final class ChatSystems {
             }
         }
         return system;
+    }
+
+    /**
+     * A rebuild on Elasticsearch creates the index: a process that must not (the admin tool) leaves it owed, its health
+     * warning, for a full reindex. So does one that must not run a rebuild unasked ({@link
+     * ChatConfig#rebuildIndexAtOpen}), but over a store holding no messages (a new data dir, whose index is incomplete
+     * only because nothing built it yet): that rebuild takes no time, and the check reads one row at most.
+     */
+    private static boolean mayRebuildAtOpen(ChatConfig config, EmbeddedIndex index, ChatStore store) {
+        if (index.remote() && !config.maintainsSearchIndex()) {
+            return false;
+        }
+        return config.rebuildIndexAtOpen()
+                || store.messagesForIndex(Optional.empty(), 0, 1).messages().isEmpty();
     }
 
     /**

@@ -14,7 +14,8 @@ import org.apache.lucene.util.IOUtils;
  * ({@link #FILE_NAME}); an index that keeps none of its own uses one in the embedded data dir.
  */
 public final class DirtyMarker {
-    static final String FILE_NAME = "dirty";
+    /** The marker's name in Lucene's index directory ({@code <data dir>/index}). */
+    public static final String FILE_NAME = "dirty";
 
     private final Path dir;
     private final Path file;
