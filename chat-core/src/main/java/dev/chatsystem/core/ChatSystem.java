@@ -128,6 +128,19 @@ public interface ChatSystem extends AutoCloseable {
      */
     Health health();
 
+    /**
+     * The search backend's state alone, as {@link #health} reports it (name {@code search}), without asking the others,
+     * which on the production backends may take seconds: for a caller that has just searched and wants to say whether
+     * the results may miss messages (the backend {@linkplain BackendStatus#warns warns}, a reindex owed, say). Answers
+     * within the deadline {@link #health} has.
+     */
+    default BackendStatus searchHealth() {
+        return health().backends().stream()
+                .filter(backend -> backend.name().equals("search"))
+                .findFirst()
+                .orElseGet(() -> BackendStatus.down("search", "unknown", "health() reports no search backend"));
+    }
+
     /** Recomputes {@code chats_count} and {@code messages_count} from the store and reports what changed. */
     ReconcileReport reconcileCounts();
 

@@ -1,6 +1,7 @@
 package dev.chatsystem.core.internal;
 
 import dev.chatsystem.core.Application;
+import dev.chatsystem.core.BackendStatus;
 import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.Chat;
 import dev.chatsystem.core.ChatSystem;
@@ -299,6 +300,11 @@ final class DefaultChatSystem implements ChatSystem {
     @Override
     public Health health() {
         return healthChecks.check();
+    }
+
+    @Override
+    public BackendStatus searchHealth() {
+        return healthChecks.check("search");
     }
 
     @Override

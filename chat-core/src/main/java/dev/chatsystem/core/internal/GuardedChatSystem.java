@@ -1,6 +1,7 @@
 package dev.chatsystem.core.internal;
 
 import dev.chatsystem.core.Application;
+import dev.chatsystem.core.BackendStatus;
 import dev.chatsystem.core.Chat;
 import dev.chatsystem.core.ChatException;
 import dev.chatsystem.core.ChatSystem;
@@ -119,6 +120,11 @@ final class GuardedChatSystem implements ChatSystem {
     @Override
     public Health health() {
         return call(delegate::health);
+    }
+
+    @Override
+    public BackendStatus searchHealth() {
+        return call(delegate::searchHealth);
     }
 
     @Override

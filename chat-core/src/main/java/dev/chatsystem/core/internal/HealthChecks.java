@@ -63,6 +63,16 @@ final class HealthChecks {
         return new Health(statuses);
     }
 
+    /** The backend named {@code name} alone, within the same deadline; the others are not asked. */
+    BackendStatus check(String name) {
+        long until = System.nanoTime() + deadline.toNanos();
+        Check check = checks.stream()
+                .filter(c -> c.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no backend check named " + name));
+        return await(check, ask(check), until);
+    }
+
     /** The check under way for this backend, or a new one. */
     private CompletableFuture<BackendStatus> ask(Check check) {
         return inFlight.compute(check, (key, running) -> {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.chatsystem.core.BackendStatus;
 import dev.chatsystem.core.Health;
+import dev.chatsystem.core.testing.Await;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -51,6 +52,29 @@ class HealthChecksTest {
         Health after = checks.check();
         assertThat(after.healthy()).isTrue();
         assertThat(after.backends().get(1).kind()).isEqualTo("lucene");
+    }
+
+    /** For a caller that needs one backend's state: the others are not asked, and a hanging one still times out. */
+    @Test
+    void oneBackendIsAskedAloneWithinTheDeadline() {
+        AtomicInteger storeAsked = new AtomicInteger();
+        HealthChecks checks = new HealthChecks(
+                List.of(
+                        new HealthChecks.Check("store", () -> {
+                            storeAsked.incrementAndGet();
+                            return BackendStatus.up("store", "h2");
+                        }),
+                        new HealthChecks.Check("search", this::slowSearch)),
+                DEADLINE);
+
+        BackendStatus hanging = checks.check("search");
+        searchAnswers.countDown();
+        Await.until(() -> checks.check("search").up(), Duration.ofSeconds(5));
+
+        assertThat(hanging.name()).isEqualTo("search");
+        assertThat(hanging.detail()).contains("no answer within");
+        assertThat(checks.check("search")).isEqualTo(BackendStatus.up("search", "lucene"));
+        assertThat(storeAsked).hasValue(0);
     }
 
     /** A backend that said why it was down, then stopped answering: the timeout still says why, as it last did. */
