@@ -83,8 +83,12 @@ final class CliContext {
         // gives the servers; `reconcile` runs it on demand. Nor creates or alters the Elasticsearch index, embedded
         // form too: a mistyped CHAT_ELASTICSEARCH_INDEX is reported missing, not created empty, and a newer chat-cli
         // leaves the mapping of the servers' version alone. Only a full `reindex` creates what it needs (the fix for a
-        // missing index); `migrate` opens no index at all.
-        builder.reconcileInterval(java.time.Duration.ZERO).maintainsSearchIndex(false);
+        // missing index); `migrate` opens no index at all. Nor rebuilds an incomplete embedded index at open, which
+        // took minutes without a word before any command ran: doctor, stats and search warn instead, and `reindex`
+        // rebuilds it with progress (at open it would rebuild it twice, the first time silently).
+        builder.reconcileInterval(java.time.Duration.ZERO)
+                .maintainsSearchIndex(false)
+                .rebuildIndexAtOpen(false);
         ChatConfig config = builder.build();
         if (config.production() && options.dataDir().isPresent()) {
             // The command would run on the production backends the environment names, not on the data dir asked for.
