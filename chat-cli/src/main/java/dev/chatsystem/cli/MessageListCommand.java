@@ -52,6 +52,9 @@ final class MessageListCommand implements Callable<Integer> {
                 output.note("more: chat-cli message list " + token + " " + chat + " --after " + next + " --limit "
                         + pageSize.limit);
             }
+            if (!output.json()) { // for whoever reads the table and goes on to search it
+                SearchIndexWarning.afterList(system, spec.commandLine().getErr());
+            }
         }
         return ExitCodes.OK;
     }

@@ -10,7 +10,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code search TOKEN CHAT QUERY...}. */
+/**
+ * {@code search TOKEN CHAT QUERY...}. The results come from the search index: when it warns (a reindex owed), a line
+ * on stderr says they may miss messages, stdout unchanged.
+ */
 @Command(name = "search", description = "Search a chat's messages; best match first.")
 final class SearchCommand implements Callable<Integer> {
     private final CliContext context;
@@ -48,6 +51,7 @@ final class SearchCommand implements Callable<Integer> {
         try (ChatSystem system = context.open()) {
             List<Message> hits = system.searchMessages(token, chat, String.join(" ", words), limit);
             context.output(spec).print(hits, Rows.messages(hits));
+            SearchIndexWarning.afterSearch(system, spec.commandLine().getErr());
         }
         return ExitCodes.OK;
     }

@@ -1,12 +1,10 @@
 package dev.chatsystem.cli;
 
-import dev.chatsystem.core.BackendStatus;
 import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.QueueBacklog;
 import dev.chatsystem.core.Stats;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,9 +55,10 @@ final class StatsCommand implements Callable<Integer> {
                             ? stats.indexedMessages().getAsLong()
                             : null,
                     stats.indexUnavailable().orElse(null),
+                    // An index found incomplete, say, that this tool did not rebuild: the counts alone may not show it.
                     stats.indexUnavailable().isPresent()
                             ? null
-                            : searchWarning(system).orElse(null),
+                            : SearchIndexWarning.of(system).orElse(null),
                     stats.pendingWrites(),
                     entries(backlog, QueueBacklog.PERSIST),
                     lagSeconds(backlog, QueueBacklog.PERSIST),
@@ -88,17 +87,6 @@ final class StatsCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
-    }
-
-    /**
-     * What the search backend's health says needs doing while it works, such as an index found incomplete that this
-     * read-only tool did not rebuild: the counts alone would not show it.
-     */
-    private static Optional<String> searchWarning(ChatSystem system) {
-        return system.health().backends().stream()
-                .filter(backend -> backend.name().equals("search") && backend.warns())
-                .map(BackendStatus::detail)
-                .findFirst();
     }
 
     private static String indexed(Stats stats) {

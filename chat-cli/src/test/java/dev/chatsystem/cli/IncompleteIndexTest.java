@@ -18,11 +18,12 @@ class IncompleteIndexTest {
     Path tmp;
 
     private Path dir;
+    private String token;
 
     @BeforeEach
     void crashedServer() {
         dir = tmp.resolve("data");
-        IndexBehindStore.plant(dir);
+        token = IndexBehindStore.plant(dir);
     }
 
     @Test
@@ -55,6 +56,48 @@ class IncompleteIndexTest {
         JsonNode after = run("stats", "--json").json();
         assertThat(after.get("indexed_messages").asLong()).isEqualTo(2);
         assertThat(after.get("index_warning").isNull()).isTrue();
+    }
+
+    @Test
+    void searchSaysOnStderrThatResultsMayMissMessagesUntilAReindex() {
+        Cli.Result missing = run("search", token, "1", IndexBehindStore.LOST);
+        assertThat(missing.code()).as(missing.err()).isZero();
+        assertThat(missing.out()).doesNotContain("with the crash");
+        assertThat(missing.err().lines())
+                .singleElement()
+                .asString()
+                .startsWith("chat-cli: warning: search index: index incomplete")
+                .endsWith("; results may miss messages until chat-cli reindex runs");
+
+        Cli.Result json = run("--json", "search", token, "1", IndexBehindStore.INDEXED);
+        assertThat(json.code()).as(json.err()).isZero();
+        assertThat(json.json().isArray()).as("stdout stays a bare array").isTrue();
+        assertThat(json.json()).hasSize(1);
+        assertThat(json.err()).startsWith("chat-cli: warning: search index: index incomplete");
+
+        assertThat(run("reindex").code()).isZero();
+        Cli.Result found = run("--json", "search", token, "1", IndexBehindStore.LOST);
+        assertThat(found.json()).hasSize(1);
+        assertThat(found.err()).isEmpty();
+    }
+
+    @Test
+    void messageListNotesTheIncompleteIndexInTableModeOnly() {
+        Cli.Result table = run("message", "list", token, "1");
+        assertThat(table.code()).as(table.err()).isZero();
+        assertThat(table.out()).contains("before the crash", "with the crash").doesNotContain("search index");
+        assertThat(table.err().lines())
+                .singleElement()
+                .asString()
+                .startsWith("chat-cli: note: search index: index incomplete")
+                .contains("this list comes from the store and is complete");
+
+        Cli.Result json = run("--json", "message", "list", token, "1");
+        assertThat(json.json().get("items")).hasSize(2);
+        assertThat(json.err()).isEmpty();
+
+        assertThat(run("reindex").code()).isZero();
+        assertThat(run("message", "list", token, "1").err()).isEmpty();
     }
 
     private Cli.Result run(String... args) {
