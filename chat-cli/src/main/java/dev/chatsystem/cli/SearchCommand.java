@@ -2,6 +2,7 @@ package dev.chatsystem.cli;
 
 import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.Message;
+import dev.chatsystem.core.PageRequest;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,9 +38,9 @@ final class SearchCommand implements Callable<Integer> {
     @Option(
             names = "--limit",
             paramLabel = "N",
-            defaultValue = "20",
+            defaultValue = "" + PageRequest.DEFAULT_LIMIT, // as the HTTP API's
             converter = Numbers.Limit.class,
-            description = "At most N hits, 1..1000 (default: 20).")
+            description = "At most N hits, 1..1000 (default: ${DEFAULT-VALUE}).")
     private int limit;
 
     SearchCommand(CliContext context) {
