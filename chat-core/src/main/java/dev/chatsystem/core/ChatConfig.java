@@ -52,11 +52,11 @@ import java.util.Set;
  *     Nor does the embedded form's open rebuild an Elasticsearch index its data dir marks incomplete: its health warns
  *     instead, until a full reindex
  * @param rebuildIndexAtOpen whether opening the embedded form rebuilds from the store, before it returns, a search
- *     index it finds incomplete (not closed cleanly, built with an older layout, missing writes or a rebuild that did
- *     not finish) (default). That takes as long as a full {@link ChatSystem#reindex}, minutes on a large store.
- *     Without, the index is searched as it is and may miss messages, which {@link ChatSystem#health} warns of until
- *     a full reindex: for admin tools, which must not run a long rebuild unasked. An index over a store holding no messages is rebuilt all the same (it takes no time). The
- *     production form never rebuilds at open
+ *     index it finds incomplete: not closed cleanly, of an older layout, missing writes or a rebuild that did not
+ *     finish (default). That takes as long as a full {@link ChatSystem#reindex}, minutes on a large store. Without,
+ *     the index is searched as it is and may miss messages, which {@link ChatSystem#health} warns of until a full
+ *     reindex: for admin tools, which must not run a long rebuild unasked. An index over a store holding no messages
+ *     is rebuilt all the same (it takes no time). The production form never rebuilds at open
  */
 public record ChatConfig(
         Path dataDir,
