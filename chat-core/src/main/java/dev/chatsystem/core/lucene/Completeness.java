@@ -33,7 +33,7 @@ final class Completeness {
 
     static final Map<String, String> INCOMPLETE_COMMIT_DATA = Map.of("rebuild", "pending");
 
-    private final IndexWriter writer;
+    private IndexWriter writer;
     /** Counted from 1 when the index was opened incomplete: what it lacks then is the first loss. */
     private long losses;
     /** The losses counted before the last full clear (or open): what a rebuild completing now covers. */
@@ -85,6 +85,15 @@ final class Completeness {
     synchronized void missedWrites() {
         lastMiss = ++losses;
         incomplete();
+    }
+
+    /**
+     * The writer was reopened from the last commit after a tragic failure ({@link IndexWriters}): what it held beyond
+     * that commit is lost, as if missed. Its commits are labelled from now on.
+     */
+    synchronized void reopened(IndexWriter reopened) {
+        writer = reopened;
+        missedWrites();
     }
 
     /** Before one application's documents are deleted: only a full rebuild is known to restore them. */

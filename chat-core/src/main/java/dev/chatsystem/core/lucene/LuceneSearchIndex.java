@@ -17,10 +17,10 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.index.IndexWriter;
-import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.Directory;
@@ -52,6 +52,10 @@ import org.slf4j.LoggerFactory;
  * messages (found incomplete at open and not rebuilt, say) is searched as it is, and its {@link #health} warns until a
  * full rebuild has completed.
  *
+ * <p>A writer Lucene closed on a tragic failure (a full disk during a flush, merge or commit) is reopened from the last
+ * commit at its next use ({@link IndexWriters}); what it held beyond that commit is lost, which counts as missed
+ * writes: {@link #missesWrites} until a reindex, and the next open rebuilds the index.
+ *
  * <p>Thread-safe: Lucene's writer and searcher manager are. Failures surface as {@link BackendUnavailableException}.
  */
 public final class LuceneSearchIndex implements SearchIndex {
@@ -66,10 +70,8 @@ public final class LuceneSearchIndex implements SearchIndex {
     private final Directory directory;
     private final DirtyMarker marker;
     private final Analyzer analyzer;
-    private final IndexWriter writer;
-    private final SearcherManager searchers;
+    private final IndexWriters writers;
     private final QueryWords words = new QueryWords();
-    private final Visibility visibility;
     private final Searches searches;
     private final PeriodicCommits commits;
     private final Completeness completeness;
@@ -88,20 +90,16 @@ public final class LuceneSearchIndex implements SearchIndex {
             Directory directory,
             DirtyMarker marker,
             Analyzer analyzer,
-            IndexWriter writer,
-            SearcherManager searchers,
+            IndexWriters.Current first,
             boolean complete,
-            Duration commitInterval)
-            throws IOException {
+            Duration commitInterval) {
         this.directory = directory;
         this.marker = marker;
         this.analyzer = analyzer;
-        this.writer = writer;
-        this.searchers = searchers;
-        this.visibility = new Visibility(searchers);
-        this.searches = new Searches(searchers, visibility, new MessageQueries(words), this::ensureOpen);
-        this.completeness = new Completeness(writer, complete);
-        this.commits = PeriodicCommits.start(writer, visibility, commitInterval);
+        this.completeness = new Completeness(first.writer(), complete);
+        this.writers = IndexWriters.of(directory, analyzer, first, completeness::reopened);
+        this.searches = new Searches(writers, new MessageQueries(words), this::ensureOpen);
+        this.commits = PeriodicCommits.start(writers, commitInterval);
     }
 
     /**
@@ -121,24 +119,28 @@ public final class LuceneSearchIndex implements SearchIndex {
     }
 
     static LuceneSearchIndex open(Path dir, Duration commitInterval) {
+        return open(dir, commitInterval, UnaryOperator.identity());
+    }
+
+    /** For tests: as above, over the directory {@code wrap} makes of the index's (to make its writes fail). */
+    static LuceneSearchIndex open(Path dir, Duration commitInterval, UnaryOperator<Directory> wrap) {
         Objects.requireNonNull(dir, "dir");
         Analyzer analyzer = new MessageAnalyzer();
         Directory directory = null;
-        IndexWriter writer = null;
-        SearcherManager searchers = null;
+        IndexWriters.Current first = null;
         try {
             OwnerOnlyDirectories.create(dir);
-            directory = FSDirectory.open(dir);
+            directory = wrap.apply(FSDirectory.open(dir));
             DirtyMarker marker = new DirtyMarker(dir.resolve(DirtyMarker.FILE_NAME));
             boolean complete = !marker.exists() && Completeness.committedComplete(directory);
-            writer = new IndexWriter(
-                    directory,
-                    new IndexWriterConfig(analyzer).setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND));
+            first = IndexWriters.openFirst(directory, analyzer);
             marker.create(); // only once the writer holds the directory's lock
-            searchers = new SearcherManager(writer, null);
-            return new LuceneSearchIndex(directory, marker, analyzer, writer, searchers, complete, commitInterval);
+            return new LuceneSearchIndex(directory, marker, analyzer, first, complete, commitInterval);
         } catch (IOException | RuntimeException e) {
-            IOUtils.closeWhileHandlingException(searchers, writer, directory, analyzer);
+            if (first != null) {
+                IOUtils.closeWhileHandlingException(first.searchers(), first.writer());
+            }
+            IOUtils.closeWhileHandlingException(directory, analyzer);
             throw new BackendUnavailableException("cannot open the search index in " + dir + ": " + e, e);
         }
     }
@@ -154,6 +156,8 @@ public final class LuceneSearchIndex implements SearchIndex {
         writing.lock();
         try {
             LuceneCalls.run("index messages", () -> {
+                IndexWriters.Current current = writers.current();
+                IndexWriter writer = current.writer();
                 long generation = generations.current();
                 // The version is ignored: only the embedded form's single writer (and a rebuild under its index lock)
                 // updates this index, in the order its writes were accepted, so a later upsert is the newer state.
@@ -163,9 +167,10 @@ public final class LuceneSearchIndex implements SearchIndex {
                             MessageDocuments.toDocument(message, words.bodyWords(message.body()), generation));
                 }
                 // The next reader of each chat refreshes, once for any number of upserts.
-                visibility.upserted(messages.stream()
-                        .map(message -> MessageDocuments.chatKey(message.token(), message.chatNumber()))
-                        .collect(Collectors.toSet()));
+                current.visibility()
+                        .upserted(messages.stream()
+                                .map(message -> MessageDocuments.chatKey(message.token(), message.chatNumber()))
+                                .collect(Collectors.toSet()));
                 return null;
             });
         } finally {
@@ -189,6 +194,8 @@ public final class LuceneSearchIndex implements SearchIndex {
         Objects.requireNonNull(token, "token");
         ensureOpen();
         LuceneCalls.run("clear", () -> {
+            IndexWriters.Current current = writers.current();
+            IndexWriter writer = current.writer();
             if (token.isPresent()) {
                 completeness.clearingOne();
                 writer.deleteDocuments(MessageDocuments.tokenTerm(token.get()));
@@ -197,7 +204,7 @@ public final class LuceneSearchIndex implements SearchIndex {
                 writer.deleteAll();
             }
             writer.commit();
-            searchers.maybeRefreshBlocking();
+            current.searchers().maybeRefreshBlocking();
             return null;
         });
     }
@@ -218,13 +225,15 @@ public final class LuceneSearchIndex implements SearchIndex {
     void completeRebuild(long generation) {
         ensureOpen();
         boolean current = LuceneCalls.run(
-                "delete what the rebuild did not write", () -> generations.deleteAllBut(generation, writer));
+                "delete what the rebuild did not write",
+                () -> generations.deleteAllBut(generation, writers.current().writer()));
         if (!current) {
             throw new BackendUnavailableException("another full rebuild of the search index started meanwhile");
         }
         LuceneCalls.run("show the rebuilt index", () -> {
             // Counted as an upsert, so that any later refresh (a search's, the periodic commit's) shows the deletes
             // should this one fail.
+            Visibility visibility = writers.current().visibility();
             visibility.upserted(List.of());
             visibility.refreshAll();
             return null;
@@ -297,9 +306,17 @@ public final class LuceneSearchIndex implements SearchIndex {
         if (closed.get()) {
             return BackendStatus.down("search", "lucene", "closed");
         }
-        Throwable tragedy = writer.getTragicException();
-        if (tragedy != null || !writer.isOpen()) {
-            return BackendStatus.down("search", "lucene", "index writer failed: " + tragedy);
+        IndexWriters.Current current;
+        try {
+            current = writers.current(); // reopens a writer that failed, and says so when it cannot
+        } catch (BackendUnavailableException e) {
+            return BackendStatus.down("search", "lucene", e.getMessage());
+        }
+        if (current.failed()) {
+            return BackendStatus.down(
+                    "search",
+                    "lucene",
+                    "index writer failed: " + current.writer().getTragicException());
         }
         if (completeness.lacksMessages()) {
             return BackendStatus.warning("search", "lucene", INCOMPLETE);
@@ -334,6 +351,9 @@ public final class LuceneSearchIndex implements SearchIndex {
     }
 
     private void commitAndRelease() {
+        IndexWriters.Current last = writers.last();
+        IndexWriter writer = last.writer();
+        SearcherManager searchers = last.searchers();
         try {
             writer.commit();
             IOUtils.close(searchers, writer);
@@ -360,12 +380,12 @@ public final class LuceneSearchIndex implements SearchIndex {
 
     /** For tests: how many upserts (calls) searchers are known to see. */
     long visibleUpserts() {
-        return visibility.visibleUpserts();
+        return writers.current().visibility().visibleUpserts();
     }
 
     /** For tests: the chats with upserts no refresh has made visible yet. */
     int chatsAwaitingRefresh() {
-        return visibility.chatsAwaitingRefresh();
+        return writers.current().visibility().chatsAwaitingRefresh();
     }
 
     private void ensureOpen() {

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.apache.lucene.index.IndexWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,19 +15,17 @@ import org.slf4j.LoggerFactory;
 final class PeriodicCommits {
     private static final Logger LOG = LoggerFactory.getLogger(PeriodicCommits.class);
 
-    private final IndexWriter writer;
-    private final Visibility visibility;
+    private final IndexWriters writers;
     private final ScheduledExecutorService committer;
 
-    private PeriodicCommits(IndexWriter writer, Visibility visibility) {
-        this.writer = writer;
-        this.visibility = visibility;
+    private PeriodicCommits(IndexWriters writers) {
+        this.writers = writers;
         this.committer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("lucene-commit").daemon().factory());
     }
 
-    static PeriodicCommits start(IndexWriter writer, Visibility visibility, Duration interval) {
-        PeriodicCommits commits = new PeriodicCommits(writer, visibility);
+    static PeriodicCommits start(IndexWriters writers, Duration interval) {
+        PeriodicCommits commits = new PeriodicCommits(writers);
         long millis = interval.toMillis();
         commits.committer.scheduleWithFixedDelay(commits::commitIfChanged, millis, millis, TimeUnit.MILLISECONDS);
         return commits;
@@ -47,13 +44,18 @@ final class PeriodicCommits {
     }
 
     private void commitIfChanged() {
+        IndexWriters.Current current = null;
         try {
-            if (writer.hasUncommittedChanges()) {
-                writer.commit();
-                visibility.refreshAll();
+            current = writers.current();
+            if (current.writer().hasUncommittedChanges()) {
+                current.writer().commit();
+                current.visibility().refreshAll();
             }
         } catch (IOException | RuntimeException | Error e) { // anything thrown would cancel every later commit
-            LOG.warn("Periodic commit of the search index failed", e);
+            if (current != null && current.failed()) {
+                return; // a tragedy: the next use reopens the writer, and logs it then
+            }
+            LOG.warn("Periodic commit of the search index failed: {}", e.toString());
         }
     }
 }

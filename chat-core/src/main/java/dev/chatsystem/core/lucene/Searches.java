@@ -14,26 +14,26 @@ import org.apache.lucene.search.SortField;
 /**
  * The reads of {@link LuceneSearchIndex}: runs its searches and counts on a searcher, after {@link Visibility} made
  * visible what each must see, and turns the hits into message numbers. A class of its own because reading needs only
- * the searcher manager and the queries, while the index itself owns the writer, durability and the lifecycle.
+ * the current searchers ({@link IndexWriters}) and the queries, while the index itself owns the writer, durability
+ * and the lifecycle.
  *
- * <p>Thread-safe: the searcher manager and {@link Visibility} are, {@link MessageQueries} keeps nothing but the
- * thread-safe query words, and this class holds no state of its own. The index stays the owner of every resource used here and closes them; {@code ensureOpen} is its
- * check, run first by every call, so a call after close fails as before.
+ * <p>Thread-safe: {@link IndexWriters}, the searcher manager and {@link Visibility} are, {@link MessageQueries} keeps
+ * nothing but the thread-safe query words, and this class holds no state of its own. The index stays the owner of
+ * every resource used here and closes them; {@code ensureOpen} is its check, run first by every call, so a call
+ * after close fails as before.
  */
 final class Searches {
     private static final SortField NEWEST_FIRST = new SortField(MessageDocuments.NUMBER, SortField.Type.LONG, true);
     private static final Sort NEWEST = new Sort(NEWEST_FIRST);
     private static final Sort BEST_THEN_NEWEST = new Sort(SortField.FIELD_SCORE, NEWEST_FIRST);
 
-    private final SearcherManager searchers;
-    private final Visibility visibility;
+    private final IndexWriters writers;
     private final MessageQueries queries;
     private final Runnable ensureOpen;
 
     /** {@code ensureOpen} throws when the index is closed. */
-    Searches(SearcherManager searchers, Visibility visibility, MessageQueries queries, Runnable ensureOpen) {
-        this.searchers = searchers;
-        this.visibility = visibility;
+    Searches(IndexWriters writers, MessageQueries queries, Runnable ensureOpen) {
+        this.writers = writers;
         this.queries = queries;
         this.ensureOpen = ensureOpen;
     }
@@ -41,7 +41,7 @@ final class Searches {
     /** {@link LuceneSearchIndex#search}, once its arguments are checked. */
     List<Long> search(String token, long chatNumber, String query, int limit) {
         String chatKey = MessageDocuments.chatKey(token, chatNumber);
-        return withSearcher("search", () -> visibility.refreshChat(chatKey), searcher -> {
+        return withSearcher("search", visibility -> visibility.refreshChat(chatKey), searcher -> {
             // Built here so that a concurrent close surfaces as AlreadyClosedException from the analyzer, too.
             Optional<MessageQueries.Search> built = queries.build(token, chatNumber, query);
             if (built.isEmpty() || limit <= 0) {
@@ -66,7 +66,7 @@ final class Searches {
 
     /** {@link LuceneSearchIndex#count}. */
     long count() {
-        return withSearcher("count", visibility::refreshAll, searcher ->
+        return withSearcher("count", Visibility::refreshAll, searcher ->
                 (long) searcher.getIndexReader().numDocs());
     }
 
@@ -74,7 +74,9 @@ final class Searches {
     private <T> T withSearcher(String action, Refresh refresh, SearcherFunction<T> function) {
         ensureOpen.run();
         return LuceneCalls.run(action, () -> {
-            refresh.run(); // flushes the unrefreshed upserts into a segment, on this thread
+            IndexWriters.Current current = writers.current();
+            refresh.run(current.visibility()); // flushes the unrefreshed upserts into a segment, on this thread
+            SearcherManager searchers = current.searchers();
             IndexSearcher searcher = searchers.acquire();
             try {
                 return function.apply(searcher);
@@ -86,7 +88,7 @@ final class Searches {
 
     @FunctionalInterface
     private interface Refresh {
-        void run() throws IOException;
+        void run(Visibility visibility) throws IOException;
     }
 
     @FunctionalInterface
