@@ -28,6 +28,13 @@ final class LuceneCalls {
             throw unavailable(action, e);
         } catch (IOException | AlreadyClosedException e) {
             throw unavailable(action, e);
+        } catch (IllegalArgumentException e) {
+            // Lucene refuses a document whose field has another type than the index's: no retry can succeed.
+            throw new BackendUnavailableException(
+                    "search index: cannot " + action + ": Lucene refused it (" + e.getMessage() + "). If the index"
+                            + " holds documents of another layout, stop the process and delete the index directory"
+                            + " (index/ in the data dir): the next start rebuilds it from the store",
+                    e);
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();

@@ -75,6 +75,7 @@ public final class LuceneSearchIndex implements SearchIndex {
     private final Searches searches;
     private final PeriodicCommits commits;
     private final Completeness completeness;
+    private final OlderLayout olderLayout;
     private final Generations generations = new Generations();
     private final AtomicBoolean closed = new AtomicBoolean();
     /**
@@ -92,7 +93,9 @@ public final class LuceneSearchIndex implements SearchIndex {
             Analyzer analyzer,
             IndexWriters.Current first,
             boolean complete,
+            OlderLayout olderLayout,
             Duration commitInterval) {
+        this.olderLayout = olderLayout;
         this.directory = directory;
         this.marker = marker;
         this.analyzer = analyzer;
@@ -133,9 +136,10 @@ public final class LuceneSearchIndex implements SearchIndex {
             directory = wrap.apply(FSDirectory.open(dir));
             DirtyMarker marker = new DirtyMarker(dir.resolve(DirtyMarker.FILE_NAME));
             boolean complete = !marker.exists() && Completeness.committedComplete(directory);
+            OlderLayout olderLayout = OlderLayout.of(directory);
             first = IndexWriters.openFirst(directory, analyzer);
             marker.create(); // only once the writer holds the directory's lock
-            return new LuceneSearchIndex(directory, marker, analyzer, first, complete, commitInterval);
+            return new LuceneSearchIndex(directory, marker, analyzer, first, complete, olderLayout, commitInterval);
         } catch (IOException | RuntimeException e) {
             if (first != null) {
                 IOUtils.closeWhileHandlingException(first.searchers(), first.writer());
@@ -202,6 +206,7 @@ public final class LuceneSearchIndex implements SearchIndex {
             } else {
                 completeness.clearingAll();
                 writer.deleteAll();
+                olderLayout.cleared();
             }
             writer.commit();
             current.searchers().maybeRefreshBlocking();
@@ -212,12 +217,14 @@ public final class LuceneSearchIndex implements SearchIndex {
     /**
      * Rebuilds in place without clearing ({@link Generations}): searches find every message meanwhile, and completing
      * deletes what the rebuild did not write. Incomplete until then, as a clear makes the index, so a rebuild that
-     * fails or is abandoned is redone at the next open.
+     * fails or is abandoned is redone at the next open. Documents of an older layout are deleted first ({@link
+     * OlderLayout}).
      */
     @Override
     public IndexRebuild startRebuild() {
         ensureOpen();
         completeness.rebuildStarting();
+        olderLayout.clearOnce(writers);
         return new GenerationRebuild(this, generations.next());
     }
 
