@@ -93,7 +93,8 @@ public final class QueryWords implements AutoCloseable {
 
     /**
      * The text as words are compared, bodies and queries alike: without the invisible characters the tokenizer would
-     * keep inside a word (soft hyphens, bidi marks, joiners), so that "wonder\u00ADful" is "wonderful"; composed
+     * keep inside a word (soft hyphens, bidi marks, joiners), so that "wonder\u00ADful" is "wonderful"; with the
+     * narrow no-break space (U+202F), which the tokenizer would keep inside a word too, as a space; composed
      * (NFC), so that an accent typed as a combining mark matches the same letter typed precomposed, in capitals too
      * ("J\u030C" is "ǰ" once lower-cased); with the "i\u0307" that {@code String.toLowerCase} makes of "İ" as the i
      * the analyzers make of it; with the typographic apostrophes phones type (U+2019, U+2018, U+02BC) as the ASCII

@@ -8,6 +8,7 @@ import java.text.Normalizer;
  */
 final class WordNormalization {
     private static final char ZERO_WIDTH_SPACE = '\u200B';
+    private static final char NARROW_NO_BREAK_SPACE = '\u202F';
     private static final char COMBINING_DOT_ABOVE = '\u0307';
     /** The full-width forms of ASCII's printable characters, "！" to "～", each this far from its own. */
     private static final int FULL_WIDTH_FIRST = 0xFF01, FULL_WIDTH_LAST = 0xFF5E, FULL_WIDTH_OFFSET = 0xFEE0;
@@ -25,7 +26,7 @@ final class WordNormalization {
 
     private static String replaced(String text) {
         for (int i = 0; i < text.length(); i++) {
-            if (replacement(text.codePointAt(i), i == 0 ? 0 : text.charAt(i - 1)) != null) {
+            if (replacement(text.codePointAt(i), i == 0 ? 0 : text.codePointBefore(i)) != null) {
                 return replaced(text, i);
             }
         }
@@ -37,7 +38,7 @@ final class WordNormalization {
         StringBuilder out = new StringBuilder(text.length() + 8).append(text, 0, from);
         for (int i = from; i < text.length(); ) {
             int c = text.codePointAt(i);
-            String replacement = replacement(c, out.isEmpty() ? 0 : out.charAt(out.length() - 1));
+            String replacement = replacement(c, out.isEmpty() ? 0 : out.codePointBefore(out.length()));
             if (replacement == null) {
                 out.appendCodePoint(c);
             } else {
@@ -49,7 +50,7 @@ final class WordNormalization {
     }
 
     /**
-     * What replaces code point {@code c} after the character {@code before}, or null to keep it: the typographic
+     * What replaces code point {@code c} after the code point {@code before}, or null to keep it: the typographic
      * apostrophes phones type become the ASCII one; the letters that lower-casing one character at a time (what the
      * analyzers do) cannot fold become their {@linkplain #caseFolded simple case folding} (ß and ẞ, whose folding
      * is two letters, ss); the full-width forms of ASCII (U+FF01-FF5E, which Chinese, Japanese and Korean input
@@ -66,14 +67,17 @@ final class WordNormalization {
      * as its query does too. Variation selectors go for the same reason: they choose how a character is drawn (❤️,
      * the red heart phones send, is ❤ and U+FE0F), and "❤️" must find "❤". The zero width space stays: the
      * tokenizer ends a word there (it separates the words of Thai or Khmer text), so it never is inside one, and
-     * removing it would join two words.
+     * removing it would join two words. The narrow no-break space becomes a space: the word-break rules keep it inside
+     * a word (Mongolian writes it before a suffix), but French puts it before "? ! : ; »" and between thousands, where
+     * "va\u202F?" must be the word "va", as with the other no-break spaces, U+00A0 and U+2007, which the tokenizer
+     * already takes for spaces. A Mongolian stem and its suffix are then two words, which a query of both still finds.
      *
      * <p>Only these compatibility forms are folded, not all of NFKC, which would also make "m²" "m2" and "①" "1",
      * characters that mean something else (the half-width katakana, "ｶ" for "カ", are left as typed too). A
      * ligature (like ß) makes the text longer, which nothing minds: searches never report positions in a body, and a
      * query's words are held to their caps as compared (see {@link QueryWords#words}).
      */
-    private static String replacement(int c, char before) {
+    private static String replacement(int c, int before) {
         if (c < 0x80) {
             return null; // ASCII, most text: no apostrophe, format character or letter to fold
         }
@@ -88,6 +92,7 @@ final class WordNormalization {
             case '\uFB05', '\uFB06' -> "st";
             case COMBINING_DOT_ABOVE -> before == 'i' ? "" : null;
             case ZERO_WIDTH_SPACE -> null;
+            case NARROW_NO_BREAK_SPACE -> " ";
             default -> {
                 if (Character.getType(c) == Character.FORMAT || isVariationSelector(c)) {
                     yield "";

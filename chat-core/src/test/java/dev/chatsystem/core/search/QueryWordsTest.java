@@ -60,6 +60,14 @@ class QueryWordsTest {
         assertThat(words("foo\u200Bbar")).containsExactly("foo", "bar");
     }
 
+    /** The tokenizer keeps the narrow no-break space inside a word (for Mongolian); it is a space like U+00A0. */
+    @Test
+    void theNarrowNoBreakSpaceSeparatesWords() {
+        assertThat(words("Bonjour\u202F!")).containsExactly("bonjour");
+        assertThat(words("ça va\u202F? 1\u202F000")).containsExactly("ça", "va", "1", "000");
+        assertThat(QueryWords.normalized("«\u202Foui\u202F»")).isEqualTo("« oui »");
+    }
+
     /** An emoji sequence loses its joiners and is searched as its emoji; no word is lost with them. */
     @Test
     void anEmojiSequenceIsItsEmoji() {

@@ -470,6 +470,19 @@ public abstract class SearchIndexContract {
         assertThat(search("\u202Bשלום\u202C")).containsExactly(2L);
     }
 
+    /**
+     * The narrow no-break space, which French puts before "? ! : ; »", separates words as the other spaces do: "va"
+     * is a whole word of "ça va\u202F?" as of "ça va?".
+     */
+    @Test
+    void theNarrowNoBreakSpaceSeparatesWords() {
+        index.upsert(List.of(message(1, "ça va\u202F?"), message(2, "ça va?"), message(3, "vague")));
+
+        assertThat(search("va")).containsExactly(2L, 1L, 3L);
+        assertThat(search("ça\u202Fva")).containsExactly(2L, 1L);
+        assertThat(search("va\u202F?")).containsExactly(2L, 1L, 3L);
+    }
+
     /** Lower-cased before composing, a capital with a mark, or the dotted capital I, matches its lower case. */
     @Test
     void findsLettersWithMarksAndTheDottedIInEitherCase() {
