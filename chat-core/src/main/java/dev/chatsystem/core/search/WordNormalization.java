@@ -65,7 +65,9 @@ final class WordNormalization {
      * Sinhala conjunct), never which letters they are, so spellings with and without it must match. The only token
      * it holds together is an emoji sequence (man, joiner, woman: a couple), which becomes its emoji, each a token,
      * as its query does too. Variation selectors go for the same reason: they choose how a character is drawn (❤️,
-     * the red heart phones send, is ❤ and U+FE0F), and "❤️" must find "❤". The zero width space stays: the
+     * the red heart phones send, is ❤ and U+FE0F), and "❤️" must find "❤"; so do the Mongolian ones and the
+     * combining grapheme joiner ({@link #isInvisibleMark}), which are marks, not format characters. The zero width
+     * space stays: the
      * tokenizer ends a word there (it separates the words of Thai or Khmer text), so it never is inside one, and
      * removing it would join two words. The narrow no-break space becomes a space: the word-break rules keep it inside
      * a word (Mongolian writes it before a suffix), but French puts it before "? ! : ; »" and between thousands, where
@@ -94,7 +96,7 @@ final class WordNormalization {
             case ZERO_WIDTH_SPACE -> null;
             case NARROW_NO_BREAK_SPACE -> " ";
             default -> {
-                if (Character.getType(c) == Character.FORMAT || isVariationSelector(c)) {
+                if (Character.getType(c) == Character.FORMAT || isInvisibleMark(c)) {
                     yield "";
                 }
                 if (c >= FULL_WIDTH_FIRST && c <= FULL_WIDTH_LAST) {
@@ -124,8 +126,17 @@ final class WordNormalization {
         return folded == Character.toLowerCase(c) || isMark(c) ? c : folded;
     }
 
-    private static boolean isVariationSelector(int c) {
-        return (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0xE0100 && c <= 0xE01EF);
+    /**
+     * The variation selectors, the Mongolian free variation selectors (U+180B-180D, U+180F) and the combining
+     * grapheme joiner (U+034F, which only keeps marks from being reordered): marks (Mn), not format characters,
+     * that show nothing and that the tokenizer keeps inside a word.
+     */
+    private static boolean isInvisibleMark(int c) {
+        return (c >= 0xFE00 && c <= 0xFE0F)
+                || (c >= 0xE0100 && c <= 0xE01EF)
+                || (c >= 0x180B && c <= 0x180D)
+                || c == 0x180F
+                || c == 0x034F;
     }
 
     /** {@code text} composed (NFC), so that an accent typed as a combining mark matches the precomposed letter. */

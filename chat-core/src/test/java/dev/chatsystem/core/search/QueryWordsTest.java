@@ -68,6 +68,13 @@ class QueryWordsTest {
         assertThat(QueryWords.normalized("«\u202Foui\u202F»")).isEqualTo("« oui »");
     }
 
+    /** Marks that only choose how a letter is drawn go with the variation selectors. */
+    @ParameterizedTest
+    @ValueSource(strings = {"\u034F", "\u180B", "\u180C", "\u180D", "\u180F"})
+    void invisibleMarksInsideAWordAreDropped(String mark) {
+        assertThat(words("wonder" + mark + "ful")).containsExactly("wonderful");
+    }
+
     /** An emoji sequence loses its joiners and is searched as its emoji; no word is lost with them. */
     @Test
     void anEmojiSequenceIsItsEmoji() {

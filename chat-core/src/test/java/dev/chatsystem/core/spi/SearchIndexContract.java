@@ -483,6 +483,21 @@ public abstract class SearchIndexContract {
         assertThat(search("va\u202F?")).containsExactly(2L, 1L, 3L);
     }
 
+    /** A combining grapheme joiner or a Mongolian free variation selector inside a word is no part of it. */
+    @Test
+    void findsWordsWhateverInvisibleMarksTheyHold() {
+        index.upsert(List.of(
+                message(1, "a wonder\u034Fful day"),
+                message(2, "\u1820\u180B\u1821"),
+                message(3, "\u1820\u180F\u1821"),
+                message(4, "\u1820\u1821")));
+
+        assertThat(search("wonderful")).containsExactly(1L);
+        assertThat(search("wonder\u034Fful")).containsExactly(1L);
+        assertThat(search("\u1820\u1821")).containsExactly(4L, 3L, 2L);
+        assertThat(search("\u1820\u180C\u1821")).containsExactly(4L, 3L, 2L);
+    }
+
     /** Lower-cased before composing, a capital with a mark, or the dotted capital I, matches its lower case. */
     @Test
     void findsLettersWithMarksAndTheDottedIInEitherCase() {
