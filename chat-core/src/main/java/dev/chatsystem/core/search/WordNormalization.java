@@ -10,6 +10,10 @@ final class WordNormalization {
     private static final char ZERO_WIDTH_SPACE = '\u200B';
     private static final char NARROW_NO_BREAK_SPACE = '\u202F';
     private static final char COMBINING_DOT_ABOVE = '\u0307';
+    /** The black flag, which tag characters after it make a subdivision's flag (🏴 g b s c t, cancel tag: Scotland). */
+    private static final int BLACK_FLAG = 0x1F3F4;
+    /** The tag characters: format characters, invisible by themselves. */
+    private static final int TAG_FIRST = 0xE0020, TAG_LAST = 0xE007F;
     /** The full-width forms of ASCII's printable characters, "！" to "～", each this far from its own. */
     private static final int FULL_WIDTH_FIRST = 0xFF01, FULL_WIDTH_LAST = 0xFF5E, FULL_WIDTH_OFFSET = 0xFEE0;
 
@@ -66,10 +70,11 @@ final class WordNormalization {
      * it holds together is an emoji sequence (man, joiner, woman: a couple), which becomes its emoji, each a token,
      * as its query does too. Variation selectors go for the same reason: they choose how a character is drawn (❤️,
      * the red heart phones send, is ❤ and U+FE0F), and "❤️" must find "❤"; so do the Mongolian ones and the
-     * combining grapheme joiner ({@link #isInvisibleMark}), which are marks, not format characters. The zero width
-     * space stays: the
-     * tokenizer ends a word there (it separates the words of Thai or Khmer text), so it never is inside one, and
-     * removing it would join two words. The narrow no-break space becomes a space: the word-break rules keep it inside
+     * combining grapheme joiner ({@link #isInvisibleMark}), which are marks, not format characters. Tag characters
+     * stay in a run after the black flag: they spell which subdivision's flag it is, which the tokenizer keeps as one
+     * emoji, and removing them would make Scotland's, England's and Wales's flags all the black flag, each found by
+     * the others as a whole word. The zero width space stays: the tokenizer ends a word there (it separates the
+     * words of Thai or Khmer text), so it never is inside one, and removing it would join two words. The narrow no-break space becomes a space: the word-break rules keep it inside
      * a word (Mongolian writes it before a suffix), but French puts it before "? ! : ; »" and between thousands, where
      * "va\u202F?" must be the word "va", as with the other no-break spaces, U+00A0 and U+2007, which the tokenizer
      * already takes for spaces. A Mongolian stem and its suffix are then two words, which a query of both still finds.
@@ -97,7 +102,7 @@ final class WordNormalization {
             case NARROW_NO_BREAK_SPACE -> " ";
             default -> {
                 if (Character.getType(c) == Character.FORMAT || isInvisibleMark(c)) {
-                    yield "";
+                    yield isTag(c) && (before == BLACK_FLAG || isTag(before)) ? null : "";
                 }
                 if (c >= FULL_WIDTH_FIRST && c <= FULL_WIDTH_LAST) {
                     yield Character.toString(c - FULL_WIDTH_OFFSET);
@@ -124,6 +129,10 @@ final class WordNormalization {
     private static int caseFolded(int c) {
         int folded = Character.toLowerCase(Character.toUpperCase(c));
         return folded == Character.toLowerCase(c) || isMark(c) ? c : folded;
+    }
+
+    private static boolean isTag(int c) {
+        return c >= TAG_FIRST && c <= TAG_LAST;
     }
 
     /**

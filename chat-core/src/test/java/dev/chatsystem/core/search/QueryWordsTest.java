@@ -75,6 +75,21 @@ class QueryWordsTest {
         assertThat(words("wonder" + mark + "ful")).containsExactly("wonderful");
     }
 
+    /**
+     * A subdivision flag is the black flag and tag characters (🏴 g b s c t, cancel tag): one emoji, kept whole so that
+     * Scotland is not England. A tag anywhere else is invisible and goes.
+     */
+    @Test
+    void aSubdivisionFlagKeepsItsTags() {
+        String scotland = "\uD83C\uDFF4\uDB40\uDC67\uDB40\uDC62\uDB40\uDC73\uDB40\uDC63\uDB40\uDC74\uDB40\uDC7F";
+        assertThat(words(scotland)).containsExactly(scotland);
+        assertThat(words("go " + scotland + "!")).containsExactly("go", scotland);
+        assertThat(words("\uD83C\uDFF4")).containsExactly("\uD83C\uDFF4");
+        assertThat(words("wonder\uDB40\uDC67ful")).containsExactly("wonderful");
+        assertThat(words("\u2764\uDB40\uDC67")).containsExactly("\u2764"); // only after the black flag
+        assertThat(QueryWords.normalized(scotland)).isSameAs(scotland);
+    }
+
     /** An emoji sequence loses its joiners and is searched as its emoji; no word is lost with them. */
     @Test
     void anEmojiSequenceIsItsEmoji() {

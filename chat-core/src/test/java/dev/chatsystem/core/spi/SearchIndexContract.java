@@ -498,6 +498,26 @@ public abstract class SearchIndexContract {
         assertThat(search("\u1820\u180C\u1821")).containsExactly(4L, 3L, 2L);
     }
 
+    /** Subdivision flags are a black flag and tag characters: each is an emoji of its own, found only by itself. */
+    @Test
+    void findsASubdivisionFlagOnlyByItself() {
+        String scotland = flag("gbsct");
+        String england = flag("gbeng");
+        index.upsert(List.of(message(1, "go " + scotland), message(2, "go " + england), message(3, "go \uD83C\uDFF4")));
+
+        assertThat(search(scotland)).containsExactly(1L);
+        assertThat(search(england)).containsExactly(2L);
+        assertThat(search(flag("gbwls"))).isEmpty();
+        assertThat(search("\uD83C\uDFF4")).containsExactly(3L, 2L, 1L); // the black flag, whole, then as a prefix
+    }
+
+    /** The black flag, the tag characters spelling {@code region} and the cancel tag. */
+    private static String flag(String region) {
+        StringBuilder flag = new StringBuilder("\uD83C\uDFF4");
+        region.chars().forEach(c -> flag.appendCodePoint(0xE0000 + c));
+        return flag.appendCodePoint(0xE007F).toString();
+    }
+
     /** Lower-cased before composing, a capital with a mark, or the dotted capital I, matches its lower case. */
     @Test
     void findsLettersWithMarksAndTheDottedIInEitherCase() {
