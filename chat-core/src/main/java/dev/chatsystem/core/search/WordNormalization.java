@@ -80,7 +80,8 @@ final class WordNormalization {
      * already takes for spaces. A Mongolian stem and its suffix are then two words, which a query of both still finds.
      *
      * <p>Only these compatibility forms are folded, not all of NFKC, which would also make "m²" "m2" and "①" "1",
-     * characters that mean something else (the half-width katakana, "ｶ" for "カ", are left as typed too). A
+     * characters that mean something else and that the tokenizer drops from words (the half-width katakana, "ｶ" for
+     * "カ", are left as typed too). A
      * ligature (like ß) makes the text longer, which nothing minds: searches never report positions in a body, and a
      * query's words are held to their caps as compared (see {@link QueryWords#words}).
      */

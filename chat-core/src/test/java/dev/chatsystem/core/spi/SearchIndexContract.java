@@ -518,6 +518,28 @@ public abstract class SearchIndexContract {
         return flag.appendCodePoint(0xE007F).toString();
     }
 
+    /**
+     * The tokenizer drops symbols, superscripts, subscripts and circled digits from words, in queries and messages
+     * alike: "m²" is the query "m", "H₂O" the words "h" and "o", "c++" the word "c", and "①" no word at all.
+     */
+    @Test
+    void symbolsSuperscriptsAndCircledDigitsAreNoPartOfWords() {
+        index.upsert(List.of(
+                message(1, "m2"),
+                message(2, "m\u00B2"),
+                message(3, "H\u2082O"),
+                message(4, "c++"),
+                message(5, "\u2460 \u00BD \u2103 \u338F #")));
+
+        assertThat(search("m\u00B2")).containsExactly(2L, 1L).isEqualTo(search("m"));
+        assertThat(search("m2")).containsExactly(1L);
+        assertThat(search("H\u2082O")).containsExactly(3L).isEqualTo(search("h o"));
+        assertThat(search("c++")).containsExactly(4L).isEqualTo(search("c"));
+        assertThat(search("\u2460")).isEmpty();
+        assertThat(search("1")).isEmpty();
+        assertThat(index.count()).isEqualTo(5);
+    }
+
     /** Lower-cased before composing, a capital with a mark, or the dotted capital I, matches its lower case. */
     @Test
     void findsLettersWithMarksAndTheDottedIInEitherCase() {
