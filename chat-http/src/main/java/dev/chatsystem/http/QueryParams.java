@@ -46,12 +46,13 @@ final class QueryParams {
         }
     }
 
-    /** The required, non-blank {@code ?query=}. */
+    /**
+     * The required {@code ?query=}. A blank one is refused by the core, whose blank (no-break and zero width spaces
+     * too) is a body's: {@code String.isBlank()} here let a query of U+00A0 through as an empty search.
+     */
     static String query(Context ctx) {
-        String query = QueryString.of(ctx).get(QUERY).orElse(null);
-        if (query == null || query.isBlank()) {
-            throw new InvalidInputException(QUERY + " is required and must not be blank");
-        }
-        return query;
+        return QueryString.of(ctx)
+                .get(QUERY)
+                .orElseThrow(() -> new InvalidInputException(QUERY + " is required and must not be blank"));
     }
 }

@@ -274,6 +274,16 @@ class ErrorsTest {
         assertProblem(http.get(chat + "/messages/search" + queryString), 400);
     }
 
+    /** No-break spaces (U+00A0, U+2007, U+202F) and the zero width space are blank, as they are in a body. */
+    @ParameterizedTest
+    @ValueSource(strings = {"%C2%A0", "%E2%80%87", "%E2%80%AF", "%E2%80%8B", "%20%C2%A0%E2%80%8B"})
+    void aQueryOfInvisibleSpacesIsBlank(String query) {
+        assertThat(assertProblem(http.get(chat + "/messages/search?query=" + query), 400)
+                        .get("detail")
+                        .asText())
+                .isEqualTo("query is required and must not be blank");
+    }
+
     @Test
     void aSearchOfTooManyOrTooLongWordsIsA400NotAPartialAnswer() {
         String words = java.util.stream.IntStream.rangeClosed(1, 33)

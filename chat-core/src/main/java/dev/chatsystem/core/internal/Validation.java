@@ -88,8 +88,9 @@ final class Validation {
         return body;
     }
 
+    /** The query as given: not all {@linkplain #invisible invisible} (as for a body), at most 1,000 characters. */
     static String searchQuery(String query) {
-        if (query == null || query.isBlank()) {
+        if (query == null || query.codePoints().allMatch(Validation::invisible)) {
             throw new InvalidInputException("query is required and must not be blank");
         }
         if (query.length() > MAX_QUERY_LENGTH) {
@@ -115,7 +116,8 @@ final class Validation {
     /**
      * Unicode White_Space and format characters (Cf: U+200B, U+2060, U+FEFF, bidi marks …), which show nothing on
      * their own. {@link String#strip()} and {@link String#isBlank()} know only {@link Character#isWhitespace}, which
-     * leaves out the no-break spaces U+00A0, U+2007 and U+202F, so a name of one of them passed as not blank.
+     * leaves out the no-break spaces U+00A0, U+2007 and U+202F, so a name (or a query) of one of them passed as not
+     * blank.
      */
     private static boolean invisible(int codePoint) {
         return Character.isWhitespace(codePoint)

@@ -40,9 +40,12 @@ class ValidationTest {
     // No-break and ideographic spaces, and format characters that show nothing: String.isBlank() knows none of them.
     @ParameterizedTest
     @ValueSource(strings = {"\u00a0", "\u2007", "\u202f", "\u3000", "\u200b", "\u2060", "\ufeff", " \u00a0\u200b\n"})
-    void namesAndBodiesOfInvisibleCharactersAreBlank(String invisible) {
+    void namesBodiesAndQueriesOfInvisibleCharactersAreBlank(String invisible) {
         assertThatThrownBy(() -> Validation.applicationName(invisible)).hasMessage("name must not be blank");
         assertThatThrownBy(() -> Validation.messageBody(invisible)).hasMessage("body must not be blank");
+        assertThatThrownBy(() -> Validation.searchQuery(invisible))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessage("query is required and must not be blank");
     }
 
     @Test
