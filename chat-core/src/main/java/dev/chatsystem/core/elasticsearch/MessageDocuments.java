@@ -35,10 +35,11 @@ final class MessageDocuments {
      * in full. Version 2 added the {@link #PIECES} (indexes written before have no entry), version 3 removed format
      * characters and lower-cased before composing ({@link dev.chatsystem.core.search.QueryWords#normalized}), version
      * 4 removed variation selectors and folded the case pairs lower-casing misses (ı, µ, ſ...), full-width ASCII and
-     * the Latin ligatures. The embedded form with Elasticsearch records its own in the data dir
-     * ({@code MarkedSearchIndex.LAYOUT}): raise both together.
+     * the Latin ligatures, version 5 read the narrow no-break space as a space, removed the combining grapheme joiner
+     * and the Mongolian variation selectors and kept a subdivision flag's tags. The embedded form with Elasticsearch
+     * records its own in the data dir ({@code MarkedSearchIndex.LAYOUT}): raise both together.
      */
-    static final String LAYOUT = "4";
+    static final String LAYOUT = "5";
 
     private MessageDocuments() {}
 

@@ -40,10 +40,12 @@ public final class MarkedSearchIndex implements SearchIndex {
      * Version 1 folds the final sigma and ß ({@link dev.chatsystem.core.search.QueryWords#normalized}), version 2 adds
      * the words' pieces ({@link dev.chatsystem.core.search.WordGrams#pieces}), version 3 removes format characters and
      * lower-cases before composing, version 4 removes variation selectors and folds the case pairs lower-casing
-     * misses (ı, µ, ſ...), full-width ASCII and the Latin ligatures. Raised with the Elasticsearch adapter's own
-     * record of it ({@code elasticsearch.MessageDocuments.LAYOUT}).
+     * misses (ı, µ, ſ...), full-width ASCII and the Latin ligatures, version 5 reads the narrow no-break space as a
+     * space, removes the combining grapheme joiner and the Mongolian variation selectors and keeps a subdivision
+     * flag's tags. Raised with the Elasticsearch adapter's own record of it
+     * ({@code elasticsearch.MessageDocuments.LAYOUT}).
      */
-    static final String LAYOUT = "4";
+    static final String LAYOUT = "5";
 
     private static final Logger log = LoggerFactory.getLogger(MarkedSearchIndex.class);
 

@@ -27,9 +27,10 @@ final class Completeness {
      * trigrams, version 3 normalized the words they are made of (NFC, typographic apostrophes), version 4 folded the
      * final sigma and ß, version 5 added the words' pieces, version 6 removed format characters and lower-cased
      * before composing, version 7 removed variation selectors and folded the case pairs lower-casing misses (ı, µ,
-     * ſ...), full-width ASCII and the Latin ligatures.
+     * ſ...), full-width ASCII and the Latin ligatures, version 8 read U+202F as a space, removed U+034F and the
+     * Mongolian variation selectors and kept a subdivision flag's tags.
      */
-    static final Map<String, String> COMPLETE_COMMIT_DATA = Map.of("layout", "7");
+    static final Map<String, String> COMPLETE_COMMIT_DATA = Map.of("layout", "8");
 
     static final Map<String, String> INCOMPLETE_COMMIT_DATA = Map.of("rebuild", "pending");
 

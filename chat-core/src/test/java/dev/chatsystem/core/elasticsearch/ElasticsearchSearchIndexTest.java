@@ -193,10 +193,11 @@ class ElasticsearchSearchIndexTest extends SearchIndexContract {
 
     /**
      * Layout 1 had no pieces; layout 3 held variation selectors and the case pairs lower-casing misses, full-width
-     * ASCII and ligatures as written.
+     * ASCII and ligatures as written; layout 4 held U+202F inside words, U+034F and the Mongolian variation selectors,
+     * and flags without their tags.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"1", "3"})
+    @ValueSource(strings = {"1", "3", "4"})
     void healthWarnsOfDocumentsOfAnOlderLayoutUntilAFullRebuild(String olderLayout) throws IOException {
         String name = indices.newName();
         createOlder(name, true);

@@ -120,11 +120,12 @@ class MarkedSearchIndexTest {
 
     /**
      * Documents of an older layout (0: before the ς/ß folding, say; 3: before variation selectors were removed and
-     * the case pairs lower-casing misses, full-width ASCII and ligatures folded) are rebuilt once, and the layout
+     * the case pairs lower-casing misses, full-width ASCII and ligatures folded; 4: before U+202F was a space, U+034F
+     * and the Mongolian variation selectors went and flags kept their tags) are rebuilt once, and the layout
      * recorded.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"0", "3"})
+    @ValueSource(strings = {"0", "3", "4"})
     void anIndexBuiltWithAnOlderLayoutIsRebuiltOnceAndTheLayoutRecorded(String olderLayout) throws Exception {
         LuceneSearchIndex lucene = LuceneSearchIndex.open(dataDir.resolve("a"));
         lucene.rebuilt();

@@ -107,11 +107,12 @@ class LuceneSearchIndexTest extends SearchIndexContract {
     }
 
     /**
-     * An index whose commit records no layout (written before layouts were recorded) or layout 6 (before variation
-     * selectors were removed and the case pairs lower-casing misses, full-width ASCII and ligatures folded).
+     * An index whose commit records no layout (written before layouts were recorded), layout 6 (before variation
+     * selectors were removed and the case pairs lower-casing misses, full-width ASCII and ligatures folded) or 7
+     * (before U+202F was a space, U+034F and the Mongolian variation selectors went and flags kept their tags).
      */
     @ParameterizedTest
-    @ValueSource(strings = {"", "6"})
+    @ValueSource(strings = {"", "6", "7"})
     void anIndexOfAnOlderLayoutAsksForARebuild(String olderLayout) throws IOException {
         Path dir = tmp.resolve("old-layout");
         try (SearchIndex first = LuceneSearchIndex.open(dir)) {
