@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Check the configuration and every backend; print what is wrong and how to fix it.",
             "Should the system not open, each production backend is still checked on its own.",
-            "Exits 1 when a check fails; a warning (up, but needing attention) does not."
+            "Exits 5 when the configuration fails (fix it first), else 4 when a backend fails (check it, then run",
+            "doctor again); a warning (up, but needing attention) does not fail."
         })
 final class DoctorCommand implements Callable<Integer> {
     private final CliContext context;
@@ -60,22 +61,24 @@ final class DoctorCommand implements Callable<Integer> {
             config = context.config();
         } catch (ChatException e) {
             checks.add(Check.failed("config", "-", e.getMessage(), "fix the CHAT_* environment variables"));
-            return report(checks);
+            return report(checks, ExitCodes.CONFIGURATION);
         }
         checks.add(config(config));
+        int failure = ExitCodes.UNAVAILABLE; // backend rows only: it may answer when asked again
         try (ChatSystem system = context.open()) {
             Health health = system.health();
             health.backends().forEach(backend -> checks.add(check(backend, config)));
         } catch (ChatException e) {
             checks.add(
                     Check.failed("open", config.production() ? "production" : "embedded", e.getMessage(), openFix(e)));
+            failure = openFailure(e);
             if (config.production()) {
                 // The open stopped at the first backend it could not use: each is asked on its own, so that every one
                 // that is down is named now, not one per run. (The embedded data dir is one backend: the row above.)
                 eachBackend(config).forEach(backend -> checks.add(check(backend, config)));
             }
         }
-        return report(checks);
+        return report(checks, failure);
     }
 
     /** None when even that cannot use the configuration: the open row says why. */
@@ -87,11 +90,12 @@ final class DoctorCommand implements Callable<Integer> {
         }
     }
 
-    private int report(List<Check> checks) {
+    /** Prints {@code checks}; the exit code is {@code failure} when one failed. */
+    private int report(List<Check> checks, int failure) {
         Table table = Table.of("CHECK", "KIND", "STATUS", "DETAIL", "FIX");
         checks.forEach(c -> table.row(c.name(), c.kind(), c.ok() ? c.status() : "FAIL", c.detail(), c.fix()));
         context.output(spec).print(checks, table);
-        return checks.stream().allMatch(Check::ok) ? ExitCodes.OK : ExitCodes.FAILURE;
+        return checks.stream().allMatch(Check::ok) ? ExitCodes.OK : failure;
     }
 
     private static Check config(ChatConfig config) {
@@ -116,6 +120,15 @@ final class DoctorCommand implements Callable<Integer> {
             return Check.warned(backend.name(), backend.kind(), backend.detail(), fix(backend, config));
         }
         return Check.passed(backend.name(), backend.kind(), "");
+    }
+
+    /**
+     * The exit code when the open failed: its reason decides, whatever the backend rows say (a data dir in use or a
+     * schema behind is configuration; a backend down is worth retrying). Any other reason is no usage error of doctor.
+     */
+    private static int openFailure(ChatException e) {
+        int code = ExitCodes.of(e.code());
+        return code == ExitCodes.CONFIGURATION || code == ExitCodes.UNAVAILABLE ? code : ExitCodes.FAILURE;
     }
 
     /** What to do when the system would not open: not "run chat-cli doctor", which is this. */

@@ -7,13 +7,18 @@ import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 
 /**
- * The one place that maps failures to exit codes: 0 ok, 1 a failure reported as one sentence on stderr (with the
- * stack trace only under {@code --verbose}), 2 a usage error (picocli prints the message and the usage).
+ * The one place that maps failures to exit codes, so that a script can tell what to do next: 0 ok, 1 a failure no
+ * other code names, 2 a usage error or invalid input, 3 not found, 4 a backend unavailable (worth retrying), 5 the
+ * configuration (fix it before retrying). A failure is one sentence on stderr, with the stack trace only under {@code
+ * --verbose}.
  */
 final class ExitCodes implements IExecutionExceptionHandler {
     static final int OK = 0;
     static final int FAILURE = 1;
     static final int USAGE = 2;
+    static final int NOT_FOUND = 3;
+    static final int UNAVAILABLE = 4;
+    static final int CONFIGURATION = 5;
 
     private final GlobalOptions options;
 
@@ -31,7 +36,21 @@ final class ExitCodes implements IExecutionExceptionHandler {
             failure.printStackTrace(err);
         }
         err.flush();
-        return FAILURE;
+        // Output that could not be written (UncheckedIOException) and unexpected errors stay 1.
+        return failure instanceof ChatException chat ? of(chat.code()) : FAILURE;
+    }
+
+    /** The exit code of a failure with {@code code}. */
+    static int of(ChatException.Code code) {
+        return switch (code) {
+            case INVALID_INPUT -> USAGE;
+            case NOT_FOUND -> NOT_FOUND;
+            // Closed under the command (the JVM stopping): running it again is the fix, as for a backend that did not
+            // answer.
+            case BACKEND_UNAVAILABLE, CLOSED -> UNAVAILABLE;
+            case CONFIGURATION -> CONFIGURATION;
+            case CONFLICT, IDEMPOTENCY_MISMATCH -> FAILURE;
+        };
     }
 
     /** The failure as one sentence, with what to do about it when that is known. */

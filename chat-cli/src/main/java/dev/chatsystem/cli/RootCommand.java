@@ -21,7 +21,8 @@ import picocli.CommandLine.ScopeType;
         description = {
             "Administer a chat-system: applications, chats, messages, the search index and the backends.",
             "Works on the embedded data dir (--data-dir, $CHAT_DATA_DIR) like the server does.",
-            "Exit codes: 0 ok, 1 failure (one sentence on stderr), 2 usage error."
+            "Exit codes: 0 ok, 1 failure (one sentence on stderr), 2 usage error or invalid input, 3 not found,",
+            "4 backend unavailable (worth retrying), 5 configuration (data dir, schema, CHAT_* settings)."
         },
         subcommands = {
             HelpCommand.class,

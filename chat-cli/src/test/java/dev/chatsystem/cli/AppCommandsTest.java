@@ -152,7 +152,7 @@ class AppCommandsTest {
     void anUnknownTokenFailsWithOneSentenceAndNoStackTrace() {
         Cli.Result result = Cli.run("app", "show", "no-such-token", "--data-dir", dir.toString());
 
-        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.code()).isEqualTo(ExitCodes.NOT_FOUND);
         assertThat(result.out()).isEmpty();
         assertThat(result.err().lines().toList())
                 .singleElement()
@@ -164,7 +164,7 @@ class AppCommandsTest {
     void verbosePrintsTheStackTrace() {
         Cli.Result result = Cli.run("--verbose", "app", "show", "no-such-token", "--data-dir", dir.toString());
 
-        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.code()).isEqualTo(ExitCodes.NOT_FOUND);
         assertThat(result.err())
                 .startsWith("chat-cli: no application with token")
                 .contains("NotFoundException", "\tat ");
@@ -182,10 +182,10 @@ class AppCommandsTest {
     }
 
     @Test
-    void anInvalidNameIsAFailureNotAUsageError() {
+    void anInvalidNameIsInvalidInputInOneSentence() {
         Cli.Result result = Cli.run("app", "create", "   ", "--data-dir", dir.toString());
 
-        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(result.err().lines().toList()).singleElement().asString().contains("name must not be blank");
     }
 }

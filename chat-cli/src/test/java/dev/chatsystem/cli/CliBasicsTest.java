@@ -137,7 +137,7 @@ class CliBasicsTest {
 
             Cli.Result result = Cli.run("app", "list", "--data-dir", dir.toString());
 
-            assertThat(result.code()).isEqualTo(1);
+            assertThat(result.code()).isEqualTo(ExitCodes.CONFIGURATION);
             assertThat(result.out()).isEmpty();
             assertThat(result.err().lines().toList())
                     .singleElement()
@@ -151,11 +151,11 @@ class CliBasicsTest {
     }
 
     @Test
-    void doctorReportsAFailedOpenAndExitsOne() {
+    void doctorReportsAFailedOpenWithTheCodeOfItsReason() {
         try (ChatSystem server = ChatSystem.open(ChatConfig.embedded(dir))) {
             Cli.Result result = Cli.run("doctor", "--data-dir", dir.toString());
 
-            assertThat(result.code()).isEqualTo(1);
+            assertThat(result.code()).isEqualTo(ExitCodes.CONFIGURATION);
             assertThat(result.out()).contains("FAIL", "in use by another process");
         }
     }
@@ -178,7 +178,7 @@ class CliBasicsTest {
     void anUnknownChatVariableIsRefusedByName() {
         Cli.Result result = Cli.run(Map.of("CHAT_DATA_DIRECTORY", dir.toString()), "stats");
 
-        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.code()).isEqualTo(ExitCodes.CONFIGURATION);
         assertThat(result.err().lines().toList())
                 .singleElement()
                 .asString()
@@ -194,7 +194,7 @@ class CliBasicsTest {
 
         Cli.Result result = Cli.run(production, "--data-dir", dir.toString(), "app", "create", "scratch");
 
-        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.code()).isEqualTo(ExitCodes.CONFIGURATION);
         assertThat(result.err()).contains("--data-dir selects the embedded backends", "CHAT_DB_URL");
     }
 
@@ -202,7 +202,7 @@ class CliBasicsTest {
     void anEmptyDataDirIsRefusedRatherThanTakenForTheCurrentDirectory() {
         Cli.Result result = Cli.run("--data-dir", "", "app", "create", "scratch");
 
-        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.code()).isEqualTo(ExitCodes.CONFIGURATION);
         assertThat(result.err()).contains("--data-dir is empty");
         assertThat(Path.of("chat.mv.db")).doesNotExist();
     }
@@ -211,7 +211,7 @@ class CliBasicsTest {
     void doctorReportsABadConfiguration() {
         Cli.Result result = Cli.run(Map.of("CHAT_REDIS_URL", "redis://localhost:6379"), "doctor");
 
-        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.code()).isEqualTo(ExitCodes.CONFIGURATION);
         assertThat(result.out()).contains("config", "FAIL", "CHAT_DB_URL and CHAT_REDIS_URL must be set together");
     }
 
@@ -227,13 +227,13 @@ class CliBasicsTest {
         Cli.Result stats = Cli.run(closing, "stats", "--data-dir", dir.toString());
         Cli.Result doctor = Cli.run(closing, "doctor", "--data-dir", dir.toString());
 
-        assertThat(stats.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(stats.code()).isEqualTo(ExitCodes.UNAVAILABLE);
         assertThat(stats.err().lines().toList())
                 .singleElement()
                 .asString()
                 .contains("the chat system is closed", "run the command again")
                 .doesNotContain("doctor", "--verbose");
-        assertThat(doctor.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(doctor.code()).isEqualTo(ExitCodes.UNAVAILABLE);
         assertThat(doctor.out()).contains("FAIL", "the chat system is closed", "run chat-cli doctor again");
     }
 
@@ -247,9 +247,9 @@ class CliBasicsTest {
         Cli.Result doctor = Cli.run(environment, "doctor", "--data-dir", dir.toString());
         Cli.Result stats = Cli.run(environment, "stats", "--data-dir", dir.toString());
 
-        assertThat(doctor.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(doctor.code()).isEqualTo(ExitCodes.CONFIGURATION);
         assertThat(doctor.out()).contains("config", "FAIL", key);
-        assertThat(stats.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(stats.code()).isEqualTo(ExitCodes.CONFIGURATION);
         assertThat(stats.out()).isEmpty();
         assertThat(stats.err().lines().toList()).singleElement().asString().contains(key);
     }
@@ -276,7 +276,7 @@ class CliBasicsTest {
 
         Cli.Result result = Cli.run(production, "reseed");
 
-        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.code()).isEqualTo(ExitCodes.UNAVAILABLE);
         assertThat(result.err().lines().toList()).singleElement().asString().contains("127.0.0.1");
         assertThat(result.err()).doesNotContain("at dev.chatsystem");
     }
@@ -307,7 +307,7 @@ class CliBasicsTest {
 
         Cli.Result result = Cli.run(production, "migrate");
 
-        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.code()).isEqualTo(ExitCodes.CONFIGURATION);
         assertThat(result.err().lines().toList())
                 .singleElement()
                 .asString()
@@ -324,7 +324,7 @@ class CliBasicsTest {
 
         Cli.Result result = Cli.run(args.toArray(String[]::new));
 
-        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.code()).isEqualTo(ExitCodes.CONFIGURATION);
         assertThat(result.out() + result.err()).contains("does not exist", "chat-cli migrate");
         assertThat(typo).doesNotExist();
     }
@@ -338,7 +338,7 @@ class CliBasicsTest {
 
         Cli.Result result = Cli.run(args.toArray(String[]::new));
 
-        assertThat(result.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(result.code()).isEqualTo(ExitCodes.CONFIGURATION);
         assertThat(result.out() + result.err())
                 .contains("data dir " + file.toAbsolutePath() + " is not a directory", "check --data-dir")
                 .doesNotContain("does not exist", "migrate", "FileAlreadyExists");
@@ -353,7 +353,7 @@ class CliBasicsTest {
         for (Path data : List.of(file, file.resolve("data"))) {
             Cli.Result result = Cli.run("--json", "doctor", "--data-dir", data.toString());
 
-            assertThat(result.code()).isEqualTo(ExitCodes.FAILURE);
+            assertThat(result.code()).isEqualTo(ExitCodes.CONFIGURATION);
             JsonNode check = result.json().get(0);
             assertThat(result.json()).hasSize(1);
             assertThat(check.get("name").asText()).isEqualTo("config");
@@ -372,7 +372,7 @@ class CliBasicsTest {
 
         Cli.Result result = Cli.run(Map.of("CHAT_DATA_DIR", data.toString()), args.toArray(String[]::new));
 
-        assertThat(result.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(result.code()).isEqualTo(ExitCodes.CONFIGURATION);
         assertThat(result.out() + result.err())
                 .contains(
                         "data dir " + data.toAbsolutePath() + " cannot be created: " + file.toAbsolutePath()

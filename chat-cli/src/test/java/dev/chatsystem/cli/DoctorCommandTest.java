@@ -78,7 +78,7 @@ class DoctorCommandTest {
 
         Cli.Result table = Cli.run(environment, config -> reporting(health), "doctor", "--data-dir", dir.toString());
 
-        assertThat(table.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(table.code()).isEqualTo(ExitCodes.UNAVAILABLE);
         assertThat(table.out().lines().filter(line -> line.startsWith("search")))
                 .singleElement()
                 .asString()
@@ -98,7 +98,7 @@ class DoctorCommandTest {
 
         Cli.Result table = Cli.run(environment, config -> reporting(health), "doctor", "--data-dir", dir.toString());
 
-        assertThat(table.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(table.code()).isEqualTo(ExitCodes.UNAVAILABLE);
         assertThat(table.out().lines().filter(line -> line.startsWith("search")))
                 .singleElement()
                 .asString()
@@ -116,7 +116,7 @@ class DoctorCommandTest {
 
         Cli.Result table = doctor(health);
 
-        assertThat(table.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(table.code()).isEqualTo(ExitCodes.UNAVAILABLE);
         assertThat(table.out().lines().filter(line -> line.startsWith("search")))
                 .singleElement()
                 .asString()

@@ -100,7 +100,7 @@ class EmbeddedElasticsearchTest {
         Cli.Result show = run("app", "show", token);
         assertThat(show.code()).as(show.err()).isZero();
         Cli.Result doctor = run("doctor", "--json");
-        assertThat(doctor.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(doctor.code()).isEqualTo(ExitCodes.UNAVAILABLE);
         assertThat(searchCheck(doctor).get("detail").asText()).contains("index " + index + " does not exist");
 
         assertThat(status("HEAD", "/" + index)).as("index").isEqualTo(404);

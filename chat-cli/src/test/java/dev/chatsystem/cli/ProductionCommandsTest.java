@@ -98,10 +98,10 @@ class ProductionCommandsTest {
             environment.put("CHAT_DB_URL", fresh.url);
 
             Cli.Result stats = Cli.run(environment, "stats");
-            assertThat(stats.code()).isEqualTo(1);
+            assertThat(stats.code()).isEqualTo(ExitCodes.CONFIGURATION);
             assertThat(stats.err()).contains("schema", "not created yet", "run chat-cli migrate first");
             Cli.Result doctor = Cli.run(environment, "doctor");
-            assertThat(doctor.code()).isEqualTo(1);
+            assertThat(doctor.code()).isEqualTo(ExitCodes.CONFIGURATION);
             assertThat(doctor.out()).contains("run chat-cli migrate");
             try (Connection connection = fresh.connect();
                     ResultSet tables = connection.getMetaData().getTables(fresh.name, null, "%", null)) {
@@ -217,7 +217,7 @@ class ProductionCommandsTest {
         String saying = "index " + missing + " does not exist: run chat-cli reindex";
 
         Cli.Result doctor = Cli.run(mistyped, "doctor", "--json");
-        assertThat(doctor.code()).as(doctor.out() + doctor.err()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(doctor.code()).as(doctor.out() + doctor.err()).isEqualTo(ExitCodes.UNAVAILABLE);
         assertThat(doctor.json().findParents("name"))
                 .filteredOn(check -> check.get("name").asText().equals("search"))
                 .singleElement()
@@ -231,7 +231,7 @@ class ProductionCommandsTest {
                     "reindex", "--app", token
                 })) {
             Cli.Result result = Cli.run(mistyped, command);
-            assertThat(result.code()).as(String.join(" ", command)).isEqualTo(ExitCodes.FAILURE);
+            assertThat(result.code()).as(String.join(" ", command)).isEqualTo(ExitCodes.UNAVAILABLE);
             assertThat(result.err())
                     .as(String.join(" ", command))
                     .contains(saying, "CHAT_ELASTICSEARCH_INDEX")
@@ -247,7 +247,7 @@ class ProductionCommandsTest {
 
     /**
      * {@code stats} on a missing index still prints the store's totals, the index's figure as unavailable with why,
-     * and exits 1 with that reason on stderr, as doctor exits 1 on a FAIL row among the rest.
+     * and exits 4 with that reason on stderr, as doctor exits 4 on a FAIL row among the rest.
      */
     @Test
     void statsOnAMissingIndexStillPrintsTheStoreTotals() throws Exception {
@@ -257,7 +257,7 @@ class ProductionCommandsTest {
         String saying = "index " + missing + " does not exist: run chat-cli reindex";
 
         Cli.Result table = Cli.run(mistyped, "stats");
-        assertThat(table.code()).as(table.out() + table.err()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(table.code()).as(table.out() + table.err()).isEqualTo(ExitCodes.UNAVAILABLE);
         assertThat(table.out()).contains("applications", "chats", "messages", "pending writes");
         assertThat(table.out().lines().filter(line -> line.startsWith("indexed messages")))
                 .singleElement()
@@ -266,7 +266,7 @@ class ProductionCommandsTest {
         assertThat(table.err()).contains(saying).doesNotContain("Exception", "\tat ");
 
         Cli.Result json = Cli.run(mistyped, "stats", "--json");
-        assertThat(json.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(json.code()).isEqualTo(ExitCodes.UNAVAILABLE);
         assertThat(json.json().get("messages").asLong()).isPositive();
         assertThat(json.json().get("applications").asLong()).isPositive();
         assertThat(json.json().get("indexed_messages").isNull()).isTrue();
@@ -279,7 +279,7 @@ class ProductionCommandsTest {
     void reindexCreatesAMissingIndexFromTheStore() throws Exception {
         String token = storedMessage("found again after the reindex");
         Map<String, String> fresh = withIndex(newIndexName());
-        assertThat(Cli.run(fresh, "doctor").code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(Cli.run(fresh, "doctor").code()).isEqualTo(ExitCodes.UNAVAILABLE);
 
         Cli.Result reindex = Cli.run(fresh, "reindex", "--json");
 
@@ -306,7 +306,7 @@ class ProductionCommandsTest {
         Cli.Result table = Cli.run(down, "doctor");
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
-        assertThat(table.code()).as(table.out() + table.err()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(table.code()).as(table.out() + table.err()).isEqualTo(ExitCodes.UNAVAILABLE);
         assertThat(took).isLessThan(Duration.ofSeconds(10));
         assertThat(row(table, "open")).contains("production", "FAIL", "127.0.0.1:1");
         assertThat(row(table, "store"))
@@ -318,7 +318,7 @@ class ProductionCommandsTest {
         assertThat(row(table, "search")).contains("elasticsearch", "ok").doesNotContain("FAIL");
 
         Cli.Result json = Cli.run(down, "doctor", "--json");
-        assertThat(json.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(json.code()).isEqualTo(ExitCodes.UNAVAILABLE);
         assertThat(json.json().findParents("name"))
                 .extracting(
                         check -> check.get("name").asText(),

@@ -122,7 +122,7 @@ class StdoutFailureTest {
                 .redirectError(ProcessBuilder.Redirect.to(FULL))
                 .start();
 
-        assertThat(exitCode(failure)).isEqualTo(ExitCodes.FAILURE);
+        assertThat(exitCode(failure)).isEqualTo(ExitCodes.CONFIGURATION);
         assertThat(exitCode(usage)).isEqualTo(ExitCodes.USAGE);
     }
 
