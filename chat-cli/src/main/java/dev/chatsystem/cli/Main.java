@@ -124,6 +124,7 @@ public final class Main {
         // never replaced by the contents of a file of that name.
         return new CommandLine(RootCommand.class, factory)
                 .setExpandAtFiles(false)
+                .setParameterExceptionHandler(new UsageErrors())
                 .setExecutionExceptionHandler(new ExitCodes(context.options()));
     }
 }

@@ -5,11 +5,21 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * Converters that refuse a number out of range while the command line is parsed: a usage error (exit 2, the message
- * naming the option, and the usage) like a value that is no number at all, found before any store is opened.
+ * Converters that refuse a number out of range while the command line is parsed: a usage error (exit 2, one line
+ * naming the option) like a value that is no number at all, found before any store is opened.
  */
 final class Numbers {
     private Numbers() {}
+
+    /**
+     * A value refused. Its message says what the value must be, so that it reads after the option's or parameter's
+     * name: {@code --limit must be between 1 and 1000, was 0} ({@link UsageErrors} puts the name first).
+     */
+    static final class Refused extends TypeConversionException {
+        Refused(String message) {
+            super(message);
+        }
+    }
 
     /** A page or hit count: 1..{@value PageRequest#MAX_LIMIT}. */
     static final class Limit implements ITypeConverter<Integer> {
@@ -40,10 +50,10 @@ final class Numbers {
         try {
             number = Long.parseLong(value.strip());
         } catch (NumberFormatException e) {
-            throw new TypeConversionException("'" + value + "' is not a whole number");
+            throw new Refused("must be a whole number, was '" + value + "'");
         }
         if (number < min || number > max) {
-            throw new TypeConversionException(
+            throw new Refused(
                     max == Long.MAX_VALUE
                             ? "must be " + min + " or more, was " + number
                             : "must be between " + min + " and " + max + ", was " + number);

@@ -6,7 +6,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ScopeType;
 
 /**
- * {@code chat-cli}: without a subcommand picocli reports "Missing required subcommand" with the usage (exit 2).
+ * {@code chat-cli}: without a subcommand it reports "missing required subcommand", naming them (exit 2).
  * Its command attributes (help and version options, exit codes) are inherited by every subcommand.
  */
 @Command(

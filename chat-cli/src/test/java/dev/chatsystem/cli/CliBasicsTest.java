@@ -77,43 +77,78 @@ class CliBasicsTest {
     }
 
     @Test
-    void aMissingArgumentIsAUsageError() {
+    void aMissingArgumentIsAUsageErrorInOneLine() {
         Cli.Result result = Cli.run("app", "show");
 
-        assertThat(result.code()).isEqualTo(2);
+        assertThat(result.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(result.out()).isEmpty();
-        assertThat(result.err()).contains("Missing required parameter: 'TOKEN'", "Usage: chat-cli app show");
+        assertThat(result.err().lines())
+                .containsExactly(
+                        "chat-cli: missing required parameter: 'TOKEN'",
+                        "Try 'chat-cli app show --help' for more information.");
     }
 
     @Test
-    void anUnknownOptionAndAMissingSubcommandAreUsageErrors() {
+    void anUnknownOptionOrSubcommandIsAUsageErrorWithPicocliSuggestion() {
         Cli.Result unknown = Cli.run("stats", "--colour");
-        Cli.Result missing = Cli.run("app");
-        Cli.Result notANumber = Cli.run("chat", "list", "token", "--after", "x");
+        Cli.Result mistyped = Cli.run("stats", "--jsn");
+        Cli.Result subcommand = Cli.run("app", "lst");
 
-        assertThat(unknown.code()).isEqualTo(2);
-        assertThat(unknown.err()).contains("Unknown option: '--colour'", "Usage: chat-cli stats");
-        assertThat(missing.code()).isEqualTo(2);
-        assertThat(missing.err()).contains("Missing required subcommand", "Usage: chat-cli app");
-        assertThat(notANumber.code()).isEqualTo(2);
-        assertThat(notANumber.err()).contains("--after", "Usage: chat-cli chat list");
+        assertThat(unknown.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(unknown.err().lines())
+                .containsExactly(
+                        "chat-cli: unknown option: '--colour'", "Try 'chat-cli stats --help' for more information.");
+        assertThat(mistyped.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(mistyped.err().lines())
+                .containsExactly(
+                        "chat-cli: unknown option: '--jsn'",
+                        "Possible solutions: --json",
+                        "Try 'chat-cli stats --help' for more information.");
+        assertThat(subcommand.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(subcommand.err().lines())
+                .containsExactly(
+                        "chat-cli: unknown subcommand: 'lst'",
+                        "Did you mean: app list?",
+                        "Try 'chat-cli app --help' for more information.");
+    }
+
+    @Test
+    void aMissingSubcommandIsAUsageErrorNamingThem() {
+        Cli.Result root = Cli.run();
+        Cli.Result app = Cli.run("app");
+
+        assertThat(root.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(root.err().lines().findFirst().orElseThrow())
+                .startsWith("chat-cli: missing required subcommand: one of app, chat, message, search, reindex")
+                .doesNotContain("help");
+        assertThat(app.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(app.err().lines())
+                .containsExactly(
+                        "chat-cli: missing required subcommand: one of create, show, list, rename",
+                        "Try 'chat-cli app --help' for more information.");
     }
 
     @ParameterizedTest
     @ValueSource(
             strings = {
-                "chat list T --limit 0|--limit|must be between 1 and 1000, was 0",
-                "chat list T --limit 1001|--limit|must be between 1 and 1000, was 1001",
-                "chat list T --limit abc|--limit|'abc' is not a whole number",
-                "chat list T --after -1|--after|must be 0 or more, was -1",
-                "app list --limit 0|--limit|must be between 1 and 1000",
-                "message list T 0|CHAT|must be 1 or more, was 0",
-                "message list T 1 --after -1|--after|must be 0 or more",
-                "message list T 1 --limit 1001|--limit|must be between 1 and 1000",
-                "search T 0 word|CHAT|must be 1 or more",
-                "search T 1 word --limit 0|--limit|must be between 1 and 1000"
+                "chat list T --limit 0|chat list|--limit must be between 1 and 1000, was 0",
+                "chat list T --limit 1001|chat list|--limit must be between 1 and 1000, was 1001",
+                "chat list T --limit abc|chat list|--limit must be a whole number, was 'abc'",
+                "chat list T --limit 1.5|chat list|--limit must be a whole number, was '1.5'",
+                "chat list T --after -1|chat list|--after must be 0 or more, was -1",
+                "app list --limit 0|app list|--limit must be between 1 and 1000, was 0",
+                "message list T 0|message list|CHAT must be 1 or more, was 0",
+                "message list T 1 --after -1|message list|--after must be 0 or more, was -1",
+                "message list T 1 --limit 1001|message list|--limit must be between 1 and 1000, was 1001",
+                "search T 0 word|search|CHAT must be 1 or more, was 0",
+                "search T 1 word --limit 0|search|--limit must be between 1 and 1000, was 0"
             })
     void aNumberOutOfRangeIsAUsageErrorFoundBeforeTheStoreOpens(String example) {
+        assertRefusedInOneLine(example);
+    }
+
+    /** {@code example}: the arguments, the command path and the message, separated by '|'. */
+    private void assertRefusedInOneLine(String example) {
         String[] parts = example.split("\\|");
         List<String> args = new ArrayList<>(List.of(parts[0].split(" ")));
         args.addAll(List.of("--data-dir", dir.toString()));
@@ -126,8 +161,9 @@ class CliBasicsTest {
 
         assertThat(result.code()).as(result.err()).isEqualTo(ExitCodes.USAGE);
         assertThat(result.out()).isEmpty();
-        assertThat(result.err().lines().findFirst().orElseThrow()).contains(parts[1], parts[2]);
-        assertThat(result.err()).contains("Usage: chat-cli");
+        assertThat(result.err().lines())
+                .containsExactly(
+                        "chat-cli: " + parts[2], "Try 'chat-cli " + parts[1] + " --help' for more information.");
     }
 
     @Test
