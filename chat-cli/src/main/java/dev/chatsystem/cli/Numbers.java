@@ -1,6 +1,7 @@
 package dev.chatsystem.cli;
 
 import dev.chatsystem.core.PageRequest;
+import java.math.BigInteger;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -46,18 +47,38 @@ final class Numbers {
     }
 
     private static long parse(String value, long min, long max) {
+        String text = value.strip();
         long number;
         try {
-            number = Long.parseLong(value.strip());
+            number = Long.parseLong(text);
         } catch (NumberFormatException e) {
-            throw new Refused("must be a whole number, was '" + value + "'");
+            // Digits beyond a long are a number out of range, not "no number": say which bound it passed.
+            int sign = wholeNumberSign(text);
+            if (sign == 0) {
+                throw new Refused("must be a whole number, was '" + value + "'");
+            }
+            throw new Refused(bounds(min, max, sign > 0) + ", was " + text);
         }
         if (number < min || number > max) {
-            throw new Refused(
-                    max == Long.MAX_VALUE
-                            ? "must be " + min + " or more, was " + number
-                            : "must be between " + min + " and " + max + ", was " + number);
+            throw new Refused(bounds(min, max, number > max) + ", was " + number);
         }
         return number;
+    }
+
+    /** The sign of {@code text} when it is a whole number (too large for a long, here), else 0. */
+    private static int wholeNumberSign(String text) {
+        try {
+            BigInteger number = new BigInteger(text);
+            return number.signum() < 0 ? -1 : 1;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static String bounds(long min, long max, boolean above) {
+        if (max != Long.MAX_VALUE) {
+            return "must be between " + min + " and " + max;
+        }
+        return above ? "must be at most " + max : "must be " + min + " or more";
     }
 }

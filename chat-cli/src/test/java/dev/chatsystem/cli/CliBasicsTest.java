@@ -147,6 +147,22 @@ class CliBasicsTest {
         assertRefusedInOneLine(example);
     }
 
+    /** Digits past a long are a number too large, not "no number". */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "message list T 99999999999999999999|message list|"
+                        + "CHAT must be at most 9223372036854775807, was 99999999999999999999",
+                "message list T -99999999999999999999|message list|CHAT must be 1 or more, was -99999999999999999999",
+                "chat list T --after 99999999999999999999|chat list|"
+                        + "--after must be at most 9223372036854775807, was 99999999999999999999",
+                "app list --limit 99999999999999999999|app list|"
+                        + "--limit must be between 1 and 1000, was 99999999999999999999"
+            })
+    void aNumberPastALongIsSaidToBeOutOfRange(String example) {
+        assertRefusedInOneLine(example);
+    }
+
     /** {@code example}: the arguments, the command path and the message, separated by '|'. */
     private void assertRefusedInOneLine(String example) {
         String[] parts = example.split("\\|");
