@@ -3,6 +3,7 @@ package dev.chatsystem.cli;
 import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.ReconcileFailedException;
 import dev.chatsystem.core.ReconcileReport;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,6 +23,33 @@ final class ReconcileCommand implements Callable<Integer> {
         this.context = context;
     }
 
+    /**
+     * What {@code --json} prints: every correction listed, {@code corrected} the count of all of them and {@code
+     * truncated} whether some were counted but not listed.
+     */
+    record Result(List<Correction> corrections, long corrected, boolean truncated) {
+        static Result of(ReconcileReport report) {
+            return new Result(
+                    report.corrections().stream().map(Correction::of).toList(), report.corrected(), report.truncated());
+        }
+    }
+
+    /**
+     * One corrected count, named: {@code count} is {@code chats_count} (an application's; {@code chatNumber} null)
+     * or {@code messages_count} (a chat's). The library marks an application's with chat number 0, which is no chat.
+     */
+    record Correction(String token, Long chatNumber, String count, long was, long now) {
+        static Correction of(ReconcileReport.Correction c) {
+            boolean application = c.chatNumber() == 0;
+            return new Correction(
+                    c.token(),
+                    application ? null : c.chatNumber(),
+                    application ? "chats_count" : "messages_count",
+                    c.was(),
+                    c.now());
+        }
+    }
+
     @Override
     public Integer call() {
         Output output = context.output(spec);
@@ -30,33 +58,27 @@ final class ReconcileCommand implements Callable<Integer> {
             try {
                 report = system.reconcileCounts();
             } catch (ReconcileFailedException e) {
-                print(output, e.committed()); // committed before the failure, which the caller reports next
+                print(output, Result.of(e.committed())); // committed before the failure, which the caller reports next
                 throw e;
             }
             if (report.corrected() == 0 && !output.json()) {
                 output.note("all counts were correct");
             } else {
-                print(output, report);
+                print(output, Result.of(report));
             }
         }
         return ExitCodes.OK;
     }
 
-    private static void print(Output output, ReconcileReport report) {
+    private static void print(Output output, Result result) {
         Table table = Table.of("TOKEN", "CHAT", "COUNT", "WAS", "NOW");
-        for (ReconcileReport.Correction c : report.corrections()) {
-            boolean application = c.chatNumber() == 0;
-            table.row(
-                    c.token(),
-                    application ? "-" : c.chatNumber(),
-                    application ? "chats_count" : "messages_count",
-                    c.was(),
-                    c.now());
+        for (Correction c : result.corrections()) {
+            table.row(c.token(), c.chatNumber() == null ? "-" : c.chatNumber(), c.count(), c.was(), c.now());
         }
-        output.print(report, table);
-        if (report.truncated()) {
-            output.note(report.corrected() + " counts corrected; the first "
-                    + report.corrections().size() + " are listed");
+        output.print(result, table);
+        if (result.truncated()) {
+            output.note(result.corrected() + " counts corrected; the first "
+                    + result.corrections().size() + " are listed");
         }
     }
 }
