@@ -1,15 +1,15 @@
 package dev.chatsystem.cli;
 
 import dev.chatsystem.core.ChatSystem;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code reseed}: raises the Redis numbering counters to the store's maxima, never lowering one. The embedded
- * numbering has no counters of its own, so there is nothing to do there.
+ * {@code reseed}: raises the Redis numbering counters to the store's maxima, never lowering one, and (first) records in
+ * Redis that an index catch-up pass is owed, which a worker runs: a Redis back behind the store lost the index entries
+ * still queued. The embedded numbering has no counters of its own, so there is nothing to do there.
  */
 @Command(
         name = "reseed",
@@ -28,26 +28,29 @@ final class ReseedCommand implements Callable<Integer> {
         this.context = context;
     }
 
-    /** What {@code --json} prints on the embedded backends: the production form's key, and why it is zero. */
-    record NothingToDo(long countersRaised, String note) {}
+    /** What {@code --json} prints: the counters raised, and that a worker now owes an index catch-up pass. */
+    record Result(long countersRaised, boolean indexCatchUpOwed) {}
+
+    /** What {@code --json} prints on the embedded backends: the production form's keys, and why they are empty. */
+    record NothingToDo(long countersRaised, boolean indexCatchUpOwed, String note) {}
 
     @Override
     public Integer call() {
         if (context.config().redisUrl().isEmpty()) {
             Output output = context.output(spec);
             if (output.json()) {
-                output.print(new NothingToDo(0, EMBEDDED), Table.keyValue());
+                output.print(new NothingToDo(0, false, EMBEDDED), Table.keyValue());
             } else {
                 output.note(EMBEDDED);
             }
             return ExitCodes.OK;
         }
         try (ChatSystem system = context.open()) {
-            long raised = system.reseedNumbering();
-            Output output = context.output(spec);
-            output.print(
-                    Map.of("counters_raised", raised),
-                    Table.of("COUNTERS RAISED").row(raised));
+            long raised = system.reseedNumbering(); // records the catch-up owed before it raises any counter
+            context.output(spec)
+                    .print(
+                            new Result(raised, true),
+                            Table.of("COUNTERS RAISED", "INDEX CATCH-UP").row(raised, "owed (a worker runs it)"));
         }
         return ExitCodes.OK;
     }

@@ -130,6 +130,8 @@ class DataCommandsTest {
 
         JsonNode json = run("reseed", "--json").json();
         assertThat(json.get("counters_raised").asLong()).isZero();
+        assertThat(json.get("index_catch_up_owed").asBoolean()).isFalse();
+        assertThat(json.has("index_catch_up_owed")).isTrue();
         assertThat(json.get("note").asText()).contains("applies only to the Redis numbering backend");
     }
 }

@@ -163,6 +163,11 @@ class ProductionCommandsTest {
         Cli.Result reseed = Cli.run(stack, "reseed", "--json");
         assertThat(reseed.code()).as(reseed.err()).isZero();
         assertThat(reseed.json().get("counters_raised").asLong()).isGreaterThanOrEqualTo(0);
+        assertThat(reseed.json().get("index_catch_up_owed").asBoolean()).isTrue(); // a worker runs it
+        assertThat(Cli.run(stack, "reseed").out().lines())
+                .first()
+                .asString()
+                .contains("COUNTERS RAISED", "INDEX CATCH-UP");
     }
 
     @Test
