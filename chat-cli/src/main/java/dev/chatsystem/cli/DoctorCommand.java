@@ -150,9 +150,10 @@ final class DoctorCommand implements Callable<Integer> {
 
     private static String fix(BackendStatus backend, ChatConfig config) {
         if (backend.name().equals("search") && backend.detail().contains("does not exist")) {
-            // The admin tool does not create a missing index: its name may be mistyped rather than the index lost.
-            return "run chat-cli reindex to rebuild the index from the store, or check that CHAT_ELASTICSEARCH_INDEX"
-                    + " names the servers' index";
+            // The admin tool does not create a missing index: its name may be mistyped rather than the index lost,
+            // and a reindex under a mistyped name would build a second index beside the servers' one.
+            return "check that CHAT_ELASTICSEARCH_INDEX names the servers' index; if it does, run chat-cli reindex to"
+                    + " rebuild the index from the store";
         }
         if (backend.detail().contains("reindex")) { // e.g. writes the embedded index missed: no queue to check
             return "run chat-cli reindex to rebuild the index from the store";
