@@ -10,7 +10,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code app create NAME}. */
-@Command(name = "create", description = "Create an application and print its token.")
+@Command(
+        name = "create",
+        description = "Create an application and print its token.",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  chat-cli app create \"Support\"",
+            "  TOKEN=$(chat-cli app create \"Support\" --json | jq -r .token)"
+        })
 final class AppCreateCommand implements Callable<Integer> {
     private final CliContext context;
 

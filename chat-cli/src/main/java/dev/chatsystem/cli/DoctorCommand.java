@@ -22,8 +22,14 @@ import picocli.CommandLine.Spec;
         description = {
             "Check the configuration and every backend; print what is wrong and how to fix it.",
             "Should the system not open, each production backend is still checked on its own.",
-            "Exits 5 when the configuration fails (fix it first), else 4 when a backend fails (check it, then run",
-            "doctor again); a warning (up, but needing attention) does not fail."
+            "Exits 5 when the configuration fails (fix it first), else 4 when a backend fails (check it, then run"
+                    + " doctor again); a warning (up, but needing attention) does not fail."
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  chat-cli doctor",
+            "  chat-cli doctor --json | jq '.[] | select(.status != \"ok\")'",
+            "  chat-cli doctor >/dev/null || echo \"doctor exited $?\""
         })
 final class DoctorCommand implements Callable<Integer> {
     private final CliContext context;

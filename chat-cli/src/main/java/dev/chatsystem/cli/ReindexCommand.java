@@ -22,6 +22,12 @@ import picocli.CommandLine.Spec;
         description = {
             "Rebuild the search index from the store, for one application or all.",
             "Safe to re-run: an interrupted run is finished by running it again."
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  chat-cli reindex                  # every application",
+            "  chat-cli reindex --app \"$TOKEN\"   # one application's messages",
+            "  chat-cli reindex 2>>reindex.log   # progress as plain lines (cron, CI)"
         })
 final class ReindexCommand implements Callable<Integer> {
     private final CliContext context;

@@ -21,8 +21,10 @@ import picocli.CommandLine.ScopeType;
         description = {
             "Administer a chat-system: applications, chats, messages, the search index and the backends.",
             "Works on the embedded data dir (--data-dir, $CHAT_DATA_DIR) like the server does.",
-            "Exit codes: 0 ok, 1 failure (one sentence on stderr), 2 usage error or invalid input, 3 not found,",
-            "4 backend unavailable (worth retrying), 5 configuration (data dir, schema, CHAT_* settings)."
+            "Production backends: CHAT_DB_URL, CHAT_DB_USER, CHAT_DB_PASSWORD, CHAT_REDIS_URL, CHAT_ELASTICSEARCH_URL,"
+                    + " CHAT_ELASTICSEARCH_INDEX (best: the servers' whole CHAT_* environment, CHAT_SHARDS too).",
+            "Exit codes: 0 ok, 1 failure (one sentence on stderr), 2 usage error or invalid input, 3 not found,"
+                    + " 4 backend unavailable (worth retrying), 5 configuration (data dir, schema, CHAT_* settings)."
         },
         subcommands = {
             HelpCommand.class,

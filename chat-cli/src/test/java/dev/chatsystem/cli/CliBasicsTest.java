@@ -38,6 +38,36 @@ class CliBasicsTest {
     }
 
     @Test
+    void theRootHelpNamesTheProductionVariables() {
+        assertThat(Cli.run("--help").out())
+                .contains(
+                        "CHAT_DB_URL",
+                        "CHAT_DB_USER",
+                        "CHAT_DB_PASSWORD",
+                        "CHAT_REDIS_URL",
+                        "CHAT_ELASTICSEARCH_URL",
+                        "CHAT_ELASTICSEARCH_INDEX");
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "app create|chat-cli app create \"Support\"",
+                "reindex|chat-cli reindex --app \"$TOKEN\"",
+                "doctor|chat-cli doctor --json | jq"
+            })
+    void commandsAnOperatorRunsFirstHaveExamples(String example) {
+        String[] parts = example.split("\\|", 2);
+        List<String> args = new ArrayList<>(List.of(parts[0].split(" ")));
+        args.add("--help");
+
+        Cli.Result help = Cli.run(args.toArray(String[]::new));
+
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).contains("Examples:", parts[1]);
+    }
+
+    @Test
     void completionPrintsABashScript() {
         Cli.Result result = Cli.run("completion");
 
