@@ -69,6 +69,7 @@ final class ReindexCommand implements Callable<Integer> {
                                     .row("target", target)
                                     .row("indexed", report.indexed())
                                     .row("took", millis + " ms"));
+            SearchIndexWarning.afterReindex(system, token != null, err);
         }
         return ExitCodes.OK;
     }

@@ -82,6 +82,21 @@ class IncompleteIndexTest {
     }
 
     @Test
+    void aReindexOfOneApplicationSaysThatAFullOneIsStillOwed() {
+        Cli.Result one = run("reindex", "--app", token);
+        assertThat(one.code()).as(one.err()).isZero();
+        assertThat(one.err().lines().filter(line -> line.startsWith("chat-cli: warning")))
+                .singleElement()
+                .asString()
+                .startsWith("chat-cli: warning: search index: index incomplete")
+                .endsWith("a reindex of every application (without --app) is still owed");
+
+        Cli.Result all = run("reindex");
+        assertThat(all.code()).as(all.err()).isZero();
+        assertThat(all.err()).doesNotContain("warning");
+    }
+
+    @Test
     void messageListNotesTheIncompleteIndexInTableModeOnly() {
         Cli.Result table = run("message", "list", token, "1");
         assertThat(table.code()).as(table.err()).isZero();

@@ -2,6 +2,7 @@ package dev.chatsystem.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chatsystem.core.BackendStatus;
 import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.ReindexReport;
 import java.lang.reflect.Proxy;
@@ -66,13 +67,14 @@ class ReindexCommandTest {
                 .isEqualTo("elasticsearch http://127.0.0.1:9200 index chat-messages");
     }
 
-    /** A chat system that answers only a reindex (of 3 messages) and a close. */
+    /** A chat system that answers only a reindex (of 3 messages), the search backend's state after it and a close. */
     private static ChatSystem reindexing() {
         return (ChatSystem) Proxy.newProxyInstance(
                 ChatSystem.class.getClassLoader(),
                 new Class<?>[] {ChatSystem.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "reindex" -> new ReindexReport(3, Duration.ofMillis(5));
+                    case "searchHealth" -> BackendStatus.up("search", "lucene");
                     case "close" -> null;
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
