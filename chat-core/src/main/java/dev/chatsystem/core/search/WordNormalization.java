@@ -66,18 +66,19 @@ final class WordNormalization {
      * leave ("ſ\u0307" is "ṡ", as "ẛ" is; "ｅ\u0301" is "é").
      *
      * <p>The zero width joiner goes too: in words it only chooses how letters are drawn (an Indic half form, a
-     * Sinhala conjunct), never which letters they are, so spellings with and without it must match. The only token
-     * it holds together is an emoji sequence (man, joiner, woman: a couple), which becomes its emoji, each a token,
-     * as its query does too. Variation selectors go for the same reason: they choose how a character is drawn (❤️,
-     * the red heart phones send, is ❤ and U+FE0F), and "❤️" must find "❤"; so do the Mongolian ones and the
-     * combining grapheme joiner ({@link #isInvisibleMark}), which are marks, not format characters. Tag characters
-     * stay in a run after the black flag: they spell which subdivision's flag it is, which the tokenizer keeps as one
-     * emoji, and removing them would make Scotland's, England's and Wales's flags all the black flag, each found by
-     * the others as a whole word. The zero width space stays: the tokenizer ends a word there (it separates the
-     * words of Thai or Khmer text), so it never is inside one, and removing it would join two words. The narrow no-break space becomes a space: the word-break rules keep it inside
-     * a word (Mongolian writes it before a suffix), but French puts it before "? ! : ; »" and between thousands, where
-     * "va\u202F?" must be the word "va", as with the other no-break spaces, U+00A0 and U+2007, which the tokenizer
-     * already takes for spaces. A Mongolian stem and its suffix are then two words, which a query of both still finds.
+     * Sinhala conjunct), never which letters they are, so spellings with and without it must match. The only token it
+     * holds together is an emoji sequence (man, joiner, woman: a couple), which becomes its emoji, each a token, as its
+     * query does too. Variation selectors go for the same reason: they choose how a character is drawn (❤️, the red
+     * heart phones send, is ❤ and U+FE0F), and "❤️" must find "❤"; so do the Mongolian ones and the combining grapheme
+     * joiner ({@link #isInvisibleMark}), which are marks, not format characters. Tag characters stay in a run after the
+     * black flag: they spell which subdivision's flag it is, which the tokenizer keeps as one emoji, and removing them
+     * would make Scotland's, England's and Wales's flags all the black flag, each found by the others as a whole word.
+     * The zero width space stays: the tokenizer ends a word there (it separates the words of Thai or Khmer text), so it
+     * never is inside one, and removing it would join two words. The narrow no-break space becomes a space: the
+     * word-break rules keep it inside a word (Mongolian writes it before a suffix), but French puts it before "? ! : ;
+     * »" and between thousands, where "va\u202F?" must be the word "va", as with the other no-break spaces, U+00A0 and
+     * U+2007, which the tokenizer already takes for spaces. A Mongolian stem and its suffix are then two words, which a
+     * query of both still finds.
      *
      * <p>Only these compatibility forms are folded, not all of NFKC, which would also make "m²" "m2" and "①" "1",
      * characters that mean something else and that the tokenizer drops from words (the half-width katakana, "ｶ" for
