@@ -71,10 +71,11 @@ final class ShardDrainer implements Runnable {
     private final Handler handler;
     private final Runnable afterBatch;
     private final Runnable groupCreated;
-    private final Consumer<List<StreamEntry>> unacknowledged;
+    private final Acknowledgements acknowledgements;
     private final WorkerListener listener;
     private final Semaphore batchesInFlight;
     private volatile boolean running = true;
+
     private long leaseRenewedAt;
     private boolean holding;
     /** The lease was taken free while counted as held: read the consumer's pending entries first. */
@@ -106,7 +107,7 @@ final class ShardDrainer implements Runnable {
         this.handler = handler;
         this.afterBatch = afterBatch;
         this.groupCreated = groupCreated;
-        this.unacknowledged = unacknowledged;
+        this.acknowledgements = new Acknowledgements(redis, stream, group, unacknowledged);
         this.listener = listener;
         this.batchesInFlight = batchesInFlight;
     }
@@ -150,6 +151,7 @@ final class ShardDrainer implements Runnable {
                     read = readAndHandle(pending);
                 } finally {
                     batchesInFlight.release();
+                    acknowledgements.handOver(); // without the permit: indexing a batch may wait for Elasticsearch
                 }
                 if (read.isEmpty()) { // the lease was lost: the next holder re-reads what this one had read
                     holding = false;
@@ -217,7 +219,8 @@ final class ShardDrainer implements Runnable {
 
     /**
      * Reads the next batch and, unless it is empty, handles and acknowledges it; empty when the lease was lost. Only
-     * what the loop needs leaves it, so the entries are garbage once the permit is given back.
+     * what the loop needs leaves it, so the entries are garbage once the permit is given back (but for a batch its
+     * acknowledgement found no longer pending, kept for {@link Acknowledgements#handOver}).
      */
     private Optional<Handled> readAndHandle(boolean pending) {
         Optional<Batch> read = read(pending);
@@ -241,29 +244,11 @@ final class ShardDrainer implements Runnable {
                     }
                 }
             }
-            acknowledge(entries);
+            acknowledgements.acknowledge(entries);
             listener.batchHandled(group, shard, lagMillis(entries, System.currentTimeMillis()));
         }
         return Optional.of(
                 new Handled(entries.size(), read.get().cut(), read.get().idleAfter()));
-    }
-
-    /**
-     * Acknowledges a handled batch; hands it to {@code unacknowledged} when fewer of its entries were pending than it
-     * holds, or when it is unknown how many were (the call failed, and the loop may never read them again).
-     */
-    private void acknowledge(List<StreamEntry> entries) {
-        long acknowledged;
-        try {
-            acknowledged = redis.xack(
-                    stream, group, entries.stream().map(StreamEntry::getID).toArray(StreamEntryID[]::new));
-        } catch (RuntimeException e) {
-            unacknowledged.accept(entries);
-            throw e;
-        }
-        if (acknowledged < entries.size()) {
-            unacknowledged.accept(entries);
-        }
     }
 
     /** What the loop keeps of a batch: how many entries, whether the byte limit cut it, where to wait idle after. */

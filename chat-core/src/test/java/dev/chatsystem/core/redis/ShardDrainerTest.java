@@ -18,6 +18,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -260,6 +261,47 @@ class ShardDrainerTest {
     }
 
     @Test
+    void aBatchNoLongerPendingIsHandedOverAfterItsPermitIsGivenBack() throws InterruptedException {
+        Semaphore permits = new Semaphore(1, true);
+        CountDownLatch handedOver = new CountDownLatch(1);
+        CountDownLatch letGo = new CountDownLatch(1);
+        AtomicInteger freeMeanwhile = new AtomicInteger(-1);
+        List<StreamEntry> orphaned = new CopyOnWriteArrayList<>();
+        drainer = drainer(
+                keys,
+                0,
+                "orphans",
+                10,
+                // Acknowledged under it, as when a successor took the shard over and handled the batch too.
+                batch -> redis.xack(
+                        keys.stream(0),
+                        StreamWorkers.PERSIST,
+                        batch.stream().map(StreamEntry::getID).toArray(StreamEntryID[]::new)),
+                permits,
+                batch -> { // indexing it waits for Elasticsearch, which may hang for its 30 s timeout
+                    orphaned.addAll(batch);
+                    freeMeanwhile.set(permits.availablePermits());
+                    handedOver.countDown();
+                    try {
+                        letGo.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+        thread = Thread.ofVirtual().start(drainer);
+        append("1");
+        try {
+            assertThat(handedOver.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(orphaned).extracting(entry -> entry.getFields().get("v")).containsExactly("1");
+            assertThat(freeMeanwhile.get())
+                    .as("the persist permit, while the batch is handed over")
+                    .isEqualTo(1);
+        } finally {
+            letGo.countDown();
+        }
+    }
+
+    @Test
     void aDrainerWaitingForAPermitKeepsItsLease() throws InterruptedException {
         RedisKeys twoShards = new RedisKeys(2);
         Semaphore permits = new Semaphore(1, true);
@@ -393,6 +435,17 @@ class ShardDrainerTest {
 
     private ShardDrainer drainer(
             RedisKeys keys, int shard, String owner, int batchSize, ShardDrainer.Handler handler, Semaphore inFlight) {
+        return drainer(keys, shard, owner, batchSize, handler, inFlight, entries -> {});
+    }
+
+    private ShardDrainer drainer(
+            RedisKeys keys,
+            int shard,
+            String owner,
+            int batchSize,
+            ShardDrainer.Handler handler,
+            Semaphore inFlight,
+            Consumer<List<StreamEntry>> unacknowledged) {
         return new ShardDrainer(
                 redis,
                 keys,
@@ -403,7 +456,7 @@ class ShardDrainerTest {
                 handler,
                 () -> {},
                 () -> {},
-                entries -> {},
+                unacknowledged,
                 WorkerListener.NONE,
                 inFlight);
     }
