@@ -32,7 +32,19 @@ final class Completeness {
      */
     static final Map<String, String> COMPLETE_COMMIT_DATA = Map.of("layout", "8");
 
+    /**
+     * Recorded with the commits of an incomplete index that may still hold documents of an older layout (or, from
+     * builds before {@link #INCOMPLETE_WRITTEN_BY_CURRENT}, of any layout): {@link OlderLayout} clears it before a full
+     * rebuild.
+     */
     static final Map<String, String> INCOMPLETE_COMMIT_DATA = Map.of("rebuild", "pending");
+
+    /**
+     * Recorded with the commits of an incomplete index that holds only documents of the current layout. Under its own
+     * key: {@code layout} is what says complete.
+     */
+    static final Map<String, String> INCOMPLETE_WRITTEN_BY_CURRENT =
+            Map.of("rebuild", "pending", "written-by", COMPLETE_COMMIT_DATA.get("layout"));
 
     private IndexWriter writer;
     /** Counted from 1 when the index was opened incomplete: what it lacks then is the first loss. */
@@ -46,13 +58,20 @@ final class Completeness {
 
     private volatile boolean complete;
 
-    /** Labels the writer's next commits with what {@code complete} says. */
-    Completeness(IndexWriter writer, boolean complete) {
+    /**
+     * Whether the index may hold documents of an older layout: its incomplete label then does not claim the current
+     * layout, so that an open that does not rebuild (and clear) keeps the evidence for the next one.
+     */
+    private boolean olderLayout;
+
+    /** Labels the writer's next commits with what {@code complete} and {@code olderLayout} say. */
+    Completeness(IndexWriter writer, boolean complete, boolean olderLayout) {
         this.writer = writer;
         this.complete = complete;
+        this.olderLayout = olderLayout;
         this.losses = complete ? 0 : 1;
         this.coveredUpTo = losses; // a rebuilt() with no rebuild started covers what the index lacked at open
-        writer.setLiveCommitData((complete ? COMPLETE_COMMIT_DATA : INCOMPLETE_COMMIT_DATA).entrySet());
+        writer.setLiveCommitData((complete ? COMPLETE_COMMIT_DATA : incompleteLabel()).entrySet());
     }
 
     /** True when the last commit in {@code directory} is of a complete index of the current layout. */
@@ -117,6 +136,17 @@ final class Completeness {
         incomplete();
     }
 
+    /**
+     * Every document of an older layout is deleted, and that deletion committed: only from then on may incomplete
+     * commits say the current layout wrote the index (a label set before could reach a commit without the deletion).
+     */
+    synchronized void onlyThisLayout() {
+        olderLayout = false;
+        if (!complete) {
+            writer.setLiveCommitData(incompleteLabel().entrySet());
+        }
+    }
+
     /** A rebuild has written every message of the store: commits, labelled complete unless something was lost since. */
     synchronized void rebuilt() throws IOException {
         boolean whole = losses == coveredUpTo;
@@ -140,6 +170,10 @@ final class Completeness {
 
     private void incomplete() {
         complete = false;
-        writer.setLiveCommitData(INCOMPLETE_COMMIT_DATA.entrySet());
+        writer.setLiveCommitData(incompleteLabel().entrySet());
+    }
+
+    private Map<String, String> incompleteLabel() {
+        return olderLayout ? INCOMPLETE_COMMIT_DATA : INCOMPLETE_WRITTEN_BY_CURRENT;
     }
 }

@@ -99,7 +99,7 @@ public final class LuceneSearchIndex implements SearchIndex {
         this.directory = directory;
         this.marker = marker;
         this.analyzer = analyzer;
-        this.completeness = new Completeness(first.writer(), complete);
+        this.completeness = new Completeness(first.writer(), complete, olderLayout.present());
         this.writers = IndexWriters.of(directory, analyzer, first, completeness::reopened);
         this.searches = new Searches(writers, new MessageQueries(words), this::ensureOpen);
         this.commits = PeriodicCommits.start(writers, commitInterval);
@@ -206,9 +206,12 @@ public final class LuceneSearchIndex implements SearchIndex {
             } else {
                 completeness.clearingAll();
                 writer.deleteAll();
-                olderLayout.cleared();
             }
             writer.commit();
+            if (token.isEmpty()) { // only once the deletion is committed, as the label's "written-by" says
+                olderLayout.cleared();
+                completeness.onlyThisLayout();
+            }
             current.searchers().maybeRefreshBlocking();
             return null;
         });
@@ -224,7 +227,7 @@ public final class LuceneSearchIndex implements SearchIndex {
     public IndexRebuild startRebuild() {
         ensureOpen();
         completeness.rebuildStarting();
-        olderLayout.clearOnce(writers);
+        olderLayout.clearOnce(writers, completeness);
         return new GenerationRebuild(this, generations.next());
     }
 

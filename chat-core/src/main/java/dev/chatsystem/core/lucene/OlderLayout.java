@@ -21,27 +21,37 @@ final class OlderLayout {
     }
 
     /**
-     * Of the last commit in {@code directory}: another layout's label, or none at all (written before labels were).
-     * An index labelled incomplete ({@link Completeness#INCOMPLETE_COMMIT_DATA}) was written, or cleared, by this
-     * layout.
+     * Of the last commit in {@code directory}: a label that says neither that the current layout completed it
+     * ({@link Completeness#COMPLETE_COMMIT_DATA}) nor that it holds only the current layout's documents ({@link
+     * Completeness#INCOMPLETE_WRITTEN_BY_CURRENT}). So another layout's label, none at all (written before labels
+     * were), or "rebuild: pending" alone: what an open that did not rebuild left on an older layout's index, and what
+     * builds before "written-by" left on any incomplete index (clearing one of this layout costs only its rebuild).
      */
     static OlderLayout of(Directory directory) throws IOException {
         if (!DirectoryReader.indexExists(directory)) {
             return new OlderLayout(false);
         }
         Map<String, String> committed = SegmentInfos.readLatestCommit(directory).getUserData();
-        boolean labelledIncomplete =
-                Completeness.INCOMPLETE_COMMIT_DATA.keySet().stream().anyMatch(committed::containsKey);
-        boolean current = Completeness.COMPLETE_COMMIT_DATA.entrySet().stream()
-                .allMatch(e -> e.getValue().equals(committed.get(e.getKey())));
-        return new OlderLayout(!labelledIncomplete && !current);
+        boolean current = labels(committed, Completeness.COMPLETE_COMMIT_DATA)
+                || labels(committed, Completeness.INCOMPLETE_WRITTEN_BY_CURRENT);
+        return new OlderLayout(!current);
+    }
+
+    private static boolean labels(Map<String, String> committed, Map<String, String> label) {
+        return label.entrySet().stream().allMatch(e -> e.getValue().equals(committed.get(e.getKey())));
+    }
+
+    /** Whether documents of an older layout may remain (at open: what the incomplete label must not hide). */
+    boolean present() {
+        return present.get();
     }
 
     /**
      * Deletes every document, their fields' types too, and commits (labelled incomplete: the rebuild that called this
-     * is owed), the first time it is called while documents of an older layout may remain.
+     * is owed), the first time it is called while documents of an older layout may remain; then tells {@code
+     * completeness} that the index holds only this layout's documents.
      */
-    void clearOnce(IndexWriters writers) {
+    void clearOnce(IndexWriters writers, Completeness completeness) {
         if (!present.compareAndSet(true, false)) {
             return;
         }
@@ -50,6 +60,7 @@ final class OlderLayout {
                 IndexWriters.Current current = writers.current();
                 current.writer().deleteAll();
                 current.writer().commit();
+                completeness.onlyThisLayout();
                 current.searchers().maybeRefreshBlocking();
                 return null;
             });

@@ -53,22 +53,70 @@ class OlderLayoutTest {
         }
     }
 
-    /** Labelled incomplete, the index is not known to be of another layout: the refusal says what to do. */
+    /**
+     * An older layout's index relabelled "rebuild: pending" by an open that did not rebuild (as builds before
+     * "written-by" labelled every incomplete index) is still of an older layout: cleared and rebuilt at the next open.
+     */
+    @Test
+    void anOlderLayoutsIndexRelabelledIncompleteIsClearedAndRebuiltAtOpen() throws IOException {
+        String token = createMessage();
+        Path dir = dataDir.resolve("index");
+        writeLayout6Index(dir, token);
+        relabel(dir, Completeness.INCOMPLETE_COMMIT_DATA);
+
+        assertFound(ChatConfig.embedded(dataDir), token);
+    }
+
+    /** An open without a rebuild, then a clean close, keeps the evidence that the index is of an older layout. */
+    @Test
+    void anOlderLayoutsIndexOpenedOnceWithoutRebuildingIsClearedAndRebuiltAtTheNextOpen() throws IOException {
+        String token = createMessage();
+        writeLayout6Index(dataDir.resolve("index"), token);
+        try (ChatSystem chats = ChatSystem.open(
+                ChatConfig.builder().dataDir(dataDir).rebuildIndexAtOpen(false).build())) {
+            assertThat(chats.searchHealth().warns()).isTrue();
+        }
+
+        assertFound(ChatConfig.embedded(dataDir), token);
+    }
+
+    /** Labelled as written by this layout, wrongly: Lucene's refusal says what to do. */
     @Test
     void aFieldOfAnotherTypeLuceneRefusesMakesTheIndexUnavailableWithTheWayOut() throws IOException {
         Path dir = dataDir.resolve("index");
         Files.createDirectories(dir);
         writeLayout6Index(dir, "app");
-        try (Directory directory = FSDirectory.open(dir);
-                IndexWriter writer = new IndexWriter(directory, new IndexWriterConfig())) {
-            writer.setLiveCommitData(Completeness.INCOMPLETE_COMMIT_DATA.entrySet());
-            writer.commit();
-        }
+        relabel(dir, Completeness.INCOMPLETE_WRITTEN_BY_CURRENT);
 
         try (LuceneSearchIndex index = LuceneSearchIndex.open(dir)) {
             assertThatThrownBy(() -> index.upsert(List.of(new IndexedMessage("app", 1, 2, "refused"))))
                     .isInstanceOf(BackendUnavailableException.class)
                     .hasMessageContaining("delete the index directory");
+        }
+    }
+
+    private String createMessage() {
+        try (ChatSystem chats = ChatSystem.open(ChatConfig.embedded(dataDir))) {
+            String token = chats.createApplication("older layout").token();
+            chats.createChat(token);
+            chats.createMessage(token, 1, "written before the upgrade");
+            return token;
+        }
+    }
+
+    private static void assertFound(ChatConfig config, String token) {
+        try (ChatSystem chats = ChatSystem.open(config)) {
+            assertThat(chats.searchMessages(token, 1, "upgrade", 10))
+                    .extracting(Message::messageNumber)
+                    .containsExactly(1L);
+        }
+    }
+
+    private static void relabel(Path dir, Map<String, String> label) throws IOException {
+        try (Directory directory = FSDirectory.open(dir);
+                IndexWriter writer = new IndexWriter(directory, new IndexWriterConfig())) {
+            writer.setLiveCommitData(label.entrySet());
+            writer.commit();
         }
     }
 
