@@ -33,11 +33,11 @@ import org.slf4j.LoggerFactory;
  * The embedded {@link SearchIndex}: an Apache Lucene index in a local directory, searched near-real-time through
  * the writer.
  *
- * <p>Bodies and queries go through Lucene's {@code StandardAnalyzer} with no stop words, which tokenizes exactly
- * like Elasticsearch's built-in {@code standard} analyzer. A query of more than 32 distinct words, or with a word
- * longer than 100 characters, is refused ({@link QueryWords}); each word must match a word of the body whole, as a
- * prefix or as an infix, scoring a constant 7, 3 or 1 respectively, and ties go to the newer message. The messages matching every word whole are looked for
- * first: when they fill the page, they are the page ({@link MessageQueries}).
+ * <p>Bodies and queries go through Lucene's {@code StandardAnalyzer} with no stop words, which tokenizes exactly like
+ * Elasticsearch's built-in {@code standard} analyzer. A query of more than 32 distinct words, or with a word longer
+ * than 100 characters, is refused ({@link QueryWords}); each word must match a word of the body whole, as a prefix or
+ * as an infix, scoring a constant 7, 3 or 1 respectively, and ties go to the newer message. The messages matching every
+ * word whole are looked for first: when they fill the page, they are the page ({@link MessageQueries}).
  *
  * <p>Durability: writes are searchable as soon as {@link #upsert} returns, but committed to disk only once a second
  * (by one daemon thread, and only when something changed), by {@link #rebuilt}, {@link #clear} and {@link #close}.

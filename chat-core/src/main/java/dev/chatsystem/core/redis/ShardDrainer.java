@@ -20,16 +20,17 @@ import redis.clients.jedis.resps.StreamEntry;
  * Drains one shard stream for one consumer group, at least once and in order.
  *
  * <p>Only the holder of the shard's lease reads, always as the same consumer name, so per-chat order holds and a new
- * holder first re-reads (from id 0) whatever the previous holder read but did not acknowledge, for example because
- * it was killed mid-batch. Each read checks the lease in the same script ({@link Scripts#FENCED_READ}), so a holder
- * that lost the lease without noticing (paused longer than the lease, or Redis lost the key) cannot take entries its
+ * holder first re-reads (from id 0) whatever the previous holder read but did not acknowledge, for example because it
+ * was killed mid-batch. Each read checks the lease in the same script ({@link Scripts#FENCED_READ}), so a holder that
+ * lost the lease without noticing (paused longer than the lease, or Redis lost the key) cannot take entries its
  * successor would not see; a batch it had read already is re-read and applied by the successor too, which handlers
  * being idempotent and edits versioned make harmless. The lease is renewed while a batch is handled ({@link
- * LeaseKeeper}), so a slow batch alone does not hand the shard over. Handlers must be idempotent. A failing handler is retried with backoff on the same
- * entries; nothing is acknowledged until it succeeds. Each acknowledged batch is reported to the listener, named by
- * the group ({@code persist}, {@code index}). A handled batch that its acknowledgement finds no longer pending, in
- * part or in full (its queue is gone, or a successor took the lease and handled it too), goes to {@code
- * unacknowledged}: only that reply tells, as this drainer may never read the shard again to find the queue missing.
+ * LeaseKeeper}), so a slow batch alone does not hand the shard over. Handlers must be idempotent. A failing handler is
+ * retried with backoff on the same entries; nothing is acknowledged until it succeeds. Each acknowledged batch is
+ * reported to the listener, named by the group ({@code persist}, {@code index}). A handled batch that its
+ * acknowledgement finds no longer pending, in part or in full (its queue is gone, or a successor took the lease and
+ * handled it too), goes to {@code unacknowledged}: only that reply tells, as this drainer may never read the shard
+ * again to find the queue missing.
  */
 final class ShardDrainer implements Runnable {
     static final Duration LEASE_TTL = Duration.ofSeconds(10);
