@@ -64,7 +64,7 @@ final class Problems {
         if (e.code() == ChatException.Code.CLOSED) {
             ctx.header(Header.RETRY_AFTER, "1");
             // Expected while stopping, and its cause (a backend closing under the call) says nothing new.
-            REFUSALS.refused(String.valueOf(ctx.method()), ctx.path(), e.getMessage());
+            REFUSALS.refused(String.valueOf(ctx.method()), LoggedRoute.of(ctx), e.getMessage());
         } else if (e.code() == ChatException.Code.BACKEND_UNAVAILABLE) {
             ctx.header(Header.RETRY_AFTER, "1");
             if (e.getCause() == null) { // our own refusal: its message says why, and where it was thrown is no news

@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
 import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.ChatSystem;
+import dev.chatsystem.core.ChatSystemClosedException;
 import dev.chatsystem.core.ConfigurationException;
 import io.javalin.Javalin;
 import java.lang.reflect.Proxy;
@@ -35,12 +36,13 @@ class TokensStayOutOfTheLogTest {
     private static final String PATH = "/api/v1/applications/" + TOKEN + "/chats/7/messages";
 
     @ParameterizedTest
-    @ValueSource(strings = {"backend failure", "refusal", "misconfiguration", "unexpected"})
+    @ValueSource(strings = {"backend failure", "refusal", "closed", "misconfiguration", "unexpected"})
     void aFailedRequestIsLoggedByItsRouteWithoutTheTokenKeyOrBody(String kind) throws Exception {
         Supplier<RuntimeException> failure = switch (kind) {
             case "backend failure" ->
                 () -> new BackendUnavailableException("store is down", new SQLException("connection reset"));
             case "refusal" -> () -> new BackendUnavailableException("the write queue is full; retry later");
+            case "closed" -> ChatSystemClosedException::new; // a request served while the server stops
             case "misconfiguration" -> () -> new ConfigurationException("the store is misconfigured");
             default -> () -> new IllegalStateException("a bug");
         };
@@ -51,8 +53,12 @@ class TokensStayOutOfTheLogTest {
         log.start();
         problems.addAppender(log);
         try {
-            assertThat(post(failure).statusCode()).isGreaterThanOrEqualTo(500);
-            assertThat(get(failure).statusCode()).isGreaterThanOrEqualTo(500);
+            List<Integer> statuses = List.of(post(failure).statusCode(), get(failure).statusCode());
+            if (kind.equals("closed")) {
+                assertThat(statuses).containsOnly(503);
+            } else {
+                assertThat(statuses).allSatisfy(status -> assertThat(status).isGreaterThanOrEqualTo(500));
+            }
         } finally {
             problems.detachAppender(log);
             problems.setLevel(level);
