@@ -62,6 +62,20 @@ final class JsonBody {
         if (body.length == 0) {
             throw new InvalidInputException("the request body must be a JSON object");
         }
+        // One pass over the bytes, before Jackson reads them: Jackson guesses UTF-16 and UTF-32 from the zero bytes of
+        // their ASCII characters and decodes them without a word, so {"name":"x"} in UTF-16 was taken, while a body
+        // in UTF-16 with a character past U+007F was refused as UTF-8 that is not well-formed. JSON in UTF-8 never
+        // holds a zero byte (a U+0000 in a string must be escaped), so one is refused whatever the rest says.
+        boolean ascii = true;
+        boolean zero = false;
+        for (byte b : body) {
+            ascii &= b >= 0;
+            zero |= b == 0;
+        }
+        if (zero) {
+            throw invalidJson("it holds a zero byte, which UTF-8 JSON never does (a body must be UTF-8, not UTF-16"
+                    + " or UTF-32; a U+0000 in a string is written \\u0000)");
+        }
         JsonToken root;
         JsonToken value = null;
         String text = null;
@@ -91,7 +105,7 @@ final class JsonBody {
         } catch (IOException e) {
             throw new InvalidInputException("the request body could not be read");
         }
-        if (!wellFormedUtf8(body)) {
+        if (!ascii && !wellFormedUtf8(body)) {
             throw invalidJson(
                     "it is not well-formed UTF-8 (a character in more bytes than it takes, or past U+10FFFF)");
         }
@@ -110,16 +124,10 @@ final class JsonBody {
     /**
      * Whether {@code body} is UTF-8 as RFC 3629 defines it. Jackson refuses most bytes that are not, but decodes
      * overlong forms ({@code C0 AF} as {@code /}) and code points past U+10FFFF without a word; a strict decoder
-     * does not. Checked after the parse, so that what Jackson refuses keeps its own message.
+     * does not. Checked after the parse, so that what Jackson refuses keeps its own message, and only for a body
+     * that is not all ASCII (which is UTF-8 as it is).
      */
     private static boolean wellFormedUtf8(byte[] body) {
-        boolean ascii = true;
-        for (byte b : body) {
-            ascii &= b >= 0;
-        }
-        if (ascii) {
-            return true;
-        }
         try {
             StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)); // reports malformed input by default
             return true;

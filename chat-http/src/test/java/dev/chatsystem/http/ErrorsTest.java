@@ -148,6 +148,25 @@ class ErrorsTest {
         assertThat(assertProblem(response, 400).get("detail").asText()).contains("not well-formed UTF-8");
     }
 
+    /**
+     * JSON is UTF-8: Jackson guessed UTF-16 and UTF-32 from their zero bytes, so an ASCII name was taken (201) while
+     * a name with an accent was refused as UTF-8 that is not well-formed. Either is a 400 now.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"UTF-16LE", "UTF-16BE", "UTF-16", "UTF-32BE", "UTF-32LE"})
+    void aBodyInUtf16OrUtf32IsA400(String charset) {
+        for (String name : new String[] {"x", "caf\u00e9", "\u20ac"}) {
+            byte[] body = ("{\"name\":\"" + name + "\"}").getBytes(java.nio.charset.Charset.forName(charset));
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(http.uri("/api/v1/applications"))
+                    .header("Content-Type", "application/json; charset=" + charset)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+
+            assertThat(assertProblem(response, 400).get("detail").asText())
+                    .isEqualTo("the request body is not valid JSON: it holds a zero byte, which UTF-8 JSON never does"
+                            + " (a body must be UTF-8, not UTF-16 or UTF-32; a U+0000 in a string is written \\u0000)");
+        }
+    }
+
     /** Nothing here decodes a content coding: such a body is refused as such, not read as JSON as it came. */
     @ParameterizedTest
     @ValueSource(strings = {"gzip", "br", "GZIP, identity", "x-anything"})

@@ -117,6 +117,26 @@ class JsonBodyTest {
                 .isEqualTo("x\u00e9\uD83D\uDE00");
     }
 
+    /** Jackson guesses UTF-16 and UTF-32 from zero bytes and decodes them; JSON in UTF-8 never holds one. */
+    @ParameterizedTest
+    @ValueSource(strings = {"UTF-16LE", "UTF-16BE", "UTF-16", "UTF-32BE", "UTF-32LE"})
+    void refusesUtf16AndUtf32ThoughJacksonDecodesThem(String charset) throws Exception {
+        byte[] body = "{\"name\":\"x\"}".getBytes(java.nio.charset.Charset.forName(charset));
+
+        assertThatThrownBy(() -> JSON.requiredString(body, "name"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageStartingWith("the request body is not valid JSON: it holds a zero byte");
+        assertThat(MAPPER.readTree(body).get("name").asText()).isEqualTo("x"); // what Jackson alone makes of it
+    }
+
+    @Test
+    void refusesARawZeroByteAnywhere() {
+        for (String body : new String[] {"{\"name\":\"x\u0000\"}", "{\"name\":\"x\"}\u0000", "\u0000"}) {
+            assertInvalidStartingWith(body, "the request body is not valid JSON: it holds a zero byte");
+        }
+        assertThat(read("{\"name\":\"x\\u0000\"}")).isEqualTo("x\u0000"); // escaped, as JSON has it
+    }
+
     @ParameterizedTest
     @MethodSource("corpus")
     void answersAsTheTreeReaderDid(String body) {
