@@ -171,6 +171,47 @@ class RawRequestsTest {
     }
 
     /**
+     * A chat's create takes no body and never read one: a chunked body of any size was let through, and the chat
+     * created (201), while the same body with its length declared was a 413. Past the maximum it is a 413 now, before
+     * anything happened; a body within it is still ignored.
+     */
+    @Test
+    void aChunkedBodyOverTheMaximumIsA413OnARouteThatTakesNone() throws IOException {
+        String token = http.newApplication("chunked, no body");
+        String chats = "/api/v1/applications/" + token + "/chats";
+        String head = " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+
+        String refused = exchange("POST " + chats + head + chunked((int) ChatServer.MAX_REQUEST_SIZE + 1), false);
+
+        assertThat(statusOf(refused)).isEqualTo(413);
+        assertThat(refused).contains("application/problem+json").containsIgnoringCase("connection: close");
+        assertThat(TestServer.json(http.get("/api/v1/applications/" + token)).path("chats_count").asLong())
+                .isZero();
+        assertThat(TestServer.json(http.get(chats)).size()).isZero();
+        assertThat(statusOf(exchange("GET " + chats + head + chunked((int) ChatServer.MAX_REQUEST_SIZE + 1), false)))
+                .isEqualTo(413);
+        assertThat(statusOf(exchange("GET /health/live" + head + chunked((int) ChatServer.MAX_REQUEST_SIZE + 1), false)))
+                .isEqualTo(413);
+
+        assertThat(statusOf(exchange("POST " + chats + head + chunked((int) ChatServer.MAX_REQUEST_SIZE), false)))
+                .isEqualTo(201);
+        assertThat(statusOf(exchange("GET " + chats + head + chunked(10), false))).isEqualTo(200);
+        assertThat(TestServer.json(http.get("/api/v1/applications/" + token)).path("chats_count").asLong())
+                .isEqualTo(1);
+    }
+
+    /** A chunked body of {@code bytes} spaces, in chunks of up to 64 KiB, and its last chunk. */
+    private static String chunked(int bytes) {
+        StringBuilder body = new StringBuilder(bytes + bytes / 8);
+        for (int left = bytes; left > 0; ) {
+            int size = Math.min(left, 65_536);
+            body.append(Integer.toHexString(size)).append("\r\n").append(" ".repeat(size)).append("\r\n");
+            left -= size;
+        }
+        return body.append("0\r\n\r\n").toString();
+    }
+
+    /**
      * Sends the bytes, optionally half-closes, and reads the answer: its head and the body its Content-Length declares
      * or, half-closed or without a length, everything until the server closes. Fails when 3 s pass first: a hang is
      * no answer. Empty only when the server closed without sending a byte.
