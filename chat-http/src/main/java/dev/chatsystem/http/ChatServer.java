@@ -86,6 +86,7 @@ public final class ChatServer {
             config.routes.before(ChatServer::rejectLargeDeclaredBodies);
             config.routes.before(ChatServer::rejectEncodedBodies);
             config.routes.before(Paths.MESSAGE_SEARCH, ChatServer::onlyReadSearches);
+            config.routes.before(Paths.API, QueryString::check);
             // Each route's template is in Paths.TEMPLATES too, which tags the requests refused above (PathsTest).
             config.routes.post(Paths.APPLICATIONS, applications::create);
             getAndHead(config, Paths.APPLICATION, applications::show);

@@ -20,6 +20,9 @@ final class Paths {
 
     static final String METRICS = "/metrics";
 
+    /** Every path of the API (not {@link #HEALTH} or {@link #METRICS}), for handlers that run before its routes. */
+    static final String API = "/api/*";
+
     /** Every route's template, in the order {@link ChatServer} registers them: search before a message number. */
     static final List<String> TEMPLATES =
             List.of(APPLICATIONS, APPLICATION, CHATS, CHAT, MESSAGES, MESSAGE_SEARCH, MESSAGE, HEALTH, LIVE, METRICS);

@@ -21,14 +21,34 @@ final class QueryString {
     static final String MALFORMED = "the query string must be percent-encoded UTF-8"
             + " (a '%' followed by two hex digits, the bytes of UTF-8 characters)";
 
+    /** The request attribute that holds the parsed query string. */
+    private static final String ATTRIBUTE = QueryString.class.getName();
+
     private final Map<String, String> first;
 
     private QueryString(Map<String, String> first) {
         this.first = first;
     }
 
+    /** The request's query string, parsed once and kept with the request for the handler's later calls. */
     static QueryString of(Context ctx) {
-        return parse(ctx.queryString());
+        QueryString parsed = ctx.attribute(ATTRIBUTE);
+        if (parsed == null) {
+            parsed = parse(ctx.queryString());
+            ctx.attribute(ATTRIBUTE, parsed);
+        }
+        return parsed;
+    }
+
+    /**
+     * Refuses a malformed query string on every API route, whether its handler reads parameters or not: it was a 400
+     * only where one was read (lists, search), and a show or a create ignored it. Run before the handler, so a create
+     * refused here creates nothing; a request without a query string costs nothing.
+     */
+    static void check(Context ctx) {
+        if (ctx.queryString() != null) {
+            of(ctx);
+        }
     }
 
     /** Parses a raw query string ({@code a=1&b=x+y}); null or empty has no parameters. */
