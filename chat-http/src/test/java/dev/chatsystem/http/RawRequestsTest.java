@@ -210,25 +210,26 @@ class RawRequestsTest {
     @Test
     void aChunkedBodyOverTheMaximumIsA413OnARouteThatTakesNone() throws IOException {
         String token = http.newApplication("chunked, no body");
-        String chats = "/api/v1/applications/" + token + "/chats";
+        String application = "/api/v1/applications/" + token;
+        String chats = application + "/chats";
         String head = " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+        String over = chunked((int) ChatServer.MAX_REQUEST_SIZE + 1);
 
-        String refused = exchange("POST " + chats + head + chunked((int) ChatServer.MAX_REQUEST_SIZE + 1), false);
+        String refused = exchange("POST " + chats + head + over, false);
 
         assertThat(statusOf(refused)).isEqualTo(413);
         assertThat(refused).contains("application/problem+json").containsIgnoringCase("connection: close");
-        assertThat(TestServer.json(http.get("/api/v1/applications/" + token)).path("chats_count").asLong())
+        assertThat(TestServer.json(http.get(application)).path("chats_count").asLong())
                 .isZero();
         assertThat(TestServer.json(http.get(chats)).size()).isZero();
-        assertThat(statusOf(exchange("GET " + chats + head + chunked((int) ChatServer.MAX_REQUEST_SIZE + 1), false)))
-                .isEqualTo(413);
-        assertThat(statusOf(exchange("GET /health/live" + head + chunked((int) ChatServer.MAX_REQUEST_SIZE + 1), false)))
-                .isEqualTo(413);
+        assertThat(statusOf(exchange("GET " + chats + head + over, false))).isEqualTo(413);
+        assertThat(statusOf(exchange("GET /health/live" + head + over, false))).isEqualTo(413);
 
-        assertThat(statusOf(exchange("POST " + chats + head + chunked((int) ChatServer.MAX_REQUEST_SIZE), false)))
-                .isEqualTo(201);
-        assertThat(statusOf(exchange("GET " + chats + head + chunked(10), false))).isEqualTo(200);
-        assertThat(TestServer.json(http.get("/api/v1/applications/" + token)).path("chats_count").asLong())
+        String within = chunked((int) ChatServer.MAX_REQUEST_SIZE);
+        assertThat(statusOf(exchange("POST " + chats + head + within, false))).isEqualTo(201);
+        assertThat(statusOf(exchange("GET " + chats + head + chunked(10), false)))
+                .isEqualTo(200);
+        assertThat(TestServer.json(http.get(application)).path("chats_count").asLong())
                 .isEqualTo(1);
     }
 
@@ -237,7 +238,10 @@ class RawRequestsTest {
         StringBuilder body = new StringBuilder(bytes + bytes / 8);
         for (int left = bytes; left > 0; ) {
             int size = Math.min(left, 65_536);
-            body.append(Integer.toHexString(size)).append("\r\n").append(" ".repeat(size)).append("\r\n");
+            body.append(Integer.toHexString(size))
+                    .append("\r\n")
+                    .append(" ".repeat(size))
+                    .append("\r\n");
             left -= size;
         }
         return body.append("0\r\n\r\n").toString();

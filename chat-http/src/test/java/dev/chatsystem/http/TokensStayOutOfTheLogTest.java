@@ -53,7 +53,8 @@ class TokensStayOutOfTheLogTest {
         log.start();
         problems.addAppender(log);
         try {
-            List<Integer> statuses = List.of(post(failure).statusCode(), get(failure).statusCode());
+            List<Integer> statuses =
+                    List.of(post(failure).statusCode(), get(failure).statusCode());
             if (kind.equals("closed")) {
                 assertThat(statuses).containsOnly(503);
             } else {
