@@ -14,20 +14,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.index.IndexWriter;
-import org.apache.lucene.search.SearcherManager;
-import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.IOUtils;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The embedded {@link SearchIndex}: an Apache Lucene index in a local directory, searched near-real-time through
@@ -59,7 +53,6 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: Lucene's writer and searcher manager are. Failures surface as {@link BackendUnavailableException}.
  */
 public final class LuceneSearchIndex implements SearchIndex {
-    private static final Logger LOG = LoggerFactory.getLogger(LuceneSearchIndex.class);
     private static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
 
     /** The health warning while the index lacks messages; says "reindex", as the shells' fixes look for. */
@@ -67,9 +60,6 @@ public final class LuceneSearchIndex implements SearchIndex {
             + " rebuild that did not finish), so searches may miss messages: run a reindex (chat-cli reindex while the"
             + " server is stopped; a server's start does it too)";
 
-    private final Directory directory;
-    private final DirtyMarker marker;
-    private final Analyzer analyzer;
     private final IndexWriters writers;
     private final QueryWords words = new QueryWords();
     private final Searches searches;
@@ -77,15 +67,7 @@ public final class LuceneSearchIndex implements SearchIndex {
     private final Completeness completeness;
     private final OlderLayout olderLayout;
     private final Generations generations = new Generations();
-    private final AtomicBoolean closed = new AtomicBoolean();
-    /**
-     * Held by {@link #missedWrites} and by close's final commit and marker delete, so that a report racing close
-     * lands before the commit (labelled incomplete) or after the delete (recreating the marker), never in between
-     * where the delete would remove the marker it created. A lock for virtual threads, as in {@link Visibility}.
-     */
-    private final ReentrantLock releasing = new ReentrantLock();
-
-    private volatile Runnable beforeMarkerDelete = () -> {};
+    private final Closing closing;
 
     private LuceneSearchIndex(
             Directory directory,
@@ -96,12 +78,10 @@ public final class LuceneSearchIndex implements SearchIndex {
             OlderLayout olderLayout,
             Duration commitInterval) {
         this.olderLayout = olderLayout;
-        this.directory = directory;
-        this.marker = marker;
-        this.analyzer = analyzer;
         this.completeness = new Completeness(first.writer(), complete, olderLayout.present());
         this.writers = IndexWriters.of(directory, analyzer, first, completeness::reopened);
         this.searches = new Searches(writers, new MessageQueries(words), this::ensureOpen);
+        this.closing = new Closing(directory, marker, analyzer, writers, words);
         this.commits = PeriodicCommits.start(writers, commitInterval);
     }
 
@@ -281,23 +261,7 @@ public final class LuceneSearchIndex implements SearchIndex {
      * marker behind. Never throws: the indexer that calls it has nobody to tell.
      */
     public void missedWrites() {
-        releasing.lock();
-        try {
-            try {
-                completeness.missedWrites();
-            } catch (AlreadyClosedException e) {
-                // the marker below asks for the rebuild instead
-            }
-            if (closed.get()) {
-                try {
-                    marker.create();
-                } catch (IOException | RuntimeException e) {
-                    LOG.error("cannot record that the search index missed writes: run a reindex", e);
-                }
-            }
-        } finally {
-            releasing.unlock();
-        }
+        closing.missedWrites(completeness);
     }
 
     /** True from {@link #missedWrites} until a rebuild that started after it has completed. */
@@ -313,7 +277,7 @@ public final class LuceneSearchIndex implements SearchIndex {
      */
     @Override
     public BackendStatus health() {
-        if (closed.get()) {
+        if (closing.closed()) {
             return BackendStatus.down("search", "lucene", "closed");
         }
         IndexWriters.Current current;
@@ -341,18 +305,13 @@ public final class LuceneSearchIndex implements SearchIndex {
      */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (!closing.start()) {
             return;
         }
         boolean interrupted = Thread.interrupted();
         try {
             interrupted |= commits.stop();
-            releasing.lock();
-            try {
-                commitAndRelease();
-            } finally {
-                releasing.unlock();
-            }
+            closing.commitAndRelease();
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -360,32 +319,9 @@ public final class LuceneSearchIndex implements SearchIndex {
         }
     }
 
-    private void commitAndRelease() {
-        IndexWriters.Current last = writers.last();
-        IndexWriter writer = last.writer();
-        SearcherManager searchers = last.searchers();
-        try {
-            writer.commit();
-            IOUtils.close(searchers, writer);
-            beforeMarkerDelete.run();
-            marker.delete();
-        } catch (IOException | AlreadyClosedException e) {
-            IOUtils.closeWhileHandlingException(searchers, writer, directory, analyzer);
-            words.close();
-            throw LuceneCalls.unavailable("close cleanly; it will need a rebuild", e);
-        }
-        try {
-            IOUtils.close(directory, analyzer);
-        } catch (IOException e) {
-            throw LuceneCalls.unavailable("close", e);
-        } finally {
-            words.close();
-        }
-    }
-
     /** For tests: runs {@code hook} in {@link #close}, after the final commit and before the marker's delete. */
     void beforeMarkerDelete(Runnable hook) {
-        beforeMarkerDelete = hook;
+        closing.beforeMarkerDelete(hook);
     }
 
     /** For tests: how many upserts (calls) searchers are known to see. */
@@ -399,7 +335,7 @@ public final class LuceneSearchIndex implements SearchIndex {
     }
 
     private void ensureOpen() {
-        if (closed.get()) {
+        if (closing.closed()) {
             throw new BackendUnavailableException("the search index is closed");
         }
     }
