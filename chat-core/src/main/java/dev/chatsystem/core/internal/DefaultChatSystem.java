@@ -5,12 +5,9 @@ import dev.chatsystem.core.BackendStatus;
 import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.Chat;
 import dev.chatsystem.core.ChatSystem;
-import dev.chatsystem.core.ConflictException;
 import dev.chatsystem.core.Created;
 import dev.chatsystem.core.Health;
 import dev.chatsystem.core.IdempotencyKey;
-import dev.chatsystem.core.IdempotencyMismatchException;
-import dev.chatsystem.core.InvalidInputException;
 import dev.chatsystem.core.Message;
 import dev.chatsystem.core.NotFoundException;
 import dev.chatsystem.core.Page;
@@ -26,7 +23,6 @@ import dev.chatsystem.core.spi.Accepted;
 import dev.chatsystem.core.spi.ChatStore;
 import dev.chatsystem.core.spi.Edited;
 import dev.chatsystem.core.spi.Idempotency;
-import dev.chatsystem.core.spi.IdempotencyRecord;
 import dev.chatsystem.core.spi.Numbering;
 import dev.chatsystem.core.spi.SearchIndex;
 import dev.chatsystem.core.spi.WritePath;
@@ -49,8 +45,8 @@ final class DefaultChatSystem implements ChatSystem {
     private final Reindexer reindexer;
     private final Clock clock;
     private final Duration retention;
-    private final Tokens tokens = new Tokens();
     private final Existence existence;
+    private final Applications applications;
     private final HealthChecks healthChecks;
     private final QueryWords queryWords = new QueryWords();
 
@@ -65,6 +61,7 @@ final class DefaultChatSystem implements ChatSystem {
                 backends.jobLock());
         this.clock = Objects.requireNonNull(clock, "clock");
         this.existence = new Existence(backends.store(), backends.numbering());
+        this.applications = new Applications(backends, existence, this::now, retention);
         this.healthChecks = new HealthChecks(
                 List.of(
                         new HealthChecks.Check("store", () -> backends.store().health()),
@@ -75,72 +72,27 @@ final class DefaultChatSystem implements ChatSystem {
 
     @Override
     public Application createApplication(String name) {
-        String valid = Validation.applicationName(name);
-        Application created;
-        try {
-            created = store().createApplication(tokens.next(), valid, now());
-        } catch (ConflictException collision) {
-            // 192 random bits make this practically impossible; one retry covers it without hiding a real bug.
-            created = store().createApplication(tokens.next(), valid, now());
-        }
-        backends.numbering().applicationCreated(created.token());
-        return created;
+        return applications.create(name);
     }
 
     @Override
     public Created<Application> createApplication(String name, IdempotencyKey key) {
-        String valid = Validation.applicationName(name);
-        Validation.applicationKey(key);
-        Instant at = now();
-        IdempotencyRecord record = new IdempotencyRecord(
-                "applications", key.value(), Fingerprints.of("application", valid), tokens.next(), at);
-        Optional<IdempotencyRecord> earlier =
-                store().createApplication(record.result(), valid, at, record, at.minus(retention));
-        if (earlier.isEmpty()) {
-            backends.numbering().applicationCreated(record.result());
-            return new Created<>(new Application(record.result(), valid, 0, at), false);
-        }
-        requireSameRequest(earlier.get().fingerprint(), record.fingerprint());
-        return new Created<>(
-                new Application(earlier.get().result(), valid, 0, earlier.get().at()), true);
+        return applications.create(name, key);
     }
 
     @Override
     public Application application(String token) {
-        return existence
-                .application(token)
-                .map(this::withLiveCount)
-                .orElseThrow(() -> existence.applicationNotFound(token));
+        return applications.get(token);
     }
 
     @Override
     public Application renameApplication(String token, String name) {
-        String valid = Validation.applicationName(name);
-        if (!Tokens.plausible(token)) {
-            throw existence.applicationNotFound(token);
-        }
-        return store().renameApplication(token, valid, now())
-                .map(this::withLiveCount)
-                .orElseThrow(() -> existence.applicationNotFound(token));
+        return applications.rename(token, name);
     }
 
     @Override
     public List<Application> listApplications(Optional<String> afterToken, int limit) {
-        Validation.required(afterToken, "afterToken", "Optional.empty() for the first page");
-        // The cursor is a token from an earlier page. Anything else is refused before the store sees it: MySQL cannot
-        // even compare a non-ASCII string with the ascii_bin token column, and would fail the call as unavailable.
-        if (afterToken.isPresent() && !Tokens.plausible(afterToken.get())) {
-            throw new InvalidInputException(
-                    "after must be an application token, was " + Existence.abbreviate(afterToken.get()));
-        }
-        // With live counts where the numbering knows them at once: the stored count lags the chats created
-        // meanwhile, but a listing must neither seed counters after a loss of Redis data nor fail while Redis is down.
-        List<Application> stored = store().applications(afterToken, new PageRequest(0, limit).limit());
-        Map<String, Long> live = backends.numbering()
-                .knownLastChatNumbers(stored.stream().map(Application::token).toList());
-        return stored.stream()
-                .map(app -> withCount(app, Optional.ofNullable(live.get(app.token()))))
-                .toList();
+        return applications.list(afterToken, limit);
     }
 
     @Override
@@ -228,13 +180,6 @@ final class DefaultChatSystem implements ChatSystem {
 
     private Idempotency idempotency(String scope, IdempotencyKey key, String operation, String content) {
         return new Idempotency(scope, key.value(), Fingerprints.of(operation, content), retention);
-    }
-
-    private static void requireSameRequest(String earlier, String now) {
-        if (!earlier.equals(now)) {
-            throw new IdempotencyMismatchException(
-                    "Idempotency-Key was already used with a different request in this scope");
-        }
     }
 
     @Override
@@ -364,20 +309,6 @@ final class DefaultChatSystem implements ChatSystem {
         } finally {
             queryWords.close();
         }
-    }
-
-    /**
-     * Numbers are gap-free, so the last chat number is the exact count of chats accepted: shown when the stored
-     * count has not caught up yet, a client never sees fewer chats than it created.
-     */
-    private Application withLiveCount(Application app) {
-        return withCount(app, Optional.of(backends.numbering().lastChatNumber(app.token())));
-    }
-
-    private static Application withCount(Application app, Optional<Long> live) {
-        return live.isPresent() && live.get() > app.chatsCount()
-                ? new Application(app.token(), app.name(), live.get(), app.createdAt())
-                : app;
     }
 
     /** A pending create or edit is newer than the stored row, so it wins. */
