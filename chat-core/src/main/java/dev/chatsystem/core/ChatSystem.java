@@ -178,7 +178,10 @@ public interface ChatSystem extends AutoCloseable {
     /**
      * Stops accepting work, finishes what was accepted and releases every backend. Every later call but this one throws
      * {@link ChatSystemClosedException}. A concurrent call returns once the first has released everything, so the
-     * caller may open the same data dir again; a later call does nothing.
+     * caller may open the same data dir again; a later call does nothing. Called from a {@link WorkerListener} method,
+     * it neither waits for a concurrent close nor releases on the listener's thread (the release waits for that
+     * worker thread): it returns at once, with the system closed to new calls, and the release finishes after the
+     * listener method has returned.
      */
     @Override
     void close();

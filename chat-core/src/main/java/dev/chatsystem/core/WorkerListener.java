@@ -9,7 +9,8 @@ import java.time.Duration;
  *
  * <p>Methods are called from worker threads, concurrently, while they work: they must be quick and thread-safe. An
  * exception or error a method throws (a failed {@code assert} too) is logged and ignored; it never fails or retries
- * the work. Only a {@link VirtualMachineError}, such as running out of memory, is not ignored.
+ * the work. Only a {@link VirtualMachineError}, such as running out of memory, is not ignored. A method may close the
+ * system: that close returns without waiting for the release ({@link ChatSystem#close()}).
  */
 public interface WorkerListener {
     /** Listens to nothing. */

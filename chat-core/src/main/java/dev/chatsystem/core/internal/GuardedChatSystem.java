@@ -166,13 +166,30 @@ final class GuardedChatSystem implements ChatSystem {
      * Marks the system closed before releasing anything, so that no call starts on a backend being closed. The first
      * caller releases; a concurrent one waits for it, so that whoever returns from close may open the same data dir
      * again (the backends' own close returns at once to a second caller, with their files still locked).
+     *
+     * <p>A close called from a {@link dev.chatsystem.core.WorkerListener} method does not wait: it runs on a worker
+     * thread (the writer, the indexer, a queue worker, the reconciler) that the release waits for, so waiting there
+     * would never end. It marks the system closed and, if first, releases on a new thread ({@code chat-close}), which
+     * finishes once the listener method has returned; it guarantees only that no call starts any more.
      */
     @Override
     public void close() {
+        boolean fromListener = GuardedWorkerListener.calling();
         if (!closed.compareAndSet(false, true)) {
-            released.join(); // not interruptible: returning early is what this prevents
+            if (!fromListener) {
+                released.join(); // not interruptible: returning early is what this prevents
+            }
             return;
         }
+        if (fromListener) {
+            // Not a daemon: the JVM waits for the release, whose final commits keep the index from a rebuild.
+            Thread.ofPlatform().name("chat-close").start(this::release);
+            return;
+        }
+        release();
+    }
+
+    private void release() {
         try {
             delegate.close();
         } finally {

@@ -14,6 +14,11 @@ import org.slf4j.LoggerFactory;
  */
 record GuardedWorkerListener(WorkerListener delegate) implements WorkerListener {
     private static final Logger log = LoggerFactory.getLogger(GuardedWorkerListener.class);
+    /**
+     * Set while a thread runs a listener method: mostly a worker thread that {@link GuardedChatSystem#close} waits for,
+     * so a close the listener calls must not wait for the close to finish.
+     */
+    private static final ThreadLocal<Boolean> CALLING = ThreadLocal.withInitial(() -> false);
 
     static WorkerListener of(WorkerListener listener) {
         return listener == WorkerListener.NONE ? listener : new GuardedWorkerListener(listener);
@@ -34,13 +39,22 @@ record GuardedWorkerListener(WorkerListener delegate) implements WorkerListener 
         guarded(() -> delegate.reconcileFailed(failure, took));
     }
 
+    /** Whether the current thread is running a listener method: a close called there must not wait (see below). */
+    static boolean calling() {
+        return CALLING.get();
+    }
+
     private static void guarded(Runnable call) {
+        boolean outer = CALLING.get();
+        CALLING.set(true);
         try {
             call.run();
         } catch (VirtualMachineError fatal) {
             throw fatal;
         } catch (Throwable e) {
             log.warn("the worker listener failed (ignored): {}", e.toString());
+        } finally {
+            CALLING.set(outer);
         }
     }
 }
