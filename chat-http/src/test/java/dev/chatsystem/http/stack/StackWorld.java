@@ -9,6 +9,7 @@ import dev.chatsystem.core.testing.MySqlTestDatabase;
 import dev.chatsystem.core.testing.Services;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -82,15 +83,37 @@ final class StackWorld implements AutoCloseable {
         return env;
     }
 
-    /** The JDBC URL of this class's database at {@code 127.0.0.1:port}. */
+    /** The test database server's address, as its JDBC URL ({@code CHATSYSTEM_TEST_DB_URL}) names it. */
+    InetSocketAddress databaseServer() {
+        URI server = databaseUri();
+        return InetSocketAddress.createUnresolved(server.getHost(), server.getPort() == -1 ? 3306 : server.getPort());
+    }
+
+    /** The JDBC URL of this class's database at {@code 127.0.0.1:port}, with the URL's properties (query string). */
     String databaseUrlAt(int port) {
-        return "jdbc:mysql://127.0.0.1:" + port + "/" + database.name;
+        URI server = databaseUri();
+        return "jdbc:" + server.getScheme() + "://127.0.0.1:" + port + server.getRawPath()
+                + (server.getRawQuery() == null ? "" : "?" + server.getRawQuery());
+    }
+
+    private URI databaseUri() {
+        return URI.create(database.url.substring("jdbc:".length()));
     }
 
     /** FLUSHDB of this class's Redis database: what FLUSHALL or a restart without persistence does to it. */
     void flushRedis() {
         try (RedisClient redis = RedisClient.create(redisUrl)) {
             redis.flushDB();
+        }
+    }
+
+    /**
+     * {@link #flushRedis}, reading in the same transaction how many entries the persist stage had not stored then
+     * ({@link PersistBacklog}): the most the flush can lose.
+     */
+    long flushRedisCountingBacklog() {
+        try (RedisClient redis = RedisClient.create(redisUrl)) {
+            return PersistBacklog.flushing(redis);
         }
     }
 
