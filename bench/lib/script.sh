@@ -17,7 +17,7 @@ create_message_script() {
 script_warm_round() { run_wrk script-warmup create_message_spread.lua 40s "$CONNECTIONS" "$1" "$2" >/dev/null; }
 
 script_mode() {
-  local md="$RESULTS/script.md" source sha token tag chats http bench on_server spread entries
+  local md="$RESULTS/script.md" source sha token tag chats http bench on_server spread entries queued_persist queued_index
   prepare_stack
   start_server stack stack "$PORT"
   use_server stack
@@ -46,6 +46,9 @@ script_mode() {
   log "create message, $chats chats, through the server ($DURATION, $CONNECTIONS connections)"
   http=$(run_wrk script-http create_message_spread.lua "$DURATION" "$CONNECTIONS" "$spread" "$chats")
   log "  $http"
+  # The workers drain what wrk queued on the same Redis and cores: drained first, lest they slow the EVALSHA run.
+  wait_drained
+  read -r queued_persist queued_index _ < <(queue_stages) || { queued_persist='?'; queued_index='?'; }
   on_server=$(redis-cli -n 15 SCRIPT EXISTS "$sha" | sed "s/^1$/yes/; s/^0$/no/")
   log "redis-benchmark: EVALSHA of CREATE_MESSAGE ($sha, on the server already: $on_server), $SCRIPT_CLIENTS clients, $SCRIPT_REQUESTS requests"
   [ "$(redis-cli -n 15 SCRIPT LOAD "$source"$'\n')" = "$sha" ] || die "SCRIPT LOAD answered another SHA-1"
@@ -62,12 +65,14 @@ script_mode() {
     echo "# Benchmark: create message over its Redis script alone (stack)"
     echo
     echo "Measured $(date -u +%Y-%m-%dT%H:%MZ) by \`bench/run script\` on $(nproc) cores, loopback, everything in the same box;"
-    echo "commit $(commit_id). Back to back in one run: wrk creating messages in random chats of"
-    echo "$chats through the server ($CONNECTIONS connections, $DURATION), then \`redis-benchmark\` ($SCRIPT_CLIENTS clients,"
+    echo "commit $(commit_id). In one run: wrk creating messages in random chats of $chats through the"
+    echo "server ($CONNECTIONS connections, $DURATION), then, once the workers drained it, \`redis-benchmark\` ($SCRIPT_CLIENTS clients,"
     echo "$SCRIPT_REQUESTS requests, db 15) running EVALSHA of the very script a create runs (\`CREATE_MESSAGE\` of"
     echo "\`Scripts.java\`, SHA-1 $sha; the server had loaded the same: $on_server) with the arguments a create passes,"
     echo "into chats 0..$((chats - 1)) of a token and hash tag of its own (\`$tag\`, deleted afterwards, $entries entries)."
     echo "Before it, the same creates through the server, unmeasured, in rounds of 40 s: ${WARMED[stack]}."
+    echo "Between the two, the workers drained what wrk had queued: at redis-benchmark's start the queue held"
+    echo "$queued_persist entries for the persist stage and $queued_index for the index stage (/metrics, all shards)."
     echo
     echo "| | req/s | p50 ms | p99 ms |"
     echo "|---|---:|---:|---:|"
