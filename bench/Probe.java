@@ -43,10 +43,13 @@ import java.util.regex.Pattern;
  *     TIMEOUT_S OUT</pre>
  *
  * Prints one line {@code PROBE key=value…} (milliseconds) and writes one line per probe to OUT: number, create
- * latency, persisted lag and searchable lag in ms (-1 when not seen before TIMEOUT_S after the last create).
+ * latency, persisted lag and searchable lag in ms (-1 when not seen before TIMEOUT_S after the last create). The
+ * percentiles count a probe never seen as later than any: shown as {@code >TIMEOUT} in ms once it reaches them.
  */
 public final class Probe {
     private static final Pattern NUMBER = Pattern.compile("\"message_number\":(\\d+)");
+    /** The lag of a probe never seen, in the percentiles: later than any seen. */
+    private static final long UNSEEN = Long.MAX_VALUE;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String chatUrl;
@@ -85,7 +88,7 @@ public final class Probe {
         try (Connection db = DriverManager.getConnection(args[3])) { // the URL names the user and password
             probe.run(db, seconds, interval, poll, searchPoll, timeout);
         }
-        probe.report(Path.of(args[9]), poll, searchPoll);
+        probe.report(Path.of(args[9]), poll, searchPoll, timeout);
     }
 
     private void run(Connection db, long seconds, long interval, long poll, long searchPoll, long timeout)
@@ -194,7 +197,7 @@ public final class Probe {
         }
     }
 
-    private void report(Path out, long poll, long searchPoll) throws Exception {
+    private void report(Path out, long poll, long searchPoll, long timeout) throws Exception {
         List<String> lines = new ArrayList<>();
         List<Long> create = new ArrayList<>();
         List<Long> persisted = new ArrayList<>();
@@ -202,26 +205,28 @@ public final class Probe {
         for (long[] probe : probes) {
             lines.add(probe[0] + " " + ms(probe[1]) + " " + ms(probe[2]) + " " + ms(probe[3]));
             create.add(probe[1]);
-            if (probe[2] >= 0) {
-                persisted.add(probe[2]);
-            }
-            if (probe[3] >= 0) {
-                searchable.add(probe[3]);
-            }
+            persisted.add(probe[2] >= 0 ? probe[2] : UNSEEN);
+            searchable.add(probe[3] >= 0 ? probe[3] : UNSEEN);
         }
         Files.write(out, lines);
+        String late = ">" + timeout * 1000;
         System.out.println("PROBE sent=" + probes.size() + " poll_ms=" + poll + " search_poll_ms=" + searchPoll
-                + stats("create", create) + stats("persisted", persisted) + stats("searchable", searchable)
-                + " unpersisted=" + (probes.size() - persisted.size())
-                + " unsearchable=" + (probes.size() - searchable.size()));
+                + stats("create", create, late) + stats("persisted", persisted, late)
+                + stats("searchable", searchable, late)
+                + " unpersisted=" + persisted.stream().filter(v -> v == UNSEEN).count()
+                + " unsearchable=" + searchable.stream().filter(v -> v == UNSEEN).count());
     }
 
-    private static String stats(String name, List<Long> micros) {
+    /**
+     * Percentiles over every probe sent: one never seen counts as later than any ({@link #UNSEEN}) and shows as
+     * {@code late} (over the timeout), so that probes lost or stuck cannot leave a percentile looking good.
+     */
+    private static String stats(String name, List<Long> micros, String late) {
         Collections.sort(micros);
-        return " " + name + "_n=" + micros.size()
-                + " " + name + "_p50_ms=" + ms(percentile(micros, 50))
-                + " " + name + "_p99_ms=" + ms(percentile(micros, 99))
-                + " " + name + "_max_ms=" + ms(micros.isEmpty() ? -1 : micros.get(micros.size() - 1));
+        return " " + name + "_n=" + micros.stream().filter(v -> v != UNSEEN).count()
+                + " " + name + "_p50_ms=" + ms(percentile(micros, 50), late)
+                + " " + name + "_p99_ms=" + ms(percentile(micros, 99), late)
+                + " " + name + "_max_ms=" + ms(micros.isEmpty() ? -1 : micros.get(micros.size() - 1), late);
     }
 
     /** Nearest rank: the smallest value with at least p % of the values at or below it. */
@@ -231,6 +236,10 @@ public final class Probe {
         }
         int rank = (int) Math.ceil(p / 100.0 * sorted.size());
         return sorted.get(Math.max(0, rank - 1));
+    }
+
+    private static String ms(long micros, String late) {
+        return micros == UNSEEN ? late : ms(micros);
     }
 
     private static String ms(long micros) {

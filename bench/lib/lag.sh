@@ -97,7 +97,9 @@ lag_tables() {
   echo "$(value create_p50_ms "$probe") ms, p99 $(value create_p99_ms "$probe") ms) until (a) its row is in the MySQL tables, read over JDBC (not"
   echo "through the API, which answers pending writes from Redis), and (b) \`GET …/messages/search\` finds it. MySQL is"
   echo "polled every $PROBE_POLL ms, search every $PROBE_SEARCH_POLL ms (a search costs the server far more), one query for all"
-  echo "outstanding probes, so each lag is late by at most one poll interval and one query. The peak ages cover every"
+  echo "outstanding probes, so each lag is late by at most one poll interval and one query. The percentiles are over"
+  echo "every probe sent: one never seen (within $PROBE_TIMEOUT s of the last create) counts as later than any, so"
+  echo "a p99 shows as >$((PROBE_TIMEOUT * 1000)) ms once over 1 % were never seen. The peak ages cover every"
   echo "shard and also the queue draining after the load ended (\`after\`)."
 }
 
