@@ -345,22 +345,27 @@ class FaultDrills {
             Fuzzer fuzzer = new Fuzzer(server.baseUrl(), target);
             long started = System.nanoTime();
             fuzzer.run(FUZZ_REQUESTS);
+            SlowClients slowClients = new SlowClients(server.baseUrl(), target);
+            slowClients.run();
             long faultEnd = System.nanoTime();
             int health = client.health().status();
             int create = client.createMessage(target, 1, "after the fuzz").status();
             load.stop();
             Row row = record(
-                    "fuzz: " + FUZZ_REQUESTS + " malformed requests",
+                    "fuzz: " + FUZZ_REQUESTS + " malformed requests, then slow clients",
                     world,
                     token,
                     load,
                     faultEnd,
                     a -> true,
                     NO_LOSS,
-                    fuzzer.summary() + " in " + seconds(started, faultEnd) + "; after: /health " + health + ", create "
-                            + create);
-            boolean healthy =
-                    fuzzer.serverErrors.get() == 0 && fuzzer.unanswered() == 0 && health == 200 && create == 201;
+                    fuzzer.summary() + "; " + slowClients.summary() + "; in " + seconds(started, faultEnd)
+                            + "; after: /health " + health + ", create " + create);
+            boolean healthy = fuzzer.serverErrors.get() == 0
+                    && fuzzer.unanswered() == 0
+                    && slowClients.problems().isEmpty()
+                    && health == 200
+                    && create == 201;
             Row checked = withVerdict(row, healthy ? row.verdict() : "FAIL");
             ROWS.set(ROWS.indexOf(row), checked);
             assertThat(checked.verdict()).as(checked.note()).startsWith("PASS");
