@@ -4,7 +4,9 @@ import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.Message;
 import dev.chatsystem.core.Page;
 import dev.chatsystem.core.PageRequest;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Future;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,16 +46,18 @@ final class MessageListCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (ChatSystem system = context.open()) {
-            Page<Message> page = system.listMessages(token, chat, new PageRequest(after, pageSize.limit));
             Output output = context.output(spec);
+            // for whoever reads the table and goes on to search it; asked now, so that its wait overlaps the list's
+            Future<Optional<String>> searchNote = output.json() ? null : SearchIndexWarning.askForList(system);
+            Page<Message> page = system.listMessages(token, chat, new PageRequest(after, pageSize.limit));
             Long next = page.nextAfter().isPresent() ? page.nextAfter().getAsLong() : null;
             output.print(new Listing(page.items(), next), Rows.messages(page.items()));
             if (next != null) {
                 output.note("more: chat-cli message list " + token + " " + chat + " --after " + next + " --limit "
                         + pageSize.limit);
             }
-            if (!output.json()) { // for whoever reads the table and goes on to search it
-                SearchIndexWarning.afterList(system, spec.commandLine().getErr());
+            if (searchNote != null) {
+                SearchIndexWarning.afterList(searchNote, spec.commandLine().getErr());
             }
         }
         return ExitCodes.OK;

@@ -3,7 +3,13 @@ package dev.chatsystem.cli;
 import dev.chatsystem.core.BackendStatus;
 import dev.chatsystem.core.ChatSystem;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * What the search backend says needs doing while it works (a reindex owed, say), for the commands whose output it
@@ -11,6 +17,12 @@ import java.util.Optional;
  * Lines go to stderr, so that stdout stays what scripts parse.
  */
 final class SearchIndexWarning {
+    /**
+     * How long a list, once printed, waits for the search backend's answer: the note is an aside to a complete list,
+     * so a backend that hangs (answering only at the health deadline, 6 s) must not hold the command for long.
+     */
+    static final Duration LIST_WAIT = Duration.ofSeconds(1);
+
     private SearchIndexWarning() {}
 
     /** The search backend's warning, if it has one. */
@@ -28,13 +40,34 @@ final class SearchIndexWarning {
                                 + "; results may miss messages until chat-cli reindex runs"));
     }
 
-    /** After a list read from the store: complete itself, but searching it may not find every message. */
-    static void afterList(ChatSystem system, PrintWriter err) {
-        of(system)
-                .ifPresent(detail -> print(
-                        err,
-                        "chat-cli: note: search index: " + detail
-                                + " (this list comes from the store and is complete)"));
+    /** Asks the search backend on a thread of its own, while a list is read and printed, for {@link #afterList}. */
+    static Future<Optional<String>> askForList(ChatSystem system) {
+        FutureTask<Optional<String>> asked = new FutureTask<>(() -> of(system));
+        Thread.ofVirtual().name("chat-cli-search-health").start(asked);
+        return asked;
+    }
+
+    /**
+     * After a list read from the store: complete itself, but searching it may not find every message. Waits for the
+     * answer {@link #askForList} asked at most {@link #LIST_WAIT}, then says the state is unknown instead.
+     */
+    static void afterList(Future<Optional<String>> asked, PrintWriter err) {
+        Optional<String> detail;
+        try {
+            detail = asked.get(LIST_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            asked.cancel(true); // the check itself gives up at the health deadline; nothing waits for it now
+            print(err, "chat-cli: note: search index state unknown (no answer within " + LIST_WAIT.toSeconds() + " s)");
+            return;
+        } catch (InterruptedException e) {
+            asked.cancel(true);
+            Thread.currentThread().interrupt();
+            return;
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException failure ? failure : new IllegalStateException(e.getCause());
+        }
+        detail.ifPresent(found -> print(
+                err, "chat-cli: note: search index: " + found + " (this list comes from the store and is complete)"));
     }
 
     /**
