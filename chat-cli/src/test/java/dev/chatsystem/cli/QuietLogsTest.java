@@ -2,8 +2,10 @@ package dev.chatsystem.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chatsystem.core.elasticsearch.ElasticsearchSearchIndex;
 import java.io.File;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,16 +66,47 @@ class QuietLogsTest {
         assertThat(run.err()).contains("WARN", "was open to other local users (rwxr-xr-x)", "it is now rwx------");
     }
 
+    /**
+     * Nothing else says that a full reindex, which indexed every document, left the index's layout unrecorded (every
+     * process then warns of an older layout until the next one); the same class's warning of an Elasticsearch that
+     * {@code doctor} shows unreachable stays out.
+     */
+    @Test
+    void aRebuildWhoseLayoutWasNotRecordedIsWarnedAbout() throws Exception {
+        Run run = java(RebuiltWithoutRecordingTheLayout.class, Map.of());
+
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.err().lines())
+                .singleElement()
+                .asString()
+                .contains("WARN", "every document is indexed, but the index layout could not be recorded");
+    }
+
+    /** A rebuild's end on an Elasticsearch that no longer answers, as {@code chat-cli reindex} would reach it. */
+    static final class RebuiltWithoutRecordingTheLayout {
+        public static void main(String[] args) {
+            try (ElasticsearchSearchIndex index = ElasticsearchSearchIndex.open(
+                    URI.create(UNREACHABLE_ELASTICSEARCH.get("CHAT_ELASTICSEARCH_URL")), "chat-messages")) {
+                index.rebuilt();
+            }
+        }
+    }
+
     record Run(int code, String out, String err) {}
 
     /** {@link Main} in a JVM of its own, on chat-cli's logback.xml and {@code environment} for the CHAT_* variables. */
     private static Run chatCli(Map<String, String> environment, String... args) throws Exception {
+        return java(Main.class, environment, args);
+    }
+
+    /** {@code main} in a JVM of its own, on chat-cli's logback.xml and {@code environment} for the CHAT_* variables. */
+    private static Run java(Class<?> main, Map<String, String> environment, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dlogback.configurationFile=" + Main.class.getResource("/logback.xml"),
                 "-cp",
                 System.getProperty("java.class.path"),
-                Main.class.getName()));
+                main.getName()));
         command.addAll(List.of(args));
         ProcessBuilder builder =
                 new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
@@ -84,7 +117,7 @@ class QuietLogsTest {
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError("chat-cli did not exit within 60 s");
+            throw new AssertionError(main.getSimpleName() + " did not exit within 60 s");
         }
         return new Run(process.exitValue(), out.get(), err.get());
     }
