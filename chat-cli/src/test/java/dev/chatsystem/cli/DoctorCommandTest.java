@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.chatsystem.core.BackendStatus;
 import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.Health;
+import dev.chatsystem.core.elasticsearch.CurrentLayout;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  * of the index every process of the shared node uses.
  */
 class DoctorCommandTest {
-    private static final String STALE = "documents of an older layout (2; this version writes 3): run chat-cli reindex";
+    /** As {@code IndexHealth} words an index of the layout before this code's. */
+    private static final String STALE = "documents of an older layout (" + (CurrentLayout.VERSION - 1)
+            + "; this version writes " + CurrentLayout.VERSION + "): run chat-cli reindex";
 
     @TempDir
     Path dir;
