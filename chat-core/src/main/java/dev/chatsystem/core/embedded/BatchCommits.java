@@ -49,9 +49,10 @@ final class BatchCommits {
 
     /**
      * Commits {@code batch} and answers each of its writes; a batch the store refuses fails its callers. An {@link
-     * Error} fails them too, and is rethrown: it stops the writer (see {@link GroupCommitWritePath}).
+     * Error} fails them too, and is rethrown: it stops the writer (see {@link GroupCommitWritePath}). {@code committed}
+     * runs once the batch is committed, before its documents are handed to the indexer, which counts them from then on.
      */
-    void commit(List<PendingWrite> batch) {
+    void commit(List<PendingWrite> batch, Runnable committed) {
         BatchNumbering numbered = null;
         try {
             numbered = new BatchNumbering(store, committedChats, committedMessages, versions, batch);
@@ -78,6 +79,7 @@ final class BatchCommits {
             throw e;
         }
         numbered.committed();
+        committed.run();
         long[] lag = lagMillis(batch, System.nanoTime());
         // Numbered before the callers are answered, so that their searches wait for these documents.
         Optional<IndexBatch> documents = numbered.forIndex(indexing);

@@ -63,6 +63,9 @@ public final class GroupCommitWritePath implements WritePath {
     /** Used by the writer thread only. */
     private final BatchCommits commits;
 
+    /** The batch the writer is committing, out of the queue but not finished; null between batches. */
+    private volatile Committing committing;
+
     private volatile boolean accepting = true;
     /** Set by the writer before its last drain of the queue: a write queued after it must fail by itself. */
     private volatile boolean writerDone;
@@ -175,14 +178,24 @@ public final class GroupCommitWritePath implements WritePath {
         return queue.size();
     }
 
-    /** The writes waiting for the writer ({@code persist}), and the committed ones waiting for the indexer. */
+    /**
+     * The writes not committed yet ({@code persist}: queued, or in the batch being committed), and the committed ones
+     * waiting for the indexer.
+     */
     @Override
     public List<QueueBacklog> backlog() {
-        PendingWrite oldest = queue.peek();
-        Duration age = oldest == null || oldest == STOP
+        Committing inFlight = committing;
+        PendingWrite head = queue.peek();
+        long entries = queue.size();
+        Instant oldest = head == null || head == STOP ? null : head.at();
+        if (inFlight != null) {
+            entries += inFlight.writes();
+            oldest = oldest == null || inFlight.oldestAt().isBefore(oldest) ? inFlight.oldestAt() : oldest;
+        }
+        Duration age = oldest == null
                 ? Duration.ZERO
-                : Duration.between(oldest.at(), Instant.now()).abs();
-        return List.of(new QueueBacklog(0, QueueBacklog.PERSIST, queue.size(), age), indexing.backlog());
+                : Duration.between(oldest, Instant.now()).abs();
+        return List.of(new QueueBacklog(0, QueueBacklog.PERSIST, entries, age), indexing.backlog());
     }
 
     /**
@@ -329,13 +342,32 @@ public final class GroupCommitWritePath implements WritePath {
         }
     }
 
-    /** Commits the batch, if any, and empties it; left in hand when the commit throws. */
+    /**
+     * Commits the batch, if any, and empties it; left in hand when the commit throws. The backlog counts it until it is
+     * committed or failed: a commit that stalls shows as persist lag while its callers wait.
+     */
     private void commit(List<PendingWrite> batch) {
         if (!batch.isEmpty()) {
-            commits.commit(batch);
+            committing = new Committing(batch.size(), oldestAt(batch));
+            try {
+                commits.commit(batch, () -> committing = null);
+            } finally {
+                committing = null;
+            }
         }
         batch.clear();
     }
+
+    private static Instant oldestAt(List<PendingWrite> batch) {
+        Instant oldest = batch.getFirst().at();
+        for (PendingWrite write : batch) {
+            oldest = write.at().isBefore(oldest) ? write.at() : oldest;
+        }
+        return oldest;
+    }
+
+    /** What {@link #backlog()} reads of the batch being committed, published in one write. */
+    private record Committing(int writes, Instant oldestAt) {}
 
     /**
      * Fails with {@code failure} every write nobody will answer now that the writer stops: the batch in hand (empty
