@@ -81,6 +81,8 @@ public final class ChatServer {
         return Javalin.create(config -> {
             configureServer(config, mapper, requestBodies);
             config.requestLogger.http(metrics::record);
+            // Times what is answered before Javalin, which its request logger never sees (400 for a bad URI, say).
+            config.jetty.modifyServer(server -> server.setRequestLog(metrics.unroutedRequests()));
             config.events.serverStopped(metrics::close);
             Problems.install(config);
             config.routes.before(ChatServer::rejectLargeDeclaredBodies);

@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.RequestLog;
 
 /**
  * The server's meters in one Prometheus registry: request latency per route template and status, the JVM, the
@@ -38,6 +39,9 @@ final class ServerMetrics implements AutoCloseable {
 
     /** The method label of a request whose method no route uses. */
     static final String OTHER_METHOD = "OTHER";
+
+    /** Set on a request Javalin's logger timed, so that the Jetty-level log ({@link #unroutedRequests}) skips it. */
+    private static final String TIMED = ServerMetrics.class.getName() + ".timed";
 
     /**
      * The request timers' histogram range. From 100 µs: {@code /health} and most reads take well under a millisecond,
@@ -99,7 +103,7 @@ final class ServerMetrics implements AutoCloseable {
     /**
      * The room free in a {@link BodyBudget} and the requests it refused (503): {@code chat_http_budget_available_kibibytes}
      * and {@code chat_http_budget_refusals_total}, tagged {@code budget=name}. Refusals of request bodies happen before
-     * Javalin sees the request, so the request timers never count them.
+     * Javalin sees the request: the request timers count them as {@link #UNMATCHED} ({@link #unroutedRequests}).
      */
     void bindBudget(String name, BodyBudget budget) {
         Gauge.builder("chat.http.budget.available", budget, BodyBudget::availableKib)
@@ -113,9 +117,29 @@ final class ServerMetrics implements AutoCloseable {
                 .register(registry);
     }
 
-    /** Times a finished request; installed as Javalin's request logger, which sees every request. */
+    /** Times a finished request; installed as Javalin's request logger, which sees every request Javalin handled. */
     void record(Context ctx, Float millis) {
+        ctx.req().setAttribute(TIMED, Boolean.TRUE);
         record(method(ctx.req().getMethod()), route(ctx), ctx.statusCode(), (long) (millis * 1_000_000.0));
+    }
+
+    /**
+     * Times the requests answered before Javalin's logger saw them, as {@link #UNMATCHED}: those Jetty answers itself
+     * (400 for a malformed request line or URI, 414, 431) and those the handlers in front of Javalin refuse (the body
+     * budget's 503). A request log on the Jetty server sees every request once it completes, after Javalin's logger
+     * for the ones Javalin handled; those carry the logger's mark and are skipped, so each request is timed once, and
+     * the ones Javalin handled keep their route template, which only Javalin knows.
+     */
+    RequestLog unroutedRequests() {
+        return (request, response) -> {
+            if (request.getAttribute(TIMED) == null) {
+                record(
+                        method(request.getMethod()),
+                        UNMATCHED,
+                        response.getStatus(),
+                        System.nanoTime() - request.getBeginNanoTime());
+            }
+        };
     }
 
     /** Times one request; package-private so that tests can record exact durations. */

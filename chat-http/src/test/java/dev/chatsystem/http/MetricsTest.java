@@ -1,10 +1,16 @@
 package dev.chatsystem.http;
 
+import static dev.chatsystem.http.PrometheusText.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chatsystem.core.ChatConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -104,6 +110,29 @@ class MetricsTest {
     }
 
     @Test
+    void timesRequestsJettyAnswersItselfAsUnmatchedAndEveryOtherRequestOnce() throws Exception {
+        assertThat(http.send(HttpRequest.newBuilder(http.uri(Paths.LIVE)).HEAD())
+                        .statusCode())
+                .isEqualTo(200);
+        // Jetty refuses the URI before Javalin sees the request.
+        assertThat(rawExchange("GET /api/v1/applications/%u0041 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+                .startsWith("HTTP/1.1 400 ");
+
+        String refused = "http_server_requests_seconds_count{method=\"GET\",route=\"" + ServerMetrics.UNMATCHED
+                + "\",status=\"400\"}";
+        String metrics = awaitScrape(m -> value(m, refused) >= 1);
+
+        assertThat(value(metrics, refused)).isEqualTo(1);
+        assertThat(value(
+                        metrics,
+                        "http_server_requests_seconds_count{method=\"HEAD\",route=\"" + Paths.LIVE
+                                + "\",status=\"200\"}"))
+                .isEqualTo(1);
+        // Javalin's logger timed the HEAD and every scrape: the request log must not time them again.
+        assertThat(metrics).doesNotContain("route=\"" + ServerMetrics.UNMATCHED + "\",status=\"200\"");
+    }
+
+    @Test
     void exposesJvmPoolAndQueueGauges() {
         String metrics = scrape();
 
@@ -158,13 +187,16 @@ class MetricsTest {
         return metrics;
     }
 
-    /** The value of the series named exactly {@code series} (name and labels), or -1 when it is missing. */
-    private static double value(String metrics, String series) {
-        return metrics.lines()
-                .filter(line -> line.startsWith(series + " "))
-                .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1)))
-                .findFirst()
-                .orElse(-1);
+    /** Sends the bytes as they are, as a client that does not encode its request line would, and reads to the close. */
+    private String rawExchange(String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", http.uri("/").getPort())) {
+            socket.setSoTimeout(3_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
     }
 
     private String scrape() {
