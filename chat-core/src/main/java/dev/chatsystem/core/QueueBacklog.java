@@ -16,7 +16,11 @@ public record QueueBacklog(int shard, String stage, long entries, Duration oldes
     /** The stage that writes to the store. */
     public static final String PERSIST = "persist";
 
-    /** The stage that writes to the search index. */
+    /**
+     * The stage that writes to the search index. Distributed, a write is finished once Elasticsearch accepted its bulk
+     * request, sent without waiting for a refresh: it is searchable at the index's next refresh. Embedded, once
+     * finished it is searchable.
+     */
     public static final String INDEX = "index";
 
     public QueueBacklog {

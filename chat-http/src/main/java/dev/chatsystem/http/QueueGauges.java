@@ -21,6 +21,10 @@ final class QueueGauges {
     static final Duration CACHE_FOR = Duration.ofSeconds(1);
     private static final Logger log = LoggerFactory.getLogger(QueueGauges.class);
 
+    /** The help of {@code chat_queue_oldest_age_seconds}: the bulk is sent without waiting for a refresh. */
+    private static final String OLDEST_AGE = "age of the oldest write the stage has not finished (index, distributed"
+            + " form: until Elasticsearch accepted its bulk; searchable at the index's next refresh)";
+
     private final ChatSystem chatSystem;
     private final ReentrantLock lock = new ReentrantLock(); // guards last, fetchedAt and fetched
     private List<QueueBacklog> last = List.of();
@@ -65,11 +69,18 @@ final class QueueGauges {
                     .register(registry);
         }
         for (QueueBacklog backlog : shape) {
-            gauges.register(registry, "chat.queue.entries", null, backlog, b -> b.entries());
+            gauges.register(
+                    registry,
+                    "chat.queue.entries",
+                    null,
+                    "accepted writes the stage has not finished",
+                    backlog,
+                    b -> b.entries());
             gauges.register(
                     registry,
                     "chat.queue.oldest.age",
                     "seconds",
+                    OLDEST_AGE,
                     backlog,
                     b -> b.oldestAge().toNanos() / 1e9);
         }
@@ -88,10 +99,12 @@ final class QueueGauges {
             MeterRegistry registry,
             String name,
             String unit,
+            String description,
             QueueBacklog shape,
             ToDoubleFunction<QueueBacklog> value) {
         Gauge.builder(name, () -> find(shape).map(value::applyAsDouble).orElse(Double.NaN))
                 .baseUnit(unit)
+                .description(description)
                 .tag("shard", Integer.toString(shape.shard()))
                 .tag("stage", shape.stage())
                 .register(registry);

@@ -87,7 +87,8 @@ final class WorkerMeters implements WorkerListener {
                 .tag("stage", stage)
                 .register(registry);
         Timer lag = Timer.builder(LAG)
-                .description("per write: from accepted to its batch handled by the stage")
+                .description("per write: from accepted to its batch handled by the stage (index, distributed form:"
+                        + " Elasticsearch accepted the bulk; searchable at the index's next refresh)")
                 .tag("stage", stage)
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))

@@ -177,6 +177,7 @@ final class StreamWorkers implements AutoCloseable {
                         .ifPresent(documents::add);
             }
             if (!documents.isEmpty()) {
+                // No refresh awaited: the lag this batch reports ends here, searchable follows at the next refresh.
                 index.indexInBackground(documents);
             }
         };
