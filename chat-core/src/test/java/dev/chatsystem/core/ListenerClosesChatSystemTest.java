@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -72,6 +73,66 @@ class ListenerClosesChatSystemTest {
                 .isTrue();
         assertThat(listenerFailure.get()).isNull();
         assertReopensWith(token);
+    }
+
+    @Test
+    void aListenerClosingTheSystemFromTheReconcilerReleasesOnAThreadTheJvmWaitsFor() throws Exception {
+        AtomicReference<Boolean> releaseDaemon = new AtomicReference<>();
+        WorkerListener closing = new WorkerListener() {
+            @Override
+            public void reconciled(ReconcileReport report, Duration took) {
+                if (armed.compareAndSet(true, false)) {
+                    try {
+                        system.get().close();
+                        // The release waits (bounded) for this reconciliation, so its thread is still there.
+                        releaseDaemon.set(Thread.getAllStackTraces().keySet().stream()
+                                .filter(thread -> thread.getName().equals("chat-close"))
+                                .map(Thread::isDaemon)
+                                .findFirst()
+                                .orElse(null));
+                    } catch (Throwable e) {
+                        listenerFailure.set(e);
+                    } finally {
+                        listenerClosed.countDown();
+                    }
+                }
+            }
+        };
+        ChatSystem chats = ChatSystem.open(ChatConfig.builder()
+                .dataDir(dataDir)
+                .reconcileInterval(Duration.ofSeconds(1))
+                .workerListener(closing)
+                .build());
+        system.set(chats);
+        armed.set(true);
+
+        assertThat(listenerClosed.await(BOUND_SECONDS, TimeUnit.SECONDS))
+                .as("the listener's close returned")
+                .isTrue();
+        assertThat(listenerFailure.get()).isNull();
+        // The reconciler's thread is a daemon, and a thread takes its creator's flag unless told otherwise.
+        assertThat(releaseDaemon.get()).as("the release thread is a daemon").isFalse();
+        chats.close();
+    }
+
+    @Test
+    void aListenerClosingAnotherSystemWaitsForItsRelease(@TempDir Path otherDir) throws Exception {
+        ChatSystem other = ChatSystem.open(ChatConfig.embedded(otherDir));
+        AtomicBoolean reopened = new AtomicBoolean();
+        ChatSystem chats = open(QueueBacklog.PERSIST, () -> {
+            other.close();
+            // Only this system's own close may skip the wait: the other's files are released once it returns.
+            try (ChatSystem again = ChatSystem.open(ChatConfig.embedded(otherDir))) {
+                reopened.set(again.health() != null);
+            }
+        });
+        String token = createChatAndArm(chats);
+        chats.createMessage(token, 1, "closing another system from the listener");
+
+        assertThat(listenerClosed.await(BOUND_SECONDS, TimeUnit.SECONDS)).isTrue();
+        assertThat(listenerFailure.get()).isNull();
+        assertThat(reopened).isTrue();
+        chats.close();
     }
 
     private ChatSystem open(String stage, Runnable onArmedBatch) {

@@ -82,10 +82,12 @@ public final class ChatSystems {
     static ChatSystem open(ChatConfig config, Clock clock) {
         Deque<AutoCloseable> opened = new ArrayDeque<>();
         try {
-            ChatSystem system =
-                    config.production() ? production(config, clock, opened) : embedded(config, clock, opened);
+            WorkerListener listener = GuardedWorkerListener.of(config.workerListener());
+            ChatSystem system = config.production()
+                    ? production(config, clock, opened, listener)
+                    : embedded(config, clock, opened, listener);
             opened.clear();
-            return new GuardedChatSystem(system);
+            return new GuardedChatSystem(system, listener);
         } catch (RuntimeException | Error e) { // an Error too (out of memory in a rebuild): the writer would live on
             closeAll(opened);
             throw e;
@@ -96,9 +98,9 @@ public final class ChatSystems {
      * Everything in one process: H2, the group-commit writer, Lucene (or Elasticsearch when configured) and the
      * periodic reconciler.
      */
-    private static ChatSystem embedded(ChatConfig config, Clock clock, Deque<AutoCloseable> opened) {
+    private static ChatSystem embedded(
+            ChatConfig config, Clock clock, Deque<AutoCloseable> opened, WorkerListener listener) {
         createDataDir(config);
-        WorkerListener listener = GuardedWorkerListener.of(config.workerListener());
         H2ChatStore store = remember(opened, H2ChatStore.open(config.dataDir(), config.migrateSchema()));
         EmbeddedIndex embeddedIndex = embeddedIndex(config, store, opened);
         SearchIndex index = embeddedIndex.index();
@@ -209,8 +211,8 @@ public final class ChatSystems {
      * The distributed form: MySQL is the truth, Redis numbers and queues every create, Elasticsearch indexes; queue
      * workers and the periodic reconciler run here unless the role is {@code api}.
      */
-    private static ChatSystem production(ChatConfig config, Clock clock, Deque<AutoCloseable> opened) {
-        WorkerListener listener = GuardedWorkerListener.of(config.workerListener());
+    private static ChatSystem production(
+            ChatConfig config, Clock clock, Deque<AutoCloseable> opened, WorkerListener listener) {
         ChatConfig.Database db = config.database().orElseThrow();
         MySqlChatStore store =
                 remember(opened, MySqlChatStore.open(db.url(), db.user(), db.password(), config.migrateSchema()));

@@ -18,12 +18,15 @@ import dev.chatsystem.core.ReconcileReport;
 import dev.chatsystem.core.ReindexListener;
 import dev.chatsystem.core.ReindexReport;
 import dev.chatsystem.core.Stats;
+import dev.chatsystem.core.WorkerListener;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link ChatSystem} {@link ChatSystems#open} returns: one failure, {@link ChatSystemClosedException}, for every
@@ -34,12 +37,18 @@ import java.util.function.Supplier;
  * backend's as its cause.
  */
 final class GuardedChatSystem implements ChatSystem {
+    private static final Logger LOG = LoggerFactory.getLogger(GuardedChatSystem.class);
+
     private final ChatSystem delegate;
+    /** The listener the system's workers call ({@link GuardedWorkerListener#of}), or {@link WorkerListener#NONE}. */
+    private final WorkerListener listener;
+
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<Void> released = new CompletableFuture<>();
 
-    GuardedChatSystem(ChatSystem delegate) {
+    GuardedChatSystem(ChatSystem delegate, WorkerListener listener) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
+        this.listener = Objects.requireNonNull(listener, "listener");
     }
 
     @Override
@@ -170,11 +179,13 @@ final class GuardedChatSystem implements ChatSystem {
      * <p>A close called from a {@link dev.chatsystem.core.WorkerListener} method does not wait: it runs on a worker
      * thread (the writer, the indexer, a queue worker, the reconciler) that the release waits for, so waiting there
      * would never end. It marks the system closed and, if first, releases on a new thread ({@code chat-close}), which
-     * finishes once the listener method has returned; it guarantees only that no call starts any more.
+     * finishes once the listener method has returned and logs a failure of the release (no caller is left to throw it
+     * to); it guarantees only that no call starts any more. Only this system's own listener closes so: a close of
+     * another system from there waits as any close does.
      */
     @Override
     public void close() {
-        boolean fromListener = GuardedWorkerListener.calling();
+        boolean fromListener = GuardedWorkerListener.calling(listener);
         if (!closed.compareAndSet(false, true)) {
             if (!fromListener) {
                 released.join(); // not interruptible: returning early is what this prevents
@@ -182,11 +193,26 @@ final class GuardedChatSystem implements ChatSystem {
             return;
         }
         if (fromListener) {
-            // Not a daemon: the JVM waits for the release, whose final commits keep the index from a rebuild.
-            Thread.ofPlatform().name("chat-close").start(this::release);
+            try {
+                // Not a daemon (a thread started from a daemon, as the reconciler's, would be one): the JVM waits for
+                // the release, whose final commits keep the index from a rebuild.
+                Thread.ofPlatform().name("chat-close").daemon(false).start(this::releaseForListener);
+            } catch (RuntimeException
+                    | Error e) { // no thread: a later close must fail, not wait for a release never run
+                released.completeExceptionally(e);
+                throw e;
+            }
             return;
         }
         release();
+    }
+
+    private void releaseForListener() {
+        try {
+            release();
+        } catch (RuntimeException | Error e) {
+            LOG.error("closing the chat system, as its worker listener asked, failed", e);
+        }
     }
 
     private void release() {

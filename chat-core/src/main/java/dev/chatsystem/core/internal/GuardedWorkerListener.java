@@ -12,16 +12,29 @@ import org.slf4j.LoggerFactory;
  * and the writer takes any Error as fatal); only a {@link VirtualMachineError} (out of memory) still propagates, as
  * the JVM itself is failing then.
  */
-record GuardedWorkerListener(WorkerListener delegate) implements WorkerListener {
+final class GuardedWorkerListener implements WorkerListener {
     private static final Logger log = LoggerFactory.getLogger(GuardedWorkerListener.class);
+
+    private final WorkerListener delegate;
+
     /**
-     * Set while a thread runs a listener method: mostly a worker thread that {@link GuardedChatSystem#close} waits for,
-     * so a close the listener calls must not wait for the close to finish.
+     * Set while a thread runs a method of this listener: mostly a worker thread that its own system's
+     * {@link GuardedChatSystem#close} waits for, so a close of that system the listener calls must not wait for the
+     * close to finish. Per listener, so that a close of another system from here still waits as any close does.
      */
-    private static final ThreadLocal<Boolean> CALLING = ThreadLocal.withInitial(() -> false);
+    private final ThreadLocal<Boolean> calling = ThreadLocal.withInitial(() -> false);
+
+    private GuardedWorkerListener(WorkerListener delegate) {
+        this.delegate = delegate;
+    }
 
     static WorkerListener of(WorkerListener listener) {
         return listener == WorkerListener.NONE ? listener : new GuardedWorkerListener(listener);
+    }
+
+    /** Whether the current thread is running a method of {@code listener} (one {@link #of} returned). */
+    static boolean calling(WorkerListener listener) {
+        return listener instanceof GuardedWorkerListener guarded && guarded.calling.get();
     }
 
     @Override
@@ -39,14 +52,9 @@ record GuardedWorkerListener(WorkerListener delegate) implements WorkerListener 
         guarded(() -> delegate.reconcileFailed(failure, took));
     }
 
-    /** Whether the current thread is running a listener method: a close called there must not wait (see below). */
-    static boolean calling() {
-        return CALLING.get();
-    }
-
-    private static void guarded(Runnable call) {
-        boolean outer = CALLING.get();
-        CALLING.set(true);
+    private void guarded(Runnable call) {
+        boolean outer = calling.get();
+        calling.set(true);
         try {
             call.run();
         } catch (VirtualMachineError fatal) {
@@ -54,7 +62,7 @@ record GuardedWorkerListener(WorkerListener delegate) implements WorkerListener 
         } catch (Throwable e) {
             log.warn("the worker listener failed (ignored): {}", e.toString());
         } finally {
-            CALLING.set(outer);
+            calling.set(outer);
         }
     }
 }
