@@ -601,8 +601,8 @@ class FaultDrills {
 
     /**
      * Waits for the catch-up, measures what the backends hold of {@code load}'s acknowledged creates (it has stopped)
-     * and adds the row; fails the drill on a FAIL. Every acknowledged create must be stored, or with {@code allowedLoss}
-     * every one {@code mustSurvive} and at most that many others. Recovery runs from {@code faultEnd}.
+     * and adds the row; fails the drill on a FAIL. Every acknowledged create must be stored, or with {@code
+     * allowedLoss} every one {@code mustSurvive} and at most that many others. Recovery runs from {@code faultEnd}.
      */
     private static Row record(
             String drill,

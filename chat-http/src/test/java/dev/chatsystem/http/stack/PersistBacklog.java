@@ -30,7 +30,8 @@ final class PersistBacklog {
 
     /**
      * The backlog, then {@code FLUSHDB}, in one transaction: nothing is queued, persisted or acknowledged between the
-     * read and the flush, so the backlog is exactly what the flush can lose (at most: a pending batch may still commit).
+     * read and the flush, so the backlog is exactly what the flush can lose (at most: a pending batch may still
+     * commit).
      */
     static long flushing(UnifiedJedis redis) {
         try (AbstractTransaction transaction = redis.multi()) {

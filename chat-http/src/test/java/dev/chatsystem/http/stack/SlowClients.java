@@ -139,7 +139,7 @@ final class SlowClients {
         }
     }
 
-    /** Connections sending half their headers, held for {@link #STALL} while {@code /health} is asked, then finished. */
+    /** Connections sending half their headers, held for {@link #STALL} while {@code /health} is asked, then done. */
     private void slowHeaders() throws IOException, InterruptedException {
         List<Socket> sockets = new ArrayList<>();
         try {
