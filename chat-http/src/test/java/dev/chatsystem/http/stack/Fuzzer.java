@@ -1,7 +1,6 @@
 package dev.chatsystem.http.stack;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -41,11 +40,6 @@ final class Fuzzer {
         "",
         "\u00ff\u00fe"
     };
-
-    /** What {@link #statusOf} reads when the server closed without sending a byte. */
-    private static final int CLOSED = -2;
-    /** What {@link #statusOf} reads when the first line is no status line. */
-    private static final int NO_STATUS_LINE = -1;
 
     private final URI base;
     private final String token;
@@ -182,7 +176,7 @@ final class Fuzzer {
             } catch (IOException e) {
                 // the server may answer (413, 431) and close before the whole request is sent
             }
-            count(statusOf(socket.getInputStream()), framedPastTheEnd, request(index, method, path));
+            count(Http.statusOf(socket.getInputStream()), framedPastTheEnd, request(index, method, path));
         } catch (IOException e) {
             unanswered(abbreviate(e.toString()) + " for " + request(index, method, path));
         } catch (InterruptedException e) {
@@ -192,12 +186,12 @@ final class Fuzzer {
     }
 
     private void count(int status, boolean framedPastTheEnd, String request) {
-        if (status == CLOSED && framedPastTheEnd) {
+        if (status == Http.CLOSED && framedPastTheEnd) {
             closedUnreadable.incrementAndGet();
             return;
         }
         if (status < 100 || status > 599) {
-            unanswered((status == CLOSED ? "closed" : "no status line") + " for " + request);
+            unanswered((status == Http.CLOSED ? "closed" : "no status line") + " for " + request);
             return;
         }
         classes[status / 100].incrementAndGet();
@@ -218,27 +212,6 @@ final class Fuzzer {
 
     private static String request(int index, String method, String path) {
         return "#" + index + " " + abbreviate(method) + " " + abbreviate(path);
-    }
-
-    /** The status of the answer, {@link #CLOSED} or {@link #NO_STATUS_LINE}; a read timing out throws. */
-    private static int statusOf(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        int c = in.read();
-        if (c == -1) {
-            return CLOSED;
-        }
-        for (; c != -1 && c != '\n' && line.length() < 200; c = in.read()) {
-            line.append((char) c);
-        }
-        String[] parts = line.toString().trim().split(" ");
-        if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
-            return NO_STATUS_LINE;
-        }
-        try {
-            return Integer.parseInt(parts[1]);
-        } catch (NumberFormatException e) {
-            return NO_STATUS_LINE;
-        }
     }
 
     private String path(Random random) {
