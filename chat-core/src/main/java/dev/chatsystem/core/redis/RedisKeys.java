@@ -48,7 +48,15 @@ final class RedisKeys {
     }
 
     String pending(String token) {
-        return tag(shardOf(token)) + ":p:" + token;
+        return pending(shardOf(token), token);
+    }
+
+    /**
+     * The pending hash under the tag of the shard whose stream an entry was read from: the one the script that queued
+     * it wrote, even when that process spread applications over another number of shards than the reader.
+     */
+    String pending(int shard, String token) {
+        return tag(shard) + ":p:" + token;
     }
 
     String stream(String token) {

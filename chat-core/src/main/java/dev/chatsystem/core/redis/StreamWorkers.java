@@ -147,7 +147,10 @@ final class StreamWorkers implements AutoCloseable {
                     continue;
                 }
                 writes.add(write.get());
-                int index = keyIndex.computeIfAbsent(keys.pending(write.get().token()), k -> keyIndex.size() + 1);
+                // From the stream's shard, not the token: a writer with another shard count (Redis flushed and
+                // its count recorded first) queued it here, with its pending value under this shard's tag.
+                String pending = keys.pending(mark.shard(), write.get().token());
+                int index = keyIndex.computeIfAbsent(pending, k -> keyIndex.size() + 1);
                 forgetArgs.add(Integer.toString(index));
                 forgetArgs.add(StreamEntries.pendingField(write.get()));
                 forgetArgs.add(entry.getID().toString());
