@@ -81,21 +81,15 @@ class ListenerClosesChatSystemTest {
         WorkerListener closing = new WorkerListener() {
             @Override
             public void reconciled(ReconcileReport report, Duration took) {
-                if (armed.compareAndSet(true, false)) {
-                    try {
-                        system.get().close();
-                        // The release waits (bounded) for this reconciliation, so its thread is still there.
-                        releaseDaemon.set(Thread.getAllStackTraces().keySet().stream()
-                                .filter(thread -> thread.getName().equals("chat-close"))
-                                .map(Thread::isDaemon)
-                                .findFirst()
-                                .orElse(null));
-                    } catch (Throwable e) {
-                        listenerFailure.set(e);
-                    } finally {
-                        listenerClosed.countDown();
-                    }
-                }
+                runOnceArmed(() -> {
+                    system.get().close();
+                    // The release waits (bounded) for this reconciliation, so its thread is still there.
+                    releaseDaemon.set(Thread.getAllStackTraces().keySet().stream()
+                            .filter(thread -> thread.getName().equals("chat-close"))
+                            .map(Thread::isDaemon)
+                            .findFirst()
+                            .orElse(null));
+                });
             }
         };
         ChatSystem chats = ChatSystem.open(ChatConfig.builder()
@@ -142,14 +136,8 @@ class ListenerClosesChatSystemTest {
                 if (handled.equals(QueueBacklog.PERSIST)) {
                     persisted.incrementAndGet();
                 }
-                if (handled.equals(stage) && armed.compareAndSet(true, false)) {
-                    try {
-                        onArmedBatch.run();
-                    } catch (Throwable e) {
-                        listenerFailure.set(e);
-                    } finally {
-                        listenerClosed.countDown();
-                    }
+                if (handled.equals(stage)) {
+                    runOnceArmed(onArmedBatch);
                 }
             }
         };
@@ -160,6 +148,19 @@ class ListenerClosesChatSystemTest {
                 .build());
         system.set(chats);
         return chats;
+    }
+
+    /** Runs {@code action} on the listener's thread if armed (once), recording what it throws and that it ran. */
+    private void runOnceArmed(Runnable action) {
+        if (armed.compareAndSet(true, false)) {
+            try {
+                action.run();
+            } catch (Throwable e) {
+                listenerFailure.set(e);
+            } finally {
+                listenerClosed.countDown();
+            }
+        }
     }
 
     private String createChatAndArm(ChatSystem chats) {
