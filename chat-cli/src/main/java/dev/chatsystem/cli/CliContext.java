@@ -5,6 +5,7 @@ import dev.chatsystem.core.ChatSystem;
 import dev.chatsystem.core.ConfigurationException;
 import dev.chatsystem.core.DataDir;
 import dev.chatsystem.core.Health;
+import dev.chatsystem.core.MetricsToken;
 import dev.chatsystem.core.Role;
 import dev.chatsystem.core.ServerPort;
 import dev.chatsystem.core.ServiceLinks;
@@ -24,6 +25,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * clock. Built once by {@link Main}.
  */
 final class CliContext {
+    /** The server's own variables, beside the library's: the CLI does not use them, but checks them as it does. */
+    private static final Set<String> SERVER_KEYS = Set.of(ServerPort.ENVIRONMENT_KEY, MetricsToken.ENVIRONMENT_KEY);
+
     private final GlobalOptions options = new GlobalOptions();
     private final Map<String, String> environment;
     private final Function<ChatConfig, ChatSystem> opener;
@@ -54,24 +58,25 @@ final class CliContext {
     /**
      * Defaults, then the {@code CHAT_*} environment, then flags: the same order as the server. A {@code CHAT_*}
      * variable the library does not know is refused, so a misspelt one cannot silently select the wrong backend.
-     * The environment is checked as the server checks it, {@code CHAT_PORT} included (the CLI does not use it), before
-     * the CLI's own settings replace any of it: a doctor that passed a setting the servers refuse to start with would
-     * send the operator looking elsewhere.
+     * The environment is checked as the server checks it, {@code CHAT_PORT} and {@code CHAT_METRICS_TOKEN} included
+     * (the CLI uses neither), before the CLI's own settings replace any of it: a doctor that passed a setting the
+     * servers refuse to start with would send the operator looking elsewhere.
      */
     ChatConfig config() {
         List<String> unknown = environment.keySet().stream()
                 .filter(key -> key.startsWith("CHAT_"))
-                .filter(key -> !ChatConfig.ENVIRONMENT_KEYS.contains(key) && !key.equals(ServerPort.ENVIRONMENT_KEY))
+                .filter(key -> !ChatConfig.ENVIRONMENT_KEYS.contains(key) && !SERVER_KEYS.contains(key))
                 .filter(key -> !ServiceLinks.isServiceLink(environment, key))
                 .sorted()
                 .toList();
         if (!unknown.isEmpty()) {
             Set<String> known = new TreeSet<>(ChatConfig.ENVIRONMENT_KEYS);
-            known.add(ServerPort.ENVIRONMENT_KEY);
+            known.addAll(SERVER_KEYS);
             throw new ConfigurationException("unknown environment variable " + String.join(", ", unknown)
                     + "; known are " + String.join(", ", known));
         }
         ServerPort.fromEnvironment(environment);
+        MetricsToken.fromEnvironment(environment);
         ChatConfig.Builder builder = ChatConfig.builder().environment(environment).build().toBuilder();
         options.dataDir().ifPresent(dir -> {
             if (dir.toString().isBlank()) { // an unset shell variable: not the current directory

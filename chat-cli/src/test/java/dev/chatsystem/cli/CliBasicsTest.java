@@ -320,7 +320,14 @@ class CliBasicsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"CHAT_RECONCILE_INTERVAL=P31D", "CHAT_PORT=abc", "CHAT_PORT=65536"})
+    @ValueSource(
+            strings = {
+                "CHAT_RECONCILE_INTERVAL=P31D",
+                "CHAT_PORT=abc",
+                "CHAT_PORT=65536",
+                "CHAT_METRICS_TOKEN=short",
+                "CHAT_METRICS_TOKEN=sixteen chars, a space"
+            })
     void aSettingTheServerRefusesIsAConfigurationErrorHereToo(String setting) {
         String key = setting.substring(0, setting.indexOf('='));
         Map<String, String> environment = Map.of(key, setting.substring(key.length() + 1));
@@ -338,7 +345,8 @@ class CliBasicsTest {
 
     @Test
     void theServersSettingsThatAreValidAreAcceptedAndTheReconcilerStaysOff() {
-        Map<String, String> environment = Map.of("CHAT_RECONCILE_INTERVAL", "PT1M", "CHAT_PORT", " 9000 ");
+        Map<String, String> environment = Map.of(
+                "CHAT_RECONCILE_INTERVAL", "PT1M", "CHAT_PORT", " 9000 ", "CHAT_METRICS_TOKEN", "a-scrape-secret-0123");
         CliContext context = new CliContext(
                 environment, ChatSystem::open, ChatSystem::migrate, ChatSystem::checkBackends, false, System::nanoTime);
 

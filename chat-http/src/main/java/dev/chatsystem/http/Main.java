@@ -61,7 +61,7 @@ public final class Main {
 
     private static void run(ServerConfig config) {
         // The meters come first: the workers start reporting to them as soon as the chat system opens.
-        ServerMetrics metrics = ServerMetrics.create();
+        ServerMetrics metrics = ServerMetrics.create(MetricsAccess.of(config.metricsToken()));
         ChatSystem chatSystem;
         try {
             chatSystem = ChatSystem.open(metrics.instrument(config.chat()));

@@ -3,6 +3,7 @@ package dev.chatsystem.http;
 import dev.chatsystem.core.ChatConfig;
 import dev.chatsystem.core.ConfigurationException;
 import dev.chatsystem.core.DataDir;
+import dev.chatsystem.core.MetricsToken;
 import dev.chatsystem.core.Role;
 import dev.chatsystem.core.ServerPort;
 import dev.chatsystem.core.ServiceLinks;
@@ -11,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -21,12 +23,13 @@ import java.util.TreeSet;
  *
  * @param port the TCP port to listen on, 0..65535 (0 picks a free port)
  * @param chat the configuration of the chat system
+ * @param metricsToken the bearer token {@code /metrics} requires ({@link MetricsToken}); empty: public
  */
-public record ServerConfig(int port, ChatConfig chat) {
+public record ServerConfig(int port, ChatConfig chat, Optional<String> metricsToken) {
     public static final int DEFAULT_PORT = ServerPort.DEFAULT;
 
     /** Environment variables the server reads itself, on top of {@link ChatConfig#ENVIRONMENT_KEYS}. */
-    public static final Set<String> ENVIRONMENT_KEYS = Set.of(ServerPort.ENVIRONMENT_KEY);
+    public static final Set<String> ENVIRONMENT_KEYS = Set.of(ServerPort.ENVIRONMENT_KEY, MetricsToken.ENVIRONMENT_KEY);
 
     public static final String USAGE = """
             Usage: java -jar chat-server.jar [--port N] [--data-dir DIR] [--role api|worker|all]
@@ -36,13 +39,27 @@ public record ServerConfig(int port, ChatConfig chat) {
                                 api and worker need the production backends (CHAT_DB_URL, CHAT_REDIS_URL,
                                 CHAT_ELASTICSEARCH_URL)
               --help            print this help
+            With CHAT_METRICS_TOKEN set (16+ visible ASCII characters), GET /metrics needs it as a bearer token.
             """;
 
     public ServerConfig {
         Objects.requireNonNull(chat, "chat");
+        Objects.requireNonNull(metricsToken, "metricsToken");
         if (port < 0 || port > 65_535) {
             throw new ConfigurationException("port must be between 0 and 65535, was " + port);
         }
+    }
+
+    /** With {@code /metrics} open to anyone. */
+    public ServerConfig(int port, ChatConfig chat) {
+        this(port, chat, Optional.empty());
+    }
+
+    /** The configuration without the metrics token, so that logging it leaks nothing. */
+    @Override
+    public String toString() {
+        return "ServerConfig[port=" + port + ", chat=" + chat + ", metricsToken="
+                + metricsToken.map(token -> "(set)").orElse("(none: /metrics is public)") + "]";
     }
 
     /**
@@ -56,6 +73,7 @@ public record ServerConfig(int port, ChatConfig chat) {
         rejectUnknownEnvironment(environment);
         ChatConfig.Builder chat = ChatConfig.builder().environment(environment);
         int port = ServerPort.fromEnvironment(environment);
+        Optional<String> metricsToken = MetricsToken.fromEnvironment(environment);
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             String flag = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
@@ -77,7 +95,7 @@ public record ServerConfig(int port, ChatConfig chat) {
         ChatConfig built = chat.build();
         // Here, not when the system opens: the server then exits 2 with one line, as for any other bad setting.
         DataDir.requireNoFileInTheWay(built, "CHAT_DATA_DIR or --data-dir");
-        return new ServerConfig(port, built);
+        return new ServerConfig(port, built, metricsToken);
     }
 
     private static boolean isValueFlag(String flag) {

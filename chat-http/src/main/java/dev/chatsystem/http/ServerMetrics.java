@@ -62,16 +62,27 @@ final class ServerMetrics implements AutoCloseable {
     private final Map<RequestKey, Timer> timers = new ConcurrentHashMap<>();
     private final JvmGcMetrics gc;
     private final WorkerMeters workers;
+    private final MetricsAccess access;
     private boolean bound;
 
-    private ServerMetrics(PrometheusMeterRegistry registry, JvmGcMetrics gc) {
+    private ServerMetrics(PrometheusMeterRegistry registry, JvmGcMetrics gc, MetricsAccess access) {
         this.registry = registry;
         this.gc = gc;
         this.workers = new WorkerMeters(registry);
+        this.access = access;
     }
 
-    /** A registry with the JVM and worker meters; request timers are added as requests arrive. */
+    /** As {@link #create(MetricsAccess)}, for anyone to read. */
     static ServerMetrics create() {
+        return create(MetricsAccess.open());
+    }
+
+    /**
+     * A registry with the JVM and worker meters, which {@code GET /metrics} renders to whom {@code access} lets in;
+     * request timers are added as requests arrive.
+     */
+    static ServerMetrics create(MetricsAccess access) {
+        Objects.requireNonNull(access, "access");
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -80,7 +91,7 @@ final class ServerMetrics implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
         JvmGcMetrics gc = new JvmGcMetrics();
         gc.bindTo(registry);
-        return new ServerMetrics(registry, gc);
+        return new ServerMetrics(registry, gc, access);
     }
 
     /** {@code config} reporting to these meters; open the chat system with it. */
@@ -167,6 +178,7 @@ final class ServerMetrics implements AutoCloseable {
 
     /** {@code GET /metrics}. */
     void scrape(Context ctx) {
+        access.require(ctx);
         ctx.contentType(PROMETHEUS_TEXT).result(scrape());
     }
 

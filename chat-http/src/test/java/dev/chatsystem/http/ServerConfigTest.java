@@ -136,4 +136,32 @@ class ServerConfigTest {
                         .role())
                 .isEqualTo(dev.chatsystem.core.Role.API);
     }
+
+    @Test
+    void readsTheMetricsTokenAndNeverPrintsIt() {
+        String token = "a-scrape-secret-0123";
+
+        ServerConfig config = ServerConfig.load(Map.of("CHAT_METRICS_TOKEN", token), List.of());
+
+        assertThat(config.metricsToken()).contains(token);
+        assertThat(config.toString()).doesNotContain(token).contains("metricsToken=(set)");
+        assertThat(ServerConfig.load(Map.of("CHAT_METRICS_TOKEN", ""), List.of())
+                        .metricsToken())
+                .isEmpty();
+        assertThat(ServerConfig.load(Map.of(), List.of()).metricsToken()).isEmpty();
+    }
+
+    @Test
+    void refusesAMetricsTokenTooShortOrThatNoHeaderCanCarryWithoutShowingIt() {
+        assertThatThrownBy(() -> ServerConfig.load(Map.of("CHAT_METRICS_TOKEN", "fifteen-chars15"), List.of()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("CHAT_METRICS_TOKEN must be 16 to 1024 characters long, was 15")
+                .hasMessageNotContaining("fifteen-chars15");
+        assertThatThrownBy(() -> ServerConfig.load(Map.of("CHAT_METRICS_TOKEN", "sixteen chars, a space"), List.of()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("CHAT_METRICS_TOKEN may hold visible ASCII characters only")
+                .hasMessageNotContaining("sixteen");
+        assertThatThrownBy(() -> ServerConfig.load(Map.of("CHAT_METRICS_TOKEN", "sixteen-chars-é-é"), List.of()))
+                .hasMessageContaining("character 15 is not");
+    }
 }

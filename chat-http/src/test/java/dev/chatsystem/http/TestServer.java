@@ -66,6 +66,13 @@ final class TestServer implements AutoCloseable {
         return new TestServer(chatSystem, ChatServer.start(chatSystem, metrics, 0));
     }
 
+    /** Wired as {@link Main} wires it with {@code CHAT_METRICS_TOKEN} set to {@code metricsToken}. */
+    static TestServer withMetricsToken(Path dataDir, String metricsToken) {
+        ServerMetrics metrics = ServerMetrics.create(MetricsAccess.of(java.util.Optional.of(metricsToken)));
+        ChatSystem chatSystem = ChatSystem.open(metrics.instrument(ChatConfig.embedded(dataDir)));
+        return new TestServer(chatSystem, ChatServer.start(chatSystem, metrics, 0));
+    }
+
     HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(uri(path)).GET());
     }
