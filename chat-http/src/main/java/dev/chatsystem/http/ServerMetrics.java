@@ -114,7 +114,8 @@ final class ServerMetrics implements AutoCloseable {
     /**
      * The room free in a {@link BodyBudget} and the requests it refused (503): {@code chat_http_budget_available_kibibytes}
      * and {@code chat_http_budget_refusals_total}, tagged {@code budget=name}. Refusals of request bodies happen before
-     * Javalin sees the request: the request timers count them as {@link #UNMATCHED} ({@link #unroutedRequests}).
+     * Javalin sees the request: the request timers count them by the template their path fits ({@link
+     * #unroutedRequests}).
      */
     void bindBudget(String name, BodyBudget budget) {
         Gauge.builder("chat.http.budget.available", budget, BodyBudget::availableKib)
@@ -135,20 +136,22 @@ final class ServerMetrics implements AutoCloseable {
     }
 
     /**
-     * Times the requests answered before Javalin's logger saw them, as {@link #UNMATCHED}: those Jetty answers itself
-     * (400 for a malformed request line or URI, 414, 431) and those the handlers in front of Javalin refuse (the body
-     * budget's 503). A request log on the Jetty server sees every request once it completes, after Javalin's logger
-     * for the ones Javalin handled; those carry the logger's mark and are skipped, so each request is timed once, and
-     * the ones Javalin handled keep their route template, which only Javalin knows.
+     * Times the requests answered before Javalin's logger saw them: those Jetty answers itself (400 for a malformed
+     * request line or URI, 414, 431) as {@link #UNMATCHED}, and those the body budget in front of Javalin refuses (503)
+     * with the template their path fits, as for 413 and 415 ({@link #route(Context)}). A request log on the Jetty
+     * server sees every request once it completes, after Javalin's logger for the ones Javalin handled; those carry
+     * the logger's mark and are skipped, so each request is timed once, and the ones Javalin handled keep the route
+     * template Javalin matched.
      */
     RequestLog unroutedRequests() {
         return (request, response) -> {
             if (request.getAttribute(TIMED) == null) {
-                record(
-                        method(request.getMethod()),
-                        UNMATCHED,
-                        response.getStatus(),
-                        System.nanoTime() - request.getBeginNanoTime());
+                int status = response.getStatus();
+                String path = request.getHttpURI().getPath();
+                // Only a refusal of a well-formed request has a path worth matching; Jetty's own errors may have none.
+                String route =
+                        status == 503 && path != null ? Paths.template(path).orElse(UNMATCHED) : UNMATCHED;
+                record(method(request.getMethod()), route, status, System.nanoTime() - request.getBeginNanoTime());
             }
         };
     }

@@ -50,10 +50,12 @@ class RequestBodyBudgetTest {
                         .isEqualTo(2);
                 assertThat(value(metrics, "chat_http_budget_available_kibibytes{budget=\"request_bodies\"}"))
                         .isZero();
-                // Refused before Javalin: the server's request log times them (once their exchange completed).
-                for (String method : List.of("POST", "PUT")) {
-                    String refusals = "http_server_requests_seconds_count{method=\"" + method + "\",route=\""
-                            + ServerMetrics.UNMATCHED + "\",status=\"503\"}";
+                // Refused before Javalin: the server's request log times them (once their exchange completed),
+                // under the template their path fits, as 413 and 415 refused before routing are.
+                for (List<String> refusal :
+                        List.of(List.of("POST", Paths.MESSAGES), List.of("PUT", Paths.APPLICATION))) {
+                    String refusals = "http_server_requests_seconds_count{method=\"" + refusal.get(0) + "\",route=\""
+                            + refusal.get(1) + "\",status=\"503\"}";
                     Await.until(() -> value(http.get("/metrics").body(), refusals) >= 1, Duration.ofSeconds(10));
                     assertThat(value(http.get("/metrics").body(), refusals)).isEqualTo(1);
                 }
