@@ -209,7 +209,7 @@ final class DefaultChatSystem implements ChatSystem {
         String valid = Validation.messageBody(body);
         Validation.number("message_number", messageNumber);
         existence.requireChat(token, chatNumber);
-        if (messageNumber > backends.numbering().lastMessageNumber(token, chatNumber)) {
+        if (!backends.numbering().hasMessage(token, chatNumber, messageNumber)) {
             throw existence.messageNotFound(token, chatNumber, messageNumber);
         }
         // Dated with the time the write path stored it with, not now(): that was read before the edit was put in

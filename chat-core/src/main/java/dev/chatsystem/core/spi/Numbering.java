@@ -41,6 +41,14 @@ public interface Numbering {
     long lastMessageNumber(String token, long chatNumber);
 
     /**
+     * Whether the message exists (its number was handed out in the chat). The default compares with {@link
+     * #lastMessageNumber}.
+     */
+    default boolean hasMessage(String token, long chatNumber, long messageNumber) {
+        return messageNumber >= 1 && messageNumber <= lastMessageNumber(token, chatNumber);
+    }
+
+    /**
      * The last message numbers of several chats, for the counters this numbering keeps; chats it has no counter for
      * are left out (their stored count is then the best answer).
      */
