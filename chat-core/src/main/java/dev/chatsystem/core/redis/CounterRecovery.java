@@ -59,6 +59,36 @@ final class CounterRecovery {
     }
 
     /**
+     * Raises the application's chat counter to the store's highest chat number if the store holds {@code chatNumber}
+     * (true then): Redis lost its last writes unnoticed (a loss too small for {@link LostWritesCheck}), and a chat the
+     * store holds must not answer 404 until a create reuses its number or a reseed runs. Only after the counter refused
+     * the chat, so the success path never reads the store. {@link Scripts#RAISE} never lowers the counter, so a create
+     * or a reseed raising it meanwhile is kept.
+     */
+    boolean raiseChatsToStore(String token, long chatNumber) {
+        long stored = store.maxChatNumber(token);
+        if (chatNumber < 1 || chatNumber > stored) {
+            return false;
+        }
+        run(Scripts.RAISE, List.of(keys.counters(token)), List.of("c", Long.toString(stored)));
+        return true;
+    }
+
+    /**
+     * As {@link #raiseChatsToStore}, for the chat's message counter and a message the store holds; the stream is raised
+     * first, as for a seed, so that an edit of the stored message is not queued below its version.
+     */
+    boolean raiseMessagesToStore(String token, long chatNumber, long messageNumber) {
+        long stored = store.maxMessageNumber(token, chatNumber);
+        if (messageNumber < 1 || messageNumber > stored) {
+            return false;
+        }
+        raiseStreamId(keys.stream(token), store.maxMessageVersion());
+        run(Scripts.RAISE, List.of(keys.counters(token)), List.of("m:" + chatNumber, Long.toString(stored)));
+        return true;
+    }
+
+    /**
      * Walks every application and chat of {@code source} and raises any counter below the stored maximum, after
      * raising every shard stream's last id to the store's highest message version (see {@link #raiseStreamId}): a
      * counter this creates is never seeded again, so no seed would raise the stream later. Then raises Redis' copies

@@ -31,7 +31,8 @@ import redis.clients.jedis.exceptions.JedisException;
 /**
  * Numbering and the write queue in one atomic script per create: the number and the queued write can never diverge.
  * A create never touches the store; only a missing counter (a new application, or Redis data lost) reads the store's
- * maximum once to seed it.
+ * maximum once to seed it, and a counter that refuses a number reads it to see whether Redis lost that number's create
+ * unnoticed (the store holds it: the counter is raised to the store's maximum and the script run again).
  */
 final class RedisWritePath implements WritePath, Numbering {
     private static final Logger LOG = LoggerFactory.getLogger(RedisWritePath.class);
@@ -116,8 +117,11 @@ final class RedisWritePath implements WritePath, Numbering {
                 ScriptReplies.fingerprint(idempotency),
                 ScriptReplies.ttlSeconds(idempotency));
         Object reply = run(Scripts.CREATE_MESSAGE, scriptKeys, args);
+        if (ScriptReplies.isRefusal(reply, "NOCHAT") && recovery.raiseChatsToStore(token, chatNumber)) {
+            reply = run(Scripts.CREATE_MESSAGE, scriptKeys, args); // Redis lost the chat's create unnoticed
+        }
         if (ScriptReplies.isSeedRequest(reply)) {
-            if (chatNumber > lastChatNumber(token)) { // seeds the chat counter when the application exists
+            if (!hasChat(token, chatNumber)) { // seeds the chat counter when the application exists
                 throw new NotFoundException("no chat " + chatNumber + " in this application");
             }
             lastMessageNumber(token, chatNumber);
@@ -156,6 +160,11 @@ final class RedisWritePath implements WritePath, Numbering {
             lastMessageNumber(token, chatNumber);
             reply = run(Scripts.EDIT_MESSAGE, scriptKeys, args);
         }
+        if (known.isPresent()
+                && ScriptReplies.isRefusal(reply, "NOMSG")
+                && recovery.raiseMessagesToStore(token, chatNumber, messageNumber)) {
+            reply = run(Scripts.EDIT_MESSAGE, scriptKeys, args); // Redis lost the message's create unnoticed
+        }
         return new Edited(ScriptReplies.editedAt(reply, chatNumber), known.map(Message::createdAt));
     }
 
@@ -184,6 +193,25 @@ final class RedisWritePath implements WritePath, Numbering {
             return -1;
         }
         return recovery.seedChats(token);
+    }
+
+    /**
+     * A chat beyond the counter is looked for in the store: Redis may have lost its create unnoticed (a loss too small
+     * for {@link LostWritesCheck}), and a stored chat is then raised to rather than refused ({@link
+     * CounterRecovery#raiseChatsToStore}). Only chats the counter refuses cost a store read.
+     */
+    @Override
+    public boolean hasChat(String token, long chatNumber) {
+        long last = lastChatNumber(token);
+        return chatNumber >= 1 && (chatNumber <= last || (last >= 0 && recovery.raiseChatsToStore(token, chatNumber)));
+    }
+
+    /** As {@link #hasChat}, for a message beyond the chat's counter. */
+    @Override
+    public boolean hasMessage(String token, long chatNumber, long messageNumber) {
+        return messageNumber >= 1
+                && (messageNumber <= lastMessageNumber(token, chatNumber)
+                        || recovery.raiseMessagesToStore(token, chatNumber, messageNumber));
     }
 
     /**
@@ -237,8 +265,8 @@ final class RedisWritePath implements WritePath, Numbering {
         if (last != null) {
             return Long.parseLong(last);
         }
-        if (chatNumber > lastChatNumber(token)) {
-            return 0; // no such chat (or application)
+        if (!hasChat(token, chatNumber)) {
+            return 0; // no such chat (or application), in Redis or in the store
         }
         return recovery.seedMessages(token, chatNumber);
     }

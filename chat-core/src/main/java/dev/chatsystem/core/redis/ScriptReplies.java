@@ -46,7 +46,12 @@ final class ScriptReplies {
 
     /** True when a counter is missing: seed it from the store and run the script again. */
     static boolean isSeedRequest(Object reply) {
-        return reply instanceof List<?> list && "SEED".equals(list.get(0));
+        return isRefusal(reply, "SEED");
+    }
+
+    /** True when the script refused for {@code why} ({@code NOCHAT}, {@code NOMSG}, ...). */
+    static boolean isRefusal(Object reply, String why) {
+        return reply instanceof List<?> list && why.equals(list.get(0));
     }
 
     static long number(Object reply, long chatNumber) {

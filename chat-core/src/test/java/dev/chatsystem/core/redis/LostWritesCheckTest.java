@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chatsystem.core.BackendUnavailableException;
 import dev.chatsystem.core.Message;
+import dev.chatsystem.core.NotFoundException;
 import dev.chatsystem.core.WorkerListener;
 import dev.chatsystem.core.lucene.LuceneSearchIndex;
 import dev.chatsystem.core.mysql.MySqlChatStore;
@@ -191,6 +192,87 @@ class LostWritesCheckTest {
         setup.check().check(); // finds the loss and reseeds
         assertThat(setup.check().behind()).isNull();
         Await.until(() -> index.search(token, 1, "never", 10).equals(List.of(2L)), WITHIN);
+    }
+
+    /**
+     * Redis loses its last second unnoticed (the marks still agree): the chat counter is back below chat 2, which the
+     * store holds, and chat 2's message counter is gone. Creates and edits into chat 2 raise the counters from the
+     * store instead of answering 404; a chat the store does not hold is still not found.
+     */
+    @Test
+    void anUnnoticedLossBelowAStoredChatIsRepairedFromTheStore() throws Exception {
+        RedisClient redis = redisDatabase.client();
+        Setup setup = setUp(redis, new RedisKeys(1));
+        RedisWritePath writes = setup.writes();
+        String token = application(writes);
+        writes.createChat(token, AT);
+        writes.createChat(token, AT);
+        writes.createMessage(token, 2, "stored in chat 2", AT);
+        try (StreamWorkers before = newWorkers(redis, setup, index)) {
+            Await.until(() -> store.maxMessageNumber(token, 2) == 1, WITHIN);
+            awaitMarked(redis, setup.keys());
+        }
+
+        loseChat2(redis, setup.keys(), token);
+        setup.check().check();
+        assertThat(setup.check().behind())
+                .as("the loss is too small to be found")
+                .isNull();
+        assertThat(writes.createMessage(token, 2, "created after the loss", AT)).isEqualTo(2);
+
+        loseChat2(redis, setup.keys(), token);
+        writes.editMessage(token, 2, 1, "edited after the loss", AT.plusMillis(1));
+
+        loseChat2(redis, setup.keys(), token);
+        assertThat(writes.hasChat(token, 2)).isTrue();
+        assertThat(writes.lastMessageNumber(token, 2)).isEqualTo(2);
+
+        assertThatThrownBy(() -> writes.createMessage(token, 3, "into a chat nobody created", AT))
+                .isInstanceOf(NotFoundException.class);
+        assertThat(writes.hasChat(token, 3)).isFalse();
+        assertThat(redis.hget(setup.keys().counters(token), "c"))
+                .as("raised to the store's chats, never past them")
+                .isEqualTo("2");
+        workers(redis, setup);
+        Await.until(() -> store.countMessages(Optional.of(token)) == 2, WITHIN);
+        assertThat(store.messages(token, 2, 0, 10))
+                .extracting(Message::body)
+                .containsExactly("edited after the loss", "created after the loss");
+    }
+
+    /** The message counter is back below a stored message: an edit of it raises the counter from the store. */
+    @Test
+    void anUnnoticedLossBelowAStoredMessageStillLetsItBeEdited() throws Exception {
+        RedisClient redis = redisDatabase.client();
+        Setup setup = setUp(redis, new RedisKeys(1));
+        RedisWritePath writes = setup.writes();
+        String token = application(writes);
+        writes.createChat(token, AT);
+        for (int i = 1; i <= 3; i++) {
+            writes.createMessage(token, 1, "stored " + i, AT);
+        }
+        try (StreamWorkers before = newWorkers(redis, setup, index)) {
+            Await.until(() -> store.maxMessageNumber(token, 1) == 3, WITHIN);
+            awaitMarked(redis, setup.keys());
+        }
+
+        redis.hset(setup.keys().counters(token), "m:1", "1"); // messages 2 and 3 lost from the counter
+        writes.editMessage(token, 1, 3, "edited after the loss", AT.plusMillis(1));
+        assertThat(writes.lastMessageNumber(token, 1)).isEqualTo(3);
+
+        redis.hset(setup.keys().counters(token), "m:1", "1");
+        assertThat(writes.hasMessage(token, 1, 2)).isTrue();
+        assertThat(writes.hasMessage(token, 1, 4)).isFalse();
+        assertThatThrownBy(() -> writes.editMessage(token, 1, 4, "never created", AT))
+                .isInstanceOf(NotFoundException.class);
+        workers(redis, setup);
+        Await.until(() -> store.message(token, 1, 3).orElseThrow().body().equals("edited after the loss"), WITHIN);
+    }
+
+    /** Redis back to just after chat 1: chat 2's create and its message counter lost, the marks untouched. */
+    private static void loseChat2(RedisClient redis, RedisKeys keys, String token) {
+        redis.hset(keys.counters(token), "c", "1");
+        redis.hdel(keys.counters(token), "m:2");
     }
 
     /** Redis' copy of each mark is raised before the store's, so no load of creates and edits looks like a loss. */
