@@ -14,6 +14,43 @@ import redis.clients.jedis.resps.StreamGroupInfo;
 final class QueueDepth {
     private QueueDepth() {}
 
+    /** {@link #unpersisted(UnifiedJedis, String)} summed over every shard. */
+    static long unpersisted(UnifiedJedis redis, RedisKeys keys) {
+        long total = 0;
+        for (int shard = 0; shard < keys.shards(); shard++) {
+            total += unpersisted(redis, keys.stream(shard));
+        }
+        return total;
+    }
+
+    /** {@link #lastId} of every shard, as strings, in shard order. */
+    static List<String> lastIds(UnifiedJedis redis, RedisKeys keys) {
+        List<String> lastIds = new ArrayList<>(keys.shards());
+        for (int shard = 0; shard < keys.shards(); shard++) {
+            lastIds.add(lastId(redis, keys.stream(shard)).toString());
+        }
+        return lastIds;
+    }
+
+    /** {@link #storedUpTo(UnifiedJedis, String, StreamEntryID)} for every shard {@code lastIds} names. */
+    static boolean storedUpTo(UnifiedJedis redis, RedisKeys keys, List<String> lastIds) {
+        for (int shard = 0; shard < Math.min(keys.shards(), lastIds.size()); shard++) {
+            if (!storedUpTo(redis, keys.stream(shard), new StreamEntryID(lastIds.get(shard)))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@link #backlog(UnifiedJedis, String, int, long)} of every shard. */
+    static List<QueueBacklog> backlog(UnifiedJedis redis, RedisKeys keys, long nowMillis) {
+        List<QueueBacklog> backlog = new ArrayList<>();
+        for (int shard = 0; shard < keys.shards(); shard++) {
+            backlog.addAll(backlog(redis, keys.stream(shard), shard, nowMillis));
+        }
+        return backlog;
+    }
+
     /**
      * Entries not yet acknowledged by the persisting group: pending plus lag (Redis 7 reports the lag per group).
      * Falls back to the stream length when the group does not exist yet or its lag is unknown.

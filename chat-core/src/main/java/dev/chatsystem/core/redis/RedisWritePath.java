@@ -14,7 +14,6 @@ import dev.chatsystem.core.spi.Numbering;
 import dev.chatsystem.core.spi.QueueMark;
 import dev.chatsystem.core.spi.WritePath;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -24,7 +23,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
-import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -321,47 +319,22 @@ final class RedisWritePath implements WritePath, Numbering {
 
     @Override
     public long pending() {
-        long total = 0;
-        for (int shard = 0; shard < keys.shards(); shard++) {
-            String stream = keys.stream(shard);
-            total += RedisCalls.call(() -> QueueDepth.unpersisted(redis, stream));
-        }
-        return total;
+        return RedisCalls.call(() -> QueueDepth.unpersisted(redis, keys));
     }
 
     @Override
     public QueueMark mark() {
-        List<String> lastIds = new ArrayList<>(keys.shards());
-        for (int shard = 0; shard < keys.shards(); shard++) {
-            String stream = keys.stream(shard);
-            lastIds.add(RedisCalls.call(() -> QueueDepth.lastId(redis, stream)).toString());
-        }
-        return new QueueMark(lastIds);
+        return new QueueMark(RedisCalls.call(() -> QueueDepth.lastIds(redis, keys)));
     }
 
     @Override
     public boolean storedUpTo(QueueMark mark) {
-        List<String> lastIds = mark.lastIds();
-        for (int shard = 0; shard < Math.min(keys.shards(), lastIds.size()); shard++) {
-            String stream = keys.stream(shard);
-            StreamEntryID upTo = new StreamEntryID(lastIds.get(shard));
-            if (!RedisCalls.call(() -> QueueDepth.storedUpTo(redis, stream, upTo))) {
-                return false;
-            }
-        }
-        return true;
+        return RedisCalls.call(() -> QueueDepth.storedUpTo(redis, keys, mark.lastIds()));
     }
 
     @Override
     public List<QueueBacklog> backlog() {
-        List<QueueBacklog> backlog = new ArrayList<>();
-        long now = System.currentTimeMillis();
-        for (int shard = 0; shard < keys.shards(); shard++) {
-            String stream = keys.stream(shard);
-            int shardNumber = shard;
-            backlog.addAll(RedisCalls.call(() -> QueueDepth.backlog(redis, stream, shardNumber, now)));
-        }
-        return backlog;
+        return RedisCalls.call(() -> QueueDepth.backlog(redis, keys, System.currentTimeMillis()));
     }
 
     @Override
