@@ -100,6 +100,13 @@ final class StackWorld implements AutoCloseable {
         return URI.create(database.url.substring("jdbc:".length()));
     }
 
+    /** {@code call} on a client of this class's Redis database, closed after. */
+    <T> T redis(java.util.function.Function<RedisClient, T> call) {
+        try (RedisClient redis = RedisClient.create(redisUrl)) {
+            return call.apply(redis);
+        }
+    }
+
     /** FLUSHDB of this class's Redis database: what FLUSHALL or a restart without persistence does to it. */
     void flushRedis() {
         try (RedisClient redis = RedisClient.create(redisUrl)) {
