@@ -242,14 +242,17 @@ class CliBasicsTest {
         }
     }
 
-    /** Kubernetes sets these in every pod for a Service named "chat"; the CLI runs beside the servers there. */
+    /** Kubernetes sets these in every pod for Services named "chat", "chat-api"…; the CLI runs beside the servers. */
     @Test
-    void theVariablesOfAServiceNamedChatAreNotRefused() {
+    void theVariablesOfServicesNamedChatAreNotRefused() {
         Cli.run("migrate", "--data-dir", dir.toString());
         Map<String, String> env = Map.of(
                 "CHAT_SERVICE_HOST", "10.0.0.7",
                 "CHAT_PORT", "tcp://10.0.0.7:8080",
-                "CHAT_PORT_8080_TCP_ADDR", "10.0.0.7");
+                "CHAT_PORT_8080_TCP_ADDR", "10.0.0.7",
+                "CHAT_API_SERVICE_HOST", "10.0.0.9",
+                "CHAT_API_PORT", "tcp://10.0.0.9:8080",
+                "CHAT_WORKER_PORT_8080_TCP_PORT", "8080");
 
         Cli.Result result = Cli.run(env, "--data-dir", dir.toString(), "stats");
 

@@ -62,6 +62,36 @@ class ServerConfigTest {
                 .hasMessageContaining("CHAT_PORT");
     }
 
+    /** Kubernetes sets them for every Service of the namespace: "chat-api" and "chat-worker" are likely names. */
+    @Test
+    void ignoresTheVariablesOfServicesNamedAfterTheRoles() {
+        Map<String, String> env = new java.util.HashMap<>();
+        for (String service : List.of("CHAT_API", "CHAT_WORKER", "CHAT_REDIS_0")) {
+            env.put(service + "_SERVICE_HOST", "10.0.0.9");
+            env.put(service + "_SERVICE_PORT", "8080");
+            env.put(service + "_SERVICE_PORT_HTTP", "8080");
+            env.put(service + "_PORT", "tcp://10.0.0.9:8080");
+            env.put(service + "_PORT_8080_TCP", "tcp://10.0.0.9:8080");
+            env.put(service + "_PORT_8080_TCP_PROTO", "tcp");
+            env.put(service + "_PORT_8080_TCP_PORT", "8080");
+            env.put(service + "_PORT_8080_TCP_ADDR", "10.0.0.9");
+        }
+        env.put("CHAT_DB_NAME", "/web/chat_db"); // a Docker link to the alias chat_db
+        env.put("CHAT_DB_ENV_MYSQL_DATABASE", "chat");
+
+        assertThat(ServerConfig.load(env, List.of()).port()).isEqualTo(8080);
+        for (Map.Entry<String, String> misspelt : Map.of(
+                        "CHAT_API_PORT", "8081",
+                        "CHAT_DB_NAME", "chat",
+                        "CHAT_API_SERVICE_HOSTS", "10.0.0.9",
+                        "CHAT_REDIS_PORT", "http://10.0.0.9:6379")
+                .entrySet()) {
+            assertThatThrownBy(() -> ServerConfig.load(Map.of(misspelt.getKey(), misspelt.getValue()), List.of()))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("unknown environment variable " + misspelt.getKey());
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"-1", "65536", "abc", "", "99999999999", "80.5"})
     void rejectsBadPortsNamingTheKey(String port) {
