@@ -65,8 +65,9 @@ final class Existence {
     }
 
     NotFoundException messageNotFound(String token, long chatNumber, long messageNumber) {
-        // Callers check the token first; this one asks the numbering (Redis, then the store), so it checks too.
-        if (!Tokens.plausible(token) || chatNumber > numbering.lastChatNumber(token)) {
+        // Callers check the token first; this one asks the numbering (Redis, then the store), so it checks too. Not
+        // by the chat counter alone: one Redis lost unnoticed may be below a chat the store holds (hasChat looks).
+        if (!Tokens.plausible(token) || !numbering.hasChat(token, chatNumber)) {
             return chatNotFound(token, chatNumber);
         }
         return new NotFoundException("chat " + chatNumber + " has no message " + messageNumber);

@@ -119,6 +119,10 @@ class RedisFlushTest {
         loseTheLastSecond(counters);
         assertThat(api.search(token, 2, "stored").status()).isEqualTo(200);
         loseTheLastSecond(counters);
+        Api.Reply missing = api.message(token, 2, 99);
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.text()).contains("chat 2 has no message 99");
+        loseTheLastSecond(counters);
         assertThat(api.put("/api/v1/applications/" + token + "/chats/2/messages/1", Map.of("body", "edited after"))
                         .status())
                 .isEqualTo(200);
@@ -145,11 +149,11 @@ class RedisFlushTest {
         });
     }
 
-    /** The queue shard of an application: CRC-32 of its token modulo the default 8 shards, as RedisKeys computes it. */
+    /** The queue shard of an application: CRC-32 of its token modulo the stack's shards, as RedisKeys computes it. */
     private static long shardOf(String token) {
         CRC32 crc = new CRC32();
         crc.update(token.getBytes(StandardCharsets.UTF_8));
-        return crc.getValue() % 8;
+        return crc.getValue() % StackWorld.SHARDS;
     }
 
     private static Api.Reply accepted(Supplier<Api.Reply> create) {
