@@ -66,7 +66,7 @@ final class CounterRecovery {
      * or a reseed raising it meanwhile is kept.
      */
     boolean raiseChatsToStore(String token, long chatNumber) {
-        long stored = store.maxChatNumber(token);
+        long stored = storeMaximum(() -> store.maxChatNumber(token));
         if (chatNumber < 1 || chatNumber > stored) {
             return false;
         }
@@ -79,13 +79,25 @@ final class CounterRecovery {
      * first, as for a seed, so that an edit of the stored message is not queued below its version.
      */
     boolean raiseMessagesToStore(String token, long chatNumber, long messageNumber) {
-        long stored = store.maxMessageNumber(token, chatNumber);
+        long stored = storeMaximum(() -> store.maxMessageNumber(token, chatNumber));
         if (messageNumber < 1 || messageNumber > stored) {
             return false;
         }
         raiseStreamId(keys.stream(token), store.maxMessageVersion());
         run(Scripts.RAISE, List.of(keys.counters(token)), List.of("m:" + chatNumber, Long.toString(stored)));
         return true;
+    }
+
+    /**
+     * The store's maximum, or 0 while the store is down: the counter's refusal then stands, so that a create into a
+     * chat that does not exist is a 404 whether MySQL is up or not, as before this look (README, "MySQL down").
+     */
+    private static long storeMaximum(LongSupplier maximum) {
+        try {
+            return maximum.getAsLong();
+        } catch (BackendUnavailableException storeDown) {
+            return 0;
+        }
     }
 
     /**
