@@ -95,12 +95,7 @@ final class CliContext {
                 .maintainsSearchIndex(false)
                 .rebuildIndexAtOpen(false);
         ChatConfig config = builder.build();
-        if (config.production() && options.dataDir().isPresent()) {
-            // The command would run on the production backends the environment names, not on the data dir asked for.
-            throw new ConfigurationException(
-                    "--data-dir selects the embedded backends, but CHAT_DB_URL selects the production ones;"
-                            + " unset the CHAT_* backend variables to use a data dir");
-        }
+        DataDir.requireEmbeddedWhenAsked(config, options.dataDir().isPresent());
         // A file where the data dir goes is a configuration problem, so doctor reports it as its config check.
         DataDir.requireNoFileInTheWay(config, "--data-dir or CHAT_DATA_DIR");
         // Nor, on the production backends, upgrades the schema but for migrate itself: a newer chat-cli run to look at

@@ -14,6 +14,20 @@ public final class DataDir {
     private DataDir() {}
 
     /**
+     * Fails when a data dir was asked for explicitly ({@code --data-dir}) but the configuration names the production
+     * backends, which keep no data dir: the command would run on them, not on the data dir asked for. The variable
+     * alone ({@code CHAT_DATA_DIR}) is not refused, as the Docker image sets it for every form.
+     *
+     * @throws ConfigurationException saying which setting wins and what to unset
+     */
+    public static void requireEmbeddedWhenAsked(ChatConfig config, boolean dataDirAsked) {
+        if (config.production() && dataDirAsked) {
+            throw new ConfigurationException("--data-dir selects the embedded backends, but CHAT_DB_URL selects the"
+                    + " production ones; unset the CHAT_* backend variables to use a data dir");
+        }
+    }
+
+    /**
      * Fails when a regular file stands where the embedded data dir or one of its parents would be; nothing for the
      * production form, which keeps no data dir.
      *

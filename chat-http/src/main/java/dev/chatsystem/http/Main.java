@@ -3,6 +3,7 @@ package dev.chatsystem.http;
 import dev.chatsystem.core.BackendStatus;
 import dev.chatsystem.core.ChatException;
 import dev.chatsystem.core.ChatSystem;
+import dev.chatsystem.core.ConfigurationException;
 import io.javalin.Javalin;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -48,6 +49,11 @@ public final class Main {
         }
         try {
             run(config);
+        } catch (ConfigurationException e) {
+            // Found only while opening (a data dir in use or with ';' in its path, a URL the driver cannot parse,
+            // CHAT_SHARDS against the count Redis records): still a setting to fix, said as the ones above are.
+            System.err.println("chat-server: " + e.getMessage());
+            System.exit(EXIT_USAGE);
         } catch (ChatException e) {
             LOG.error("chat-server could not start: {}", e.getMessage(), e);
             System.exit(EXIT_FAILURE);

@@ -74,6 +74,7 @@ public record ServerConfig(int port, ChatConfig chat, Optional<String> metricsTo
         ChatConfig.Builder chat = ChatConfig.builder().environment(environment);
         int port = ServerPort.fromEnvironment(environment);
         Optional<String> metricsToken = MetricsToken.fromEnvironment(environment);
+        boolean dataDirAsked = false;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             String flag = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
@@ -87,12 +88,16 @@ public record ServerConfig(int port, ChatConfig chat, Optional<String> metricsTo
             }
             switch (flag) {
                 case "--port" -> port = ServerPort.parse("--port", requireValue(flag, value));
-                case "--data-dir" -> chat.dataDir(parseDataDir(requireValue(flag, value)));
+                case "--data-dir" -> {
+                    chat.dataDir(parseDataDir(requireValue(flag, value)));
+                    dataDirAsked = true;
+                }
                 case "--role" -> chat.role(Role.parse(flag, requireValue(flag, value)));
                 default -> throw new ConfigurationException("unknown option " + flag + "\n" + USAGE);
             }
         }
         ChatConfig built = chat.build();
+        DataDir.requireEmbeddedWhenAsked(built, dataDirAsked);
         // Here, not when the system opens: the server then exits 2 with one line, as for any other bad setting.
         DataDir.requireNoFileInTheWay(built, "CHAT_DATA_DIR or --data-dir");
         return new ServerConfig(port, built, metricsToken);

@@ -44,6 +44,19 @@ class MainTest {
         assertThat(file).isRegularFile().hasContent("not a directory");
     }
 
+    /** A setting only opening finds wrong is still a setting to fix: exit 2 and one line, not a stack trace. */
+    @org.junit.jupiter.api.Test
+    void aConfigurationErrorFoundWhileOpeningExitsTwoWithOneLine() throws Exception {
+        Result result = run(Map.of("CHAT_DATA_DIR", dir.resolve("a;b").toString()));
+
+        assertThat(result.code()).as(result.err()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(result.err().lines().toList())
+                .singleElement()
+                .asString()
+                .startsWith("chat-server: ")
+                .contains("must not contain ';'");
+    }
+
     private record Result(int code, String err) {}
 
     private Result run(Map<String, String> environment) throws IOException, InterruptedException {

@@ -148,6 +148,27 @@ class ServerConfigTest {
                 .hasMessageContaining("port");
     }
 
+    /** As chat-cli refuses it: the server would run on the production backends, not on the data dir asked for. */
+    @Test
+    void theDataDirFlagIsRefusedWhenTheEnvironmentNamesTheProductionBackends() {
+        Map<String, String> stack = Map.of(
+                "CHAT_DB_URL", "jdbc:mysql://db:3306/chat",
+                "CHAT_REDIS_URL", "redis://redis:6379",
+                "CHAT_ELASTICSEARCH_URL", "http://es:9200");
+        assertThatThrownBy(() -> ServerConfig.load(stack, List.of("--data-dir", "./x")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("--data-dir selects the embedded backends, but CHAT_DB_URL selects the production ones;"
+                        + " unset the CHAT_* backend variables to use a data dir");
+        // The variable alone is not: the Docker image sets it for every form.
+        Map<String, String> image = new java.util.HashMap<>(stack);
+        image.put("CHAT_DATA_DIR", "/data");
+        assertThat(ServerConfig.load(image, List.of()).chat().production()).isTrue();
+        assertThat(ServerConfig.load(Map.of(), List.of("--data-dir", "./x"))
+                        .chat()
+                        .production())
+                .isFalse();
+    }
+
     @org.junit.jupiter.api.Test
     void theRoleFlagNeedsTheProductionBackends() {
         org.assertj.core.api.Assertions.assertThatThrownBy(

@@ -94,9 +94,10 @@ final class ServerProcess implements AutoCloseable {
                 System.getProperty("java.class.path"),
                 "dev.chatsystem.http.Main",
                 "--port",
-                Integer.toString(port),
-                "--data-dir",
-                dataDir.toString()));
+                Integer.toString(port)));
+        if (!environment.containsKey("CHAT_DB_URL")) { // the server refuses a data dir beside the production backends
+            command.addAll(List.of("--data-dir", dataDir.toString()));
+        }
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
