@@ -128,7 +128,9 @@ public final class ChatSystems {
                 reconciler,
                 indexLock,
                 jobLock,
-                List.of(reconciling, writes, index, store));
+                // The writer (and below, the workers) before the reconciler: a stop must not wait for a recount to end
+                // before it finishes the writes under way, and the reconciler's own wait is short (see there).
+                List.of(writes, reconciling, index, store));
         DefaultChatSystem system = new DefaultChatSystem(backends, clock, config.idempotencyRetention());
         if (index.needsRebuild() && mayRebuildAtOpen(config, embeddedIndex, store)) {
             try {
@@ -256,7 +258,7 @@ public final class ChatSystems {
                 reconciler,
                 new ReentrantLock(),
                 jobLock,
-                List.of(reconciling, workers, redis, index, store));
+                List.of(workers, reconciling, redis, index, store));
         return new DefaultChatSystem(backends, clock, config.idempotencyRetention());
     }
 

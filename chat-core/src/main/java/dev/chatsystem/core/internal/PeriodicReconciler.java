@@ -29,7 +29,15 @@ import org.slf4j.LoggerFactory;
 final class PeriodicReconciler implements AutoCloseable {
     static final String JOB = "reconcile";
     static final Duration MAX_TICK = Duration.ofMinutes(1);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * How long a stop waits for a run under way. Short, so that a stop stays within a container's grace period (30 s
+     * in docker-compose: 10 s for the HTTP requests in flight, then up to 15 s for the workers, which close before
+     * this): a run over a large store, or one stuck on a hung database, would otherwise hold the stop for as long as
+     * it waited. The store then closes under the run, which fails and rolls back what it had not committed: it only
+     * recounts, so nothing is lost, and the next interval runs it again.
+     */
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(3);
+
     private static final Logger log = LoggerFactory.getLogger(PeriodicReconciler.class);
 
     private final CountReconciler reconciler;
@@ -109,7 +117,10 @@ final class PeriodicReconciler implements AutoCloseable {
         }
     }
 
-    /** Stops ticking; a reconciliation under way finishes first (bounded wait), as the store closes after this. */
+    /**
+     * Stops ticking; a reconciliation under way is given {@link #STOP_TIMEOUT} to finish, as the store closes after
+     * this.
+     */
     @Override
     public synchronized void close() {
         if (executor == null) {

@@ -138,6 +138,42 @@ class PeriodicReconcilerTest {
         assertThat(runs).hasValue(2);
     }
 
+    /**
+     * A stop waits for a run under way only briefly: a recount of a large store, or one stuck on a hung database, must
+     * not hold a stop past a container's grace period (it waited 30 s before the workers were even told to stop).
+     */
+    @Test
+    void aStopWaitsForARunUnderWayOnlyBriefly() throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        PeriodicReconciler stuck = reconciler(
+                        () -> {
+                            running.countDown();
+                            try {
+                                finish.await();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            return ONE_FIX;
+                        },
+                        new LocalJobLease(Clock.systemUTC()),
+                        Duration.ofSeconds(1))
+                .start();
+        try {
+            assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+
+            long started = System.nanoTime();
+            stuck.close();
+            Duration stopped = Duration.ofNanos(System.nanoTime() - started);
+
+            assertThat(stopped)
+                    .isGreaterThanOrEqualTo(PeriodicReconciler.STOP_TIMEOUT)
+                    .isLessThan(Duration.ofSeconds(10));
+        } finally {
+            finish.countDown();
+        }
+    }
+
     @Test
     void ticksOnItsOwnThreadAQuarterIntervalApartAtMostAMinute() {
         assertThat(PeriodicReconciler.tickOf(Duration.ofSeconds(1))).isEqualTo(Duration.ofMillis(250));
