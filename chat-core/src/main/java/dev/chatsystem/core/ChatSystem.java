@@ -129,6 +129,16 @@ public interface ChatSystem extends AutoCloseable {
     Health health();
 
     /**
+     * Why this process can no longer serve its writes until it restarts (the embedded writer or indexer stopped by an
+     * error), or empty; empty once closed. Asks no backend, so it answers at once: for liveness probes, whose remedy
+     * is that restart ({@code GET /health/live}). A backend that is down is not such a reason: it may come back, and
+     * {@link #health} reports it.
+     */
+    default Optional<String> stoppedForGood() {
+        return Optional.empty();
+    }
+
+    /**
      * The search backend's state alone, as {@link #health} reports it (name {@code search}), without asking the others,
      * which on the production backends may take seconds: for a caller that has just searched and wants to say whether
      * the results may miss messages (the backend {@linkplain BackendStatus#warns warns}, a reindex owed, say). Answers

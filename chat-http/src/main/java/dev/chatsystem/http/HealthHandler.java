@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,9 +49,18 @@ final class HealthHandler {
     /**
      * {@code GET /health/live}: 200 while this process serves requests, without asking any backend. For liveness
      * probes and for load balancers that should keep an instance while MySQL or Elasticsearch is down: chat and
-     * message creates still succeed then (they only need Redis), though {@link #handle} answers 503.
+     * message creates still succeed then (they only need Redis), though {@link #handle} answers 503. 503 only when
+     * something in the process stopped for good ({@link ChatSystem#stoppedForGood}), which a restart repairs and a
+     * liveness probe's remedy is.
      */
     void live(Context ctx) {
+        Optional<String> stopped = chatSystem.stoppedForGood();
+        if (stopped.isPresent()) {
+            responses.send(
+                    ctx.status(HttpStatus.SERVICE_UNAVAILABLE),
+                    Map.of("status", "down", "detail", stopped.get() + ": restart the process"));
+            return;
+        }
         responses.send(ctx.status(HttpStatus.OK), LIVE);
     }
 

@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -79,6 +80,23 @@ class HealthHandlerTest {
                     client.send(request(server, "/health/live"), HttpResponse.BodyHandlers.ofString());
             assertThat(live.statusCode()).as("the process still serves").isEqualTo(200);
             assertThat(live.body()).isEqualTo("{\"status\":\"up\"}");
+        } finally {
+            server.stop();
+        }
+    }
+
+    /** A restart is the liveness probe's remedy: only what stopped for good takes the process out, not a backend. */
+    @Test
+    void liveIsDownOnlyWhenSomethingStoppedForGood() throws Exception {
+        Health writerDown = new Health(List.of(BackendStatus.down("writes", "group-commit", "writer stopped")));
+        Javalin server =
+                ChatServer.start(HealthOnlySystem.answering(() -> writerDown, () -> Optional.of("writer stopped")), 0);
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            HttpResponse<String> live =
+                    client.send(request(server, "/health/live"), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(live.statusCode()).isEqualTo(503);
+            assertThat(live.body()).contains("\"status\":\"down\"", "writer stopped: restart the process");
         } finally {
             server.stop();
         }

@@ -213,6 +213,21 @@ public final class GroupCommitWritePath implements WritePath {
         indexing.awaitSearchable(token, chatNumber);
     }
 
+    /** The writer or the indexer ended by an error (not by {@link #close}): nothing in the process restarts them. */
+    @Override
+    public Optional<String> stoppedForGood() {
+        if (stopQueued.get()) {
+            return Optional.empty(); // closing: both end by design
+        }
+        if (!writer.isAlive()) {
+            return Optional.of("writer stopped");
+        }
+        if (!indexing.running()) {
+            return Optional.of("indexer stopped");
+        }
+        return Optional.empty();
+    }
+
     @Override
     public BackendStatus health() {
         if (!writer.isAlive()) {

@@ -248,6 +248,11 @@ final class DefaultChatSystem implements ChatSystem {
     }
 
     @Override
+    public Optional<String> stoppedForGood() {
+        return backends.writes().stoppedForGood();
+    }
+
+    @Override
     public BackendStatus searchHealth() {
         return healthChecks.check("search");
     }

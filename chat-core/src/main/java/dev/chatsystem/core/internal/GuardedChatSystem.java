@@ -131,6 +131,12 @@ final class GuardedChatSystem implements ChatSystem {
         return call(delegate::health);
     }
 
+    /** Empty once closed: a stopping process's writer has ended by design. */
+    @Override
+    public Optional<String> stoppedForGood() {
+        return closed.get() ? Optional.empty() : delegate.stoppedForGood();
+    }
+
     @Override
     public BackendStatus searchHealth() {
         return call(delegate::searchHealth);

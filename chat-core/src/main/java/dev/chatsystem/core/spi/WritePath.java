@@ -153,6 +153,15 @@ public interface WritePath extends AutoCloseable {
 
     BackendStatus health();
 
+    /**
+     * What in this write path stopped for good, which only a restart of the process repairs (the embedded writer or
+     * indexer ended by an error), or empty, also once closed. Read from memory, asking no backend: liveness probes
+     * ask it, and restarting the process is their remedy.
+     */
+    default Optional<String> stoppedForGood() {
+        return Optional.empty();
+    }
+
     /** Finishes every accepted write, then stops. */
     @Override
     void close();

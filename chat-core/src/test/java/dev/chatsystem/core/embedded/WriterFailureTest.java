@@ -64,6 +64,7 @@ class WriterFailureTest {
 
     @Test
     void theCallersOfTheBatchAndThoseQueuedBehindItAreAnswered() throws Exception {
+        assertThat(path.stoppedForGood()).isEmpty();
         dying = true;
         CompletableFuture<Long> inBatch = CompletableFuture.supplyAsync(this::create);
         assertThat(applying.await(15, TimeUnit.SECONDS)).isTrue();
@@ -81,6 +82,10 @@ class WriterFailureTest {
         // Callers are answered first; then the writer stops the indexer, and ends.
         Await.until(() -> path.health().detail().contains("writer stopped"), Duration.ofSeconds(15));
         assertThatThrownBy(this::create).isInstanceOf(BackendUnavailableException.class);
+        // Nothing in the process restarts it: a liveness probe's restart is the remedy.
+        assertThat(path.stoppedForGood()).hasValue("writer stopped");
+        path.close();
+        assertThat(path.stoppedForGood()).as("closed: ended by design").isEmpty();
     }
 
     /**
