@@ -55,6 +55,8 @@ final class Completeness {
     private long repairedUpTo;
     /** The number of the last loss that was missed writes, 0 if none. */
     private long lastMiss;
+    /** How many writers were lost ({@link #reopened}). */
+    private long writerLosses;
 
     private volatile boolean complete;
 
@@ -113,7 +115,16 @@ final class Completeness {
      */
     synchronized void reopened(IndexWriter reopened) {
         writer = reopened;
+        writerLosses++;
         missedWrites();
+    }
+
+    /**
+     * How many writers were lost so far ({@link #reopened}). A full rebuild in place must not complete across such a
+     * loss ({@link LuceneSearchIndex#completeRebuild}), so it reads this at its start and compares before completing.
+     */
+    synchronized long writerLosses() {
+        return writerLosses;
     }
 
     /** Before one application's documents are deleted: only a full rebuild is known to restore them. */

@@ -12,10 +12,13 @@ import java.util.function.BooleanSupplier;
 final class GenerationRebuild implements IndexRebuild {
     private final LuceneSearchIndex index;
     private final long generation;
+    /** {@link Completeness#writerLosses} when the rebuild started. */
+    private final long writerLossesAtStart;
 
-    GenerationRebuild(LuceneSearchIndex index, long generation) {
+    GenerationRebuild(LuceneSearchIndex index, long generation, long writerLossesAtStart) {
         this.index = index;
         this.generation = generation;
+        this.writerLossesAtStart = writerLossesAtStart;
     }
 
     @Override
@@ -30,7 +33,7 @@ final class GenerationRebuild implements IndexRebuild {
     @Override
     public void complete(BooleanSupplier lockLost) {
         IndexRebuild.requireLockHeld(lockLost, "deleting what it did not write");
-        index.completeRebuild(generation);
+        index.completeRebuild(generation, writerLossesAtStart);
     }
 
     /** Nothing to release: an abandoned rebuild leaves the index whole, and incomplete until the next one. */

@@ -48,7 +48,8 @@ import org.apache.lucene.util.IOUtils;
  *
  * <p>A writer Lucene closed on a tragic failure (a full disk during a flush, merge or commit) is reopened from the last
  * commit at its next use ({@link IndexWriters}); what it held beyond that commit is lost, which counts as missed
- * writes: {@link #missesWrites} until a reindex, and the next open rebuilds the index.
+ * writes: {@link #missesWrites} until a reindex, and the next open rebuilds the index. A full rebuild during which a
+ * writer was lost fails instead of completing, as completing would delete messages ({@link #completeRebuild}).
  *
  * <p>Thread-safe: Lucene's writer and searcher manager are. Failures surface as {@link BackendUnavailableException}.
  */
@@ -206,17 +207,29 @@ public final class LuceneSearchIndex implements SearchIndex {
     @Override
     public IndexRebuild startRebuild() {
         ensureOpen();
+        // A writer that failed before is reopened first: the rebuild repairs that loss, which must not fail it.
+        LuceneCalls.run("reopen its writer", writers::current);
+        long writerLosses = completeness.writerLosses(); // before the rebuild writes anything a loss could take
         completeness.rebuildStarting();
         olderLayout.clearOnce(writers, completeness);
-        return new GenerationRebuild(this, generations.next());
+        return new GenerationRebuild(this, generations.next(), writerLosses);
     }
 
-    /** Deletes what the rebuild of {@code generation} did not write, shows it, and records the index complete. */
-    void completeRebuild(long generation) {
+    /**
+     * Deletes what the rebuild of {@code generation} did not write, shows it, and records the index complete. Fails
+     * instead, the rebuild abandoned and the index left incomplete, when a writer was lost since the rebuild started
+     * ({@code writerLossesAtStart}, from {@link Completeness#writerLosses}): the documents the rebuild had written since
+     * the last commit went with it, and the older ones they replaced came back. The rebuild, past those messages, will
+     * not write them again, so deleting the older generations would make them unsearchable.
+     */
+    void completeRebuild(long generation, long writerLossesAtStart) {
         ensureOpen();
-        boolean current = LuceneCalls.run(
-                "delete what the rebuild did not write",
-                () -> generations.deleteAllBut(generation, writers.current().writer()));
+        boolean current = LuceneCalls.run("delete what the rebuild did not write", () -> {
+            // Taken before the check: a writer that fails after it fails the delete too, or loses it with the rest.
+            IndexWriter writer = writers.current().writer();
+            requireWriterKept(writerLossesAtStart);
+            return generations.deleteAllBut(generation, writer);
+        });
         if (!current) {
             throw new BackendUnavailableException("another full rebuild of the search index started meanwhile");
         }
@@ -229,6 +242,15 @@ public final class LuceneSearchIndex implements SearchIndex {
             return null;
         });
         rebuilt();
+        requireWriterKept(writerLossesAtStart); // one lost after the delete left the index incomplete: no success
+    }
+
+    private void requireWriterKept(long writerLossesAtStart) {
+        if (completeness.writerLosses() != writerLossesAtStart) {
+            throw new BackendUnavailableException("search index: its writer failed during the full rebuild (see the"
+                    + " log), losing what the rebuild had written since the last commit, so the rebuild did not"
+                    + " complete and the index stays incomplete: run the reindex again");
+        }
     }
 
     @Override

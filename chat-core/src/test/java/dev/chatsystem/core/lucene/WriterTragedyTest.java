@@ -2,8 +2,10 @@ package dev.chatsystem.core.lucene;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.chatsystem.core.BackendUnavailableException;
+import dev.chatsystem.core.spi.IndexRebuild;
 import dev.chatsystem.core.spi.IndexedMessage;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,6 +55,45 @@ class WriterTragedyTest {
 
             assertReopenedAndIncomplete(index);
             assertThat(index.search(APP, 1, "lost", 10)).isEmpty(); // gone with the writer, until a rebuild
+        }
+    }
+
+    /**
+     * The writer lost during a full rebuild takes with it the documents the rebuild wrote since the last commit, and
+     * their deletes of the older documents: those come back, and the rebuild, past them, never writes them again.
+     * Completing would delete them, so it fails; the index keeps every message, and the next rebuild completes.
+     */
+    @Test
+    void aRebuildThatLostItsWriterFailsInsteadOfDeletingTheMessagesItLost() {
+        try (LuceneSearchIndex index = open()) {
+            IndexedMessage first = new IndexedMessage(APP, 1, 1, "alpha one");
+            IndexedMessage second = new IndexedMessage(APP, 1, 2, "alpha two");
+            index.upsert(List.of(first, second));
+            index.rebuilt();
+
+            try (IndexRebuild rebuild = index.startRebuild()) {
+                rebuild.upsert(List.of(first));
+                disk.full = true; // a search's refresh flushes the rebuild's document, and fails: a tragedy
+                assertThatThrownBy(() -> index.search(APP, 1, "alpha", 10))
+                        .isInstanceOf(BackendUnavailableException.class);
+                disk.full = false;
+                rebuild.upsert(List.of(second)); // reopens the writer, without the first message's new document
+
+                Throwable failure = catchThrowable(rebuild::complete);
+
+                assertThat(index.search(APP, 1, "alpha", 10)).containsExactlyInAnyOrder(1L, 2L);
+                assertThat(failure)
+                        .isInstanceOf(BackendUnavailableException.class)
+                        .hasMessageContaining("run the reindex again");
+            }
+            assertThat(index.needsRebuild()).isTrue();
+
+            try (IndexRebuild again = index.startRebuild()) {
+                again.upsert(List.of(first, second));
+                again.complete();
+            }
+            assertThat(index.search(APP, 1, "alpha", 10)).containsExactlyInAnyOrder(1L, 2L);
+            assertThat(index.needsRebuild()).isFalse();
         }
     }
 
