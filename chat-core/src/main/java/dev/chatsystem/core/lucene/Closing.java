@@ -10,6 +10,7 @@ import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.util.IOUtils;
+import org.apache.lucene.util.ThreadInterruptedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,9 +94,15 @@ final class Closing {
             IOUtils.close(searchers, writer);
             beforeMarkerDelete.run();
             marker.delete();
-        } catch (IOException | AlreadyClosedException e) {
+        } catch (IOException | RuntimeException e) {
+            // Any failure, not only I/O (a writer with a tragedy refuses to commit with an IllegalStateException, an
+            // interrupted wait is a ThreadInterruptedException): only the writer's close releases the directory's
+            // write.lock, and no second close of the index comes here, so without it no open in this JVM succeeds.
             IOUtils.closeWhileHandlingException(searchers, writer, directory, analyzer);
             words.close();
+            if (e instanceof ThreadInterruptedException) {
+                Thread.currentThread().interrupt(); // Lucene consumed an interrupt meant for the caller
+            }
             throw LuceneCalls.unavailable("close cleanly; it will need a rebuild", e);
         }
         try {
