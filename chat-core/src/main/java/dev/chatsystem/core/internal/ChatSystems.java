@@ -36,7 +36,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.Lock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,7 +104,7 @@ public final class ChatSystems {
         H2ChatStore store = remember(opened, H2ChatStore.open(config.dataDir(), config.migrateSchema()));
         EmbeddedIndex embeddedIndex = embeddedIndex(config, store, opened);
         SearchIndex index = embeddedIndex.index();
-        ReentrantLock indexLock = new ReentrantLock();
+        Lock indexLock = Reindexer.newIndexLock();
         GroupCommitWritePath writes = remember(
                 opened,
                 GroupCommitWritePath.start(
@@ -256,7 +256,7 @@ public final class ChatSystems {
                 redis.numbering(),
                 redis.writePath(),
                 reconciler,
-                new ReentrantLock(),
+                Reindexer.newIndexLock(),
                 jobLock,
                 List.of(workers, reconciling, redis, index, store));
         return new DefaultChatSystem(backends, clock, config.idempotencyRetention());

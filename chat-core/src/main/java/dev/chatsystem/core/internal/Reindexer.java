@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -84,6 +85,17 @@ final class Reindexer {
     private final StoredWrites stored;
     private final Lock indexLock;
     private final JobLock jobLock;
+
+    /**
+     * The index lock to share between a reindexer and the indexer of the write path. Fair, because a reindex gives it up
+     * between its batches only for the microseconds until it takes it again: a non-fair lock lets it barge back in
+     * before the woken indexer runs, batch after batch, so searches of the chats written meanwhile wait (for five
+     * seconds at most, then miss those writes) and the writer may take the indexer for stuck. Fair, the indexer waits
+     * for one batch at most, and the rebuild for one upsert of the indexer's.
+     */
+    static ReentrantLock newIndexLock() {
+        return new ReentrantLock(true);
+    }
 
     Reindexer(ChatStore store, SearchIndex index, StoredWrites stored, Lock indexLock, JobLock jobLock) {
         this.store = store;
