@@ -99,11 +99,11 @@ public final class GroupCommitWritePath implements WritePath {
     }
 
     /**
-     * Starts a writer over {@code store} and an indexer over {@code index}; {@code indexLock} is held while documents
-     * are upserted, and committed documents the indexer drops are reported to {@code missedWrites}. Idempotency
-     * records older than {@code keyRetention} are purged every {@link #PURGE_EVERY}. Each committed batch is reported
-     * to {@code listener} as stage {@code persist} of shard 0, each indexed one as stage {@code index}; it must not
-     * throw.
+     * Starts a writer over {@code store} and an indexer over {@code index}; {@code indexLock} (fair, so that a
+     * reindex cannot keep the indexer out) is held while documents are upserted, and committed documents the indexer
+     * drops are reported to {@code missedWrites}. Idempotency records older than {@code keyRetention} are purged every
+     * {@link #PURGE_EVERY}. Each committed batch is reported to {@code listener} as stage {@code persist} of shard 0,
+     * each indexed one as stage {@code index}; it must not throw.
      */
     public static GroupCommitWritePath start(
             ChatStore store,

@@ -352,6 +352,8 @@ final class IndexStage implements AutoCloseable {
     }
 
     private boolean upsert(List<IndexedMessage> documents) {
+        // Taking the lock counts: it is fair, so this waits for one reindex batch at most, which takes as long as
+        // STUCK_AFTER only when the index hangs. Behind a non-fair one, a reindex could keep it for all its batches.
         attemptSince = System.nanoTime() | 1; // never 0, which means no attempt
         indexLock.lock();
         try {
