@@ -112,20 +112,7 @@ class PeriodicReconcilerTest {
         JobLease alwaysGranted = (job, period) -> true;
         CountDownLatch running = new CountDownLatch(1);
         CountDownLatch finish = new CountDownLatch(1);
-        PeriodicReconciler slow = reconciler(
-                () -> {
-                    runs.incrementAndGet();
-                    running.countDown();
-                    try {
-                        finish.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return ONE_FIX;
-                },
-                alwaysGranted,
-                lock,
-                HOUR);
+        PeriodicReconciler slow = reconciler(blocking(running, finish), alwaysGranted, lock, HOUR);
         PeriodicReconciler next = reconciler(counting(), alwaysGranted, lock, HOUR);
 
         CompletableFuture<Boolean> first = CompletableFuture.supplyAsync(slow::tick);
@@ -147,17 +134,7 @@ class PeriodicReconcilerTest {
         CountDownLatch running = new CountDownLatch(1);
         CountDownLatch finish = new CountDownLatch(1);
         PeriodicReconciler stuck = reconciler(
-                        () -> {
-                            running.countDown();
-                            try {
-                                finish.await();
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
-                            return ONE_FIX;
-                        },
-                        new LocalJobLease(Clock.systemUTC()),
-                        Duration.ofSeconds(1))
+                        blocking(running, finish), new LocalJobLease(Clock.systemUTC()), Duration.ofSeconds(1))
                 .start();
         try {
             assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
@@ -223,6 +200,20 @@ class PeriodicReconcilerTest {
             }
             assertThat(runs.get()).isBetween(2, 5);
         }
+    }
+
+    /** A run that counts itself, says it is running, then blocks until {@code finish} opens. */
+    private CountReconciler blocking(CountDownLatch running, CountDownLatch finish) {
+        return () -> {
+            runs.incrementAndGet();
+            running.countDown();
+            try {
+                finish.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return ONE_FIX;
+        };
     }
 
     private PeriodicReconciler reconciler(CountReconciler delegate, JobLease lease, Duration interval) {
