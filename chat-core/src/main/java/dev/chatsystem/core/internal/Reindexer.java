@@ -118,7 +118,10 @@ final class Reindexer {
             try (IndexRebuild rebuild = index.startRebuild()) {
                 // The rebuild takes what is indexed from now on; what was indexed before, it reads from the store,
                 // once the writes queued before now are there (an edit stored after the scan read its row would be
-                // in neither).
+                // in neither). The copy reads where the store ends only then: a write queued before now, indexed
+                // before the rebuild started and stored while we waited, lies before that end, and a write stored
+                // past it was queued after now, so it is indexed into the rebuild (unless the wait gave up, see
+                // awaitStored).
                 awaitStored();
                 copy(token, rebuild::upsert, progress, held::lost);
                 rebuild.complete(held::lost); // asks the lock again before each step it cannot undo
@@ -137,15 +140,18 @@ final class Reindexer {
     }
 
     /**
-     * Hands every stored message past the progress' cursor (of the application, when {@code token} is present) to
-     * {@code target}; throws before a batch once {@code lockLost}.
+     * Hands every message stored when it starts, past the progress' cursor (of the application, when {@code token} is
+     * present), to {@code target}; throws before a batch once {@code lockLost}. It stops where the store ended then:
+     * the write path indexes what is stored later (into the rebuild, for a full one), and copying that too would keep
+     * the reindex going for as long as messages are stored faster than it copies them.
      */
     private void copy(
             Optional<String> token,
             Consumer<List<IndexedMessage>> target,
             Progress progress,
             BooleanSupplier lockLost) {
-        while (true) {
+        long end = store.lastIndexCursor();
+        while (progress.cursor < end) {
             // Another full rebuild may run: this one is abandoned, not completed.
             IndexRebuild.requireLockHeld(lockLost, "the end");
             MessageBatch batch;

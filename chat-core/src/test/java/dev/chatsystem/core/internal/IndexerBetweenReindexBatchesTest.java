@@ -72,8 +72,8 @@ class IndexerBetweenReindexBatchesTest {
             int searched = 0;
             try {
                 Await.until(() -> batches.begun.get() > 0, Duration.ofSeconds(10));
-                // Only while the stored messages are copied: a reindex also copies what was written since it began,
-                // so writing on would keep a rebuild of slow batches going for ever.
+                // Only while the stored messages are copied: the reindex ends after those (it copies only what was
+                // stored when it began), and the batches counted are the reindex's.
                 while (!reindexed.isDone() && batches.begun.get() < STORED_BATCHES) {
                     String word = "fresh" + searched;
                     long number = path.createMessage(TOKEN, chat, word + " while reindexing", Instant.now());
