@@ -216,25 +216,14 @@ public final class GroupCommitWritePath implements WritePath {
     /** The writer or the indexer ended by an error (not by {@link #close}): nothing in the process restarts them. */
     @Override
     public Optional<String> stoppedForGood() {
-        if (stopQueued.get()) {
-            return Optional.empty(); // closing: both end by design
-        }
-        if (!writer.isAlive()) {
-            return Optional.of("writer stopped");
-        }
-        if (!indexing.running()) {
-            return Optional.of("indexer stopped");
-        }
-        return Optional.empty();
+        return stopQueued.get() ? Optional.empty() : stopped(); // closing: both end by design
     }
 
     @Override
     public BackendStatus health() {
-        if (!writer.isAlive()) {
-            return BackendStatus.down("writes", "group-commit", "writer stopped");
-        }
-        if (!indexing.running()) {
-            return BackendStatus.down("writes", "group-commit", "indexer stopped");
+        Optional<String> stopped = stopped();
+        if (stopped.isPresent()) {
+            return BackendStatus.down("writes", "group-commit", stopped.get());
         }
         if (indexing.missedWrites()) {
             // Writes work: only searches miss some messages. Down would take a serving instance out of a load
@@ -242,6 +231,14 @@ public final class GroupCommitWritePath implements WritePath {
             return BackendStatus.warning("writes", "group-commit", MISSED_WRITES);
         }
         return BackendStatus.up("writes", "group-commit");
+    }
+
+    /** Which of the writer and the indexer has ended, for whatever reason. */
+    private Optional<String> stopped() {
+        if (!writer.isAlive()) {
+            return Optional.of("writer stopped");
+        }
+        return indexing.running() ? Optional.empty() : Optional.of("indexer stopped");
     }
 
     /**
